@@ -1,0 +1,59 @@
+# tutoria-cms: every set-up step goes through this file.
+#   make demo   create .venv, install, migrate, load the demo, print logins, serve on 127.0.0.1:8000
+#   make test   create or reuse .venv, install, run the whole test suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+APPS   := $(patsubst %/apps.py,%,$(wildcard tutoria_cms/*/apps.py tutoria_cms/contrib/*/apps.py))
+ADDR   ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install lint check messages compile-messages bench clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,postgres]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py load_tutoria_demo
+	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py runserver $(ADDR)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+check: $(STAMP)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Rebuild the es and pt_BR catalogues of every app (needs GNU gettext).
+messages: $(STAMP)
+	@for app in $(APPS) sites; do \
+		(cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l es -l pt_BR --no-obsolete --add-location file) || exit 1; \
+	done
+
+compile-messages: $(STAMP)
+	@for app in $(APPS) sites; do \
+		(cd $$app && $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages) || exit 1; \
+	done
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,25 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def mx_home(db):
+    """The Mexican university's site, in Spanish, served at localhost."""
+    return factories.build_site("es", "localhost", title="Universidad de Ejemplo", default=True)
+
+
+@pytest.fixture
+def br_home(db):
+    """The Brazilian university's site, in Portuguese, served at 127.0.0.1."""
+    return factories.build_site("pt-br", "127.0.0.1", title="Universidade Exemplo")
+
+
+@pytest.fixture
+def programme_index(mx_home):
+    return factories.build_programme_index(mx_home)
+
+
+@pytest.fixture
+def programme(programme_index):
+    return factories.build_programme(programme_index)

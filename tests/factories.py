@@ -1,0 +1,72 @@
+"""Builders for page trees and records. Page trees are built in code, never from JSON."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.models import Locale, Page, Site
+
+from sites.home.models import HomePage
+from tutoria_cms.programmes.models import ProgrammeIndexPage, TutoringProgrammePage
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.edu")
+    first_name = "Ana"
+    last_name = "Pérez"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+        self.save()
+
+
+def locale(language_code):
+    return Locale.objects.get_or_create(language_code=language_code)[0]
+
+
+def build_site(language="es", hostname="localhost", title=None, port=80, default=False):
+    """A home page in ``language`` under the tree root, served as a Wagtail Site."""
+    root = Page.get_first_root_node()
+    home = HomePage(
+        title=title or f"Home {language}",
+        slug=f"home-{language}-{hostname}".replace(".", "-"),
+        locale=locale(language),
+    )
+    root.add_child(instance=home)
+    if default:
+        Site.objects.filter(is_default_site=True).exclude(hostname=hostname, port=port).update(
+            is_default_site=False
+        )
+    Site.objects.update_or_create(
+        hostname=hostname,
+        port=port,
+        defaults={"root_page": home, "is_default_site": default, "site_name": title or hostname},
+    )
+    return home
+
+
+def add_page(parent, page):
+    if page.locale_id is None:
+        page.locale = parent.locale
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def build_programme_index(parent, title="Programas", **kwargs):
+    return add_page(parent, ProgrammeIndexPage(title=title, **kwargs))
+
+
+def build_programme(parent, title="Programa de Acción Tutorial", **kwargs):
+    return add_page(parent, TutoringProgrammePage(title=title, **kwargs))

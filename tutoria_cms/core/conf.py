@@ -1,0 +1,58 @@
+"""The suite's settings: one dict, ``settings.TUTORIA_CMS``, with documented defaults.
+
+Read them through ``tutoria_settings``::
+
+    from tutoria_cms.core.conf import tutoria_settings
+    tutoria_settings.STUDENT_NUMBER_PATTERN
+
+Values are re-read when Django's ``setting_changed`` signal fires (``override_settings``).
+"""
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS = {
+    # A student number as the academic system writes it (regular expression, full match).
+    "STUDENT_NUMBER_PATTERN": r"[A-Za-z0-9][A-Za-z0-9-]{2,19}",
+    # Longest free text accepted from public forms (names, places), in characters.
+    "MAX_NAME_LENGTH": 150,
+    # Key of the keyed HMAC that pseudonymises student identifiers in exports.
+    # Empty means "derive from SECRET_KEY" (a system check warns in production).
+    "PSEUDONYMISATION_KEY": "",
+    # Counts below this number are suppressed in evidence about sensitive data.
+    "SMALL_CELL_THRESHOLD": 5,
+    # From address of the suite's notifications; empty means DEFAULT_FROM_EMAIL.
+    "FROM_EMAIL": "",
+    # How many upcoming workshops a programme page lists.
+    "PROGRAMME_UPCOMING_WORKSHOPS": 12,
+}
+
+
+class TutoriaSettings:
+    def __init__(self, defaults):
+        self._defaults = defaults
+        self._cache = {}
+
+    @property
+    def user_settings(self):
+        return getattr(settings, "TUTORIA_CMS", None) or {}
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._defaults:
+            raise AttributeError(f"Unknown tutoria-cms setting: {name!r}")
+        if name not in self._cache:
+            self._cache[name] = self.user_settings.get(name, self._defaults[name])
+        return self._cache[name]
+
+    def reload(self):
+        self._cache.clear()
+
+
+tutoria_settings = TutoriaSettings(DEFAULTS)
+
+
+@receiver(setting_changed)
+def _reload_tutoria_settings(*, setting, **kwargs):
+    if setting == "TUTORIA_CMS":
+        tutoria_settings.reload()

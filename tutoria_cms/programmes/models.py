@@ -1,0 +1,221 @@
+"""Programme pages: abstract mixins plus default concrete pages.
+
+A site with its own base page (``WAGTAIL_PAGE_MODEL``) combines the mixins with it::
+
+    class MyProgrammePage(TutoringProgrammePageMixin, MyBasePage):
+        content_panels = MyBasePage.content_panels + TutoringProgrammePageMixin.programme_panels
+        search_fields = MyBasePage.search_fields + TutoringProgrammePageMixin.programme_search_fields
+"""
+
+from django.apps import apps
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from tutoria_cms.core.blocks import BodyBlock
+from tutoria_cms.core.choices import AttentionType, LearningPillar, Modality, ProgrammeKind
+from tutoria_cms.core.fields import MultipleChoiceField, choice_labels
+
+from .blocks import StagesBlock
+from .cycles import default_stages
+
+PROGRAMME_SECTIONS_HOOK = "tutoria_programme_sections"
+
+RATE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def rate_field(verbose_name):
+    return models.DecimalField(
+        verbose_name=verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=RATE_VALIDATORS,
+        help_text=_("Percentage aimed at, from 0 to 100."),
+    )
+
+
+class ProgrammeIndexPageMixin(models.Model):
+    """Lists the programmes below it."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+
+    index_panels = [FieldPanel("introduction")]
+    index_search_fields = [index.SearchField("introduction")]
+
+    class Meta:
+        abstract = True
+
+    def get_programmes(self):
+        return (
+            self.get_children()
+            .live()
+            .public()
+            .type(TutoringProgrammePageMixin)
+            .specific()
+            .order_by("path")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = self.get_programmes()
+        return context
+
+
+class TutoringProgrammePageMixin(models.Model):
+    """A tutoring programme: PAT, peer mentoring, individual teaching classes..."""
+
+    kind = models.CharField(
+        _("kind of programme"), max_length=32, choices=ProgrammeKind.choices,
+        default=ProgrammeKind.TUTORING_ACTION_PLAN,
+    )
+    introduction = RichTextField(_("introduction"), blank=True)
+    objectives = RichTextField(_("objectives"), blank=True)
+    purpose = RichTextField(_("purpose"), blank=True)
+    needs_addressed = RichTextField(
+        _("needs it addresses"), blank=True,
+        help_text=_("For example: integration of new students, follow-up of learning, "
+                    "pedagogical support, referral to the orientation service."),
+    )
+    attention_types = MultipleChoiceField(
+        verbose_name=_("attention types"), choices=AttentionType.choices
+    )
+    modalities = MultipleChoiceField(verbose_name=_("modalities"), choices=Modality.choices)
+    target_population = models.TextField(_("target population"), blank=True)
+    coordinator_name = models.CharField(_("coordinator"), max_length=150, blank=True)
+    coordinator_email = models.EmailField(_("coordinator's e-mail"), blank=True)
+    coordinator_phone = models.CharField(_("coordinator's telephone"), max_length=40, blank=True)
+    stages = StreamField(
+        StagesBlock(), verbose_name=_("stages of the cycle"), blank=True,
+        help_text=_("Ordered stages, each with its activities. Left empty, a peer-mentoring "
+                    "programme gets the standard peer-mentoring cycle."),
+    )
+    pillars = MultipleChoiceField(
+        verbose_name=_("learning pillars"), choices=LearningPillar.choices
+    )
+    target_failure_rate = rate_field(_("failure rate aimed at (%)"))
+    target_lag_rate = rate_field(_("lag rate aimed at (%)"))
+    target_dropout_rate = rate_field(_("dropout rate aimed at (%)"))
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    programme_panels = [
+        FieldPanel("kind"),
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [FieldPanel("objectives"), FieldPanel("purpose"), FieldPanel("needs_addressed")],
+            heading=_("Objectives and purpose"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("attention_types"),
+                FieldPanel("modalities"),
+                FieldPanel("pillars"),
+                FieldPanel("target_population"),
+            ],
+            heading=_("Attention"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("coordinator_name"),
+                FieldRowPanel([FieldPanel("coordinator_email"), FieldPanel("coordinator_phone")]),
+            ],
+            heading=_("Coordination"),
+        ),
+        FieldPanel("stages"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("target_failure_rate"),
+                        FieldPanel("target_lag_rate"),
+                        FieldPanel("target_dropout_rate"),
+                    ]
+                )
+            ],
+            heading=_("Indicator targets"),
+        ),
+        FieldPanel("body"),
+    ]
+    programme_search_fields = [
+        index.SearchField("introduction"),
+        index.SearchField("objectives"),
+        index.SearchField("purpose"),
+        index.SearchField("target_population"),
+        index.SearchField("body"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.kind == ProgrammeKind.PEER_MENTORING and not self.stages:
+            language = self.locale.language_code if self.locale_id else None
+            self.stages = default_stages(language)
+
+    # Display helpers (translated labels, in the order of the choices).
+    def attention_type_labels(self):
+        return choice_labels(self._meta.get_field("attention_types"), self.attention_types)
+
+    def modality_labels(self):
+        return choice_labels(self._meta.get_field("modalities"), self.modalities)
+
+    def pillar_labels(self):
+        return choice_labels(self._meta.get_field("pillars"), self.pillars)
+
+    def indicator_targets(self):
+        fields = ("target_failure_rate", "target_lag_rate", "target_dropout_rate")
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in fields
+            if getattr(self, name) is not None
+        ]
+
+    def get_sections(self, request):
+        """Sections other apps add to the page (upcoming workshops...), through a hook."""
+        sections = []
+        for hook in hooks.get_hooks(PROGRAMME_SECTIONS_HOOK):
+            section = hook(self, request)
+            if section:
+                sections.append(section)
+        return sections
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programme_sections"] = self.get_sections(request)
+        return context
+
+
+class ProgrammeIndexPage(ProgrammeIndexPageMixin, Page):
+    content_panels = Page.content_panels + ProgrammeIndexPageMixin.index_panels
+    search_fields = Page.search_fields + ProgrammeIndexPageMixin.index_search_fields
+    subpage_types = ["tutoria_programmes.TutoringProgrammePage"]
+    template = "tutoria_cms/programmes/programme_index_page.html"
+
+    class Meta:
+        verbose_name = _("programme index page")
+        verbose_name_plural = _("programme index pages")
+
+
+class TutoringProgrammePage(TutoringProgrammePageMixin, Page):
+    content_panels = Page.content_panels + TutoringProgrammePageMixin.programme_panels
+    search_fields = Page.search_fields + TutoringProgrammePageMixin.programme_search_fields
+    parent_page_types = ["tutoria_programmes.ProgrammeIndexPage"]
+    # Workshops live under programmes when that app is installed (it is optional).
+    subpage_types = (
+        ["tutoria_workshops.GroupWorkshopPage"]
+        if apps.is_installed("tutoria_cms.workshops")
+        else []
+    )
+    template = "tutoria_cms/programmes/tutoring_programme_page.html"
+
+    class Meta:
+        verbose_name = _("tutoring programme")
+        verbose_name_plural = _("tutoring programmes")
