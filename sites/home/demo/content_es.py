@@ -1,0 +1,173 @@
+"""Demo content of the Mexican university (Spanish), drawn from seeds 000, 001 and 003."""
+
+LANGUAGE = "es"
+HOSTNAME = "localhost"
+INSTITUTION = "Universidad Tecnológica del Bajío (demostración)"
+
+HOME = {
+    "title": "Tutorías UTB",
+    "slug": "utb",
+    "introduction": (
+        "<p>La tutoría es un proceso dinámico de acompañamiento en la formación integral del "
+        "estudiante, que se lleva a cabo de manera periódica y sistemática con un tutor "
+        "asignado.</p>"
+    ),
+}
+
+INDEX = {
+    "title": "Programas de tutoría",
+    "slug": "programas",
+    "introduction": (
+        "<p>El Programa Institucional de Tutorías pretende abatir los índices de reprobación, "
+        "rezago escolar y deserción, propiciando que el estudiante se adapte al ambiente "
+        "escolar y mejore sus hábitos de estudio.</p>"
+    ),
+    "search_description": "Programas de acompañamiento tutorial de la universidad.",
+}
+
+PROGRAMMES = [
+    {
+        "title": "Programa de Acción Tutorial (PAT)",
+        "slug": "programa-de-accion-tutorial",
+        "kind": "action_plan",
+        "search_description": "Tutoría grupal e individual para todo el alumnado.",
+        "introduction": (
+            "<p>La tutoría es una actividad inherente a la función del profesor-tutor, que se "
+            "realiza individual y colectivamente con los alumnos para una orientación personal "
+            "y profesional. Su fin es conseguir una formación integral del individuo.</p>"
+        ),
+        "objectives": (
+            "<ul><li>Proximidad profesor–estudiante y generar alternativas de atención.</li>"
+            "<li>Contribuir al mejoramiento de las condiciones del aprendizaje.</li>"
+            "<li>Valoración, adaptación y autoconfianza.</li><li>Crear un clima de confianza.</li>"
+            "<li>Contribuir al abatimiento de la deserción.</li></ul>"
+        ),
+        "purpose": (
+            "<p>Establecer el Programa de Acción Tutorial con iniciativas que fortalecen la "
+            "calidad de la educación.</p>"
+        ),
+        "needs_addressed": (
+            "<ul><li>Integración del alumnado al nuevo entorno escolar y los cursos remediales "
+            "que se requieran.</li><li>Seguimiento y apoyo, individual y grupal, en los procesos "
+            "de aprendizaje y el trabajo académico.</li><li>Apoyo pedagógico para atender "
+            "problemáticas particulares.</li><li>Canalización al Servicio de Orientación "
+            "Educativa, cuando proceda.</li></ul>"
+        ),
+        "attention_types": ["group", "individual"],
+        "modalities": ["in_person", "email_post", "telephone"],
+        "pillars": ["know", "do", "live_together", "be"],
+        "target_population": "Alumnado de licenciatura, con atención prioritaria al primer año.",
+        "coordinator_name": "Mtra. Laura Jiménez Ortega",
+        "coordinator_email": "tutorias@utb.example.edu",
+        "coordinator_phone": "+52 477 000 0000",
+        "target_failure_rate": 10,
+        "target_lag_rate": 12,
+        "target_dropout_rate": 8,
+        "body": [
+            ("heading", {"text": "Tipos de atención", "level": "h2"}),
+            (
+                "paragraph",
+                "<p><b>Grupal:</b> la persona responsable de la tutoría acompaña a la totalidad "
+                "de alumnos de un grupo, con trabajo cooperativo, técnicas de estudio, "
+                "habilidades cognitivas y estilos de aprendizaje.</p><p><b>Individual:</b> "
+                "acompañamiento a un solo alumno o alumna mediante una entrevista personal "
+                "periódica; si es necesario, se le canaliza al servicio profesional "
+                "requerido.</p>",
+            ),
+        ],
+        "workshops": [
+            {
+                "title": "Integración al nuevo entorno universitario",
+                "slug": "integracion",
+                "topic": "integration",
+                "formats": ["talk", "group_technique"],
+                "pillars": ["live_together", "be"],
+                "modality": "in_person",
+                "capacity": 30,
+                "audience": "Alumnado de nuevo ingreso.",
+                "introduction": "<p>Conoce los servicios de la universidad y a tus compañeros.</p>",
+                "learning_outcomes": "<ul><li>Ubicar los servicios de apoyo.</li>"
+                "<li>Construir una red de compañeros.</li></ul>",
+                "facilitators": [("Mtra. Laura Jiménez Ortega", "Coordinadora de tutorías")],
+                "sessions": [(-7, "10:00", "12:00", "Auditorio principal"), (14, "10:00", "12:00", "Auditorio principal")],
+            },
+            {
+                "title": "Técnicas de estudio",
+                "slug": "tecnicas-de-estudio",
+                "topic": "study_techniques",
+                "formats": ["training"],
+                "pillars": ["know", "do"],
+                "modality": "in_person",
+                "capacity": 25,
+                "audience": "Alumnado de primer y segundo semestre.",
+                "introduction": "<p>Organiza tu tiempo y mejora tus hábitos de estudio.</p>",
+                "learning_outcomes": "<ul><li>Planificar el estudio semanal.</li>"
+                "<li>Aplicar técnicas de lectura y resumen.</li></ul>",
+                "facilitators": [("Dr. Ricardo Salas", "Tutor")],
+                "sessions": [(10, "16:00", "18:00", "Aula B-12"), (17, "16:00", "18:00", "Aula B-12")],
+            },
+            {
+                "title": "Trabajo cooperativo",
+                "slug": "trabajo-cooperativo",
+                "topic": "cooperative_work",
+                "formats": ["group_technique", "seminar"],
+                "pillars": ["live_together", "do"],
+                "modality": "video",
+                "capacity": 3,
+                "audience": "Todo el alumnado.",
+                "introduction": "<p>Aprende a trabajar en equipo en proyectos académicos.</p>",
+                "learning_outcomes": "<ul><li>Distribuir roles en un equipo.</li></ul>",
+                "facilitators": [("Mtra. Sofía Herrera", "Tutora")],
+                "sessions": [(21, "12:00", "13:30", "https://video.utb.example.edu/cooperativo")],
+            },
+            {
+                "title": "Estilos de aprendizaje",
+                "slug": "estilos-de-aprendizaje",
+                "topic": "learning_styles",
+                "formats": ["test", "talk"],
+                "pillars": ["know", "be"],
+                "modality": "in_person",
+                "capacity": 40,
+                "audience": "Alumnado de nuevo ingreso.",
+                "introduction": "<p>Descubre cómo aprendes mejor con un test y una plática.</p>",
+                "learning_outcomes": "<ul><li>Identificar el propio estilo de aprendizaje.</li></ul>",
+                "facilitators": [("Dr. Ricardo Salas", "Tutor")],
+                "sessions": [(28, "09:00", "11:00", "Sala de usos múltiples")],
+            },
+        ],
+    },
+    {
+        "title": "Mentoría entre iguales",
+        "slug": "mentoria-entre-iguales",
+        "kind": "peer_mentoring",
+        "search_description": "Estudiantes de semestres avanzados acompañan a los de nuevo ingreso.",
+        "introduction": (
+            "<p>Un ciclo estructurado de mentoría entre iguales proporciona un marco claro y un "
+            "enfoque sistemático que garantiza que las sesiones de mentoría sean eficaces, "
+            "útiles y tengan impacto.</p>"
+        ),
+        "objectives": "<ul><li>Acompañar la transición a la vida universitaria.</li></ul>",
+        "attention_types": ["individual"],
+        "modalities": ["in_person", "video"],
+        "pillars": ["live_together", "be"],
+        "target_population": "Mentores de quinto semestre en adelante y alumnado de nuevo ingreso.",
+        "coordinator_name": "Lic. Daniel Torres",
+        "coordinator_email": "mentoria@utb.example.edu",
+        "workshops": [
+            {
+                "title": "Habilidades cognitivas para mentores",
+                "slug": "habilidades-cognitivas-mentores",
+                "topic": "cognitive_skills",
+                "formats": ["training"],
+                "pillars": ["know", "do"],
+                "modality": "in_person",
+                "capacity": 20,
+                "audience": "Mentores del programa.",
+                "introduction": "<p>Organizar y sistematizar el pensamiento para acompañar mejor.</p>",
+                "learning_outcomes": "<ul><li>Guiar la fijación de metas SMART.</li></ul>",
+                "facilitators": [("Lic. Daniel Torres", "Coordinador")],
+                "sessions": [(12, "11:00", "13:00", "Aula C-3")],
+            },
+        ],
+    },
+]

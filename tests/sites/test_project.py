@@ -1,0 +1,65 @@
+"""The pieces behind the README's two commands and the deployment settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, env=None):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_readme_gives_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    assert "make demo" in readme and "make test" in readme
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("demo", ["manage.py migrate", "manage.py load_tutoria_demo", "manage.py runserver 127.0.0.1:8000"]),
+        ("test", ["-m pytest"]),
+    ],
+)
+def test_make_targets_install_then_run(target, expected, tmp_path):
+    result = subprocess.run(
+        ["make", "-n", target, f"VENV={tmp_path}/venv"], cwd=ROOT, capture_output=True,
+        text=True, check=True,
+    )
+    assert "-m venv" in result.stdout
+    assert "pip install" in result.stdout and ".[dev,postgres]" in result.stdout
+    for piece in expected:
+        assert piece in result.stdout
+    assert result.stdout.index("pip install") < result.stdout.index(expected[0])
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env={
+            "DJANGO_SETTINGS_MODULE": "sites.settings.production",
+            "SECRET_KEY": "a-long-random-production-key-" + "x7Qp" * 12,
+            "ALLOWED_HOSTS": "tutorias.example.edu",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_manage(
+        "check", env={"DJANGO_SETTINGS_MODULE": "sites.settings.production",
+                      "ALLOWED_HOSTS": "tutorias.example.edu"},
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
