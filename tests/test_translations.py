@@ -6,17 +6,17 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE_DIRS = sorted(
-    {path.parent.parent.parent.parent for path in ROOT.glob("tutoria_cms/**/locale/*/LC_MESSAGES/django.po")}
+# The suite's installed apps (an app that is not installed needs no catalogue here).
+APP_DIRS = sorted(
+    {Path(app.path) for app in apps.get_app_configs() if app.name.startswith("tutoria_cms.")}
     | {ROOT / "sites"}
 )
-APP_DIRS = sorted(
-    {path.parent for path in ROOT.glob("tutoria_cms/**/apps.py")} | {ROOT / "sites"}
-)
+CATALOGUE_DIRS = APP_DIRS
 LANGUAGES = ("es", "pt_BR")
 
 
@@ -47,7 +47,9 @@ def test_catalogue_is_complete_and_compiled(app_dir, language):
     mo = polib.mofile(str(po_path.with_suffix(".mo")))
     compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in mo}
     for entry in po.translated_entries():
-        assert (entry.msgctxt, entry.msgid) in compiled, f"{entry.msgid!r}: run make compile-messages"
+        assert (entry.msgctxt, entry.msgid) in compiled, (
+            f"{entry.msgid!r}: run make compile-messages"
+        )
         msgstr, plural = compiled[(entry.msgctxt, entry.msgid)]
         if entry.msgid_plural:
             assert {int(k): v for k, v in plural.items()} == {
@@ -66,7 +68,9 @@ def test_catalogue_has_every_string_of_the_code(app_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(copy)
     with override_settings(LOCALE_PATHS=[]):
         call_command("makemessages", locale=["es"], verbosity=0, no_obsolete=True)
-    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/es/LC_MESSAGES/django.po"))}
+    extracted = {
+        (e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/es/LC_MESSAGES/django.po"))
+    }
     for language in LANGUAGES:
         shipped = polib.pofile(str(app_dir / "locale" / language / "LC_MESSAGES" / "django.po"))
         missing = extracted - {(e.msgctxt, e.msgid) for e in shipped if not e.obsolete}

@@ -33,8 +33,7 @@ INSTALLED_APPS = [
     # The suite: each app can be installed on its own (core first).
     "tutoria_cms.core",
     "tutoria_cms.programmes",
-    "tutoria_cms.workshops",
-    "tutoria_cms.tutors",
+    "tutoria_cms.requests",
     # The example site.
     "sites.home",
     # Wagtail.

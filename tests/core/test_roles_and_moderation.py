@@ -19,10 +19,12 @@ def test_communications_may_edit_but_not_publish_and_moderators_may_publish():
     root = Page.get_first_root_node()
     communications = Group.objects.get(name=roles.COMMUNICATIONS)
     moderators = Group.objects.get(name=roles.COMMUNICATIONS_MODERATORS)
+
     def perms(group):
         return set(
             group.page_permissions.filter(page=root).values_list("permission__codename", flat=True)
         )
+
     assert {"add_page", "change_page"} <= perms(communications)
     assert "publish_page" not in perms(communications)
     assert {"add_page", "change_page", "publish_page"} <= perms(moderators)
@@ -32,9 +34,7 @@ def test_every_workflow_created_has_its_approval_task():
     workflow = Workflow.objects.get(name=roles.CONTENT_WORKFLOW)
     tasks = [wt.task.specific for wt in workflow.workflow_tasks.all()]
     assert len(tasks) == 1
-    assert list(tasks[0].groups.values_list("name", flat=True)) == [
-        roles.COMMUNICATIONS_MODERATORS
-    ]
+    assert list(tasks[0].groups.values_list("name", flat=True)) == [roles.COMMUNICATIONS_MODERATORS]
     for other in Workflow.objects.all():
         assert other.workflow_tasks.exists(), f"workflow {other.name} has no task"
 

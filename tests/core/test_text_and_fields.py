@@ -61,7 +61,7 @@ def test_settings_follow_override_settings():
     default = tutoria_settings.SMALL_CELL_THRESHOLD
     with override_settings(TUTORIA_CMS={"SMALL_CELL_THRESHOLD": 11}):
         assert tutoria_settings.SMALL_CELL_THRESHOLD == 11
-    assert tutoria_settings.SMALL_CELL_THRESHOLD == default
+    assert default == tutoria_settings.SMALL_CELL_THRESHOLD
     with pytest.raises(AttributeError):
         tutoria_settings.NOT_A_SETTING  # noqa: B018
 

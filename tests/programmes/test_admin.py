@@ -35,7 +35,9 @@ def programme_form(**overrides):
         "body": streamfield([]),
     }
     data.update(overrides)
-    return nested_form_data(data)
+    # Checkbox lists are posted as repeated keys; nested_form_data would index them.
+    lists = {key: data.pop(key) for key in list(data) if isinstance(data[key], list)}
+    return {**nested_form_data(data), **lists}
 
 
 def add_url(parent):
@@ -46,7 +48,8 @@ def add_url(parent):
 
 def test_communications_editor_submits_a_programme_for_moderation(client, programme_index):
     WorkflowPage.objects.create(
-        workflow=Workflow.objects.get(name=roles.CONTENT_WORKFLOW), page=programme_index.get_parent()
+        workflow=Workflow.objects.get(name=roles.CONTENT_WORKFLOW),
+        page=programme_index.get_parent(),
     )
     editor = factories.UserFactory(groups=[roles.COMMUNICATIONS])
     client.force_login(editor)
@@ -87,7 +90,9 @@ def test_bad_input_is_refused_with_a_translated_error(client, programme_index):
 
 def test_programme_pages_are_searchable(programme_index):
     factories.build_programme(
-        programme_index, title="Mentoría entre iguales", slug="mentoria",
+        programme_index,
+        title="Mentoría entre iguales",
+        slug="mentoria",
         introduction="<p>Acompañamiento de estudiantes de nuevo ingreso</p>",
     )
     factories.build_programme(programme_index, title="Otro programa", slug="otro")

@@ -16,7 +16,8 @@ def two_sites(mx_home, br_home):
     )
     br_programme = factories.build_programme(
         factories.build_programme_index(br_home, title="Programas"),
-        title="Programa de Tutoria", modalities=["in_person"],
+        title="Programa de Tutoria",
+        modalities=["in_person"],
     )
     return mx_programme, br_programme
 
@@ -38,8 +39,9 @@ def test_each_site_is_served_in_its_language(client, two_sites):
 
 def test_browser_language_does_not_change_the_public_site(client, two_sites):
     mx_programme, _br = two_sites
-    response = client.get(mx_programme.get_url(), HTTP_HOST="localhost",
-                          HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9")
+    response = client.get(
+        mx_programme.get_url(), HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9"
+    )
     assert response.headers["Content-Language"] == "es"
 
 

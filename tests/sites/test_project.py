@@ -14,8 +14,12 @@ def run_manage(*args, env=None):
     environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -27,14 +31,24 @@ def test_readme_gives_the_two_commands():
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
-        ("demo", ["manage.py migrate", "manage.py load_tutoria_demo", "manage.py runserver 127.0.0.1:8000"]),
+        (
+            "demo",
+            [
+                "manage.py migrate",
+                "manage.py load_tutoria_demo",
+                "manage.py runserver 127.0.0.1:8000",
+            ],
+        ),
         ("test", ["-m pytest"]),
     ],
 )
 def test_make_targets_install_then_run(target, expected, tmp_path):
     result = subprocess.run(
-        ["make", "-n", target, f"VENV={tmp_path}/venv"], cwd=ROOT, capture_output=True,
-        text=True, check=True,
+        ["make", "-n", target, f"VENV={tmp_path}/venv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "-m venv" in result.stdout
     assert "pip install" in result.stdout and ".[dev,postgres]" in result.stdout
@@ -45,7 +59,10 @@ def test_make_targets_install_then_run(target, expected, tmp_path):
 
 def test_production_settings_pass_the_deploy_check():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env={
             "DJANGO_SETTINGS_MODULE": "sites.settings.production",
             "SECRET_KEY": "a-long-random-production-key-" + "x7Qp" * 12,
@@ -58,8 +75,11 @@ def test_production_settings_pass_the_deploy_check():
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
     result = run_manage(
-        "check", env={"DJANGO_SETTINGS_MODULE": "sites.settings.production",
-                      "ALLOWED_HOSTS": "tutorias.example.edu"},
+        "check",
+        env={
+            "DJANGO_SETTINGS_MODULE": "sites.settings.production",
+            "ALLOWED_HOSTS": "tutorias.example.edu",
+        },
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr

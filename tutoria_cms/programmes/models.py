@@ -3,8 +3,9 @@
 A site with its own base page (``WAGTAIL_PAGE_MODEL``) combines the mixins with it::
 
     class MyProgrammePage(TutoringProgrammePageMixin, MyBasePage):
-        content_panels = MyBasePage.content_panels + TutoringProgrammePageMixin.programme_panels
-        search_fields = MyBasePage.search_fields + TutoringProgrammePageMixin.programme_search_fields
+        mixin = TutoringProgrammePageMixin
+        content_panels = MyBasePage.content_panels + mixin.programme_panels
+        search_fields = MyBasePage.search_fields + mixin.programme_search_fields
 """
 
 from django.apps import apps
@@ -72,16 +73,21 @@ class TutoringProgrammePageMixin(models.Model):
     """A tutoring programme: PAT, peer mentoring, individual teaching classes..."""
 
     kind = models.CharField(
-        _("kind of programme"), max_length=32, choices=ProgrammeKind.choices,
+        _("kind of programme"),
+        max_length=32,
+        choices=ProgrammeKind.choices,
         default=ProgrammeKind.TUTORING_ACTION_PLAN,
     )
     introduction = RichTextField(_("introduction"), blank=True)
     objectives = RichTextField(_("objectives"), blank=True)
     purpose = RichTextField(_("purpose"), blank=True)
     needs_addressed = RichTextField(
-        _("needs it addresses"), blank=True,
-        help_text=_("For example: integration of new students, follow-up of learning, "
-                    "pedagogical support, referral to the orientation service."),
+        _("needs it addresses"),
+        blank=True,
+        help_text=_(
+            "For example: integration of new students, follow-up of learning, "
+            "pedagogical support, referral to the orientation service."
+        ),
     )
     attention_types = MultipleChoiceField(
         verbose_name=_("attention types"), choices=AttentionType.choices
@@ -92,9 +98,13 @@ class TutoringProgrammePageMixin(models.Model):
     coordinator_email = models.EmailField(_("coordinator's e-mail"), blank=True)
     coordinator_phone = models.CharField(_("coordinator's telephone"), max_length=40, blank=True)
     stages = StreamField(
-        StagesBlock(), verbose_name=_("stages of the cycle"), blank=True,
-        help_text=_("Ordered stages, each with its activities. Left empty, a peer-mentoring "
-                    "programme gets the standard peer-mentoring cycle."),
+        StagesBlock(),
+        verbose_name=_("stages of the cycle"),
+        blank=True,
+        help_text=_(
+            "Ordered stages, each with its activities. Left empty, a peer-mentoring "
+            "programme gets the standard peer-mentoring cycle."
+        ),
     )
     pillars = MultipleChoiceField(
         verbose_name=_("learning pillars"), choices=LearningPillar.choices

@@ -89,7 +89,10 @@ PROGRAMMES = [
                 "learning_outcomes": "<ul><li>Ubicar los servicios de apoyo.</li>"
                 "<li>Construir una red de compañeros.</li></ul>",
                 "facilitators": [("Mtra. Laura Jiménez Ortega", "Coordinadora de tutorías")],
-                "sessions": [(-7, "10:00", "12:00", "Auditorio principal"), (14, "10:00", "12:00", "Auditorio principal")],
+                "sessions": [
+                    (-7, "10:00", "12:00", "Auditorio principal"),
+                    (14, "10:00", "12:00", "Auditorio principal"),
+                ],
             },
             {
                 "title": "Técnicas de estudio",
@@ -104,7 +107,10 @@ PROGRAMMES = [
                 "learning_outcomes": "<ul><li>Planificar el estudio semanal.</li>"
                 "<li>Aplicar técnicas de lectura y resumen.</li></ul>",
                 "facilitators": [("Dr. Ricardo Salas", "Tutor")],
-                "sessions": [(10, "16:00", "18:00", "Aula B-12"), (17, "16:00", "18:00", "Aula B-12")],
+                "sessions": [
+                    (10, "16:00", "18:00", "Aula B-12"),
+                    (17, "16:00", "18:00", "Aula B-12"),
+                ],
             },
             {
                 "title": "Trabajo cooperativo",

@@ -67,7 +67,10 @@ PROGRAMMES = [
                 "introduction": "<p>Conheça a universidade, seus serviços e seus colegas.</p>",
                 "learning_outcomes": "<ul><li>Localizar os serviços de apoio ao discente.</li></ul>",
                 "facilitators": [("Profa. Dra. Mariana Costa", "Coordenadora de tutoria")],
-                "sessions": [(-5, "14:00", "16:00", "Auditório do ICED"), (15, "14:00", "16:00", "Auditório do ICED")],
+                "sessions": [
+                    (-5, "14:00", "16:00", "Auditório do ICED"),
+                    (15, "14:00", "16:00", "Auditório do ICED"),
+                ],
             },
             {
                 "title": "Técnicas de estudo",
@@ -95,7 +98,9 @@ PROGRAMMES = [
                 "introduction": "<p>Aprenda a trabalhar em equipe em projetos acadêmicos.</p>",
                 "learning_outcomes": "<ul><li>Distribuir papéis em uma equipe.</li></ul>",
                 "facilitators": [("Profa. Ana Souza", "Docente-tutora")],
-                "sessions": [(20, "10:00", "11:30", "https://video.uftap.example.edu.br/cooperativo")],
+                "sessions": [
+                    (20, "10:00", "11:30", "https://video.uftap.example.edu.br/cooperativo")
+                ],
             },
             {
                 "title": "Habilidades cognitivas",

@@ -101,9 +101,13 @@ class DemoLoader:
 
     def programmes(self, home, content):
         index = self.child(
-            home, ProgrammeIndexPage, content.INDEX["slug"], title=content.INDEX["title"],
+            home,
+            ProgrammeIndexPage,
+            content.INDEX["slug"],
+            title=content.INDEX["title"],
             introduction=content.INDEX["introduction"],
-            search_description=content.INDEX["search_description"], show_in_menus=True,
+            search_description=content.INDEX["search_description"],
+            show_in_menus=True,
         )
         for spec in content.PROGRAMMES:
             spec = dict(spec)
@@ -126,8 +130,9 @@ class DemoLoader:
         facilitators = [
             ("person", {"name": name, "role": role}) for name, role in spec.pop("facilitators")
         ]
-        page = GroupWorkshopPage(slug=slug, locale=programme.locale, facilitators=facilitators,
-                                 **spec)
+        page = GroupWorkshopPage(
+            slug=slug, locale=programme.locale, facilitators=facilitators, **spec
+        )
         page.workshop_sessions = [
             WorkshopSession(
                 date=self.today + datetime.timedelta(days=offset),

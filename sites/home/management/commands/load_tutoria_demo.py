@@ -20,8 +20,9 @@ class Command(BaseCommand):
         loader = DemoLoader(stdout=self.stdout, logins_file=options.get("logins_file"))
         logins = loader.load()
         self.stdout.write(
-            self.style.SUCCESS(_("Demo content ready (%(count)d objects created).")
-                               % {"count": loader.created})
+            self.style.SUCCESS(
+                _("Demo content ready (%(count)d objects created).") % {"count": loader.created}
+            )
         )
         for content in INSTITUTIONS:
             self.stdout.write(f"  {content.INSTITUTION}: http://{content.HOSTNAME}:{PORT}/")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TutoriaRequestsConfig(AppConfig):
+    name = "tutoria_cms.requests"
+    label = "tutoria_requests"
+    verbose_name = _("Tutoring: requests")
+    default_auto_field = "django.db.models.BigAutoField"

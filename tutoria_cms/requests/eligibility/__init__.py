@@ -1,0 +1,36 @@
+"""Public interface of the eligibility engine (fixed: other tools call it).
+
+from tutoria_cms.requests.eligibility import EligibilityFacts, evaluate, get_rule_set
+rule_set = get_rule_set("ufopa-331-2020")
+verdict = evaluate(EligibilityFacts(...), rule_set)
+verdict.eligible; verdict.outcome("art244.II"); verdict.results
+"""
+
+from . import ufopa_331_2020
+from .base import (
+    EligibilityFacts,
+    Outcome,
+    Rule,
+    RuleResult,
+    RuleSet,
+    Verdict,
+    evaluate,
+    get_rule_set,
+    register_rule_set,
+    rule_sets,
+)
+
+register_rule_set(ufopa_331_2020.RULE_SET)
+
+__all__ = [
+    "EligibilityFacts",
+    "Outcome",
+    "Rule",
+    "RuleResult",
+    "RuleSet",
+    "Verdict",
+    "evaluate",
+    "get_rule_set",
+    "register_rule_set",
+    "rule_sets",
+]

@@ -1,0 +1,236 @@
+"""Eligibility rule sets: versioned code objects, one rule per article or clause.
+
+A rule set is judged against :class:`EligibilityFacts` and gives a :class:`Verdict`: one
+:class:`RuleResult` per rule, in the regulation's order, with its citation and a translated
+explanation. Requests store the verdict they were judged by (``Verdict.as_dict``).
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+
+class Outcome(StrEnum):
+    PASS = "pass"  # noqa: S105 (an outcome, not a password)
+    FAIL = "fail"
+    EXEMPT = "exempt"
+    NOT_APPLICABLE = "not_applicable"
+
+
+# Outcomes that do not stand in the way of eligibility.
+NON_BLOCKING = frozenset({Outcome.PASS, Outcome.EXEMPT, Outcome.NOT_APPLICABLE})
+
+_BOOL_FACTS = (
+    "regular_undergraduate",
+    "component_mandatory",
+    "component_offered_this_term",
+    "schedule_clash",
+    "procedures_compatible",
+    "special_educational_need",
+    "component_is_activity",
+    "term_is_regular",
+)
+_COUNT_FACTS = (
+    "completed_hours",
+    "other_requests_this_term",
+    "individual_classes_taken",
+    "failures_by_absence",
+    "failures_by_grade",
+)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class EligibilityFacts:
+    """What a rule set needs to know about a request, its student, component and term."""
+
+    regular_undergraduate: bool
+    completed_hours: int
+    curriculum_hours: int
+    other_requests_this_term: int
+    individual_classes_taken: int
+    component_mandatory: bool
+    component_offered_this_term: bool
+    schedule_clash: bool
+    failures_by_absence: int
+    failures_by_grade: int
+    procedures_compatible: bool
+    special_educational_need: bool
+    component_is_activity: bool
+    term_is_regular: bool
+
+    def __post_init__(self):
+        for name in _BOOL_FACTS:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, not {getattr(self, name)!r}.")
+        for name in (*_COUNT_FACTS, "curriculum_hours"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"{name} must be a whole number, not {value!r}.")
+        for name in _COUNT_FACTS:
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} cannot be negative (got {getattr(self, name)}).")
+        if self.curriculum_hours <= 0:
+            raise ValueError(
+                f"curriculum_hours must be greater than zero (got {self.curriculum_hours})."
+            )
+        if self.completed_hours > self.curriculum_hours:
+            raise ValueError(
+                f"completed_hours ({self.completed_hours}) cannot exceed curriculum_hours "
+                f"({self.curriculum_hours})."
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    """One article or clause.
+
+    ``check(facts)`` is True when the requirement is met; ``exempt(facts)`` and
+    ``applies(facts)`` are optional. ``explain(facts, outcome)`` returns a translated sentence.
+    """
+
+    code: str
+    citation: str
+    summary: str | Promise
+    check: Callable[[EligibilityFacts], bool]
+    explain: Callable[[EligibilityFacts, Outcome], str]
+    exempt: Callable[[EligibilityFacts], bool] | None = None
+    applies: Callable[[EligibilityFacts], bool] | None = None
+
+    def judge(self, facts):
+        if self.applies is not None and not self.applies(facts):
+            outcome = Outcome.NOT_APPLICABLE
+        elif self.exempt is not None and self.exempt(facts):
+            outcome = Outcome.EXEMPT
+        else:
+            outcome = Outcome.PASS if self.check(facts) else Outcome.FAIL
+        return RuleResult(
+            code=self.code,
+            outcome=outcome,
+            citation=self.citation,
+            explanation=str(self.explain(facts, outcome)),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleResult:
+    code: str
+    outcome: Outcome
+    citation: str
+    explanation: str
+
+    @property
+    def blocking(self):
+        return self.outcome not in NON_BLOCKING
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleSet:
+    identifier: str
+    regulation_name: str
+    regulation_number: str
+    effective_date: datetime.date
+    rules: Sequence[Rule]
+
+    def __post_init__(self):
+        codes = [rule.code for rule in self.rules]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"Rule set {self.identifier!r} has repeated rule codes.")
+
+    @property
+    def codes(self):
+        return [rule.code for rule in self.rules]
+
+    def __str__(self):
+        return f"{self.regulation_name} ({self.regulation_number})"
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    rule_set: str
+    results: tuple[RuleResult, ...]
+
+    @property
+    def eligible(self):
+        return not any(result.blocking for result in self.results)
+
+    def outcome(self, code):
+        for result in self.results:
+            if result.code == code:
+                return str(result.outcome)
+        raise KeyError(f"Rule set {self.rule_set!r} has no rule {code!r}.")
+
+    @property
+    def failed(self):
+        return [result for result in self.results if result.blocking]
+
+    def as_dict(self):
+        """A JSON-serialisable record of the verdict, stored with the request."""
+        return {
+            "rule_set": self.rule_set,
+            "eligible": self.eligible,
+            "results": [
+                {
+                    "code": result.code,
+                    "outcome": str(result.outcome),
+                    "citation": result.citation,
+                    "explanation": result.explanation,
+                }
+                for result in self.results
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(
+            rule_set=data["rule_set"],
+            results=tuple(
+                RuleResult(
+                    code=item["code"],
+                    outcome=Outcome(item["outcome"]),
+                    citation=item["citation"],
+                    explanation=item["explanation"],
+                )
+                for item in data["results"]
+            ),
+        )
+
+
+_REGISTRY: dict[str, RuleSet] = {}
+
+
+def register_rule_set(rule_set):
+    if rule_set.identifier in _REGISTRY and _REGISTRY[rule_set.identifier] is not rule_set:
+        raise ValueError(f"A rule set {rule_set.identifier!r} is already registered.")
+    _REGISTRY[rule_set.identifier] = rule_set
+    return rule_set
+
+
+def get_rule_set(identifier):
+    try:
+        return _REGISTRY[identifier]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or _("none")
+        raise LookupError(
+            _("Unknown eligibility rule set “%(identifier)s” (known: %(known)s).")
+            % {"identifier": identifier, "known": known}
+        ) from None
+
+
+def rule_sets():
+    return sorted(_REGISTRY.values(), key=lambda rule_set: rule_set.identifier)
+
+
+def evaluate(facts, rule_set):
+    """Judge ``facts`` by every rule of ``rule_set`` (an object or its identifier)."""
+    if isinstance(rule_set, str):
+        rule_set = get_rule_set(rule_set)
+    if not isinstance(facts, EligibilityFacts):
+        raise TypeError("evaluate() needs an EligibilityFacts instance.")
+    return Verdict(
+        rule_set=rule_set.identifier,
+        results=tuple(rule.judge(facts) for rule in rule_set.rules),
+    )

@@ -1,0 +1,219 @@
+"""UFOPA Resolução nº 331, de 28 de setembro de 2020 (Regimento de Graduação), arts. 242-244.
+
+Individual teaching classes (turma de ensino individual, tutoria). Seed 004.
+"""
+
+import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .base import Outcome, Rule, RuleSet
+
+REGULATION = "UFOPA Resolução nº 331/2020"
+MIN_PERCENT_COMPLETED = 90
+MAX_COMPONENTS_PER_TERM = 2
+MAX_COMPONENTS_PER_COURSE = 4
+MAX_FAILURES_BY_GRADE = 2
+
+
+def cite(article, clause=None):
+    return f"{REGULATION}, art. {article}" + (f", {clause}" if clause else "")
+
+
+def by_outcome(passed, failed, exempt=None):
+    """An ``explain`` function that picks a sentence by outcome, formatted with the facts."""
+
+    def explain(facts, outcome):
+        template = {Outcome.PASS: passed, Outcome.FAIL: failed, Outcome.EXEMPT: exempt}.get(outcome)
+        values = {
+            "completed": facts.completed_hours,
+            "total": facts.curriculum_hours,
+            "percent": facts.completed_hours * 100 // facts.curriculum_hours,
+            "minimum": MIN_PERCENT_COMPLETED,
+            "requests": facts.other_requests_this_term + 1,
+            "per_term": MAX_COMPONENTS_PER_TERM,
+            "taken": facts.individual_classes_taken,
+            "per_course": MAX_COMPONENTS_PER_COURSE,
+            "absence": facts.failures_by_absence,
+            "grade": facts.failures_by_grade,
+            "max_grade": MAX_FAILURES_BY_GRADE,
+        }
+        return (template() if template else "") % values
+
+    return explain
+
+
+def has_special_need(facts):
+    return facts.special_educational_need
+
+
+RULE_SET = RuleSet(
+    identifier="ufopa-331-2020",
+    regulation_name=REGULATION,
+    regulation_number="331/2020",
+    effective_date=datetime.date(2020, 9, 28),
+    rules=(
+        Rule(
+            code="art242.par2",
+            citation=cite(242, "§ 2º"),
+            summary=gettext_lazy("Only in regular terms, not in special (vacation) terms."),
+            check=lambda f: f.term_is_regular,
+            explain=by_outcome(
+                lambda: _("The term is a regular term."),
+                lambda: _("Individual classes cannot be opened in a special (vacation) term."),
+            ),
+        ),
+        Rule(
+            code="art243",
+            citation=cite(243),
+            summary=gettext_lazy("Activity-type components cannot be offered this way."),
+            check=lambda f: not f.component_is_activity,
+            explain=by_outcome(
+                lambda: _("The component is not an activity-type component."),
+                lambda: _(
+                    "The component is an activity-type component, which cannot be "
+                    "offered as an individual class."
+                ),
+            ),
+        ),
+        Rule(
+            code="art244.I",
+            citation=cite(244, "I"),
+            summary=gettext_lazy("The student is a regular undergraduate student."),
+            check=lambda f: f.regular_undergraduate,
+            explain=by_outcome(
+                lambda: _("The student is a regular undergraduate student."),
+                lambda: _("The student is not a regular undergraduate student."),
+            ),
+        ),
+        Rule(
+            code="art244.II",
+            citation=cite(244, "II"),
+            summary=gettext_lazy("At least 90% of the curriculum hours completed."),
+            check=lambda f: f.completed_hours * 100 >= MIN_PERCENT_COMPLETED * f.curriculum_hours,
+            explain=by_outcome(
+                lambda: _(
+                    "The student has completed %(completed)d of %(total)d hours "
+                    "(%(percent)d%%); at least %(minimum)d%% is required."
+                ),
+                lambda: _(
+                    "The student has completed %(completed)d of %(total)d hours "
+                    "(%(percent)d%%), less than the %(minimum)d%% required."
+                ),
+            ),
+        ),
+        Rule(
+            code="art244.III",
+            citation=cite(244, "III"),
+            summary=gettext_lazy("At most 2 components requested per term."),
+            check=lambda f: f.other_requests_this_term + 1 <= MAX_COMPONENTS_PER_TERM,
+            explain=by_outcome(
+                lambda: _("This is request %(requests)d of at most %(per_term)d this term."),
+                lambda: _(
+                    "With this one the student would have %(requests)d requests this "
+                    "term; at most %(per_term)d are allowed."
+                ),
+            ),
+        ),
+        Rule(
+            code="art244.IV",
+            citation=cite(244, "IV"),
+            summary=gettext_lazy("At most 4 individual classes over the whole course."),
+            check=lambda f: f.individual_classes_taken + 1 <= MAX_COMPONENTS_PER_COURSE,
+            exempt=has_special_need,
+            explain=by_outcome(
+                lambda: _(
+                    "The student has taken %(taken)d individual classes; at most "
+                    "%(per_course)d are allowed over the course."
+                ),
+                lambda: _(
+                    "The student has already taken %(taken)d individual classes; at most "
+                    "%(per_course)d are allowed over the course."
+                ),
+                lambda: _(
+                    "Exempt: the student has a registered special educational need "
+                    "(art. 244, sole paragraph)."
+                ),
+            ),
+        ),
+        Rule(
+            code="art244.V",
+            citation=cite(244, "V"),
+            summary=gettext_lazy("The component is mandatory in the student's curriculum."),
+            check=lambda f: f.component_mandatory,
+            explain=by_outcome(
+                lambda: _("The component is mandatory in the student's curriculum."),
+                lambda: _("The component is not mandatory in the student's curriculum."),
+            ),
+        ),
+        Rule(
+            code="art244.VI",
+            citation=cite(244, "VI"),
+            summary=gettext_lazy(
+                "The component is not offered this term, or clashes with "
+                "another mandatory component."
+            ),
+            check=lambda f: not f.component_offered_this_term or f.schedule_clash,
+            explain=by_outcome(
+                lambda: _(
+                    "The component (or an equivalent) is not offered this term, or its "
+                    "schedule clashes with another mandatory component."
+                ),
+                lambda: _(
+                    "The component is offered this term without a schedule clash: the "
+                    "student can enrol in the regular class."
+                ),
+            ),
+        ),
+        Rule(
+            code="art244.VII",
+            citation=cite(244, "VII"),
+            summary=gettext_lazy("No failure by absence in the component or its equivalents."),
+            check=lambda f: f.failures_by_absence == 0,
+            explain=by_outcome(
+                lambda: _("The student has no failure by absence in the component."),
+                lambda: _(
+                    "The student has %(absence)d failure(s) by absence in the component "
+                    "or an equivalent."
+                ),
+            ),
+        ),
+        Rule(
+            code="art244.VIII",
+            citation=cite(244, "VIII"),
+            summary=gettext_lazy("At most two failures by grade in the component."),
+            check=lambda f: f.failures_by_grade <= MAX_FAILURES_BY_GRADE,
+            exempt=has_special_need,
+            explain=by_outcome(
+                lambda: _(
+                    "The student has %(grade)d failure(s) by grade in the component; at "
+                    "most %(max_grade)d are allowed."
+                ),
+                lambda: _(
+                    "The student has %(grade)d failures by grade in the component; at "
+                    "most %(max_grade)d are allowed."
+                ),
+                lambda: _(
+                    "Exempt: the student has a registered special educational need "
+                    "(art. 244, sole paragraph)."
+                ),
+            ),
+        ),
+        Rule(
+            code="art244.IX",
+            citation=cite(244, "IX"),
+            summary=gettext_lazy("The component's teaching procedures suit an individual class."),
+            check=lambda f: f.procedures_compatible,
+            explain=by_outcome(
+                lambda: _(
+                    "The component's teaching procedures are compatible with an individual class."
+                ),
+                lambda: _(
+                    "The component's teaching procedures are not compatible with an "
+                    "individual class."
+                ),
+            ),
+        ),
+    ),
+)
