@@ -104,7 +104,7 @@ def test_search_page_finds_programmes_of_the_current_site_only(client, programme
     factories.build_programme(programme_index, title="Mentoría entre iguales", slug="mentoria")
     br_index = factories.build_programme_index(br_home, title="Programas")
     factories.build_programme(br_index, title="Mentoria entre pares", slug="mentoria-br")
-    response = client.get("/search/", {"q": "mentoria"}, HTTP_HOST="localhost")
+    response = client.get("/search/", {"q": "mentoría"}, HTTP_HOST="localhost")
     assert response.status_code == 200
     assert "Mentoría entre iguales" in response.text
     assert "Mentoria entre pares" not in response.text
