@@ -1,6 +1,14 @@
 import pytest
+from django.utils import translation
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Code outside requests speaks English in tests unless a test overrides it."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 INSTALLED_APPS = [
     # The suite: each app can be installed on its own (core first).
     "tutoria_cms.core",
+    "tutoria_cms.academics",
     "tutoria_cms.programmes",
     "tutoria_cms.requests",
     # The example site.

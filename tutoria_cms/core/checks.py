@@ -40,7 +40,15 @@ def check_tutoria_settings(app_configs=None, **kwargs):
                 id="tutoria_core.E002",
             )
         )
-    for key in ("MAX_NAME_LENGTH", "SMALL_CELL_THRESHOLD", "PROGRAMME_UPCOMING_WORKSHOPS"):
+    positive = (
+        "MAX_NAME_LENGTH",
+        "SMALL_CELL_THRESHOLD",
+        "PROGRAMME_UPCOMING_WORKSHOPS",
+        "IMPORT_MAX_BYTES",
+        "IMPORT_MAX_UNCOMPRESSED_BYTES",
+        "IMPORT_MAX_ROWS",
+    )
+    for key in positive:
         value = user.get(key, DEFAULTS[key])
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             errors.append(

@@ -24,6 +24,11 @@ DEFAULTS = {
     "SMALL_CELL_THRESHOLD": 5,
     # From address of the suite's notifications; empty means DEFAULT_FROM_EMAIL.
     "FROM_EMAIL": "",
+    # Imports of academic records: largest file accepted, largest uncompressed size of an
+    # .xlsx (zip bomb guard), and most rows per import.
+    "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": 50 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 50_000,
     # How many upcoming workshops a programme page lists.
     "PROGRAMME_UPCOMING_WORKSHOPS": 12,
 }

@@ -1,0 +1,522 @@
+"""Read academic records exported by the academic system (CSV or XLSX), safely.
+
+Nothing here writes to the database: :func:`read_file` turns a file into tables of rows,
+:func:`parse` validates every row and returns records plus every error with its sheet, row
+number and reason. ``services.import_academics`` applies a parse that has no error, all or
+nothing.
+
+Guards: files over ``IMPORT_MAX_BYTES`` are refused before parsing; an .xlsx must be a real
+zip whose uncompressed size stays under ``IMPORT_MAX_UNCOMPRESSED_BYTES`` (zip bombs);
+formulas are refused, never evaluated; at most ``IMPORT_MAX_ROWS`` rows.
+"""
+
+import csv
+import dataclasses
+import datetime
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.text import clean_text
+
+KIND_LABELS = {
+    "terms": gettext_lazy("terms"),
+    "components": gettext_lazy("curricular components"),
+    "students": gettext_lazy("students"),
+    "failures": gettext_lazy("failures per component"),
+}
+# Required and optional columns of each kind of table.
+COLUMNS = {
+    "terms": ({"code", "name", "starts_on", "ends_on", "kind"}, set()),
+    "components": ({"code", "name", "hours", "mandatory", "activity"}, {"equivalents"}),
+    "students": (
+        {"student_number", "name", "curriculum_hours", "completed_hours"},
+        {"email", "programme", "regular", "special_need", "date_of_birth"},
+    ),
+    "failures": (
+        {"student_number", "component", "failures_by_absence", "failures_by_grade"},
+        set(),
+    ),
+}
+# Sheet names understood in an .xlsx, in English, Spanish and Portuguese.
+SHEET_NAMES = {
+    "terms": "terms",
+    "periodos": "terms",
+    "períodos": "terms",
+    "components": "components",
+    "asignaturas": "components",
+    "componentes": "components",
+    "students": "students",
+    "alumnos": "students",
+    "estudiantes": "students",
+    "discentes": "students",
+    "failures": "failures",
+    "reprobaciones": "failures",
+    "reprovações": "failures",
+    "reprovacoes": "failures",
+}
+APPLY_ORDER = ("terms", "components", "students", "failures")
+TRUE = {"1", "true", "yes", "y", "x", "si", "sí", "s", "sim", "verdadero", "verdadeiro"}
+FALSE = {"0", "false", "no", "n", "não", "nao", "falso", ""}
+
+
+@dataclasses.dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int | None
+    message: str
+
+    def __str__(self):
+        if self.row is None:
+            return f"{self.sheet}: {self.message}"
+        return _("%(sheet)s, row %(row)d: %(message)s") % {
+            "sheet": self.sheet,
+            "row": self.row,
+            "message": self.message,
+        }
+
+
+class ImportRefused(Exception):
+    """The file was refused; ``errors`` says why (every bad row, with its number)."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors[:5]))
+
+
+@dataclasses.dataclass
+class Table:
+    kind: str
+    sheet: str
+    rows: list  # [(row_number, {column: value})]
+
+
+@dataclasses.dataclass
+class Parsed:
+    records: dict  # kind -> [(row_number, dict)]
+    errors: list
+
+    def count(self, kind):
+        return len(self.records.get(kind, []))
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read_file(name, data):
+    """Tables of raw rows from a CSV or XLSX file (bytes); raises ImportRefused."""
+    limit = tutoria_settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportRefused(
+            [
+                RowError(
+                    name,
+                    None,
+                    _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
+                    % {"size": len(data), "limit": limit},
+                )
+            ]
+        )
+    if not data.strip():
+        raise ImportRefused([RowError(name, None, _("The file is empty."))])
+    lowered = name.lower()
+    if lowered.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        return read_xlsx(name, data)
+    if lowered.endswith((".csv", ".txt")):
+        return [read_csv(name, data)]
+    raise ImportRefused(
+        [
+            RowError(
+                name,
+                None,
+                _(
+                    "Unsupported file type: upload a .csv or .xlsx file exported by the academic system."
+                ),
+            )
+        ]
+    )
+
+
+def normalise_header(value):
+    return clean_text(str(value or ""), required=False).lower().replace(" ", "_")
+
+
+def detect_kind(headers):
+    present = set(headers)
+    for kind in APPLY_ORDER:
+        required, _optional = COLUMNS[kind]
+        if required <= present:
+            return kind
+    return None
+
+
+def header_error(sheet, headers):
+    expected = "; ".join(
+        f"{KIND_LABELS[kind]}: {', '.join(sorted(COLUMNS[kind][0]))}" for kind in APPLY_ORDER
+    )
+    return RowError(
+        sheet,
+        1,
+        _("The columns (%(found)s) do not match any kind of table. Expected columns: %(expected)s.")
+        % {"found": ", ".join(headers) or "-", "expected": expected},
+    )
+
+
+def build_table(sheet, header_row, data_rows, kind=None):
+    headers = [normalise_header(value) for value in header_row]
+    kind = kind or detect_kind(headers)
+    if kind is None:
+        raise ImportRefused([header_error(sheet, headers)])
+    required, optional = COLUMNS[kind]
+    missing = required - set(headers)
+    if missing:
+        raise ImportRefused(
+            [
+                RowError(
+                    sheet,
+                    1,
+                    _("Missing columns: %(columns)s.") % {"columns": ", ".join(sorted(missing))},
+                )
+            ]
+        )
+    known = required | optional
+    rows = []
+    for number, values in data_rows:
+        if all(value in (None, "") for value in values):
+            continue
+        rows.append((number, {h: v for h, v in zip(headers, values, strict=False) if h in known}))
+    return Table(kind=kind, sheet=sheet, rows=rows)
+
+
+def check_row_count(sheet, count):
+    if count > tutoria_settings.IMPORT_MAX_ROWS:
+        raise ImportRefused(
+            [
+                RowError(
+                    sheet,
+                    None,
+                    _("Too many rows (more than %(limit)d); split the file.")
+                    % {"limit": tutoria_settings.IMPORT_MAX_ROWS},
+                )
+            ]
+        )
+
+
+def read_csv(name, data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(
+            [RowError(name, None, _("The file is not UTF-8 text. Export it again as “CSV UTF-8”."))]
+        ) from None
+    if "\x00" in text:
+        raise ImportRefused([RowError(name, None, _("The file contains NUL characters."))])
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+        rows = []
+        for values in reader:
+            check_row_count(name, len(rows) + 1)
+            rows.append((reader.line_num, values))
+    except csv.Error as exc:
+        raise ImportRefused(
+            [
+                RowError(
+                    name,
+                    reader.line_num,
+                    _("The CSV file is malformed (%(error)s).") % {"error": exc},
+                )
+            ]
+        ) from None
+    return build_table(name, header, rows)
+
+
+def read_xlsx(name, data):
+    from openpyxl import load_workbook
+
+    buffer = io.BytesIO(data)
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            members = archive.infolist()
+            total = sum(member.file_size for member in members)
+            names = {member.filename for member in members}
+    except zipfile.BadZipFile:
+        raise ImportRefused(
+            [RowError(name, None, _("The file is not a valid .xlsx workbook."))]
+        ) from None
+    if total > tutoria_settings.IMPORT_MAX_UNCOMPRESSED_BYTES:
+        raise ImportRefused(
+            [
+                RowError(
+                    name,
+                    None,
+                    _(
+                        "The workbook expands to %(size)s bytes when opened, over the limit of %(limit)s "
+                        "bytes; it may be damaged or malicious."
+                    )
+                    % {"size": total, "limit": tutoria_settings.IMPORT_MAX_UNCOMPRESSED_BYTES},
+                )
+            ]
+        )
+    if "xl/workbook.xml" not in names:
+        raise ImportRefused([RowError(name, None, _("The file is not a valid .xlsx workbook."))])
+    try:
+        workbook = load_workbook(buffer, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise ImportRefused(
+            [
+                RowError(
+                    name,
+                    None,
+                    _("The workbook could not be read (%(error)s).")
+                    % {"error": exc.__class__.__name__},
+                )
+            ]
+        ) from None
+    tables, errors = [], []
+    try:
+        for sheet in workbook.worksheets:
+            kind = SHEET_NAMES.get(sheet.title.strip().lower())
+            rows = []
+            header = None
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                values = []
+                for cell in cells:
+                    if getattr(cell, "data_type", None) == "f":
+                        errors.append(
+                            RowError(
+                                sheet.title,
+                                number,
+                                _("A cell contains a formula; export values only."),
+                            )
+                        )
+                        values.append(None)
+                    else:
+                        values.append(cell.value)
+                if header is None:
+                    if any(value not in (None, "") for value in values):
+                        header = values
+                    continue
+                check_row_count(sheet.title, len(rows) + 1)
+                rows.append((number, values))
+            if header is None:
+                continue
+            tables.append(build_table(sheet.title, header, rows, kind=kind))
+    finally:
+        workbook.close()
+    if errors:
+        raise ImportRefused(errors)
+    if not tables:
+        raise ImportRefused([RowError(name, None, _("The workbook has no data."))])
+    return tables
+
+
+# -- validating -----------------------------------------------------------------------------
+
+
+def text(value, *, required=True, max_length=200):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text("" if value is None else str(value), required=required, max_length=max_length)
+
+
+def boolean(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    lowered = text(value, required=False).lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise ValidationError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+
+def whole_number(value, *, minimum=0):
+    if isinstance(value, bool):
+        raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value})
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int):
+        try:
+            value = int(text(value))
+        except (ValueError, ValidationError):
+            raise ValidationError(
+                _("“%(value)s” is not a whole number.") % {"value": value}
+            ) from None
+    if value < minimum:
+        raise ValidationError(
+            _("%(value)s is below the minimum of %(minimum)s.")
+            % {"value": value, "minimum": minimum}
+        )
+    return value
+
+
+def date(value, *, required=True):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    raw = text(value, required=required)
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        _("“%(value)s” is not a date (use YYYY-MM-DD or DD/MM/YYYY).") % {"value": raw}
+    )
+
+
+class Fields:
+    """Parse a row's fields one by one, collecting every error (not only the first)."""
+
+    def __init__(self):
+        self.errors = []
+
+    def __call__(self, column, parser, *args, **kwargs):
+        try:
+            return parser(*args, **kwargs)
+        except ValidationError as exc:
+            self.errors.extend(f"{column}: {message}" for message in exc.messages)
+            return None
+
+    def done(self):
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def term_row(row):
+    kind = text(row.get("kind")).lower()
+    kinds = {
+        "regular": "regular",
+        "ordinario": "regular",
+        "special": "special",
+        "especial": "special",
+        "intersemestral": "special",
+        "ferias": "special",
+        "férias": "special",
+        "vacation": "special",
+    }
+    if kind not in kinds:
+        raise ValidationError(_("The term kind must be “regular” or “special”."))
+    f = Fields()
+    record = {
+        "code": f("code", text, row.get("code"), max_length=20),
+        "name": f("name", text, row.get("name"), max_length=100),
+        "starts_on": f("starts_on", date, row.get("starts_on")),
+        "ends_on": f("ends_on", date, row.get("ends_on")),
+        "kind": kinds[kind],
+    }
+    f.done()
+    if record["ends_on"] <= record["starts_on"]:
+        raise ValidationError(_("A term must end after it starts."))
+    return record
+
+
+def component_row(row):
+    f = Fields()
+    equivalents = (
+        f("equivalents", text, row.get("equivalents"), required=False, max_length=2000) or ""
+    )
+    record = {
+        "code": f("code", text, row.get("code"), max_length=30),
+        "name": f("name", text, row.get("name")),
+        "hours": f("hours", whole_number, row.get("hours"), minimum=1),
+        "mandatory": f("mandatory", boolean, row.get("mandatory")),
+        "is_activity": f("activity", boolean, row.get("activity")),
+        "equivalents": [
+            code.strip() for code in equivalents.replace("|", ";").split(";") if code.strip()
+        ],
+    }
+    f.done()
+    return record
+
+
+def student_row(row):
+    f = Fields()
+    record = {
+        "student_number": f("student_number", text, row.get("student_number"), max_length=20),
+        "full_name": f("name", text, row.get("name"), max_length=tutoria_settings.MAX_NAME_LENGTH),
+        "email": f("email", email_address, row.get("email")),
+        "programme_of_study": f(
+            "programme", text, row.get("programme"), required=False, max_length=150
+        ),
+        "curriculum_hours": f(
+            "curriculum_hours", whole_number, row.get("curriculum_hours"), minimum=1
+        ),
+        "completed_hours": f("completed_hours", whole_number, row.get("completed_hours")),
+        "regular_undergraduate": f("regular", boolean, row.get("regular", "yes")),
+        "special_educational_need": f("special_need", boolean, row.get("special_need", "no")),
+        "date_of_birth": f("date_of_birth", date, row.get("date_of_birth"), required=False),
+    }
+    f.done()
+    if record["completed_hours"] > record["curriculum_hours"]:
+        raise ValidationError(_("Hours completed cannot exceed the curriculum hours."))
+    return record
+
+
+def failure_row(row):
+    f = Fields()
+    record = {
+        "student_number": f("student_number", text, row.get("student_number"), max_length=20),
+        "component": f("component", text, row.get("component"), max_length=30),
+        "failures_by_absence": f(
+            "failures_by_absence", whole_number, row.get("failures_by_absence")
+        ),
+        "failures_by_grade": f("failures_by_grade", whole_number, row.get("failures_by_grade")),
+    }
+    f.done()
+    return record
+
+
+def email_address(value):
+    address = text(value, required=False, max_length=254).lower()
+    if address:
+        validate_email(address)
+    return address
+
+
+ROW_PARSERS = {
+    "terms": term_row,
+    "components": component_row,
+    "students": student_row,
+    "failures": failure_row,
+}
+KEYS = {"terms": "code", "components": "code", "students": "student_number"}
+
+
+def parse(tables):
+    records = {kind: [] for kind in APPLY_ORDER}
+    errors = []
+    for table in tables:
+        seen = {}
+        for number, row in table.rows:
+            try:
+                record = ROW_PARSERS[table.kind](row)
+            except ValidationError as exc:
+                errors.extend(RowError(table.sheet, number, str(m)) for m in exc.messages)
+                continue
+            key = (
+                (record["student_number"], record["component"])
+                if table.kind == "failures"
+                else record[KEYS[table.kind]]
+            )
+            if key in seen:
+                errors.append(
+                    RowError(table.sheet, number, _("Repeats row %(row)d.") % {"row": seen[key]})
+                )
+                continue
+            seen[key] = number
+            records[table.kind].append((number, record))
+    return Parsed(records=records, errors=errors)

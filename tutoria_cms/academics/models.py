@@ -1,0 +1,153 @@
+"""Academic facts imported from the institution's academic system.
+
+Terms, curricular components (with equivalences), student records and, per component, each
+student's failures by absence and by grade. They feed eligibility (requests) and indicators.
+Student records hold personal data: ``__str__`` shows the student number only, and the
+special-educational-need flag and date of birth are sensitive (never listed or searched).
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class TermKind(models.TextChoices):
+    REGULAR = "regular", _("Regular term")
+    SPECIAL = "special", _("Special (vacation) term")
+
+
+class Term(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=TermKind.choices, default=TermKind.REGULAR
+    )
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="tutoria_term_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": _("A term must end after it starts.")})
+
+    @property
+    def is_regular(self):
+        return self.kind == TermKind.REGULAR
+
+
+class CurricularComponent(models.Model):
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    hours = models.PositiveIntegerField(_("hours"), validators=[MinValueValidator(1)])
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    is_activity = models.BooleanField(
+        _("activity-type component"),
+        default=False,
+        help_text=_("Internships, final projects and other activities (not taught classes)."),
+    )
+    equivalents = models.ManyToManyField(
+        "self", verbose_name=_("equivalent components"), blank=True, symmetrical=True
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("curricular component")
+        verbose_name_plural = _("curricular components")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="tutoria_component_hours")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class StudentRecord(models.Model):
+    student_number = models.CharField(_("student number"), max_length=20, unique=True)
+    full_name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail"), blank=True)
+    programme_of_study = models.CharField(_("programme of study"), max_length=150, blank=True)
+    curriculum_hours = models.PositiveIntegerField(
+        _("curriculum hours"), validators=[MinValueValidator(1)]
+    )
+    completed_hours = models.PositiveIntegerField(_("hours completed"), default=0)
+    regular_undergraduate = models.BooleanField(_("regular undergraduate student"), default=True)
+    # Sensitive: visible only to those who need it (see the requests app's permissions).
+    special_educational_need = models.BooleanField(
+        _("registered special educational need"), default=False
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["student_number"]
+        verbose_name = _("student record")
+        verbose_name_plural = _("student records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(curriculum_hours__gt=0) & Q(completed_hours__lte=F("curriculum_hours")),
+                name="tutoria_student_hours",
+            )
+        ]
+
+    def __str__(self):
+        return self.student_number
+
+    def clean(self):
+        if (
+            self.curriculum_hours
+            and self.completed_hours is not None
+            and self.completed_hours > self.curriculum_hours
+        ):
+            raise ValidationError(
+                {"completed_hours": _("Hours completed cannot exceed the curriculum hours.")}
+            )
+
+
+class ComponentRecord(models.Model):
+    """A student's history in one component: failures by absence and by grade."""
+
+    student = models.ForeignKey(
+        StudentRecord,
+        on_delete=models.CASCADE,
+        related_name="component_records",
+        verbose_name=_("student"),
+    )
+    component = models.ForeignKey(
+        CurricularComponent,
+        on_delete=models.PROTECT,
+        related_name="student_records",
+        verbose_name=_("component"),
+    )
+    failures_by_absence = models.PositiveSmallIntegerField(_("failures by absence"), default=0)
+    failures_by_grade = models.PositiveSmallIntegerField(_("failures by grade"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("component record")
+        verbose_name_plural = _("component records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "component"], name="tutoria_component_record_unique"
+            )
+        ]
+        permissions = [("import_academics", _("Can import academic records"))]
+
+    def __str__(self):
+        return f"{self.student_id}:{self.component_id}"

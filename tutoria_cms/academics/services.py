@@ -1,0 +1,165 @@
+"""Every write to academic records: the all-or-nothing import."""
+
+import dataclasses
+from collections import Counter
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .importer import APPLY_ORDER, ImportRefused, RowError, parse, read_file
+from .models import ComponentRecord, CurricularComponent, StudentRecord, Term
+
+
+@dataclasses.dataclass
+class ImportResult:
+    created: Counter
+    updated: Counter
+    unchanged: Counter
+    dry_run: bool
+
+    def summary(self):
+        return {
+            kind: {
+                "created": self.created[kind],
+                "updated": self.updated[kind],
+                "unchanged": self.unchanged[kind],
+            }
+            for kind in APPLY_ORDER
+            if self.created[kind] or self.updated[kind] or self.unchanged[kind]
+        }
+
+
+def import_academics(name, data, *, user=None, dry_run=False):
+    """Import a CSV/XLSX export; all or nothing. Raises ImportRefused with every error."""
+    parsed = parse(read_file(name, data))
+    errors = list(parsed.errors) + check_references(parsed)
+    if errors:
+        raise ImportRefused(errors)
+    result = ImportResult(Counter(), Counter(), Counter(), dry_run)
+    with transaction.atomic():
+        apply(parsed, result, user)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def check_references(parsed):
+    """Equivalences and failures must name components and students that exist."""
+    component_codes = {record["code"] for _n, record in parsed.records["components"]}
+    student_numbers = {record["student_number"] for _n, record in parsed.records["students"]}
+    wanted_components = {
+        code for _n, record in parsed.records["components"] for code in record["equivalents"]
+    } | {record["component"] for _n, record in parsed.records["failures"]}
+    wanted_students = {record["student_number"] for _n, record in parsed.records["failures"]}
+    component_codes |= set(
+        CurricularComponent.objects.filter(
+            code__in=wanted_components - component_codes
+        ).values_list("code", flat=True)
+    )
+    student_numbers |= set(
+        StudentRecord.objects.filter(
+            student_number__in=wanted_students - student_numbers
+        ).values_list("student_number", flat=True)
+    )
+    errors = []
+    for number, record in parsed.records["components"]:
+        for code in record["equivalents"]:
+            if code not in component_codes:
+                errors.append(
+                    RowError(
+                        _("curricular components"),
+                        number,
+                        _("Unknown equivalent component “%(code)s”.") % {"code": code},
+                    )
+                )
+            elif code == record["code"]:
+                errors.append(
+                    RowError(
+                        _("curricular components"),
+                        number,
+                        _("A component cannot be equivalent to itself."),
+                    )
+                )
+    for number, record in parsed.records["failures"]:
+        if record["student_number"] not in student_numbers:
+            errors.append(
+                RowError(
+                    _("failures per component"),
+                    number,
+                    _("Unknown student number “%(number)s”.")
+                    % {"number": record["student_number"]},
+                )
+            )
+        if record["component"] not in component_codes:
+            errors.append(
+                RowError(
+                    _("failures per component"),
+                    number,
+                    _("Unknown component “%(code)s”.") % {"code": record["component"]},
+                )
+            )
+    return errors
+
+
+def upsert(model, lookup, values, kind, result, user=None):
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        created = True
+    else:
+        changed = {k: v for k, v in values.items() if getattr(instance, k) != v}
+        if not changed:
+            result.unchanged[kind] += 1
+            return instance
+        for key, value in changed.items():
+            setattr(instance, key, value)
+        created = False
+    instance.full_clean(validate_unique=False)
+    if user is not None:
+        instance._history_user = user
+    instance.save()
+    (result.created if created else result.updated)[kind] += 1
+    return instance
+
+
+def apply(parsed, result, user):
+    for _n, record in parsed.records["terms"]:
+        record = dict(record)
+        upsert(Term, {"code": record.pop("code")}, record, "terms", result)
+    components = {}
+    for _n, record in parsed.records["components"]:
+        record = dict(record)
+        record.pop("equivalents")
+        code = record.pop("code")
+        components[code] = upsert(CurricularComponent, {"code": code}, record, "components", result)
+    for _n, record in parsed.records["components"]:
+        if record["equivalents"]:
+            component = components[record["code"]]
+            component.equivalents.add(
+                *CurricularComponent.objects.filter(code__in=record["equivalents"])
+            )
+    students = {}
+    for _n, record in parsed.records["students"]:
+        record = dict(record)
+        number = record.pop("student_number")
+        students[number] = upsert(
+            StudentRecord, {"student_number": number}, record, "students", result, user
+        )
+    for _n, record in parsed.records["failures"]:
+        student = students.get(record["student_number"]) or StudentRecord.objects.get(
+            student_number=record["student_number"]
+        )
+        component = components.get(record["component"]) or CurricularComponent.objects.get(
+            code=record["component"]
+        )
+        upsert(
+            ComponentRecord,
+            {"student": student, "component": component},
+            {
+                "failures_by_absence": record["failures_by_absence"],
+                "failures_by_grade": record["failures_by_grade"],
+            },
+            "failures",
+            result,
+            user,
+        )
