@@ -135,7 +135,8 @@ def read_file(name, data):
                 name,
                 None,
                 _(
-                    "Unsupported file type: upload a .csv or .xlsx file exported by the academic system."
+                    "Unsupported file type: upload a .csv or .xlsx file exported by the "
+                    "academic system."
                 ),
             )
         ]
@@ -258,8 +259,8 @@ def read_xlsx(name, data):
                     name,
                     None,
                     _(
-                        "The workbook expands to %(size)s bytes when opened, over the limit of %(limit)s "
-                        "bytes; it may be damaged or malicious."
+                        "The workbook expands to %(size)s bytes when opened, over the limit of "
+                        "%(limit)s bytes; it may be damaged or malicious."
                     )
                     % {"size": total, "limit": tutoria_settings.IMPORT_MAX_UNCOMPRESSED_BYTES},
                 )
