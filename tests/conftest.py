@@ -31,3 +31,20 @@ def programme_index(mx_home):
 @pytest.fixture
 def programme(programme_index):
     return factories.build_programme(programme_index)
+
+
+@pytest.fixture
+def workshop(programme):
+    """A published workshop of the Mexican programme: capacity 2, one session next week."""
+    return factories.build_workshop(programme, capacity=2)
+
+
+@pytest.fixture
+def br_programme(br_home):
+    index = factories.build_programme_index(br_home, title="Programas")
+    return factories.build_programme(index, title="Programa de tutoria")
+
+
+@pytest.fixture
+def br_workshop(br_programme):
+    return factories.build_workshop(br_programme, title="Oficina de estudos", capacity=2)

@@ -70,3 +70,63 @@ def build_programme_index(parent, title="Programas", **kwargs):
 
 def build_programme(parent, title="Programa de Acción Tutorial", **kwargs):
     return add_page(parent, TutoringProgrammePage(title=title, **kwargs))
+
+
+# Group workshops ------------------------------------------------------------------------------
+
+
+def session_data(days=7, start="10:00", end="12:00", place="Aula 3", video_url=""):
+    """Fields of a workshop session ``days`` from today (negative: in the past)."""
+    import datetime
+
+    from django.utils import timezone
+
+    return {
+        "date": timezone.localdate() + datetime.timedelta(days=days),
+        "start_time": datetime.time.fromisoformat(start),
+        "end_time": datetime.time.fromisoformat(end),
+        "place": place,
+        "video_url": video_url,
+    }
+
+
+def build_workshop(parent, title="Taller de técnicas de estudio", sessions=None, **kwargs):
+    """A published group workshop under a programme, with its sessions (in the revision too).
+
+    ``sessions`` is a list of :func:`session_data` dicts; by default one session in a week.
+    """
+    from tutoria_cms.core.choices import WorkshopTopic
+    from tutoria_cms.workshops.models import GroupWorkshopPage, WorkshopSession
+
+    if sessions is None:
+        sessions = [session_data()]
+    kwargs.setdefault("topic", WorkshopTopic.STUDY_TECHNIQUES)
+    kwargs.setdefault("capacity", 20)
+    page = GroupWorkshopPage(
+        title=title,
+        workshop_sessions=[WorkshopSession(**data) for data in sessions],
+        **kwargs,
+    )
+    return add_page(parent, page)
+
+
+def add_registrations(workshop, count, status="confirmed", start=0):
+    """``count`` registrations written directly (fast test data; the app writes via services)."""
+    from django.utils import timezone
+
+    from tutoria_cms.workshops.models import WorkshopRegistration
+
+    now = timezone.now()
+    return WorkshopRegistration.objects.bulk_create(
+        WorkshopRegistration(
+            workshop_id=workshop.pk,
+            student_number=f"A{number:06d}",
+            full_name=f"Alumno {number}",
+            email=f"alumno{number}@example.edu",
+            consent=True,
+            consent_at=now,
+            status=status,
+            language="es",
+        )
+        for number in range(start, start + count)
+    )

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tutoria_cms.core",
     "tutoria_cms.academics",
     "tutoria_cms.programmes",
+    "tutoria_cms.workshops",
     "tutoria_cms.requests",
     # The example site.
     "sites.home",

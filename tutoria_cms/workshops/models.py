@@ -1,11 +1,436 @@
+"""Group workshops (talleres grupales / oficinas): pages, sessions, registrations, attendance.
+
+``GroupWorkshopPageMixin`` is the public API; ``GroupWorkshopPage`` is the default concrete page.
+A site with its own base page (``WAGTAIL_PAGE_MODEL``) combines the mixin with it::
+
+    class MyWorkshopPage(GroupWorkshopPageMixin, MyBasePage):
+        content_panels = MyBasePage.content_panels + GroupWorkshopPageMixin.workshop_panels
+        search_fields = MyBasePage.search_fields + GroupWorkshopPageMixin.workshop_search_fields
+        base_form_class = GroupWorkshopPageForm  # from tutoria_cms.workshops.forms
+
+Sessions, registrations and attendance point at the swappable base page, so they work with any
+concrete page built on the mixin. Every write that changes registrations or attendance goes
+through :mod:`tutoria_cms.workshops.services`.
+"""
+
+import datetime
+from decimal import Decimal
+
+import swapper
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Min, Prefetch, Q
+from django.db.models.functions import Lower
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
+from modelcluster.fields import ParentalKey
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from tutoria_cms.core.choices import LearningPillar, Modality, WorkshopFormat, WorkshopTopic
+from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.fields import MultipleChoiceField, choice_labels
+
+from .blocks import FacilitatorsBlock
+from .forms import GroupWorkshopPageForm, WorkshopRegistrationForm
+
+PAGE_MODEL = swapper.get_model_name("wagtailcore", "Page")
 
 
-class GroupWorkshopPage(Page):
-    """Placeholder: replaced by the full workshop page."""
+def get_page_model():
+    """The site's base page model (Wagtail's swappable ``Page``)."""
+    return swapper.load_model("wagtailcore", "Page")
 
+
+# Values of the ``signup`` query parameter after a successful registration (POST/redirect/GET).
+SIGNUP_RESULTS = ("confirmed", "waitlisted")
+
+
+class GroupWorkshopPageMixin(models.Model):
+    """A group workshop of a tutoring programme, with its sessions and registration form."""
+
+    introduction = RichTextField(_("introduction"), blank=True)
+    topic = models.CharField(_("topic"), max_length=32, choices=WorkshopTopic.choices)
+    formats = MultipleChoiceField(verbose_name=_("formats"), choices=WorkshopFormat.choices)
+    pillars = MultipleChoiceField(
+        verbose_name=_("learning pillars"), choices=LearningPillar.choices
+    )
+    modality = models.CharField(
+        _("modality"), max_length=32, choices=Modality.choices, default=Modality.IN_PERSON
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Seats available. Sign-ups beyond it go to the waiting list, if enabled."),
+    )
+    waiting_list_enabled = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_("When the workshop is full, further sign-ups join a waiting list."),
+    )
+    registration_open = models.BooleanField(
+        _("registration open"),
+        default=True,
+        help_text=_("Untick to stop accepting sign-ups. Registration also closes by itself "
+                    "once every session has taken place."),
+    )
+    facilitators = StreamField(
+        FacilitatorsBlock(), verbose_name=_("facilitators"), blank=True
+    )
+    audience = models.TextField(
+        _("audience"), blank=True, help_text=_("Who the workshop is for.")
+    )
+    learning_outcomes = RichTextField(_("learning outcomes"), blank=True)
+
+    workshop_panels = [
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topic"),
+                FieldPanel("formats"),
+                FieldPanel("pillars"),
+                FieldPanel("modality"),
+            ],
+            heading=_("What kind of workshop"),
+        ),
+        InlinePanel("workshop_sessions", heading=_("Sessions"), label=_("Session")),
+        MultiFieldPanel(
+            [
+                FieldPanel("capacity"),
+                FieldRowPanel(
+                    [FieldPanel("waiting_list_enabled"), FieldPanel("registration_open")]
+                ),
+            ],
+            heading=_("Registration"),
+        ),
+        FieldPanel("facilitators"),
+        FieldPanel("audience"),
+        FieldPanel("learning_outcomes"),
+    ]
+    workshop_search_fields = [
+        index.SearchField("introduction"),
+        index.SearchField("audience"),
+        index.SearchField("learning_outcomes"),
+        index.SearchField("facilitators"),
+        index.FilterField("topic"),
+        index.FilterField("modality"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    # Sessions -----------------------------------------------------------------------------
+
+    @cached_property
+    def ordered_sessions(self):
+        """The sessions in date order (uses prefetched sessions when there are some)."""
+        return sorted(self.workshop_sessions.all(), key=lambda s: (s.date, s.start_time))
+
+    def upcoming_sessions(self, today=None):
+        today = today or timezone.localdate()
+        # Set by get_upcoming_workshops (programme pages), to avoid a query per workshop.
+        sessions = getattr(self, "prefetched_upcoming_sessions", None)
+        if sessions is None:
+            sessions = self.ordered_sessions
+        return [session for session in sessions if session.date >= today]
+
+    def next_session(self, today=None):
+        upcoming = self.upcoming_sessions(today)
+        return upcoming[0] if upcoming else None
+
+    def total_hours(self):
+        return sum((session.hours for session in self.ordered_sessions), Decimal("0"))
+
+    # Registration ---------------------------------------------------------------------------
+
+    @cached_property
+    def confirmed_count(self):
+        if not self.pk:
+            return 0
+        return self.workshop_registrations.filter(
+            status=WorkshopRegistration.Status.CONFIRMED
+        ).count()
+
+    def seats_left(self):
+        return max(self.capacity - self.confirmed_count, 0)
+
+    def is_full(self):
+        return self.seats_left() == 0
+
+    def registration_closed_reason(self, today=None):
+        """Why people cannot sign up now (translated), or None when registration is open."""
+        if not self.live:
+            return _("Registration opens when the workshop is published.")
+        if not self.registration_open:
+            return _("Registration for this workshop is closed.")
+        if not self.upcoming_sessions(today):
+            return _("Registration is closed: every session of this workshop has taken place.")
+        return None
+
+    def registration_is_open(self, today=None):
+        return self.registration_closed_reason(today) is None
+
+    # Display helpers ------------------------------------------------------------------------
+
+    def format_labels(self):
+        return choice_labels(self._meta.get_field("formats"), self.formats)
+
+    def pillar_labels(self):
+        return choice_labels(self._meta.get_field("pillars"), self.pillars)
+
+    # Serving ----------------------------------------------------------------------------------
+
+    def get_registration_form(self, data=None):
+        return WorkshopRegistrationForm(data)
+
+    def serve(self, request, *args, **kwargs):
+        """GET shows the page and its form; POST signs up, then redirects (POST/redirect/GET).
+
+        A preview never registers anyone.
+        """
+        from . import services
+
+        form = None
+        if request.method == "POST" and not getattr(request, "is_preview", False):
+            form = self.get_registration_form(request.POST)
+            if form.is_valid():
+                try:
+                    result = services.register(
+                        self, language=translation.get_language(), **form.registration_data()
+                    )
+                except services.RegistrationError as error:
+                    form.add_registration_error(error)
+                else:
+                    url = self.get_url(request) or self.url
+                    return redirect(f"{url}?signup={result.status}#registration")
+        context = self.get_context(request, *args, **kwargs)
+        context["form"] = form if form is not None else self.get_registration_form()
+        signup = request.GET.get("signup")
+        context["signup_result"] = signup if signup in SIGNUP_RESULTS else None
+        return TemplateResponse(
+            request, self.get_template(request, *args, **kwargs), context
+        )
+
+
+class GroupWorkshopPage(GroupWorkshopPageMixin, Page):  # noqa: DJ008 (Page.__str__: the title)
+    content_panels = Page.content_panels + GroupWorkshopPageMixin.workshop_panels
+    search_fields = Page.search_fields + GroupWorkshopPageMixin.workshop_search_fields
     parent_page_types = ["tutoria_programmes.TutoringProgrammePage"]
+    subpage_types = []
+    template = "tutoria_cms/workshops/group_workshop_page.html"
+    # Refuses to remove a session that already has attendance recorded.
+    base_form_class = GroupWorkshopPageForm
 
     class Meta:
         verbose_name = _("group workshop")
+        verbose_name_plural = _("group workshops")
+
+
+class WorkshopSession(Orderable):
+    page = ParentalKey(
+        PAGE_MODEL,
+        on_delete=models.CASCADE,
+        related_name="workshop_sessions",
+        verbose_name=_("workshop"),
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    place = models.CharField(
+        _("place"), max_length=200, blank=True,
+        help_text=_("Room and building, for sessions in person."),
+    )
+    video_url = models.URLField(
+        _("video call link"), blank=True, help_text=_("For sessions at a distance.")
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldRowPanel([FieldPanel("place"), FieldPanel("video_url")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("workshop session")
+        verbose_name_plural = _("workshop sessions")
+
+    def __str__(self):
+        return f"{self.date.isoformat()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("A session must end after it starts.")
+        if not (self.place or "").strip() and not self.video_url:
+            errors["place"] = _("Give a place or a video call link.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def hours(self):
+        if not (self.start_time and self.end_time) or self.end_time <= self.start_time:
+            return Decimal("0")
+        day = datetime.date(2000, 1, 1)
+        delta = datetime.datetime.combine(day, self.end_time) - datetime.datetime.combine(
+            day, self.start_time
+        )
+        return (Decimal(delta.total_seconds()) / Decimal(3600)).quantize(Decimal("0.01"))
+
+    def has_started(self, now=None):
+        now = timezone.localtime(now)
+        return (self.date, self.start_time) <= (now.date(), now.time())
+
+
+class WorkshopRegistration(models.Model):
+    """A student's sign-up for a workshop. Created and changed only through ``services``."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
+
+    workshop = models.ForeignKey(
+        PAGE_MODEL,
+        on_delete=models.PROTECT,
+        related_name="workshop_registrations",
+        verbose_name=_("workshop"),
+    )
+    student_number = models.CharField(_("student number"), max_length=40)
+    full_name = models.CharField(_("full name"), max_length=255)
+    email = models.EmailField(_("e-mail"))
+    consent = models.BooleanField(_("consent to data use"), default=False)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED
+    )
+    language = models.CharField(
+        _("language"), max_length=15, blank=True,
+        help_text=_("Language of the site at sign-up; e-mails are written in it."),
+    )
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now, editable=False)
+    # Set when the e-mail for the current status has been sent (claim-then-send); not
+    # history-tracked: it changes through a conditional update, see tasks.py.
+    confirmation_sent_at = models.DateTimeField(
+        _("e-mail sent at"), null=True, blank=True, editable=False
+    )
+
+    history = HistoricalRecords(excluded_fields=["confirmation_sent_at"])
+
+    class Meta:
+        verbose_name = _("workshop registration")
+        verbose_name_plural = _("workshop registrations")
+        ordering = ["workshop_id", "created_at", "pk"]
+        indexes = [models.Index(fields=["workshop", "status", "created_at"])]
+        constraints = [
+            # Cancelled registrations do not count: a student may sign up again.
+            models.UniqueConstraint(
+                fields=["workshop", "student_number"],
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="tutoria_workshops_registration_unique_student",
+            ),
+            models.UniqueConstraint(
+                F("workshop"),
+                Lower("email"),
+                condition=Q(status__in=["confirmed", "waitlisted"]),
+                name="tutoria_workshops_registration_unique_email",
+            ),
+        ]
+        permissions = [
+            ("cancel_workshopregistration", "Can cancel workshop registrations"),
+        ]
+
+    def __str__(self):
+        return f"{self.student_number} · {self.workshop.title}"
+
+    @property
+    def is_active(self):
+        return self.status in self.ACTIVE_STATUSES
+
+
+class Attendance(models.Model):
+    """Whether a confirmed student attended a session: the evidence exports use."""
+
+    session = models.ForeignKey(
+        WorkshopSession, on_delete=models.PROTECT, related_name="attendances",
+        verbose_name=_("session"),
+    )
+    registration = models.ForeignKey(
+        WorkshopRegistration, on_delete=models.CASCADE, related_name="attendances",
+        verbose_name=_("registration"),
+    )
+    present = models.BooleanField(_("present"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "registration"],
+                name="tutoria_workshops_attendance_unique",
+            )
+        ]
+        permissions = [("record_attendance", "Can record workshop attendance")]
+
+    def __str__(self):
+        return f"{self.registration.student_number} · {self.session}"
+
+
+
+def has_registrations(page):
+    """Whether ``page`` or a page below it is a workshop with registrations."""
+    return WorkshopRegistration.objects.filter(
+        workshop__path__startswith=page.path, workshop__depth__gte=page.depth
+    ).exists()
+
+
+def get_upcoming_workshops(parent, limit=None, today=None):
+    """The live workshops below ``parent`` that still have sessions, soonest first.
+
+    Three or four queries whatever the number of workshops, sessions or registrations:
+    the pages (with their next session date), their specific rows, and their upcoming
+    sessions (prefetched into ``prefetched_upcoming_sessions``).
+    """
+    today = today or timezone.localdate()
+    limit = limit or tutoria_settings.PROGRAMME_UPCOMING_WORKSHOPS
+    upcoming = WorkshopSession.objects.filter(date__gte=today).order_by(
+        "date", "start_time", "pk"
+    )
+    workshops = (
+        get_page_model()
+        .objects.child_of(parent)
+        .live()
+        .public()
+        .type(GroupWorkshopPageMixin)
+        .annotate(
+            next_session_date=Min(
+                "workshop_sessions__date", filter=Q(workshop_sessions__date__gte=today)
+            )
+        )
+        .filter(next_session_date__isnull=False)
+        .order_by("next_session_date", "path")
+        .specific()
+        .prefetch_related(
+            Prefetch(
+                "workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"
+            ),
+            for_specific_subqueries=True,
+        )
+    )
+    return list(workshops[:limit])

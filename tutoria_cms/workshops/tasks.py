@@ -1,0 +1,79 @@
+"""Background tasks (django-tasks): the registration e-mails.
+
+Claim-then-send: the task first claims the e-mail with a conditional update of
+``confirmation_sent_at`` (set only where it is still empty), so that two workers, or a retry
+after a success, never send it twice. That field is excluded from the history on purpose, so
+this ``QuerySet.update()`` on a history-tracked model loses no history. When the mail server
+refuses the message, the claim is released (the task may be retried) and the failure logged,
+with the registration id only (no personal data in logs).
+"""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+from tutoria_cms.core.conf import tutoria_settings
+
+from .models import WorkshopRegistration
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_TEMPLATE = "tutoria_cms/workshops/emails/registration_subject.txt"
+BODY_TEMPLATE = "tutoria_cms/workshops/emails/registration_body.txt"
+
+
+def build_registration_email(registration):
+    """The e-mail for the registration's current status, in the language of its sign-up."""
+    workshop = registration.workshop.specific
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "registration": registration,
+            "workshop": workshop,
+            "sessions": workshop.upcoming_sessions(),
+            "workshop_url": workshop.get_full_url(),
+            "confirmed": registration.status == WorkshopRegistration.Status.CONFIRMED,
+            "waitlisted": registration.status == WorkshopRegistration.Status.WAITLISTED,
+        }
+        subject = " ".join(render_to_string(SUBJECT_TEMPLATE, context).split())
+        body = render_to_string(BODY_TEMPLATE, context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        to=[registration.email],
+        headers={"Content-Language": language},
+    )
+
+
+@task()
+def send_registration_email(registration_id):
+    """Send the e-mail for a registration's status (confirmed or waitlisted), once."""
+    claimed_at = timezone.now()
+    claimed = (
+        WorkshopRegistration.objects.filter(
+            pk=registration_id,
+            confirmation_sent_at__isnull=True,
+            status__in=WorkshopRegistration.ACTIVE_STATUSES,
+        ).update(confirmation_sent_at=claimed_at)
+    )
+    if not claimed:
+        return False
+    registration = WorkshopRegistration.objects.select_related("workshop").get(pk=registration_id)
+    try:
+        build_registration_email(registration).send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception(
+            "Could not send the e-mail of workshop registration %s; it can be sent again.",
+            registration_id,
+        )
+        WorkshopRegistration.objects.filter(
+            pk=registration_id, confirmation_sent_at=claimed_at
+        ).update(confirmation_sent_at=None)
+        raise
+    return True

@@ -1,0 +1,227 @@
+"""Admin views: the attendance sheets and the "cancel registration" action.
+
+They check permissions themselves and write only through ``services``.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import services
+from .forms import AttendanceForm
+from .models import Attendance, GroupWorkshopPageMixin, WorkshopRegistration, get_page_model
+
+RECORD_ATTENDANCE = "tutoria_workshops.record_attendance"
+CANCEL_REGISTRATION = "tutoria_workshops.cancel_workshopregistration"
+
+
+def can_record_attendance(user):
+    return user.has_perm(RECORD_ATTENDANCE)
+
+
+def can_cancel_registration(user):
+    return user.has_perm(CANCEL_REGISTRATION)
+
+
+def attendance_url(page):
+    return reverse("workshop_attendance:sheet", args=[page.pk])
+
+
+def workshop_pages():
+    """Every workshop page, whatever concrete page class it uses."""
+    return get_page_model().objects.type(GroupWorkshopPageMixin)
+
+
+class AttendanceIndexView(WagtailAdminTemplateMixin, TemplateView):
+    """The workshops, each with a link to its attendance sheet."""
+
+    template_name = "tutoria_cms/workshops/admin/attendance_index.html"
+    page_title = gettext_lazy("Attendance")
+    header_icon = "tasks"
+    per_page = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_record_attendance(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        confirmed = WorkshopRegistration.Status.CONFIRMED
+        workshops = workshop_pages().annotate(
+            confirmed_count=Count(
+                "workshop_registrations",
+                filter=Q(workshop_registrations__status=confirmed),
+                distinct=True,
+            ),
+            session_count=Count("workshop_sessions", distinct=True),
+        ).order_by("-first_published_at", "title")
+        paginator = Paginator(workshops, self.per_page)
+        context["workshops"] = paginator.get_page(self.request.GET.get("p"))
+        return context
+
+
+class AttendanceView(WagtailAdminTemplateMixin, TemplateView):
+    """One workshop's sheet: confirmed registrations x sessions, a checkbox per cell."""
+
+    template_name = "tutoria_cms/workshops/admin/attendance.html"
+    page_title = gettext_lazy("Attendance")
+    header_icon = "tasks"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_record_attendance(request.user):
+            raise PermissionDenied
+        page = get_object_or_404(get_page_model(), pk=kwargs["page_id"]).specific
+        if not isinstance(page, GroupWorkshopPageMixin):
+            raise Http404
+        self.workshop = page
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.workshop.get_admin_display_title()
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("workshop_attendance:index"), "label": _("Attendance")},
+            {"url": "", "label": self.get_page_subtitle()},
+        ]
+
+    @cached_property
+    def sessions(self):
+        return list(self.workshop.workshop_sessions.order_by("date", "start_time", "pk"))
+
+    @cached_property
+    def sessions_held(self):
+        return [session for session in self.sessions if session.has_started()]
+
+    @cached_property
+    def registrations(self):
+        return list(
+            WorkshopRegistration.objects.filter(
+                workshop_id=self.workshop.pk, status=WorkshopRegistration.Status.CONFIRMED
+            ).order_by("full_name", "pk")
+        )
+
+    def get_form(self, data=None):
+        recorded = {
+            (row["session_id"], row["registration_id"]): row["present"]
+            for row in Attendance.objects.filter(
+                session__in=self.sessions_held
+            ).values("session_id", "registration_id", "present")
+        }
+        return AttendanceForm(
+            data,
+            sessions=self.sessions_held,
+            registrations=self.registrations,
+            recorded=recorded,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("The attendance could not be saved."))
+            return self.render_to_response(self.get_context_data(form=form))
+        changed = 0
+        try:
+            for session, presence in form.presence_by_session().items():
+                changed += services.record_attendance(session, presence, request.user)
+        except services.AttendanceError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(
+            request,
+            ngettext(
+                "Attendance saved (%(count)d change).",
+                "Attendance saved (%(count)d changes).",
+                changed,
+            )
+            % {"count": changed},
+        )
+        return redirect(attendance_url(self.workshop))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "workshop": self.workshop,
+                "sessions": self.sessions,
+                "sessions_held": self.sessions_held,
+                "sessions_to_come": [s for s in self.sessions if s not in self.sessions_held],
+                "registrations_url": reverse("workshop_registrations:index")
+                + f"?workshop={self.workshop.pk}",
+            }
+        )
+        return context
+
+
+class CancelRegistrationView(WagtailAdminTemplateMixin, TemplateView):
+    """Confirm (GET), then cancel (POST) a registration through ``services.cancel``."""
+
+    template_name = "tutoria_cms/workshops/admin/confirm_cancel.html"
+    page_title = gettext_lazy("Cancel registration")
+    header_icon = "group"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_cancel_registration(request.user):
+            raise PermissionDenied
+        self.registration = get_object_or_404(
+            WorkshopRegistration.objects.select_related("workshop"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.registration)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("workshop_registrations:index"),
+             "label": _("Workshop registrations")},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_success_url(self):
+        next_url = self.request.POST.get("next") or self.request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return next_url
+        return reverse("workshop_registrations:index")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["registration"] = self.registration
+        context["next_url"] = self.get_success_url()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.registration.is_active:
+            messages.warning(request, _("This registration was already cancelled."))
+            return redirect(self.get_success_url())
+        promoted = services.cancel(self.registration, request.user)
+        messages.success(request, _("Registration %(registration)s cancelled.")
+                         % {"registration": self.registration.student_number})
+        if promoted is not None:
+            messages.success(
+                request,
+                _("The place went to %(registration)s, the first on the waiting list, "
+                  "who has been sent an e-mail.") % {"registration": promoted.student_number},
+            )
+        return redirect(self.get_success_url())

@@ -1,0 +1,202 @@
+"""Admin viewsets: registrations (read-only listing + inspect) and attendance sheets."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .models import WorkshopRegistration
+from .views import (
+    AttendanceIndexView,
+    AttendanceView,
+    CancelRegistrationView,
+    attendance_url,
+    can_cancel_registration,
+    can_record_attendance,
+    workshop_pages,
+)
+
+# Views of a ModelViewSet that would write to the model: not routed for registrations.
+WRITE_VIEWS = ("add", "edit", "delete", "copy")
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Nobody, superusers included, adds, edits or deletes these rows in the admin.
+
+    Registrations change only through ``services`` (capacity, waiting list, history);
+    viewing follows the model's "view" permission.
+    """
+
+    write_actions = frozenset({"add", "change", "delete"})
+
+    def user_has_permission(self, user, action):
+        if action in self.write_actions:
+            return False
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in self.write_actions]
+        if not actions:
+            return get_user_model().objects.none()
+        return super().users_with_any_permission(actions)
+
+
+def cancel_url(registration, next_url=None):
+    url = reverse("workshop_registrations:cancel", args=[registration.pk])
+    if next_url:
+        url += "?" + urlencode({"next": next_url})
+    return url
+
+
+class WorkshopRegistrationFilterSet(WagtailFilterSet):
+    workshop = django_filters.ModelChoiceFilter(
+        label=_("Workshop"),
+        queryset=lambda request: workshop_pages().order_by("title"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=WorkshopRegistration.Status.choices
+    )
+
+    class Meta:
+        model = WorkshopRegistration
+        fields = ["workshop", "status"]
+
+
+class WorkshopRegistrationIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("workshop")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        user = self.request.user
+        if instance.is_active and can_cancel_registration(user):
+            buttons.append(
+                ActionMenuItem(
+                    _("Cancel registration"),
+                    url=cancel_url(instance, self.request.get_full_path()),
+                    icon_name="cross",
+                    priority=40,
+                )
+            )
+        if can_record_attendance(user):
+            buttons.append(
+                ActionMenuItem(
+                    _("Attendance sheet"),
+                    url=attendance_url(instance.workshop),
+                    icon_name="tasks",
+                    priority=50,
+                )
+            )
+        return buttons
+
+
+class WorkshopRegistrationInspectView(InspectView):
+    def get_object(self, queryset=None):
+        return WorkshopRegistration.objects.select_related("workshop").get(pk=self.pk)
+
+    @property
+    def header_more_buttons(self):
+        buttons = []
+        user = self.request.user
+        if self.object.is_active and can_cancel_registration(user):
+            buttons.append(
+                Button(_("Cancel registration"), url=cancel_url(self.object),
+                       icon_name="cross", priority=10)
+            )
+        if can_record_attendance(user):
+            buttons.append(
+                Button(_("Attendance sheet"), url=attendance_url(self.object.workshop),
+                       icon_name="tasks", priority=20)
+            )
+        return buttons
+
+
+class WorkshopRegistrationViewSet(ModelViewSet):
+    model = WorkshopRegistration
+    name = "workshop_registrations"
+    icon = "group"
+    menu_label = _("Registrations")
+    add_to_admin_menu = False  # shown in the "Group workshops" menu
+    index_view_class = WorkshopRegistrationIndexView
+    inspect_view_class = WorkshopRegistrationInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        "student_number",
+        "full_name",
+        "email",
+        Column("workshop", label=_("Workshop"), accessor="workshop"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("created_at", label=_("Signed up at")),
+    ]
+    filterset_class = WorkshopRegistrationFilterSet
+    search_fields = ["student_number", "full_name", "email"]
+    inspect_view_fields = [
+        "workshop",
+        "student_number",
+        "full_name",
+        "email",
+        "status",
+        "consent",
+        "consent_at",
+        "language",
+        "created_at",
+        "confirmation_sent_at",
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for view_name in WRITE_VIEWS:
+            view_kwargs[f"{view_name}_url_name"] = None
+        return view_kwargs
+
+    def register_admin_url_finder(self):
+        # Registrations have no edit view, so there is no edit URL to find.
+        pass
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+            path("history/<int:pk>/", self.history_view, name="history"),
+            path("history-results/<int:pk>/", self.history_results_view,
+                 name="history_results"),
+            path("usage/<int:pk>/", self.usage_view, name="usage"),
+            path("cancel/<int:pk>/", CancelRegistrationView.as_view(), name="cancel"),
+        ]
+
+
+class AttendanceMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_record_attendance(request.user)
+
+
+class AttendanceViewSet(ViewSet):
+    name = "workshop_attendance"
+    icon = "tasks"
+    menu_label = _("Attendance")
+    menu_item_class = AttendanceMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", AttendanceIndexView.as_view(), name="index"),
+            path("<int:page_id>/", AttendanceView.as_view(), name="sheet"),
+        ]
+
+
+class GroupWorkshopsViewSetGroup(ViewSetGroup):
+    menu_label = _("Group workshops")
+    menu_icon = "group"
+    menu_order = 250
+    items = (WorkshopRegistrationViewSet, AttendanceViewSet)

@@ -1,0 +1,99 @@
+"""Wiring only: permission policy, viewsets, buttons, and the hooks of other apps."""
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.widgets import Button
+from wagtail.permissions import register_permission_policy
+
+from .models import (
+    GroupWorkshopPageMixin,
+    WorkshopRegistration,
+    get_page_model,
+    get_upcoming_workshops,
+    has_registrations,
+)
+from .views import attendance_url, can_record_attendance
+from .viewsets import GroupWorkshopsViewSetGroup, ReadOnlyPermissionPolicy
+
+# Name of the hook through which programme pages collect sections from other apps
+# (tutoria_cms.programmes.models.PROGRAMME_SECTIONS_HOOK; a string, so that this app does not
+# import the programmes app's models).
+PROGRAMME_SECTIONS_HOOK = "tutoria_programme_sections"
+UPCOMING_WORKSHOPS_TEMPLATE = "tutoria_cms/workshops/programme_upcoming_workshops.html"
+
+# Registered before anything asks for the fallback policy (Wagtail requires it early).
+register_permission_policy(
+    WorkshopRegistration, ReadOnlyPermissionPolicy(WorkshopRegistration), exact_class=True
+)
+
+
+@hooks.register("register_admin_viewset")
+def register_workshop_viewsets():
+    return GroupWorkshopsViewSetGroup()
+
+
+@hooks.register(PROGRAMME_SECTIONS_HOOK)
+def upcoming_workshops_section(programme, request):
+    return {"template": UPCOMING_WORKSHOPS_TEMPLATE, "workshops": get_upcoming_workshops(programme)}
+
+
+def _is_workshop(page):
+    specific_class = page.specific_class
+    return specific_class is not None and issubclass(specific_class, GroupWorkshopPageMixin)
+
+
+def _workshop_buttons(page, user, priority):
+    if not _is_workshop(page):
+        return
+    if can_record_attendance(user):
+        yield Button(_("Attendance"), attendance_url(page), icon_name="tasks", priority=priority)
+    if user.has_perm("tutoria_workshops.view_workshopregistration"):
+        yield Button(
+            _("Registrations"),
+            reverse("workshop_registrations:index") + f"?workshop={page.pk}",
+            icon_name="group",
+            priority=priority + 1,
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def workshop_page_listing_buttons(page, user, next_url=None):
+    yield from _workshop_buttons(page, user, priority=70)
+
+
+@hooks.register("register_page_header_buttons")
+def workshop_page_header_buttons(page, user, view_name, next_url=None):
+    yield from _workshop_buttons(page, user, priority=75)
+
+
+def _refuse_deletion(request):
+    messages.error(
+        request,
+        _("This page cannot be deleted: a workshop in it has registrations, which are "
+          "evidence of the programme. Unpublish it instead."),
+    )
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_workshops_with_registrations(request, page):
+    if has_registrations(page):
+        _refuse_deletion(request)
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_workshops_with_registrations(request, action_type, objects, action):
+    if action_type != "delete":
+        return None
+    page_model = get_page_model()
+    if any(isinstance(obj, page_model) and has_registrations(obj) for obj in objects):
+        _refuse_deletion(request)
+        next_url = getattr(action, "next_url", None)
+        if not next_url or next_url == request.path:
+            return redirect("wagtailadmin_explore_root")
+        return redirect(next_url)
+    return None
