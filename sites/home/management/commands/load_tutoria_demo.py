@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from sites.home.demo.loader import ACCOUNTS, INSTITUTIONS, PORT, DemoLoader
+from tutoria_cms.core.roles import ROLE_LABELS
 
 
 class Command(BaseCommand):
@@ -29,5 +30,5 @@ class Command(BaseCommand):
         self.stdout.write(_("Admin: http://localhost:%(port)d/admin/") % {"port": PORT})
         self.stdout.write(_("Logins (username / password):"))
         for username, group, _first, _last in ACCOUNTS:
-            role = group or _("superuser")
+            role = ROLE_LABELS[group] if group else _("superuser")
             self.stdout.write(f"  {username:<14} {logins[username]:<16} {role}")
