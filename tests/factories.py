@@ -130,3 +130,35 @@ def add_registrations(workshop, count, status="confirmed", start=0):
         )
         for number in range(start, start + count)
     )
+
+
+# Tutor directory (tutoria_cms.tutors) -------------------------------------------------------
+
+
+def load_seed_framework():
+    """The framework shipped in fixtures/ (loaded through the checked loader)."""
+    from tutoria_cms.tutors.loader import load_framework_file
+    from tutoria_cms.tutors.models import CompetencyFramework
+
+    load_framework_file()
+    return CompetencyFramework.objects.get(code="good-tutor")
+
+
+def build_tutor_user(username, groups=("Tutors",), **kwargs):
+    return UserFactory(username=username, groups=list(groups), **kwargs)
+
+
+def build_tutor_index(parent, title="Tutores", **kwargs):
+    from tutoria_cms.tutors.models import TutorIndexPage
+
+    return add_page(parent, TutorIndexPage(title=title, **kwargs))
+
+
+def build_tutor_profile(parent, title="Dra. Ana Pérez", user=None, disciplines=(),
+                        expertise=(), **kwargs):
+    from tutoria_cms.tutors.models import TutorProfilePage
+
+    page = TutorProfilePage(title=title, user=user, **kwargs)
+    page.disciplines.add(*disciplines)
+    page.expertise.add(*expertise)
+    return add_page(parent, page)

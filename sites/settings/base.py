@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "tutoria_cms.academics",
     "tutoria_cms.programmes",
     "tutoria_cms.workshops",
+    "tutoria_cms.tutors",
     "tutoria_cms.requests",
     # The example site.
     "sites.home",

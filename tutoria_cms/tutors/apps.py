@@ -7,3 +7,8 @@ class TutoriaTutorsConfig(AppConfig):
     label = "tutoria_tutors"
     verbose_name = _("Tutoring: tutor directory")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

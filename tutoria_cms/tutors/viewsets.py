@@ -1,0 +1,41 @@
+"""Admin viewsets of the competency frameworks (managed by the tutoring coordination)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import CompetencyFramework, Dimension
+
+
+class CompetencyFrameworkViewSet(ModelViewSet):
+    model = CompetencyFramework
+    icon = "list-ul"
+    menu_label = _("Frameworks")
+    add_to_admin_menu = False
+    list_display = ["code", "name"]
+    search_fields = ["code", "name_es", "name_pt_br", "name_en"]
+    inspect_view_enabled = True
+    url_prefix = "tutors/frameworks"
+    name = "tutoria_competency_frameworks"
+
+
+class DimensionViewSet(ModelViewSet):
+    """Each dimension with its competencies inline (inline panels cannot be nested, so the
+    framework form holds the dimensions and this one the competencies of a dimension)."""
+
+    model = Dimension
+    icon = "list-ol"
+    menu_label = _("Dimensions and competencies")
+    add_to_admin_menu = False
+    list_display = ["name", "code", "framework"]
+    list_filter = ["framework"]
+    search_fields = ["code", "name_es", "name_pt_br", "name_en"]
+    url_prefix = "tutors/dimensions"
+    name = "tutoria_competency_dimensions"
+
+
+class CompetencyFrameworkGroup(ViewSetGroup):
+    menu_label = _("Competency frameworks")
+    menu_icon = "list-ul"
+    menu_order = 310
+    items = (CompetencyFrameworkViewSet, DimensionViewSet)
