@@ -50,7 +50,14 @@ def test_two_sites_in_their_languages_with_programmes_and_workshops(logins_file,
     assert mentoring.stages[0].value["title"] == "Orientação do programa e pareamento"
     assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
     logins = json.loads(logins_file.read_text())
-    assert f"admin          {logins['admin']}" in output
+    assert f"admin                  {logins['admin']}" in output
+    tutor_logins = [name for name in logins if name.startswith(("mx.", "br."))]
+    assert len(tutor_logins) >= 16
+    assert all(logins[name] in output for name in tutor_logins)
+    from tutoria_cms.tutors.models import TutorProfilePage
+
+    for site in (mx, br):
+        assert TutorProfilePage.objects.live().descendant_of(site.root_page).count() >= 8
     assert get_user_model().objects.get(username="admin").check_password(logins["admin"])
 
 

@@ -1,7 +1,7 @@
 """The demo tutors: eight per site, varied matrices, working logins, idempotent."""
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 
 from tests import factories
 from tutoria_cms.tutors import services
@@ -40,14 +40,18 @@ def test_demo_tutors_per_site_in_the_site_language(mx_home, br_home, coordinator
     assert heat.lowest
 
 
-def test_demo_is_idempotent_and_renews_passwords(mx_home):
+def test_demo_is_idempotent_and_keeps_known_passwords(mx_home):
     index = factories.build_tutor_index(mx_home)
     first = dict(load_demo_tutors(index, "es", "demo-"))
     history = CompetencyAssessment.history.count()
     assessments = CompetencyAssessment.objects.count()
-    second = dict(load_demo_tutors(index, "es", "demo-"))
-    assert first.keys() == second.keys()
-    assert all(first[name] != second[name] for name in first)
+    hashes = dict(get_user_model().objects.values_list("username", "password"))
+    second = dict(load_demo_tutors(index, "es", "demo-", passwords=first))
+    assert second == first
+    assert dict(get_user_model().objects.values_list("username", "password")) == hashes
+    third = dict(load_demo_tutors(index, "es", "demo-"))  # passwords forgotten: new ones
+    assert all(first[name] != third[name] for name in first)
+    second = third
     assert TutorProfilePage.objects.count() == 8
     assert CompetencyAssessment.objects.count() == assessments
     assert CompetencyAssessment.history.count() == history  # nothing changed, nothing written

@@ -148,11 +148,14 @@ def _levels(seed, tutor_types, competencies, max_level):
 
 
 @transaction.atomic
-def load_demo_tutors(index_page, language, accounts_prefix, validator=None):
+def load_demo_tutors(index_page, language, accounts_prefix, validator=None, passwords=None):
     """Create or update eight demo tutors under ``index_page``; return [(username, password)].
 
     ``validator``, a coordinator's account, validates part of the matrices when given.
+    ``passwords`` (username -> password) keeps known passwords: an account whose password
+    already matches is not touched, so running the demo again changes nothing.
     """
+    passwords = passwords or {}
     key = _language_key(language)
     framework = services.framework_for_page(index_page)
     if framework is None:
@@ -178,16 +181,17 @@ def load_demo_tutors(index_page, language, accounts_prefix, validator=None):
         (slug, name, title, department, disciplines, expertise, types, modalities,
          attention, capacity, biography) = row
         username = f"{accounts_prefix}{slug}"
-        password = secrets.token_urlsafe(12)
+        password = passwords.get(username) or secrets.token_urlsafe(12)
         first_name, *rest = name.split()
-        user, _created = User.objects.get_or_create(
+        user, user_created = User.objects.get_or_create(
             username=username,
             defaults={"email": f"{username}@demo.example", "first_name": first_name,
                       "last_name": " ".join(rest[-2:])},
         )
-        user.set_password(password)
-        user.is_active = True
-        user.save()
+        if user_created or not user.is_active or not user.check_password(password):
+            user.set_password(password)
+            user.is_active = True
+            user.save()
         user.groups.add(tutors_group)
         accounts.append((username, password))
 

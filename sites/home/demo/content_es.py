@@ -25,6 +25,18 @@ INDEX = {
     "search_description": "Programas de acompañamiento tutorial de la universidad.",
 }
 
+ACCOUNTS_PREFIX = "mx."
+
+TUTOR_INDEX = {
+    "title": "Directorio de tutores",
+    "slug": "tutores",
+    "introduction": (
+        "<p>Conoce a las y los tutores de la universidad: sus disciplinas, su disponibilidad "
+        "y sus competencias como tutores (científicas, humanas y técnicas).</p>"
+    ),
+    "search_description": "Tutores y tutoras del Programa Institucional de Tutorías.",
+}
+
 PROGRAMMES = [
     {
         "title": "Programa de Acción Tutorial (PAT)",

@@ -23,6 +23,18 @@ INDEX = {
     "search_description": "Programas de tutoria e mentoria da universidade.",
 }
 
+ACCOUNTS_PREFIX = "br."
+
+TUTOR_INDEX = {
+    "title": "Docentes-tutores",
+    "slug": "docentes-tutores",
+    "introduction": (
+        "<p>Conheça os docentes-tutores da universidade: suas áreas, sua disponibilidade e "
+        "suas competências de tutoria (científicas, humanas e técnicas).</p>"
+    ),
+    "search_description": "Docentes-tutores dos programas de tutoria.",
+}
+
 PROGRAMMES = [
     {
         "title": "Programa de Tutoria Acadêmica",

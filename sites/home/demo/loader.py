@@ -188,12 +188,37 @@ class DemoLoader:
         self.write_logins(logins)
         return logins
 
+    def tutors(self, home, content, logins):
+        """The tutor directory with eight tutors and their matrices (tutors app, optional)."""
+        if not apps.is_installed("tutoria_cms.tutors"):
+            return []
+        from tutoria_cms.tutors.demo import load_demo_tutors
+        from tutoria_cms.tutors.models import TutorIndexPage
+
+        spec = dict(content.TUTOR_INDEX)
+        index = self.child(home, TutorIndexPage, spec.pop("slug"), show_in_menus=True, **spec)
+        validator = get_user_model().objects.get(username="coordinacion")
+        accounts = load_demo_tutors(
+            index, content.LANGUAGE, content.ACCOUNTS_PREFIX, validator=validator,
+            passwords=logins,
+        )
+        logins.update(accounts)
+        return [username for username, _password in accounts]
+
     # -- all -----------------------------------------------------------------------------
     @transaction.atomic
     def load(self):
+        """Build everything; return [(username, password, role)] of the demo accounts."""
         self.remove_wagtail_welcome_page()
+        logins = self.accounts()
+        rows = [
+            (username, logins[username], roles.ROLE_LABELS[group] if group else None)
+            for username, group, _first, _last in ACCOUNTS
+        ]
         for content in INSTITUTIONS:
             home = self.home(content)
             self.programmes(home, content)
-        logins = self.accounts()
-        return logins
+            for username in self.tutors(home, content, logins):
+                rows.append((username, logins[username], roles.ROLE_LABELS[roles.TUTORS]))
+        self.write_logins(logins)
+        return rows

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from sites.home.demo.loader import ACCOUNTS, INSTITUTIONS, PORT, DemoLoader
-from tutoria_cms.core.roles import ROLE_LABELS
+from sites.home.demo.loader import INSTITUTIONS, PORT, DemoLoader
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         loader = DemoLoader(stdout=self.stdout, logins_file=options.get("logins_file"))
-        logins = loader.load()
+        rows = loader.load()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo content ready (%(count)d objects created).") % {"count": loader.created}
@@ -29,6 +28,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {content.INSTITUTION}: http://{content.HOSTNAME}:{PORT}/")
         self.stdout.write(_("Admin: http://localhost:%(port)d/admin/") % {"port": PORT})
         self.stdout.write(_("Logins (username / password):"))
-        for username, group, _first, _last in ACCOUNTS:
-            role = ROLE_LABELS[group] if group else _("superuser")
-            self.stdout.write(f"  {username:<14} {logins[username]:<16} {role}")
+        for username, password, role in rows:
+            self.stdout.write(f"  {username:<22} {password:<18} {role or _('superuser')}")
