@@ -33,6 +33,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -97,6 +98,9 @@ def check_has_a_name(instance):
 # --------------------------------------------------------------------------------------------
 # Competency frameworks
 # --------------------------------------------------------------------------------------------
+
+
+PROFILE_SECTIONS_HOOK = "tutoria_tutor_profile_sections"
 
 
 class CompetencyFrameworkManager(models.Manager):
@@ -384,6 +388,9 @@ class TutorIndexPageMixin(models.Model):
 class TutorProfilePageMixin(models.Model):
     """A tutor's public profile. Its ``owner`` is always the tutor's account (``user``)."""
 
+    # Lets other apps recognise a profile page without importing this app.
+    is_tutor_profile = True
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("tutor's user account"),
@@ -523,7 +530,17 @@ class TutorProfilePageMixin(models.Model):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["matrix"] = self.get_matrix(request)
+        context["profile_sections"] = self.get_sections(request)
         return context
+
+    def get_sections(self, request):
+        """Sections other apps add to the profile (workshops facilitated...), by a hook."""
+        sections = []
+        for hook in hooks.get_hooks(PROFILE_SECTIONS_HOOK):
+            section = hook(self, request)
+            if section:
+                sections.append(section)
+        return sections
 
 
 class TutorIndexPage(TutorIndexPageMixin, Page):  # noqa: DJ008 (Page.__str__)

@@ -1,7 +1,11 @@
 """StreamField blocks of workshop pages."""
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+
+TUTOR_PROFILE_PAGE = "tutoria_tutors.TutorProfilePage"
 
 
 class PersonBlock(blocks.StructBlock):
@@ -21,8 +25,48 @@ class PersonBlock(blocks.StructBlock):
         template = "tutoria_cms/workshops/blocks/person_block.html"
 
 
+class TutorProfileChooserBlock(blocks.PageChooserBlock):
+    """Chooses a tutor's profile page from the tutor directory (``tutoria_cms.tutors``).
+
+    Its definition does not name the page type, so workshop migrations are the same whether
+    or not the directory is installed; the type is resolved when the block is used.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.pop("page_type", None)
+        kwargs.pop("target_model", None)
+        super().__init__(**kwargs)
+        self.page_type = (
+            [TUTOR_PROFILE_PAGE] if apps.is_installed("tutoria_cms.tutors") else []
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not getattr(value.specific, "is_tutor_profile", False):
+            raise ValidationError(_("Choose a page of the tutor directory."))
+        return value
+
+
+class TutorBlock(blocks.StructBlock):
+    """A facilitator from the tutor directory: the workshop is listed on their profile."""
+
+    tutor = TutorProfileChooserBlock(label=_("Tutor"))
+    role = blocks.CharBlock(
+        label=_("Role"),
+        max_length=150,
+        required=False,
+        help_text=_("For example: facilitator, co-facilitator."),
+    )
+
+    class Meta:
+        icon = "user"
+        label = _("Tutor from the directory")
+        template = "tutoria_cms/workshops/blocks/tutor_block.html"
+
+
 class FacilitatorsBlock(blocks.StreamBlock):
     person = PersonBlock()
+    tutor = TutorBlock()
 
     class Meta:
         label = _("Facilitators")

@@ -434,3 +434,26 @@ def get_upcoming_workshops(parent, limit=None, today=None):
         )
     )
     return list(workshops[:limit])
+
+
+def get_workshops_facilitated_by(profile):
+    """The live workshops naming ``profile`` (a tutor profile page) among their facilitators.
+
+    Uses Wagtail's reference index (kept by Wagtail when pages are saved), so this app does
+    not need to know the tutor directory's models. A fixed number of queries.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    page_model = get_page_model()
+    referencing = ReferenceIndex.get_references_to(profile).filter(
+        base_content_type=ContentType.objects.get_for_model(page_model)
+    )
+    return list(
+        page_model.objects.live()
+        .public()
+        .type(GroupWorkshopPageMixin)
+        .filter(pk__in=[int(pk) for pk in referencing.values_list("object_id", flat=True)])
+        .order_by("title")
+        .specific()
+    )

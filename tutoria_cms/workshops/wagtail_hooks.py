@@ -13,6 +13,7 @@ from .models import (
     WorkshopRegistration,
     get_page_model,
     get_upcoming_workshops,
+    get_workshops_facilitated_by,
     has_registrations,
 )
 from .views import attendance_url, can_record_attendance
@@ -23,6 +24,9 @@ from .viewsets import GroupWorkshopsViewSetGroup, ReadOnlyPermissionPolicy
 # import the programmes app's models).
 PROGRAMME_SECTIONS_HOOK = "tutoria_programme_sections"
 UPCOMING_WORKSHOPS_TEMPLATE = "tutoria_cms/workshops/programme_upcoming_workshops.html"
+# Same for tutor profile pages (tutoria_cms.tutors.models.PROFILE_SECTIONS_HOOK).
+PROFILE_SECTIONS_HOOK = "tutoria_tutor_profile_sections"
+FACILITATED_WORKSHOPS_TEMPLATE = "tutoria_cms/workshops/profile_facilitated_workshops.html"
 
 # Registered before anything asks for the fallback policy (Wagtail requires it early).
 register_permission_policy(
@@ -38,6 +42,14 @@ def register_workshop_viewsets():
 @hooks.register(PROGRAMME_SECTIONS_HOOK)
 def upcoming_workshops_section(programme, request):
     return {"template": UPCOMING_WORKSHOPS_TEMPLATE, "workshops": get_upcoming_workshops(programme)}
+
+
+@hooks.register(PROFILE_SECTIONS_HOOK)
+def facilitated_workshops_section(profile, request):
+    workshops = get_workshops_facilitated_by(profile)
+    if workshops:
+        return {"template": FACILITATED_WORKSHOPS_TEMPLATE, "workshops": workshops}
+    return None
 
 
 def _is_workshop(page):
