@@ -58,6 +58,9 @@ def test_two_sites_in_their_languages_with_programmes_and_workshops(logins_file,
 
     for site in (mx, br):
         assert TutorProfilePage.objects.live().descendant_of(site.root_page).count() >= 8
+    estudio = GroupWorkshopPage.objects.get(slug="tecnicas-de-estudio", locale__language_code="es")
+    assert [block.block_type for block in estudio.facilitators] == ["tutor"]
+    assert estudio.facilitators[0].value["tutor"].specific.user.username == "mx.ana"
     assert get_user_model().objects.get(username="admin").check_password(logins["admin"])
 
 

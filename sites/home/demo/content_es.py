@@ -118,7 +118,7 @@ PROGRAMMES = [
                 "introduction": "<p>Organiza tu tiempo y mejora tus hábitos de estudio.</p>",
                 "learning_outcomes": "<ul><li>Planificar el estudio semanal.</li>"
                 "<li>Aplicar técnicas de lectura y resumen.</li></ul>",
-                "facilitators": [("Dr. Ricardo Salas", "Tutor")],
+                "facilitators": [("@ana", "Facilitadora")],
                 "sessions": [
                     (10, "16:00", "18:00", "Aula B-12"),
                     (17, "16:00", "18:00", "Aula B-12"),
@@ -135,7 +135,7 @@ PROGRAMMES = [
                 "audience": "Todo el alumnado.",
                 "introduction": "<p>Aprende a trabajar en equipo en proyectos académicos.</p>",
                 "learning_outcomes": "<ul><li>Distribuir roles en un equipo.</li></ul>",
-                "facilitators": [("Mtra. Sofía Herrera", "Tutora")],
+                "facilitators": [("@mariana", "Facilitadora"), ("@roberto", "Cofacilitador")],
                 "sessions": [(21, "12:00", "13:30", "https://video.utb.example.edu/cooperativo")],
             },
             {
@@ -149,7 +149,7 @@ PROGRAMMES = [
                 "audience": "Alumnado de nuevo ingreso.",
                 "introduction": "<p>Descubre cómo aprendes mejor con un test y una plática.</p>",
                 "learning_outcomes": "<ul><li>Identificar el propio estilo de aprendizaje.</li></ul>",
-                "facilitators": [("Dr. Ricardo Salas", "Tutor")],
+                "facilitators": [("@emilio", "Facilitador")],
                 "sessions": [(28, "09:00", "11:00", "Sala de usos múltiples")],
             },
         ],

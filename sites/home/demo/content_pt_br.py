@@ -95,7 +95,7 @@ PROGRAMMES = [
                 "audience": "Discentes do primeiro e segundo semestres.",
                 "introduction": "<p>Organize seu tempo e melhore seus hábitos de estudo.</p>",
                 "learning_outcomes": "<ul><li>Planejar a semana de estudos.</li></ul>",
-                "facilitators": [("Prof. Dr. João Almeida", "Docente-tutor")],
+                "facilitators": [("@joana", "Facilitadora")],
                 "sessions": [(9, "18:00", "20:00", "Sala 204"), (16, "18:00", "20:00", "Sala 204")],
             },
             {
@@ -109,7 +109,7 @@ PROGRAMMES = [
                 "audience": "Todos os discentes.",
                 "introduction": "<p>Aprenda a trabalhar em equipe em projetos acadêmicos.</p>",
                 "learning_outcomes": "<ul><li>Distribuir papéis em uma equipe.</li></ul>",
-                "facilitators": [("Profa. Ana Souza", "Docente-tutora")],
+                "facilitators": [("@luana", "Facilitadora")],
                 "sessions": [
                     (20, "10:00", "11:30", "https://video.uftap.example.edu.br/cooperativo")
                 ],

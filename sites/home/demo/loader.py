@@ -127,9 +127,7 @@ class DemoLoader:
         if programme.get_children().filter(slug=slug).exists():
             return
         sessions = spec.pop("sessions")
-        facilitators = [
-            ("person", {"name": name, "role": role}) for name, role in spec.pop("facilitators")
-        ]
+        facilitators = [self.facilitator(name, role) for name, role in spec.pop("facilitators")]
         page = GroupWorkshopPage(
             slug=slug, locale=programme.locale, facilitators=facilitators, **spec
         )
@@ -146,6 +144,17 @@ class DemoLoader:
         programme.add_child(instance=page)
         page.save_revision().publish()
         self.created += 1
+
+    def facilitator(self, name, role):
+        """A free-text facilitator, or "@slug": a demo tutor's profile (when installed)."""
+        if name.startswith("@") and apps.is_installed("tutoria_cms.tutors"):
+            from tutoria_cms.tutors.models import TutorProfilePage
+
+            profile = TutorProfilePage.objects.get(
+                user__username=f"{self.accounts_prefix}{name[1:]}"
+            )
+            return ("tutor", {"tutor": profile, "role": role})
+        return ("person", {"name": name.lstrip("@"), "role": role})
 
     # -- accounts ------------------------------------------------------------------------
     def read_logins(self):
@@ -216,9 +225,10 @@ class DemoLoader:
             for username, group, _first, _last in ACCOUNTS
         ]
         for content in INSTITUTIONS:
+            self.accounts_prefix = content.ACCOUNTS_PREFIX
             home = self.home(content)
-            self.programmes(home, content)
             for username in self.tutors(home, content, logins):
                 rows.append((username, logins[username], roles.ROLE_LABELS[roles.TUTORS]))
+            self.programmes(home, content)
         self.write_logins(logins)
         return rows
