@@ -16,9 +16,9 @@ from django.db import transaction
 from .i18n import LANGUAGE_SUFFIXES
 from .models import Competency, CompetencyFramework, Dimension, FrameworkLevel
 
-DEFAULT_PATH = (
-    Path(__file__).resolve().parent.parent.parent / "fixtures" / "competency_framework_seed.json"
-)
+# Shipped inside the package (so installed sites have it; ``loaddata competency_framework_seed``
+# finds it too); the repository's top-level fixtures/ links to it.
+DEFAULT_PATH = Path(__file__).resolve().parent / "fixtures" / "competency_framework_seed.json"
 
 TEXT_FIELDS = [
     f"{kind}_{suffix}" for kind in ("name", "description") for suffix in LANGUAGE_SUFFIXES
