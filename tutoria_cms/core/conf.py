@@ -29,6 +29,8 @@ DEFAULTS = {
     "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
     "IMPORT_MAX_UNCOMPRESSED_BYTES": 50 * 1024 * 1024,
     "IMPORT_MAX_ROWS": 50_000,
+    # Eligibility rule set used when a site has not chosen one in its settings.
+    "DEFAULT_RULE_SET": "ufopa-331-2020",
     # How many upcoming workshops a programme page lists.
     "PROGRAMME_UPCOMING_WORKSHOPS": 12,
 }

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from tutoria_cms.requests.services import pending_notifications
+from tutoria_cms.requests.tasks import send_notification
+
+
+class Command(BaseCommand):
+    help = _("Send the decision e-mails that are pending or failed (run it periodically).")
+
+    def handle(self, *args, **options):
+        sent = failed = 0
+        for pk in list(pending_notifications().values_list("pk", flat=True)):
+            if send_notification.call(pk):
+                sent += 1
+            else:
+                failed += 1
+        self.stdout.write(
+            _("%(sent)d sent, %(failed)d not sent.") % {"sent": sent, "failed": failed}
+        )

@@ -1,0 +1,346 @@
+"""Tutoring requests: the workflow's records.
+
+Privacy by design: what a student confides (reason categories, the private description)
+lives in :class:`RequestDisclosure`, a separate row with its own history, readable only by
+the assigned tutor and, once referred, the orientation service. The request itself (kind,
+state, dates, decision) carries nothing sensitive, so its history, ``__str__``, listings and
+Wagtail's audit-log labels can be shown to coordinators and boards.
+"""
+
+import math
+
+import swapper
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from tutoria_cms.core.choices import TutoringReason
+from tutoria_cms.core.fields import MultipleChoiceField
+
+PAGE_MODEL = swapper.get_model_name("wagtailcore", "Page")
+
+
+class RequestKind(models.TextChoices):
+    SUPPORT = "support", _("Tutoring support")
+    INDIVIDUAL_CLASS = "individual_class", _("Individual teaching class")
+    PEER_MENTORING = "peer_mentoring", _("Peer mentoring")
+
+
+class RequestState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    APPROVED = "approved", _("Approved")
+    DENIED = "denied", _("Denied")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATES = (
+    RequestState.DRAFT,
+    RequestState.SUBMITTED,
+    RequestState.UNDER_REVIEW,
+    RequestState.APPROVED,
+    RequestState.IN_PROGRESS,
+)
+# States in which a request counts against the per-term limit (art. 244, III).
+ACTIVE_STATES = (
+    RequestState.SUBMITTED,
+    RequestState.UNDER_REVIEW,
+    RequestState.APPROVED,
+    RequestState.IN_PROGRESS,
+)
+
+
+class MentoringRole(models.TextChoices):
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
+
+
+class TutoringRequest(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
+    )
+    student = models.ForeignKey(
+        "tutoria_academics.StudentRecord",
+        on_delete=models.PROTECT,
+        related_name="tutoring_requests",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        "tutoria_academics.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tutoring_requests",
+        verbose_name=_("term"),
+    )
+    programme = models.ForeignKey(
+        PAGE_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    # Individual classes (Res. 331/2020): the component and the facts the board judges.
+    component = models.ForeignKey(
+        "tutoria_academics.CurricularComponent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tutoring_requests",
+        verbose_name=_("curricular component"),
+    )
+    component_offered_this_term = models.BooleanField(
+        _("the component (or an equivalent) is offered this term"), default=False
+    )
+    schedule_clash = models.BooleanField(
+        _("its schedule clashes with another mandatory component"), default=False
+    )
+    procedures_compatible = models.BooleanField(
+        _("its teaching procedures suit an individual class"), default=True
+    )
+    mentoring_role = models.CharField(
+        _("mentoring role"), max_length=10, choices=MentoringRole.choices, blank=True
+    )
+    assigned_tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tutoring_requests",
+        verbose_name=_("assigned tutor"),
+    )
+    rule_set = models.CharField(_("eligibility rule set"), max_length=50, blank=True)
+    verdict = models.JSONField(_("eligibility verdict"), null=True, blank=True, editable=False)
+    decision_reason = models.TextField(_("reasoned decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    language = models.CharField(_("language of notifications"), max_length=10, default="es")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tutoring request")
+        verbose_name_plural = _("tutoring requests")
+        permissions = [
+            ("decide_tutoringrequest", _("Can decide tutoring requests (board)")),
+            ("manage_tutoringrequest", _("Can manage tutoring requests (coordination)")),
+            ("receive_referral", _("Can receive referrals (orientation service)")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=RequestKind.INDIVIDUAL_CLASS)
+                | (Q(component__isnull=False) & Q(term__isnull=False)),
+                name="tutoria_request_individual_class_needs_component_and_term",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=RequestState.DENIED) | ~Q(decision_reason=""),
+                name="tutoria_request_denial_has_a_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "kind"]), models.Index(fields=["term", "state"])]
+
+    def __str__(self):
+        # Never anything sensitive: this string is copied into audit-log labels.
+        return f"{self.get_kind_display()} #{self.pk or '-'}"
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+
+class RequestDisclosure(models.Model):
+    """What the student confides: sensitive, need-to-know (see permissions.py)."""
+
+    request = models.OneToOneField(
+        TutoringRequest,
+        on_delete=models.CASCADE,
+        related_name="disclosure",
+        verbose_name=_("request"),
+    )
+    reasons = MultipleChoiceField(verbose_name=_("reasons"), choices=TutoringReason.choices)
+    description = models.TextField(_("private description"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("confidential details")
+        verbose_name_plural = _("confidential details")
+
+    def __str__(self):
+        return f"#{self.request_id}"
+
+
+class Notification(models.Model):
+    """An e-mail to the student about a decision: an outbox row, sent once after commit."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    request = models.ForeignKey(
+        TutoringRequest, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "event"], name="tutoria_notification_once_per_event"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} #{self.request_id}"
+
+
+class IndividualClass(models.Model):
+    """A term's single individual teaching class of a component (Res. 331/2020, arts. 241-246).
+
+    One per component per term (art. 245 sole paragraph; equivalents are checked by the
+    service), one per tutor per regular term in the work plan (art. 241 sole paragraph), at
+    most four students (art. 246 sole paragraph): the first two by unique constraints, the
+    third under a row lock in ``services``.
+    """
+
+    MAX_STUDENTS = 4
+    IN_PERSON_SHARE = 30  # per cent of the component's hours (art. 241)
+
+    term = models.ForeignKey(
+        "tutoria_academics.Term",
+        on_delete=models.PROTECT,
+        related_name="individual_classes",
+        verbose_name=_("term"),
+    )
+    component = models.ForeignKey(
+        "tutoria_academics.CurricularComponent",
+        on_delete=models.PROTECT,
+        related_name="individual_classes",
+        verbose_name=_("curricular component"),
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="individual_classes",
+        verbose_name=_("designated tutor"),
+    )
+    requests = models.ManyToManyField(
+        TutoringRequest,
+        related_name="individual_classes",
+        verbose_name=_("requests"),
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("individual teaching class")
+        verbose_name_plural = _("individual teaching classes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "component"], name="tutoria_one_individual_class_per_component"
+            ),
+            models.UniqueConstraint(
+                fields=["term", "tutor"], name="tutoria_one_individual_class_per_tutor"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.component} ({self.term})"
+
+    @property
+    def in_person_hours(self):
+        return math.ceil(self.component.hours * self.IN_PERSON_SHARE / 100)
+
+
+def rule_set_choices():
+    from .eligibility import rule_sets
+
+    return [("", _("The suite's default"))] + [
+        (rule_set.identifier, str(rule_set)) for rule_set in rule_sets()
+    ]
+
+
+def validate_rule_set(value):
+    from .eligibility import get_rule_set
+
+    if value:
+        try:
+            get_rule_set(value)
+        except LookupError as error:
+            raise ValidationError(str(error)) from None
+
+
+class RuleSetSelect(forms.Select):
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=())
+
+    @property
+    def choices(self):
+        return rule_set_choices()
+
+    @choices.setter
+    def choices(self, value):
+        pass
+
+
+@register_setting(icon="list-ul")
+class TutoringRequestSettings(BaseSiteSetting):
+    """Which regulation judges individual-class requests on this site."""
+
+    rule_set = models.CharField(
+        _("eligibility rule set"),
+        max_length=50,
+        blank=True,
+        validators=[validate_rule_set],
+        help_text=_("The regulation that judges individual-class requests on this site."),
+    )
+
+    panels = [FieldPanel("rule_set", widget=RuleSetSelect)]
+
+    class Meta:
+        verbose_name = _("tutoring requests")

@@ -1,0 +1,107 @@
+"""Who may see and do what with tutoring requests: the one module every view asks.
+
+Visibility is the request's state times the reader's relation to it (assigned tutor,
+orientation service once referred), as in Plone's workflow security.
+
+- Coordination (``manage_tutoringrequest``): every request's state, dates and decision,
+  never the confidential details.
+- Board (``decide_tutoringrequest``): requests from submission on; decides them.
+- Assigned tutor: their own requests, with the confidential details.
+- Orientation service (``receive_referral``): requests referred to it, with the details.
+- Superusers administer the site but do not read confidential details either.
+"""
+
+from django.db.models import Q
+
+from .models import OPEN_STATES, RequestKind, RequestState, TutoringRequest
+
+MANAGE = "tutoria_requests.manage_tutoringrequest"
+DECIDE = "tutoria_requests.decide_tutoringrequest"
+RECEIVE_REFERRAL = "tutoria_requests.receive_referral"
+
+
+def is_coordinator(user):
+    return user.is_active and user.has_perm(MANAGE)
+
+
+def is_board(user):
+    return user.is_active and user.has_perm(DECIDE)
+
+
+def is_orientation(user):
+    return user.is_active and user.has_perm(RECEIVE_REFERRAL)
+
+
+def is_assigned_tutor(user, request):
+    return user.is_authenticated and request.assigned_tutor_id == user.pk
+
+
+def is_referred(request):
+    referrals = getattr(request, "referrals", None)
+    return referrals is not None and referrals.exists()
+
+
+def visible_requests(user, queryset=None):
+    """The requests ``user`` may see at all (state, dates, decision)."""
+    queryset = TutoringRequest.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser or is_coordinator(user):
+        return queryset
+    condition = Q(assigned_tutor=user)
+    if is_board(user):
+        condition |= ~Q(state=RequestState.DRAFT)
+    if is_orientation(user):
+        condition |= Q(referrals__isnull=False)
+    return queryset.filter(condition).distinct()
+
+
+def can_view(user, request):
+    return visible_requests(user, TutoringRequest.objects.filter(pk=request.pk)).exists()
+
+
+def can_read_disclosure(user, request):
+    """Need-to-know: the assigned tutor, and the orientation service once referred."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_assigned_tutor(user, request):
+        return True
+    return is_orientation(user) and is_referred(request)
+
+
+def can_transition(user, request, action):
+    """Whether ``user`` may take ``action`` on ``request`` (state is checked separately)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    coordinator = is_coordinator(user)
+    if action in ("submit", "review", "start", "withdraw", "assign_tutor"):
+        return coordinator
+    if action in ("approve", "deny"):
+        if is_board(user):
+            return True
+        # Coordination accepts support and mentoring requests; boards judge classes.
+        return coordinator and request.kind != RequestKind.INDIVIDUAL_CLASS
+    if action == "close":
+        return coordinator or is_assigned_tutor(user, request)
+    return False
+
+
+def available_actions(user, request):
+    """The transitions ``user`` may take now, in a stable order (for action buttons)."""
+    from .services import TRANSITIONS
+
+    return [
+        name
+        for name, spec in TRANSITIONS.items()
+        if request.state in spec.sources and can_transition(user, request, name)
+    ]
+
+
+__all__ = [
+    "OPEN_STATES",
+    "available_actions",
+    "can_read_disclosure",
+    "can_transition",
+    "can_view",
+    "visible_requests",
+]

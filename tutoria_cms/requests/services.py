@@ -1,0 +1,461 @@
+"""Every write that changes a tutoring request: creation, transitions, classes, tutors.
+
+Each transition checks, in one transaction with the request's row locked: that the
+transition exists from the current state, that the actor may take it (permissions.py), and
+the rules (reasoned denial, eligibility, class limits). Refusals are translated
+``TransitionError``s. Each transition is recorded twice: by django-simple-history (field
+history with the reason) and in Wagtail's audit log (registered log actions).
+"""
+
+import dataclasses
+import logging
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.text import clean_text
+
+from . import permissions
+from .eligibility import EligibilityFacts, evaluate, get_rule_set
+from .models import (
+    ACTIVE_STATES,
+    IndividualClass,
+    Notification,
+    RequestDisclosure,
+    RequestKind,
+    RequestState,
+    TutoringRequest,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM = 2  # Res. 331/2020, art. 244, III
+MAX_REASON_LENGTH = 5000
+
+
+class TransitionError(ValidationError):
+    """A transition refused by the state, the rules or the actor, with a translated message."""
+
+
+class TransitionRefused(TransitionError, PermissionDenied):
+    """The actor may not take this transition."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple
+    target: str
+    label: str
+    past: str
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit", (RequestState.DRAFT,), RequestState.SUBMITTED, _("Submit"), _("submitted")
+        ),
+        Transition(
+            "review",
+            (RequestState.SUBMITTED,),
+            RequestState.UNDER_REVIEW,
+            _("Start review"),
+            _("put under review"),
+        ),
+        Transition(
+            "approve",
+            (RequestState.UNDER_REVIEW,),
+            RequestState.APPROVED,
+            _("Approve"),
+            _("approved"),
+        ),
+        Transition(
+            "deny", (RequestState.UNDER_REVIEW,), RequestState.DENIED, _("Deny"), _("denied")
+        ),
+        Transition(
+            "start",
+            (RequestState.APPROVED,),
+            RequestState.IN_PROGRESS,
+            _("Start tutoring"),
+            _("started"),
+        ),
+        Transition(
+            "close", (RequestState.IN_PROGRESS,), RequestState.CLOSED, _("Close"), _("closed")
+        ),
+        Transition(
+            "withdraw",
+            tuple(s for s in ACTIVE_STATES) + (RequestState.DRAFT,),
+            RequestState.WITHDRAWN,
+            _("Withdraw"),
+            _("withdrawn"),
+        ),
+    )
+}
+
+
+# -- creation ----------------------------------------------------------------------------------
+
+
+def create_request(
+    *,
+    kind,
+    student,
+    user,
+    term=None,
+    component=None,
+    programme=None,
+    reasons=(),
+    description="",
+    language="es",
+    **facts,
+):
+    """A new draft request; the confidential details go to their own row."""
+    if kind == RequestKind.INDIVIDUAL_CLASS and (component is None or term is None):
+        raise ValidationError(_("An individual-class request needs a term and a component."))
+    description = clean_text(
+        description, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
+    )
+    with transaction.atomic():
+        request = TutoringRequest(
+            kind=kind,
+            student=student,
+            term=term,
+            component=component,
+            programme=programme,
+            language=language,
+            created_by=user,
+            **facts,
+        )
+        request._history_user = user
+        request._change_reason = "create"
+        request.full_clean()
+        request.save()
+        disclosure = RequestDisclosure(
+            request=request, reasons=list(reasons), description=description
+        )
+        disclosure.full_clean(exclude=["request"])
+        disclosure._history_user = user
+        disclosure.save()
+        log(instance=request, action="wagtail.create", user=user)
+    return request
+
+
+# -- eligibility -------------------------------------------------------------------------------
+
+
+def rule_set_for(request):
+    """The site's chosen rule set (site settings), else the suite's default."""
+    identifier = ""
+    if request.programme_id and apps.is_installed("wagtail.contrib.settings"):
+        from .models import TutoringRequestSettings
+
+        site = request.programme.get_site()
+        if site is not None:
+            identifier = TutoringRequestSettings.for_site(site).rule_set
+    return get_rule_set(identifier or tutoria_settings.DEFAULT_RULE_SET)
+
+
+def facts_for(request):
+    """The facts of an individual-class request, from the academic records."""
+    from tutoria_cms.academics.models import ComponentRecord
+
+    student, component = request.student, request.component
+    components = [component.pk, *component.equivalents.values_list("pk", flat=True)]
+    failures = ComponentRecord.objects.filter(
+        student=student, component_id__in=components
+    ).aggregate(absence=Sum("failures_by_absence"), grade=Sum("failures_by_grade"))
+    siblings = TutoringRequest.objects.filter(
+        student=student, kind=RequestKind.INDIVIDUAL_CLASS
+    ).exclude(pk=request.pk)
+    return EligibilityFacts(
+        regular_undergraduate=student.regular_undergraduate,
+        completed_hours=student.completed_hours,
+        curriculum_hours=student.curriculum_hours,
+        other_requests_this_term=siblings.filter(
+            term=request.term, state__in=ACTIVE_STATES
+        ).count(),
+        individual_classes_taken=siblings.filter(
+            state__in=(RequestState.APPROVED, RequestState.IN_PROGRESS, RequestState.CLOSED)
+        )
+        .exclude(term=request.term)
+        .count(),
+        component_mandatory=component.mandatory,
+        component_offered_this_term=request.component_offered_this_term,
+        schedule_clash=request.schedule_clash,
+        failures_by_absence=failures["absence"] or 0,
+        failures_by_grade=failures["grade"] or 0,
+        procedures_compatible=request.procedures_compatible,
+        special_educational_need=student.special_educational_need,
+        component_is_activity=component.is_activity,
+        term_is_regular=request.term.is_regular,
+    )
+
+
+def judge(request):
+    """Evaluate an individual-class request, in its notification language; store nothing."""
+    rule_set = rule_set_for(request)
+    with translation.override(request.language):
+        return rule_set, evaluate(facts_for(request), rule_set)
+
+
+# -- transitions -------------------------------------------------------------------------------
+
+
+def transition(request, action, user, *, reason=""):
+    """Take ``action`` on ``request`` as ``user``; returns the updated request."""
+    spec = TRANSITIONS.get(action)
+    if spec is None:
+        raise TransitionError(_("Unknown action “%(action)s”.") % {"action": action})
+    try:
+        reason = clean_text(
+            reason, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
+        )
+    except ValidationError as error:
+        raise TransitionError(error.messages, code="reason") from None
+    with transaction.atomic():
+        locked = TutoringRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.state not in spec.sources:
+            raise TransitionError(
+                _("This request is “%(state)s”: it cannot be %(action)s now.")
+                % {"state": locked.get_state_display(), "action": spec.past},
+                code="state",
+            )
+        if not permissions.can_transition(user, locked, action):
+            raise TransitionRefused(
+                _("You are not allowed to do this with this request."), code="permission"
+            )
+        previous = locked.state
+        now = timezone.now()
+        RULES.get(action, _no_rule)(locked, user, reason, now)
+        locked.state = spec.target
+        locked._history_user = user
+        locked._change_reason = reason or action
+        locked.save()
+        log(
+            instance=locked,
+            action=f"tutoria_requests.{action}",
+            user=user,
+            data={"from": previous, "to": locked.state},
+        )
+        AFTER.get(action, _no_rule)(locked, user, reason, now)
+    return locked
+
+
+def _no_rule(request, user, reason, now):
+    return None
+
+
+def _submit(request, user, reason, now):
+    request.submitted_at = now
+    if request.kind != RequestKind.INDIVIDUAL_CLASS:
+        return
+    # One student, one row lock: parallel submissions are counted one after the other.
+    type(request.student).objects.select_for_update().get(pk=request.student_id)
+    active = TutoringRequest.objects.filter(
+        student_id=request.student_id,
+        term_id=request.term_id,
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        state__in=ACTIVE_STATES,
+    ).exclude(pk=request.pk)
+    if active.filter(component_id=request.component_id).exists():
+        raise TransitionError(
+            _("The student already has an open request for this component this term."),
+            code="duplicate",
+        )
+    if active.count() >= MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM:
+        raise TransitionError(
+            _(
+                "The student already has %(count)d individual-class requests this term, the "
+                "most allowed (Res. 331/2020, art. 244, III)."
+            )
+            % {"count": MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM},
+            code="per_term_limit",
+        )
+
+
+def _review(request, user, reason, now):
+    if request.kind == RequestKind.INDIVIDUAL_CLASS:
+        rule_set, verdict = judge(request)
+        request.rule_set = rule_set.identifier
+        request.verdict = verdict.as_dict()
+
+
+def _approve(request, user, reason, now):
+    if request.kind == RequestKind.INDIVIDUAL_CLASS:
+        rule_set, verdict = judge(request)
+        request.rule_set = rule_set.identifier
+        request.verdict = verdict.as_dict()
+        if not verdict.eligible:
+            failed = ", ".join(result.citation for result in verdict.failed)
+            raise TransitionError(
+                _("The request does not meet the rules (%(articles)s): it can only be denied.")
+                % {"articles": failed},
+                code="ineligible",
+            )
+    request.decision_reason = reason
+    request.decided_by = user
+    request.decided_at = now
+
+
+def _deny(request, user, reason, now):
+    if not reason:
+        raise TransitionError(
+            _("A denial needs a reasoned decision: write the reasons."), code="reason_required"
+        )
+    if request.kind == RequestKind.INDIVIDUAL_CLASS:
+        rule_set, verdict = judge(request)
+        request.rule_set = rule_set.identifier
+        request.verdict = verdict.as_dict()
+    request.decision_reason = reason
+    request.decided_by = user
+    request.decided_at = now
+
+
+def _start(request, user, reason, now):
+    if request.kind == RequestKind.SUPPORT and request.assigned_tutor_id is None:
+        raise TransitionError(
+            _("Assign a tutor before starting the tutoring."), code="tutor_required"
+        )
+
+
+RULES = {"submit": _submit, "review": _review, "approve": _approve, "deny": _deny, "start": _start}
+
+
+def _after_decision(request, user, reason, now):
+    if request.kind == RequestKind.INDIVIDUAL_CLASS and request.state == RequestState.APPROVED:
+        join_individual_class(request)
+    notify(request, "decision")
+
+
+AFTER = {"approve": _after_decision, "deny": _after_decision}
+
+
+# -- individual classes --------------------------------------------------------------------
+
+
+def join_individual_class(request):
+    """Open the term's class for the component (or an equivalent), or join it (max. 4)."""
+    component = request.component
+    components = [component.pk, *component.equivalents.values_list("pk", flat=True)]
+    existing = (
+        IndividualClass.objects.select_for_update()
+        .filter(term_id=request.term_id, component_id__in=components)
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = IndividualClass.objects.create(
+                    term_id=request.term_id, component_id=component.pk
+                )
+        except IntegrityError:
+            existing = IndividualClass.objects.select_for_update().get(
+                term_id=request.term_id, component_id=component.pk
+            )
+    if existing.requests.count() >= IndividualClass.MAX_STUDENTS:
+        raise TransitionError(
+            _(
+                "The individual class of this component is full (%(max)d students, Res. "
+                "331/2020, art. 246): open a regular class instead."
+            )
+            % {"max": IndividualClass.MAX_STUDENTS},
+            code="class_full",
+        )
+    existing.requests.add(request)
+    return existing
+
+
+def designate_tutor(individual_class, tutor, user):
+    """Designate the class's tutor: one individual class per tutor per term (art. 241)."""
+    if not permissions.is_coordinator(user):
+        raise TransitionRefused(_("You are not allowed to do this with this request."))
+    individual_class.tutor = tutor
+    individual_class._history_user = user
+    try:
+        with transaction.atomic():
+            individual_class.save()
+    except IntegrityError:
+        raise TransitionError(
+            _(
+                "This tutor already has an individual class this term (Res. 331/2020, art. 241, "
+                "sole paragraph)."
+            ),
+            code="tutor_limit",
+        ) from None
+    return individual_class
+
+
+# -- tutors ----------------------------------------------------------------------------------
+
+
+def tutor_capacity(tutor):
+    """How many tutees the tutor takes (their directory profile), or None if unknown."""
+    if not apps.is_installed("tutoria_cms.tutors"):
+        return None
+    from tutoria_cms.tutors.permissions import profile_for_user
+
+    profile = profile_for_user(tutor)
+    return getattr(profile, "capacity", None) if profile is not None else None
+
+
+def assign_tutor(request, tutor, user):
+    """Assign a tutor to a support or mentoring request, within the tutor's capacity."""
+    with transaction.atomic():
+        locked = TutoringRequest.objects.select_for_update().get(pk=request.pk)
+        if not permissions.can_transition(user, locked, "assign_tutor"):
+            raise TransitionRefused(_("You are not allowed to do this with this request."))
+        if not locked.is_open:
+            raise TransitionError(_("A tutor can only be assigned to an open request."))
+        capacity = tutor_capacity(tutor)
+        if capacity is not None:
+            type(tutor).objects.select_for_update().get(pk=tutor.pk)
+            load = (
+                TutoringRequest.objects.filter(assigned_tutor=tutor, state__in=ACTIVE_STATES)
+                .exclude(pk=locked.pk)
+                .count()
+            )
+            if load >= capacity:
+                raise TransitionError(
+                    _("This tutor already has %(load)d tutees, their full capacity.")
+                    % {"load": load},
+                    code="capacity",
+                )
+        previous = locked.assigned_tutor_id
+        locked.assigned_tutor = tutor
+        locked._history_user = user
+        locked._change_reason = "assign_tutor"
+        locked.save()
+        log(
+            instance=locked,
+            action="tutoria_requests.assign_tutor",
+            user=user,
+            data={"from": previous, "to": tutor.pk},
+        )
+    return locked
+
+
+# -- notifications -----------------------------------------------------------------------------
+
+
+def notify(request, event):
+    """Queue one e-mail per request and event; it is sent after the transaction commits."""
+    notification, created = Notification.objects.get_or_create(request=request, event=event)
+    if created:
+        from .tasks import send_notification
+
+        transaction.on_commit(lambda: send_notification.enqueue(notification.pk))
+    return notification
+
+
+def pending_notifications():
+    return Notification.objects.filter(
+        Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.FAILED)
+    )

@@ -1,0 +1,19 @@
+"""Wiring of the request workflow into Wagtail: log actions (the admin views come next)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+
+@hooks.register("register_log_actions")
+def register_request_log_actions(actions):
+    for action, label, message in (
+        ("submit", _("Submit request"), _("Request submitted")),
+        ("review", _("Review request"), _("Request put under review")),
+        ("approve", _("Approve request"), _("Request approved")),
+        ("deny", _("Deny request"), _("Request denied")),
+        ("start", _("Start tutoring"), _("Tutoring started")),
+        ("close", _("Close request"), _("Request closed")),
+        ("withdraw", _("Withdraw request"), _("Request withdrawn")),
+        ("assign_tutor", _("Assign tutor"), _("Tutor assigned")),
+    ):
+        actions.register_action(f"tutoria_requests.{action}", label, message)
