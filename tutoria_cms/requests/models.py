@@ -176,6 +176,9 @@ class TutoringRequest(models.Model):
         # Never anything sensitive: this string is copied into audit-log labels.
         return f"{self.get_kind_display()} #{self.pk or '-'}"
 
+    def get_list_title(self):
+        return str(self)
+
     @property
     def is_open(self):
         return self.state in OPEN_STATES
@@ -201,6 +204,10 @@ class RequestDisclosure(models.Model):
 
     def __str__(self):
         return f"#{self.request_id}"
+
+    def get_reasons_display(self):
+        labels = dict(TutoringReason.choices)
+        return [labels[code] for code in self.reasons if code in labels]
 
 
 class Notification(models.Model):

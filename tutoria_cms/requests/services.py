@@ -459,3 +459,18 @@ def pending_notifications():
     return Notification.objects.filter(
         Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.FAILED)
     )
+
+
+def update_disclosure(request, user, *, reasons, description):
+    """The assigned tutor records what the student confided (need-to-know)."""
+    if not permissions.can_read_disclosure(user, request):
+        raise TransitionRefused(_("You are not allowed to do this with this request."))
+    disclosure, _created = RequestDisclosure.objects.get_or_create(request=request)
+    disclosure.reasons = list(reasons)
+    disclosure.description = clean_text(
+        description, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
+    )
+    disclosure.full_clean(exclude=["request"])
+    disclosure._history_user = user
+    disclosure.save()
+    return disclosure

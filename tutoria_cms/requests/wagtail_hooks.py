@@ -1,7 +1,17 @@
-"""Wiring of the request workflow into Wagtail: log actions (the admin views come next)."""
+"""Wiring of the request workflow into Wagtail: the snippet viewset and the log actions."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from .models import TutoringRequest
+from .viewsets import RequestPermissionPolicy, TutoringRequestViewSet
+
+register_permission_policy(
+    TutoringRequest, RequestPermissionPolicy(TutoringRequest), exact_class=True
+)
+register_snippet(TutoringRequestViewSet)
 
 
 @hooks.register("register_log_actions")

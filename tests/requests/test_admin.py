@@ -1,0 +1,160 @@
+"""The request workflow in the admin, per role; sensitive text never reaches those who may
+not read it; actions are POST-only with CSRF."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.requests.conftest import walk
+from tutoria_cms.requests import services
+from tutoria_cms.requests.models import RequestState
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "CONFIDENTIAL-XYZ"
+
+
+def listing(client, user):
+    client.force_login(user)
+    return client.get(reverse("tutoria_requests:list"), HTTP_ACCEPT_LANGUAGE="en")
+
+
+def inspect(client, user, request):
+    client.force_login(user)
+    return client.get(
+        reverse("tutoria_requests:inspect", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+
+@pytest.fixture
+def assigned(support_request, coordinator, tutor):
+    return services.assign_tutor(support_request, tutor, coordinator)
+
+
+def test_listing_shows_each_role_its_requests(
+    client, assigned, class_request, coordinator, board, tutor, other_tutor
+):
+    services.transition(class_request, "submit", coordinator)
+    label_support, label_class = str(assigned), str(class_request)
+    response = listing(client, coordinator)
+    assert response.status_code == 200
+    assert label_support in response.text and label_class in response.text
+    response = listing(client, board)
+    assert label_class in response.text and label_support not in response.text
+    response = listing(client, tutor)
+    assert label_support in response.text and label_class not in response.text
+    assert listing(client, other_tutor).status_code in (302, 403)
+
+
+def test_confidential_details_only_for_the_assigned_tutor(
+    client, assigned, coordinator, board, tutor
+):
+    response = inspect(client, tutor, assigned)
+    assert response.status_code == 200 and SECRET in response.text
+    for user in (coordinator,):
+        response = inspect(client, user, assigned)
+        assert response.status_code == 200 and SECRET not in response.text
+        assert "Emotional" not in response.text
+    assert inspect(client, board, assigned).status_code == 404  # a draft is not the board's
+
+
+def test_other_tutor_gets_no_access_to_anything_of_the_request(client, assigned, other_tutor):
+    client.force_login(other_tutor)
+    for name in (
+        "tutoria_requests:inspect",
+        "tutoria_requests:disclosure",
+        "tutoria_requests:assign",
+    ):
+        response = client.get(reverse(name, args=[assigned.pk]))
+        assert response.status_code in (302, 403, 404), name
+        assert SECRET not in response.text
+
+
+def test_no_edit_or_delete_urls_even_for_superusers(client, assigned):
+    from tests import factories
+
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    response = client.get(reverse("tutoria_requests:list"))
+    assert response.status_code == 200
+    assert f"/edit/{assigned.pk}/" not in response.text
+    assert f"/delete/{assigned.pk}/" not in response.text
+
+
+def test_board_denies_with_a_reason_through_the_admin(class_request, coordinator, board):
+    walk(class_request, {"submit": coordinator, "review": coordinator}, "submit", "review")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(board)
+    url = reverse("tutoria_requests:transition", args=[class_request.pk, "deny"])
+    page = client.get(url)
+    assert page.status_code == 200
+    # Without the CSRF token: refused, nothing changed.
+    assert client.post(url, {"reason": "Sin fundamento"}).status_code == 403
+    class_request.refresh_from_db()
+    assert class_request.state == RequestState.UNDER_REVIEW
+    token = (
+        page.cookies["csrftoken"].value
+        if "csrftoken" in page.cookies
+        else client.cookies["csrftoken"].value
+    )
+    # Empty reason: the form refuses with a clear message, nothing changed.
+    response = client.post(
+        url, {"reason": "", "csrfmiddlewaretoken": token}, HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert response.status_code == 200 and "obligatorio" in response.text
+    response = client.post(url, {"reason": "No cumple el art. 244.", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    class_request.refresh_from_db()
+    assert class_request.state == RequestState.DENIED
+    assert class_request.decision_reason == "No cumple el art. 244."
+
+
+def test_refused_transition_shows_a_translated_message(client, class_request, coordinator, board):
+    walk(class_request, {"submit": coordinator, "review": coordinator}, "submit", "review")
+    services.transition(class_request, "approve", board)
+    client.force_login(board)
+    url = reverse("tutoria_requests:transition", args=[class_request.pk, "deny"])
+    response = client.post(url, {"reason": "Tarde"}, HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert response.status_code == 200
+    assert "agora não pode ser indeferida" in response.text
+
+
+def test_roles_without_the_action_are_refused(client, class_request, tutor, board):
+    client.force_login(board)
+    url = reverse("tutoria_requests:transition", args=[class_request.pk, "submit"])
+    assert client.post(url).status_code in (403, 404)
+
+
+def test_coordination_records_a_new_request(client, coordinator, student, term, component):
+    client.force_login(coordinator)
+    url = reverse("tutoria_requests:add")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "kind": "individual_class",
+            "student": student.pk,
+            "term": term.pk,
+            "component": component.pk,
+            "language": "es",
+            "procedures_compatible": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    request = student.tutoring_requests.get()
+    assert request.state == RequestState.DRAFT and request.created_by == coordinator
+    response = client.post(
+        url, {"kind": "individual_class", "student": student.pk, "language": "es"}
+    )
+    assert response.status_code == 200 and student.tutoring_requests.count() == 1
+
+
+def test_assigned_tutor_records_confidential_details(client, assigned, tutor):
+    client.force_login(tutor)
+    url = reverse("tutoria_requests:disclosure", args=[assigned.pk])
+    response = client.post(url, {"reasons": ["career_doubts"], "description": "Duda vocacional"})
+    assert response.status_code == 302
+    assigned.disclosure.refresh_from_db()
+    assert assigned.disclosure.reasons == ["career_doubts"]
+    history = assigned.disclosure.history.order_by("history_id").last()
+    assert history.history_user == tutor

@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tutoria_cms.core.choices import TutoringReason
+from tutoria_cms.core.text import clean_text
+
+from .models import TutoringRequest
+
+
+class NewRequestForm(forms.ModelForm):
+    """What coordination records when a request arrives (never the confidential part)."""
+
+    class Meta:
+        model = TutoringRequest
+        fields = [
+            "kind",
+            "student",
+            "term",
+            "programme",
+            "component",
+            "component_offered_this_term",
+            "schedule_clash",
+            "procedures_compatible",
+            "mentoring_role",
+            "language",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "individual_class":
+            for field in ("term", "component"):
+                if not data.get(field):
+                    self.add_error(field, _("An individual-class request needs this field."))
+        if data.get("kind") == "peer_mentoring" and not data.get("mentoring_role"):
+            self.add_error("mentoring_role", _("Choose whether the student is mentee or mentor."))
+        return data
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Required to deny: the student receives these reasons."),
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action == "deny":
+            self.fields["reason"].required = True
+
+    def clean_reason(self):
+        return clean_text(
+            self.cleaned_data["reason"],
+            max_length=5000,
+            allow_newlines=True,
+            required=self.action == "deny",
+        )
+
+
+class AssignTutorForm(forms.Form):
+    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
+
+    def __init__(self, *args, tutors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tutor"].queryset = tutors
+
+
+class DisclosureForm(forms.Form):
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons"),
+        choices=TutoringReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(
+        label=_("Private description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean_description(self):
+        return clean_text(
+            self.cleaned_data["description"], max_length=5000, allow_newlines=True, required=False
+        )

@@ -1,0 +1,188 @@
+"""The request workflow in the admin: a read-only snippet listing and inspect view whose
+changes all go through actions (transitions, tutor assignment, confidential details)."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
+from wagtail.admin.widgets import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import permissions, services
+from .forms import NewRequestForm
+from .models import RequestKind, RequestState, TutoringRequest
+from .views import AssignTutorView, DisclosureView, TransitionView
+
+WRITE_VIEWS = ("edit", "delete", "copy")
+
+
+class RequestPermissionPolicy(ModelPermissionPolicy):
+    """Viewing follows permissions.py; requests change only through actions."""
+
+    def user_has_permission(self, user, action):
+        if not user.is_active:
+            return False
+        if action == "view":
+            return (
+                user.is_superuser
+                or permissions.is_coordinator(user)
+                or permissions.is_board(user)
+                or permissions.is_orientation(user)
+                or permissions.visible_requests(user).exists()
+            )
+        if action == "add":
+            return permissions.is_coordinator(user)
+        return False
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "view":
+            return permissions.can_view(user, instance)
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_permission_for(self, user, action):
+        if action == "view":
+            return permissions.visible_requests(user)
+        return TutoringRequest.objects.none()
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.none()
+
+
+class RequestFilterSet(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(label=_("State"), choices=RequestState.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RequestKind.choices)
+
+    class Meta:
+        model = TutoringRequest
+        fields = ["state", "kind", "term", "programme", "assigned_tutor"]
+
+
+class RequestIndexView(IndexView):
+    def get_base_queryset(self):
+        return permissions.visible_requests(
+            self.request.user,
+            TutoringRequest.objects.select_related("student", "term", "assigned_tutor"),
+        )
+
+
+def action_url(request, action):
+    return reverse("tutoria_requests:transition", args=[request.pk, action])
+
+
+class RequestInspectView(InspectView):
+    template_name = "tutoria_cms/requests/admin/inspect.html"
+
+    def get_object(self, queryset=None):
+        visible = permissions.visible_requests(self.request.user).select_related(
+            "student", "term", "component", "assigned_tutor", "decided_by"
+        )
+        try:
+            return visible.get(pk=self.pk)
+        except TutoringRequest.DoesNotExist:
+            raise Http404 from None
+
+    @property
+    def header_more_buttons(self):
+        user = self.request.user
+        buttons = [
+            Button(
+                services.TRANSITIONS[name].label,
+                url=action_url(self.object, name),
+                icon_name="arrow-right",
+                priority=10 + index,
+            )
+            for index, name in enumerate(permissions.available_actions(user, self.object))
+        ]
+        if self.object.is_open and permissions.can_transition(user, self.object, "assign_tutor"):
+            buttons.append(
+                Button(
+                    _("Assign tutor"),
+                    url=reverse("tutoria_requests:assign", args=[self.object.pk]),
+                    icon_name="user",
+                    priority=50,
+                )
+            )
+        if permissions.can_read_disclosure(user, self.object):
+            buttons.append(
+                Button(
+                    _("Confidential details"),
+                    url=reverse("tutoria_requests:disclosure", args=[self.object.pk]),
+                    icon_name="lock",
+                    priority=60,
+                )
+            )
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        request = self.object
+        context["verdict"] = request.verdict
+        context["history"] = request.history.select_related("history_user").order_by("history_date")
+        context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
+        if context["can_read_disclosure"]:
+            context["disclosure"] = getattr(request, "disclosure", None)
+        return context
+
+
+class RequestCreateView(CreateView):
+    def get_form_class(self):
+        return NewRequestForm
+
+    def get_edit_url(self):
+        return reverse("tutoria_requests:inspect", args=[self.object.pk])
+
+    def get_success_url(self):
+        return self.get_edit_url()
+
+    def save_instance(self):
+        data = dict(self.form.cleaned_data)
+        return services.create_request(user=self.request.user, **data)
+
+
+class TutoringRequestViewSet(SnippetViewSet):
+    model = TutoringRequest
+    icon = "clipboard-list"
+    menu_label = _("Tutoring requests")
+    admin_url_namespace = "tutoria_requests"
+    base_url_path = "tutoria/requests"
+    add_to_admin_menu = True
+    menu_order = 250
+    index_view_class = RequestIndexView
+    inspect_view_class = RequestInspectView
+    add_view_class = RequestCreateView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = RequestFilterSet
+    list_display = [
+        Column("title", label=_("Request"), accessor="get_list_title"),
+        Column("student", label=_("Student"), accessor="student"),
+        Column("state", label=_("State"), accessor="get_state_display"),
+        Column("term", label=_("Term"), accessor="term"),
+        Column("assigned_tutor", label=_("Tutor"), accessor="assigned_tutor"),
+        DateColumn("submitted_at", label=_("Submitted")),
+    ]
+    ordering = ["-created_at"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for view_name in WRITE_VIEWS:
+            view_kwargs[f"{view_name}_url_name"] = None
+        return view_kwargs
+
+    def register_admin_url_finder(self):
+        pass
+
+    def get_urlpatterns(self):
+        keep = {"list", "list_results", "add", "inspect", "history", "history_results", "usage"}
+        patterns = [p for p in super().get_urlpatterns() if p.name in keep]
+        return patterns + [
+            path("<int:pk>/action/<str:action>/", TransitionView.as_view(), name="transition"),
+            path("<int:pk>/assign/", AssignTutorView.as_view(), name="assign"),
+            path("<int:pk>/confidential/", DisclosureView.as_view(), name="disclosure"),
+        ]
