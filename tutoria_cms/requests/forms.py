@@ -82,3 +82,33 @@ class DisclosureForm(forms.Form):
         return clean_text(
             self.cleaned_data["description"], max_length=5000, allow_newlines=True, required=False
         )
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        from .models import TutoringSession
+
+        model = TutoringSession
+        fields = ["date", "modality", "attention_type", "duration_minutes", "private_notes"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class ReferralForm(forms.Form):
+    service = forms.CharField(
+        label=_("Service"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: educational orientation, psychology."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReferralUpdateForm(forms.Form):
+    from .models import ReferralStatus
+
+    status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices)
+    outcome_notes = forms.CharField(
+        label=_("Outcome notes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )

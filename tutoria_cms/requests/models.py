@@ -13,6 +13,7 @@ import swapper
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from tutoria_cms.core.choices import TutoringReason
+from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
 from tutoria_cms.core.fields import MultipleChoiceField
 
 PAGE_MODEL = swapper.get_model_name("wagtailcore", "Page")
@@ -351,3 +352,95 @@ class TutoringRequestSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("tutoring requests")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ATTENDED = "attended", _("Attended")
+    FOLLOW_UP = "follow_up", _("In follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+class Referral(models.Model):
+    """A referral (canalización / encaminhamento) to the orientation service.
+
+    The reason and the outcome notes are confidential: the assigned tutor and the
+    orientation service read them; coordination sees that a referral exists and its status.
+    """
+
+    request = models.ForeignKey(
+        TutoringRequest,
+        on_delete=models.CASCADE,
+        related_name="referrals",
+        verbose_name=_("request"),
+    )
+    service = models.CharField(
+        _("service"),
+        max_length=100,
+        default=_("Orientation service"),
+        help_text=_("For example: educational orientation, psychology, health."),
+    )
+    reason = models.TextField(_("reason for the referral"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    outcome_notes = models.TextField(_("outcome notes"), blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self):
+        return f"{self.service} #{self.pk or '-'}"
+
+
+class TutoringSession(models.Model):
+    """An individual tutoring session held for a request (support or mentoring)."""
+
+    request = models.ForeignKey(
+        TutoringRequest,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("request"),
+    )
+    date = models.DateField(_("date"))
+    modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices)
+    attention_type = models.CharField(
+        _("attention type"),
+        max_length=20,
+        choices=AttentionType.choices,
+        default=AttentionType.INDIVIDUAL,
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(600)]
+    )
+    private_notes = models.TextField(_("private notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("tutoring session")
+        verbose_name_plural = _("tutoring sessions")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} #{self.request_id}"

@@ -474,3 +474,83 @@ def update_disclosure(request, user, *, reasons, description):
     disclosure._history_user = user
     disclosure.save()
     return disclosure
+
+
+# -- sessions and referrals -------------------------------------------------------------------
+
+
+def _require_assigned_tutor(request, user):
+    if not permissions.is_assigned_tutor(user, request):
+        raise TransitionRefused(_("Only the assigned tutor can do this."))
+    if request.state != RequestState.IN_PROGRESS:
+        raise TransitionError(
+            _("Sessions and referrals are recorded while the tutoring is in progress."),
+            code="state",
+        )
+
+
+def record_session(
+    request,
+    user,
+    *,
+    date,
+    modality,
+    duration_minutes,
+    attention_type="individual",
+    private_notes="",
+):
+    from .models import TutoringSession
+
+    _require_assigned_tutor(request, user)
+    session = TutoringSession(
+        request=request,
+        date=date,
+        modality=modality,
+        attention_type=attention_type,
+        duration_minutes=duration_minutes,
+        recorded_by=user,
+        private_notes=clean_text(
+            private_notes, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
+        ),
+    )
+    session.full_clean()
+    session._history_user = user
+    session.save()
+    return session
+
+
+def refer(request, user, *, reason, service=""):
+    """The assigned tutor refers the student; the orientation service can then read."""
+    from .models import Referral
+
+    _require_assigned_tutor(request, user)
+    referral = Referral(
+        request=request,
+        referred_by=user,
+        reason=clean_text(reason, max_length=MAX_REASON_LENGTH, allow_newlines=True),
+    )
+    if service:
+        referral.service = clean_text(service, max_length=100)
+    referral.full_clean()
+    referral._history_user = user
+    referral.save()
+    log(
+        instance=request, action="tutoria_requests.refer", user=user, data={"referral": referral.pk}
+    )
+    return referral
+
+
+def update_referral(referral, user, *, status, outcome_notes=""):
+    """The orientation service records what happened (attended, follow-up, closed)."""
+    if not (
+        permissions.is_orientation(user) or permissions.is_assigned_tutor(user, referral.request)
+    ):
+        raise TransitionRefused(_("You are not allowed to do this with this request."))
+    referral.status = status
+    referral.outcome_notes = clean_text(
+        outcome_notes, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
+    )
+    referral.full_clean()
+    referral._history_user = user
+    referral.save()
+    return referral

@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,14 @@ from django.views import View
 from tutoria_cms.core import roles
 
 from . import permissions, services
-from .forms import AssignTutorForm, DisclosureForm, TransitionForm
+from .forms import (
+    AssignTutorForm,
+    DisclosureForm,
+    ReferralForm,
+    ReferralUpdateForm,
+    SessionForm,
+    TransitionForm,
+)
 from .models import TutoringRequest
 
 
@@ -152,3 +159,92 @@ class DisclosureView(RequestActionView):
             messages.success(http_request, _("The confidential details were saved."))
             return redirect(inspect_url(self.object))
         return self.render(http_request, self.context(form))
+
+
+class ServiceFormView(RequestActionView):
+    """A form whose valid data goes to one service function; errors shown in the form."""
+
+    form_class = None
+    title = ""
+    success_message = ""
+    confidential = False
+
+    def allowed(self, user):
+        return permissions.is_assigned_tutor(user, self.object)
+
+    def dispatch(self, http_request, pk, **kwargs):
+        self.object = self.get_request(http_request.user, pk)
+        if not self.allowed(http_request.user):
+            raise PermissionDenied
+        return super().dispatch(http_request, pk, **kwargs)
+
+    def get_form(self, data=None):
+        return self.form_class(data)
+
+    def context(self, form):
+        return {
+            "object": self.object,
+            "form": form,
+            "title": self.title,
+            "cancel_url": inspect_url(self.object),
+            "submit_label": _("Save"),
+            "confidential": self.confidential,
+        }
+
+    def get(self, http_request, pk, **kwargs):
+        return self.render(http_request, self.context(self.get_form()))
+
+    def post(self, http_request, pk, **kwargs):
+        form = self.get_form(http_request.POST)
+        if form.is_valid():
+            try:
+                self.save(form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(http_request, self.success_message)
+                return redirect(inspect_url(self.object))
+        return self.render(http_request, self.context(form))
+
+
+class RecordSessionView(ServiceFormView):
+    form_class = SessionForm
+    title = _("Record a session")
+    success_message = _("The session was recorded.")
+    confidential = True
+
+    def save(self, data):
+        services.record_session(self.object, self.request.user, **data)
+
+
+class ReferView(ServiceFormView):
+    form_class = ReferralForm
+    title = _("Refer to a service")
+    success_message = _("The student was referred.")
+    confidential = True
+
+    def save(self, data):
+        services.refer(self.object, self.request.user, **data)
+
+
+class UpdateReferralView(ServiceFormView):
+    form_class = ReferralUpdateForm
+    title = _("Referral follow-up")
+    success_message = _("The referral was updated.")
+    confidential = True
+
+    def allowed(self, user):
+        return permissions.can_read_disclosure(user, self.object)
+
+    def dispatch(self, http_request, pk, referral_id):
+        self.referral_id = referral_id
+        return super().dispatch(http_request, pk, referral_id=referral_id)
+
+    def get_form(self, data=None):
+        referral = get_object_or_404(self.object.referrals, pk=self.referral_id)
+        initial = {"status": referral.status, "outcome_notes": referral.outcome_notes}
+        return self.form_class(data, initial=initial)
+
+    def save(self, data):
+        referral = self.object.referrals.get(pk=self.referral_id)
+        services.update_referral(referral, self.request.user, **data)

@@ -16,7 +16,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from . import permissions, services
 from .forms import NewRequestForm
 from .models import RequestKind, RequestState, TutoringRequest
-from .views import AssignTutorView, DisclosureView, TransitionView
+from .views import (
+    AssignTutorView,
+    DisclosureView,
+    RecordSessionView,
+    ReferView,
+    TransitionView,
+    UpdateReferralView,
+)
 
 WRITE_VIEWS = ("edit", "delete", "copy")
 
@@ -125,6 +132,8 @@ class RequestInspectView(InspectView):
         context["verdict"] = request.verdict
         context["history"] = request.history.select_related("history_user").order_by("history_date")
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
+        context["sessions"] = request.sessions.all()
+        context["referrals"] = request.referrals.all()
         if context["can_read_disclosure"]:
             context["disclosure"] = getattr(request, "disclosure", None)
         return context
@@ -185,4 +194,11 @@ class TutoringRequestViewSet(SnippetViewSet):
             path("<int:pk>/action/<str:action>/", TransitionView.as_view(), name="transition"),
             path("<int:pk>/assign/", AssignTutorView.as_view(), name="assign"),
             path("<int:pk>/confidential/", DisclosureView.as_view(), name="disclosure"),
+            path("<int:pk>/sessions/new/", RecordSessionView.as_view(), name="record_session"),
+            path("<int:pk>/referrals/new/", ReferView.as_view(), name="refer"),
+            path(
+                "<int:pk>/referrals/<int:referral_id>/",
+                UpdateReferralView.as_view(),
+                name="update_referral",
+            ),
         ]

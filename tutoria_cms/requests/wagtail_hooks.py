@@ -25,5 +25,6 @@ def register_request_log_actions(actions):
         ("close", _("Close request"), _("Request closed")),
         ("withdraw", _("Withdraw request"), _("Request withdrawn")),
         ("assign_tutor", _("Assign tutor"), _("Tutor assigned")),
+        ("refer", _("Refer to a service"), _("Referred to a service")),
     ):
         actions.register_action(f"tutoria_requests.{action}", label, message)
