@@ -78,7 +78,6 @@ class Partner(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
-    website = models.URLField(_("website"), blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -192,7 +192,7 @@ class PartnerViewSet(ModelViewSet):
     list_display = ["name", Column("sector", label=_("Sector"), accessor="get_sector_display")]
     list_filter = ["sector"]
     search_fields = ["name"]
-    form_fields = ["name", "sector", "contact_name", "contact_email", "contact_phone", "website"]
+    form_fields = ["name", "sector", "contact_name", "contact_email", "contact_phone"]
 
 
 class PartnershipsViewSetGroup(ViewSetGroup):
