@@ -53,7 +53,7 @@ def test_lists_active_agreements_only(page, coordinator, today, br_home, program
     assert "Convenio sin firmar" not in html and "Convenio vencido" not in html
     assert "Prácticas profesionales" in html  # purposes, in the site's language (es)
     assert "Privado" in html
-    assert f'href="{programme.url}"' in html
+    assert f'href="{programme.relative_url(mx)}">{programme.title}</a>' in html
 
 
 def factories_client():
