@@ -258,3 +258,18 @@ def test_creating_an_agreement_in_the_admin_creates_its_stages(coordinator, prog
     })
     assert response.status_code == 200
     assert agreement.supported_pages.count() == 2
+
+
+def test_an_agreement_without_stage_rows_is_shown_and_completed(coordinator):
+    from tutoria_cms.partnerships.models import Partner
+
+    partner = Partner.objects.create(name="Escuela Normal", sector="educational")
+    agreement = Agreement.objects.create(partner=partner, title="Creado en el shell")
+    client = client_for(coordinator)
+    html = client.get(reverse("tutoria_agreements:inspect", args=[agreement.pk])).content.decode()
+    assert html.count("Pending") == 5
+    assert not AgreementStage.objects.filter(agreement=agreement).exists()  # GET wrote nothing
+    url = reverse("tutoria_agreements:complete_stage", args=[agreement.pk, "planning"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"deliverable": make_document().pk}).status_code == 302
+    assert agreement.stages.count() == 5

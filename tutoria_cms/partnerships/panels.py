@@ -1,5 +1,6 @@
 """The coordinators' dashboard panel: overdue commitments and agreements about to expire."""
 
+from django.template.loader import get_template
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
@@ -27,5 +28,7 @@ class PartnershipWarningsPanel(Component):
     def render_html(self, parent_context=None):
         if not permissions.receives_warnings(self.user):
             return ""
-        html = super().render_html(parent_context)
-        return html if "<li>" in html else ""
+        context = self.get_context_data(parent_context)
+        if not context["overdue"] and not context["expiring"]:
+            return ""
+        return get_template(self.template_name).render(context)

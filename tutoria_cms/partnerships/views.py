@@ -71,10 +71,12 @@ class StageMixin(AgreementActionMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_stage_row(self):
-        services.ensure_stages(self.agreement, self.request.user)
-        return AgreementStage.objects.select_related("deliverable").get(
-            agreement=self.agreement, stage=self.stage
+        row = (
+            AgreementStage.objects.select_related("deliverable")
+            .filter(agreement=self.agreement, stage=self.stage)
+            .first()
         )
+        return row or AgreementStage(agreement=self.agreement, stage=self.stage)
 
 
 class CompleteStageView(StageMixin, TemplateView):

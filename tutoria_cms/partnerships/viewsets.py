@@ -5,6 +5,7 @@ import datetime
 
 import django_filters
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from tutoria_cms.core.fields import has_choice
 
 from . import permissions, services
-from .choices import CurrentStage, Purpose, Sector
+from .choices import STAGE_ORDER, CurrentStage, Purpose, Sector
 from .forms import AgreementForm
 from .history import agreement_history
-from .models import Agreement, Partner
+from .models import Agreement, AgreementStage, Partner
 from .views import (
     AddCommitmentView,
     CompleteStageView,
@@ -81,19 +82,22 @@ class AgreementInspectView(InspectView):
     template_name = "tutoria_cms/partnerships/admin/agreement_inspect.html"
 
     def get_object(self, queryset=None):
-        agreement = Agreement.objects.select_related("partner", "site").get(pk=self.pk)
-        services.ensure_stages(agreement, self.request.user)
-        return agreement
+        return get_object_or_404(Agreement.objects.select_related("partner", "site"), pk=self.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         agreement = self.object
         user = self.request.user
-        stages = list(
-            agreement.stages.select_related("deliverable", "completed_by")
-        )
-        order = {code: index for index, code in enumerate(CurrentStage.values)}
-        stages.sort(key=lambda row: order[row.stage])
+        # Rows missing (an agreement created outside services) show as pending, unsaved:
+        # a GET writes nothing; the services create them when a stage changes.
+        existing = {
+            row.stage: row
+            for row in agreement.stages.select_related("deliverable", "completed_by")
+        }
+        stages = [
+            existing.get(code) or AgreementStage(agreement=agreement, stage=code)
+            for code in STAGE_ORDER
+        ]
         can_manage = permissions.can_manage_stages(user)
         previous_completed = True
         rows = []
