@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tutoria_cms.programmes",
     "tutoria_cms.workshops",
     "tutoria_cms.tutors",
+    "tutoria_cms.partnerships",
     "tutoria_cms.requests",
     # The example site.
     "sites.home",

@@ -230,5 +230,9 @@ class DemoLoader:
             for username in self.tutors(home, content, logins):
                 rows.append((username, logins[username], roles.ROLE_LABELS[roles.TUTORS]))
             self.programmes(home, content)
+            if apps.is_installed("tutoria_cms.partnerships"):
+                from tutoria_cms.partnerships.demo import load_demo_partnerships
+
+                self.created += load_demo_partnerships(home, content.LANGUAGE, today=self.today)
         self.write_logins(logins)
         return rows

@@ -1,0 +1,114 @@
+"""Admin forms: the agreement form and the stage, commitment and fulfilment actions."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.documents import get_document_model
+from wagtail.documents.widgets import AdminDocumentChooser
+from wagtail.permissions import policy_registry
+
+from tutoria_cms.core.text import clean_text
+
+from .choices import DELIVERABLES, Party, Stage
+from .models import supported_pages
+
+
+class AgreementForm(WagtailAdminModelForm):
+    """Programmes and workshops only in "supported pages"; titles cleaned."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("supported_pages")
+        if field is not None:
+            field.queryset = supported_pages().order_by("title", "pk")
+            field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+            field.help_text = _("Only programme and workshop pages can be chosen.")
+
+    def clean_title(self):
+        return clean_text(self.cleaned_data.get("title"), max_length=255)
+
+    def clean_reference(self):
+        return clean_text(self.cleaned_data.get("reference"), max_length=60, required=False)
+
+
+def choosable_documents(user):
+    """Documents ``user`` may choose (their collections' "choose" permission)."""
+    policy = policy_registry.get_by_type(get_document_model())
+    return policy.instances_user_has_any_permission_for(user, ["choose"])
+
+
+class DocumentField(forms.ModelChoiceField):
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("widget", AdminDocumentChooser())
+        super().__init__(*args, queryset=choosable_documents(user), **kwargs)
+
+
+class CompleteStageForm(forms.Form):
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+    def __init__(self, *args, user, stage, current_deliverable=None, signed_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage = Stage(stage)
+        self.fields["deliverable"] = DocumentField(
+            user=user,
+            label=_("Deliverable: %(deliverable)s") % {"deliverable": DELIVERABLES[self.stage]},
+            required=current_deliverable is None,
+            initial=current_deliverable,
+            help_text=_("Upload or choose the document; the stage cannot be completed "
+                        "without it."),
+            error_messages={
+                "required": _("Attach the %(deliverable)s.")
+                % {"deliverable": DELIVERABLES[self.stage]},
+            },
+        )
+        if self.stage == Stage.EXECUTION:
+            self.fields["signed_on"] = forms.DateField(
+                label=_("Signed on"),
+                initial=signed_on,
+                widget=AdminDateInput(),
+                error_messages={"required": _("Enter the date the agreement was signed.")},
+            )
+        self.order_fields(["deliverable", "signed_on", "notes"])
+
+    def clean_notes(self):
+        return clean_text(self.cleaned_data.get("notes"), allow_newlines=True, required=False,
+                          max_length=5000)
+
+
+class CommitmentForm(forms.Form):
+    party = forms.ChoiceField(label=_("Party"), choices=Party.choices)
+    description = forms.CharField(label=_("Commitment"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    due_on = forms.DateField(label=_("Due on"), widget=AdminDateInput())
+
+    def clean_description(self):
+        return clean_text(self.cleaned_data.get("description"), allow_newlines=True,
+                          max_length=5000)
+
+
+class FulfilmentForm(forms.Form):
+    fulfilled_on = forms.DateField(label=_("Fulfilled on"), widget=AdminDateInput())
+    report = forms.CharField(label=_("Fulfilment report"), widget=forms.Textarea(
+        attrs={"rows": 4}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"] = DocumentField(
+            user=user, label=_("Report document"), required=False
+        )
+        self.fields["fulfilled_on"].initial = timezone.localdate()
+
+    def clean_report(self):
+        return clean_text(self.cleaned_data.get("report"), allow_newlines=True, max_length=10000)
+
+    def clean_fulfilled_on(self):
+        value = self.cleaned_data["fulfilled_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The fulfilment date cannot be in the future."))
+        return value
+
+

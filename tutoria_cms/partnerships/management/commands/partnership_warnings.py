@@ -1,0 +1,66 @@
+"""Print the partnership warnings (overdue commitments, agreements about to expire); with
+``--email``, also send them to the coordinators."""
+
+import datetime
+
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandError
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.partnerships import permissions, services
+
+
+class Command(BaseCommand):
+    help = "Overdue commitments and agreements about to expire; --email sends them to coordinators."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=services.EXPIRY_WARNING_DAYS,
+            help="Warn of agreements expiring within this many days (default %(default)s).",
+        )
+        parser.add_argument("--date", help="Today's date (YYYY-MM-DD); default: today.")
+        parser.add_argument("--email", action="store_true", help="E-mail the coordinators.")
+        parser.add_argument("--language", default=None, help="Language: es, pt-br, en.")
+
+    def handle(self, *args, days, date, email, language, **options):
+        if days < 0:
+            raise CommandError("--days must be zero or more.")
+        try:
+            today = datetime.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"--date: {error}") from error
+        language = language or translation.get_language() or "en"
+        with translation.override(language):
+            overdue = list(services.overdue_commitments(today))
+            expiring = list(services.expiring_agreements(today, days))
+            context = {"overdue": overdue, "expiring": expiring, "today": today, "days": days}
+            text = render_to_string("tutoria_cms/partnerships/emails/warnings.txt", context)
+            self.stdout.write(text.rstrip())
+            if email:
+                self.send(overdue, expiring, text)
+
+    def send(self, overdue, expiring, text):
+        if not overdue and not expiring:
+            self.stdout.write(_("Nothing to warn about: no e-mail sent."))
+            return
+        subject = _("Partnerships: %(overdue)s, %(expiring)s") % {
+            "overdue": ngettext("%(count)d overdue commitment", "%(count)d overdue commitments",
+                                len(overdue)) % {"count": len(overdue)},
+            "expiring": ngettext(
+                "%(count)d agreement about to expire", "%(count)d agreements about to expire",
+                len(expiring),
+            ) % {"count": len(expiring)},
+        }
+        sent = 0
+        for user in permissions.warning_recipients():
+            sent += send_mail(
+                subject, text, tutoria_settings.FROM_EMAIL or None, [user.email]
+            )
+        self.stdout.write(
+            ngettext("Sent to %(count)d coordinator.", "Sent to %(count)d coordinators.", sent)
+            % {"count": sent}
+        )
