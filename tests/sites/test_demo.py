@@ -24,7 +24,10 @@ def load(logins_file, capsys):
 
 
 def snapshot():
+    from tutoria_cms.requests.models import TutoringRequest
+
     return (
+        list(TutoringRequest.objects.order_by("pk").values_list("pk", "state")),
         list(Page.objects.order_by("path").values_list("path", "title", "live")),
         list(Site.objects.order_by("hostname").values_list("hostname", "port", "root_page_id")),
         list(get_user_model().objects.order_by("username").values_list("username", "password")),
@@ -84,3 +87,19 @@ def test_demo_pages_render_in_their_language(logins_file, capsys, client):
     workshop = GroupWorkshopPage.objects.get(slug="tecnicas-de-estudo")
     page = client.get(workshop.get_url(), HTTP_HOST="127.0.0.1:8000")
     assert page.status_code == 200 and "Matrícula" in page.text or "matrícula" in page.text
+
+
+def test_requests_in_every_state_on_both_sites(logins_file, capsys):
+    from tutoria_cms.requests.models import RequestState, TutoringRequest
+
+    load(logins_file, capsys)
+    for site in Site.objects.filter(port=8000):
+        programme_ids = TutoringProgrammePage.objects.descendant_of(site.root_page).values("pk")
+        states = set(
+            TutoringRequest.objects.filter(programme__in=programme_ids).values_list(
+                "state", flat=True)
+        )
+        assert states == {state for state, _label in RequestState.choices}, site
+    denied = TutoringRequest.objects.filter(state="denied").first()
+    assert denied.verdict["eligible"] is False and denied.decision_reason
+    assert TutoringRequest.objects.filter(state="in_progress").first().referrals.exists()

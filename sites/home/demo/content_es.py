@@ -37,6 +37,20 @@ TUTOR_INDEX = {
     "search_description": "Tutores y tutoras del Programa Institucional de Tutorías.",
 }
 
+STUDENT_PREFIX = "MX"
+PROGRAMME_OF_STUDY = "Licenciatura en Administración"
+STUDENTS = [
+    "Valeria Gómez Ruiz",
+    "Diego Hernández Soto",
+    "Fernanda López Díaz",
+    "Luis Ángel Martínez",
+    "Ximena Torres Vega",
+    "Emiliano Cruz Reyes",
+    "Regina Flores Mora",
+    "Santiago Ramírez León",
+]
+DEMO_REQUEST_TUTORS = ["ana", "jorge"]
+
 PROGRAMMES = [
     {
         "title": "Programa de Acción Tutorial (PAT)",

@@ -35,6 +35,20 @@ TUTOR_INDEX = {
     "search_description": "Docentes-tutores dos programas de tutoria.",
 }
 
+STUDENT_PREFIX = "BR"
+PROGRAMME_OF_STUDY = "Licenciatura em Pedagogia"
+STUDENTS = [
+    "Ana Beatriz Souza",
+    "Lucas Oliveira Lima",
+    "Júlia Santos Rocha",
+    "Pedro Henrique Alves",
+    "Larissa Costa Pinto",
+    "Gabriel Ferreira Dias",
+    "Mariana Ribeiro Nunes",
+    "Matheus Carvalho Melo",
+]
+DEMO_REQUEST_TUTORS = ["joana", "carlos"]
+
 PROGRAMMES = [
     {
         "title": "Programa de Tutoria Acadêmica",

@@ -156,6 +156,35 @@ class DemoLoader:
             return ("tutor", {"tutor": profile, "role": role})
         return ("person", {"name": name.lstrip("@"), "role": role})
 
+    def requests(self, home, content):
+        """Academic records and requests in every state (requests app, optional)."""
+        if not (
+            apps.is_installed("tutoria_cms.requests") and apps.is_installed("tutoria_cms.academics")
+        ):
+            return
+        from tutoria_cms.academics.demo import load_demo_academics
+        from tutoria_cms.requests.demo import load_demo_requests
+
+        term, components, students = load_demo_academics(
+            content.STUDENT_PREFIX, content.STUDENTS, content.PROGRAMME_OF_STUDY
+        )
+        programme = (
+            TutoringProgrammePage.objects.descendant_of(home).filter(kind="action_plan").first()
+        )
+        User = get_user_model()
+        tutors = [f"{self.accounts_prefix}{slug}" for slug in content.DEMO_REQUEST_TUTORS]
+        created = load_demo_requests(
+            programme,
+            content.LANGUAGE,
+            term,
+            components,
+            students,
+            coordinator=User.objects.get(username="coordinacion"),
+            board=User.objects.get(username="colegiado"),
+            tutors=tutors,
+        )
+        self.created += len(created)
+
     # -- accounts ------------------------------------------------------------------------
     def read_logins(self):
         try:
@@ -208,7 +237,10 @@ class DemoLoader:
         index = self.child(home, TutorIndexPage, spec.pop("slug"), show_in_menus=True, **spec)
         validator = get_user_model().objects.get(username="coordinacion")
         accounts = load_demo_tutors(
-            index, content.LANGUAGE, content.ACCOUNTS_PREFIX, validator=validator,
+            index,
+            content.LANGUAGE,
+            content.ACCOUNTS_PREFIX,
+            validator=validator,
             passwords=logins,
         )
         logins.update(accounts)
@@ -230,6 +262,7 @@ class DemoLoader:
             for username in self.tutors(home, content, logins):
                 rows.append((username, logins[username], roles.ROLE_LABELS[roles.TUTORS]))
             self.programmes(home, content)
+            self.requests(home, content)
             if apps.is_installed("tutoria_cms.partnerships"):
                 from tutoria_cms.partnerships.demo import load_demo_partnerships
 
