@@ -444,3 +444,179 @@ class TutoringSession(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} #{self.request_id}"
+
+
+class StudentGroup(models.Model):
+    """A cohort or class group given group tutoring (tutoría grupal) in a term."""
+
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=150)
+    term = models.ForeignKey(
+        "tutoria_academics.Term",
+        on_delete=models.PROTECT,
+        related_name="student_groups",
+        verbose_name=_("term"),
+    )
+    programme = models.ForeignKey(
+        PAGE_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tutored_groups",
+        verbose_name=_("group tutor"),
+    )
+    members = models.ManyToManyField(
+        "tutoria_academics.StudentRecord",
+        related_name="student_groups",
+        verbose_name=_("members"),
+        blank=True,
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["term", "code"]
+        verbose_name = _("student group")
+        verbose_name_plural = _("student groups")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "code"], name="tutoria_group_code_per_term")
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.term})"
+
+
+class GroupSession(models.Model):
+    group = models.ForeignKey(
+        StudentGroup,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("group"),
+    )
+    date = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=200)
+    modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(600)]
+    )
+    attendees = models.ManyToManyField(
+        "tutoria_academics.StudentRecord",
+        related_name="group_sessions_attended",
+        verbose_name=_("attendees"),
+        blank=True,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
+
+    def __str__(self):
+        return f"{self.group.code} {self.date:%Y-%m-%d}"
+
+
+class ReportOutcome(models.TextChoices):
+    CONTINUES = "continues", _("Continues")
+    COMPLETED = "completed", _("Completed")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for changes")
+
+
+class TermReport(models.Model):
+    """The tutor's written end-of-term report on a tutee (request) or a group (seed 001)."""
+
+    term = models.ForeignKey(
+        "tutoria_academics.Term",
+        on_delete=models.PROTECT,
+        related_name="term_reports",
+        verbose_name=_("term"),
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="term_reports",
+        verbose_name=_("tutor"),
+    )
+    request = models.ForeignKey(
+        TutoringRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="term_reports",
+        verbose_name=_("tutee's request"),
+    )
+    group = models.ForeignKey(
+        StudentGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="term_reports",
+        verbose_name=_("group"),
+    )
+    summary = models.JSONField(_("summary from the records"), default=dict, editable=False)
+    progress = models.TextField(_("progress"), blank=True)
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    recommendation = models.TextField(_("recommendation"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=ReportOutcome.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    coordinator_comment = models.TextField(_("coordinator's comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-term__starts_on", "pk"]
+        verbose_name = _("end-of-term report")
+        verbose_name_plural = _("end-of-term reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, group__isnull=True)
+                | Q(request__isnull=True, group__isnull=False),
+                name="tutoria_report_about_a_tutee_or_a_group",
+            ),
+            models.UniqueConstraint(fields=["term", "request"], name="tutoria_report_per_tutee"),
+            models.UniqueConstraint(fields=["term", "group"], name="tutoria_report_per_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.term} #{self.pk or '-'}"
+
+    @property
+    def is_locked(self):
+        return self.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)

@@ -554,3 +554,167 @@ def update_referral(referral, user, *, status, outcome_notes=""):
     referral._history_user = user
     referral.save()
     return referral
+
+
+# -- group tutoring ----------------------------------------------------------------------------
+
+
+def assign_group_tutor(group, tutor, user):
+    if not permissions.is_coordinator(user):
+        raise TransitionRefused(_("You are not allowed to do this with this request."))
+    group.tutor = tutor
+    group._history_user = user
+    group.save()
+    return group
+
+
+def record_group_session(group, user, *, date, topic, modality, duration_minutes, attendees=()):
+    from .models import GroupSession
+
+    if group.tutor_id != user.pk:
+        raise TransitionRefused(_("Only the group's tutor can record its sessions."))
+    members = set(group.members.values_list("pk", flat=True))
+    attendee_ids = {getattr(a, "pk", a) for a in attendees}
+    if not attendee_ids <= members:
+        raise ValidationError(_("Only members of the group can be marked as present."))
+    session = GroupSession(
+        group=group,
+        date=date,
+        modality=modality,
+        duration_minutes=duration_minutes,
+        recorded_by=user,
+        topic=clean_text(topic, max_length=200),
+    )
+    session.full_clean()
+    session._history_user = user
+    with transaction.atomic():
+        session.save()
+        session.attendees.set(attendee_ids)
+    return session
+
+
+# -- end-of-term reports -----------------------------------------------------------------------
+
+
+def report_summary(term, *, request=None, group=None):
+    """What the records say for the term: sessions, hours, referrals, workshops attended."""
+    if request is not None:
+        sessions = request.sessions.filter(date__range=(term.starts_on, term.ends_on))
+        minutes = sum(sessions.values_list("duration_minutes", flat=True))
+        referrals = {
+            status: request.referrals.filter(status=status).count()
+            for status in request.referrals.values_list("status", flat=True)
+        }
+        students = [request.student.student_number]
+        count = sessions.count()
+    else:
+        sessions = group.sessions.filter(date__range=(term.starts_on, term.ends_on))
+        minutes = sum(sessions.values_list("duration_minutes", flat=True))
+        referrals = {}
+        students = list(group.members.values_list("student_number", flat=True))
+        count = sessions.count()
+    workshops = 0
+    if apps.is_installed("tutoria_cms.workshops"):
+        from tutoria_cms.workshops.public import sessions_attended
+
+        workshops = sum(sessions_attended(students, term.starts_on, term.ends_on).values())
+    return {
+        "sessions": count,
+        "hours": round(minutes / 60, 2),
+        "referrals": referrals,
+        "workshop_sessions_attended": workshops,
+    }
+
+
+def prepare_report(term, user, *, request=None, group=None):
+    """The tutor's draft report, pre-filled from the records (one per tutee/group and term)."""
+    from .models import TermReport
+
+    if request is not None and not permissions.is_assigned_tutor(user, request):
+        raise TransitionRefused(_("Only the assigned tutor can do this."))
+    if group is not None and group.tutor_id != user.pk:
+        raise TransitionRefused(_("Only the group's tutor can record its sessions."))
+    report, created = TermReport.objects.get_or_create(
+        term=term,
+        request=request,
+        group=group,
+        defaults={"tutor": user, "summary": report_summary(term, request=request, group=group)},
+    )
+    if not created and not report.is_locked:
+        report.summary = report_summary(term, request=request, group=group)
+        report._history_user = user
+        report.save()
+    return report
+
+
+def update_report(report, user, *, progress, difficulties, recommendation, outcome):
+    if report.tutor_id != user.pk:
+        raise TransitionRefused(_("Only the report's tutor can change it."))
+    if report.is_locked:
+        raise TransitionError(_("A submitted report is locked."), code="locked")
+    for field, value in (
+        ("progress", progress),
+        ("difficulties", difficulties),
+        ("recommendation", recommendation),
+    ):
+        setattr(
+            report,
+            field,
+            clean_text(value, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False),
+        )
+    report.outcome = outcome
+    report.full_clean()
+    report._history_user = user
+    report.save()
+    return report
+
+
+def submit_report(report, user):
+    from .models import ReportStatus, TermReport
+
+    with transaction.atomic():
+        locked = TermReport.objects.select_for_update().get(pk=report.pk)
+        if locked.tutor_id != user.pk:
+            raise TransitionRefused(_("Only the report's tutor can change it."))
+        if locked.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            raise TransitionError(_("A submitted report is locked."), code="locked")
+        missing = [
+            str(locked._meta.get_field(name).verbose_name)
+            for name in ("progress", "recommendation", "outcome")
+            if not getattr(locked, name)
+        ]
+        if missing:
+            raise TransitionError(
+                _("Complete the report before submitting it: %(fields)s.")
+                % {"fields": ", ".join(missing)},
+                code="incomplete",
+            )
+        locked.status = ReportStatus.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked._history_user = user
+        locked.save()
+    return locked
+
+
+def review_report(report, user, *, accept, comment=""):
+    """The coordinator accepts the report, or returns it with a comment."""
+    from .models import ReportStatus, TermReport
+
+    if not permissions.is_coordinator(user):
+        raise TransitionRefused(_("You are not allowed to do this with this request."))
+    comment = clean_text(comment, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False)
+    with transaction.atomic():
+        locked = TermReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != ReportStatus.SUBMITTED:
+            raise TransitionError(_("Only a submitted report can be reviewed."), code="state")
+        if not accept and not comment:
+            raise TransitionError(
+                _("Say what to change when returning a report."), code="comment_required"
+            )
+        locked.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+        locked.coordinator_comment = comment
+        locked.reviewed_by = user
+        locked.reviewed_at = timezone.now()
+        locked._history_user = user
+        locked.save()
+    return locked
