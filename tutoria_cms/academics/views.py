@@ -1,0 +1,96 @@
+"""Admin upload of academic records: upload, preview (a dry run), confirm. All or nothing."""
+
+import uuid
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from tutoria_cms.core.conf import tutoria_settings
+
+from .forms import ImportUploadForm
+from .importer import KIND_LABELS, ImportRefused
+from .services import import_academics
+
+PERMISSION = "tutoria_academics.import_academics"
+SESSION_KEY = "tutoria_academics_import"
+UPLOAD_DIR = "tutoria-imports"
+
+
+def can_import(user):
+    return user.is_active and user.has_perm(PERMISSION)
+
+
+def summary_rows(result):
+    return [(KIND_LABELS[kind], counts) for kind, counts in result.summary().items()]
+
+
+class ImportView(View):
+    template_name = "tutoria_cms/academics/admin/import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_import(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render(self, request, **context):
+        context.setdefault("form", ImportUploadForm())
+        return TemplateResponse(request, self.template_name, context)
+
+    def get(self, request):
+        return self.render(request)
+
+    def post(self, request):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form=form)
+        upload = form.cleaned_data["file"]
+        if upload.size > tutoria_settings.IMPORT_MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file is too large (%(size)s bytes; the limit is %(limit)s bytes).")
+                % {"size": upload.size, "limit": tutoria_settings.IMPORT_MAX_BYTES},
+            )
+            return self.render(request, form=form)
+        name = PurePath(upload.name).name
+        data = upload.read()
+        try:
+            result = import_academics(name, data, user=request.user, dry_run=True)
+        except ImportRefused as refused:
+            return self.render(request, form=form, errors=refused.errors, filename=name)
+        token = uuid.uuid4().hex
+        stored = default_storage.save(
+            f"{UPLOAD_DIR}/{token}{PurePath(name).suffix.lower()}", ContentFile(data)
+        )
+        request.session[SESSION_KEY] = {"token": token, "path": stored, "name": name}
+        return self.render(request, preview=summary_rows(result), filename=name, token=token)
+
+    def confirm(self, request):
+        pending = request.session.get(SESSION_KEY)
+        if not pending or pending["token"] != request.POST.get("token"):
+            messages.error(request, _("The preview has expired: upload the file again."))
+            return redirect(reverse("tutoria_academics_import"))
+        with default_storage.open(pending["path"], "rb") as stored:
+            data = stored.read()
+        default_storage.delete(pending["path"])
+        del request.session[SESSION_KEY]
+        try:
+            result = import_academics(pending["name"], data, user=request.user)
+        except ImportRefused as refused:  # the records changed since the preview
+            return self.render(request, errors=refused.errors, filename=pending["name"])
+        counts = ", ".join(
+            _("%(kind)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
+            % {"kind": label, **row}
+            for label, row in summary_rows(result)
+        )
+        messages.success(request, _("Import complete. %(counts)s") % {"counts": counts})
+        return redirect(reverse("tutoria_academics_import"))

@@ -1,0 +1,30 @@
+"""Wiring of academic records into the admin: the import view and its menu item."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .views import ImportView, can_import
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [
+        path("tutoria/academics/import/", ImportView.as_view(), name="tutoria_academics_import")
+    ]
+
+
+@hooks.register("register_settings_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Import academic records"),
+        reverse("tutoria_academics_import"),
+        icon_name="upload",
+        order=900,
+    )
