@@ -112,3 +112,54 @@ class ReferralUpdateForm(forms.Form):
     outcome_notes = forms.CharField(
         label=_("Outcome notes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class GroupSessionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    modality = forms.ChoiceField(label=_("Modality"), choices=())
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        from tutoria_cms.core.choices import Modality
+
+        super().__init__(*args, **kwargs)
+        self.fields["modality"].choices = Modality.choices
+        self.fields["attendees"].queryset = group.members.order_by("full_name")
+
+
+class ReportForm(forms.Form):
+    from .models import ReportOutcome
+
+    progress = forms.CharField(
+        label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    difficulties = forms.CharField(
+        label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    recommendation = forms.CharField(
+        label=_("Recommendation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "—"), *ReportOutcome.choices]
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you return the report."),
+    )
+
+
+class DesignateTutorForm(forms.Form):
+    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
+
+    def __init__(self, *args, tutors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tutor"].queryset = tutors

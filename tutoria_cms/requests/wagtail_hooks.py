@@ -5,13 +5,27 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from .models import TutoringRequest
+from .admin_views import visible_classes, visible_groups, visible_reports
+from .admin_viewsets import ScopedPolicy, TutoringWorkViewSetGroup
+from .models import IndividualClass, StudentGroup, TermReport, TutoringRequest
 from .viewsets import RequestPermissionPolicy, TutoringRequestViewSet
 
 register_permission_policy(
     TutoringRequest, RequestPermissionPolicy(TutoringRequest), exact_class=True
 )
+register_permission_policy(
+    StudentGroup, ScopedPolicy(StudentGroup, visible_groups, writable=True), exact_class=True
+)
+register_permission_policy(TermReport, ScopedPolicy(TermReport, visible_reports), exact_class=True)
+register_permission_policy(
+    IndividualClass, ScopedPolicy(IndividualClass, visible_classes), exact_class=True
+)
 register_snippet(TutoringRequestViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_tutoring_work():
+    return TutoringWorkViewSetGroup()
 
 
 @hooks.register("register_log_actions")

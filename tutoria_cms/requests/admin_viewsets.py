@@ -1,0 +1,237 @@
+"""Viewsets for group tutoring, end-of-term reports and individual classes."""
+
+from django.contrib.auth import get_user_model
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from . import permissions
+from .admin_views import (
+    DesignateTutorView,
+    EditReportView,
+    GroupSessionView,
+    PrepareReportView,
+    ReviewReportView,
+    visible_classes,
+    visible_groups,
+    visible_reports,
+)
+from .models import IndividualClass, ReportStatus, StudentGroup, TermReport
+
+
+class ScopedPolicy(ModelPermissionPolicy):
+    """View: coordinators, or anyone the ``scope`` function shows something to.
+    Writes: coordinators holding the model permission, if ``writable``."""
+
+    def __init__(self, model, scope, writable=False):
+        super().__init__(model)
+        self.scope = scope
+        self.writable = writable
+
+    def user_has_permission(self, user, action):
+        if not user.is_active:
+            return False
+        if action == "view":
+            return permissions.is_coordinator(user) or self.scope(user).exists()
+        if self.writable and action in ("add", "change", "delete"):
+            return permissions.is_coordinator(user) and super().user_has_permission(user, action)
+        return False
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "view":
+            return self.scope(user).filter(pk=instance.pk).exists()
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_permission_for(self, user, action):
+        return self.scope(user) if action == "view" else self.model.objects.none()
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.none()
+
+
+class ScopedIndexView(IndexView):
+    scope = None
+
+    def get_base_queryset(self):
+        return type(self).scope(self.request.user)
+
+
+class GroupIndexView(ScopedIndexView):
+    scope = staticmethod(visible_groups)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.tutor_id == self.request.user.pk:
+            buttons.append(
+                ActionMenuItem(
+                    _("Record a group session"),
+                    url=reverse("tutoria_groups:session", args=[instance.pk]),
+                    icon_name="date",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+class StudentGroupViewSet(ModelViewSet):
+    model = StudentGroup
+    name = "tutoria_groups"
+    icon = "group"
+    menu_label = _("Group tutoring")
+    add_to_admin_menu = False
+    index_view_class = GroupIndexView
+    copy_view_enabled = False
+    form_fields = ["code", "name", "term", "programme", "tutor", "members"]
+    list_display = ["code", "name", "term", "tutor"]
+    list_filter = ["term"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/session/", GroupSessionView.as_view(), name="session"),
+        ]
+
+
+class ReportInspectView(InspectView):
+    template_name = "tutoria_cms/requests/admin/report_inspect.html"
+
+    @property
+    def header_more_buttons(self):
+        user, report = self.request.user, self.object
+        buttons = []
+        if report.tutor_id == user.pk and not report.is_locked:
+            buttons.append(
+                Button(
+                    _("Edit the report"),
+                    url=reverse("tutoria_reports:edit_report", args=[report.pk]),
+                    icon_name="edit",
+                    priority=10,
+                )
+            )
+        if permissions.is_coordinator(user) and report.status == ReportStatus.SUBMITTED:
+            buttons.append(
+                Button(
+                    _("Review the report"),
+                    url=reverse("tutoria_reports:review", args=[report.pk]),
+                    icon_name="check",
+                    priority=20,
+                )
+            )
+        return buttons
+
+
+class TermReportViewSet(ModelViewSet):
+    model = TermReport
+    name = "tutoria_reports"
+    icon = "doc-full"
+    menu_label = _("End-of-term reports")
+    add_to_admin_menu = False
+    index_view_class = type(
+        "ReportIndexView", (ScopedIndexView,), {"scope": staticmethod(visible_reports)}
+    )
+    inspect_view_class = ReportInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        Column("title", label=_("Report"), accessor="__str__"),
+        "tutor",
+        Column("status", label=_("Status"), accessor="get_status_display"),
+    ]
+    list_filter = ["term", "status"]
+    form_fields = ["progress"]  # never routed: reports change through their own views
+    inspect_view_fields = [
+        "term",
+        "tutor",
+        "request",
+        "group",
+        "progress",
+        "difficulties",
+        "recommendation",
+        "outcome",
+        "status",
+        "coordinator_comment",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for view_name in ("add", "edit", "delete", "copy"):
+            view_kwargs[f"{view_name}_url_name"] = None
+        return view_kwargs
+
+    def register_admin_url_finder(self):
+        pass
+
+    def get_urlpatterns(self):
+        keep = {"index", "index_results", "inspect", "history", "history_results"}
+        return [p for p in super().get_urlpatterns() if p.name in keep] + [
+            path("<int:pk>/edit-report/", EditReportView.as_view(), name="edit_report"),
+            path("<int:pk>/review/", ReviewReportView.as_view(), name="review"),
+            path("prepare/<str:kind>/<int:pk>/", PrepareReportView.as_view(), name="prepare"),
+        ]
+
+
+class ClassIndexView(ScopedIndexView):
+    scope = staticmethod(visible_classes)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("term", "component", "tutor")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if permissions.is_coordinator(self.request.user):
+            buttons.append(
+                ActionMenuItem(
+                    _("Designate the tutor"),
+                    url=reverse("tutoria_classes:designate", args=[instance.pk]),
+                    icon_name="user",
+                    priority=40,
+                )
+            )
+        return buttons
+
+
+class IndividualClassViewSet(ModelViewSet):
+    model = IndividualClass
+    name = "tutoria_classes"
+    icon = "user"
+    menu_label = _("Individual classes")
+    add_to_admin_menu = False
+    index_view_class = ClassIndexView
+    copy_view_enabled = False
+    list_display = [
+        Column("title", label=_("Class"), accessor="__str__"),
+        "tutor",
+        Column("in_person_hours", label=_("In-person hours (30%)"), accessor="in_person_hours"),
+    ]
+    list_filter = ["term"]
+    form_fields = ["tutor"]  # never routed: tutors are designated through the service
+
+    def get_common_view_kwargs(self, **kwargs):
+        view_kwargs = super().get_common_view_kwargs(**kwargs)
+        for view_name in ("add", "edit", "delete", "copy"):
+            view_kwargs[f"{view_name}_url_name"] = None
+        return view_kwargs
+
+    def register_admin_url_finder(self):
+        pass
+
+    def get_urlpatterns(self):
+        keep = {"index", "index_results"}
+        return [p for p in super().get_urlpatterns() if p.name in keep] + [
+            path("<int:pk>/designate/", DesignateTutorView.as_view(), name="designate"),
+        ]
+
+
+class TutoringWorkViewSetGroup(ViewSetGroup):
+    menu_label = _("Tutoring work")
+    menu_icon = "clipboard-list"
+    menu_order = 251
+    items = (StudentGroupViewSet, TermReportViewSet, IndividualClassViewSet)
