@@ -1,6 +1,5 @@
 """Admin screens for group tutoring, end-of-term reports and individual classes, per role."""
 
-
 import pytest
 from django.urls import reverse
 

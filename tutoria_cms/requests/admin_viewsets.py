@@ -29,16 +29,17 @@ class ScopedPolicy(ModelPermissionPolicy):
     """View: coordinators, or anyone the ``scope`` function shows something to.
     Writes: coordinators holding the model permission, if ``writable``."""
 
-    def __init__(self, model, scope, writable=False):
+    def __init__(self, model, scope, writable=False, viewers=permissions.is_coordinator):
         super().__init__(model)
         self.scope = scope
         self.writable = writable
+        self.viewers = viewers
 
     def user_has_permission(self, user, action):
         if not user.is_active:
             return False
         if action == "view":
-            return permissions.is_coordinator(user) or self.scope(user).exists()
+            return self.viewers(user) or self.scope(user).exists()
         if self.writable and action in ("add", "change", "delete"):
             return permissions.is_coordinator(user) and super().user_has_permission(user, action)
         return False

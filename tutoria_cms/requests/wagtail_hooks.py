@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from . import permissions
 from .admin_views import visible_classes, visible_groups, visible_reports
 from .admin_viewsets import ScopedPolicy, TutoringWorkViewSetGroup
 from .models import IndividualClass, StudentGroup, TermReport, TutoringRequest
@@ -18,7 +19,13 @@ register_permission_policy(
 )
 register_permission_policy(TermReport, ScopedPolicy(TermReport, visible_reports), exact_class=True)
 register_permission_policy(
-    IndividualClass, ScopedPolicy(IndividualClass, visible_classes), exact_class=True
+    IndividualClass,
+    ScopedPolicy(
+        IndividualClass,
+        visible_classes,
+        viewers=lambda user: permissions.is_coordinator(user) or permissions.is_board(user),
+    ),
+    exact_class=True,
 )
 register_snippet(TutoringRequestViewSet)
 
