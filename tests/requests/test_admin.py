@@ -158,3 +158,12 @@ def test_assigned_tutor_records_confidential_details(client, assigned, tutor):
     assert assigned.disclosure.reasons == ["career_doubts"]
     history = assigned.disclosure.history.order_by("history_id").last()
     assert history.history_user == tutor
+
+
+def test_inspect_history_lists_who_when_and_which_fields(client, assigned, coordinator):
+    services.transition(assigned, "submit", coordinator)
+    response = inspect(client, coordinator, assigned)
+    history = response.context["request_history"]
+    assert [record.state for record, _changed in history] == ["draft", "draft", "submitted"]
+    assert "assigned tutor" in history[1][1]
+    assert {"state", "submitted at"} <= set(history[2][1])

@@ -130,13 +130,29 @@ class RequestInspectView(InspectView):
         user = self.request.user
         request = self.object
         context["verdict"] = request.verdict
-        context["history"] = request.history.select_related("history_user").order_by("history_date")
+        context["request_history"] = history_rows(request)
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
         context["sessions"] = request.sessions.all()
         context["referrals"] = request.referrals.all()
         if context["can_read_disclosure"]:
             context["disclosure"] = getattr(request, "disclosure", None)
         return context
+
+
+def history_rows(request):
+    """Each history row with the names of the fields it changed (never field values)."""
+    records = list(request.history.select_related("history_user").order_by("history_id"))
+    rows, previous = [], None
+    for record in records:
+        changed = []
+        if previous is not None:
+            changed = [
+                str(TutoringRequest._meta.get_field(change.field).verbose_name)
+                for change in record.diff_against(previous).changes
+            ]
+        rows.append((record, changed))
+        previous = record
+    return rows
 
 
 class RequestCreateView(CreateView):
