@@ -215,10 +215,17 @@ class Participant(models.Model):
     def __str__(self):
         return f"{self.get_role_display()} #{self.pk or '-'}"
 
-    def clean(self):
+    def normalise(self):
         self.goals = normalise_tags(self.goals)
         self.interests = normalise_tags(self.interests)
         self.languages = normalise_tags(self.languages)
+
+    def save(self, *args, **kwargs):
+        self.normalise()  # the stored form is always normalised (see tags.py)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalise()
         if self.role == ParticipantRole.MENTEE and self.capacity:
             raise ValidationError({"capacity": _("Only mentors have a capacity.")})
 
