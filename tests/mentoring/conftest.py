@@ -1,14 +1,13 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tutoria_cms.academics.models import StudentRecord
 from tutoria_cms.core import roles
 from tutoria_cms.mentoring import services
 from tutoria_cms.mentoring.models import MentoringProgramme, Participant
-
-from django.utils import timezone
 
 # Pairs are confirmed "now": the tests' dates are relative to the real today.
 TODAY = timezone.localdate()

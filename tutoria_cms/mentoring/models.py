@@ -215,11 +215,6 @@ class Participant(models.Model):
     def __str__(self):
         return f"{self.get_role_display()} #{self.pk or '-'}"
 
-    def normalise(self):
-        self.goals = normalise_tags(self.goals)
-        self.interests = normalise_tags(self.interests)
-        self.languages = normalise_tags(self.languages)
-
     def save(self, *args, **kwargs):
         self.normalise()  # the stored form is always normalised (see tags.py)
         super().save(*args, **kwargs)
@@ -228,6 +223,11 @@ class Participant(models.Model):
         self.normalise()
         if self.role == ParticipantRole.MENTEE and self.capacity:
             raise ValidationError({"capacity": _("Only mentors have a capacity.")})
+
+    def normalise(self):
+        self.goals = normalise_tags(self.goals)
+        self.interests = normalise_tags(self.interests)
+        self.languages = normalise_tags(self.languages)
 
     @property
     def is_mentor(self):
