@@ -220,16 +220,20 @@ def _start(pair, user, today):
     transaction.on_commit(partial(send_guidelines_email.enqueue, pair.pk))
 
 
-def confirm_pair(pair, user, today=None):
-    """Confirm a suggestion: a first meeting is scheduled and the guidelines are sent."""
+def confirm_pair(pair, user, today=None, now=None):
+    """Confirm a suggestion: a first meeting is scheduled and the guidelines are sent.
+
+    ``now`` (default: now) dates the confirmation, for records entered afterwards.
+    """
     _require(permissions.can_manage(user))
-    today = _today(today)
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     with transaction.atomic():
         pair = _lock_pair(pair, PairStatus.SUGGESTED)
         _lock_mentor_place(pair.programme, pair.mentor)
         pair.status = PairStatus.CONFIRMED
         pair.confirmed_by = user
-        pair.confirmed_at = timezone.now()
+        pair.confirmed_at = now
         _save(pair, user)
         _start(pair, user, today)
     return pair
@@ -258,11 +262,12 @@ def change_mentor(pair, mentor, user):
     return pair
 
 
-def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=None):
+def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=None, now=None):
     """A confirmed pair chosen by the coordinator (capacity and one pair per mentee hold)."""
     _require(permissions.can_manage(user))
     _check_pair_participants(programme, mentor, mentee)
-    today = _today(today)
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     with transaction.atomic():
         _lock_mentor_place(programme, mentor)
         for suggestion in Pair.objects.filter(mentee=mentee, status=PairStatus.SUGGESTED):
@@ -273,7 +278,7 @@ def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=No
         score, reasons = _score(programme, mentor, mentee)
         pair = Pair(
             programme=programme, mentor=mentor, mentee=mentee, status=PairStatus.CONFIRMED,
-            score=score, explanation=reasons, confirmed_by=user, confirmed_at=timezone.now(),
+            score=score, explanation=reasons, confirmed_by=user, confirmed_at=now,
             rematched_from=rematched_from,
         )
         try:
