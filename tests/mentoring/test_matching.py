@@ -3,6 +3,8 @@
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tutoria_cms.mentoring.matching import (
     Candidate,
@@ -158,3 +160,49 @@ def test_no_common_language_is_impossible():
 def test_bad_weights_are_refused():
     with pytest.raises(ValueError):
         score_matrix([mentor("X", ["g"])], [mentee("a", ["g"])], {"goals": 0})
+
+
+# Property: on small random pools the solver equals brute force and never loses to greedy.
+
+TAGS = ["a", "b", "c", "d", "e"]
+people = st.lists(st.sets(st.sampled_from(TAGS), max_size=3), min_size=1, max_size=4)
+
+
+def brute_force(scores, possible, capacities, minimum):
+    """Best total over every way of giving each mentee one mentor (or none)."""
+    n, m = scores.shape
+    best = 0.0
+    for choice in itertools.product(range(-1, m), repeat=n):
+        load = [0] * m
+        total = 0.0
+        for row, column in enumerate(choice):
+            if column < 0:
+                continue
+            if not possible[row, column] or scores[row, column] < minimum:
+                break
+            load[column] += 1
+            total += scores[row, column]
+        else:
+            if all(load[c] <= capacities[c] for c in range(m)):
+                best = max(best, total)
+    return round(best, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(mentor_goals=people, mentee_goals=people,
+       capacities=st.lists(st.integers(0, 2), min_size=4, max_size=4))
+def test_optimum_equals_brute_force_and_beats_greedy(mentor_goals, mentee_goals, capacities):
+    mentors = [mentor(i, sorted(goals), capacity=capacities[i])
+               for i, goals in enumerate(mentor_goals)]
+    mentees = [mentee(f"m{i}", sorted(goals)) for i, goals in enumerate(mentee_goals)]
+    optimal = suggest_pairs(mentors, mentees, ONLY_GOALS, minimum_score=10)
+    scores, possible = score_matrix(mentors, mentees, ONLY_GOALS)
+    assert total_score(optimal) == brute_force(
+        scores, possible, [m.capacity for m in mentors], 10
+    )
+    assert total_score(optimal) >= total_score(greedy_pairs(mentors, mentees, ONLY_GOALS, 10))
+    load = {}
+    for suggestion in optimal:
+        load[suggestion.mentor.key] = load.get(suggestion.mentor.key, 0) + 1
+    assert all(load[m.key] <= m.capacity for m in mentors if m.key in load)
+    assert len({s.mentee.key for s in optimal}) == len(optimal)
