@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tutoria_cms.tutors",
     "tutoria_cms.partnerships",
     "tutoria_cms.requests",
+    "tutoria_cms.mentoring",
     # The example site.
     "sites.home",
     # Wagtail.

@@ -246,6 +246,15 @@ class DemoLoader:
         logins.update(accounts)
         return [username for username, _password in accounts]
 
+    def mentoring(self, home, content):
+        """The peer-mentoring cycle of the site's peer-mentoring programme (mentoring app)."""
+        from tutoria_cms.mentoring.demo import load_demo_mentoring
+
+        for page in TutoringProgrammePage.objects.descendant_of(home).filter(
+            kind="peer_mentoring"
+        ):
+            self.created += load_demo_mentoring(page, content.LANGUAGE, today=self.today)
+
     # -- all -----------------------------------------------------------------------------
     @transaction.atomic
     def load(self):
@@ -267,5 +276,7 @@ class DemoLoader:
                 from tutoria_cms.partnerships.demo import load_demo_partnerships
 
                 self.created += load_demo_partnerships(home, content.LANGUAGE, today=self.today)
+            if apps.is_installed("tutoria_cms.mentoring"):
+                self.mentoring(home, content)
         self.write_logins(logins)
         return rows

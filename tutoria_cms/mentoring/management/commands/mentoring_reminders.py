@@ -1,0 +1,70 @@
+"""E-mail a reminder to the mentors of pairs that have not met within the programme's
+frequency (at most once per frequency period), and print the pairs at risk (ids and reasons
+only: no personal data on the console)."""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.mentoring import services
+from tutoria_cms.mentoring.tasks import contact_email, programme_language, render_email
+
+
+class Command(BaseCommand):
+    help = "Remind mentors whose pair has not met recently; list the pairs at risk."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Today's date (YYYY-MM-DD); default: today.")
+        parser.add_argument("--dry-run", action="store_true", help="Send nothing.")
+        parser.add_argument("--language", default=None, help="Language of the output.")
+
+    def handle(self, *args, date, dry_run, language, **options):
+        try:
+            today = datetime.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"--date: {error}") from error
+        with translation.override(language or translation.get_language() or "en"):
+            sent = 0
+            pairs = services.pairs_needing_reminder(today)
+            for pair in pairs:
+                if dry_run or not services.claim_reminder(pair, today):
+                    continue
+                sent += self.send(pair, today)
+            self.stdout.write(
+                ngettext("%(count)d pair has not met recently.",
+                         "%(count)d pairs have not met recently.", len(pairs))
+                % {"count": len(pairs)}
+            )
+            self.stdout.write(
+                ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent)
+                % {"count": sent}
+            )
+            for pair, reasons in services.pairs_at_risk(today):
+                labels = ", ".join(str(services.RISK_LABELS[reason]) for reason in reasons)
+                self.stdout.write(_("At risk: %(pair)s (%(reasons)s)") % {
+                    "pair": pair, "reasons": labels})
+
+    def send(self, pair, today):
+        address = contact_email(pair.mentor)
+        if not address:
+            return 0
+        language = programme_language(pair.programme)
+        context = {
+            "programme_title": pair.programme.page.title,
+            "recipient_name": pair.mentor.student.full_name,
+            "other_name": pair.mentee.student.full_name,
+            "days": services.days_without_meeting(pair, today),
+            "frequency": pair.programme.meeting_every_days,
+        }
+        subject, body = render_email("reminder", context, language)
+        return EmailMessage(
+            subject=subject, body=body,
+            from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+            to=[address], headers={"Content-Language": language},
+        ).send()

@@ -1,0 +1,48 @@
+"""Dashboard panel: pairs at risk and pairs due a meeting (coordination), and a mentor's
+pairs due a meeting. Rendered only when there is something to show."""
+
+from django.template.loader import get_template
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+
+from . import permissions, services
+
+PANEL_LIMIT = 10
+
+
+class MentoringPanel(Component):
+    name = "tutoria_mentoring"
+    template_name = "tutoria_cms/mentoring/admin/panel.html"
+    order = 160
+
+    def __init__(self, user, today=None):
+        self.user = user
+        self.today = today or timezone.localdate()
+
+    def get_context_data(self, parent_context=None):
+        if permissions.is_coordinator(self.user):
+            at_risk = services.pairs_at_risk(self.today)
+            reminders = services.pairs_needing_reminder(self.today)
+        else:
+            visible = set(permissions.visible_pairs(self.user).values_list("pk", flat=True))
+            at_risk = []
+            reminders = [
+                pair for pair in services.pairs_needing_reminder(self.today)
+                if pair.pk in visible
+            ]
+        return {
+            "at_risk": [
+                (pair, [services.RISK_LABELS[reason] for reason in reasons])
+                for pair, reasons in at_risk[:PANEL_LIMIT]
+            ],
+            "at_risk_count": len(at_risk),
+            "reminders": reminders[:PANEL_LIMIT],
+            "reminders_count": len(reminders),
+            "today": self.today,
+        }
+
+    def render_html(self, parent_context=None):
+        context = self.get_context_data(parent_context)
+        if not context["at_risk"] and not context["reminders"]:
+            return ""
+        return get_template(self.template_name).render(context)

@@ -1,0 +1,105 @@
+"""Who may see and do what in peer mentoring: the one module every view, panel and service asks.
+
+- Tutoring coordination (``manage_mentoring``): programmes, participants, suggestions and every
+  pair (confirm, reject, change the mentor, rematch, close), mentees' personal data; never the
+  mentor's private notes.
+- A mentor (a user linked to the mentor participant): only their own pairs once confirmed
+  (never suggestions, never other mentors' pairs); their mentees' personal data (name, e-mail,
+  student number); goals, action steps, meetings (with their private notes), check-ins as
+  mentor, closure.
+- A mentee with a linked account: their own pair (no private notes, no personal data of
+  others beyond the mentor's name), check-ins as mentee.
+- Everybody else (other tutors, boards, communications, quality office): nothing. Superusers
+  administer the site (as coordinators) but do not read private notes either.
+"""
+
+from django.db.models import Q
+
+from .choices import STARTED_PAIR_STATUSES, PairStatus, ParticipantRole
+from .models import Pair
+
+MANAGE = "tutoria_mentoring.manage_mentoring"
+
+
+def _active(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_coordinator(user):
+    return _active(user) and user.has_perm(MANAGE)
+
+
+def is_mentor_of(user, pair):
+    return _active(user) and pair.mentor.user_id == user.pk
+
+
+def is_mentee_of(user, pair):
+    return _active(user) and pair.mentee.user_id == user.pk
+
+
+def visible_pairs(user, queryset=None):
+    """The pairs ``user`` may see at all."""
+    queryset = Pair.objects.all() if queryset is None else queryset
+    if not _active(user):
+        return queryset.none()
+    if is_coordinator(user):
+        return queryset
+    return queryset.filter(
+        Q(mentor__user=user) | Q(mentee__user=user), status__in=STARTED_PAIR_STATUSES
+    )
+
+
+def has_pairs(user):
+    return _active(user) and visible_pairs(user).exists()
+
+
+def can_view(user, pair):
+    return visible_pairs(user, Pair.objects.filter(pk=pair.pk)).exists()
+
+
+def can_manage(user):
+    """Programmes, participants, suggestions, confirmation, rematching."""
+    return is_coordinator(user)
+
+
+def can_read_personal_data(user, pair):
+    """The mentee's (and mentor's) e-mail and student number: coordination and the mentor."""
+    if is_coordinator(user):
+        return True
+    return is_mentor_of(user, pair) and pair.status in STARTED_PAIR_STATUSES
+
+
+def can_read_private_notes(user, pair):
+    """A meeting's private notes are the mentor's alone."""
+    return is_mentor_of(user, pair)
+
+
+def can_work_on(user, pair):
+    """Goals, action steps, meetings, workshop links of a confirmed pair."""
+    if pair.status != PairStatus.CONFIRMED:
+        return False
+    return is_coordinator(user) or is_mentor_of(user, pair)
+
+
+def check_in_roles(user, pair):
+    """The roles in whose name ``user`` may rate progress on ``pair`` (coordination: both)."""
+    if pair.status != PairStatus.CONFIRMED or not _active(user):
+        return []
+    if is_coordinator(user):
+        return [ParticipantRole.MENTOR, ParticipantRole.MENTEE]
+    roles = []
+    if is_mentor_of(user, pair):
+        roles.append(ParticipantRole.MENTOR)
+    if is_mentee_of(user, pair):
+        roles.append(ParticipantRole.MENTEE)
+    return roles
+
+
+def can_close(user, pair):
+    return pair.status == PairStatus.CONFIRMED and (
+        is_coordinator(user) or is_mentor_of(user, pair)
+    )
+
+
+def receives_warnings(user):
+    return is_coordinator(user)

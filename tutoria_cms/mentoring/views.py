@@ -1,0 +1,348 @@
+"""Admin actions of peer mentoring. Each asks ``permissions`` first, accepts writes by POST
+only (CSRF-checked by Django's middleware), writes only through ``services`` and shows the
+services' translated refusals."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import permissions, services
+from .choices import MeetingStatus, PairStatus, ParticipantRole
+from .forms import (
+    CheckInForm,
+    CloseForm,
+    GoalForm,
+    MeetingForm,
+    MentorForm,
+    ReasonForm,
+    ScheduleForm,
+)
+from .models import ActionStep, MentoringProgramme, Pair, Participant
+
+
+def inspect_url(pair):
+    return reverse("tutoria_mentoring_pairs:inspect", args=[pair.pk])
+
+
+def suggestions_url(programme):
+    return reverse("tutoria_mentoring_pairs:suggestions", args=[programme.pk])
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+class PairMixin(WagtailAdminTemplateMixin):
+    """Loads a pair the user may see (404 otherwise) and checks ``allowed(user, pair)``."""
+
+    header_icon = "group"
+    template_name = "tutoria_cms/mentoring/admin/form.html"
+
+    def allowed(self, user, pair):
+        return permissions.can_work_on(user, pair)
+
+    def dispatch(self, request, *args, **kwargs):
+        visible = permissions.visible_pairs(request.user).select_related(
+            "programme__page", "mentor__student", "mentee__student"
+        )
+        try:
+            self.pair = visible.get(pk=kwargs["pk"])
+        except Pair.DoesNotExist:
+            raise Http404 from None
+        if not self.allowed(request.user, self.pair):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.pair)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("tutoria_mentoring_pairs:index"), "label": _("Mentoring pairs")},
+            {"url": inspect_url(self.pair), "label": str(self.pair)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pair"] = self.pair
+        context["cancel_url"] = inspect_url(self.pair)
+        return context
+
+
+class PairFormView(PairMixin, TemplateView):
+    """GET shows the form; POST hands its data to ``save`` (a service call)."""
+
+    http_method_names = ["get", "post"]
+    success_message = ""
+
+    def get_form(self, data=None):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                result = self.save(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.get_success_url(result))
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_success_url(self, result):
+        return inspect_url(self.pair)
+
+
+class PairPostView(PairMixin, View):
+    """POST only: one service call, then back to the pair."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = self.act(request)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect(self.get_failure_url())
+        messages.success(request, self.success_message)
+        return redirect(self.get_success_url(result))
+
+    def get_success_url(self, result):
+        return inspect_url(self.pair)
+
+    def get_failure_url(self):
+        return inspect_url(self.pair)
+
+
+# Suggestions (coordination) -------------------------------------------------------------------
+
+
+class SuggestionsView(WagtailAdminTemplateMixin, TemplateView):
+    """The programme's suggested pairs with score and reasons; POST computes them again."""
+
+    template_name = "tutoria_cms/mentoring/admin/suggestions.html"
+    page_title = gettext_lazy("Suggested pairs")
+    header_icon = "group"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_manage(request.user):
+            raise PermissionDenied
+        self.programme = get_object_or_404(
+            MentoringProgramme.objects.select_related("page"), pk=kwargs["programme_id"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.programme)
+
+    def post(self, request, *args, **kwargs):
+        pairs = services.propose_pairs(self.programme, request.user)
+        messages.success(request, _("%(count)d pairs suggested.") % {"count": len(pairs)})
+        return redirect(suggestions_url(self.programme))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pairs = list(
+            Pair.objects.filter(programme=self.programme, status=PairStatus.SUGGESTED)
+            .select_related("mentor__student", "mentee__student")
+            .order_by("-score", "pk")
+        )
+        paired = Pair.objects.filter(
+            programme=self.programme, status__in=(PairStatus.SUGGESTED, PairStatus.CONFIRMED)
+        ).values("mentee_id")
+        context.update({
+            "programme": self.programme,
+            "suggestions": pairs,
+            "unmatched": Participant.objects.filter(
+                programme=self.programme, role=ParticipantRole.MENTEE, active=True
+            ).exclude(pk__in=paired).select_related("student"),
+            "places": services.free_places(self.programme),
+        })
+        return context
+
+
+class ConfirmView(PairPostView):
+    success_message = gettext_lazy("Pair confirmed: the first meeting is scheduled and the "
+                                   "guidelines are sent to both.")
+
+    def allowed(self, user, pair):
+        return permissions.can_manage(user)
+
+    def act(self, request):
+        return services.confirm_pair(self.pair, request.user)
+
+    def get_success_url(self, result):
+        return suggestions_url(self.pair.programme)
+
+    def get_failure_url(self):
+        return suggestions_url(self.pair.programme)
+
+
+class RejectView(PairPostView):
+    success_message = gettext_lazy("Suggestion rejected: this mentor will not be suggested "
+                                   "to this mentee again.")
+
+    def allowed(self, user, pair):
+        return permissions.can_manage(user)
+
+    def act(self, request):
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        return services.reject_pair(self.pair, request.user,
+                                    reason=form.cleaned_data.get("reason", ""))
+
+    def get_success_url(self, result):
+        return suggestions_url(self.pair.programme)
+
+    def get_failure_url(self):
+        return suggestions_url(self.pair.programme)
+
+
+def _other_mentors(pair):
+    places = services.free_places(pair.programme)
+    return Participant.objects.filter(
+        pk__in=[pk for pk, free in places.items() if free > 0 and pk != pair.mentor_id]
+    ).select_related("student").order_by("student__full_name")
+
+
+class ChangeMentorView(PairFormView):
+    """Edit a suggestion (another mentor) or rematch a confirmed pair."""
+
+    def allowed(self, user, pair):
+        return permissions.can_manage(user) and pair.status in (
+            PairStatus.SUGGESTED, PairStatus.CONFIRMED
+        )
+
+    def get_page_title(self):
+        if self.pair.status == PairStatus.CONFIRMED:
+            return _("Rematch the mentee")
+        return _("Choose another mentor")
+
+    @property
+    def success_message(self):
+        return _("The mentee has a new mentor.")
+
+    def get_form(self, data=None):
+        return MentorForm(data, mentors=_other_mentors(self.pair))
+
+    def save(self, form):
+        mentor = form.cleaned_data["mentor"]
+        if self.pair.status == PairStatus.CONFIRMED:
+            return services.rematch(self.pair, mentor, self.request.user,
+                                    reason=form.cleaned_data["reason"])
+        return services.change_mentor(self.pair, mentor, self.request.user)
+
+    def get_success_url(self, result):
+        if result.status == PairStatus.SUGGESTED:
+            return suggestions_url(result.programme)
+        return inspect_url(result)
+
+
+# The pair's work (coordination and the pair's mentor) -----------------------------------------
+
+
+class AddGoalView(PairFormView):
+    page_title = gettext_lazy("Add a SMART goal")
+    success_message = gettext_lazy("Goal added.")
+
+    def get_form(self, data=None):
+        return GoalForm(data, workshops=services.programme_workshops(self.pair.programme))
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        steps = data.pop("steps")
+        workshops = data.pop("workshops", None) or ()
+        return services.add_goal(self.pair, self.request.user, steps=steps,
+                                 workshops=workshops, **data)
+
+
+class StepDoneView(PairPostView):
+    success_message = gettext_lazy("Action step done.")
+
+    def act(self, request):
+        step = get_object_or_404(ActionStep, pk=self.kwargs["step_id"], goal__pair=self.pair)
+        return services.mark_step_done(step, request.user)
+
+
+class LogMeetingView(PairFormView):
+    page_title = gettext_lazy("Log a meeting")
+    success_message = gettext_lazy("Meeting logged.")
+
+    def get_meeting(self):
+        meeting_id = self.kwargs.get("meeting_id")
+        if meeting_id is None:
+            return None
+        return get_object_or_404(self.pair.meetings, pk=meeting_id,
+                                 status=MeetingStatus.SCHEDULED)
+
+    def get_form(self, data=None):
+        meeting = self.get_meeting()
+        initial = {"date": meeting.date, "mode": meeting.mode} if meeting else {}
+        return MeetingForm(
+            data, initial=initial,
+            private_notes=permissions.is_mentor_of(self.request.user, self.pair),
+        )
+
+    def save(self, form):
+        return services.log_meeting(self.pair, self.request.user, meeting=self.get_meeting(),
+                                    **form.cleaned_data)
+
+
+class ScheduleMeetingView(PairFormView):
+    page_title = gettext_lazy("Schedule a meeting")
+    success_message = gettext_lazy("Meeting scheduled.")
+
+    def get_form(self, data=None):
+        return ScheduleForm(data)
+
+    def save(self, form):
+        return services.schedule_meeting(self.pair, self.request.user, **form.cleaned_data)
+
+
+class CheckInView(PairFormView):
+    page_title = gettext_lazy("Check in on progress")
+    success_message = gettext_lazy("Progress recorded.")
+
+    def allowed(self, user, pair):
+        return bool(permissions.check_in_roles(user, pair))
+
+    def get_form(self, data=None):
+        return CheckInForm(
+            data, goals=self.pair.goals.filter(status="open"),
+            roles=permissions.check_in_roles(self.request.user, self.pair),
+        )
+
+    def save(self, form):
+        return services.check_in(
+            self.pair, self.request.user, role=form.cleaned_data["role"],
+            date=form.cleaned_data["date"], ratings=form.ratings(),
+        )
+
+
+class ClosePairView(PairFormView):
+    page_title = gettext_lazy("Close the pair")
+    success_message = gettext_lazy("Pair closed: its achievements count in the evidence.")
+
+    def allowed(self, user, pair):
+        return permissions.can_close(user, pair)
+
+    def get_form(self, data=None):
+        return CloseForm(data, goals=self.pair.goals.all())
+
+    def save(self, form):
+        return services.close_pair(
+            self.pair, self.request.user, final_reflection=form.cleaned_data["final_reflection"],
+            achievements=form.achievements(),
+        )

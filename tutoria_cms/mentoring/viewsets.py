@@ -1,0 +1,289 @@
+"""Admin viewsets: mentoring programmes and participants (coordination), and pairs (listing
+filtered by ``permissions``, inspect view with goals, meetings, check-ins and actions)."""
+
+import django_filters
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import AdminPageChooser, Button
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from . import permissions, services
+from .choices import AVAILABILITY_LABELS, MeetingStatus, PairStatus
+from .forms import ParticipantForm
+from .models import MentoringProgramme, Pair, Participant
+from .views import (
+    AddGoalView,
+    ChangeMentorView,
+    CheckInView,
+    ClosePairView,
+    ConfirmView,
+    LogMeetingView,
+    RejectView,
+    ScheduleMeetingView,
+    StepDoneView,
+    SuggestionsView,
+    suggestions_url,
+)
+
+
+class PairPermissionPolicy(ModelPermissionPolicy):
+    """Viewing follows permissions.py; pairs change only through actions."""
+
+    def user_has_permission(self, user, action):
+        if action == "view":
+            return permissions.is_coordinator(user) or permissions.has_pairs(user)
+        return False
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "view":
+            return permissions.can_view(user, instance)
+        return False
+
+    def instances_user_has_permission_for(self, user, action):
+        if action == "view":
+            return permissions.visible_pairs(user)
+        return Pair.objects.none()
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.none()
+
+
+class PairFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PairStatus.choices)
+
+    class Meta:
+        model = Pair
+        fields = ["status", "programme"]
+
+
+class PairIndexView(IndexView):
+    def get_base_queryset(self):
+        return permissions.visible_pairs(
+            self.request.user,
+            Pair.objects.select_related("programme__page", "mentor__student", "mentee__student"),
+        )
+
+
+def _slots(codes):
+    return [AVAILABILITY_LABELS.get(code, code) for code in codes or ()]
+
+
+class PairInspectView(InspectView):
+    template_name = "tutoria_cms/mentoring/admin/pair_inspect.html"
+
+    def get_object(self, queryset=None):
+        visible = permissions.visible_pairs(self.request.user).select_related(
+            "programme__page", "mentor__student", "mentee__student", "confirmed_by",
+            "closed_by", "rematched_from",
+        )
+        try:
+            return visible.get(pk=self.pk)
+        except Pair.DoesNotExist:
+            raise Http404 from None
+
+    def url(self, name, *args):
+        return reverse(f"tutoria_mentoring_pairs:{name}", args=[self.object.pk, *args])
+
+    @property
+    def header_more_buttons(self):
+        user, pair = self.request.user, self.object
+        buttons = []
+        if permissions.can_work_on(user, pair):
+            buttons += [
+                Button(_("Add a SMART goal"), url=self.url("add_goal"), icon_name="pick",
+                       priority=10),
+                Button(_("Log a meeting"), url=self.url("log_meeting"), icon_name="date",
+                       priority=20),
+                Button(_("Schedule a meeting"), url=self.url("schedule_meeting"),
+                       icon_name="calendar", priority=30),
+            ]
+        if permissions.check_in_roles(user, pair):
+            buttons.append(Button(_("Check in on progress"), url=self.url("check_in"),
+                                  icon_name="list-ul", priority=40))
+        if permissions.can_close(user, pair):
+            buttons.append(Button(_("Close the pair"), url=self.url("close"), icon_name="tick",
+                                  priority=50))
+        if permissions.can_manage(user) and pair.status in (
+            PairStatus.SUGGESTED, PairStatus.CONFIRMED
+        ):
+            label = _("Rematch") if pair.is_confirmed else _("Choose another mentor")
+            buttons.append(Button(label, url=self.url("change_mentor"), icon_name="user",
+                                  priority=60))
+        return buttons
+
+    def get_fields(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, pair = self.request.user, self.object
+        can_work = permissions.can_work_on(user, pair)
+        goals = list(pair.goals.prefetch_related("steps", "workshops", "check_ins"))
+        context.update({
+            "pair": pair,
+            "personal_data": permissions.can_read_personal_data(user, pair),
+            "private_notes": permissions.can_read_private_notes(user, pair),
+            "can_work": can_work,
+            "goals": goals,
+            "meetings": list(pair.meetings.all()),
+            "check_ins": list(pair.check_ins.select_related("goal").order_by("-date", "goal")),
+            "scheduled": MeetingStatus.SCHEDULED,
+            "mentor_slots": _slots(pair.mentor.availability),
+            "mentee_slots": _slots(pair.mentee.availability),
+            "history": pair.history.select_related("history_user").order_by("history_date"),
+            "closing_event": pair.programme.closing_event,
+            "at_risk": dict(services.pairs_at_risk(programme=pair.programme)).get(pair)
+            if pair.is_confirmed else None,
+            "risk_labels": services.RISK_LABELS,
+        })
+        return context
+
+
+class PairViewSet(ModelViewSet):
+    model = Pair
+    name = "tutoria_mentoring_pairs"
+    url_prefix = "mentoring/pairs"
+    icon = "group"
+    menu_label = _("Mentoring pairs")
+    add_to_admin_menu = False
+    index_view_class = PairIndexView
+    inspect_view_class = PairInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = PairFilterSet
+    form_fields = ["status"]  # no add or edit view: pairs change only through actions
+    list_display = [
+        TitleColumn("title", label=_("Pair"), accessor=str,
+                    get_url=lambda pair: reverse("tutoria_mentoring_pairs:inspect",
+                                                 args=[pair.pk])),
+        Column("programme", label=_("Programme"), accessor="programme"),
+        Column("mentor", label=_("Mentor"), accessor="mentor.student.full_name"),
+        Column("mentee", label=_("Mentee"), accessor="mentee.student.full_name"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        Column("score", label=_("Score"), accessor="score"),
+    ]
+    ordering = ["-pk"]
+
+    def get_urlpatterns(self):
+        keep = {"index", "index_results", "inspect"}
+        patterns = [p for p in super().get_urlpatterns() if p.name in keep]
+        return patterns + [
+            path("suggestions/<int:programme_id>/", SuggestionsView.as_view(),
+                 name="suggestions"),
+            path("<int:pk>/confirm/", ConfirmView.as_view(), name="confirm"),
+            path("<int:pk>/reject/", RejectView.as_view(), name="reject"),
+            path("<int:pk>/mentor/", ChangeMentorView.as_view(), name="change_mentor"),
+            path("<int:pk>/goals/add/", AddGoalView.as_view(), name="add_goal"),
+            path("<int:pk>/steps/<int:step_id>/done/", StepDoneView.as_view(),
+                 name="step_done"),
+            path("<int:pk>/meetings/log/", LogMeetingView.as_view(), name="log_meeting"),
+            path("<int:pk>/meetings/<int:meeting_id>/log/", LogMeetingView.as_view(),
+                 name="log_scheduled_meeting"),
+            path("<int:pk>/meetings/schedule/", ScheduleMeetingView.as_view(),
+                 name="schedule_meeting"),
+            path("<int:pk>/check-in/", CheckInView.as_view(), name="check_in"),
+            path("<int:pk>/close/", ClosePairView.as_view(), name="close"),
+        ]
+
+
+def _programme_page_chooser():
+    if apps.is_installed("tutoria_cms.programmes"):
+        return AdminPageChooser(
+            target_models=[apps.get_model("tutoria_programmes", "TutoringProgrammePage")]
+        )
+    return AdminPageChooser()
+
+
+class MentoringProgrammeViewSet(ModelViewSet):
+    model = MentoringProgramme
+    name = "tutoria_mentoring_programmes"
+    url_prefix = "mentoring/programmes"
+    icon = "cogs"
+    menu_label = _("Programme settings")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        "__str__",
+        Column("period_start", label=_("Period starts on"), accessor="period_start"),
+        Column("period_end", label=_("Period ends on"), accessor="period_end"),
+        TitleColumn("suggestions", label=_("Matching"), accessor=lambda p: _("Suggest pairs"),
+                    get_url=suggestions_url),
+    ]
+
+    @property
+    def edit_handler(self):
+        return ObjectList([
+            FieldPanel("page", widget=_programme_page_chooser()),
+            FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+            MultiFieldPanel([
+                FieldPanel("weight_goals"), FieldPanel("weight_interests"),
+                FieldPanel("weight_experience"), FieldPanel("weight_availability"),
+                FieldPanel("weight_languages"), FieldPanel("minimum_score"),
+                FieldPanel("mentor_capacity"),
+            ], heading=_("Matching")),
+            MultiFieldPanel([
+                FieldPanel("first_meeting_within_days"), FieldPanel("meeting_every_days"),
+                FieldPanel("check_in_every_days"),
+            ], heading=_("Meetings and check-ins")),
+            FieldPanel("guidelines"),
+            FieldPanel("closing_event"),
+        ])
+
+
+class ParticipantFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Participant
+        fields = ["programme", "role", "active"]
+
+
+class ParticipantViewSet(ModelViewSet):
+    model = Participant
+    name = "tutoria_mentoring_participants"
+    url_prefix = "mentoring/participants"
+    icon = "user"
+    menu_label = _("Participants")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    filterset_class = ParticipantFilterSet
+    list_display = [
+        "__str__",
+        Column("student", label=_("Name"), accessor="student.full_name"),
+        Column("programme", label=_("Programme"), accessor="programme"),
+        Column("experience", label=_("Experience"), accessor="get_experience_display"),
+        Column("active", label=_("Active"), accessor="active"),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("programme"), FieldPanel("role")]),
+            FieldRowPanel([FieldPanel("student"), FieldPanel("user")]),
+            FieldPanel("request"),
+            FieldPanel("goals"),
+            FieldPanel("interests"),
+            FieldRowPanel([FieldPanel("experience"), FieldPanel("capacity")]),
+            FieldPanel("languages"),
+            FieldPanel("availability"),
+            FieldPanel("active"),
+        ],
+        base_form_class=ParticipantForm,
+    )
+
+    def get_queryset(self, request):
+        return Participant.objects.select_related("student", "programme__page")
+
+
+class MentoringViewSetGroup(ViewSetGroup):
+    menu_label = _("Peer mentoring")
+    menu_icon = "group"
+    menu_order = 260
+    items = (PairViewSet, ParticipantViewSet, MentoringProgrammeViewSet)

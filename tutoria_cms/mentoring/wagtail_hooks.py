@@ -1,0 +1,22 @@
+"""Wiring only: the viewsets, the pairs' permission policy and the dashboard panel."""
+
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from . import permissions
+from .models import Pair
+from .panels import MentoringPanel
+from .viewsets import MentoringViewSetGroup, PairPermissionPolicy
+
+register_permission_policy(Pair, PairPermissionPolicy(Pair), exact_class=True)
+
+
+@hooks.register("register_admin_viewset")
+def register_mentoring_viewsets():
+    return MentoringViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_mentoring_panel(request, panels):
+    if permissions.is_coordinator(request.user) or permissions.has_pairs(request.user):
+        panels.append(MentoringPanel(request.user))
