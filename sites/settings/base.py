@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "tutoria_cms.workshops",
     "tutoria_cms.tutors",
     "tutoria_cms.requests",
+    "tutoria_cms.accreditation",
     # The example site.
     "sites.home",
     # Wagtail.
