@@ -49,7 +49,8 @@ HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
 HEADER_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
 
 # Types written as they are (openpyxl types them correctly).
-_PLAIN = frozenset({int, float, bool, Decimal, datetime.date, datetime.time, type(None)})
+_PLAIN = frozenset({int, float, bool, Decimal, datetime.date, type(None)})
+TIME_FORMAT = "hh:mm"
 _ERROR_CODES = frozenset(ERROR_CODES)
 
 
@@ -137,9 +138,14 @@ class SheetWriter:
             return value
         if kind is datetime.datetime:
             return naive_local(value)
+        if kind is datetime.time:
+            # openpyxl's default time format shows seconds (and AM/PM in some programs).
+            cell = WriteOnlyCell(self.worksheet, value.replace(tzinfo=None))
+            cell.number_format = TIME_FORMAT
+            return cell
         if isinstance(value, datetime.datetime):
             return naive_local(value)
-        if isinstance(value, datetime.date | int | float | Decimal | datetime.time):
+        if isinstance(value, datetime.date | int | float | Decimal):
             return value
         return self.clean_value(str(value))
 
