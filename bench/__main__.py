@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.pages", "bench.signups"]
+BENCHMARKS = ["bench.pages", "bench.signups", "bench.exports"]
 
 
 def main():

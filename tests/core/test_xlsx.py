@@ -123,3 +123,21 @@ def test_any_text_round_trips_or_is_only_cleaned(values):
         got = sheet.cell(row=2, column=index).value
         expected = clean_text(value)
         assert (got or "") == expected
+
+
+def test_times_keep_their_values_past_the_width_sample():
+    rows = [(datetime.time(8 + i % 10, i % 60), i) for i in range(120)]
+    sheet = read(write(rows, headers=("T", "N"), width_sample=10)).active
+    assert [sheet.cell(row=r + 2, column=1).value for r in range(120)] == [t for t, _n in rows]
+    assert sheet["A2"].number_format == "hh:mm" and sheet["A100"].number_format == "hh:mm"
+
+
+def test_pseudonym_table_matches_base32():
+    import base64
+    import hashlib
+    import hmac
+
+    from tutoria_cms.core.pseudonyms import Pseudonymiser
+
+    digest = hmac.new(b"k", b"A000001", hashlib.sha256).digest()
+    assert Pseudonymiser(key="k")("A000001") == "S-" + base64.b32encode(digest[:10]).decode()[:12]

@@ -11,7 +11,6 @@ leaves the server: a workbook may show :attr:`Pseudonymiser.key_id`, a fingerpri
 whether two workbooks used the same key and reveals nothing about it.
 """
 
-import base64
 import hmac
 
 from django.conf import settings
@@ -22,6 +21,10 @@ PREFIX = "S-"
 LENGTH = 12  # base32 characters: 60 bits
 _DERIVATION_LABEL = b"tutoria-cms pseudonymisation key v1"
 _KEY_ID_LABEL = b"tutoria-cms key id"
+# RFC 4648 base32, two characters (10 bits) per lookup: 6 lookups give the 12 characters
+# (the first 60 bits of the digest), the same as base64.b32encode but several times faster.
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
 
 
 def configured_key():
@@ -40,6 +43,8 @@ def normalise(identifier):
 
 class Pseudonymiser:
     def __init__(self, key=None, prefix=PREFIX, length=LENGTH):
+        if not 1 <= length <= LENGTH:
+            raise ValueError(f"length must be between 1 and {LENGTH}")
         if key is None:
             key, self.key_source = configured_key()
         else:
@@ -52,7 +57,13 @@ class Pseudonymiser:
         if identifier is None or identifier == "":
             return ""
         digest = hmac.digest(self._key, normalise(identifier).encode(), "sha256")
-        return self.prefix + base64.b32encode(digest[:10]).decode()[: self.length]
+        bits = int.from_bytes(digest[:8], "big") >> 4  # the first 60 bits
+        pairs = _PAIRS
+        text = (
+            pairs[bits >> 50] + pairs[(bits >> 40) & 1023] + pairs[(bits >> 30) & 1023]
+            + pairs[(bits >> 20) & 1023] + pairs[(bits >> 10) & 1023] + pairs[bits & 1023]
+        )
+        return self.prefix + text[: self.length]
 
     @property
     def key_id(self):

@@ -29,7 +29,6 @@ import re
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -49,8 +48,12 @@ HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
 HEADER_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
 
 # Types written as they are (openpyxl types them correctly).
-_PLAIN = frozenset({int, float, bool, Decimal, datetime.date, type(None)})
+_PLAIN = frozenset({int, float, bool, Decimal, type(None)})
 TIME_FORMAT = "hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+_FORMATS = {datetime.date: DATE_FORMAT, datetime.datetime: DATETIME_FORMAT,
+            datetime.time: TIME_FORMAT}
 _ERROR_CODES = frozenset(ERROR_CODES)
 
 
@@ -113,11 +116,17 @@ class SheetWriter:
         self.widths = dict(enumerate(widths or [], 1))
         self.width_sample = width_sample
         self.worksheet = book.workbook.create_sheet(title)
+        # Rows reach openpyxl already cleaned and typed: a leaner conversion than openpyxl's
+        # (which re-checks every string and raises, then catches, a ValueError for every
+        # cell object it is given). openpyxl 3.1's write-only sheet looks it up per instance.
+        self.worksheet._values_to_row = self._values_to_row
         self.rows_written = 0
         self._buffer = []
         self._started = False
         self._closed = False
         self._mark = book.mark
+        self._time_cells = {}
+        self._zone = timezone.get_current_timezone()
 
     # Values --------------------------------------------------------------------------------
 
@@ -127,7 +136,52 @@ class SheetWriter:
         cell.data_type = "s"
         return cell
 
-    def clean_value(self, value):
+    def _values_to_row(self, values, row_index):
+        worksheet = self.worksheet
+        cell = WriteOnlyCell(worksheet)
+        for column, value in enumerate(values, 1):
+            kind = type(value)
+            if kind is str:
+                cell._value = value
+                cell.data_type = "s"
+                current = cell
+            elif kind is int or kind is float or kind is Decimal:
+                cell._value = value
+                cell.data_type = "n"
+                current = cell
+            elif value is None:
+                continue
+            elif isinstance(value, Cell):
+                current = value
+            else:
+                cell.value = value  # bool and anything else: openpyxl types it
+                current = cell
+            current.column = column
+            current.row = row_index
+            yield current
+            if current is cell and cell.has_style:
+                cell = WriteOnlyCell(worksheet)
+
+    def _dated_cell(self, value, column):
+        """A cell with the date, datetime or time number format for ``value``.
+
+        Once the header is written, these styled cells are reused column by column (openpyxl
+        writes each cell as soon as its row is appended): one cell object and one style
+        lookup per column instead of per row, which is what makes dated columns cheap.
+        """
+        kind = type(value)
+        if column is None:
+            cell = WriteOnlyCell(self.worksheet, value)
+            cell.number_format = _FORMATS[kind]
+            return cell
+        cell = self._time_cells.get((column, kind))
+        if cell is None:
+            cell = self._time_cells[(column, kind)] = WriteOnlyCell(self.worksheet, value)
+            cell.number_format = _FORMATS[kind]
+        cell._value = value
+        return cell
+
+    def clean_value(self, value, column=None):
         kind = type(value)
         if kind is str:
             value = clean_text(value, self._mark)
@@ -137,22 +191,31 @@ class SheetWriter:
         if kind in _PLAIN:
             return value
         if kind is datetime.datetime:
-            return naive_local(value)
+            if value.tzinfo is not None:
+                value = value.astimezone(self._zone).replace(tzinfo=None)
+            return self._dated_cell(value, column)
+        if kind is datetime.date:
+            return self._dated_cell(value, column)
         if kind is datetime.time:
             # openpyxl's default time format shows seconds (and AM/PM in some programs).
-            cell = WriteOnlyCell(self.worksheet, value.replace(tzinfo=None))
-            cell.number_format = TIME_FORMAT
-            return cell
+            value = value.replace(tzinfo=None) if value.tzinfo is not None else value
+            return self._dated_cell(value, column)
         if isinstance(value, datetime.datetime):
-            return naive_local(value)
-        if isinstance(value, datetime.date | int | float | Decimal):
+            value = naive_local(value)
+            return self._dated_cell(datetime.datetime.combine(value.date(), value.time()), column)
+        if isinstance(value, datetime.date):
+            return self._dated_cell(datetime.date(value.year, value.month, value.day), column)
+        if isinstance(value, int | float | Decimal):
             return value
         return self.clean_value(str(value))
 
     def clean_row(self, row):
         clean = self.clean_value
         plain = _PLAIN
-        return [value if type(value) in plain else clean(value) for value in row]
+        return [
+            value if type(value) in plain else clean(value, column)
+            for column, value in enumerate(row)
+        ]
 
     # Writing -------------------------------------------------------------------------------
 
@@ -185,12 +248,12 @@ class SheetWriter:
         self._buffer = None
 
     def write_row(self, row):
-        row = self.clean_row(row)
         self.rows_written += 1
         if self._started:
-            self.worksheet.append(row)
+            self.worksheet.append(self.clean_row(row))
             return
-        self._buffer.append(row)
+        # Held rows get cells of their own (no reuse: they are written later).
+        self._buffer.append([self.clean_value(value) for value in row])
         if len(self._buffer) >= self.width_sample:
             self._start()
 
