@@ -14,8 +14,8 @@ from tutoria_cms.accreditation.models import ExportJob
 from tutoria_cms.core import roles
 
 
-def client_for(user):
-    client = Client()
+def client_for(user, language="en"):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     client.force_login(user)
     return client
 
@@ -129,6 +129,15 @@ def test_identified_export_and_download_need_the_permission(quality, scenario):
     assert client.get(download).status_code == 200
     quality.user_permissions.remove(Permission.objects.get(codename="export_identified"))
     assert client_for(quality).get(download).status_code in (302, 403)
+
+
+def test_the_workbook_is_in_the_language_of_the_admin(quality, scenario):
+    client_for(quality, language="pt-br").post(EXPORT, range_filters())
+    job = ExportJob.objects.get()
+    assert job.language == "pt-br"
+    assert "Frequência nas oficinas" in job.row_counts
+    book = openpyxl.load_workbook(job.file.open("rb"))
+    assert book.sheetnames[0] == "Resumo" and book.sheetnames[-1] == "Procedência"
 
 
 def test_bad_filters_show_an_error(quality, db):

@@ -42,6 +42,7 @@ def test_spanish_by_default(scenario, tmp_path):
     export(path, language="")
     names = openpyxl.load_workbook(path).sheetnames
     assert names[0] == "Resumen" and names[-1] == "Procedencia"
+    assert "Asistencia a talleres" in names
 
 
 @pytest.mark.parametrize(
