@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.pages", "bench.signups", "bench.mentoring"]
+BENCHMARKS = ["bench.pages", "bench.signups", "bench.mentoring", "bench.exports"]
 
 
 def main():

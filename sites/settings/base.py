@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tutoria_cms.partnerships",
     "tutoria_cms.requests",
     "tutoria_cms.mentoring",
+    "tutoria_cms.accreditation",
     # The example site.
     "sites.home",
     # Wagtail.

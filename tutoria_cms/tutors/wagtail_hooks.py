@@ -93,3 +93,10 @@ def matrix_buttons(page, user, next_url=None):
             reverse("tutoria_tutors:assessment_history", args=[page.pk]),
             priority=61,
         )
+
+
+@hooks.register("register_tutoria_evidence")
+def tutor_evidence():
+    from .evidence import CompetencyMatrixSource, TutorsSource
+
+    return [TutorsSource(), CompetencyMatrixSource()]

@@ -109,3 +109,10 @@ def refuse_bulk_deleting_workshops_with_registrations(request, action_type, obje
             return redirect("wagtailadmin_explore_root")
         return redirect(next_url)
     return None
+
+
+@hooks.register("register_tutoria_evidence")
+def workshop_evidence():
+    from .evidence import AttendanceSource, RegistrationsSource, SessionsSource, WorkshopsSource
+
+    return [WorkshopsSource(), SessionsSource(), AttendanceSource(), RegistrationsSource()]

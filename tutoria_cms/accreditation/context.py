@@ -1,0 +1,211 @@
+"""What an export is about (filters), who asked, and the privacy rules applied to it.
+
+:func:`build_context` turns filters (as the form and the command give them, JSON-able) into an
+:class:`ExportContext`, or raises :class:`FilterError` with a translated message.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.pseudonyms import Pseudonymiser
+
+from .registry import Indicator, Unit
+
+IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
+EXPORT_PERMISSION = "tutoria_accreditation.export_evidence"
+FILTER_KEYS = ("site", "term", "date_from", "date_to", "programme", "as_of", "identified")
+
+
+class FilterError(ValueError):
+    """Filters that do not make sense (message translated, safe to show)."""
+
+
+def _date(value, label):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise FilterError(
+            _("%(field)s: %(value)r is not a date (use YYYY-MM-DD).")
+            % {"field": label, "value": value}
+        ) from None
+
+
+def end_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+@dataclass
+class ExportContext:
+    site: object = None
+    term: object = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    programme: object = None
+    as_of: datetime.date | None = None
+    identified: bool = False
+    user: object = None
+    pseudonymiser: Pseudonymiser = field(default_factory=Pseudonymiser)
+    small_cell_threshold: int = field(default_factory=lambda: tutoria_settings.SMALL_CELL_THRESHOLD)
+    generated_at: datetime.datetime = field(default_factory=timezone.now)
+    chunk_size: int = 2000
+
+    # Scope ---------------------------------------------------------------------------------
+
+    @property
+    def scope_path(self):
+        """Tree path under which pages are in scope (programme, else site), or None (all)."""
+        if self.programme is not None:
+            return self.programme.path
+        if self.site is not None:
+            return self.site.root_page.path
+        return None
+
+    @property
+    def site_path(self):
+        return self.site.root_page.path if self.site is not None else None
+
+    def pages_in_scope(self, queryset, path_field="path", programme=True):
+        path = self.scope_path if programme else self.site_path
+        if path is None:
+            return queryset
+        return queryset.filter(**{f"{path_field}__startswith": path})
+
+    def date_q(self, field_name):
+        q = Q()
+        if self.date_from is not None:
+            q &= Q(**{f"{field_name}__gte": self.date_from})
+        if self.date_to is not None:
+            q &= Q(**{f"{field_name}__lte": self.date_to})
+        return q
+
+    @property
+    def as_of_moment(self):
+        """End of the "as of" day (aware), or None for current data."""
+        return end_of_day(self.as_of) if self.as_of is not None else None
+
+    # Privacy -------------------------------------------------------------------------------
+
+    def student_id(self, student_number):
+        """The student number itself in an identified export, else its pseudonym."""
+        if self.identified:
+            return student_number
+        return self.pseudonymiser(student_number)
+
+    def count_indicator(self, key, label, value, *, sensitive=False, **kwargs):
+        """A count indicator; a sensitive one under the small-cell threshold is suppressed."""
+        suppressed = sensitive and value is not None and value < self.small_cell_threshold
+        return Indicator(
+            key=key, label=label, value=value, unit=Unit.COUNT, sensitive=sensitive,
+            suppressed=suppressed, **kwargs,
+        )
+
+    # Description ---------------------------------------------------------------------------
+
+    @property
+    def filters(self):
+        """The filters, JSON-able (what an ExportJob stores)."""
+        return {
+            "site": self.site.hostname if self.site else "",
+            "term": self.term.code if self.term is not None else "",
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "programme": self.programme.slug if self.programme is not None else "",
+            "as_of": self.as_of.isoformat() if self.as_of else "",
+            "identified": self.identified,
+        }
+
+
+def find_site(hostname):
+    if not hostname:
+        return None
+    site = Site.objects.filter(hostname=hostname).select_related("root_page").order_by(
+        "port"
+    ).first()
+    if site is None:
+        known = ", ".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
+        raise FilterError(
+            _("No site with hostname %(hostname)r (sites: %(known)s).")
+            % {"hostname": hostname, "known": known or "-"}
+        )
+    return site
+
+
+def find_term(code):
+    if not code:
+        return None
+    if not apps.is_installed("tutoria_cms.academics"):
+        raise FilterError(_("Terms need the academics app, which is not installed."))
+    term_model = apps.get_model("tutoria_academics", "Term")
+    term = term_model.objects.filter(code=code).first()
+    if term is None:
+        raise FilterError(_("No term with code %(code)r.") % {"code": code})
+    return term
+
+
+def find_programme(slug, site, sources):
+    if not slug:
+        return None
+    for source in sources:
+        programme = source.find_programme(slug, site)
+        if programme is not None:
+            return programme
+    raise FilterError(_("No programme with slug %(slug)r.") % {"slug": slug})
+
+
+def can_export(user):
+    return bool(user and user.is_active and user.has_perm(EXPORT_PERMISSION))
+
+
+def can_export_identified(user):
+    return bool(user and user.is_active and user.has_perm(IDENTIFIED_PERMISSION))
+
+
+def build_context(filters, user=None, sources=None, pseudonymiser=None, check_user=True):
+    """An :class:`ExportContext` from ``filters`` (keys of ``FILTER_KEYS``), checked.
+
+    ``user`` is who asks; an identified export needs ``export_identified`` (explicitly granted).
+    """
+    from .registry import get_sources
+
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise FilterError(_("Unknown filters: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    sources = get_sources() if sources is None else sources
+    site = find_site(filters.get("site"))
+    term = find_term(filters.get("term"))
+    date_from = _date(filters.get("date_from"), _("from"))
+    date_to = _date(filters.get("date_to"), _("to"))
+    as_of = _date(filters.get("as_of"), _("as of"))
+    if term is not None and (date_from or date_to):
+        raise FilterError(_("Give either a term or a date range, not both."))
+    if term is not None:
+        date_from, date_to = term.starts_on, term.ends_on
+    if date_from and date_to and date_from > date_to:
+        raise FilterError(_("The date range ends before it starts."))
+    if as_of is not None and as_of > timezone.localdate():
+        raise FilterError(_("The \"as of\" date cannot be in the future."))
+    programme = find_programme(filters.get("programme"), site, sources)
+    identified = bool(filters.get("identified"))
+    if check_user and user is not None and not can_export(user):
+        raise FilterError(_("You do not have permission to export evidence."))
+    if identified and not (user is not None and can_export_identified(user)):
+        raise FilterError(
+            _("An identified export needs a user holding the permission to export "
+              "identified data.")
+        )
+    return ExportContext(
+        site=site, term=term, date_from=date_from, date_to=date_to, programme=programme,
+        as_of=as_of, identified=identified, user=user,
+        pseudonymiser=pseudonymiser or Pseudonymiser(),
+    )

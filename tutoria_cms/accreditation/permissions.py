@@ -1,0 +1,40 @@
+"""Who may export, see past exports, download a workbook and see the indicators."""
+
+from .context import can_export, can_export_identified
+from .models import ExportJob
+
+VIEW_JOBS = "tutoria_accreditation.view_exportjob"
+VIEW_INDICATORS = "tutoria_accreditation.view_indicators"
+
+__all__ = ["can_export", "can_export_identified", "can_view_indicators", "can_view_job",
+           "can_download", "visible_jobs"]
+
+
+def _active(user):
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_view_indicators(user):
+    return _active(user) and user.has_perm(VIEW_INDICATORS)
+
+
+def can_view_job(user, job):
+    """Exporters see their own jobs; holders of "view" on export jobs see all of them."""
+    if not _active(user):
+        return False
+    return user.has_perm(VIEW_JOBS) or (can_export(user) and job.requested_by_id == user.pk)
+
+
+def can_download(user, job):
+    """The workbook itself: may export, may see the job, and for identified data, may export
+    identified data (now, not only when it was requested)."""
+    if not (can_view_job(user, job) and can_export(user)):
+        return False
+    return not job.identified or can_export_identified(user)
+
+
+def visible_jobs(user):
+    jobs = ExportJob.objects.select_related("requested_by")
+    if user.has_perm(VIEW_JOBS):
+        return jobs
+    return jobs.filter(requested_by=user)

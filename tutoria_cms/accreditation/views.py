@@ -1,0 +1,155 @@
+"""Admin views: the export form and the list of past exports, a job's progress page (it
+refreshes itself without JavaScript), the download, and the indicators dashboard."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import permissions, services
+from .builder import collect_indicators, unit_label
+from .charts import bar_chart
+from .context import FilterError, build_context
+from .forms import ExportForm, IndicatorsForm
+from .models import ExportJob
+from .registry import Unit, get_sources
+
+REFRESH_SECONDS = 2
+
+
+class AccreditationView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "download"
+
+
+class ExportView(AccreditationView):
+    """The quality office's export form, and the exports made so far."""
+
+    page_title = gettext_lazy("Evidence workbooks")
+    template_name = "tutoria_cms/accreditation/export.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_export(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = ExportForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                job = services.start_export(
+                    request.user, form.filters(), language=translation.get_language()
+                )
+            except FilterError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("tutoria_accreditation:job", job.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = form or ExportForm(user=self.request.user)
+        context["jobs"] = permissions.visible_jobs(self.request.user)[:50]
+        return context
+
+
+class JobView(AccreditationView):
+    page_title = gettext_lazy("Evidence workbook")
+    template_name = "tutoria_cms/accreditation/job.html"
+
+    def dispatch(self, request, pk, *args, **kwargs):
+        self.job = get_object_or_404(ExportJob, pk=pk)
+        if not permissions.can_view_job(request.user, self.job):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.job
+        context.update(
+            job=job,
+            refresh=None if job.is_finished else REFRESH_SECONDS,
+            can_download=permissions.can_download(self.request.user, job),
+        )
+        return context
+
+
+def download(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk)
+    if not permissions.can_download(request.user, job):
+        raise PermissionDenied
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename())
+
+
+def indicator_charts(indicators):
+    """One chart per unit (counts, hours, percentages), with the rows of its table."""
+    titles = {
+        Unit.COUNT: _("Counts"), Unit.HOURS: _("Hours"), Unit.PERCENT: _("Percentages"),
+    }
+    charts = []
+    for unit in (Unit.COUNT, Unit.HOURS, Unit.PERCENT):
+        selected = [i for i in indicators if i.unit == unit]
+        if not selected:
+            continue
+        bars = []
+        for indicator in selected:
+            if indicator.suppressed:
+                display = _("suppressed")
+            elif indicator.value is None:
+                display = _("no data")
+            else:
+                display = str(indicator.value)
+            bars.append((indicator.label, indicator.display_value, display))
+        title = titles[unit]
+        description = "; ".join(f"{label}: {display}" for label, _value, display in bars)
+        svg = bar_chart(f"chart-{unit}", title, description, bars,
+                        maximum=100 if unit == Unit.PERCENT else None)
+        charts.append({"title": title, "svg": svg, "unit": unit_label(unit),
+                       "rows": list(zip(selected, [b[2] for b in bars], strict=True))})
+    return charts
+
+
+def dashboard_indicators(site_hostname="", term_code="", user=None):
+    filters = {"site": site_hostname, "term": term_code}
+    context = build_context(filters, user=user, check_user=False)
+    return context, collect_indicators(context, get_sources())
+
+
+class IndicatorsView(AccreditationView):
+    page_title = gettext_lazy("Indicators")
+    header_icon = "table"
+    template_name = "tutoria_cms/accreditation/indicators.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_view_indicators(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = IndicatorsForm(self.request.GET or None)
+        site = term = ""
+        if form.is_valid():
+            site, term = form.cleaned_data["site"], form.cleaned_data["term"]
+        try:
+            export_context, indicators = dashboard_indicators(site, term)
+        except FilterError as error:
+            messages.error(self.request, str(error))
+            export_context, indicators = dashboard_indicators()
+        context.update(
+            form=form if form.is_bound else IndicatorsForm(),
+            indicators=indicators,
+            charts=indicator_charts(indicators),
+            export_context=export_context,
+            generated_at=timezone.localtime(),
+            export_url=reverse("tutoria_accreditation:export")
+            if permissions.can_export(self.request.user) else None,
+        )
+        return context

@@ -1,0 +1,75 @@
+"""Wiring only: admin URLs, menu items and the home page panel."""
+
+from django.apps import apps
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.models import Site
+
+from . import permissions, urls
+
+
+@hooks.register("register_admin_urls")
+def register_accreditation_urls():
+    return [
+        path("evidence/", include((urls, "tutoria_accreditation"),
+                                  namespace="tutoria_accreditation")),
+    ]
+
+
+class ExportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_export(request.user)
+
+
+class IndicatorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_view_indicators(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_export_menu_item():
+    return ExportMenuItem(_("Evidence workbooks"), reverse("tutoria_accreditation:export"),
+                          icon_name="download", order=310)
+
+
+@hooks.register("register_admin_menu_item")
+def register_indicators_menu_item():
+    return IndicatorsMenuItem(_("Indicators"), reverse("tutoria_accreditation:indicators"),
+                              icon_name="table", order=311)
+
+
+def current_term_code():
+    if not apps.is_installed("tutoria_cms.academics"):
+        return ""
+    term_model = apps.get_model("tutoria_academics", "Term")
+    today = timezone.localdate()
+    term = term_model.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
+    return term.code if term is not None else ""
+
+
+class IndicatorsPanel(Component):
+    name = "tutoria_indicators"
+    order = 90
+    template_name = "tutoria_cms/accreditation/home_panel.html"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        from .views import dashboard_indicators
+
+        site = Site.find_for_request(self.request)
+        export_context, indicators = dashboard_indicators(
+            site.hostname if site is not None else "", current_term_code()
+        )
+        return {"export_context": export_context, "indicators": indicators}
+
+
+@hooks.register("construct_homepage_panels")
+def add_indicators_panel(request, panels):
+    if permissions.can_view_indicators(request.user):
+        panels.append(IndicatorsPanel(request))
