@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.utils import translation
 
 from tests import factories
+from tutoria_cms.academics.models import CurricularComponent, Term
 
 
 @pytest.fixture(autouse=True)
@@ -48,3 +51,33 @@ def br_programme(br_home):
 @pytest.fixture
 def br_workshop(br_programme):
     return factories.build_workshop(br_programme, title="Oficina de estudos", capacity=2)
+
+
+# Academic records ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def term(db):
+    return Term.objects.create(
+        code="2026-1",
+        name="2026/1",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+        kind="regular",
+    )
+
+
+@pytest.fixture
+def special_term(db):
+    return Term.objects.create(
+        code="2026-V",
+        name="Férias",
+        starts_on=datetime.date(2026, 7, 1),
+        ends_on=datetime.date(2026, 7, 31),
+        kind="special",
+    )
+
+
+@pytest.fixture
+def component(db):
+    return CurricularComponent.objects.create(code="MAT101", name="Cálculo I", hours=60)

@@ -60,7 +60,7 @@ def test_workbook_opens_in_libreoffice_with_the_same_values(scenario, tutors, tm
     )
     assert completed.returncode == 0, completed.stderr
     book = openpyxl.load_workbook(path)
-    assert len(book.sheetnames) == 9
+    assert len(book.sheetnames) >= 9  # every contributed sheet, each checked below
     for sheet in book:
         csv_path = tmp_path / "csv" / f"evidence-{sheet.title}.csv"
         assert csv_path.exists(), (sheet.title, completed.stdout)

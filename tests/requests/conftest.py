@@ -1,44 +1,14 @@
-import datetime
 
 import pytest
 
 from tests import factories
 from tutoria_cms.academics.models import (
     ComponentRecord,
-    CurricularComponent,
     StudentRecord,
-    Term,
 )
 from tutoria_cms.core import roles
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind
-
-
-@pytest.fixture
-def term(db):
-    return Term.objects.create(
-        code="2026-1",
-        name="2026/1",
-        starts_on=datetime.date(2026, 2, 2),
-        ends_on=datetime.date(2026, 6, 30),
-        kind="regular",
-    )
-
-
-@pytest.fixture
-def special_term(db):
-    return Term.objects.create(
-        code="2026-V",
-        name="Férias",
-        starts_on=datetime.date(2026, 7, 1),
-        ends_on=datetime.date(2026, 7, 31),
-        kind="special",
-    )
-
-
-@pytest.fixture
-def component(db):
-    return CurricularComponent.objects.create(code="MAT101", name="Cálculo I", hours=60)
 
 
 def make_student(number="2019001", **kwargs):

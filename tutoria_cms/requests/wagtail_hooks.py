@@ -49,3 +49,17 @@ def register_request_log_actions(actions):
         ("refer", _("Refer to a service"), _("Referred to a service")),
     ):
         actions.register_action(f"tutoria_requests.{action}", label, message)
+
+
+@hooks.register("register_tutoria_evidence")
+def request_evidence():
+    from .evidence import (
+        ReferralsSource,
+        ReportsSource,
+        RequestHistorySource,
+        RequestsSource,
+        SessionsSource,
+    )
+
+    return [RequestsSource(), RequestHistorySource(), SessionsSource(), ReportsSource(),
+            ReferralsSource()]

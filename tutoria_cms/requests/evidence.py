@@ -1,0 +1,574 @@
+"""The request workflow's contribution to accreditation workbooks (``register_tutoria_evidence``).
+
+Scope: requests whose programme page lies in the export's site or programme (requests with no
+programme count only in exports without a site or programme filter), created in the date
+range (a term sets the range). Students are pseudonymised unless the export is identified.
+
+Sheets: requests (kind, state, dates, verdict per article, decision; rebuilt from the history
+table with an "as of" date), request history (every transition, who and when), tutoring
+sessions (individual and group), end-of-term reports by outcome, referrals as counts by
+service and status. Confidential details (reason categories, descriptions, session notes,
+referral reasons) never appear: reasons and referrals only as counts, suppressed under the
+small-cell threshold.
+"""
+
+import statistics
+from collections import Counter
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
+from tutoria_cms.core.evidence import EvidenceSource, Unit
+
+from .models import (
+    GroupSession,
+    Referral,
+    ReferralStatus,
+    RequestDisclosure,
+    RequestKind,
+    RequestState,
+    TermReport,
+    TutoringRequest,
+    TutoringSession,
+)
+
+SECTION = _("Tutoring requests")
+DECIDED = (
+    RequestState.APPROVED,
+    RequestState.DENIED,
+    RequestState.IN_PROGRESS,
+    RequestState.CLOSED,
+)
+APPROVED = (RequestState.APPROVED, RequestState.IN_PROGRESS, RequestState.CLOSED)
+TUTORED = (RequestState.IN_PROGRESS, RequestState.CLOSED)
+
+
+def requests_in_scope(context, model=TutoringRequest, prefix=""):
+    queryset = model.objects.filter(context.date_q(f"{prefix}created_at__date"))
+    if context.scope_path is not None:
+        queryset = queryset.filter(**{f"{prefix}programme__path__startswith": context.scope_path})
+    return queryset
+
+
+def local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def failed_articles(verdict):
+    if not verdict:
+        return ""
+    return ", ".join(r["citation"] for r in verdict.get("results", ()) if r["outcome"] == "fail")
+
+
+class RequestsSource(EvidenceSource):
+    key = "requests"
+    title = _("Tutoring requests")
+    section = SECTION
+    order = 50
+    as_of_supported = True
+    columns = (
+        _("Request id"),
+        _("Kind"),
+        _("State"),
+        _("Term"),
+        _("Student"),
+        _("Component"),
+        _("Created"),
+        _("Submitted"),
+        _("Decided"),
+        _("Days to decision"),
+        _("Rule set"),
+        _("Eligible"),
+        _("Articles not met"),
+        _("Tutor assigned"),
+    )
+    FIELDS = (
+        "pk",
+        "kind",
+        "state",
+        "term__code",
+        "student__student_number",
+        "component__code",
+        "created_at",
+        "submitted_at",
+        "decided_at",
+        "rule_set",
+        "verdict",
+        "assigned_tutor_id",
+    )
+
+    def count(self, context):
+        return requests_in_scope(context).count()
+
+    def _rows(self, context):
+        if context.as_of is None:
+            yield from (
+                requests_in_scope(context)
+                .order_by("pk")
+                .values_list(*self.FIELDS)
+                .iterator(chunk_size=context.chunk_size)
+            )
+            return
+        history = TutoringRequest.history.model
+        fields = ("id", *self.FIELDS[1:])
+        records = (
+            requests_in_scope(context, history)
+            .filter(history_date__lte=context.as_of_moment)
+            .order_by("id", "-history_date", "-history_id")
+            .values_list("history_type", *fields)
+        )
+        last = None
+        for row in records.iterator(chunk_size=context.chunk_size):
+            if row[1] == last:
+                continue
+            last = row[1]
+            if row[0] != "-":
+                yield row[1:]
+
+    def rows(self, context):
+        kinds, states = dict(RequestKind.choices), dict(RequestState.choices)
+        for (
+            pk,
+            kind,
+            state,
+            term,
+            number,
+            component,
+            created,
+            submitted,
+            decided,
+            rule_set,
+            verdict,
+            tutor,
+        ) in self._rows(context):
+            days = (decided - submitted).days if decided and submitted else None
+            eligible = verdict.get("eligible") if verdict else None
+            yield (
+                pk,
+                kinds.get(kind, kind),
+                states.get(state, state),
+                term or "",
+                context.student_id(number),
+                component or "",
+                local(created),
+                local(submitted),
+                local(decided),
+                days,
+                rule_set,
+                eligible,
+                failed_articles(verdict),
+                tutor is not None,
+            )
+
+    def indicators(self, context):
+        requests = requests_in_scope(context)
+        out = []
+        by_kind = dict(requests.values_list("kind").annotate(n=Count("pk")).order_by())
+        for kind, label in RequestKind.choices:
+            out.append(
+                context.count_indicator(
+                    f"requests_{kind}",
+                    _("Requests: %(kind)s") % {"kind": label},
+                    by_kind.get(kind, 0),
+                    section=SECTION,
+                    definition=_("Requests of this kind created in the range."),
+                )
+            )
+        by_state = dict(requests.values_list("state").annotate(n=Count("pk")).order_by())
+        for state, label in RequestState.choices:
+            out.append(
+                context.count_indicator(
+                    f"requests_state_{state}",
+                    _("Requests now %(state)s") % {"state": label},
+                    by_state.get(state, 0),
+                    section=SECTION,
+                    definition=_("Requests created in the range that are in this state now."),
+                )
+            )
+        decided = sum(by_state.get(state, 0) for state in DECIDED)
+        approved = sum(by_state.get(state, 0) for state in APPROVED)
+        out.append(
+            percent(
+                "approval_rate",
+                _("Approval rate"),
+                approved,
+                decided,
+                _("Requests approved (including those in progress or closed) / requests decided."),
+            )
+        )
+        durations = [
+            (decided_at - submitted_at).total_seconds() / 86400
+            for submitted_at, decided_at in requests.filter(
+                submitted_at__isnull=False, decided_at__isnull=False
+            ).values_list("submitted_at", "decided_at")
+        ]
+        from tutoria_cms.core.evidence import Indicator
+
+        out.append(
+            Indicator(
+                key="median_days_to_decision",
+                label=_("Median days from submission to decision"),
+                value=round(statistics.median(durations), 1) if durations else None,
+                unit=Unit.COUNT,
+                section=SECTION,
+                definition=_(
+                    "Median of (decided at - submitted at), in days, over decided requests."
+                ),
+            )
+        )
+        tutored = requests.filter(state__in=TUTORED)
+        students = tutored.values("student").distinct().count()
+        tutors = tutored.exclude(assigned_tutor=None).values("assigned_tutor").distinct().count()
+        out.append(
+            Indicator(
+                key="tutees_per_tutor",
+                label=_("Tutees per tutor"),
+                value=round(students / tutors, 2) if tutors else None,
+                section=SECTION,
+                definition=_(
+                    "Distinct students with a request in progress or closed / distinct "
+                    "tutors assigned to them."
+                ),
+            )
+        )
+        from tutoria_cms.academics.models import StudentRecord
+
+        group_students = (
+            GroupSession.attendees.through.objects.filter(
+                groupsession__in=group_sessions_in_scope(context)
+            )
+            .values("studentrecord_id")
+            .distinct()
+        )
+        tutored_ids = set(tutored.values_list("student_id", flat=True)) | set(
+            group_students.values_list("studentrecord_id", flat=True)
+        )
+        enrolled = StudentRecord.objects.count()
+        out.append(
+            percent(
+                "coverage",
+                _("Coverage"),
+                len(tutored_ids),
+                enrolled,
+                _(
+                    "Students tutored (individually: a request in progress or closed; in groups: "
+                    "present at a group session) / students in the academic records."
+                ),
+            )
+        )
+        reasons = Counter()
+        for values in RequestDisclosure.objects.filter(
+            request__in=requests.values("pk")
+        ).values_list("reasons", flat=True):
+            reasons.update(values or ())
+        for code, label in TutoringReason.choices:
+            out.append(
+                context.count_indicator(
+                    f"reason_{code}",
+                    _("Reason: %(reason)s") % {"reason": label},
+                    reasons.get(code, 0),
+                    sensitive=True,
+                    section=SECTION,
+                    definition=_(
+                        "Requests giving this reason (confidential: only counts, and "
+                        "counts under the small-cell threshold are suppressed)."
+                    ),
+                )
+            )
+        return out
+
+
+def percent(key, label, part, whole, definition):
+    from decimal import Decimal
+
+    from tutoria_cms.core.evidence import Indicator
+
+    value = (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
+    return Indicator(
+        key=key, label=label, value=value, unit=Unit.PERCENT, section=SECTION, definition=definition
+    )
+
+
+class RequestHistorySource(EvidenceSource):
+    key = "request_history"
+    title = _("Request history")
+    section = SECTION
+    order = 51
+    as_of_supported = True
+    columns = (_("Request id"), _("When"), _("Who"), _("State"), _("Change"))
+
+    def _records(self, context):
+        history = TutoringRequest.history.model
+        records = requests_in_scope(context, history)
+        if context.as_of is not None:
+            records = records.filter(history_date__lte=context.as_of_moment)
+        return records
+
+    def count(self, context):
+        return self._records(context).count()
+
+    def rows(self, context):
+        states = dict(RequestState.choices)
+        records = self._records(context).order_by("id", "history_date", "history_id")
+        for pk, when, who, state, reason in records.values_list(
+            "id", "history_date", "history_user__username", "state", "history_change_reason"
+        ).iterator(chunk_size=context.chunk_size):
+            yield pk, local(when), who or "", states.get(state, state), reason or ""
+
+
+def sessions_in_scope(context):
+    sessions = TutoringSession.objects.filter(context.date_q("date"))
+    if context.scope_path is not None:
+        sessions = sessions.filter(request__programme__path__startswith=context.scope_path)
+    return sessions
+
+
+def group_sessions_in_scope(context):
+    sessions = GroupSession.objects.filter(context.date_q("date"))
+    if context.scope_path is not None:
+        sessions = sessions.filter(group__programme__path__startswith=context.scope_path)
+    return sessions
+
+
+class SessionsSource(EvidenceSource):
+    key = "tutoring_sessions"
+    title = _("Tutoring sessions")
+    section = SECTION
+    order = 52
+    columns = (
+        _("Date"),
+        _("Attention type"),
+        _("Modality"),
+        _("Minutes"),
+        _("Request id"),
+        _("Student"),
+        _("Group"),
+        _("Students present"),
+    )
+
+    def count(self, context):
+        return sessions_in_scope(context).count() + group_sessions_in_scope(context).count()
+
+    def rows(self, context):
+        modalities, attention = dict(Modality.choices), dict(AttentionType.choices)
+        for date, kind, modality, minutes, request, number in (
+            sessions_in_scope(context)
+            .order_by("date", "pk")
+            .values_list(
+                "date",
+                "attention_type",
+                "modality",
+                "duration_minutes",
+                "request_id",
+                "request__student__student_number",
+            )
+            .iterator(chunk_size=context.chunk_size)
+        ):
+            yield (
+                date,
+                attention.get(kind, kind),
+                modalities.get(modality, modality),
+                minutes,
+                request,
+                context.student_id(number),
+                "",
+                None,
+            )
+        for date, modality, minutes, code, present in (
+            group_sessions_in_scope(context)
+            .order_by("date", "pk")
+            .annotate(present=Count("attendees"))
+            .values_list("date", "modality", "duration_minutes", "group__code", "present")
+            .iterator(chunk_size=context.chunk_size)
+        ):
+            yield (
+                date,
+                attention[AttentionType.GROUP],
+                modalities.get(modality, modality),
+                minutes,
+                None,
+                "",
+                code,
+                present,
+            )
+
+    def indicators(self, context):
+        out = []
+        rows = Counter()
+        minutes = Counter()
+        for kind, modality, count, total in (
+            sessions_in_scope(context)
+            .values_list("attention_type", "modality")
+            .annotate(n=Count("pk"), m=Sum("duration_minutes"))
+            .order_by()
+        ):
+            rows[(kind, modality)] += count
+            minutes[(kind, modality)] += total or 0
+        for modality, count, total in (
+            group_sessions_in_scope(context)
+            .values_list("modality")
+            .annotate(n=Count("pk"), m=Sum("duration_minutes"))
+            .order_by()
+        ):
+            rows[(AttentionType.GROUP.value, modality)] += count
+            minutes[(AttentionType.GROUP.value, modality)] += total or 0
+        from decimal import Decimal
+
+        from tutoria_cms.core.evidence import Indicator
+
+        for kind, kind_label in AttentionType.choices:
+            for modality, modality_label in Modality.choices:
+                label = f"{kind_label} · {modality_label}"
+                out.append(
+                    context.count_indicator(
+                        f"sessions_{kind}_{modality}",
+                        _("Sessions: %(what)s") % {"what": label},
+                        rows[(kind, modality)],
+                        section=SECTION,
+                        definition=_("Tutoring sessions held in the range."),
+                    )
+                )
+                out.append(
+                    Indicator(
+                        key=f"hours_{kind}_{modality}",
+                        label=_("Hours: %(what)s") % {"what": label},
+                        value=(Decimal(minutes[(kind, modality)]) / 60).quantize(Decimal("0.01")),
+                        unit=Unit.HOURS,
+                        section=SECTION,
+                        definition=_("Sum of the durations of those sessions."),
+                    )
+                )
+        return out
+
+
+class ReportsSource(EvidenceSource):
+    key = "term_reports"
+    title = _("End-of-term reports")
+    section = SECTION
+    order = 53
+    columns = (
+        _("Report id"),
+        _("Term"),
+        _("About"),
+        _("Outcome"),
+        _("Status"),
+        _("Sessions"),
+        _("Hours"),
+    )
+
+    def _reports(self, context):
+        reports = TermReport.objects.all()
+        if context.term is not None:
+            reports = reports.filter(term=context.term)
+        else:
+            reports = reports.filter(context.date_q("term__ends_on"))
+        if context.scope_path is not None:
+            reports = reports.filter(
+                Q(request__programme__path__startswith=context.scope_path)
+                | Q(group__programme__path__startswith=context.scope_path)
+            )
+        return reports
+
+    def count(self, context):
+        return self._reports(context).count()
+
+    def rows(self, context):
+        from .models import ReportOutcome, ReportStatus
+
+        outcomes, statuses = dict(ReportOutcome.choices), dict(ReportStatus.choices)
+        for pk, term, request, outcome, status, summary in (
+            self._reports(context)
+            .order_by("pk")
+            .values_list("pk", "term__code", "request_id", "outcome", "status", "summary")
+            .iterator(chunk_size=context.chunk_size)
+        ):
+            yield (
+                pk,
+                term,
+                _("Tutee") if request else _("Group"),
+                outcomes.get(outcome, outcome),
+                statuses.get(status, status),
+                (summary or {}).get("sessions"),
+                (summary or {}).get("hours"),
+            )
+
+    def indicators(self, context):
+        from .models import ReportOutcome
+
+        counts = dict(
+            self._reports(context).values_list("outcome").annotate(n=Count("pk")).order_by()
+        )
+        return [
+            context.count_indicator(
+                f"reports_{outcome}",
+                _("Reports: %(outcome)s") % {"outcome": label},
+                counts.get(outcome, 0),
+                section=SECTION,
+                definition=_("End-of-term reports of the range with this outcome."),
+            )
+            for outcome, label in ReportOutcome.choices
+        ]
+
+
+class ReferralsSource(EvidenceSource):
+    key = "referrals"
+    title = _("Referrals")
+    section = SECTION
+    order = 54
+    columns = (_("Service"), _("Status"), _("Referrals"))
+
+    def _referrals(self, context):
+        referrals = Referral.objects.filter(context.date_q("created_at__date"))
+        if context.scope_path is not None:
+            referrals = referrals.filter(request__programme__path__startswith=context.scope_path)
+        return referrals
+
+    def _counts(self, context):
+        return list(
+            self._referrals(context)
+            .values_list("service", "status")
+            .annotate(n=Count("pk"))
+            .order_by("service", "status")
+        )
+
+    def count(self, context):
+        return len(self._counts(context))
+
+    def rows(self, context):
+        statuses = dict(ReferralStatus.choices)
+        threshold = context.small_cell_threshold
+        for service, status, count in self._counts(context):
+            shown = count if count >= threshold else f"< {threshold}"
+            yield service, statuses.get(status, status), shown
+
+    def indicators(self, context):
+        counts = Counter()
+        for _service, status, count in self._counts(context):
+            counts[status] += count
+        out = [
+            context.count_indicator(
+                "referrals",
+                _("Referrals"),
+                sum(counts.values()),
+                sensitive=True,
+                section=SECTION,
+                definition=_(
+                    "Referrals to a service in the range (counts under the small-cell "
+                    "threshold are suppressed)."
+                ),
+            )
+        ]
+        for status, label in ReferralStatus.choices:
+            out.append(
+                context.count_indicator(
+                    f"referrals_{status}",
+                    _("Referrals: %(status)s") % {"status": label},
+                    counts.get(status, 0),
+                    sensitive=True,
+                    section=SECTION,
+                    definition=_("Referrals in the range now in this status."),
+                )
+            )
+        return out
