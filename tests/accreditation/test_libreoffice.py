@@ -45,7 +45,8 @@ def same(expected, got):
     return got == expected
 
 
-def test_workbook_opens_in_libreoffice_with_the_same_values(scenario, tutors, tmp_path):
+def test_workbook_opens_in_libreoffice_with_the_same_values(scenario, tutors, agreements,
+                                                            mentoring_pairs, tmp_path):
     binary = soffice()
     path = tmp_path / "evidence.xlsx"
     filters = range_filters()
@@ -60,7 +61,8 @@ def test_workbook_opens_in_libreoffice_with_the_same_values(scenario, tutors, tm
     )
     assert completed.returncode == 0, completed.stderr
     book = openpyxl.load_workbook(path)
-    assert len(book.sheetnames) >= 9  # every contributed sheet, each checked below
+    assert len(book.sheetnames) >= 11  # every contributed sheet, each checked below
+    assert book["Agreements"].max_row == 3 and book["Mentoring pairs"].max_row == 5
     for sheet in book:
         csv_path = tmp_path / "csv" / f"evidence-{sheet.title}.csv"
         assert csv_path.exists(), (sheet.title, completed.stdout)

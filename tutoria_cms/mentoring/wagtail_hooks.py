@@ -1,4 +1,5 @@
-"""Wiring only: the viewsets, the pairs' permission policy and the dashboard panel."""
+"""Wiring only: the viewsets, the pairs' permission policy, the dashboard panel and the
+evidence sheet."""
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
@@ -20,3 +21,10 @@ def register_mentoring_viewsets():
 def add_mentoring_panel(request, panels):
     if permissions.is_coordinator(request.user) or permissions.has_pairs(request.user):
         panels.append(MentoringPanel(request.user))
+
+
+@hooks.register("register_tutoria_evidence")
+def mentoring_evidence():
+    from .evidence import PairsSource
+
+    return PairsSource()

@@ -1,4 +1,4 @@
-"""Wiring only: the viewsets and the coordinators' dashboard panel."""
+"""Wiring only: the viewsets, the coordinators' dashboard panel and the evidence sheet."""
 
 from wagtail import hooks
 
@@ -16,3 +16,10 @@ def register_partnership_viewsets():
 def add_partnership_warnings_panel(request, panels):
     if permissions.receives_warnings(request.user):
         panels.append(PartnershipWarningsPanel(request.user))
+
+
+@hooks.register("register_tutoria_evidence")
+def partnership_evidence():
+    from .evidence import AgreementsSource
+
+    return AgreementsSource()
