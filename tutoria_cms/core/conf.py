@@ -31,6 +31,9 @@ DEFAULTS = {
     "IMPORT_MAX_ROWS": 50_000,
     # Eligibility rule set used when a site has not chosen one in its settings.
     "DEFAULT_RULE_SET": "ufopa-331-2020",
+    # Confidential details of requests closed, denied or withdrawn more than this many years
+    # ago are erased by ``manage.py purge_confidential`` (counts are kept).
+    "RETENTION_YEARS": 5,
     # How many upcoming workshops a programme page lists.
     "PROGRAMME_UPCOMING_WORKSHOPS": 12,
 }

@@ -620,3 +620,36 @@ class TermReport(models.Model):
     @property
     def is_locked(self):
         return self.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+class SensitiveRead(models.Model):
+    """Who read a request's confidential details, and when (subject access, audits)."""
+
+    class What(models.TextChoices):
+        DISCLOSURE = "disclosure", _("Confidential details")
+        SESSION_NOTES = "session_notes", _("Session notes")
+        REFERRALS = "referrals", _("Referral reasons and outcomes")
+
+    request = models.ForeignKey(
+        TutoringRequest,
+        on_delete=models.CASCADE,
+        related_name="sensitive_reads",
+        verbose_name=_("request"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("read by"),
+    )
+    what = models.CharField(_("what was read"), max_length=20, choices=What.choices)
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-read_at"]
+        verbose_name = _("confidential read")
+        verbose_name_plural = _("confidential reads")
+
+    def __str__(self):
+        return f"#{self.request_id} {self.what}"

@@ -718,3 +718,74 @@ def review_report(report, user, *, accept, comment=""):
         locked._history_user = user
         locked.save()
     return locked
+
+
+# -- privacy: reads and retention --------------------------------------------------------------
+
+
+def log_sensitive_read(user, request, *what):
+    """Record that ``user`` was shown confidential details of ``request``."""
+    from .models import SensitiveRead
+
+    SensitiveRead.objects.bulk_create(
+        SensitiveRead(request_id=request.pk, user=user, what=item) for item in what
+    )
+
+
+RETAINED_STATES = (RequestState.CLOSED, RequestState.DENIED, RequestState.WITHDRAWN)
+
+
+def requests_past_retention(years=None, today=None):
+    """Finished requests whose last change is older than the retention period."""
+    import datetime
+
+    years = tutoria_settings.RETENTION_YEARS if years is None else years
+    today = today or timezone.localdate()
+    try:
+        limit = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year - years, day=28)
+    cutoff = timezone.make_aware(datetime.datetime.combine(limit, datetime.time.min))
+    return TutoringRequest.objects.filter(state__in=RETAINED_STATES, updated_at__lt=cutoff)
+
+
+def purge_confidential(requests, *, dry_run=True):
+    """Erase confidential text (and the history rows holding it) of ``requests``.
+
+    Kept: the request, its states and dates, reason categories (counted by the indicators),
+    session dates/durations, referral status. Returns what was (or would be) erased.
+    Idempotent: already-erased text is not counted again. History rows are history, so they
+    are updated in place (no new history row that would copy the text again).
+    """
+    from .models import Referral, TutoringSession
+
+    ids = list(requests.values_list("pk", flat=True))
+    disclosures = RequestDisclosure.objects.filter(request_id__in=ids).exclude(description="")
+    sessions = TutoringSession.objects.filter(request_id__in=ids).exclude(private_notes="")
+    referrals = Referral.objects.filter(request_id__in=ids).exclude(reason="", outcome_notes="")
+    histories = {
+        "disclosures": RequestDisclosure.history.filter(request_id__in=ids).exclude(description=""),
+        "sessions": TutoringSession.history.filter(request_id__in=ids).exclude(private_notes=""),
+        "referrals": Referral.history.filter(request_id__in=ids).exclude(
+            reason="", outcome_notes=""
+        ),
+    }
+    counts = {
+        "requests": len(ids),
+        "descriptions": disclosures.count(),
+        "session_notes": sessions.count(),
+        "referral_texts": referrals.count(),
+        "history_rows": sum(queryset.count() for queryset in histories.values()),
+    }
+    if dry_run:
+        return counts
+    with transaction.atomic():
+        # Bulk updates bypass simple-history on purpose: a new history row would keep a copy.
+        disclosures.update(description="")
+        sessions.update(private_notes="")
+        referrals.update(reason="", outcome_notes="")
+        histories["disclosures"].update(description="")
+        histories["sessions"].update(private_notes="")
+        histories["referrals"].update(reason="", outcome_notes="")
+    logger.info("Confidential text erased for %s requests past retention", counts["requests"])
+    return counts

@@ -144,6 +144,7 @@ class DisclosureView(RequestActionView):
         }
 
     def get(self, http_request, pk):
+        services.log_sensitive_read(http_request.user, self.object, "disclosure")
         disclosure = getattr(self.object, "disclosure", None)
         initial = (
             {"reasons": disclosure.reasons, "description": disclosure.description}
@@ -242,6 +243,8 @@ class UpdateReferralView(ServiceFormView):
 
     def get_form(self, data=None):
         referral = get_object_or_404(self.object.referrals, pk=self.referral_id)
+        if data is None:
+            services.log_sensitive_read(self.request.user, self.object, "referrals")
         initial = {"status": referral.status, "outcome_notes": referral.outcome_notes}
         return self.form_class(data, initial=initial)
 

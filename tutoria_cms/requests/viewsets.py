@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import permissions, services
 from .forms import NewRequestForm
-from .models import RequestKind, RequestState, TutoringRequest
+from .models import RequestKind, RequestState, SensitiveRead, TutoringRequest
 from .views import (
     AssignTutorView,
     DisclosureView,
@@ -132,8 +132,15 @@ class RequestInspectView(InspectView):
         context["verdict"] = request.verdict
         context["request_history"] = history_rows(request)
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
-        context["sessions"] = request.sessions.all()
-        context["referrals"] = request.referrals.all()
+        context["sessions"] = list(request.sessions.all())
+        context["referrals"] = list(request.referrals.all())
+        if context["can_read_disclosure"]:
+            read = [SensitiveRead.What.DISCLOSURE]
+            if any(session.private_notes for session in context["sessions"]):
+                read.append(SensitiveRead.What.SESSION_NOTES)
+            if context["referrals"]:
+                read.append(SensitiveRead.What.REFERRALS)
+            services.log_sensitive_read(user, request, *read)
         if context["can_read_disclosure"]:
             context["disclosure"] = getattr(request, "disclosure", None)
         return context

@@ -61,5 +61,10 @@ def request_evidence():
         SessionsSource,
     )
 
-    return [RequestsSource(), RequestHistorySource(), SessionsSource(), ReportsSource(),
-            ReferralsSource()]
+    return [
+        RequestsSource(),
+        RequestHistorySource(),
+        SessionsSource(),
+        ReportsSource(),
+        ReferralsSource(),
+    ]

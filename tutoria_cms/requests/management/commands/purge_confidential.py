@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from tutoria_cms.requests.services import purge_confidential, requests_past_retention
+
+
+class Command(BaseCommand):
+    help = _(
+        "Erase the confidential text (private descriptions, session notes, referral reasons "
+        "and outcomes, and their history rows) of requests finished more than N years ago. "
+        "A dry run unless --apply is given; counts used by the indicators are kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--years", type=int, help=_("Retention period in years (default: the setting).")
+        )
+        parser.add_argument(
+            "--apply", action="store_true", help=_("Erase for real (without it, only report).")
+        )
+
+    def handle(self, *args, **options):
+        years = options["years"]
+        if years is not None and years < 0:
+            raise CommandError(_("--years must be zero or more."))
+        counts = purge_confidential(requests_past_retention(years), dry_run=not options["apply"])
+        self.stdout.write(
+            _(
+                "%(requests)d requests past retention: %(descriptions)d descriptions, "
+                "%(session_notes)d session notes, %(referral_texts)d referral texts, "
+                "%(history_rows)d history rows"
+            )
+            % counts
+        )
+        if options["apply"]:
+            self.stdout.write(self.style.SUCCESS(_("Erased.")))
+        else:
+            self.stdout.write(_("Dry run: nothing was changed. Run again with --apply."))
