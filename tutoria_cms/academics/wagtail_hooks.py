@@ -28,3 +28,10 @@ def register_import_menu_item():
         icon_name="upload",
         order=900,
     )
+
+
+@hooks.register("register_tutoria_subject_data")
+def subject_access_data(student_number):
+    from .subject import subject_data
+
+    return subject_data(student_number)

@@ -70,3 +70,16 @@ class IndicatorsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = site_choices()
         self.fields["term"].choices = term_choices()
+
+
+class SubjectAccessForm(forms.Form):
+    student_number = forms.CharField(
+        label=_("Student number"), max_length=20,
+        help_text=_("The workbook holds everything the suite keeps about this student, "
+                    "including confidential details: hand it only to the student."),
+    )
+
+    def clean_student_number(self):
+        from tutoria_cms.core.text import clean_text
+
+        return clean_text(self.cleaned_data["student_number"], max_length=20)

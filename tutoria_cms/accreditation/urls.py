@@ -9,4 +9,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job"),
     path("jobs/<int:pk>/download/", views.download, name="download"),
     path("indicators/", views.IndicatorsView.as_view(), name="indicators"),
+    path("subject-access/", views.SubjectAccessView.as_view(), name="subject_access"),
 ]

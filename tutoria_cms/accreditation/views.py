@@ -1,14 +1,18 @@
 """Admin views: the export form and the list of past exports, a job's progress page (it
 refreshes itself without JavaScript), the download, and the indicators dashboard."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -16,9 +20,10 @@ from . import permissions, services
 from .builder import collect_indicators, unit_label
 from .charts import bar_chart
 from .context import FilterError, build_context
-from .forms import ExportForm, IndicatorsForm
+from .forms import ExportForm, IndicatorsForm, SubjectAccessForm
 from .models import ExportJob
 from .registry import Unit, get_sources
+from .subject_access import build_subject_workbook
 
 REFRESH_SECONDS = 2
 
@@ -153,3 +158,32 @@ class IndicatorsView(AccreditationView):
             if permissions.can_export(self.request.user) else None,
         )
         return context
+
+
+class SubjectAccessView(View):
+    """A form for one student number; the workbook is downloaded directly (and logged)."""
+
+    template_name = "tutoria_cms/accreditation/admin/subject_access.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_export_identified(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return TemplateResponse(request, self.template_name, {"form": SubjectAccessForm()})
+
+    def post(self, request):
+        form = SubjectAccessForm(request.POST)
+        if not form.is_valid():
+            return TemplateResponse(request, self.template_name, {"form": form})
+        buffer = io.BytesIO()
+        build_subject_workbook(form.cleaned_data["student_number"], buffer, request.user,
+                               language=translation.get_language() or "")
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="subject-access.xlsx"'
+        response["Cache-Control"] = "no-store"
+        return response

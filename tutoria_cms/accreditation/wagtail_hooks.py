@@ -42,6 +42,18 @@ def register_indicators_menu_item():
                               icon_name="table", order=311)
 
 
+class SubjectAccessMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_export_identified(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_subject_access_menu_item():
+    return SubjectAccessMenuItem(_("Subject access"),
+                                 reverse("tutoria_accreditation:subject_access"),
+                                 icon_name="user", order=920)
+
+
 def current_term_code():
     if not apps.is_installed("tutoria_cms.academics"):
         return ""

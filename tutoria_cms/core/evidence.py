@@ -83,3 +83,22 @@ class EvidenceSource:
         Only the app that owns programme pages answers; the others return None.
         """
         return None
+
+
+# Subject access -------------------------------------------------------------------------------
+
+SUBJECT_DATA_HOOK = "register_tutoria_subject_data"
+
+
+@dataclass
+class SubjectSheet:
+    """One sheet of a student's subject-access workbook: everything an app holds about them.
+
+    Apps contribute through the ``register_tutoria_subject_data`` hook: a function taking a
+    student number and returning a list of SubjectSheet (rows may be any iterable of tuples).
+    """
+
+    title: str
+    columns: tuple
+    rows: object
+    order: int = 100

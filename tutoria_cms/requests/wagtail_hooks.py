@@ -68,3 +68,10 @@ def request_evidence():
         ReportsSource(),
         ReferralsSource(),
     ]
+
+
+@hooks.register("register_tutoria_subject_data")
+def subject_access_data(student_number):
+    from .subject import subject_data
+
+    return subject_data(student_number)

@@ -116,3 +116,10 @@ def workshop_evidence():
     from .evidence import AttendanceSource, RegistrationsSource, SessionsSource, WorkshopsSource
 
     return [WorkshopsSource(), SessionsSource(), AttendanceSource(), RegistrationsSource()]
+
+
+@hooks.register("register_tutoria_subject_data")
+def subject_access_data(student_number):
+    from .subject import subject_data
+
+    return subject_data(student_number)

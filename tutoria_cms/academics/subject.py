@@ -1,0 +1,51 @@
+"""What the academic records hold about one student (subject access)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tutoria_cms.core.evidence import SubjectSheet
+
+from .models import ComponentRecord, StudentRecord
+
+
+def subject_data(student_number):
+    student = StudentRecord.objects.filter(student_number=student_number).first()
+    if student is None:
+        return []
+    return [
+        SubjectSheet(
+            _("Academic record"),
+            (
+                _("Student number"),
+                _("Name"),
+                _("E-mail"),
+                _("Programme of study"),
+                _("Curriculum hours"),
+                _("Hours completed"),
+                _("Regular undergraduate"),
+                _("Registered special educational need"),
+                _("Date of birth"),
+            ),
+            [
+                (
+                    student.student_number,
+                    student.full_name,
+                    student.email,
+                    student.programme_of_study,
+                    student.curriculum_hours,
+                    student.completed_hours,
+                    student.regular_undergraduate,
+                    student.special_educational_need,
+                    student.date_of_birth,
+                )
+            ],
+            order=10,
+        ),
+        SubjectSheet(
+            _("Failures per component"),
+            (_("Component"), _("Failures by absence"), _("Failures by grade")),
+            ComponentRecord.objects.filter(student=student)
+            .order_by("component__code")
+            .values_list("component__code", "failures_by_absence", "failures_by_grade"),
+            order=11,
+        ),
+    ]

@@ -1,0 +1,120 @@
+"""What the request workflow holds about one student (subject access): their requests with
+the history, their confidential details, sessions, referrals, and who read those details."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tutoria_cms.core.evidence import SubjectSheet
+
+from .models import (
+    Referral,
+    RequestDisclosure,
+    SensitiveRead,
+    TutoringRequest,
+    TutoringSession,
+)
+
+
+def _local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def subject_data(student_number):
+    requests = TutoringRequest.objects.filter(student__student_number=student_number)
+    ids = list(requests.values_list("pk", flat=True))
+    if not ids:
+        return []
+    history = TutoringRequest.history.filter(id__in=ids).order_by("id", "history_id")
+    return [
+        SubjectSheet(
+            _("Requests"),
+            (
+                _("Request id"),
+                _("Kind"),
+                _("State"),
+                _("Term"),
+                _("Component"),
+                _("Submitted"),
+                _("Decided"),
+                _("Reasoned decision"),
+            ),
+            [
+                (
+                    r.pk,
+                    r.get_kind_display(),
+                    r.get_state_display(),
+                    r.term.code if r.term else "",
+                    r.component.code if r.component else "",
+                    _local(r.submitted_at),
+                    _local(r.decided_at),
+                    r.decision_reason,
+                )
+                for r in requests.select_related("term", "component").order_by("pk")
+            ],
+            order=20,
+        ),
+        SubjectSheet(
+            _("Request history"),
+            (_("Request id"), _("When"), _("Who"), _("State"), _("Change")),
+            [
+                (
+                    h.id,
+                    _local(h.history_date),
+                    h.history_user.username if h.history_user else "",
+                    h.get_state_display(),
+                    h.history_change_reason or "",
+                )
+                for h in history.select_related("history_user")
+            ],
+            order=21,
+        ),
+        SubjectSheet(
+            _("Confidential details"),
+            (_("Request id"), _("Reasons"), _("Private description")),
+            [
+                (d.request_id, ", ".join(str(x) for x in d.get_reasons_display()), d.description)
+                for d in RequestDisclosure.objects.filter(request_id__in=ids).order_by("pk")
+            ],
+            order=22,
+        ),
+        SubjectSheet(
+            _("Tutoring sessions"),
+            (_("Request id"), _("Date"), _("Modality"), _("Minutes"), _("Private notes")),
+            [
+                (
+                    s.request_id,
+                    s.date,
+                    s.get_modality_display(),
+                    s.duration_minutes,
+                    s.private_notes,
+                )
+                for s in TutoringSession.objects.filter(request_id__in=ids).order_by("date")
+            ],
+            order=23,
+        ),
+        SubjectSheet(
+            _("Referrals"),
+            (_("Request id"), _("Service"), _("Status"), _("Reason"), _("Outcome notes")),
+            [
+                (r.request_id, r.service, r.get_status_display(), r.reason, r.outcome_notes)
+                for r in Referral.objects.filter(request_id__in=ids).order_by("created_at")
+            ],
+            order=24,
+        ),
+        SubjectSheet(
+            _("Confidential reads"),
+            (_("Request id"), _("When"), _("Who"), _("What")),
+            [
+                (
+                    r.request_id,
+                    _local(r.read_at),
+                    r.user.username if r.user else "",
+                    r.get_what_display(),
+                )
+                for r in SensitiveRead.objects.filter(request_id__in=ids)
+                .select_related("user")
+                .order_by("read_at")
+            ],
+            order=25,
+        ),
+    ]

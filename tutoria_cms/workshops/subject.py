@@ -1,0 +1,47 @@
+"""What the group workshops hold about one student (subject access)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tutoria_cms.core.evidence import SubjectSheet
+
+from .models import Attendance, WorkshopRegistration
+
+
+def subject_data(student_number):
+    registrations = WorkshopRegistration.objects.filter(student_number=student_number)
+    if not registrations.exists():
+        return []
+    return [
+        SubjectSheet(
+            _("Workshop registrations"),
+            (
+                _("Workshop"),
+                _("Name"),
+                _("E-mail"),
+                _("Status"),
+                _("Signed up at"),
+                _("Consent given at"),
+            ),
+            [
+                (
+                    r.workshop.title,
+                    r.full_name,
+                    r.email,
+                    r.get_status_display(),
+                    timezone.localtime(r.created_at).replace(tzinfo=None),
+                    timezone.localtime(r.consent_at).replace(tzinfo=None) if r.consent_at else None,
+                )
+                for r in registrations.select_related("workshop").order_by("created_at")
+            ],
+            order=30,
+        ),
+        SubjectSheet(
+            _("Workshop attendance"),
+            (_("Workshop"), _("Session date"), _("Present")),
+            Attendance.objects.filter(registration__student_number=student_number)
+            .order_by("session__date")
+            .values_list("session__page__title", "session__date", "present"),
+            order=31,
+        ),
+    ]
