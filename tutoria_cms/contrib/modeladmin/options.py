@@ -16,6 +16,7 @@
 import logging
 import tempfile
 
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import label_for_field
 from django.contrib.auth.models import Permission
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -109,6 +110,14 @@ def display(description, order_field=None):
     return decorate
 
 
+class NoAdminSite:
+    """Stands in for Django's admin site, which related-field filters ask for the related
+    model's ordering (``django.contrib.admin`` is not installed: the models' own ordering)."""
+
+    def get_model_admin(self, model):
+        raise NotRegistered(model)
+
+
 class EvidenceIndexView(IndexView):
     """The listing, with lookups restricted to the declared filters, and its .xlsx export."""
 
@@ -193,6 +202,10 @@ class EvidenceModelAdmin(ModelAdmin):
     history_fields = ()
     export_fields = None
     identified_search_fields = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.admin_site = NoAdminSite()
 
     # Read only: these URLs exist (so that they answer), but only ever refuse.
     def create_view(self, request):

@@ -1,4 +1,4 @@
-"""The Quality office browses the evidence records (read only) and sees the export log.
+"""The Quality office browses the evidence records (read only) and their export log.
 
 Nobody else gets ``browse_evidence`` here: coordination works on requests in their own
 admin views, tutors and communications have no use for the evidence as a whole.
@@ -13,7 +13,6 @@ MODEL = "listingexport"
 GRANTS = {
     roles.QUALITY: [
         (APP, MODEL, "browse_evidence", "Can browse evidence records (read only)"),
-        (APP, MODEL, "view_listingexport", "Can view listing export"),
     ],
 }
 
