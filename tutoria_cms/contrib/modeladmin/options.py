@@ -158,7 +158,7 @@ class EvidenceInspectView(InspectView):
         return f"{capfirst(self.verbose_name)} #{self.instance.pk}"
 
     def get_field_label(self, field_name, field=None):
-        return label_for_field(field_name, model=self.model, model_admin=self.model_admin)
+        return self.model_admin.column_label(field_name)
 
     def get_field_display_value(self, field_name, field=None):
         value = self.model_admin.column_value(field_name, self.instance, self.privacy)
