@@ -130,9 +130,6 @@ class EvidenceIndexView(IndexView):
         # Anything the filters did not consume would be applied as a raw ORM lookup.
         return specs, has_filters, {}, use_distinct
 
-    def get_base_queryset(self, request=None):
-        return self.model_admin.get_queryset(request or self.request)
-
     @cached_property
     def export_url(self):
         return self.get_query_string({EXPORT_VAR: "xlsx"})
@@ -340,7 +337,7 @@ class EvidenceModelAdmin(ModelAdmin):
         request = view.request
         privacy = view.privacy
         names = list(self.get_export_fields(request))
-        headers = ["Id"] + [self.column_label(name) for name in names]
+        headers = [_("Id")] + [self.column_label(name) for name in names]
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the FileResponse
         book = XlsxWriter(handle)
         sheet = book.sheet(capfirst(str(self.opts.verbose_name_plural)), headers)
