@@ -394,3 +394,13 @@ def test_identified_export(world, identified_quality):
 def test_other_export_formats_are_not_offered(world, quality):
     client = logged_in(quality)
     assert client.get(url("requests") + "?export=csv").status_code == 404
+
+
+def test_the_browser_speaks_spanish_and_portuguese(world, quality):
+    client = logged_in(quality)
+    page = client.get(url("requests"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Descargar este listado (.xlsx)" in page and "alumno(a) (seudónimo)" in page.lower()
+    page = client.get(
+        url("requests", "inspect", world["request"].pk), HTTP_ACCEPT_LANGUAGE="pt-br"
+    ).content.decode()
+    assert "Histórico" in page
