@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "tutoria_cms.requests",
     "tutoria_cms.mentoring",
     "tutoria_cms.accreditation",
+    # Optional: the read-only evidence browser (the one use of wagtail-modeladmin).
+    "tutoria_cms.contrib.modeladmin",
+    "wagtail_modeladmin",
     # The example site.
     "sites.home",
     # Wagtail.

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TutoriaModelAdminConfig(AppConfig):
+    name = "tutoria_cms.contrib.modeladmin"
+    label = "tutoria_modeladmin"
+    verbose_name = _("Tutoring: evidence browser")
+    default_auto_field = "django.db.models.BigAutoField"
