@@ -88,7 +88,11 @@ def browser():
 @pytest.fixture
 def site(live_server):
     """The Mexican site (Spanish) served by the live server at localhost:<port>."""
+    from wagtail.models import Site
+
     port = urllib.parse.urlsplit(live_server.url).port
+    # The only "localhost" site: migrations made one on port 80 (Wagtail's welcome page).
+    Site.objects.filter(hostname="localhost").exclude(port=port).delete()
     return factories.build_site(
         "es", "localhost", port=port, title="Universidad de Ejemplo", default=True
     )
