@@ -67,12 +67,21 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
-    # "inside" it unless told that it is safe (it is: the loop only drives the browser).
+    from django.db import connections
+
+    # Playwright's sync API runs an event loop in this thread, and asyncio reports it as
+    # running between calls. Django's ORM refuses to run "inside" it unless told that it is
+    # safe (it is: the loop only drives the browser), and keeps database connections per
+    # async context rather than per thread while a loop runs: hand it the connections it
+    # has now, so that the test, pytest-django (serialized rollback) and the live server
+    # (in-memory SQLite) keep sharing one connection.
+    thread_connections = {alias: connections[alias] for alias in connections}
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
+            for alias, connection in thread_connections.items():
+                connections[alias] = connection
             browser = playwright.chromium.launch(
                 executable_path=executable, headless=True, args=CHROMIUM_ARGS
             )
