@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -192,7 +192,10 @@ class TutoringRequestViewSet(SnippetViewSet):
     copy_view_enabled = False
     filterset_class = RequestFilterSet
     list_display = [
-        Column("title", label=_("Request"), accessor="get_list_title"),
+        # No edit view: the title opens the inspect view, where the actions are.
+        TitleColumn("title", label=_("Request"), accessor="get_list_title",
+                    get_url=lambda request: reverse("tutoria_requests:inspect",
+                                                    args=[request.pk])),
         Column("student", label=_("Student"), accessor="student"),
         Column("state", label=_("State"), accessor="get_state_display"),
         Column("term", label=_("Term"), accessor="term"),
