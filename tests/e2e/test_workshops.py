@@ -78,15 +78,14 @@ def test_moderator_approves_and_publishes_a_submitted_workshop(programme, login)
     workshop.get_workflow().start(workshop, editor)
     page = login("moderacion")
 
-    # The dashboard lists it as awaiting the moderator's review; its title opens the editor.
+    # The dashboard lists it as awaiting the moderator's review, with the task's actions.
     review = page.get_by_role("region", name="Awaiting your review")
-    review.get_by_role("link", name="Taller de trabajo cooperativo").click()
-    page.wait_for_url(f"**/admin/pages/{workshop.pk}/edit/")
-    page.get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name="Approve and Publish", exact=True).click()
+    row = review.get_by_role("row", name=re.compile("Taller de trabajo cooperativo"))
+    row.get_by_role("button", name="Actions").click()
+    row.get_by_role("button", name="Approve", exact=True).click()
 
-    page.wait_for_url(f"**/admin/pages/{programme.pk}/")
-    page.get_by_text("Page 'Taller de trabajo cooperativo' has been updated.").wait_for()
+    review.wait_for(state="detached")  # the dashboard reloads: nothing awaits review now
+    page.goto(f"/admin/pages/{programme.pk}/")
     row = page.get_by_role("row", name=re.compile("Taller de trabajo cooperativo"))
     assert "LIVE" in row.inner_text().upper()
     workshop.refresh_from_db()
@@ -96,6 +95,9 @@ def test_moderator_approves_and_publishes_a_submitted_workshop(programme, login)
     assert state.status == WorkflowState.STATUS_APPROVED
     task_state = state.task_states.get()
     assert task_state.status == "approved" and task_state.finished_by.username == "moderacion"
+    # The public page is served now.
+    page.goto(workshop.relative_url(workshop.get_site()))
+    assert page.get_by_role("heading", level=1).inner_text() == "Taller de trabajo cooperativo"
 
 
 def test_student_signs_up_on_the_public_page(programme, page):
