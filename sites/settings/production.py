@@ -13,6 +13,12 @@ if not SECRET_KEY:
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("Set ALLOWED_HOSTS (comma-separated) for production.")
 
+# Its own key, apart from SECRET_KEY (``check --deploy`` warns when it is missing).
+TUTORIA_CMS = {  # noqa: F405
+    **TUTORIA_CMS,  # noqa: F405
+    "PSEUDONYMISATION_KEY": os.environ.get("PSEUDONYMISATION_KEY", ""),
+}
+
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405

@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(*args, env=None):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PSEUDONYMISATION_KEY"}
+    }
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -57,20 +61,46 @@ def test_make_targets_install_then_run(target, expected, tmp_path):
     assert result.stdout.index("pip install") < result.stdout.index(expected[0])
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "sites.settings.production",
+    "SECRET_KEY": "a-long-random-production-key-" + "x7Qp" * 12,
+    "ALLOWED_HOSTS": "tutorias.example.edu",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
 def test_production_settings_pass_the_deploy_check():
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env={
-            "DJANGO_SETTINGS_MODULE": "sites.settings.production",
-            "SECRET_KEY": "a-long-random-production-key-" + "x7Qp" * 12,
-            "ALLOWED_HOSTS": "tutorias.example.edu",
-            "DATABASE_URL": "sqlite:///:memory:",
-        },
+        env={**PRODUCTION, "PSEUDONYMISATION_KEY": "an-independent-pseudonym-key-" + "k9Zr" * 8},
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("", "tutoria_core.W002"),
+        (PRODUCTION["SECRET_KEY"], "tutoria_core.W003"),
+        ("short-key", "tutoria_core.W004"),
+    ],
+)
+def test_deploy_check_wants_an_independent_pseudonymisation_key(key, message):
+    """Pseudonyms derived from SECRET_KEY would all change when the secret key is rotated."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION, "PSEUDONYMISATION_KEY": key},
+    )
+    assert result.returncode != 0
+    assert message in result.stderr + result.stdout
+    # Outside --deploy the development default (derived key) is fine.
+    assert run_manage("check", env={**PRODUCTION, "PSEUDONYMISATION_KEY": key}).returncode == 0
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():

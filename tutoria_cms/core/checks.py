@@ -59,3 +59,48 @@ def check_tutoria_settings(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+# Shorter keys are accepted but weaker than the HMAC's 256 bits.
+MIN_PSEUDONYMISATION_KEY_LENGTH = 32
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_pseudonymisation_key(app_configs=None, **kwargs):
+    """``check --deploy``: production needs its own pseudonymisation key.
+
+    Without one, pseudonyms are derived from ``SECRET_KEY``: rotating the secret key (after a
+    leak, say) would silently change every pseudonym, so evidence of different years could
+    no longer be linked; and a leaked secret key would also reverse the pseudonyms.
+    """
+    user = getattr(settings, "TUTORIA_CMS", None)
+    key = user.get("PSEUDONYMISATION_KEY", "") if isinstance(user, dict) else ""
+    if not key:
+        return [
+            checks.Warning(
+                "TUTORIA_CMS['PSEUDONYMISATION_KEY'] is empty: pseudonyms in exports are "
+                "derived from SECRET_KEY and all change if the secret key is rotated.",
+                hint="Set a random key of at least "
+                f"{MIN_PSEUDONYMISATION_KEY_LENGTH} characters, kept apart from SECRET_KEY "
+                "(sites.settings.production reads PSEUDONYMISATION_KEY from the environment).",
+                id="tutoria_core.W002",
+            )
+        ]
+    raw = key.encode() if isinstance(key, str) else bytes(key)
+    if raw == settings.SECRET_KEY.encode():
+        return [
+            checks.Warning(
+                "TUTORIA_CMS['PSEUDONYMISATION_KEY'] is the SECRET_KEY.",
+                hint="Use a separate random key, so that either can be rotated alone.",
+                id="tutoria_core.W003",
+            )
+        ]
+    if len(raw) < MIN_PSEUDONYMISATION_KEY_LENGTH:
+        return [
+            checks.Warning(
+                f"TUTORIA_CMS['PSEUDONYMISATION_KEY'] has {len(raw)} characters; use at least "
+                f"{MIN_PSEUDONYMISATION_KEY_LENGTH}.",
+                id="tutoria_core.W004",
+            )
+        ]
+    return []
