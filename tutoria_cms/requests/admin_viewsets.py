@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from ..core.viewsets import ReadOnlyViewSetMixin
 from . import permissions
 from .admin_views import (
     DesignateTutorView,
@@ -126,7 +127,7 @@ class ReportInspectView(InspectView):
         return buttons
 
 
-class TermReportViewSet(ModelViewSet):
+class TermReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = TermReport
     name = "tutoria_reports"
     icon = "doc-full"
@@ -144,7 +145,6 @@ class TermReportViewSet(ModelViewSet):
         Column("status", label=_("Status"), accessor="get_status_display"),
     ]
     list_filter = ["term", "status"]
-    form_fields = ["progress"]  # never routed: reports change through their own views
     inspect_view_fields = [
         "term",
         "tutor",
@@ -161,18 +161,10 @@ class TermReportViewSet(ModelViewSet):
         "reviewed_at",
     ]
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for view_name in ("add", "edit", "delete", "copy"):
-            view_kwargs[f"{view_name}_url_name"] = None
-        return view_kwargs
+    routed_views = frozenset({"index", "index_results", "inspect", "history", "history_results"})
 
-    def register_admin_url_finder(self):
-        pass
-
-    def get_urlpatterns(self):
-        keep = {"index", "index_results", "inspect", "history", "history_results"}
-        return [p for p in super().get_urlpatterns() if p.name in keep] + [
+    def get_action_urlpatterns(self):
+        return [
             path("<int:pk>/edit-report/", EditReportView.as_view(), name="edit_report"),
             path("<int:pk>/review/", ReviewReportView.as_view(), name="review"),
             path("prepare/<str:kind>/<int:pk>/", PrepareReportView.as_view(), name="prepare"),
@@ -199,7 +191,7 @@ class ClassIndexView(ScopedIndexView):
         return buttons
 
 
-class IndividualClassViewSet(ModelViewSet):
+class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = IndividualClass
     name = "tutoria_classes"
     icon = "user"
@@ -213,20 +205,11 @@ class IndividualClassViewSet(ModelViewSet):
         Column("in_person_hours", label=_("In-person hours (30%)"), accessor="in_person_hours"),
     ]
     list_filter = ["term"]
-    form_fields = ["tutor"]  # never routed: tutors are designated through the service
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for view_name in ("add", "edit", "delete", "copy"):
-            view_kwargs[f"{view_name}_url_name"] = None
-        return view_kwargs
+    routed_views = frozenset({"index", "index_results"})
 
-    def register_admin_url_finder(self):
-        pass
-
-    def get_urlpatterns(self):
-        keep = {"index", "index_results"}
-        return [p for p in super().get_urlpatterns() if p.name in keep] + [
+    def get_action_urlpatterns(self):
+        return [
             path("<int:pk>/designate/", DesignateTutorView.as_view(), name="designate"),
         ]
 

@@ -13,6 +13,7 @@ from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..core.viewsets import ReadOnlyViewSetMixin
 from . import permissions, services
 from .forms import NewRequestForm
 from .models import RequestKind, RequestState, SensitiveRead, TutoringRequest
@@ -24,8 +25,6 @@ from .views import (
     TransitionView,
     UpdateReferralView,
 )
-
-WRITE_VIEWS = ("edit", "delete", "copy")
 
 
 class RequestPermissionPolicy(ModelPermissionPolicy):
@@ -177,7 +176,7 @@ class RequestCreateView(CreateView):
         return services.create_request(user=self.request.user, **data)
 
 
-class TutoringRequestViewSet(SnippetViewSet):
+class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
     model = TutoringRequest
     icon = "clipboard-list"
     menu_label = _("Tutoring requests")
@@ -204,19 +203,15 @@ class TutoringRequestViewSet(SnippetViewSet):
     ]
     ordering = ["-created_at"]
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for view_name in WRITE_VIEWS:
-            view_kwargs[f"{view_name}_url_name"] = None
-        return view_kwargs
+    # Requests are created through Wagtail's add view (its form calls the service); every
+    # other change goes through the action views below.
+    routed_views = frozenset(
+        {"list", "list_results", "add", "inspect", "history", "history_results", "usage"}
+    )
+    write_views = ("edit", "delete", "copy")
 
-    def register_admin_url_finder(self):
-        pass
-
-    def get_urlpatterns(self):
-        keep = {"list", "list_results", "add", "inspect", "history", "history_results", "usage"}
-        patterns = [p for p in super().get_urlpatterns() if p.name in keep]
-        return patterns + [
+    def get_action_urlpatterns(self):
+        return [
             path("<int:pk>/action/<str:action>/", TransitionView.as_view(), name="transition"),
             path("<int:pk>/assign/", AssignTutorView.as_view(), name="assign"),
             path("<int:pk>/confidential/", DisclosureView.as_view(), name="disclosure"),

@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from ..core.viewsets import ReadOnlyViewSetMixin
 from .models import WorkshopRegistration
 from .views import (
     AttendanceIndexView,
@@ -27,7 +28,6 @@ from .views import (
 )
 
 # Views of a ModelViewSet that would write to the model: not routed for registrations.
-WRITE_VIEWS = ("add", "edit", "delete", "copy")
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -121,7 +121,7 @@ class WorkshopRegistrationInspectView(InspectView):
         return buttons
 
 
-class WorkshopRegistrationViewSet(ModelViewSet):
+class WorkshopRegistrationViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = WorkshopRegistration
     name = "workshop_registrations"
     icon = "group"
@@ -154,27 +154,8 @@ class WorkshopRegistrationViewSet(ModelViewSet):
         "confirmation_sent_at",
     ]
 
-    def get_common_view_kwargs(self, **kwargs):
-        view_kwargs = super().get_common_view_kwargs(**kwargs)
-        for view_name in WRITE_VIEWS:
-            view_kwargs[f"{view_name}_url_name"] = None
-        return view_kwargs
-
-    def register_admin_url_finder(self):
-        # Registrations have no edit view, so there is no edit URL to find.
-        pass
-
-    def get_urlpatterns(self):
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
-            path("history/<int:pk>/", self.history_view, name="history"),
-            path("history-results/<int:pk>/", self.history_results_view,
-                 name="history_results"),
-            path("usage/<int:pk>/", self.usage_view, name="usage"),
-            path("cancel/<int:pk>/", CancelRegistrationView.as_view(), name="cancel"),
-        ]
+    def get_action_urlpatterns(self):
+        return [path("cancel/<int:pk>/", CancelRegistrationView.as_view(), name="cancel")]
 
 
 class AttendanceMenuItem(MenuItem):
