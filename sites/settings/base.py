@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from tutoria_cms.core.search import search_config_for
+
 SITES_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SITES_DIR.parent
 VAR_DIR = Path(os.environ.get("TUTORIA_VAR_DIR", BASE_DIR / "var"))
@@ -196,6 +198,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhos
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": os.environ.get("WAGTAILSEARCH_BACKEND", "wagtail.search.backends.database"),
+        # On PostgreSQL, accent-insensitive ("tutoria" finds "tutoría"); see core/search.py.
+        "SEARCH_CONFIG": search_config_for(DATABASES["default"]),
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]

@@ -15,7 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if not os.environ.get("DATABASE_URL"):
     DATABASES = {  # noqa: F811
         "default": {
@@ -25,4 +24,10 @@ if not os.environ.get("DATABASE_URL"):
             "TEST": {"NAME": ":memory:"},
         }
     }
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": search_config_for(DATABASES["default"]),  # noqa: F405
+    }
+}
 TUTORIA_CMS = {"PSEUDONYMISATION_KEY": "test-pseudonymisation-key"}

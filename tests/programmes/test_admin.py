@@ -111,3 +111,19 @@ def test_search_page_finds_programmes_of_the_current_site_only(client, programme
     response = client.get("/search/", {"q": "mentoria"}, HTTP_HOST="127.0.0.1")
     assert "Mentoria entre pares" in response.text
     assert "Mentoría entre iguales" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("title", "query"),
+    [
+        ("Tutoría académica", "tutoria"),
+        ("Tutoria acadêmica", "tutoría"),
+        ("Orientação educacional", "orientacao"),
+    ],
+)
+def test_search_ignores_accents(programme_index, title, query):
+    """People type without accents (or with the other language's): both must find the page."""
+    factories.build_programme(programme_index, title=title, slug="accented")
+    factories.build_programme(programme_index, title="Otro programa", slug="otro")
+    results = TutoringProgrammePage.objects.live().search(query)
+    assert [page.slug for page in results] == ["accented"]
