@@ -102,7 +102,7 @@ def test_the_heat_map_comes_only_through_the_hook(tutors):
 
 @pytest.mark.parametrize(("language", "heat_title", "chart_title"), [
     ("es", "Mapa de calor de competencias", "Solicitudes por estado"),
-    ("pt-br", "Mapa de calor de competências", "Solicitações por estado"),
+    ("pt-br", "Mapa de calor de competências", "Solicitações por situação"),
 ])
 def test_the_charts_speak_the_admin_language(tutors, language, heat_title, chart_title):
     coordinator = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])

@@ -187,8 +187,8 @@ def test_summary_and_sheet_of_the_workbook(outcomes):
     assert "tutored in the scope and period" in summary["term_outcomes_tutored"][4]
     rows = list(book["Term outcomes"].iter_rows(values_only=True))
     assert rows == [
-        ("Term", "Students", "Enrolled students", "Failed at least one component", "Lagging",
-         "Dropped out"),
+        ("Term", "Group of students", "Students with term outcomes",
+         "Failed at least one component", "Lagging", "Dropped out"),
         ("OUT", "Tutored", 8, 5, "< 5", "< 5"),
         ("OUT", "Not tutored", 11, 7, 6, 5),
     ]

@@ -105,8 +105,8 @@ class TermOutcomesSource(EvidenceSource):
     section = SECTION
     order = 55
     columns = (
-        _("Term"), _("Students"), _("Enrolled students"), _("Failed at least one component"),
-        _("Lagging"), _("Dropped out"),
+        _("Term"), _("Group of students"), _("Students with term outcomes"),
+        _("Failed at least one component"), _("Lagging"), _("Dropped out"),
     )
     widths = [14, 24, 18, 28, 14, 14]
 
