@@ -17,6 +17,8 @@ GAP = 8
 LABEL_WIDTH = 260
 BAR_AREA = 320
 VALUE_WIDTH = 70
+MAX_LABEL_WIDTH = 420
+CHAR_WIDTH = 7.2  # average width of a character at 13px, to size the label column
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Bar:
     display: str
     y: int = 0
     width: float = 0
+    short: str = ""
 
 
 def bar_chart(chart_id, title, description, bars, maximum=None):
@@ -41,17 +44,28 @@ def bar_chart(chart_id, title, description, bars, maximum=None):
         items.append(Bar(label=str(label), value=value, display=display,
                          y=index * (BAR_HEIGHT + GAP), width=round(width, 1)))
     height = max(len(items) * (BAR_HEIGHT + GAP), BAR_HEIGHT)
-    # Room for the longest value written after the bars ("suppressed", "not available").
+    # Room for the longest value written after the bars ("suppressed", "not available") and
+    # for the labels (up to MAX_LABEL_WIDTH; longer ones are shortened, whole in the table).
     value_width = max([VALUE_WIDTH] + [12 + 8 * len(str(item.display)) for item in items])
+    longest = max((len(item.label) for item in items), default=0)
+    label_width = int(min(MAX_LABEL_WIDTH, max(LABEL_WIDTH, 16 + CHAR_WIDTH * longest)))
+    room = longest if label_width < MAX_LABEL_WIDTH else int((label_width - 16) / CHAR_WIDTH)
+    for item in items:
+        item.short = truncate(item.label, room)
     return render_to_string(
         "tutoria_cms/accreditation/bar_chart.svg",
         {
             "chart_id": chart_id, "title": title, "description": description, "bars": items,
-            "height": height, "width": LABEL_WIDTH + BAR_AREA + value_width,
-            "label_width": LABEL_WIDTH, "bar_height": BAR_HEIGHT,
-            "value_x": LABEL_WIDTH + BAR_AREA + 6,
+            "height": height, "width": label_width + BAR_AREA + value_width,
+            "label_width": label_width, "bar_height": BAR_HEIGHT,
+            "value_x": label_width + BAR_AREA + 6,
         },
     )
+
+
+def truncate(text, length):
+    text = str(text)
+    return text if len(text) <= length else text[: max(length - 1, 1)].rstrip() + "…"
 
 
 # Line chart (trend over terms) ---------------------------------------------------------------
@@ -171,7 +185,8 @@ def line_chart(chart_id, title, description, labels, series, maximum=None, suffi
                 label_y -= 12
             taken.append(label_y)
             point["label_y"] = round(label_y, 1)
-    width = PLOT_LEFT + plot_width + 24
+    longest = max((len(item.label) for item in items), default=0)
+    width = int(max(PLOT_LEFT + plot_width + 24, PLOT_LEFT + 52 + CHAR_WIDTH * longest))
     height = legend_top + len(items) * LEGEND_LINE + 4
     return render_to_string(
         "tutoria_cms/accreditation/line_chart.svg",
@@ -193,7 +208,7 @@ HEAT_STEPS = (
     ("#fde0c5", "#1a1a1a"),
     ("#facba6", "#1a1a1a"),
     ("#9ecae1", "#1a1a1a"),
-    ("#3182bd", "#ffffff"),
+    ("#2171b5", "#ffffff"),
     ("#08519c", "#ffffff"),
 )
 EMPTY_CELL = ("#ffffff", "#595959")
