@@ -210,3 +210,103 @@ def test_command_lists_problems_and_fails(tmp_path, capsys):
     assert "row 2" in capsys.readouterr().err
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_academics", str(tmp_path / "missing.csv"))
+
+
+STANDINGS = (
+    "student_number,term,failed_components,lagging,dropped_out\n"
+    "2019001,2026-1,0,não,não\n"
+    "2019002,2026-1,2,sim,não\n"
+)
+
+
+def test_term_outcomes_import_from_csv_and_update_with_history():
+    from tutoria_cms.academics.models import TermStanding
+
+    user = factories.UserFactory(username="coord")
+    import_academics("terms.csv", TERMS.encode())
+    import_academics("students.csv", STUDENTS.encode())
+    result = import_academics("standings.csv", STANDINGS.encode(), user=user)
+    assert result.summary() == {"standings": {"created": 2, "updated": 0, "unchanged": 0}}
+    joao = TermStanding.objects.get(student__student_number="2019002", term__code="2026-1")
+    assert (joao.failed_components, joao.lagging, joao.dropped_out) == (2, True, False)
+    changed = STANDINGS.replace("2019002,2026-1,2,sim,não", "2019002,2026-1,3,sim,sim")
+    result = import_academics("standings.csv", changed.encode(), user=user)
+    assert result.summary() == {"standings": {"created": 0, "updated": 1, "unchanged": 1}}
+    joao.refresh_from_db()
+    assert (joao.failed_components, joao.dropped_out) == (3, True)
+    history = list(TermStanding.history.filter(id=joao.pk).order_by("history_date"))
+    assert [h.history_type for h in history] == ["+", "~"]
+    assert history[-1].history_user == user and not history[0].dropped_out
+
+
+def test_term_outcomes_sheet_in_a_workbook_with_terms_and_students():
+    from tutoria_cms.academics.models import TermStanding
+
+    data = workbook_bytes(
+        {
+            "Periodos": [
+                ["code", "name", "starts_on", "ends_on", "kind"],
+                ["2026-1", "2026/1", "2026-02-02", "2026-06-30", "ordinario"],
+            ],
+            "Alumnos": [
+                ["student_number", "name", "curriculum_hours", "completed_hours"],
+                [2020001, "Ana Lima", 3000, 900],
+            ],
+            "Situación escolar": [
+                ["student_number", "term", "failed_components", "lagging", "dropped_out"],
+                [2020001, "2026-1", 1, True, False],
+            ],
+        }
+    )
+    result = import_academics("export.xlsx", data)
+    assert result.summary()["standings"]["created"] == 1
+    standing = TermStanding.objects.get()
+    assert standing.student.student_number == "2020001" and standing.term.code == "2026-1"
+    assert standing.failed_components == 1 and standing.lagging and not standing.dropped_out
+
+
+def test_bad_term_outcome_rows_are_numbered_and_nothing_is_saved():
+    from tutoria_cms.academics.models import TermStanding
+
+    import_academics("terms.csv", TERMS.encode())
+    import_academics("students.csv", STUDENTS.encode())
+    bad = (
+        "student_number,term,failed_components,lagging,dropped_out\n"
+        "2019001,2026-1,1,no,no\n"
+        "2019002,2026-1,-1,talvez,no\n"
+        "2019001,2026-1,0,no,no\n"
+        "404,2099-9,0,no,no\n"
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_academics("standings.csv", bad.encode())
+    errors = [(error.row, error.message) for error in refused.value.errors]
+    assert [row for row, _message in errors] == [3, 3, 4, 5, 5]
+    assert "failed_components" in errors[0][1] and "minimum" in errors[0][1]
+    assert "lagging" in errors[1][1] and "yes or no" in errors[1][1]
+    assert "Repeats row 2" in errors[2][1]
+    assert "404" in errors[3][1] and "2099-9" in errors[4][1]
+    assert TermStanding.objects.count() == 0
+    # Unknown student and term, each named, with the table's name and the row.
+    unknown = "student_number,term,failed_components,lagging,dropped_out\n404,2099-9,0,no,no\n"
+    with pytest.raises(ImportRefused) as refused:
+        import_academics("standings.csv", unknown.encode())
+    messages = [str(error) for error in refused.value.errors]
+    assert messages == [
+        "term outcomes, row 2: Unknown student number “404”.",
+        "term outcomes, row 2: Unknown term “2099-9”.",
+    ]
+    assert TermStanding.objects.count() == 0
+
+
+def test_a_term_with_outcomes_cannot_be_deleted_silently():
+    from django.db.models import ProtectedError
+
+    from tutoria_cms.academics.models import TermStanding
+
+    import_academics("terms.csv", TERMS.encode())
+    import_academics("students.csv", STUDENTS.encode())
+    import_academics("standings.csv", STANDINGS.encode())
+    with pytest.raises(ProtectedError):
+        Term.objects.get(code="2026-1").delete()
+    StudentRecord.objects.get(student_number="2019001").delete()
+    assert TermStanding.objects.count() == 1

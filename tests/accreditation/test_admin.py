@@ -173,7 +173,14 @@ def test_indicators_page_has_accessible_charts(coordinator, scenario, tutors):
     response = client_for(coordinator).get(INDICATORS, {"site": "localhost"})
     content = response.content.decode()
     assert response.status_code == 200
-    assert content.count('class="tutoria-bar-chart"') == 3  # counts, hours, percentages
+    # Requests by state, reasons by category, sessions by attention type and modality,
+    # failure/lag/dropout; then the other counts, hours and percentages.
+    assert content.count('class="tutoria-bar-chart"') == 7
+    for title in ("Requests by state", "Reasons by category",
+                  "Sessions by attention type and modality",
+                  "Failure, lag and dropout: tutored and other students",
+                  "Counts", "Hours", "Percentages"):
+        assert f'-title">{title}</title>' in content
     assert 'role="img"' in content and "<title id=" in content and "<desc id=" in content
     assert 'data-indicator="workshop_hours"' in content
     assert "Export the evidence workbook" not in content  # coordinators do not export

@@ -87,7 +87,7 @@ def test_sheets_and_rows(scenario, tutors):
         "Programmes", "Workshops", "Workshop sessions", "Workshop attendance",
         "Workshop registrations", "Mentoring pairs", "Tutors", "Competency matrix",
         "Tutoring requests", "Request history", "Tutoring sessions", "End-of-term reports",
-        "Referrals", "Agreements",
+        "Referrals", "Term outcomes", "Agreements",
     ]
     assert result.row_counts["Workshop attendance"] == 5
     assert result.row_counts["Workshop registrations"] == 5

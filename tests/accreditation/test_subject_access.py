@@ -51,6 +51,13 @@ def student_data(workshop):
     services.refer(request, tutor, reason="REFERRAL-REASON")
     services.log_sensitive_read(tutor, request, "disclosure")
     factories.add_registrations(workshop, 2)  # A000000, A000001
+    import datetime
+
+    from tutoria_cms.academics.models import Term, TermStanding
+
+    term = Term.objects.create(code="2026-1", name="2026/1", starts_on=datetime.date(2026, 2, 2),
+                               ends_on=datetime.date(2026, 6, 30))
+    TermStanding.objects.create(student=student, term=term, failed_components=2, lagging=True)
     return student
 
 
@@ -67,6 +74,7 @@ def test_admin_downloads_everything_about_one_student(client, officer, student_d
     assert response.status_code == 200
     sheets = read(response.content)
     assert sheets["Academic record"][1][:2] == ("A000001", "Ana Subject")
+    assert sheets["Term outcomes"][1:] == [("2026-1", 2, True, False)]
     assert sheets["Confidential details"][1][2] == "MY-OWN-WORDS"
     assert sheets["Referrals"][1][3] == "REFERRAL-REASON"
     assert [row[3] for row in sheets["Request history"][1:]] == [

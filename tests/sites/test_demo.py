@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Page, Site, WorkflowPage
 
 from tutoria_cms.programmes.models import TutoringProgrammePage
@@ -103,3 +104,15 @@ def test_requests_in_every_state_on_both_sites(logins_file, capsys):
     denied = TutoringRequest.objects.filter(state="denied").first()
     assert denied.verdict["eligible"] is False and denied.decision_reason
     assert TutoringRequest.objects.filter(state="in_progress").first().referrals.exists()
+
+
+def test_previous_term_outcomes_for_the_indicators(logins_file, capsys):
+    from tutoria_cms.academics.models import TermStanding
+
+    load(logins_file, capsys)
+    standings = TermStanding.objects.select_related("term")
+    assert standings.count() == 16  # the eight students of each site's academic records
+    (term,) = {standing.term for standing in standings}
+    assert term.ends_on < timezone.localdate()  # outcomes of a term that has ended
+    assert standings.filter(failed_components__gte=1).exists()
+    assert standings.filter(lagging=True).exists() and standings.filter(dropped_out=True).exists()

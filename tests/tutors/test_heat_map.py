@@ -107,3 +107,11 @@ def test_heat_map_view_speaks_the_admin_language(client, framework, assessed, co
     assert "Temas sugeridos para talleres de formación de tutores" in html
     assert _cell(html, "dimension-average", "technical") == "2,20"
     assert "Planificación y seguimiento de la tutoría" in html  # framework text in Spanish
+
+
+def test_heat_map_cell_colours_keep_the_level_readable():
+    from tests.accreditation.test_charts import contrast
+    from tutoria_cms.tutors.templatetags.tutoria_tutors_tags import HEAT_STEPS
+
+    # The number is written in every cell: its contrast with the cell must reach 4.5:1.
+    assert all(contrast(background, ink) >= 4.5 for background, ink in HEAT_STEPS)

@@ -1,16 +1,39 @@
 """Demo academic records: terms, components and students for both demo institutions."""
 
 import datetime
+import itertools
 
 from django.utils import timezone
 
-from .models import ComponentRecord, CurricularComponent, StudentRecord, Term
+from .models import ComponentRecord, CurricularComponent, StudentRecord, Term, TermStanding
+
+# Outcomes of the previous regular term per demo student (by index): components failed,
+# lagging, dropped out.
+PREVIOUS_TERM_OUTCOMES = (
+    (0, False, False),
+    (1, False, False),
+    (0, False, False),
+    (2, True, False),
+    (0, False, False),
+    (1, True, False),
+    (0, False, False),
+    (3, True, True),
+)
 
 
 def load_demo_academics(prefix, names, programme_of_study):
-    """Idempotent: terms around today, four components, eight students numbered ``prefix``."""
+    """Idempotent: terms around today (the previous regular term with the students'
+    outcomes), four components, eight students numbered ``prefix``."""
     today = timezone.localdate()
     year = today.year
+    previous, _created = Term.objects.get_or_create(
+        code=f"{year - 1}-R",
+        defaults={
+            "name": f"{year - 1} (regular)",
+            "starts_on": today - datetime.timedelta(days=250),
+            "ends_on": today - datetime.timedelta(days=70),
+        },
+    )
     regular, _created = Term.objects.get_or_create(
         code=f"{year}-R",
         defaults={
@@ -60,6 +83,18 @@ def load_demo_academics(prefix, names, programme_of_study):
             },
         )
         students.append(student)
+    for student, (failed, lagging, dropped_out) in zip(
+        students, itertools.cycle(PREVIOUS_TERM_OUTCOMES), strict=False
+    ):
+        TermStanding.objects.get_or_create(
+            student=student,
+            term=previous,
+            defaults={
+                "failed_components": failed,
+                "lagging": lagging,
+                "dropped_out": dropped_out,
+            },
+        )
     # A failure by absence for one student (so one request is denied by art. 244, VII).
     ComponentRecord.objects.get_or_create(
         student=students[3],

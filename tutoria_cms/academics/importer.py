@@ -29,6 +29,7 @@ KIND_LABELS = {
     "components": gettext_lazy("curricular components"),
     "students": gettext_lazy("students"),
     "failures": gettext_lazy("failures per component"),
+    "standings": gettext_lazy("term outcomes"),
 }
 # Required and optional columns of each kind of table.
 COLUMNS = {
@@ -40,6 +41,10 @@ COLUMNS = {
     ),
     "failures": (
         {"student_number", "component", "failures_by_absence", "failures_by_grade"},
+        set(),
+    ),
+    "standings": (
+        {"student_number", "term", "failed_components", "lagging", "dropped_out"},
         set(),
     ),
 }
@@ -59,8 +64,14 @@ SHEET_NAMES = {
     "reprobaciones": "failures",
     "reprovações": "failures",
     "reprovacoes": "failures",
+    "standings": "standings",
+    "term outcomes": "standings",
+    "situación escolar": "standings",
+    "situacion escolar": "standings",
+    "situação acadêmica": "standings",
+    "situacao academica": "standings",
 }
-APPLY_ORDER = ("terms", "components", "students", "failures")
+APPLY_ORDER = ("terms", "components", "students", "failures", "standings")
 TRUE = {"1", "true", "yes", "y", "x", "si", "sí", "s", "sim", "verdadero", "verdadeiro"}
 FALSE = {"0", "false", "no", "n", "não", "nao", "falso", ""}
 
@@ -481,6 +492,24 @@ def failure_row(row):
     return record
 
 
+def standing_row(row):
+    f = Fields()
+    record = {
+        "student_number": f("student_number", text, row.get("student_number"), max_length=20),
+        "term": f("term", text, row.get("term"), max_length=20),
+        "failed_components": f("failed_components", whole_number, row.get("failed_components")),
+        "lagging": f("lagging", boolean, row.get("lagging")),
+        "dropped_out": f("dropped_out", boolean, row.get("dropped_out")),
+    }
+    f.done()
+    if record["failed_components"] > 32767:
+        raise ValidationError(
+            _("failed_components: %(value)s is above the maximum of %(maximum)s.")
+            % {"value": record["failed_components"], "maximum": 32767}
+        )
+    return record
+
+
 def email_address(value):
     address = text(value, required=False, max_length=254).lower()
     if address:
@@ -493,6 +522,7 @@ ROW_PARSERS = {
     "components": component_row,
     "students": student_row,
     "failures": failure_row,
+    "standings": standing_row,
 }
 KEYS = {"terms": "code", "components": "code", "students": "student_number"}
 
@@ -508,11 +538,12 @@ def parse(tables):
             except ValidationError as exc:
                 errors.extend(RowError(table.sheet, number, str(m)) for m in exc.messages)
                 continue
-            key = (
-                (record["student_number"], record["component"])
-                if table.kind == "failures"
-                else record[KEYS[table.kind]]
-            )
+            if table.kind == "failures":
+                key = (record["student_number"], record["component"])
+            elif table.kind == "standings":
+                key = (record["student_number"], record["term"])
+            else:
+                key = record[KEYS[table.kind]]
             if key in seen:
                 errors.append(
                     RowError(table.sheet, number, _("Repeats row %(row)d.") % {"row": seen[key]})

@@ -151,3 +151,52 @@ class ComponentRecord(models.Model):
 
     def __str__(self):
         return f"{self.student_id}:{self.component_id}"
+
+
+class TermStanding(models.Model):
+    """A student's outcome in one term, as the academic system records it at the term's end.
+
+    The smallest record that lets the indicators compare failure, lag and dropout of tutored
+    and other students: how many components the student failed in the term, whether the
+    student is behind the curriculum's expected progress (lag: rezago / retenção) and whether
+    the student left the programme (dropout: deserción / evasão). A student with a standing in
+    a term was enrolled in it. Imported like the other academic records.
+    """
+
+    student = models.ForeignKey(
+        StudentRecord,
+        on_delete=models.CASCADE,
+        related_name="term_standings",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="standings", verbose_name=_("term")
+    )
+    failed_components = models.PositiveSmallIntegerField(
+        _("components failed"),
+        default=0,
+        help_text=_("Curricular components the student failed in the term (by absence or grade)."),
+    )
+    lagging = models.BooleanField(
+        _("lagging"),
+        default=False,
+        help_text=_("At the end of the term, behind the progress the curriculum expects."),
+    )
+    dropped_out = models.BooleanField(
+        _("dropped out"),
+        default=False,
+        help_text=_("Left the programme during or at the end of the term."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["term", "student"]
+        verbose_name = _("term outcome")
+        verbose_name_plural = _("term outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term"], name="tutoria_term_standing_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.student_id}:{self.term_id}"

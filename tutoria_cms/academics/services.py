@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .importer import APPLY_ORDER, ImportRefused, RowError, parse, read_file
-from .models import ComponentRecord, CurricularComponent, StudentRecord, Term
+from .models import ComponentRecord, CurricularComponent, StudentRecord, Term, TermStanding
 
 
 @dataclasses.dataclass
@@ -44,13 +44,24 @@ def import_academics(name, data, *, user=None, dry_run=False):
 
 
 def check_references(parsed):
-    """Equivalences and failures must name components and students that exist."""
+    """Equivalences, failures and term outcomes must name components, students and terms
+    that exist (in the file or already in the records)."""
     component_codes = {record["code"] for _n, record in parsed.records["components"]}
     student_numbers = {record["student_number"] for _n, record in parsed.records["students"]}
+    term_codes = {record["code"] for _n, record in parsed.records["terms"]}
     wanted_components = {
         code for _n, record in parsed.records["components"] for code in record["equivalents"]
     } | {record["component"] for _n, record in parsed.records["failures"]}
-    wanted_students = {record["student_number"] for _n, record in parsed.records["failures"]}
+    wanted_students = {
+        record["student_number"]
+        for kind in ("failures", "standings")
+        for _n, record in parsed.records[kind]
+    }
+    wanted_terms = {record["term"] for _n, record in parsed.records["standings"]}
+    if wanted_terms - term_codes:
+        term_codes |= set(
+            Term.objects.filter(code__in=wanted_terms - term_codes).values_list("code", flat=True)
+        )
     component_codes |= set(
         CurricularComponent.objects.filter(
             code__in=wanted_components - component_codes
@@ -98,6 +109,24 @@ def check_references(parsed):
                     _("Unknown component “%(code)s”.") % {"code": record["component"]},
                 )
             )
+    for number, record in parsed.records["standings"]:
+        if record["student_number"] not in student_numbers:
+            errors.append(
+                RowError(
+                    _("term outcomes"),
+                    number,
+                    _("Unknown student number “%(number)s”.")
+                    % {"number": record["student_number"]},
+                )
+            )
+        if record["term"] not in term_codes:
+            errors.append(
+                RowError(
+                    _("term outcomes"),
+                    number,
+                    _("Unknown term “%(code)s”.") % {"code": record["term"]},
+                )
+            )
     return errors
 
 
@@ -123,9 +152,11 @@ def upsert(model, lookup, values, kind, result, user=None):
 
 
 def apply(parsed, result, user):
+    terms = {}
     for _n, record in parsed.records["terms"]:
         record = dict(record)
-        upsert(Term, {"code": record.pop("code")}, record, "terms", result)
+        code = record.pop("code")
+        terms[code] = upsert(Term, {"code": code}, record, "terms", result)
     components = {}
     for _n, record in parsed.records["components"]:
         record = dict(record)
@@ -160,6 +191,27 @@ def apply(parsed, result, user):
                 "failures_by_grade": record["failures_by_grade"],
             },
             "failures",
+            result,
+            user,
+        )
+    standings = parsed.records["standings"]
+    if standings:
+        numbers = {record["student_number"] for _n, record in standings} - set(students)
+        students.update(StudentRecord.objects.in_bulk(numbers, field_name="student_number"))
+        codes = {record["term"] for _n, record in standings} - set(terms)
+        terms.update(Term.objects.in_bulk(codes, field_name="code"))
+    for _n, record in standings:
+        student = students[record["student_number"]]
+        term = terms[record["term"]]
+        upsert(
+            TermStanding,
+            {"student": student, "term": term},
+            {
+                "failed_components": record["failed_components"],
+                "lagging": record["lagging"],
+                "dropped_out": record["dropped_out"],
+            },
+            "standings",
             result,
             user,
         )

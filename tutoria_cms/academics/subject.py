@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.evidence import SubjectSheet
 
-from .models import ComponentRecord, StudentRecord
+from .models import ComponentRecord, StudentRecord, TermStanding
 
 
 def subject_data(student_number):
@@ -47,5 +47,13 @@ def subject_data(student_number):
             .order_by("component__code")
             .values_list("component__code", "failures_by_absence", "failures_by_grade"),
             order=11,
+        ),
+        SubjectSheet(
+            _("Term outcomes"),
+            (_("Term"), _("Components failed"), _("Lagging"), _("Dropped out")),
+            TermStanding.objects.filter(student=student)
+            .order_by("term__starts_on", "term__code")
+            .values_list("term__code", "failed_components", "lagging", "dropped_out"),
+            order=12,
         ),
     ]

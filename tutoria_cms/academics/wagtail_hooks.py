@@ -35,3 +35,10 @@ def subject_access_data(student_number):
     from .subject import subject_data
 
     return subject_data(student_number)
+
+
+@hooks.register("register_tutoria_evidence")
+def academic_evidence():
+    from .evidence import TermOutcomesSource
+
+    return TermOutcomesSource()

@@ -63,13 +63,24 @@ def expected_rows(context, sources):
 def _indicator_rows(context, indicators):
     threshold = context.small_cell_threshold
     for indicator in indicators:
-        if indicator.suppressed:
+        if indicator.suppressed and indicator.unit == Unit.PERCENT:
+            value = _("suppressed")
+            note = _("Suppressed: fewer than %(n)s students counted or in the group.") % {
+                "n": threshold}
+        elif indicator.suppressed:
             value = f"< {threshold}"
             note = _("Suppressed: fewer than %(n)s.") % {"n": threshold}
+        elif indicator.value is None and indicator.unavailable:
+            value = str(indicator.unavailable)
+            note = ""
         else:
             value = indicator.value
-            note = _("Sensitive: counts under %(n)s are suppressed.") % {"n": threshold} \
-                if indicator.sensitive else ""
+            note = ""
+            if indicator.sensitive and indicator.unit == Unit.PERCENT:
+                note = _("Sensitive: shares of fewer than %(n)s students, or of a group of "
+                         "fewer than %(n)s, are suppressed.") % {"n": threshold}
+            elif indicator.sensitive:
+                note = _("Sensitive: counts under %(n)s are suppressed.") % {"n": threshold}
         yield (
             str(indicator.section), str(indicator.label), value, unit_label(indicator.unit),
             str(indicator.definition), note, indicator.key,
@@ -117,7 +128,9 @@ def _provenance_rows(context, sources, result, sheet_titles):
     yield (_("Small-cell threshold"), context.small_cell_threshold)
     yield (_("Small-cell rule"), _(
         "Counts about sensitive data (such as reasons for asking for tutoring) appear only "
-        "as totals, and any total under the threshold is suppressed (shown as \"< n\")."))
+        "as totals, and any total under the threshold is suppressed (shown as \"< n\"). "
+        "Shares of students about sensitive data (failure, lag, dropout) are suppressed when "
+        "the students counted or their group are under the threshold."))
     for source in sources:
         title = sheet_titles[source.key]
         yield (_("Rows: %(sheet)s") % {"sheet": title}, result.row_counts.get(title, 0))

@@ -59,6 +59,7 @@ class ExportContext:
     small_cell_threshold: int = field(default_factory=lambda: tutoria_settings.SMALL_CELL_THRESHOLD)
     generated_at: datetime.datetime = field(default_factory=timezone.now)
     chunk_size: int = 2000
+    sources: list | None = None  # the registered sources (None: ask the registry)
 
     # Scope ---------------------------------------------------------------------------------
 
@@ -109,6 +110,41 @@ class ExportContext:
             key=key, label=label, value=value, unit=Unit.COUNT, sensitive=sensitive,
             suppressed=suppressed, **kwargs,
         )
+
+    def share_indicator(self, key, label, part, whole, *, sensitive=True, **kwargs):
+        """A percentage ``part`` / ``whole`` of a group of students (one decimal; None when the
+        group is empty). Sensitive shares are suppressed when ``part`` or ``whole`` is under
+        the small-cell threshold (zero included), as sensitive counts are."""
+        from decimal import Decimal
+
+        value = None
+        if part is not None and whole:
+            value = (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+        threshold = self.small_cell_threshold
+        suppressed = sensitive and part is not None and whole is not None and (
+            part < threshold or whole < threshold
+        )
+        return Indicator(
+            key=key, label=label, value=value, unit=Unit.PERCENT, sensitive=sensitive,
+            suppressed=suppressed, **kwargs,
+        )
+
+    # Tutored students ----------------------------------------------------------------------
+
+    def tutored_students(self):
+        """The student records tutored in the scope and period, as the list of querysets the
+        installed apps give (:meth:`EvidenceSource.tutored_students`), or None when no
+        installed app records tutoring. Computed once per context."""
+        if not hasattr(self, "_tutored"):
+            from .registry import get_sources
+
+            found = None
+            for source in self.sources if self.sources is not None else get_sources():
+                querysets = source.tutored_students(self)
+                if querysets is not None:
+                    found = (found or []) + list(querysets)
+            self._tutored = found
+        return self._tutored
 
     # Description ---------------------------------------------------------------------------
 
@@ -207,5 +243,5 @@ def build_context(filters, user=None, sources=None, pseudonymiser=None, check_us
     return ExportContext(
         site=site, term=term, date_from=date_from, date_to=date_to, programme=programme,
         as_of=as_of, identified=identified, user=user,
-        pseudonymiser=pseudonymiser or Pseudonymiser(),
+        pseudonymiser=pseudonymiser or Pseudonymiser(), sources=sources,
     )

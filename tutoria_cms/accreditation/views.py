@@ -16,14 +16,17 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from tutoria_cms.core.evidence import HeatMap
+
 from . import permissions, services
 from .builder import collect_indicators, unit_label
-from .charts import bar_chart
+from .charts import bar_chart, heat_map_chart, line_chart
 from .context import FilterError, build_context
 from .forms import ExportForm, IndicatorsForm, SubjectAccessForm
 from .models import ExportJob
 from .registry import Unit, get_sources
 from .subject_access import build_subject_workbook
+from .trends import collect_trends
 
 REFRESH_SECONDS = 2
 
@@ -93,38 +96,112 @@ def download(request, pk):
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename())
 
 
+def indicator_display(indicator):
+    """The text shown for an indicator's value: suppressed, not available (and why), none."""
+    if indicator.suppressed:
+        return _("suppressed")
+    if indicator.value is None:
+        return str(indicator.unavailable) if indicator.unavailable else _("no data")
+    return str(indicator.value)
+
+
+def _bars_chart(chart_id, title, selected, unit):
+    displays = [indicator_display(i) for i in selected]
+    # Beside a bar, "not available" is enough: the description and the table say why.
+    bars = [
+        (i.label, i.display_value,
+         _("not available") if i.value is None and i.unavailable and not i.suppressed
+         else display)
+        for i, display in zip(selected, displays, strict=True)
+    ]
+    description = "; ".join(
+        f"{i.label}: {display}" for i, display in zip(selected, displays, strict=True)
+    )
+    svg = bar_chart(chart_id, title, description, bars,
+                    maximum=100 if unit == Unit.PERCENT else None)
+    return {"kind": "bars", "title": title, "svg": svg, "unit": unit_label(unit),
+            "rows": list(zip(selected, displays, strict=True))}
+
+
 def indicator_charts(indicators):
-    """One chart per unit (counts, hours, percentages), with the rows of its table."""
+    """One chart per group of indicators that asks for one (``Indicator.chart``: requests by
+    state, reasons by category, ...) in the order they come, then one per unit (counts,
+    hours, percentages) for the others, each with the rows of its table."""
     titles = {
         Unit.COUNT: _("Counts"), Unit.HOURS: _("Hours"), Unit.PERCENT: _("Percentages"),
     }
+    groups = {}
+    for indicator in indicators:
+        if indicator.chart:
+            groups.setdefault(indicator.chart, []).append(indicator)
     charts = []
+    for key, selected in groups.items():
+        units = {i.unit for i in selected}
+        unit = units.pop() if len(units) == 1 else Unit.COUNT
+        title = str(selected[0].chart_title or key)
+        charts.append(_bars_chart(f"chart-{key}", title, selected, unit))
     for unit in (Unit.COUNT, Unit.HOURS, Unit.PERCENT):
-        selected = [i for i in indicators if i.unit == unit]
+        selected = [i for i in indicators if i.unit == unit and not i.chart]
+        if selected:
+            charts.append(_bars_chart(f"chart-{unit}", titles[unit], selected, unit))
+    return charts
+
+
+def trend_display(value):
+    return "—" if value is None else str(value)
+
+
+def trend_charts(periods, trends):
+    """A line chart per unit of the trend series (percentages, counts, hours), each with the
+    table of its figures (series x terms)."""
+    titles = {
+        Unit.PERCENT: _("Trend over terms: percentages"),
+        Unit.COUNT: _("Trend over terms: counts"),
+        Unit.HOURS: _("Trend over terms: hours"),
+    }
+    labels = [period.label for period in periods]
+    charts = []
+    for unit in (Unit.PERCENT, Unit.COUNT, Unit.HOURS):
+        selected = [trend for trend in trends if trend.unit == unit]
         if not selected:
             continue
-        bars = []
-        for indicator in selected:
-            if indicator.suppressed:
-                display = _("suppressed")
-            elif indicator.value is None:
-                display = _("no data")
-            else:
-                display = str(indicator.value)
-            bars.append((indicator.label, indicator.display_value, display))
-        title = titles[unit]
-        description = "; ".join(f"{label}: {display}" for label, _value, display in bars)
-        svg = bar_chart(f"chart-{unit}", title, description, bars,
-                        maximum=100 if unit == Unit.PERCENT else None)
-        charts.append({"title": title, "svg": svg, "unit": unit_label(unit),
-                       "rows": list(zip(selected, [b[2] for b in bars], strict=True))})
+        series, rows = [], []
+        for trend in selected:
+            values = [trend.values.get(period.key) for period in periods]
+            displays = [trend_display(value) for value in values]
+            series.append((trend.label, values, displays))
+            rows.append((trend, displays))
+        description = "; ".join(
+            f"{label}: " + ", ".join(f"{term} {shown}" for term, shown in zip(
+                labels, displays, strict=True))
+            for label, _values, displays in series
+        )
+        svg = line_chart(f"trend-{unit}", titles[unit], description, labels, series,
+                         maximum=100 if unit == Unit.PERCENT else None,
+                         suffix=" %" if unit == Unit.PERCENT else "")
+        charts.append({"kind": "trend", "title": titles[unit], "svg": svg,
+                       "unit": unit_label(unit), "periods": periods, "rows": rows})
+    return charts
+
+
+def heat_map_charts(context, sources=None):
+    """The heat maps the installed apps contribute (``EvidenceSource.charts``), rendered."""
+    charts = []
+    for source in get_sources() if sources is None else sources:
+        for heat in source.charts(context):
+            if not isinstance(heat, HeatMap):
+                continue
+            charts.append({
+                "kind": "heat", "title": heat.title, "heat": heat,
+                "svg": heat_map_chart(f"heat-{heat.key}", heat) if heat.rows else "",
+            })
     return charts
 
 
 def dashboard_indicators(site_hostname="", term_code="", user=None):
     filters = {"site": site_hostname, "term": term_code}
     context = build_context(filters, user=user, check_user=False)
-    return context, collect_indicators(context, get_sources())
+    return context, collect_indicators(context, context.sources)
 
 
 class IndicatorsView(AccreditationView):
@@ -148,10 +225,14 @@ class IndicatorsView(AccreditationView):
         except FilterError as error:
             messages.error(self.request, str(error))
             export_context, indicators = dashboard_indicators()
+        periods, trends = collect_trends(export_context, export_context.sources)
         context.update(
             form=form if form.is_bound else IndicatorsForm(),
             indicators=indicators,
             charts=indicator_charts(indicators),
+            heat_maps=heat_map_charts(export_context, export_context.sources),
+            trend_charts=trend_charts(periods, trends),
+            trend_periods=periods,
             export_context=export_context,
             generated_at=timezone.localtime(),
             export_url=reverse("tutoria_accreditation:export")

@@ -48,6 +48,7 @@ def check_tutoria_settings(app_configs=None, **kwargs):
         "IMPORT_MAX_UNCOMPRESSED_BYTES",
         "IMPORT_MAX_ROWS",
         "RETENTION_YEARS",
+        "TREND_TERMS",
     )
     for key in positive:
         value = user.get(key, DEFAULTS[key])

@@ -34,6 +34,8 @@ DEFAULTS = {
     # Confidential details of requests closed, denied or withdrawn more than this many years
     # ago are erased by ``manage.py purge_confidential`` (counts are kept).
     "RETENTION_YEARS": 5,
+    # How many terms the indicators page's trend shows (the selected term and those before).
+    "TREND_TERMS": 6,
     # How many upcoming workshops a programme page lists.
     "PROGRAMME_UPCOMING_WORKSHOPS": 12,
 }

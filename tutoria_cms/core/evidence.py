@@ -12,7 +12,8 @@ The protocol lives in core so that a domain app depends on core only: it works w
 accreditation app (then nobody asks for its sheets), and accreditation imports no domain app.
 """
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 
 EVIDENCE_HOOK = "register_tutoria_evidence"
 
@@ -28,7 +29,13 @@ class Indicator:
     """One figure of the summary sheet and the dashboard.
 
     ``sensitive`` counts (about reasons for tutoring, health, income...) are suppressed when
-    under the small-cell threshold: build them with :meth:`ExportContext.count_indicator`.
+    under the small-cell threshold: build them with :meth:`ExportContext.count_indicator`
+    (shares of a group: :meth:`ExportContext.share_indicator`).
+
+    ``unavailable``: why there is no value (shown instead of it), when the data needed is not
+    recorded at all, so that a missing figure never reads as zero.
+    ``chart`` and ``chart_title``: indicators with the same ``chart`` key are drawn together
+    on the indicators page (e.g. "requests by state"); the others are drawn by unit.
     """
 
     key: str
@@ -39,6 +46,9 @@ class Indicator:
     section: str = ""
     sensitive: bool = False
     suppressed: bool = False
+    unavailable: str = ""
+    chart: str = ""
+    chart_title: str = ""
 
     @property
     def display_value(self):
@@ -77,6 +87,23 @@ class EvidenceSource:
     def indicators(self, context):
         return []
 
+    def charts(self, context):
+        """Charts beyond indicators (e.g. a :class:`HeatMap`) for the indicators page."""
+        return []
+
+    def trends(self, context, periods):
+        """:class:`Trend` series over ``periods`` (a list of :class:`Period`, oldest first)
+        for the scope of ``context`` (its dates are ignored). Compute every period at once (a
+        fixed number of queries, see :func:`sum_by_period`), never one period at a time."""
+        return []
+
+    def tutored_students(self, context):
+        """Querysets of the primary keys of the student records tutored in the scope and
+        period of ``context`` (one column each, no NULL), or None when the app records no
+        tutoring. Other apps compare outcomes of tutored and other students with them, in
+        the database (``student__in=queryset``)."""
+        return None
+
     def find_programme(self, slug, site):
         """A programme page with this slug (below ``site``'s root if given), or None.
 
@@ -102,3 +129,93 @@ class SubjectSheet:
     columns: tuple
     rows: object
     order: int = 100
+
+
+# Trends over terms ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """One point of a trend: a term (``key`` its code) and its dates (both included)."""
+
+    key: str
+    label: str
+    start: datetime.date
+    end: datetime.date
+
+    def __contains__(self, day):
+        return day is not None and self.start <= day <= self.end
+
+
+def period_span(periods):
+    """(first day, last day) covered by ``periods``: bound the queries with it."""
+    return min(p.start for p in periods), max(p.end for p in periods)
+
+
+def sum_by_period(rows, periods):
+    """``rows``: (day, number, number, ...) as grouped by day in the database. Returns
+    {period key: [sums]}: each day counts in every period containing it (terms may overlap)."""
+    sums = {}
+    for day, *numbers in rows:
+        for period in periods:
+            if day in period:
+                current = sums.setdefault(period.key, [0] * len(numbers))
+                for index, number in enumerate(numbers):
+                    current[index] += number or 0
+    return sums
+
+
+def distinct_by_period(rows, periods):
+    """``rows``: distinct (day, identifier) pairs. Returns {period key: set of identifiers}."""
+    found = {period.key: set() for period in periods}
+    for day, identifier in rows:
+        for period in periods:
+            if day in period:
+                found[period.key].add(identifier)
+    return found
+
+
+@dataclass
+class Trend:
+    """An indicator over terms: ``values`` maps a period key to a value (None: no data)."""
+
+    key: str
+    label: str
+    values: dict
+    unit: str = Unit.COUNT
+    definition: str = ""
+    section: str = ""
+
+
+# Charts --------------------------------------------------------------------------------------
+
+
+@dataclass
+class HeatMapRow:
+    label: str
+    values: list  # one per column; None: no value
+    group: str = ""  # rows of the same group are drawn under its heading
+    summary: object = None  # e.g. the row's average
+
+
+@dataclass
+class HeatMap:
+    """A table of values drawn as coloured cells with the value written in each.
+
+    ``scale``: (value, label) steps from the lowest to the highest, for the legend and the
+    colours; ``summary_label`` names the extra column of row summaries (e.g. "Average").
+    """
+
+    key: str
+    title: str
+    description: str
+    row_header: str
+    columns: list
+    rows: list = field(default_factory=list)
+    scale: list = field(default_factory=list)
+    summary_label: str = ""
+    column_summary_label: str = ""
+    column_summaries: list = field(default_factory=list)
+    note: str = ""
+    section: str = ""
+    empty_text: str = ""

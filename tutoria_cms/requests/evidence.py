@@ -185,6 +185,8 @@ class RequestsSource(EvidenceSource):
                     by_state.get(state, 0),
                     section=SECTION,
                     definition=_("Requests created in the range that are in this state now."),
+                    chart="requests_by_state",
+                    chart_title=_("Requests by state"),
                 )
             )
         decided = sum(by_state.get(state, 0) for state in DECIDED)
@@ -235,22 +237,16 @@ class RequestsSource(EvidenceSource):
         )
         from tutoria_cms.academics.models import StudentRecord
 
-        group_students = (
-            GroupSession.attendees.through.objects.filter(
-                groupsession__in=group_sessions_in_scope(context)
-            )
-            .values("studentrecord_id")
-            .distinct()
-        )
-        tutored_ids = set(tutored.values_list("student_id", flat=True)) | set(
-            group_students.values_list("studentrecord_id", flat=True)
-        )
+        individual, group = tutored_student_querysets(context)
+        tutored_count = StudentRecord.objects.filter(
+            Q(pk__in=individual) | Q(pk__in=group)
+        ).count()
         enrolled = StudentRecord.objects.count()
         out.append(
             percent(
                 "coverage",
                 _("Coverage"),
-                len(tutored_ids),
+                tutored_count,
                 enrolled,
                 _(
                     "Students tutored (individually: a request in progress or closed; in groups: "
@@ -275,9 +271,103 @@ class RequestsSource(EvidenceSource):
                         "Requests giving this reason (confidential: only counts, and "
                         "counts under the small-cell threshold are suppressed)."
                     ),
+                    chart="reasons",
+                    chart_title=_("Reasons by category"),
                 )
             )
         return out
+
+
+    def tutored_students(self, context):
+        return tutored_student_querysets(context)
+
+    def trends(self, context, periods):
+        return request_trends(context, periods)
+
+
+def tutored_student_querysets(context):
+    """The student records tutored in the scope and period (what coverage counts): one
+    queryset of student ids with a request created in the period now in progress or closed,
+    one of students present at a group session of the period."""
+    individual = (
+        requests_in_scope(context).filter(state__in=TUTORED).values_list("student_id", flat=True)
+    )
+    group = GroupSession.attendees.through.objects.filter(
+        groupsession__in=group_sessions_in_scope(context)
+    ).values_list("studentrecord_id", flat=True)
+    return [individual, group]
+
+
+def request_trends(context, periods):
+    """Requests, approval rate, coverage and tutoring sessions per term: six queries for any
+    number of terms (grouped by day in the database, summed per term here)."""
+    from decimal import Decimal
+
+    from tutoria_cms.academics.models import StudentRecord
+    from tutoria_cms.core.evidence import Trend, distinct_by_period, period_span, sum_by_period
+
+    start, end = period_span(periods)
+    requests = requests_in_scope(context).filter(
+        created_at__date__gte=start, created_at__date__lte=end
+    )
+    decided = Count("pk", filter=Q(state__in=DECIDED))
+    approved = Count("pk", filter=Q(state__in=APPROVED))
+    by_day = (
+        requests.values_list("created_at__date")
+        .annotate(n=Count("pk"), decided=decided, approved=approved)
+        .order_by()
+    )
+    totals = sum_by_period(by_day, periods)
+    tutored = distinct_by_period(
+        requests.filter(state__in=TUTORED)
+        .values_list("created_at__date", "student_id")
+        .distinct()
+        .order_by(),
+        periods,
+    )
+    group_sessions = group_sessions_in_scope(context).filter(date__gte=start, date__lte=end)
+    present = distinct_by_period(
+        GroupSession.attendees.through.objects.filter(groupsession__in=group_sessions)
+        .values_list("groupsession__date", "studentrecord_id")
+        .distinct()
+        .order_by(),
+        periods,
+    )
+    enrolled = StudentRecord.objects.count()
+    sessions = sum_by_period(
+        list(
+            sessions_in_scope(context)
+            .filter(date__gte=start, date__lte=end)
+            .values_list("date")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        + list(group_sessions.values_list("date").annotate(n=Count("pk")).order_by()),
+        periods,
+    )
+
+    def share(part, whole):
+        return (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
+
+    requests_values, approval, coverage, session_values = {}, {}, {}, {}
+    for period in periods:
+        count, decided_count, approved_count = totals.get(period.key, (0, 0, 0))
+        requests_values[period.key] = count
+        approval[period.key] = share(approved_count, decided_count)
+        coverage[period.key] = share(len(tutored[period.key] | present[period.key]), enrolled)
+        session_values[period.key] = sessions.get(period.key, [0])[0]
+    return [
+        Trend("requests", _("Requests"), requests_values, section=SECTION,
+              definition=_("Requests created in the term.")),
+        Trend("approval_rate", _("Approval rate"), approval, unit=Unit.PERCENT, section=SECTION,
+              definition=_("Requests of the term approved (including those in progress or "
+                           "closed) / requests of the term decided.")),
+        Trend("coverage", _("Coverage"), coverage, unit=Unit.PERCENT, section=SECTION,
+              definition=_("Students tutored in the term (as for coverage) / students in the "
+                           "academic records.")),
+        Trend("tutoring_sessions", _("Tutoring sessions"), session_values, section=SECTION,
+              definition=_("Individual and group tutoring sessions held in the term.")),
+    ]
 
 
 def percent(key, label, part, whole, definition):
@@ -428,6 +518,8 @@ class SessionsSource(EvidenceSource):
                         rows[(kind, modality)],
                         section=SECTION,
                         definition=_("Tutoring sessions held in the range."),
+                        chart="sessions_by_modality",
+                        chart_title=_("Sessions by attention type and modality"),
                     )
                 )
                 out.append(

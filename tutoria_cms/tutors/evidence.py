@@ -16,10 +16,10 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
-from tutoria_cms.core.evidence import EvidenceSource, Indicator, Unit
+from tutoria_cms.core.evidence import EvidenceSource, HeatMap, HeatMapRow, Indicator, Unit
 
 from .models import CompetencyAssessment, TutorProfilePageMixin
-from .services import framework_for_site, framework_structure
+from .services import framework_for_site, framework_structure, heat_map
 
 SECTION = _("Tutors")
 
@@ -119,6 +119,78 @@ class TutorsSource(EvidenceSource):
                              "level is validated, in per cent (empty when none is assessed)."),
             ),
         ]
+
+
+    def charts(self, context):
+        """The coordinators' competency heat map of each site in scope (the export's site,
+        else every site with published tutor profiles): competencies x tutors."""
+        if context.site is not None:
+            sites = [context.site]
+        else:
+            sites = list(Site.objects.select_related("root_page").order_by("hostname", "port"))
+        pages = profile_pages(context).live()
+        charts = []
+        for site in sites:
+            profiles = list(
+                pages.filter(path__startswith=site.root_page.path).order_by("title", "pk")
+            )
+            if context.site is None and not profiles:
+                continue
+            charts.append(competency_heat_map(site, profiles, several=context.site is None))
+        return charts
+
+
+def _mean(values):
+    values = [value for value in values if value is not None]
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def competency_heat_map(site, profiles, several=False):
+    """:class:`HeatMap` data of :func:`services.heat_map` for ``profiles`` of ``site``."""
+    framework = framework_for_site(site)
+    title = _("Competency heat map")
+    if several:
+        title = _("Competency heat map: %(site)s") % {"site": site.site_name or site.hostname}
+    chart = HeatMap(
+        key=f"competency_heat_map_{site.pk}", title=str(title), description="",
+        row_header=str(_("Competency")), columns=[profile.title for profile in profiles],
+        summary_label=str(_("Average")), column_summary_label=str(_("Average")),
+        section=str(SECTION),
+        note=str(_("Level of each tutor: the level validated by the coordination, else the "
+                   "tutor's self-assessed level. Empty cells: not assessed.")),
+    )
+    if framework is None:
+        chart.empty_text = str(_("No competency framework is installed yet."))
+        return chart
+    if not profiles:
+        chart.empty_text = str(_("There are no published tutor profiles yet."))
+        return chart
+    heat = heat_map(framework, profiles)
+    chart.scale = [(level.value, level.name) for level in heat.levels]
+    levels_by_tutor = [[] for _profile in profiles]
+    cells = [{c.competency.pk: level for c, level in row.cells} for row in heat.rows]
+    for column in heat.columns:
+        values = []
+        for index, row_cells in enumerate(cells):
+            level = row_cells[column.competency.pk]
+            values.append(level)
+            levels_by_tutor[index].append(level)
+        chart.rows.append(HeatMapRow(column.competency.name, values, group=column.dimension.name,
+                                     summary=column.average))
+    chart.column_summaries = [_mean(levels) for levels in levels_by_tutor]
+    lowest = "; ".join(
+        f"{column.competency.name} ({column.average:.2f})" for column in heat.lowest
+    )
+    chart.description = str(_(
+        "Levels of %(tutors)d tutors in %(competencies)d competencies of %(framework)s, "
+        "from %(low)s to %(high)s. Lowest averages: %(lowest)s."
+    ) % {
+        "tutors": len(profiles), "competencies": len(chart.rows), "framework": framework.name,
+        "low": heat.levels[0].value if heat.levels else "-",
+        "high": heat.levels[-1].value if heat.levels else "-",
+        "lowest": lowest or "-",
+    })
+    return chart
 
 
 class CompetencyMatrixSource(EvidenceSource):

@@ -190,6 +190,38 @@ class WorkshopsSource(EvidenceSource):
             ),
         ]
 
+    def trends(self, context, periods):
+        """Workshop sessions and attendance rate per term: two queries for any number of
+        terms (grouped by day in the database, summed per term here)."""
+        from tutoria_cms.core.evidence import Trend, period_span, sum_by_period
+
+        start, end = period_span(periods)
+        sessions = sum_by_period(
+            sessions_in_scope(context).filter(date__gte=start, date__lte=end)
+            .values_list("date").annotate(n=Count("pk")).order_by(),
+            periods,
+        )
+        attendance = sum_by_period(
+            attendance_in_scope(context).filter(session__date__gte=start, session__date__lte=end)
+            .values_list("session__date")
+            .annotate(total=Count("pk"), present=Count("pk", filter=Q(present=True)))
+            .order_by(),
+            periods,
+        )
+        session_values, rates = {}, {}
+        for period in periods:
+            session_values[period.key] = sessions.get(period.key, [0])[0]
+            total, present = attendance.get(period.key, (0, 0))
+            rates[period.key] = rate(present, total)
+        return [
+            Trend("workshop_sessions", _("Workshop sessions"), session_values, section=SECTION,
+                  definition=_("Sessions of published workshops held in the term.")),
+            Trend("workshop_attendance_rate", _("Workshop attendance rate"), rates,
+                  unit=Unit.PERCENT, section=SECTION,
+                  definition=_("Attendance records of the term's sessions marked present, over "
+                               "all of them, in per cent.")),
+        ]
+
 
 class SessionsSource(EvidenceSource):
     key = "workshop_sessions"

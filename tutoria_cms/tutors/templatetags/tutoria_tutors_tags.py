@@ -9,7 +9,7 @@ HEAT_STEPS = [
     ("#fde0c5", "#1a1a1a"),
     ("#facba6", "#1a1a1a"),
     ("#9ecae1", "#1a1a1a"),
-    ("#3182bd", "#ffffff"),
+    ("#2171b5", "#ffffff"),
     ("#08519c", "#ffffff"),
 ]
 

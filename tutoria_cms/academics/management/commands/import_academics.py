@@ -10,8 +10,9 @@ from tutoria_cms.academics.services import import_academics
 
 class Command(BaseCommand):
     help = _(
-        "Import terms, curricular components, students and failures from a CSV or XLSX "
-        "file exported by the academic system. All or nothing: any bad row stops the import."
+        "Import terms, curricular components, students, failures and term outcomes from a "
+        "CSV or XLSX file exported by the academic system. All or nothing: any bad row stops "
+        "the import."
     )
 
     def add_arguments(self, parser):
