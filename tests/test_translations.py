@@ -75,3 +75,24 @@ def test_catalogue_has_every_string_of_the_code(app_dir, tmp_path, monkeypatch):
         shipped = polib.pofile(str(app_dir / "locale" / language / "LC_MESSAGES" / "django.po"))
         missing = extracted - {(e.msgctxt, e.msgid) for e in shipped if not e.obsolete}
         assert not missing, f"not in {language} catalogue (run make messages): {sorted(missing)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_msgid_means_the_same_in_every_app(language):
+    """Django merges the apps' catalogues and the first installed app's translation wins, so
+    a msgid translated differently by two apps (gender agreement: "Confirmed" is "Confirmada"
+    for a registration and "Confirmado" for a mentoring pair) is wrong in one of them. Such
+    strings take a context (pgettext) instead."""
+    seen = {}
+    clashes = []
+    for app_dir in CATALOGUE_DIRS:
+        po_path = app_dir / "locale" / language / "LC_MESSAGES" / "django.po"
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or not entry.translated():
+                continue
+            key = (entry.msgctxt, entry.msgid, entry.msgid_plural)
+            value = entry.msgstr or tuple(sorted(entry.msgstr_plural.items()))
+            first = seen.setdefault(key, (app_dir.name, value))
+            if first[1] != value:
+                clashes.append(f"{entry.msgid!r}: {first} / {app_dir.name} {value!r}")
+    assert not clashes, "\n".join(clashes)

@@ -20,6 +20,7 @@ of 0 %.
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core.evidence import EvidenceSource
 
@@ -106,7 +107,8 @@ class TermOutcomesSource(EvidenceSource):
     order = 55
     columns = (
         _("Term"), _("Group of students"), _("Students with term outcomes"),
-        _("Failed at least one component"), _("Lagging"), _("Dropped out"),
+        _("Failed at least one component"), pgettext_lazy("students counted", "Lagging"),
+        pgettext_lazy("students counted", "Dropped out"),
     )
     widths = [14, 24, 18, 28, 14, 14]
 

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -53,7 +54,8 @@ class Term(models.Model):
 class CurricularComponent(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    hours = models.PositiveIntegerField(_("hours"), validators=[MinValueValidator(1)])
+    hours = models.PositiveIntegerField(
+        pgettext_lazy("curricular component", "hours"), validators=[MinValueValidator(1)])
     mandatory = models.BooleanField(_("mandatory"), default=True)
     is_activity = models.BooleanField(
         _("activity-type component"),

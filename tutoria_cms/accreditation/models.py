@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def workbook_path(job, filename):
@@ -22,8 +23,8 @@ class ExportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        DONE = "done", pgettext_lazy("export job", "Done")
+        FAILED = "failed", pgettext_lazy("export job", "Failed")
 
     class Origin(models.TextChoices):
         ADMIN = "admin", _("Admin")

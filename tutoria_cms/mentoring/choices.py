@@ -45,7 +45,7 @@ AVAILABILITY_LABELS = dict(AVAILABILITY_CHOICES)
 
 class PairStatus(models.TextChoices):
     SUGGESTED = "suggested", _("Suggested")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("mentoring pair", "Confirmed")
     REJECTED = "rejected", _("Rejected")
     REMATCHED = "rematched", _("Ended: rematched")
     CLOSED = "closed", pgettext_lazy("pair status", "Closed")
@@ -66,7 +66,7 @@ class GoalStatus(models.TextChoices):
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("mentoring pair", "Cancelled")
 
 
 RATING_CHOICES = [

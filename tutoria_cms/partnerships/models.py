@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -222,7 +223,9 @@ class AgreementStage(models.Model):
         related_name="+",
         verbose_name=_("deliverable"),
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_at = models.DateTimeField(
+        pgettext_lazy("stage", "started at"), null=True, blank=True
+    )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core.choices import TutoringReason
 from tutoria_cms.core.text import clean_text
@@ -120,7 +121,10 @@ class GroupSessionForm(forms.Form):
     modality = forms.ChoiceField(label=_("Modality"), choices=())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
     attendees = forms.ModelMultipleChoiceField(
-        label=_("Present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=pgettext_lazy("attendees", "Present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, group, **kwargs):
@@ -135,7 +139,9 @@ class ReportForm(forms.Form):
     from .models import ReportOutcome
 
     progress = forms.CharField(
-        label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("term report", "Progress"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     difficulties = forms.CharField(
         label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 4})

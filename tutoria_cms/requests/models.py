@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -141,9 +142,9 @@ class TutoringRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("created by"),
+        verbose_name=pgettext_lazy("request", "created by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("request", "created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(
@@ -577,7 +578,7 @@ class TermReport(models.Model):
         verbose_name=_("group"),
     )
     summary = models.JSONField(_("summary from the records"), default=dict, editable=False)
-    progress = models.TextField(_("progress"), blank=True)
+    progress = models.TextField(pgettext_lazy("term report", "progress"), blank=True)
     difficulties = models.TextField(_("difficulties"), blank=True)
     recommendation = models.TextField(_("recommendation"), blank=True)
     outcome = models.CharField(

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core.evidence import EvidenceSource, Indicator, Unit
 
@@ -101,7 +102,8 @@ class WorkshopsSource(EvidenceSource):
     order = 20
     columns = (
         _("Workshop id"), _("Workshop"), _("Programme"), _("Topic"), _("Modality"),
-        _("Formats"), _("Learning pillars"), _("Capacity"), _("Published"), _("Sessions"),
+        _("Formats"), _("Learning pillars"), pgettext_lazy("workshop seats", "Capacity"),
+        _("Published"), _("Sessions"),
         _("Hours"), _("Confirmed registrations"), _("On the waiting list"), _("Cancelled"),
         _("Attendance records"), _("Present"), _("Attendance rate (%)"),
     )

@@ -28,6 +28,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -67,7 +68,7 @@ class GroupWorkshopPageMixin(models.Model):
         _("modality"), max_length=32, choices=Modality.choices, default=Modality.IN_PERSON
     )
     capacity = models.PositiveIntegerField(
-        _("capacity"),
+        pgettext_lazy("workshop seats", "capacity"),
         validators=[MinValueValidator(1)],
         help_text=_("Seats available. Sign-ups beyond it go to the waiting list, if enabled."),
     )
@@ -371,7 +372,7 @@ class Attendance(models.Model):
     present = models.BooleanField(_("present"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
+        related_name="+", verbose_name=pgettext_lazy("attendance", "recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 

@@ -26,7 +26,7 @@ from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
@@ -307,7 +307,11 @@ class EvidenceModelAdmin(ModelAdmin):
             for name in self.history_fields
         ]
         headers.append(_("Reason"))
-        kinds = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+        kinds = {
+            "+": pgettext("history change", "Created"),
+            "~": pgettext("history change", "Changed"),
+            "-": pgettext("history change", "Deleted"),
+        }
         rows = []
         for record in records:
             row = [
