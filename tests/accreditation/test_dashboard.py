@@ -148,3 +148,17 @@ def test_the_panel_speaks_the_admin_language(tutors, language, heading):
     quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     home = client_for(quality, language=language).get(HOME).content.decode()
     assert heading in home
+
+
+@pytest.mark.parametrize(("path", "title"), [
+    (INDICATORS, "Indicadores"),
+    ("/admin/evidence/", "Libros de evidencias"),
+])
+def test_admin_pages_name_themselves_in_the_header(tutors, path, title):
+    """Wagtail shows the breadcrumbs as the header: the page's own title ends them."""
+    from bs4 import BeautifulSoup
+
+    quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
+    page = client_for(quality, language="es").get(path).content.decode()
+    header = BeautifulSoup(page, "html.parser").select_one("header")
+    assert title in header.get_text(" ", strip=True)

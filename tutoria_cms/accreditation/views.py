@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from tutoria_cms.core.evidence import HeatMap
 
+from ..core.views import AdminPageMixin
 from . import permissions, services
 from .builder import collect_indicators, unit_label
 from .charts import bar_chart, heat_map_chart, line_chart
@@ -31,7 +31,7 @@ from .trends import collect_trends
 REFRESH_SECONDS = 2
 
 
-class AccreditationView(WagtailAdminTemplateMixin, TemplateView):
+class AccreditationView(AdminPageMixin, TemplateView):
     header_icon = "download"
 
 

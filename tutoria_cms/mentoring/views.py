@@ -12,6 +12,7 @@ from django.views.generic import TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ..core.views import AdminPageMixin
 from . import permissions, services
 from .choices import MeetingStatus, PairStatus, ParticipantRole
 from .forms import (
@@ -128,7 +129,7 @@ class PairPostView(PairMixin, View):
 # Suggestions (coordination) -------------------------------------------------------------------
 
 
-class SuggestionsView(WagtailAdminTemplateMixin, TemplateView):
+class SuggestionsView(AdminPageMixin, TemplateView):
     """The programme's suggested pairs with score and reasons; POST computes them again."""
 
     template_name = "tutoria_cms/mentoring/admin/suggestions.html"

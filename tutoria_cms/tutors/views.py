@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.documents import get_document_model
 
+from ..core.views import AdminPageMixin
 from . import permissions, services
 from .forms import SelfAssessmentFormSet, ValidationFormSet
 
@@ -37,7 +37,7 @@ def _form_rows(formset, matrix):
     return [(block, [(row, next(forms)) for row in block.rows]) for block in matrix.dimensions]
 
 
-class TutorsAdminView(WagtailAdminTemplateMixin, TemplateView):
+class TutorsAdminView(AdminPageMixin, TemplateView):
     header_icon = "group"
 
 
