@@ -55,6 +55,9 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--conn-max-age", type=int, default=60,
                         help="Django's CONN_MAX_AGE for the server (persistent connections)")
+    parser.add_argument("--no-health-checks", action="store_true",
+                        help="turn CONN_HEALTH_CHECKS off (to compare: dead persistent "
+                        "connections then fail requests after the restart)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
                         help="an existing PostgreSQL server (a database is created there and "
                         "dropped after) instead of a private cluster")
@@ -69,12 +72,13 @@ def parse_args(argv=None):
 # -- setting up ---------------------------------------------------------------------------------
 
 
-def configure_django(database_url, workdir, conn_max_age):
+def configure_django(database_url, workdir, conn_max_age, health_checks=True):
     """Environment of this process and of gunicorn: the bench settings on ``database_url``."""
     environment = {
         "DJANGO_SETTINGS_MODULE": "bench.load.settings",
         "DATABASE_URL": database_url,
         "CONN_MAX_AGE": str(conn_max_age),
+        "BENCH_CONN_HEALTH_CHECKS": "1" if health_checks else "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
         "TUTORIA_VAR_DIR": str(workdir / "var"),
@@ -322,14 +326,15 @@ def main(argv=None):
         where = (f"private cluster on 127.0.0.1:{server.port}" if isinstance(
             server, cluster.PrivateCluster) else "the given server")
         print(f"PostgreSQL: database {DATABASE} on {where}", flush=True)
-        configure_django(database_url, workdir, args.conn_max_age)
+        configure_django(database_url, workdir, args.conn_max_age, not args.no_health_checks)
         started = time.monotonic()
         prepare_database(workdir)
         print(f"migrated and loaded the demo in {time.monotonic() - started:.0f} s", flush=True)
         port = cluster.free_port()
         gunicorn = start_gunicorn(port, workdir, args)
         print(f"gunicorn: sites.wsgi on 127.0.0.1:{port}, {args.workers} workers x "
-              f"{args.threads} threads, CONN_MAX_AGE={args.conn_max_age} with health checks; "
+              f"{args.threads} threads, CONN_MAX_AGE={args.conn_max_age} "
+              f"{'without' if args.no_health_checks else 'with'} health checks; "
               f"locust: {args.users} users", flush=True)
         from bench.load.fixtures import build_rush
 

@@ -10,6 +10,11 @@ console (gunicorn's log) and server errors are logged there with their traceback
 
 from sites.settings.production import *  # noqa: F403
 
+# ``python -m bench.load --no-health-checks`` shows what production would do without them.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool(  # noqa: F405
+    "BENCH_CONN_HEALTH_CHECKS", True
+)
+
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SECURE_HSTS_PRELOAD = False
