@@ -61,6 +61,9 @@ def parse_args(argv=None):
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
                         help="an existing PostgreSQL server (a database is created there and "
                         "dropped after) instead of a private cluster")
+    parser.add_argument("--database-name",
+                        help="the database to create (default tutoria_load, or "
+                        "tutoria_load_<pid> on a given server; it must not exist there)")
     parser.add_argument("--restart-command",
                         help="with --database-url: the shell command restarting that server")
     parser.add_argument("--pg-bin", help="directory of initdb and pg_ctl (private cluster)")
@@ -322,10 +325,13 @@ def main(argv=None):
     began = time.monotonic()
     try:
         server.start()
-        database_url = server.create_database(DATABASE)
+        name = args.database_name or (
+            f"{DATABASE}_{os.getpid()}" if args.database_url else DATABASE
+        )
+        database_url = server.create_database(name)
         where = (f"private cluster on 127.0.0.1:{server.port}" if isinstance(
             server, cluster.PrivateCluster) else "the given server")
-        print(f"PostgreSQL: database {DATABASE} on {where}", flush=True)
+        print(f"PostgreSQL: database {name} on {where}", flush=True)
         configure_django(database_url, workdir, args.conn_max_age, not args.no_health_checks)
         started = time.monotonic()
         prepare_database(workdir)

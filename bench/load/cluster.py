@@ -170,7 +170,8 @@ class ExternalServer:
         return urlunsplit(parts._replace(path=f"/{database}"))
 
     def create_database(self, name):
-        create_database(self.url("postgres"), name)
+        # A shared server: never replace a database that exists (CREATE fails instead).
+        create_database(self.url("postgres"), name, replace=False)
         self.database = name
         return self.url(name)
 
@@ -204,9 +205,10 @@ def _ident(name):
     return f'"{name}"'
 
 
-def create_database(admin_url, name):
+def create_database(admin_url, name, replace=True):
     with _admin_connection(admin_url) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {_ident(name)} WITH (FORCE)")
+        if replace:
+            connection.execute(f"DROP DATABASE IF EXISTS {_ident(name)} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {_ident(name)}")
 
 
