@@ -7,11 +7,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+BENCH_STAMP := $(VENV)/.installed-bench-$(shell cksum pyproject.toml | cut -d' ' -f1)
 APPS   := $(patsubst %/apps.py,%,$(wildcard tutoria_cms/*/apps.py tutoria_cms/contrib/*/apps.py))
 ADDR   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+BENCH_LOAD_ARGS ?=
 
-.PHONY: demo test install lint check messages compile-messages bench clean
+.PHONY: demo test install lint check messages compile-messages bench bench-load clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -54,6 +56,16 @@ compile-messages: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+# The load bench: gunicorn + locust against a private PostgreSQL cluster (needs PostgreSQL's
+# initdb; apt-get install postgresql). Not part of `make test`: it is a benchmark.
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,postgres,bench]'
+	@rm -f $(VENV)/.installed-bench-*
+	@touch $(BENCH_STAMP)
+
+bench-load: $(BENCH_STAMP)
+	$(PY) -m bench.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

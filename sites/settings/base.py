@@ -113,6 +113,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tutoria.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # With persistent connections (CONN_MAX_AGE > 0), check a reused connection at the
+        # start of each request: after a database restart the next request reconnects
+        # instead of failing on a dead connection (bench/load shows it).
+        conn_health_checks=True,
     )
 }
 if "DATABASE_URL" not in os.environ:

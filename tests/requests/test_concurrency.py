@@ -135,3 +135,38 @@ def test_parallel_decisions_on_one_request_decide_it_once(people, term_component
     request.refresh_from_db()
     assert request.history.filter(state__in=["approved", "denied"]).count() == 1
     assert request.notifications.count() == 1
+
+
+def test_parallel_approvals_on_equivalent_components_open_one_class(people, term_component):
+    """A component and its equivalent share one individual class per term (art. 245): the
+    first approvals of both, at the same moment, must not open a class each."""
+    coordinator, board = people
+    term, component = term_component
+    equivalent = CurricularComponent.objects.create(code="MAT-B", name="Cálculo B", hours=60)
+    component.equivalents.add(equivalent)
+    requests = setup_requests(4, term, component, coordinator)
+    requests += [
+        services.create_request(
+            kind=RequestKind.INDIVIDUAL_CLASS,
+            student=make_student(f"21{number:05d}"),
+            term=term,
+            component=equivalent,
+            user=coordinator,
+        )
+        for number in range(4)
+    ]
+    for request in requests:
+        services.transition(request, "submit", coordinator)
+        services.transition(request, "review", coordinator)
+
+    def approve(number):
+        try:
+            return services.transition(requests[number], "approve", board).state
+        except services.TransitionError as error:
+            return error.code
+
+    results, errors = run_in_threads(8, approve)
+    assert errors == []
+    assert sorted(results) == ["approved"] * 4 + ["class_full"] * 4
+    assert IndividualClass.objects.filter(term=term).count() == 1
+    assert IndividualClass.objects.get(term=term).requests.count() == 4

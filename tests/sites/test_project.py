@@ -113,3 +113,29 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_persistent_connections_are_checked_before_reuse():
+    """With CONN_MAX_AGE, a connection that died (database restarted) is replaced at the start
+    of the next request instead of failing it (bench/load restarts PostgreSQL under load)."""
+    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "sites.settings.production",
+            "SECRET_KEY": "a-long-random-production-key-" + "x7Qp" * 12,
+            "ALLOWED_HOSTS": "tutorias.example.edu",
+            "DATABASE_URL": "postgres://tutoria:secret@db.example.edu:5432/tutoria",
+            "CONN_MAX_AGE": "60",
+        }
+    )
+    code = (
+        "import json; from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[60, true]"

@@ -343,7 +343,18 @@ AFTER = {"approve": _after_decision, "deny": _after_decision}
 def join_individual_class(request):
     """Open the term's class for the component (or an equivalent), or join it (max. 4)."""
     component = request.component
-    components = [component.pk, *component.equivalents.values_list("pk", flat=True)]
+    components = sorted({component.pk, *component.equivalents.values_list("pk", flat=True)})
+    # One class for a component and its equivalents per term (art. 245): lock the group's
+    # component rows, in a fixed order (no deadlock), so that the first approvals of two
+    # equivalent components do not each open a class (the unique constraint only sees one
+    # component).
+    list(
+        type(component)
+        .objects.select_for_update()
+        .filter(pk__in=components)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     existing = (
         IndividualClass.objects.select_for_update()
         .filter(term_id=request.term_id, component_id__in=components)

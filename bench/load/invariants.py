@@ -1,0 +1,284 @@
+"""What must hold after the rush, checked through the ORM (any database state, any run).
+
+Each check returns a list of violations (readable sentences); ``check_all`` runs them all.
+The accepted actions (what the server answered with success, from the events log) are
+checked against what is stored.
+"""
+
+import collections
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
+from wagtail.models import ModelLogEntry
+
+from tutoria_cms.academics.models import CurricularComponent
+from tutoria_cms.requests.models import (
+    ACTIVE_STATES,
+    IndividualClass,
+    RequestKind,
+    RequestState,
+    TutoringRequest,
+)
+from tutoria_cms.requests.services import MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM, TRANSITIONS
+from tutoria_cms.workshops.models import (
+    Attendance,
+    GroupWorkshopPageMixin,
+    WorkshopRegistration,
+    get_page_model,
+)
+
+Status = WorkshopRegistration.Status
+TRANSITION_ACTIONS = {f"tutoria_requests.{name}": name for name in TRANSITIONS}
+# Audit-log actions that come with exactly one save of the request (one history row).
+SAVING_ACTIONS = {"wagtail.create", "tutoria_requests.assign_tutor", *TRANSITION_ACTIONS}
+DECISIONS = {"tutoria_requests.approve", "tutoria_requests.deny"}
+
+
+def workshops_within_capacity():
+    """No workshop confirms more than its capacity; nobody waits while a seat is free; no
+    session has more people present than the workshop's capacity."""
+    violations = []
+    workshops = {
+        page.pk: page
+        for page in get_page_model().objects.type(GroupWorkshopPageMixin).specific()
+    }
+    counts = collections.defaultdict(collections.Counter)
+    for row in (
+        WorkshopRegistration.objects.values("workshop_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        counts[row["workshop_id"]][row["status"]] = row["count"]
+    for pk, statuses in sorted(counts.items()):
+        workshop = workshops.get(pk)
+        if workshop is None:
+            violations.append(f"registrations for page {pk}, which is not a workshop")
+            continue
+        confirmed = statuses[Status.CONFIRMED]
+        if confirmed > workshop.capacity:
+            violations.append(
+                f"workshop {pk} ({workshop.title}): {confirmed} confirmed, capacity "
+                f"{workshop.capacity}"
+            )
+        if statuses[Status.WAITLISTED] and confirmed < workshop.capacity:
+            violations.append(
+                f"workshop {pk} ({workshop.title}): {statuses[Status.WAITLISTED]} waiting "
+                f"while {workshop.capacity - confirmed} seats are free"
+            )
+        if statuses[Status.WAITLISTED] and not workshop.waiting_list_enabled:
+            violations.append(f"workshop {pk} ({workshop.title}) has no waiting list but "
+                              f"{statuses[Status.WAITLISTED]} are waiting")
+    present = (
+        Attendance.objects.filter(present=True)
+        .values("session_id", "session__page_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in present:
+        workshop = workshops.get(row["session__page_id"])
+        if workshop is not None and row["count"] > workshop.capacity:
+            violations.append(
+                f"session {row['session_id']} of workshop {workshop.pk}: {row['count']} present, "
+                f"capacity {workshop.capacity}"
+            )
+    duplicates = (
+        WorkshopRegistration.objects.filter(status__in=WorkshopRegistration.ACTIVE_STATUSES)
+        .values("workshop_id", "student_number")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by()
+    )
+    for row in duplicates:
+        violations.append(
+            f"workshop {row['workshop_id']}: student {row['student_number']} registered "
+            f"{row['count']} times"
+        )
+    return violations
+
+
+def classes_within_limit():
+    """No individual class over its maximum (4 students); one class per component and its
+    equivalents per term; each approved individual-class request is in exactly one class,
+    and a class holds only approved (or later) requests."""
+    violations = []
+    for individual_class in IndividualClass.objects.annotate(students=Count("requests")).filter(
+        students__gt=IndividualClass.MAX_STUDENTS
+    ):
+        violations.append(
+            f"individual class {individual_class.pk}: {individual_class.students} students, at "
+            f"most {IndividualClass.MAX_STUDENTS}"
+        )
+    classes = list(IndividualClass.objects.values("pk", "term_id", "component_id"))
+    through = CurricularComponent.equivalents.through
+    equivalent = set(through.objects.values_list("from_curricularcomponent_id",
+                                                 "to_curricularcomponent_id"))
+    for index, first in enumerate(classes):
+        for second in classes[index + 1:]:
+            if first["term_id"] == second["term_id"] and (
+                first["component_id"] == second["component_id"]
+                or (first["component_id"], second["component_id"]) in equivalent
+            ):
+                violations.append(
+                    f"individual classes {first['pk']} and {second['pk']}: the same or "
+                    f"equivalent components in term {first['term_id']}"
+                )
+    taken = (RequestState.APPROVED, RequestState.IN_PROGRESS, RequestState.CLOSED)
+    # A withdrawn request may have been in a class before: not checked.
+    not_taken = (RequestState.DRAFT, RequestState.SUBMITTED, RequestState.UNDER_REVIEW,
+                 RequestState.DENIED)
+    for request in (
+        TutoringRequest.objects.filter(
+            kind=RequestKind.INDIVIDUAL_CLASS, state__in=taken + not_taken
+        )
+        .annotate(classes=Count("individual_classes"))
+        .values("pk", "state", "classes")
+    ):
+        expected = 1 if request["state"] in taken else 0
+        if request["classes"] != expected:
+            violations.append(
+                f"request {request['pk']} ({request['state']}) is in {request['classes']} "
+                f"individual classes, expected {expected}"
+            )
+    return violations
+
+
+def students_within_term_limit():
+    """No student has more active individual-class requests in a term than allowed, nor two
+    for the same component."""
+    violations = []
+    active = TutoringRequest.objects.filter(
+        kind=RequestKind.INDIVIDUAL_CLASS, state__in=ACTIVE_STATES
+    )
+    for row in (
+        active.values("student_id", "term_id")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM)
+        .order_by()
+    ):
+        violations.append(
+            f"student {row['student_id']}: {row['count']} active individual-class requests in "
+            f"term {row['term_id']}, at most {MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM}"
+        )
+    for row in (
+        active.values("student_id", "term_id", "component_id")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=1)
+        .order_by()
+    ):
+        violations.append(
+            f"student {row['student_id']}: {row['count']} active requests for component "
+            f"{row['component_id']} in term {row['term_id']}"
+        )
+    return violations
+
+
+def _audit_entries():
+    content_type = ContentType.objects.get_for_model(TutoringRequest)
+    entries = collections.defaultdict(list)
+    for entry in (
+        ModelLogEntry.objects.filter(content_type=content_type)
+        .order_by("timestamp", "pk")
+        .values("object_id", "action", "data")
+    ):
+        entries[int(entry["object_id"])].append(entry)
+    return entries
+
+
+def one_history_row_per_transition():
+    """Each request's field history (simple-history) has exactly one row per save the audit
+    log records (creation, each transition, each tutor assignment), in the same order of
+    states; at most one decision per request."""
+    violations = []
+    histories = collections.defaultdict(list)
+    for row in (
+        TutoringRequest.history.order_by("history_id").values("id", "history_type", "state")
+    ):
+        histories[row["id"]].append(row)
+    entries = _audit_entries()
+    states = dict(TutoringRequest.objects.values_list("pk", "state"))
+    for pk in sorted(set(histories) | set(entries) | set(states)):
+        history = histories.get(pk, [])
+        logged = [entry for entry in entries.get(pk, []) if entry["action"] in SAVING_ACTIONS]
+        if len(history) != len(logged):
+            violations.append(
+                f"request {pk}: {len(history)} history rows for {len(logged)} logged changes "
+                f"({', '.join(entry['action'] for entry in logged) or 'none'})"
+            )
+            continue
+        if history and (
+            history[0]["history_type"] != "+" or logged[0]["action"] != "wagtail.create"
+        ):
+            violations.append(f"request {pk}: its history does not start with its creation")
+            continue
+        for row, entry in zip(history, logged, strict=True):
+            if entry["action"] in TRANSITION_ACTIONS and row["state"] != (entry["data"] or {}).get(
+                "to"
+            ):
+                violations.append(
+                    f"request {pk}: history row in state {row['state']} where the audit log "
+                    f"records {entry['action']} to {(entry['data'] or {}).get('to')}"
+                )
+                break
+        if pk in states and history and history[-1]["state"] != states[pk]:
+            violations.append(
+                f"request {pk}: state {states[pk]} but its last history row says "
+                f"{history[-1]['state']}"
+            )
+        decisions = sum(entry["action"] in DECISIONS for entry in logged)
+        if decisions > 1:
+            violations.append(f"request {pk}: decided {decisions} times")
+    return violations
+
+
+def accepted_actions_stored(events):
+    """Every sign-up, request and transition the server accepted (302) is stored."""
+    violations = []
+    signups = events.get("signup", [])
+    stored = {
+        (row["workshop_id"], row["student_number"]): row["status"]
+        for row in WorkshopRegistration.objects.filter(
+            workshop_id__in={event["workshop"] for event in signups},
+            status__in=WorkshopRegistration.ACTIVE_STATUSES,
+        ).values("workshop_id", "student_number", "status")
+    }
+    for event in signups:
+        status = stored.get((event["workshop"], event["number"]))
+        # A waiting student may have been promoted since; a confirmed one stays confirmed.
+        allowed = {event["status"], Status.CONFIRMED}
+        if status not in allowed:
+            violations.append(
+                f"sign-up of {event['number']} to workshop {event['workshop']} answered "
+                f"{event['status']}, stored as {status or 'nothing'}"
+            )
+    created = {event["request"] for event in events.get("created", [])}
+    existing = set(TutoringRequest.objects.filter(pk__in=created).values_list("pk", flat=True))
+    for pk in sorted(created - existing):
+        violations.append(f"request {pk} was answered as created but is not stored")
+    entries = _audit_entries()
+    answered = collections.Counter(
+        (event["request"], event["action"]) for event in events.get("transition", [])
+    )
+    for (pk, action), count in sorted(answered.items()):
+        logged = sum(
+            entry["action"] == f"tutoria_requests.{action}" for entry in entries.get(pk, [])
+        )
+        if logged < count:
+            violations.append(
+                f"request {pk}: {action} answered as done {count} time(s), stored {logged}"
+            )
+    return violations
+
+
+CHECKS = {
+    "no workshop over capacity": workshops_within_capacity,
+    "no individual class over 4 students (one per equivalent components)": classes_within_limit,
+    "no student over the per-term request limit": students_within_term_limit,
+    "one history row per transition": one_history_row_per_transition,
+}
+
+
+def check_all(events=None):
+    """{invariant: [violations]} (an empty list when it holds)."""
+    results = {name: check() for name, check in CHECKS.items()}
+    results["every accepted action stored"] = accepted_actions_stored(events or {})
+    return results

@@ -1,0 +1,33 @@
+"""Settings of the load benchmark: production's, served over plain HTTP on the loopback.
+
+Everything comes from ``sites.settings.production`` (DEBUG off, ``SECRET_KEY`` and
+``ALLOWED_HOSTS`` from the environment, manifest static files, persistent connections with
+health checks when ``CONN_MAX_AGE`` is set). Only what plain HTTP on 127.0.0.1 needs differs:
+no HTTPS redirect, no HSTS, and cookies without the ``Secure`` flag (a client does not send a
+``Secure`` cookie over plain HTTP, so sessions and CSRF would fail). E-mail goes to the
+console (gunicorn's log) and server errors are logged there with their traceback.
+"""
+
+from sites.settings.production import *  # noqa: F403
+
+# ``python -m bench.load --no-health-checks`` shows what production would do without them.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool(  # noqa: F405
+    "BENCH_CONN_HEALTH_CHECKS", True
+)
+
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_PRELOAD = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {
+        **LOGGING["loggers"],  # noqa: F405
+        # DEBUG off: Django only mails 500s to ADMINS; the bench wants them in the log.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "tutoria_cms": {"handlers": ["console"], "level": "WARNING"},
+    },
+}
