@@ -1,6 +1,7 @@
 """Viewsets for group tutoring, end-of-term reports and individual classes."""
 
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
@@ -100,6 +101,11 @@ class StudentGroupViewSet(ModelViewSet):
 
 class ReportInspectView(InspectView):
     template_name = "tutoria_cms/requests/admin/report_inspect.html"
+
+    def get_object(self, queryset=None):
+        # The policy's "view" is model-wide (any report of one's own opens the viewset): the
+        # report itself must be one the user may see, or it does not exist for them.
+        return get_object_or_404(visible_reports(self.request.user), pk=self.pk)
 
     @property
     def header_more_buttons(self):
