@@ -139,3 +139,32 @@ def test_a_tutor_with_reports_of_their_own_cannot_inspect_another_tutors_report(
         client.force_login(user)
         response = client.get(url)
         assert response.status_code == 200 and "PRIVATE-PROGRESS" in response.text
+
+
+def test_only_the_tutor_reaches_the_prepare_report_view(
+    client, group, term, tutor, other_tutor, coordinator, support_request, board
+):
+    """GET used to answer any admin user; now, as POST always did, only the assigned tutor
+    (request) or the group's tutor: others see nothing (404) or are refused (403)."""
+    support_request.term = term
+    support_request.save()
+    request = services.assign_tutor(support_request, tutor, coordinator)
+    urls = [
+        reverse("tutoria_reports:prepare", args=["request", request.pk]),
+        reverse("tutoria_reports:prepare", args=["group", group.pk]),
+    ]
+    client.force_login(tutor)
+    for url in urls:
+        assert client.get(url).status_code == 200
+    for user in (other_tutor, coordinator, board):
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            # Wagtail turns PermissionDenied into a redirect to the dashboard.
+            assert response.status_code in (302, 404), (user, url)
+            assert response.status_code == 404 or response["Location"] == "/admin/"
+            assert client.post(url).status_code in (302, 404)
+    assert not TermReport.objects.exists()
+    client.force_login(tutor)
+    assert client.get(reverse("tutoria_reports:prepare", args=["other", group.pk])).status_code \
+        == 404
