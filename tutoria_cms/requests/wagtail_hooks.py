@@ -1,4 +1,5 @@
-"""Wiring of the request workflow into Wagtail: the snippet viewset and the log actions."""
+"""Wiring of the request workflow into Wagtail: the snippet viewset (with its chooser and bulk
+action), the permission policies and the log actions."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -9,7 +10,7 @@ from . import permissions
 from .admin_views import visible_classes, visible_groups, visible_reports
 from .admin_viewsets import ScopedPolicy, TutoringWorkViewSetGroup
 from .models import IndividualClass, StudentGroup, TermReport, TutoringRequest
-from .viewsets import RequestPermissionPolicy, TutoringRequestViewSet
+from .viewsets import RequestDeleteBulkAction, RequestPermissionPolicy, TutoringRequestViewSet
 
 register_permission_policy(
     TutoringRequest, RequestPermissionPolicy(TutoringRequest), exact_class=True
@@ -28,6 +29,8 @@ register_permission_policy(
     exact_class=True,
 )
 register_snippet(TutoringRequestViewSet)
+# After Wagtail's own snippet bulk actions (order), so that this one is the requests' "delete".
+hooks.register("register_bulk_action", RequestDeleteBulkAction, order=100)
 
 
 @hooks.register("register_admin_viewset")
