@@ -12,6 +12,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from tutoria_cms.core.views import ProtectedDeleteView
+
 from . import permissions
 from .admin_views import (
     DesignateTutorView,
@@ -89,6 +91,7 @@ class StudentGroupViewSet(ModelViewSet):
     add_to_admin_menu = False
     index_view_class = GroupIndexView
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
     form_fields = ["code", "name", "term", "programme", "tutor", "members"]
     list_display = ["code", "name", "term", "tutor"]
     list_filter = ["term"]
