@@ -150,6 +150,38 @@ def test_bulk_deletion_of_requests_is_refused_and_lists_nothing(
     assert TutoringRequest.objects.count() == 2
 
 
+def test_site_history_shows_request_entries_only_to_who_may_see_the_request(
+    client, assigned, class_request, coordinator, board, orientation, tutor, other_tutor
+):
+    """Wagtail's site history report showed every request's log entries to every holder of
+    a permission on the model: the board saw drafts, the orientation service requests never
+    referred to it. Requests log to their own model, filtered with permissions.py."""
+    from wagtail.models import ModelLogEntry
+
+    from tutoria_cms.requests.models import RequestLogEntry
+
+    by = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
+    running = walk(assigned, by, "submit", "review", "approve", "start")
+    draft = class_request  # not the board's
+    assert RequestLogEntry.objects.filter(object_id=str(running.pk)).exists()
+    assert not ModelLogEntry.objects.filter(object_id=str(running.pk)).exists()
+    url = reverse("wagtailadmin_reports:site_history_results")
+
+    def shown(user):
+        client.force_login(user)
+        entries = client.get(url).context["object_list"]
+        return {int(entry.object_id) for entry in entries
+                if isinstance(entry, RequestLogEntry)}
+
+    assert shown(coordinator) == {running.pk, draft.pk}
+    assert shown(board) == {running.pk}
+    assert shown(tutor) == {running.pk}  # assigned to them
+    assert shown(orientation) == set()  # nothing referred yet
+    assert shown(other_tutor) == set()
+    services.refer(running, tutor, reason="Orientación")
+    assert shown(orientation) == {running.pk}
+
+
 def test_board_denies_with_a_reason_through_the_admin(class_request, coordinator, board):
     walk(class_request, {"submit": coordinator, "review": coordinator}, "submit", "review")
     client = Client(enforce_csrf_checks=True)

@@ -9,7 +9,13 @@ from wagtail.snippets.models import register_snippet
 from . import permissions
 from .admin_views import visible_classes, visible_groups, visible_reports
 from .admin_viewsets import ScopedPolicy, TutoringWorkViewSetGroup
-from .models import IndividualClass, StudentGroup, TermReport, TutoringRequest
+from .models import (
+    IndividualClass,
+    RequestLogEntry,
+    StudentGroup,
+    TermReport,
+    TutoringRequest,
+)
 from .viewsets import RequestDeleteBulkAction, RequestPermissionPolicy, TutoringRequestViewSet
 
 register_permission_policy(
@@ -40,6 +46,9 @@ def register_tutoring_work():
 
 @hooks.register("register_log_actions")
 def register_request_log_actions(actions):
+    # Requests' entries go to their own log model, which Wagtail's site history filters
+    # with permissions.py.
+    actions.register_model(TutoringRequest, RequestLogEntry)
     for action, label, message in (
         ("submit", _("Submit request"), _("Request submitted")),
         ("review", _("Review request"), _("Request put under review")),
