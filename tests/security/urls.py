@@ -26,6 +26,10 @@ NAMESPACE_OBJECT = {
     "workshop_registrations": "registration",
     "tutoria_accreditation": "job",
 }
+# URLs whose ``pk`` is not their namespace's object.
+NAME_OBJECT = {
+    "tutoria_reports:prepare": "request_a",  # with kind "request"
+}
 # The evidence browser's listings (wagtail-modeladmin URL names: evidence_<listing>_modeladmin_*).
 MODELADMIN_OBJECT = {
     "requests": "request_a",
@@ -69,6 +73,8 @@ def object_for(world, name):
     if name.startswith("evidence_") and "_modeladmin_" in name:
         listing = name[len("evidence_"):].split("_modeladmin_")[0]
         return getattr(world, MODELADMIN_OBJECT[listing])
+    if name in NAME_OBJECT:
+        return getattr(world, NAME_OBJECT[name])
     namespace = name.split(":")[0]
     return getattr(world, NAMESPACE_OBJECT[namespace])
 
