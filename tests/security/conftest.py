@@ -66,7 +66,8 @@ SECRETS = {
     REPORT_A: {"tutor", "coordination"},
 }
 # Personal data that a refusal must not show either (besides SECRETS).
-PERSONAL = ("Maria da Silva", "Elena Mentee", "registrante@example.edu", "Rita Registrante")
+PERSONAL = ("Maria da Silva", "Bruno Borges", "Elena Mentee", "Ernesto Mentee",
+            "Rita Registrante", "registrante@example.edu")
 
 
 def _user(username, *groups, **kwargs):
@@ -80,6 +81,7 @@ def _document(title):
 
 
 def build_world():
+    from tutoria_cms.accreditation import services as accreditation
     from tutoria_cms.accreditation.models import ExportJob
     from tutoria_cms.contrib.modeladmin.models import ListingExport
     from tutoria_cms.mentoring import services as mentoring
@@ -279,8 +281,6 @@ def build_world():
     )
 
     # Evidence: an export job of the quality office, a listing export --------------------------
-    from tutoria_cms.accreditation import services as accreditation
-
     w.job = accreditation.start_export(users["quality"], {"site": "localhost"}, language="en")
     w.job.refresh_from_db()
     if w.job.status != ExportJob.Status.DONE:  # queued for after the (never) commit

@@ -395,8 +395,6 @@ def test_secrets_are_shown_to_their_readers(world, browser):
     assert {text for texts in shown.values() for text in texts} == set(SECRETS)
 
 
-
-
 # Missing objects: a refusal, never a server error --------------------------------------------
 
 INT_PARAMETER = re.compile(r"<int:(\w+)>|\(\?P<(instance_pk)>")
