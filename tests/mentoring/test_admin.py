@@ -235,3 +235,23 @@ def test_dashboard_panel(pair, coordinator, mentor_user, tutor):
     assert "has not met recently" in mentor_home and "at risk" not in mentor_home
     assert "Peer mentoring" not in client_for(tutor).get(
         reverse("wagtailadmin_home")).content.decode()
+
+
+@pytest.mark.parametrize("kind", ["programme", "participant"])
+def test_deleting_what_pairs_depend_on_is_refused_with_a_message(kind, mentoring, pair):
+    """Participants protect their programme, pairs their participants (on_delete=PROTECT);
+    Wagtail's reference index does not know those rows: the deletion was a server error."""
+    from tutoria_cms.mentoring.models import MentoringProgramme, Participant
+
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    target = mentoring if kind == "programme" else pair.mentor
+    namespace = f"tutoria_mentoring_{kind}s"
+    client = client_for(root)
+    response = client.post(reverse(f"{namespace}:delete", args=[target.pk]))
+    # Refused by Wagtail when its reference index knows the protecting rows (to the
+    # dashboard), else by the database (back to the listing, with a message).
+    assert response.status_code == 302
+    assert response["Location"] in ("/admin/", reverse(f"{namespace}:index"))
+    assert MentoringProgramme.objects.filter(pk=mentoring.pk).exists()
+    assert Participant.objects.filter(pk=pair.mentor_id).exists()
+    assert Pair.objects.filter(pk=pair.pk).exists()

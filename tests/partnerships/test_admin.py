@@ -273,3 +273,22 @@ def test_an_agreement_without_stage_rows_is_shown_and_completed(coordinator):
     assert client.get(url).status_code == 200
     assert client.post(url, {"deliverable": make_document().pk}).status_code == 302
     assert agreement.stages.count() == 5
+
+
+def test_deleting_a_partner_with_agreements_is_refused_with_a_message(agreement):
+    """Agreements protect their partner (on_delete=PROTECT), which Wagtail's reference index
+    does not know: the deletion was a server error; now a message, and nothing is deleted."""
+    from tests import factories
+    from tutoria_cms.partnerships.models import Partner
+
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = Client()
+    client.force_login(root)
+    response = client.post(reverse("tutoria_partners:delete", args=[agreement.partner_id]),
+                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    # Refused by Wagtail when its reference index knows the protecting rows (to the
+    # dashboard), else by the database (back to the listing, with a message).
+    assert response.redirect_chain[0][0] in ("/admin/", reverse("tutoria_partners:index"))
+    assert response.status_code == 200
+    assert Partner.objects.filter(pk=agreement.partner_id).exists()
+    assert Agreement.objects.filter(pk=agreement.pk).exists()

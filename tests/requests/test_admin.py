@@ -81,6 +81,107 @@ def test_no_edit_or_delete_urls_even_for_superusers(client, assigned):
     assert f"/delete/{assigned.pk}/" not in response.text
 
 
+CHOOSER = "wagtailsnippetchoosers_tutoria_requests_tutoringrequest"
+
+
+def test_the_request_chooser_shows_only_requests_the_user_may_see(
+    client, assigned, class_request, coordinator, tutor, other_tutor, board
+):
+    """Wagtail's snippet chooser listed every request (kind and number) to any admin user and
+    answered "chosen" for any id; now it follows permissions.py, and creates nothing."""
+    from tests import factories
+    from tutoria_cms.core import roles
+
+    communications = factories.UserFactory(username="com", groups=[roles.COMMUNICATIONS])
+    choose = reverse(f"{CHOOSER}:choose")
+    results = reverse(f"{CHOOSER}:choose_results")
+    chosen = reverse(f"{CHOOSER}:chosen", args=[assigned.pk])
+    several = reverse(f"{CHOOSER}:chosen_multiple") + f"?id={assigned.pk}&id={class_request.pk}"
+    label_support, label_class = str(assigned), str(class_request)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    client.force_login(coordinator)
+    for url in (choose, results):
+        text = client.get(url).content.decode()
+        assert label_support in text and label_class in text
+    assert client.get(chosen).status_code == 200
+    assert client.get(several).status_code == 200
+
+    client.force_login(tutor)  # sees the request assigned to them, not the class request
+    text = client.get(results).content.decode()
+    assert label_support in text and label_class not in text
+    assert client.get(chosen).status_code == 200
+    assert client.get(several).status_code == 404  # one of the ids is not theirs
+
+    client.force_login(board)  # a draft is not the board's
+    assert label_support not in client.get(results).content.decode()
+    assert client.get(chosen).status_code == 404
+
+    for user in (communications, other_tutor):  # no request to see: no chooser
+        client.force_login(user)
+        for url in (choose, results, chosen, several):
+            response = client.get(url)
+            assert response.status_code == 302 and response["Location"] == "/admin/", url
+
+    client.force_login(coordinator)
+    create = reverse(f"{CHOOSER}:create")
+    assert client.get(create)["Location"] == "/admin/"
+    assert client.post(create, {"kind": "support"})["Location"] == "/admin/"
+
+
+def test_bulk_deletion_of_requests_is_refused_and_lists_nothing(
+    client, assigned, class_request, coordinator, tutor
+):
+    """Wagtail's bulk "delete" for snippets listed the requests of any id to any admin user
+    (as ones they may not delete); requests are never deleted: refused outright."""
+    from tests import factories
+    from tutoria_cms.requests.models import TutoringRequest
+
+    communications = factories.UserFactory(username="com", groups=["Communications"])
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    url = reverse(
+        "wagtail_bulk_action", args=["tutoria_requests", "tutoringrequest", "delete"]
+    ) + f"?id={assigned.pk}&id={class_request.pk}"
+    for user in (communications, tutor, coordinator, root):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert client.post(url)["Location"] == "/admin/"
+    assert TutoringRequest.objects.count() == 2
+
+
+def test_site_history_shows_request_entries_only_to_who_may_see_the_request(
+    client, assigned, class_request, coordinator, board, orientation, tutor, other_tutor
+):
+    """Wagtail's site history report showed every request's log entries to every holder of
+    a permission on the model: the board saw drafts, the orientation service requests never
+    referred to it. Requests log to their own model, filtered with permissions.py."""
+    from wagtail.models import ModelLogEntry
+
+    from tutoria_cms.requests.models import RequestLogEntry
+
+    by = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
+    running = walk(assigned, by, "submit", "review", "approve", "start")
+    draft = class_request  # not the board's
+    assert RequestLogEntry.objects.filter(object_id=str(running.pk)).exists()
+    assert not ModelLogEntry.objects.filter(object_id=str(running.pk)).exists()
+    url = reverse("wagtailadmin_reports:site_history_results")
+
+    def shown(user):
+        client.force_login(user)
+        entries = client.get(url).context["object_list"]
+        return {int(entry.object_id) for entry in entries
+                if isinstance(entry, RequestLogEntry)}
+
+    assert shown(coordinator) == {running.pk, draft.pk}
+    assert shown(board) == {running.pk}
+    assert shown(tutor) == {running.pk}  # assigned to them
+    assert shown(orientation) == set()  # nothing referred yet
+    assert shown(other_tutor) == set()
+    services.refer(running, tutor, reason="Orientación")
+    assert shown(orientation) == {running.pk}
+
+
 def test_board_denies_with_a_reason_through_the_admin(class_request, coordinator, board):
     walk(class_request, {"submit": coordinator, "review": coordinator}, "submit", "review")
     client = Client(enforce_csrf_checks=True)

@@ -110,3 +110,61 @@ def test_classes_listing_and_designation(client, term, component, coordinator, t
         403,
         404,
     )
+
+
+def test_a_tutor_with_reports_of_their_own_cannot_inspect_another_tutors_report(
+    client, group, term, tutor, other_tutor, coordinator, support_request, board
+):
+    """The viewset opens to any tutor with a report; each report only to its tutor (and
+    coordination): another tutor's report is not found, and its text is not shown."""
+    support_request.term = term
+    support_request.save()
+    request = services.assign_tutor(support_request, tutor, coordinator)
+    actors = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
+    request = walk(request, actors, "submit", "review", "approve", "start")
+    report = services.prepare_report(term, tutor, request=request)
+    services.update_report(report, tutor, progress="PRIVATE-PROGRESS", difficulties="",
+                           recommendation="Continuar", outcome="continues")
+    other_group = StudentGroup.objects.create(code="2B", name="Grupo 2B", term=term,
+                                              tutor=other_tutor)
+    own_report = services.prepare_report(term, other_tutor, group=other_group)
+    url = reverse("tutoria_reports:inspect", args=[report.pk])
+
+    client.force_login(other_tutor)
+    assert client.get(reverse("tutoria_reports:inspect", args=[own_report.pk])).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "PRIVATE-PROGRESS" not in response.text
+    for user in (tutor, coordinator):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200 and "PRIVATE-PROGRESS" in response.text
+
+
+def test_only_the_tutor_reaches_the_prepare_report_view(
+    client, group, term, tutor, other_tutor, coordinator, support_request, board
+):
+    """GET used to answer any admin user; now, as POST always did, only the assigned tutor
+    (request) or the group's tutor: others see nothing (404) or are refused (403)."""
+    support_request.term = term
+    support_request.save()
+    request = services.assign_tutor(support_request, tutor, coordinator)
+    urls = [
+        reverse("tutoria_reports:prepare", args=["request", request.pk]),
+        reverse("tutoria_reports:prepare", args=["group", group.pk]),
+    ]
+    client.force_login(tutor)
+    for url in urls:
+        assert client.get(url).status_code == 200
+    for user in (other_tutor, coordinator, board):
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            # Wagtail turns PermissionDenied into a redirect to the dashboard.
+            assert response.status_code in (302, 404), (user, url)
+            assert response.status_code == 404 or response["Location"] == "/admin/"
+            assert client.post(url).status_code in (302, 404)
+    assert not TermReport.objects.exists()
+    client.force_login(tutor)
+    assert client.get(reverse("tutoria_reports:prepare", args=["other", group.pk])).status_code \
+        == 404

@@ -3,7 +3,6 @@
 import pytest
 from django.core import mail
 from django.utils import translation
-from wagtail.models import ModelLogEntry
 
 from tests import factories
 from tests.requests.conftest import add_failures, make_student, walk
@@ -13,6 +12,7 @@ from tutoria_cms.requests.models import (
     IndividualClass,
     Notification,
     RequestKind,
+    RequestLogEntry,
     RequestState,
     TutoringRequest,
 )
@@ -129,7 +129,7 @@ def test_history_rows_and_audit_log_per_transition(support_request, coordinator,
         "Procede",
     ]
     assert history[-1].history_user == board
-    entries = ModelLogEntry.objects.filter(object_id=str(support_request.pk)).order_by("pk")
+    entries = RequestLogEntry.objects.filter(object_id=str(support_request.pk)).order_by("pk")
     assert [e.action for e in entries] == [
         "wagtail.create",
         "tutoria_requests.assign_tutor",

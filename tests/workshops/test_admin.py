@@ -120,6 +120,10 @@ def test_registrations_filters_search_and_inspect(held_workshop, programme, comm
     assert reverse("workshop_registrations:cancel", args=[registration.pk]) not in (
         response.content.decode()
     )
+    # A registration that does not exist is not found (it was a server error).
+    missing = WorkshopRegistration.objects.order_by("-pk").first().pk + 1
+    response = client.get(reverse("workshop_registrations:inspect", args=[missing]))
+    assert response.status_code == 404
 
 
 def test_registrations_need_the_view_permission(held_workshop):

@@ -16,6 +16,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from tutoria_cms.core.views import ProtectedDeleteView
+
 from . import permissions, services
 from .choices import AVAILABILITY_LABELS, MeetingStatus, PairStatus
 from .forms import ParticipantForm
@@ -211,6 +213,7 @@ class MentoringProgrammeViewSet(ModelViewSet):
     menu_label = _("Programme settings")
     add_to_admin_menu = False
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
     inspect_view_enabled = False
     list_display = [
         "__str__",
@@ -254,6 +257,7 @@ class ParticipantViewSet(ModelViewSet):
     menu_label = _("Participants")
     add_to_admin_menu = False
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
     inspect_view_enabled = False
     filterset_class = ParticipantFilterSet
     list_display = [

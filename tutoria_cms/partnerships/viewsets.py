@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tutoria_cms.core.fields import has_choice
+from tutoria_cms.core.views import ProtectedDeleteView
 
 from . import permissions, services
 from .choices import STAGE_ORDER, CurrentStage, Purpose, Sector
@@ -146,6 +147,7 @@ class AgreementViewSet(ModelViewSet):
     inspect_view_class = AgreementInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
     list_display = [
         "title",
         Column("partner", label=_("Partner"), accessor="partner"),
@@ -193,6 +195,7 @@ class PartnerViewSet(ModelViewSet):
     menu_label = _("Partners")
     add_to_admin_menu = False
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
     list_display = ["name", Column("sector", label=_("Sector"), accessor="get_sector_display")]
     list_filter = ["sector"]
     search_fields = ["name"]

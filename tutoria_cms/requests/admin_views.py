@@ -103,7 +103,27 @@ class GroupSessionView(FormView):
 
 
 class PrepareReportView(View):
-    """Create (or reopen) the tutor's report for a request or group, then edit it."""
+    """Create (or reopen) the tutor's report for a request or group, then edit it.
+
+    Only the request's assigned tutor (or the group's tutor) reaches it: a subject the user
+    cannot see is not found, one they see but do not tutor is refused.
+    """
+
+    def dispatch(self, request, kind, pk):
+        if kind == "request":
+            self.subject = get_object_or_404(permissions.visible_requests(request.user), pk=pk)
+            allowed = permissions.is_assigned_tutor(request.user, self.subject)
+            self.subject_url = reverse("tutoria_requests:inspect", args=[pk])
+        elif kind == "group":
+            self.subject = get_object_or_404(visible_groups(request.user), pk=pk)
+            allowed = self.subject.tutor_id == request.user.pk
+            self.subject_url = reverse("tutoria_groups:index")
+        else:
+            raise Http404
+        if not allowed:
+            raise PermissionDenied
+        self.kind = kind
+        return super().dispatch(request, kind, pk)
 
     def get(self, request, kind, pk):
         from django import forms
@@ -121,21 +141,12 @@ class PrepareReportView(View):
         )
 
     def post(self, request, kind, pk):
-        if kind == "request":
-            subject = get_object_or_404(permissions.visible_requests(request.user), pk=pk)
-            term = subject.term
-            kwargs = {"request": subject}
-        elif kind == "group":
-            subject = get_object_or_404(visible_groups(request.user), pk=pk)
-            term = subject.term
-            kwargs = {"group": subject}
-        else:
-            raise Http404
+        term = self.subject.term
         if term is None:
             messages.error(request, _("The request has no term: a report belongs to a term."))
-            return redirect(reverse("tutoria_requests:inspect", args=[pk]))
+            return redirect(self.subject_url)
         try:
-            report = services.prepare_report(term, request.user, **kwargs)
+            report = services.prepare_report(term, request.user, **{self.kind: self.subject})
         except services.TransitionRefused:
             raise PermissionDenied from None
         return redirect(reverse("tutoria_reports:edit_report", args=[report.pk]))

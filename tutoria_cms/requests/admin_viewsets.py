@@ -1,6 +1,7 @@
 """Viewsets for group tutoring, end-of-term reports and individual classes."""
 
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
@@ -11,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from ..core.views import ProtectedDeleteView
 from ..core.viewsets import ReadOnlyViewSetMixin
 from . import permissions
 from .admin_views import (
@@ -89,6 +91,7 @@ class StudentGroupViewSet(ModelViewSet):
     add_to_admin_menu = False
     index_view_class = GroupIndexView
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
     form_fields = ["code", "name", "term", "programme", "tutor", "members"]
     list_display = ["code", "name", "term", "tutor"]
     list_filter = ["term"]
@@ -101,6 +104,11 @@ class StudentGroupViewSet(ModelViewSet):
 
 class ReportInspectView(InspectView):
     template_name = "tutoria_cms/requests/admin/report_inspect.html"
+
+    def get_object(self, queryset=None):
+        # The policy's "view" is model-wide (any report of one's own opens the viewset): the
+        # report itself must be one the user may see, or it does not exist for them.
+        return get_object_or_404(visible_reports(self.request.user), pk=self.pk)
 
     @property
     def header_more_buttons(self):

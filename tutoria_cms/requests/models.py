@@ -16,11 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import BaseLogEntry
+from wagtail.models.audit_log import ModelLogEntryManager
 
 from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
 from tutoria_cms.core.fields import MultipleChoiceField
@@ -654,3 +657,36 @@ class SensitiveRead(models.Model):
 
     def __str__(self):
         return f"#{self.request_id} {self.what}"
+
+
+class RequestLogEntryManager(ModelLogEntryManager):
+    def viewable_by_user(self, user):
+        """The entries of the requests ``user`` may see (permissions.py), not those of every
+        request of a model the user holds some permission on (Wagtail's rule)."""
+        from .permissions import visible_requests
+
+        visible = visible_requests(user).annotate(
+            object_key=Cast("pk", output_field=models.CharField())
+        )
+        return self.filter(object_id__in=visible.values("object_key"))
+
+
+class RequestLogEntry(BaseLogEntry):
+    """Wagtail's audit log of requests (creation, transitions, assignment, referrals).
+
+    Kept apart from Wagtail's ``ModelLogEntry`` so that Wagtail's site history report shows
+    each entry only to those who may see the request: with ``ModelLogEntry``, every holder of
+    a permission on the model (the board, the orientation service) saw every request's
+    entries, drafts and requests never referred to them included."""
+
+    object_id = models.CharField(max_length=255, blank=False, db_index=True)
+
+    objects = RequestLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("request log entry")
+        verbose_name_plural = _("request log entries")
+
+    def __str__(self):
+        return f"{self.action} #{self.object_id}"

@@ -3,6 +3,7 @@ changes all go through actions (transitions, tutor assignment, confidential deta
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,8 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..core.viewsets import ReadOnlyViewSetMixin
@@ -176,6 +179,82 @@ class RequestCreateView(CreateView):
         return services.create_request(user=self.request.user, **data)
 
 
+# The chooser (the widget of every foreign key to a request, e.g. a mentoring participant's
+# request) ---------------------------------------------------------------------------------------
+
+
+class VisibleRequestsMixin:
+    """Wagtail's snippet chooser lists and returns every row to any admin user: here, only
+    to users who may see requests, and only the requests they may see (permissions.py)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not RequestPermissionPolicy(TutoringRequest).user_has_permission(request.user, "view"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def visible_requests(self):
+        return permissions.visible_requests(self.request.user)
+
+    def can_create(self):
+        return False  # requests are created from the "add" view, through services
+
+
+class RequestChooseView(VisibleRequestsMixin, chooser.ChooseView):
+    def get_object_list(self):
+        return self.visible_requests()
+
+
+class RequestChooseResultsView(VisibleRequestsMixin, chooser.ChooseResultsView):
+    def get_object_list(self):
+        return self.visible_requests()
+
+
+class RequestChosenView(VisibleRequestsMixin, chooser.SnippetChosenView):
+    def get_object(self, pk):
+        try:
+            return self.visible_requests().get(pk=int(pk))
+        except ValueError:
+            raise Http404 from None
+
+
+class RequestChosenMultipleView(VisibleRequestsMixin, chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        try:
+            wanted = {int(pk) for pk in pks}
+        except ValueError:
+            raise Http404 from None
+        found = list(self.visible_requests().filter(pk__in=wanted))
+        if len(found) != len(wanted):
+            raise Http404  # one of them is not there, or not for this user
+        return found
+
+
+class RequestChooserCreateView(VisibleRequestsMixin, chooser.SnippetCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class RequestChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = RequestChooseView
+    choose_results_view_class = RequestChooseResultsView
+    chosen_view_class = RequestChosenView
+    chosen_multiple_view_class = RequestChosenMultipleView
+    create_view_class = RequestChooserCreateView
+
+
+class RequestDeleteBulkAction(DeleteBulkAction):
+    """Replaces Wagtail's bulk deletion of snippets for requests: that confirmation page lists
+    the requests of any ``id`` to any admin user (as ones they may not delete). Nobody
+    deletes requests (they change only through actions), so it is refused outright."""
+
+    models = [TutoringRequest]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "delete"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
     model = TutoringRequest
     icon = "clipboard-list"
@@ -187,6 +266,7 @@ class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
     index_view_class = RequestIndexView
     inspect_view_class = RequestInspectView
     add_view_class = RequestCreateView
+    chooser_viewset_class = RequestChooserViewSet
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = RequestFilterSet

@@ -1,4 +1,5 @@
-"""Wiring of the request workflow into Wagtail: the snippet viewset and the log actions."""
+"""Wiring of the request workflow into Wagtail: the snippet viewset (with its chooser and bulk
+action), the permission policies and the log actions."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,8 +9,14 @@ from wagtail.snippets.models import register_snippet
 from . import permissions
 from .admin_views import visible_classes, visible_groups, visible_reports
 from .admin_viewsets import ScopedPolicy, TutoringWorkViewSetGroup
-from .models import IndividualClass, StudentGroup, TermReport, TutoringRequest
-from .viewsets import RequestPermissionPolicy, TutoringRequestViewSet
+from .models import (
+    IndividualClass,
+    RequestLogEntry,
+    StudentGroup,
+    TermReport,
+    TutoringRequest,
+)
+from .viewsets import RequestDeleteBulkAction, RequestPermissionPolicy, TutoringRequestViewSet
 
 register_permission_policy(
     TutoringRequest, RequestPermissionPolicy(TutoringRequest), exact_class=True
@@ -28,6 +35,8 @@ register_permission_policy(
     exact_class=True,
 )
 register_snippet(TutoringRequestViewSet)
+# After Wagtail's own snippet bulk actions (order), so that this one is the requests' "delete".
+hooks.register("register_bulk_action", RequestDeleteBulkAction, order=100)
 
 
 @hooks.register("register_admin_viewset")
@@ -37,6 +46,9 @@ def register_tutoring_work():
 
 @hooks.register("register_log_actions")
 def register_request_log_actions(actions):
+    # Requests' entries go to their own log model, which Wagtail's site history filters
+    # with permissions.py.
+    actions.register_model(TutoringRequest, RequestLogEntry)
     for action, label, message in (
         ("submit", _("Submit request"), _("Request submitted")),
         ("review", _("Review request"), _("Request put under review")),

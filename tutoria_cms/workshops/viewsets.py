@@ -2,6 +2,7 @@
 
 import django_filters
 from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -102,7 +103,9 @@ class WorkshopRegistrationIndexView(IndexView):
 
 class WorkshopRegistrationInspectView(InspectView):
     def get_object(self, queryset=None):
-        return WorkshopRegistration.objects.select_related("workshop").get(pk=self.pk)
+        return get_object_or_404(
+            WorkshopRegistration.objects.select_related("workshop"), pk=self.pk
+        )
 
     @property
     def header_more_buttons(self):

@@ -1,0 +1,358 @@
+"""One "world" for the security tests, built once per test module.
+
+Every role of DESIGN.md section 2 (the groups of ``tutoria_cms.core.roles``) has an account,
+plus a student (a plain account with no group: the mentee of pair A, the one kind of
+student account the suite knows), a tutor with nothing assigned yet, and two tutors with
+work: ``tutor`` owns every "A" object (request, profile, pair, group, report, class) and
+``other_tutor`` owns the "B" ones, so that object-level refusals are tested between two
+tutors who both reach the listings.
+
+The world is built inside a transaction that is rolled back when the module ends; each test
+runs in a savepoint inside it (pytest-django's ``db``), so POSTs leave nothing behind.
+
+Strings in ``SECRETS`` are confidential: ``SECRETS[text]`` is the set of roles that may read
+them. Every response to anybody else must not contain them, whatever the view.
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone, translation
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+
+from tests import factories
+from tutoria_cms.academics.models import CurricularComponent, StudentRecord, Term
+from tutoria_cms.core import roles
+
+ROLES = (
+    "anonymous",
+    "student",
+    "communications",
+    "moderators",
+    "tutor",
+    "other_tutor",
+    "new_tutor",
+    "coordination",
+    "board",
+    "orientation",
+    "quality",
+)
+
+# Confidential texts of the world -> the roles that may read them.
+DISCLOSURE_A = "CONFIDENTIAL-DISCLOSURE-A"
+DISCLOSURE_B = "CONFIDENTIAL-DISCLOSURE-B"
+REFERRAL_REASON = "CONFIDENTIAL-REFERRAL-REASON"
+SESSION_NOTES = "CONFIDENTIAL-SESSION-NOTES"
+MENTOR_NOTES = "CONFIDENTIAL-MENTOR-NOTES"
+EVIDENCE_A = "CONFIDENTIAL-EVIDENCE-A"
+REPORT_A = "CONFIDENTIAL-REPORT-A"
+SECRETS = {
+    # requests/permissions.py: the assigned tutor, and the orientation service once referred.
+    DISCLOSURE_A: {"tutor", "orientation"},
+    REFERRAL_REASON: {"tutor", "orientation"},
+    SESSION_NOTES: {"tutor", "orientation"},
+    # Request B is referred too.
+    DISCLOSURE_B: {"other_tutor", "orientation"},
+    # mentoring/permissions.py: a meeting's private notes are the mentor's alone.
+    MENTOR_NOTES: {"tutor"},
+    # tutors/permissions.py: the whole matrix (evidence included): the tutor and coordinators.
+    EVIDENCE_A: {"tutor", "coordination"},
+    # An end-of-term report: its tutor and coordination.
+    REPORT_A: {"tutor", "coordination"},
+}
+# Personal data that a refusal must not show either (besides SECRETS).
+PERSONAL = ("Maria da Silva", "Bruno Borges", "Elena Mentee", "Ernesto Mentee",
+            "Rita Registrante", "registrante@example.edu")
+
+
+def _user(username, *groups, **kwargs):
+    return factories.UserFactory(username=username, groups=list(groups), **kwargs)
+
+
+def _document(title):
+    return get_document_model().objects.create(
+        title=title, file=ContentFile(b"deliverable\n", name="deliverable.txt")
+    )
+
+
+def build_world():
+    from tutoria_cms.accreditation import services as accreditation
+    from tutoria_cms.accreditation.models import ExportJob
+    from tutoria_cms.contrib.modeladmin.models import ListingExport
+    from tutoria_cms.mentoring import services as mentoring
+    from tutoria_cms.mentoring.models import MentoringProgramme, Participant
+    from tutoria_cms.partnerships import services as partnerships
+    from tutoria_cms.partnerships.models import Agreement, Partner, PartnershipIndexPage
+    from tutoria_cms.requests import services as requests
+    from tutoria_cms.requests.models import IndividualClass, RequestKind, StudentGroup
+    from tutoria_cms.tutors import services as tutors
+    from tutoria_cms.tutors.models import Competency
+    from tutoria_cms.workshops import services as workshops
+    from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
+
+    w = SimpleNamespace()
+    today = timezone.localdate()
+
+    # Accounts ---------------------------------------------------------------------------------
+    users = {
+        "anonymous": None,
+        "student": _user("student"),
+        "communications": _user("com", roles.COMMUNICATIONS),
+        "moderators": _user("mod", roles.COMMUNICATIONS_MODERATORS),
+        "tutor": _user("tutor1", roles.TUTORS, first_name="Tomás", last_name="Tutor"),
+        "other_tutor": _user("tutor2", roles.TUTORS, first_name="Olga", last_name="Otra"),
+        "new_tutor": _user("tutor3", roles.TUTORS, first_name="Nico", last_name="Nuevo"),
+        "coordination": _user("coord", roles.COORDINATION),
+        "board": _user("board", roles.BOARD),
+        "orientation": _user("orient", roles.ORIENTATION),
+        "quality": _user("qual", roles.QUALITY),
+    }
+    assert set(users) == set(ROLES)
+    w.users = users
+    w.superuser = _user("root", is_superuser=True, is_staff=True)
+    tutor, other_tutor = users["tutor"], users["other_tutor"]
+    coordinator, board = users["coordination"], users["board"]
+
+    # Public site ------------------------------------------------------------------------------
+    w.home = factories.build_site("es", "localhost", title="Universidad de Ejemplo", default=True)
+    w.programme_index = factories.build_programme_index(w.home)
+    w.programme = factories.build_programme(w.programme_index)
+    w.workshop = factories.build_workshop(
+        w.programme, capacity=5,
+        sessions=[factories.session_data(days=-2), factories.session_data(days=7)],
+    )
+    workshops.register(
+        w.workshop, student_number="R0001", full_name="Rita Registrante",
+        email="registrante@example.edu", consent=True, language="es",
+    )
+    w.registration = WorkshopRegistration.objects.get(workshop_id=w.workshop.pk)
+    w.workshop_2 = factories.build_workshop(
+        w.programme, title="Taller de escritura",
+        sessions=[factories.session_data(days=-1), factories.session_data(days=9)],
+    )
+    workshops.register(
+        w.workshop_2, student_number="R0002", full_name="Raúl Registrante",
+        email="raul@example.edu", consent=True, language="es",
+    )
+    w.registration_2 = WorkshopRegistration.objects.get(workshop_id=w.workshop_2.pk)
+    w.attendance = Attendance.objects.create(
+        session=w.workshop.ordered_sessions[0], registration=w.registration, present=True
+    )
+    w.mentoring_page = factories.build_programme(
+        w.programme_index, title="Mentoría entre iguales", kind="peer_mentoring",
+        modalities=["in_person"],
+    )
+    w.partnership_index = factories.add_page(w.home, PartnershipIndexPage(title="Convenios"))
+
+    # Tutor directory: profile A (tutor), profile B (other tutor) ------------------------------
+    w.framework = factories.load_seed_framework()
+    w.tutor_index = factories.build_tutor_index(w.home)
+    w.profile_a = factories.build_tutor_profile(w.tutor_index, title="Tomás Tutor", user=tutor)
+    w.profile_b = factories.build_tutor_profile(w.tutor_index, title="Olga Otra",
+                                                user=other_tutor)
+    competency = Competency.objects.filter(dimension__framework=w.framework).first()
+    w.assessment = tutors.self_assess(w.profile_a, competency, user=tutor, level=3,
+                                      evidence=EVIDENCE_A)
+    w.dimension = competency.dimension
+
+    # Academic records -------------------------------------------------------------------------
+    w.term = Term.objects.create(
+        code="T-NOW", name="Current term", kind="regular",
+        starts_on=today - datetime.timedelta(days=60), ends_on=today + datetime.timedelta(days=60),
+    )
+    w.component = CurricularComponent.objects.create(code="MAT101", name="Cálculo I", hours=60)
+
+    def student(number, name):
+        return StudentRecord.objects.create(
+            student_number=number, full_name=name, email=f"{number}@example.edu",
+            curriculum_hours=3000, completed_hours=2800,
+        )
+
+    w.student_a = student("2019001", "Maria da Silva")
+    w.student_b = student("2019002", "Bruno Borges")
+
+    # Requests: A (tutor, referred), B (other tutor), a class request ---------------------------
+    actors = {"submit": coordinator, "review": coordinator, "approve": board,
+              "start": coordinator}
+
+    def running_request(student_record, assigned, description):
+        request = requests.create_request(
+            kind=RequestKind.SUPPORT, student=student_record, user=coordinator, term=w.term,
+            reasons=["emotional"], description=description,
+        )
+        request = requests.assign_tutor(request, assigned, coordinator)
+        for action in ("submit", "review", "approve", "start"):
+            request = requests.transition(request, action, actors[action])
+        return request
+
+    w.request_a = running_request(w.student_a, tutor, DISCLOSURE_A)
+    w.request_b = running_request(w.student_b, other_tutor, DISCLOSURE_B)
+    w.session = requests.record_session(
+        w.request_a, tutor, date=today, modality="in_person", duration_minutes=60,
+        private_notes=SESSION_NOTES,
+    )
+    w.referral = requests.refer(w.request_a, tutor, reason=REFERRAL_REASON)
+    w.referral_b = requests.refer(w.request_b, other_tutor, reason="Orientación B")
+    w.draft_request = requests.create_request(
+        kind=RequestKind.SUPPORT, student=w.student_b, user=coordinator,
+        reasons=["family_substance"],
+    )
+    class_request = requests.create_request(
+        kind=RequestKind.INDIVIDUAL_CLASS, student=w.student_a, term=w.term,
+        component=w.component, user=coordinator, language="pt-br",
+    )
+    for action, actor in (("submit", coordinator), ("review", coordinator), ("approve", board)):
+        class_request = requests.transition(class_request, action, actor)
+    w.individual_class = IndividualClass.objects.get(term=w.term, component=w.component)
+    requests.designate_tutor(w.individual_class, tutor, coordinator)
+
+    # Groups and end-of-term reports -----------------------------------------------------------
+    w.group_a = StudentGroup.objects.create(code="1A", name="Grupo A", term=w.term, tutor=tutor)
+    w.group_a.members.set([w.student_a])
+    w.group_b = StudentGroup.objects.create(code="1B", name="Grupo B", term=w.term,
+                                            tutor=other_tutor)
+    w.group_b.members.set([w.student_b])
+    w.report_a = requests.prepare_report(w.term, tutor, request=w.request_a)
+    w.report_a = requests.update_report(
+        w.report_a, tutor, progress=REPORT_A, difficulties="", recommendation="Continuar",
+        outcome="continues",
+    )
+    w.report_b = requests.prepare_report(w.term, other_tutor, group=w.group_b)
+
+    # Peer mentoring: pair A (mentor: tutor; mentee: the student), pair B (other tutor) --------
+    w.mentoring = MentoringProgramme.objects.create(
+        page=w.mentoring_page, period_start=today - datetime.timedelta(days=30),
+        period_end=today + datetime.timedelta(days=120), mentor_capacity=2,
+    )
+
+    def participant(role, number, name, user=None):
+        return Participant.objects.create(
+            programme=w.mentoring, role=role, student=student(number, name), user=user,
+            availability=["mon_am"], languages=["español"],
+        )
+
+    w.mentor_a = participant("mentor", "M001", "Mentor Tomás", user=tutor)
+    w.mentee_a = participant("mentee", "E001", "Elena Mentee", user=users["student"])
+    w.mentor_b = participant("mentor", "M002", "Mentora Olga", user=other_tutor)
+    w.mentee_b = participant("mentee", "E002", "Ernesto Mentee")
+    w.pair_a = mentoring.pair_manually(w.mentoring, w.mentor_a, w.mentee_a, coordinator)
+    w.pair_b = mentoring.pair_manually(w.mentoring, w.mentor_b, w.mentee_b, coordinator)
+    w.goal = mentoring.add_goal(
+        w.pair_a, tutor, specific="Aprobar Cálculo I", indicator="Calificación",
+        target="8", achievable_relevant="Tiene tiempo para estudiar.",
+        due_date=today + datetime.timedelta(days=40), steps=["Resolver la guía"],
+    )
+    w.step = w.goal.steps.get()
+    w.meeting = w.pair_a.meetings.get(is_first=True)
+    w.goal_b = mentoring.add_goal(
+        w.pair_b, other_tutor, specific="Aprobar Física", indicator="Calificación",
+        target="8", achievable_relevant="Tiene tiempo.",
+        due_date=today + datetime.timedelta(days=40), steps=["Repasar"],
+    )
+    w.step_b = w.goal_b.steps.get()
+    w.meeting_b = w.pair_b.meetings.get(is_first=True)
+    mentoring.log_meeting(
+        w.pair_a, tutor, date=today, mode="in_person", duration_minutes=45,
+        shared_notes="Primera reunión", mentor_private_notes=MENTOR_NOTES,
+    )
+
+    # Partnerships -----------------------------------------------------------------------------
+    w.partner = Partner.objects.create(name="Industrias del Bajío", sector="private")
+    w.agreement = partnerships.create_agreement(
+        Agreement(partner=w.partner, title="Convenio de prácticas", purposes=["internships"]),
+        coordinator,
+    )
+    w.commitment = partnerships.add_commitment(
+        w.agreement, coordinator, party="partner", description="Recibir practicantes",
+        due_on=today + datetime.timedelta(days=30),
+    )
+    w.agreement_2 = partnerships.create_agreement(
+        Agreement(partner=w.partner, title="Convenio marco", purposes=["internships"]),
+        coordinator,
+    )
+    w.commitment_2 = partnerships.add_commitment(
+        w.agreement_2, coordinator, party="partner", description="Becas",
+        due_on=today + datetime.timedelta(days=30),
+    )
+
+    # Evidence: an export job of the quality office, a listing export --------------------------
+    w.job = accreditation.start_export(users["quality"], {"site": "localhost"}, language="en")
+    w.job.refresh_from_db()
+    if w.job.status != ExportJob.Status.DONE:  # queued for after the (never) commit
+        accreditation.run_job(w.job.pk)
+        w.job.refresh_from_db()
+    assert w.job.status == ExportJob.Status.DONE, w.job.status
+    w.listing_export = ListingExport.objects.create(
+        user=users["quality"], username="qual", listing="requests", rows=1
+    )
+    w.document = _document("Entregable")
+    w.root = Page.get_first_root_node()
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once per module and rolled back at its end."""
+    with django_db_blocker.unblock(), translation.override("en"):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+class Browser:
+    """One test client for a module (Django builds its handler once), logged in afresh as a
+    role for each request: the session of an earlier test was rolled back with it."""
+
+    def __init__(self, world, **kwargs):
+        self.world = world
+        self.client = Client(**kwargs)
+
+    def user(self, role):
+        return self.world.superuser if role == "superuser" else self.world.users[role]
+
+    def as_role(self, role):
+        self.client.cookies.clear()
+        user = self.user(role)
+        if user is not None:
+            self.client.force_login(user)
+        return self.client
+
+
+@pytest.fixture(scope="module")
+def browser(world):
+    return Browser(world)
+
+
+def db_state():
+    """Every row of the suite's tables (history included), Wagtail's pages, revisions, logs,
+    workflow states and documents, and the accounts: what a refused POST must not change."""
+    from django.apps import apps
+
+    from . import inventory
+
+    tracked = {"wagtailcore", "wagtaildocs", "auth", "wagtailusers"}
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if inventory.ours(model.__module__) or model._meta.app_label in tracked:
+            state[model._meta.label] = list(model._base_manager.order_by("pk").values_list())
+    return state
+
+
+def changed_tables(before, after):
+    return sorted(label for label in set(before) | set(after)
+                  if before.get(label) != after.get(label))
+
+
+@pytest.fixture(scope="module")
+def csrf_browser(world):
+    """Like ``browser``, with Django's CSRF checks on (the test client skips them otherwise)."""
+    return Browser(world, enforce_csrf_checks=True)
