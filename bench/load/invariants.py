@@ -7,15 +7,14 @@ checked against what is stored.
 
 import collections
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
-from wagtail.models import ModelLogEntry
 
 from tutoria_cms.academics.models import CurricularComponent
 from tutoria_cms.requests.models import (
     ACTIVE_STATES,
     IndividualClass,
     RequestKind,
+    RequestLogEntry,
     RequestState,
     TutoringRequest,
 )
@@ -173,10 +172,11 @@ def students_within_term_limit():
 
 
 def _audit_entries():
-    content_type = ContentType.objects.get_for_model(TutoringRequest)
+    # Requests log to their own model (RequestLogEntry), so that Wagtail's site history
+    # report follows permissions.py.
     entries = collections.defaultdict(list)
     for entry in (
-        ModelLogEntry.objects.filter(content_type=content_type)
+        RequestLogEntry.objects.all()
         .order_by("timestamp", "pk")
         .values("object_id", "action", "data")
     ):
