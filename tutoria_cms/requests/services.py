@@ -543,7 +543,7 @@ def refer(request, user, *, reason, service=""):
 def update_referral(referral, user, *, status, outcome_notes=""):
     """The orientation service records what happened (attended, follow-up, closed)."""
     if not (
-        permissions.is_orientation(user) or permissions.is_assigned_tutor(user, referral.request)
+        permissions.reads_referrals(user) or permissions.is_assigned_tutor(user, referral.request)
     ):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     referral.status = status
