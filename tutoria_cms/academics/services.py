@@ -3,10 +3,11 @@
 import dataclasses
 from collections import Counter
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .importer import APPLY_ORDER, ImportRefused, RowError, parse, read_file
+from .importer import APPLY_ORDER, KIND_LABELS, ImportRefused, RowError, parse, read_file
 from .models import ComponentRecord, CurricularComponent, StudentRecord, Term
 
 
@@ -101,7 +102,8 @@ def check_references(parsed):
     return errors
 
 
-def upsert(model, lookup, values, kind, result, user=None):
+def upsert(model, lookup, values, kind, result, user=None, row=None):
+    """Create or update one record; a record the model refuses refuses the whole file."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
@@ -114,7 +116,12 @@ def upsert(model, lookup, values, kind, result, user=None):
         for key, value in changed.items():
             setattr(instance, key, value)
         created = False
-    instance.full_clean(validate_unique=False)
+    try:
+        instance.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise ImportRefused(
+            RowError(KIND_LABELS[kind], row, str(message)) for message in exc.messages
+        ) from None
     if user is not None:
         instance._history_user = user
     instance.save()
@@ -123,15 +130,17 @@ def upsert(model, lookup, values, kind, result, user=None):
 
 
 def apply(parsed, result, user):
-    for _n, record in parsed.records["terms"]:
+    for number, record in parsed.records["terms"]:
         record = dict(record)
-        upsert(Term, {"code": record.pop("code")}, record, "terms", result)
+        upsert(Term, {"code": record.pop("code")}, record, "terms", result, row=number)
     components = {}
-    for _n, record in parsed.records["components"]:
+    for number, record in parsed.records["components"]:
         record = dict(record)
         record.pop("equivalents")
         code = record.pop("code")
-        components[code] = upsert(CurricularComponent, {"code": code}, record, "components", result)
+        components[code] = upsert(
+            CurricularComponent, {"code": code}, record, "components", result, row=number
+        )
     for _n, record in parsed.records["components"]:
         if record["equivalents"]:
             component = components[record["code"]]
@@ -139,13 +148,13 @@ def apply(parsed, result, user):
                 *CurricularComponent.objects.filter(code__in=record["equivalents"])
             )
     students = {}
-    for _n, record in parsed.records["students"]:
+    for row, record in parsed.records["students"]:
         record = dict(record)
         number = record.pop("student_number")
         students[number] = upsert(
-            StudentRecord, {"student_number": number}, record, "students", result, user
+            StudentRecord, {"student_number": number}, record, "students", result, user, row
         )
-    for _n, record in parsed.records["failures"]:
+    for row, record in parsed.records["failures"]:
         student = students.get(record["student_number"]) or StudentRecord.objects.get(
             student_number=record["student_number"]
         )
@@ -162,4 +171,5 @@ def apply(parsed, result, user):
             "failures",
             result,
             user,
+            row,
         )
