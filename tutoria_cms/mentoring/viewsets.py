@@ -16,6 +16,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from tutoria_cms.core.forms import CleanTextViewSetMixin
+
 from . import permissions, services
 from .choices import AVAILABILITY_LABELS, MeetingStatus, PairStatus
 from .forms import ParticipantForm
@@ -203,7 +205,7 @@ def _programme_page_chooser():
     return AdminPageChooser()
 
 
-class MentoringProgrammeViewSet(ModelViewSet):
+class MentoringProgrammeViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = MentoringProgramme
     name = "tutoria_mentoring_programmes"
     url_prefix = "mentoring/programmes"

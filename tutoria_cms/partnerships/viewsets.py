@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tutoria_cms.core.fields import has_choice
+from tutoria_cms.core.forms import CleanTextViewSetMixin
 
 from . import permissions, services
 from .choices import STAGE_ORDER, CurrentStage, Purpose, Sector
@@ -185,7 +186,7 @@ class AgreementViewSet(ModelViewSet):
         ]
 
 
-class PartnerViewSet(ModelViewSet):
+class PartnerViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = Partner
     name = "tutoria_partners"
     url_prefix = "partnerships/partners"

@@ -11,6 +11,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from tutoria_cms.core.forms import CleanTextViewSetMixin
+
 from . import permissions
 from .admin_views import (
     DesignateTutorView,
@@ -80,7 +82,7 @@ class GroupIndexView(ScopedIndexView):
         return buttons
 
 
-class StudentGroupViewSet(ModelViewSet):
+class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = StudentGroup
     name = "tutoria_groups"
     icon = "group"
