@@ -4,7 +4,7 @@ import dataclasses
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .importer import APPLY_ORDER, KIND_LABELS, ImportRefused, RowError, parse, read_file
@@ -37,10 +37,25 @@ def import_academics(name, data, *, user=None, dry_run=False):
     if errors:
         raise ImportRefused(errors)
     result = ImportResult(Counter(), Counter(), Counter(), dry_run)
-    with transaction.atomic():
-        apply(parsed, result, user)
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            apply(parsed, result, user)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # Another import created the same records meanwhile (two confirmations at once).
+        raise ImportRefused(
+            [
+                RowError(
+                    name,
+                    None,
+                    _(
+                        "Another import changed the same records at the same time: nothing "
+                        "was imported from this file. Import it again."
+                    ),
+                )
+            ]
+        ) from None
     return result
 
 
