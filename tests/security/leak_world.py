@@ -9,8 +9,8 @@ what follows ``requests/permissions.py`` and ``mentoring/permissions.py``:
   orientation service; nobody else (coordination, boards, superusers included). A
   description since replaced lives only in the history table: nobody reads it;
 - a meeting's private notes: the mentor alone;
-- a pair's shared notes, check-in feedback and goal texts: the mentor, the mentee and
-  coordination (superusers administer as coordinators);
+- a pair's shared notes, check-in feedback and goal texts: the mentor, the mentee (a
+  student with an account) and coordination (superusers administer as coordinators);
 - a student's date of birth: nobody in the admin (subject access only, identified);
 - a student's special educational need: coordination and boards, through the eligibility
   verdict they judge by; nobody else.
@@ -80,7 +80,12 @@ def build_users():
             codename="export_identified", content_type__app_label="tutoria_accreditation"
         )
     )
+    mentee = _user("leak_mentee")  # a student with an account: admin access, no role
+    mentee.user_permissions.add(
+        Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin")
+    )
     return {
+        "mentee": mentee,
         "communications": _user("leak_com", roles.COMMUNICATIONS),
         "moderators": _user("leak_mod", roles.COMMUNICATIONS_MODERATORS),
         "assigned_tutor": _user("leak_tutor", roles.TUTORS),
@@ -173,7 +178,7 @@ def _mentoring(users, programme_index):
         goals=["cálculo"], availability=["mon_am"], languages=["español"],
     )
     mentee = Participant.objects.create(
-        programme=programme, role="mentee", student=_student("LKE001"),
+        programme=programme, role="mentee", student=_student("LKE001"), user=users["mentee"],
         goals=["cálculo"], availability=["mon_am"], languages=["español"],
     )
     coordinator, mentor_user = users["coordination"], users["mentor"]
@@ -211,7 +216,7 @@ def build_leak_world(programme_index, programme):
     readers[DISCLOSURE_OLD] = set()  # replaced: only the history table holds it
     readers[MENTOR_NOTES] = {"mentor"}
     for secret in PAIR_TEXTS:
-        readers[secret] = {"mentor", "coordination", "superuser"}
+        readers[secret] = {"mentor", "mentee", "coordination", "superuser"}
     for written in BIRTH_DATES:
         readers[written] = set()
     for marker in SEN_MARKERS:

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import factories
 from tests.workshops.test_concurrency import run_in_threads
@@ -121,9 +121,11 @@ def test_parallel_imports_of_the_same_new_students_never_crash(db):
     data = "student_number,name,curriculum_hours,completed_hours\n" + "".join(
         f"P{n:04d},Estudiante {n},3000,100\n" for n in range(30)
     )
-    results, errors = run_in_threads(
-        THREADS, lambda n: import_academics("alumnos.csv", data.encode())
-    )
+    def import_in_english(number):
+        with translation.override("en"):  # threads start in the default language
+            return import_academics("alumnos.csv", data.encode())
+
+    results, errors = run_in_threads(THREADS, import_in_english)
     only_refusals(errors, ImportRefused)
     assert results, "at least one import went through"
     assert StudentRecord.objects.filter(student_number__startswith="P").count() == 30

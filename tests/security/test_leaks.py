@@ -41,6 +41,7 @@ SEARCHABLE = (*CONFIDENTIAL, MENTOR_NOTES, *PAIR_TEXTS)
 # One secret of each kind, searched for in every listing a role can search.
 SEARCH_PROBES = (DISCLOSURE, SESSION_NOTES, REFERRAL_REASON, MENTOR_NOTES, SHARED_NOTES)
 ADMIN_ROLES = [
+    "mentee",
     "communications",
     "moderators",
     "assigned_tutor",
