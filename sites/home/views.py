@@ -1,18 +1,23 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.response import TemplateResponse
 from wagtail.models import Page, Site
+from wagtail.search.utils import parse_query_string
+
+from tutoria_cms.core.text import search_query
 
 RESULTS_PER_PAGE = 10
 
 
 def search(request):
     """Search the live pages of the Site serving the request (programmes, workshops, ...)."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_query(request.GET.get("q", ""))
     site = Site.find_for_request(request)
     results = Page.objects.none()
     if query and site is not None:
         results = Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
-        results = results.specific().search(query)
+        # Parsed as the admin parses it ("quoted phrases"; an unbalanced quote is no error).
+        _filters, parsed = parse_query_string(query)
+        results = results.specific().search(parsed)
     paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
         page = paginator.page(request.GET.get("page", 1))

@@ -6,14 +6,18 @@ number and reason. ``services.import_academics`` applies a parse that has no err
 nothing.
 
 Guards: files over ``IMPORT_MAX_BYTES`` are refused before parsing; an .xlsx must be a real
-zip whose uncompressed size stays under ``IMPORT_MAX_UNCOMPRESSED_BYTES`` (zip bombs);
-formulas are refused, never evaluated; at most ``IMPORT_MAX_ROWS`` rows.
+zip whose uncompressed size stays under ``IMPORT_MAX_UNCOMPRESSED_BYTES`` (zip bombs), and
+only its first ``MAX_COLUMNS`` columns are read, whatever size its sheets claim; formulas are
+refused, never evaluated; at most ``IMPORT_MAX_ROWS`` rows; numbers within the columns'
+bounds; student numbers match ``STUDENT_NUMBER_PATTERN``. Whatever the bytes, the only
+exception raised is :class:`ImportRefused`.
 """
 
 import csv
 import dataclasses
 import datetime
 import io
+import re
 import zipfile
 
 from django.core.exceptions import ValidationError
@@ -72,6 +76,11 @@ SHEET_NAMES = {
     "situacao academica": "standings",
 }
 APPLY_ORDER = ("terms", "components", "students", "failures", "standings")
+# The widest table has 9 columns: further columns of a workbook are never read.
+MAX_COLUMNS = 100
+# Bounds of the numbers (the database columns hold them; nothing real comes near).
+MAX_HOURS = 100_000
+MAX_FAILURES = 999
 TRUE = {"1", "true", "yes", "y", "x", "si", "sí", "s", "sim", "verdadero", "verdadeiro"}
 FALSE = {"0", "false", "no", "n", "não", "nao", "falso", ""}
 
@@ -155,7 +164,7 @@ def read_file(name, data):
 
 
 def normalise_header(value):
-    return clean_text(str(value or ""), required=False).lower().replace(" ", "_")
+    return clean_text(str(value or ""), required=False, max_length=100).lower().replace(" ", "_")
 
 
 def detect_kind(headers):
@@ -179,8 +188,22 @@ def header_error(sheet, headers):
     )
 
 
-def build_table(sheet, header_row, data_rows, kind=None):
-    headers = [normalise_header(value) for value in header_row]
+def build_table(sheet, header_row, data_rows, kind=None, header_number=1):
+    headers = []
+    for column, value in enumerate(header_row, start=1):
+        try:
+            headers.append(normalise_header(value))
+        except ValidationError as exc:
+            raise ImportRefused(
+                [
+                    RowError(
+                        sheet,
+                        header_number,
+                        _("Column %(column)d has an invalid name: %(error)s")
+                        % {"column": column, "error": " ".join(exc.messages)},
+                    )
+                ]
+            ) from None
     kind = kind or detect_kind(headers)
     if kind is None:
         raise ImportRefused([header_error(sheet, headers)])
@@ -231,18 +254,22 @@ def read_csv(name, data):
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # Rows are numbered as a spreadsheet shows them (the header is row 1), not by line: a
+    # quoted value may span several lines.
+    rows = []
     try:
-        header = next(reader)
-        rows = []
-        for values in reader:
+        header = next(reader, None)
+        if header is None:  # nothing but a byte-order mark
+            raise ImportRefused([RowError(name, None, _("The file is empty."))])
+        for number, values in enumerate(reader, start=2):
             check_row_count(name, len(rows) + 1)
-            rows.append((reader.line_num, values))
+            rows.append((number, values))
     except csv.Error as exc:
         raise ImportRefused(
             [
                 RowError(
                     name,
-                    reader.line_num,
+                    len(rows) + 2,
                     _("The CSV file is malformed (%(error)s).") % {"error": exc},
                 )
             ]
@@ -297,8 +324,11 @@ def read_xlsx(name, data):
         for sheet in workbook.worksheets:
             kind = SHEET_NAMES.get(sheet.title.strip().lower())
             rows = []
-            header = None
-            for number, cells in enumerate(sheet.iter_rows(), start=1):
+            header = header_number = None
+            # The declared size of a sheet is not trusted (a few bytes can claim 16,384
+            # columns): only the first MAX_COLUMNS columns are read.
+            sheet.reset_dimensions()
+            for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
                 values = []
                 for cell in cells:
                     if getattr(cell, "data_type", None) == "f":
@@ -314,13 +344,28 @@ def read_xlsx(name, data):
                         values.append(cell.value)
                 if header is None:
                     if any(value not in (None, "") for value in values):
-                        header = values
+                        header, header_number = values, number
                     continue
                 check_row_count(sheet.title, len(rows) + 1)
                 rows.append((number, values))
             if header is None:
                 continue
-            tables.append(build_table(sheet.title, header, rows, kind=kind))
+            tables.append(
+                build_table(sheet.title, header, rows, kind=kind, header_number=header_number)
+            )
+    except ImportRefused:
+        raise
+    except Exception as exc:  # a damaged sheet, read lazily: bad XML, CRC, missing strings
+        raise ImportRefused(
+            [
+                RowError(
+                    name,
+                    None,
+                    _("The workbook could not be read (%(error)s).")
+                    % {"error": exc.__class__.__name__},
+                )
+            ]
+        ) from None
     finally:
         workbook.close()
     if errors:
@@ -352,7 +397,7 @@ def boolean(value):
     raise ValidationError(_("“%(value)s” is not yes or no.") % {"value": value})
 
 
-def whole_number(value, *, minimum=0):
+def whole_number(value, *, minimum=0, maximum=MAX_HOURS):
     if isinstance(value, bool):
         raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value})
     if isinstance(value, float) and value.is_integer():
@@ -369,7 +414,21 @@ def whole_number(value, *, minimum=0):
             _("%(value)s is below the minimum of %(minimum)s.")
             % {"value": value, "minimum": minimum}
         )
+    if value > maximum:
+        raise ValidationError(
+            _("%(value)s is above the maximum of %(maximum)s.")
+            % {"value": value, "maximum": maximum}
+        )
     return value
+
+
+def student_number(value):
+    number = text(value, max_length=20)
+    if not re.fullmatch(tutoria_settings.STUDENT_NUMBER_PATTERN, number):
+        raise ValidationError(
+            _("“%(value)s” is not a valid student number.") % {"value": number}
+        )
+    return number
 
 
 def date(value, *, required=True):
@@ -458,7 +517,7 @@ def component_row(row):
 def student_row(row):
     f = Fields()
     record = {
-        "student_number": f("student_number", text, row.get("student_number"), max_length=20),
+        "student_number": f("student_number", student_number, row.get("student_number")),
         "full_name": f("name", text, row.get("name"), max_length=tutoria_settings.MAX_NAME_LENGTH),
         "email": f("email", email_address, row.get("email")),
         "programme_of_study": f(
@@ -481,12 +540,15 @@ def student_row(row):
 def failure_row(row):
     f = Fields()
     record = {
-        "student_number": f("student_number", text, row.get("student_number"), max_length=20),
+        "student_number": f("student_number", student_number, row.get("student_number")),
         "component": f("component", text, row.get("component"), max_length=30),
         "failures_by_absence": f(
-            "failures_by_absence", whole_number, row.get("failures_by_absence")
+            "failures_by_absence", whole_number, row.get("failures_by_absence"),
+            maximum=MAX_FAILURES,
         ),
-        "failures_by_grade": f("failures_by_grade", whole_number, row.get("failures_by_grade")),
+        "failures_by_grade": f(
+            "failures_by_grade", whole_number, row.get("failures_by_grade"), maximum=MAX_FAILURES
+        ),
     }
     f.done()
     return record
@@ -495,18 +557,16 @@ def failure_row(row):
 def standing_row(row):
     f = Fields()
     record = {
-        "student_number": f("student_number", text, row.get("student_number"), max_length=20),
+        "student_number": f("student_number", student_number, row.get("student_number")),
         "term": f("term", text, row.get("term"), max_length=20),
-        "failed_components": f("failed_components", whole_number, row.get("failed_components")),
+        "failed_components": f(
+            "failed_components", whole_number, row.get("failed_components"),
+            maximum=MAX_FAILURES,
+        ),
         "lagging": f("lagging", boolean, row.get("lagging")),
         "dropped_out": f("dropped_out", boolean, row.get("dropped_out")),
     }
     f.done()
-    if record["failed_components"] > 32767:
-        raise ValidationError(
-            _("failed_components: %(value)s is above the maximum of %(maximum)s.")
-            % {"value": record["failed_components"], "maximum": 32767}
-        )
     return record
 
 

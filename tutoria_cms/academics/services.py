@@ -3,10 +3,11 @@
 import dataclasses
 from collections import Counter
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .importer import APPLY_ORDER, ImportRefused, RowError, parse, read_file
+from .importer import APPLY_ORDER, KIND_LABELS, ImportRefused, RowError, parse, read_file
 from .models import ComponentRecord, CurricularComponent, StudentRecord, Term, TermStanding
 
 
@@ -36,10 +37,25 @@ def import_academics(name, data, *, user=None, dry_run=False):
     if errors:
         raise ImportRefused(errors)
     result = ImportResult(Counter(), Counter(), Counter(), dry_run)
-    with transaction.atomic():
-        apply(parsed, result, user)
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            apply(parsed, result, user)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # Another import created the same records meanwhile (two confirmations at once).
+        raise ImportRefused(
+            [
+                RowError(
+                    name,
+                    None,
+                    _(
+                        "Another import changed the same records at the same time: nothing "
+                        "was imported from this file. Import it again."
+                    ),
+                )
+            ]
+        ) from None
     return result
 
 
@@ -130,7 +146,8 @@ def check_references(parsed):
     return errors
 
 
-def upsert(model, lookup, values, kind, result, user=None):
+def upsert(model, lookup, values, kind, result, user=None, row=None):
+    """Create or update one record; a record the model refuses refuses the whole file."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
@@ -143,7 +160,12 @@ def upsert(model, lookup, values, kind, result, user=None):
         for key, value in changed.items():
             setattr(instance, key, value)
         created = False
-    instance.full_clean(validate_unique=False)
+    try:
+        instance.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise ImportRefused(
+            RowError(KIND_LABELS[kind], row, str(message)) for message in exc.messages
+        ) from None
     if user is not None:
         instance._history_user = user
     instance.save()
@@ -153,16 +175,18 @@ def upsert(model, lookup, values, kind, result, user=None):
 
 def apply(parsed, result, user):
     terms = {}
-    for _n, record in parsed.records["terms"]:
+    for number, record in parsed.records["terms"]:
         record = dict(record)
         code = record.pop("code")
-        terms[code] = upsert(Term, {"code": code}, record, "terms", result)
+        terms[code] = upsert(Term, {"code": code}, record, "terms", result, row=number)
     components = {}
-    for _n, record in parsed.records["components"]:
+    for number, record in parsed.records["components"]:
         record = dict(record)
         record.pop("equivalents")
         code = record.pop("code")
-        components[code] = upsert(CurricularComponent, {"code": code}, record, "components", result)
+        components[code] = upsert(
+            CurricularComponent, {"code": code}, record, "components", result, row=number
+        )
     for _n, record in parsed.records["components"]:
         if record["equivalents"]:
             component = components[record["code"]]
@@ -170,13 +194,13 @@ def apply(parsed, result, user):
                 *CurricularComponent.objects.filter(code__in=record["equivalents"])
             )
     students = {}
-    for _n, record in parsed.records["students"]:
+    for row, record in parsed.records["students"]:
         record = dict(record)
         number = record.pop("student_number")
         students[number] = upsert(
-            StudentRecord, {"student_number": number}, record, "students", result, user
+            StudentRecord, {"student_number": number}, record, "students", result, user, row
         )
-    for _n, record in parsed.records["failures"]:
+    for row, record in parsed.records["failures"]:
         student = students.get(record["student_number"]) or StudentRecord.objects.get(
             student_number=record["student_number"]
         )
@@ -193,6 +217,7 @@ def apply(parsed, result, user):
             "failures",
             result,
             user,
+            row,
         )
     standings = parsed.records["standings"]
     if standings:
@@ -200,7 +225,7 @@ def apply(parsed, result, user):
         students.update(StudentRecord.objects.in_bulk(numbers, field_name="student_number"))
         codes = {record["term"] for _n, record in standings} - set(terms)
         terms.update(Term.objects.in_bulk(codes, field_name="code"))
-    for _n, record in standings:
+    for row, record in standings:
         student = students[record["student_number"]]
         term = terms[record["term"]]
         upsert(
@@ -214,4 +239,5 @@ def apply(parsed, result, user):
             "standings",
             result,
             user,
+            row,
         )

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Site
 
+from tutoria_cms.core.forms import CleanTextFormMixin
+
 from .context import can_export_identified
 
 
@@ -23,13 +25,13 @@ def term_choices():
     ]
 
 
-class ExportForm(forms.Form):
+class ExportForm(CleanTextFormMixin, forms.Form):
     site = forms.ChoiceField(label=_("Site"), required=False)
     term = forms.ChoiceField(label=_("Term"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=AdminDateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=AdminDateInput)
     programme = forms.SlugField(
-        label=_("Programme (slug)"), required=False,
+        label=_("Programme (slug)"), required=False, max_length=255,
         help_text=_("Leave empty for every programme."),
     )
     as_of = forms.DateField(
@@ -72,7 +74,7 @@ class IndicatorsForm(forms.Form):
         self.fields["term"].choices = term_choices()
 
 
-class SubjectAccessForm(forms.Form):
+class SubjectAccessForm(CleanTextFormMixin, forms.Form):
     student_number = forms.CharField(
         label=_("Student number"), max_length=20,
         help_text=_("The workbook holds everything the suite keeps about this student, "

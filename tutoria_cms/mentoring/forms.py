@@ -7,6 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from tutoria_cms.core.choices import Modality
+from tutoria_cms.core.forms import CleanTextFormMixin
 
 from .choices import RATING_CHOICES, ParticipantRole
 from .models import Participant
@@ -33,7 +34,7 @@ class TagListField(forms.CharField):
         return normalise_tags(initial or []) != self.to_python(data)
 
 
-class ParticipantForm(WagtailAdminModelForm):
+class ParticipantForm(CleanTextFormMixin, WagtailAdminModelForm):
     goals = TagListField(label=_("goals (keywords)"),
                          help_text=Participant._meta.get_field("goals").help_text)
     interests = TagListField(label=_("interests (keywords)"),
@@ -46,7 +47,7 @@ def date_field(label, required=True, **kwargs):
     return forms.DateField(label=label, required=required, widget=AdminDateInput, **kwargs)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(
         attrs={"rows": 3}))
 
@@ -60,7 +61,7 @@ class MentorForm(ReasonForm):
         self.fields["mentor"].label_from_instance = lambda mentor: mentor.student.full_name
 
 
-class GoalForm(forms.Form):
+class GoalForm(CleanTextFormMixin, forms.Form):
     # Not required here: the service refuses each missing SMART part with its own message.
     specific = forms.CharField(
         label=_("Specific goal"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -100,7 +101,7 @@ class GoalForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["steps"].splitlines() if line.strip()]
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanTextFormMixin, forms.Form):
     date = date_field(_("Date"))
     mode = forms.ChoiceField(label=_("Mode"), choices=Modality.choices)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5,
@@ -125,7 +126,7 @@ class ScheduleForm(forms.Form):
     mode = forms.ChoiceField(label=_("Mode"), choices=Modality.choices)
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(CleanTextFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Rated by"))
     date = date_field(_("Date"), initial=timezone.localdate)
 
@@ -152,7 +153,7 @@ class CheckInForm(forms.Form):
         ]
 
 
-class CloseForm(forms.Form):
+class CloseForm(CleanTextFormMixin, forms.Form):
     final_reflection = forms.CharField(
         label=_("Final reflection"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the mentee learnt and how they will go on; the mentor's contribution."),

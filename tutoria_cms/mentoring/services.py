@@ -9,7 +9,7 @@ save of a history-tracked model, so the history says who did it, in commands too
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.apps import apps
@@ -31,10 +31,22 @@ from .tags import normalise_tags
 RISK_FACTOR = 2
 # A rating this high cannot rise any more: not a lack of progress.
 TOP_RATING = 5
+# The longest free text (notes, reasons, feedback, reflections) a write accepts.
+MAX_TEXT_LENGTH = 5000
+
+
+def _text(value, required=False, max_length=MAX_TEXT_LENGTH):
+    return clean_text(value, allow_newlines=True, required=required, max_length=max_length)
 
 
 class MentoringError(ValidationError):
     """A write refused; the message is translated and safe to show."""
+
+
+def _decimal(value, field_name):
+    """``value`` as the goal's decimal field holds it (finite, within its digits), or a
+    translated ValidationError (code "invalid" when it is no number at all)."""
+    return Goal._meta.get_field(field_name).clean(str(value).strip(), None)
 
 
 def _save(instance, user, **kwargs):
@@ -245,7 +257,7 @@ def reject_pair(pair, user, reason=""):
     with transaction.atomic():
         pair = _lock_pair(pair, PairStatus.SUGGESTED)
         pair.status = PairStatus.REJECTED
-        pair.rejection_reason = clean_text(reason, allow_newlines=True, required=False)
+        pair.rejection_reason = _text(reason)
         _save(pair, user)
     return pair
 
@@ -300,7 +312,7 @@ def rematch(pair, mentor, user, reason="", today=None):
         old.status = PairStatus.REMATCHED
         old.closed_at = timezone.now()
         old.closed_by = user
-        old._change_reason = clean_text(reason, allow_newlines=True, required=False) or None
+        old._change_reason = _text(reason) or None
         _save(old, user)
         return pair_manually(old.programme, mentor, old.mentee, user, today, rematched_from=old)
 
@@ -333,7 +345,7 @@ def log_meeting(pair, user, *, date, mode, duration_minutes, shared_notes="",
     """Record a meeting that took place (``meeting``: the scheduled one it fulfils)."""
     _require(permissions.can_work_on(user, pair))
     today = _today(today)
-    mentor_private_notes = clean_text(mentor_private_notes, allow_newlines=True, required=False)
+    mentor_private_notes = _text(mentor_private_notes)
     if mentor_private_notes and not permissions.is_mentor_of(user, pair):
         raise MentoringError(_("Only the mentor writes private notes."), code="private_notes")
     if date is None or date > today:
@@ -351,11 +363,14 @@ def log_meeting(pair, user, *, date, mode, duration_minutes, shared_notes="",
             meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, pair=pair)
             if meeting.status == MeetingStatus.HELD:
                 raise MentoringError(_("This meeting is already logged."), code="held")
+            if meeting.status == MeetingStatus.CANCELLED:
+                raise MentoringError(_("This meeting was cancelled: log a new one."),
+                                     code="cancelled")
         meeting.date = date
         meeting.mode = mode
         meeting.duration_minutes = duration_minutes
         meeting.status = MeetingStatus.HELD
-        meeting.shared_notes = clean_text(shared_notes, allow_newlines=True, required=False)
+        meeting.shared_notes = _text(shared_notes)
         meeting.mentor_private_notes = mentor_private_notes
         meeting.recorded_by = user
         meeting.full_clean()
@@ -391,16 +406,22 @@ def validate_smart(programme, *, specific, indicator, target, achievable_relevan
     )
     for name, value, message in texts:
         try:
-            cleaned[name] = clean_text(value, allow_newlines=True)
+            cleaned[name] = _text(value, required=True,
+                                  max_length=Goal._meta.get_field(name).max_length
+                                  or MAX_TEXT_LENGTH)
         except ValidationError as error:
             errors[name] = message if error.code == "required" else error.messages[0]
     if target in (None, ""):
         errors["target"] = _("Measurable: give the target value of the indicator.")
     else:
         try:
-            cleaned["target"] = Decimal(str(target))
-        except (InvalidOperation, ValueError):
-            errors["target"] = _("Measurable: the target must be a number.")
+            cleaned["target"] = _decimal(target, "target")
+        except ValidationError as error:
+            codes = {item.code for item in error.error_list}
+            errors["target"] = (
+                _("Measurable: the target must be a number.")
+                if "invalid" in codes else error.messages[0]
+            )
     if due_date is None:
         errors["due_date"] = _("Time-bound: give the date by which the goal is due.")
     elif not programme.period_start <= due_date <= programme.period_end:
@@ -495,7 +516,7 @@ def check_in(pair, user, *, role, date, ratings, today=None):
                     raise MentoringError(_("Rate progress from 1 to 5."), code="rating")
                 entry = CheckIn(
                     pair=pair, goal=goal, rater_role=role, date=date, rating=rating,
-                    feedback=clean_text(feedback, allow_newlines=True, required=False),
+                    feedback=_text(feedback),
                     recorded_by=user,
                 )
                 _save(entry, user)
@@ -518,7 +539,7 @@ def close_pair(pair, user, *, final_reflection, achievements, today=None):
     one for every goal of the pair.
     """
     _require(permissions.can_close(user, pair))
-    reflection = clean_text(final_reflection, allow_newlines=True, required=False)
+    reflection = _text(final_reflection)
     if not reflection:
         raise MentoringError(_("Write the final reflection to close the pair."),
                              code="reflection")
@@ -536,10 +557,8 @@ def close_pair(pair, user, *, final_reflection, achievements, today=None):
             entry = achievements[goal.pk]
             goal.status = GoalStatus.ACHIEVED if entry.get("achieved") else GoalStatus.NOT_ACHIEVED
             value = entry.get("value")
-            goal.achieved_value = None if value in (None, "") else Decimal(str(value))
-            goal.achievement_note = clean_text(
-                entry.get("note", ""), allow_newlines=True, required=False
-            )
+            goal.achieved_value = None if value in (None, "") else _decimal(value, "achieved_value")
+            goal.achievement_note = _text(entry.get("note", ""))
             _save(goal, user)
         for meeting in pair.meetings.filter(status=MeetingStatus.SCHEDULED):
             meeting.status = MeetingStatus.CANCELLED

@@ -9,6 +9,9 @@ import functools
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
 from tutoria_cms.core.text import clean_text
 
 MAX_TAG_LENGTH = 60
@@ -17,7 +20,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_tag(value):
-    value = clean_text(value, max_length=None, required=False)
+    value = clean_text(value, max_length=MAX_TAG_LENGTH, required=False)
     return _SPACES.sub(" ", value).lower()
 
 
@@ -33,6 +36,11 @@ def normalise_tags(values):
         if tag and tag_key(tag) not in seen:
             seen.add(tag_key(tag))
             result.append(tag)
+    if len(result) > MAX_TAGS:
+        raise ValidationError(
+            _("Give at most %(limit)d keywords (there are %(count)d)."),
+            code="max_tags", params={"limit": MAX_TAGS, "count": len(result)},
+        )
     return result
 
 

@@ -14,7 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..core.views import AdminPageMixin
 from . import permissions, services
-from .choices import MeetingStatus, PairStatus, ParticipantRole
+from .choices import PairStatus, ParticipantRole
 from .forms import (
     CheckInForm,
     CloseForm,
@@ -285,8 +285,9 @@ class LogMeetingView(PairFormView):
         meeting_id = self.kwargs.get("meeting_id")
         if meeting_id is None:
             return None
-        return get_object_or_404(self.pair.meetings, pk=meeting_id,
-                                 status=MeetingStatus.SCHEDULED)
+        # Any meeting of the pair: logging one already held (a replayed POST) or cancelled
+        # is refused by the service with a message, not answered with "not found".
+        return get_object_or_404(self.pair.meetings, pk=meeting_id)
 
     def get_form(self, data=None):
         meeting = self.get_meeting()

@@ -16,6 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.views import ProtectedDeleteView
 
 from . import permissions, services
@@ -205,7 +206,7 @@ def _programme_page_chooser():
     return AdminPageChooser()
 
 
-class MentoringProgrammeViewSet(ModelViewSet):
+class MentoringProgrammeViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = MentoringProgramme
     name = "tutoria_mentoring_programmes"
     url_prefix = "mentoring/programmes"

@@ -10,13 +10,14 @@ from wagtail.documents import get_document_model
 from wagtail.documents.widgets import AdminDocumentChooser
 from wagtail.permissions import policy_registry
 
+from tutoria_cms.core.forms import CleanTextFormMixin
 from tutoria_cms.core.text import clean_text
 
 from .choices import DELIVERABLES, Party, Stage
 from .models import supported_pages
 
 
-class AgreementForm(WagtailAdminModelForm):
+class AgreementForm(CleanTextFormMixin, WagtailAdminModelForm):
     """Programmes and workshops only in "supported pages"; titles cleaned."""
 
     def __init__(self, *args, **kwargs):
@@ -46,7 +47,7 @@ class DocumentField(forms.ModelChoiceField):
         super().__init__(*args, queryset=choosable_documents(user), **kwargs)
 
 
-class CompleteStageForm(forms.Form):
+class CompleteStageForm(CleanTextFormMixin, forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(
         attrs={"rows": 3}))
 
@@ -79,7 +80,7 @@ class CompleteStageForm(forms.Form):
                           max_length=5000)
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(CleanTextFormMixin, forms.Form):
     party = forms.ChoiceField(label=_("Party"), choices=Party.choices)
     description = forms.CharField(label=_("Commitment"), widget=forms.Textarea(
         attrs={"rows": 3}))
@@ -90,10 +91,10 @@ class CommitmentForm(forms.Form):
                           max_length=5000)
 
 
-class FulfilmentForm(forms.Form):
+class FulfilmentForm(CleanTextFormMixin, forms.Form):
     fulfilled_on = forms.DateField(label=_("Fulfilled on"), widget=AdminDateInput())
-    report = forms.CharField(label=_("Fulfilment report"), widget=forms.Textarea(
-        attrs={"rows": 4}))
+    report = forms.CharField(label=_("Fulfilment report"), max_length=10000,
+                             widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tutoria_cms.core.fields import has_choice
+from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.views import ProtectedDeleteView
 
 from . import permissions, services
@@ -187,7 +188,7 @@ class AgreementViewSet(ModelViewSet):
         ]
 
 
-class PartnerViewSet(ModelViewSet):
+class PartnerViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = Partner
     name = "tutoria_partners"
     url_prefix = "partnerships/partners"

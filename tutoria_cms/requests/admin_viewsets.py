@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
 from ..core.viewsets import ReadOnlyViewSetMixin
 from . import permissions
@@ -83,7 +84,7 @@ class GroupIndexView(ScopedIndexView):
         return buttons
 
 
-class StudentGroupViewSet(ModelViewSet):
+class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = StudentGroup
     name = "tutoria_groups"
     icon = "group"

@@ -1,15 +1,23 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core.choices import TutoringReason
+from tutoria_cms.core.forms import CleanTextFormMixin
 from tutoria_cms.core.text import clean_text
 
 from .models import TutoringRequest
 
 
-class NewRequestForm(forms.ModelForm):
+class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
     """What coordination records when a request arrives (never the confidential part)."""
+
+    language = forms.ChoiceField(
+        label=_("Language of notifications"),
+        choices=settings.LANGUAGES,
+        initial="es",
+    )
 
     class Meta:
         model = TutoringRequest
@@ -37,7 +45,7 @@ class NewRequestForm(forms.ModelForm):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanTextFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reasons"),
         required=False,
@@ -68,7 +76,7 @@ class AssignTutorForm(forms.Form):
         self.fields["tutor"].queryset = tutors
 
 
-class DisclosureForm(forms.Form):
+class DisclosureForm(CleanTextFormMixin, forms.Form):
     reasons = forms.MultipleChoiceField(
         label=_("Reasons"),
         choices=TutoringReason.choices,
@@ -85,7 +93,7 @@ class DisclosureForm(forms.Form):
         )
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(CleanTextFormMixin, forms.ModelForm):
     class Meta:
         from .models import TutoringSession
 
@@ -94,7 +102,7 @@ class SessionForm(forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(CleanTextFormMixin, forms.Form):
     service = forms.CharField(
         label=_("Service"),
         max_length=100,
@@ -106,7 +114,7 @@ class ReferralForm(forms.Form):
     )
 
 
-class ReferralUpdateForm(forms.Form):
+class ReferralUpdateForm(CleanTextFormMixin, forms.Form):
     from .models import ReferralStatus
 
     status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices)
@@ -115,7 +123,7 @@ class ReferralUpdateForm(forms.Form):
     )
 
 
-class GroupSessionForm(forms.Form):
+class GroupSessionForm(CleanTextFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     topic = forms.CharField(label=_("Topic"), max_length=200)
     modality = forms.ChoiceField(label=_("Modality"), choices=())
@@ -135,7 +143,7 @@ class GroupSessionForm(forms.Form):
         self.fields["attendees"].queryset = group.members.order_by("full_name")
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextFormMixin, forms.Form):
     from .models import ReportOutcome
 
     progress = forms.CharField(
@@ -154,7 +162,7 @@ class ReportForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CleanTextFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM = 2  # Res. 331/2020, art. 244, III
 MAX_REASON_LENGTH = 5000
+INACTIVE_TUTOR = _("The assigned tutor's account is deactivated: assign another tutor.")
 
 
 class TransitionError(ValidationError):
@@ -323,6 +324,8 @@ def _start(request, user, reason, now):
         raise TransitionError(
             _("Assign a tutor before starting the tutoring."), code="tutor_required"
         )
+    if request.assigned_tutor_id is not None and not request.assigned_tutor.is_active:
+        raise TransitionError(INACTIVE_TUTOR, code="inactive_tutor")
 
 
 RULES = {"submit": _submit, "review": _review, "approve": _approve, "deny": _deny, "start": _start}
@@ -425,6 +428,11 @@ def assign_tutor(request, tutor, user):
             raise TransitionRefused(_("You are not allowed to do this with this request."))
         if not locked.is_open:
             raise TransitionError(_("A tutor can only be assigned to an open request."))
+        if not tutor.is_active:
+            raise TransitionError(
+                _("This tutor's account is deactivated: choose another tutor."),
+                code="inactive_tutor",
+            )
         capacity = tutor_capacity(tutor)
         if capacity is not None:
             type(tutor).objects.select_for_update().get(pk=tutor.pk)
@@ -554,7 +562,7 @@ def refer(request, user, *, reason, service=""):
 def update_referral(referral, user, *, status, outcome_notes=""):
     """The orientation service records what happened (attended, follow-up, closed)."""
     if not (
-        permissions.is_orientation(user) or permissions.is_assigned_tutor(user, referral.request)
+        permissions.reads_referrals(user) or permissions.is_assigned_tutor(user, referral.request)
     ):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     referral.status = status

@@ -132,6 +132,9 @@ class RequestInspectView(InspectView):
         user = self.request.user
         request = self.object
         context["verdict"] = request.verdict
+        if request.is_open and request.assigned_tutor and not request.assigned_tutor.is_active:
+            # Its records stay; coordination reassigns it (or closes it).
+            context["inactive_tutor_message"] = services.INACTIVE_TUTOR
         context["request_history"] = history_rows(request)
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
         context["sessions"] = list(request.sessions.all())

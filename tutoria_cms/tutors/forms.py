@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from tutoria_cms.core.choices import AttentionType, Modality
+from tutoria_cms.core.forms import CleanTextFormMixin
 from tutoria_cms.core.text import clean_text
 
 from .choices import TutorType
 
 
-class TutorProfilePageForm(WagtailAdminPageForm):
+class TutorProfilePageForm(CleanTextFormMixin, WagtailAdminPageForm):
     """A tutor's own profile: the account field is fixed to the tutor for tutors."""
 
     def __init__(self, *args, **kwargs):
@@ -35,7 +36,7 @@ def level_choices(levels, blank_label):
     return [("", blank_label)] + [(str(level.value), str(level)) for level in levels]
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(CleanTextFormMixin, forms.Form):
     """One competency of "My competency matrix"."""
 
     competency = forms.IntegerField(widget=forms.HiddenInput)

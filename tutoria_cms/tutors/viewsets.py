@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from tutoria_cms.core.forms import CleanTextViewSetMixin
+
 from .models import CompetencyFramework, Dimension
 
 
-class CompetencyFrameworkViewSet(ModelViewSet):
+class CompetencyFrameworkViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = CompetencyFramework
     icon = "list-ul"
     menu_label = _("Frameworks")
@@ -19,7 +21,7 @@ class CompetencyFrameworkViewSet(ModelViewSet):
     name = "tutoria_competency_frameworks"
 
 
-class DimensionViewSet(ModelViewSet):
+class DimensionViewSet(CleanTextViewSetMixin, ModelViewSet):
     """Each dimension with its competencies inline (inline panels cannot be nested, so the
     framework form holds the dimensions and this one the competencies of a dimension)."""
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.forms import CleanTextFormMixin
 from tutoria_cms.core.text import clean_text
 
 # What the person typing their name is told, by the error code of ``clean_text``.
@@ -99,7 +100,7 @@ class WorkshopRegistrationForm(forms.Form):
         self.add_error(None, error)
 
 
-class GroupWorkshopPageForm(WagtailAdminPageForm):
+class GroupWorkshopPageForm(CleanTextFormMixin, WagtailAdminPageForm):
     """The workshop page's admin form: a session with attendance recorded cannot be removed."""
 
     def clean(self):

@@ -181,7 +181,10 @@ def tutor_admins():
         )
         list_filter = (ValidatedFilter, "competency__dimension", "validated_at")
         list_select_related = ("profile", "competency")
-        search_fields = ("profile__title", "competency__code", "competency__name")
+        search_fields = (
+            "profile__title", "competency__code", "competency__name_es",
+            "competency__name_pt_br", "competency__name_en",
+        )
         inspect_view_fields = (
             "tutor", "competency", "self_level", "self_assessed_at", "published_level",
             "validated_level", "validated_by", "validated_at",

@@ -32,6 +32,7 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
 from tutoria_cms.core.pseudonyms import Pseudonymiser
+from tutoria_cms.core.text import search_query
 from tutoria_cms.core.xlsx import XlsxWriter
 
 from .models import ListingExport
@@ -123,6 +124,10 @@ class EvidenceIndexView(IndexView):
 
     def dispatch(self, request, *args, **kwargs):
         self.privacy = Privacy(request.user)
+        if self.SEARCH_VAR in request.GET:
+            # Whatever was typed (a NUL makes PostgreSQL refuse the query): searched as text.
+            request.GET = request.GET.copy()
+            request.GET[self.SEARCH_VAR] = search_query(request.GET[self.SEARCH_VAR])
         return super().dispatch(request, *args, **kwargs)
 
     def get_filters(self, request):

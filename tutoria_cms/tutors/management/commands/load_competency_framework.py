@@ -1,10 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tutoria_cms.tutors.loader import DEFAULT_PATH, FrameworkFileError, load_framework_file
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Load or update a competency framework from a JSON fixture (natural keys), checking it "
         "first. Without PATH, loads the framework shipped from the seeds. Loading twice changes "
         "nothing; nothing is deleted."
@@ -19,12 +21,16 @@ class Command(BaseCommand):
         except FrameworkFileError as error:
             lines = "\n".join(f"  - {problem}" for problem in error.problems)
             raise CommandError(
-                f"{path or DEFAULT_PATH} was not loaded (nothing was written):\n{lines}"
+                _("%(path)s was not loaded (nothing was written):\n%(problems)s")
+                % {"path": path or DEFAULT_PATH, "problems": lines}
             ) from None
-        created = ", ".join(f"{n} {kind}" for kind, n in sorted(result.created.items())) or "none"
-        updated = ", ".join(f"{n} {kind}" for kind, n in sorted(result.updated.items())) or "none"
+        none = _("none")
+        created = ", ".join(f"{n} {kind}" for kind, n in sorted(result.created.items())) or none
+        updated = ", ".join(f"{n} {kind}" for kind, n in sorted(result.updated.items())) or none
         codes = ", ".join(f.code for f in result.frameworks)
         self.stdout.write(self.style.SUCCESS(
-            f"Framework(s) {codes}: created {created}; updated {updated}; "
-            f"{result.unchanged} unchanged."
+            _("Framework(s) %(codes)s: created %(created)s; updated %(updated)s; "
+              "%(unchanged)d unchanged.")
+            % {"codes": codes, "created": created, "updated": updated,
+               "unchanged": result.unchanged}
         ))

@@ -1,0 +1,345 @@
+"""Sensitive-data leak sweep: seeded secrets appear only where their readers may read them.
+
+The world (``leak_world.py``) is seeded through the real services. Then, for each role, the
+admin is crawled from its dashboard and from every argument-free admin URL of the resolver
+(listings, reports, site history, search...), following every link, redirect and listing
+export; the public sites are crawled too. Secrets a role may not read must appear on none
+of its pages; secrets it may read must appear somewhere (the control: the seeding and the
+crawl worked). Then e-mails, audit-log and history labels, the search index and the
+exports without the identified permission are searched the same way.
+"""
+
+import io
+import json
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.security import crawler
+from tests.security.leak_world import (
+    BIRTH_DATES,
+    CONFIDENTIAL,
+    DISCLOSURE,
+    MENTOR_NOTES,
+    PAIR_TEXTS,
+    REFERRAL_REASON,
+    SEN_MARKERS,
+    SESSION_NOTES,
+    SHARED_NOTES,
+    build_leak_world,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Never in any e-mail, label, history reason, index, workbook or public page.
+NEVER_SHOWN = (*CONFIDENTIAL, MENTOR_NOTES, *BIRTH_DATES)
+SEARCHABLE = (*CONFIDENTIAL, MENTOR_NOTES, *PAIR_TEXTS)
+# One secret of each kind, searched for in every listing a role can search.
+SEARCH_PROBES = (DISCLOSURE, SESSION_NOTES, REFERRAL_REASON, MENTOR_NOTES, SHARED_NOTES)
+ADMIN_ROLES = [
+    "mentee",
+    "communications",
+    "moderators",
+    "assigned_tutor",
+    "other_tutor",
+    "mentor",
+    "coordination",
+    "board",
+    "orientation",
+    "quality",
+    "quality_identified",
+    "superuser",
+]
+
+
+@pytest.fixture
+def world(programme_index, programme, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_leak_world(programme_index, programme)
+
+
+def client_for(user):
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def assert_not_found(found, where):
+    assert not found, f"{where}: " + "; ".join(
+        f"{secret!r} in {urls[:5]}" for secret, urls in found.items()
+    )
+
+
+# The scanner itself ---------------------------------------------------------------------------
+
+
+def test_the_scanner_finds_secrets_in_pages_and_workbooks():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["x", f"prefix {DISCLOSURE.lower()} suffix"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    pages = {
+        "/a/": crawler.Page("/a/", 200, crawler.workbook_text(buffer.getvalue()), "xlsx"),
+        "/b/": crawler.Page("/b/", 200, "<p>nothing</p>", "text/html"),
+    }
+    assert crawler.find(pages, [DISCLOSURE, MENTOR_NOTES]) == {DISCLOSURE: ["/a/"]}
+
+
+# Searching for a secret must not find the object holding it ---------------------------------
+
+
+def search_urls(pages):
+    """Pages with a search box (``name="q"``)."""
+    return sorted(
+        url for url, page in pages.items()
+        if page.kind == "text/html" and 'name="q"' in page.text and "?" not in url
+    )
+
+
+def linked_urls(text, query, prefix):
+    return {
+        url for url in crawler.URL_IN_PAGE.findall(text)
+        if url.startswith(prefix) and query not in url
+    }
+
+
+def assert_search_finds_nothing(client, url, secret, prefix="/admin/"):
+    """Searching for ``secret`` links to exactly what searching for nonsense links to."""
+    nonsense = "QQ-NOTHING-" + "x" * (len(secret) - 11)
+    hit = client.get(url, {"q": secret})
+    miss = client.get(url, {"q": nonsense})
+    assert hit.status_code == miss.status_code, url
+    hit_text = hit.content.decode()
+    assert secret.lower() not in hit_text.replace(secret, "").lower()
+    hit_links = linked_urls(hit_text, secret, prefix)
+    miss_links = linked_urls(miss.content.decode(), nonsense, prefix)
+    assert hit_links == miss_links, (url, secret, hit_links ^ miss_links)
+
+
+# The admin, role by role ---------------------------------------------------------------------
+
+
+def admin_start_urls(world):
+    urls = crawler.parameterless_admin_urls()
+    request, pair = world.support_request, world.pair
+    urls += [
+        reverse("wagtailadmin_home"),
+        reverse("tutoria_requests:inspect", args=[request.pk]),
+        reverse("tutoria_requests:history", args=[request.pk]),
+        reverse("tutoria_requests:inspect", args=[world.class_request.pk]),
+        reverse("tutoria_mentoring_pairs:inspect", args=[pair.pk]),
+    ]
+    return urls
+
+
+@pytest.mark.parametrize("role", ADMIN_ROLES)
+def test_admin_pages_show_secrets_only_to_their_readers(world, role):
+    client = client_for(world.users[role])
+    pages = crawler.crawl(client, admin_start_urls(world))
+    hidden = world.secrets_hidden_from(role)
+    assert_not_found(crawler.find(pages, hidden), f"{role} reads")
+    readable = world.secrets_readable_by(role)
+    found = crawler.find(pages, readable)
+    # The control: whatever this role may read, it does find (SEN markers: any one of them).
+    missing = [s for s in readable if s not in found and s not in SEN_MARKERS]
+    assert not missing, f"{role} should read {missing} somewhere"
+    if any(marker in readable for marker in SEN_MARKERS):
+        assert any(marker in found for marker in SEN_MARKERS), role
+    # Searching a listing (or the admin search) for a hidden secret finds nothing holding it.
+    listings = search_urls(pages) + [reverse("wagtailadmin_pages:search")]
+    assert len(listings) >= 2, listings
+    probes = [secret for secret in SEARCH_PROBES if secret in hidden]
+    for url in listings:
+        for secret in probes:
+            assert_search_finds_nothing(client, url, secret)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "assigned_tutor", "superuser"])
+def test_public_sites_show_no_secret(world, role):
+    from wagtail.models import Page
+
+    user = None if role == "anonymous" else world.users[role]
+    client = client_for(user)
+    live = [page.url for page in Page.objects.live().specific() if page.url]
+    pages = crawler.crawl(client, ["/", *live, "/search/"], prefix="/")
+    assert len([page for page in pages.values() if page.status == 200]) >= 6
+    hidden = [*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS]
+    assert_not_found(crawler.find(pages, hidden), f"public site as {role}")
+    for url in ["/search/", *search_urls(pages)]:
+        for secret in SEARCHABLE:
+            assert_search_finds_nothing(client, url, secret, prefix="/")
+
+
+# E-mails --------------------------------------------------------------------------------------
+
+
+def test_no_email_carries_a_secret(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_tutoria_notifications")
+        call_command("mentoring_reminders")
+        call_command("partnership_warnings")
+    assert mail.outbox, "the decision e-mail and the mentoring guidelines were sent"
+    for message in mail.outbox:
+        parts = [message.subject, message.body, *message.to, *message.cc, *message.bcc]
+        parts += [content for content, _mime in getattr(message, "alternatives", [])]
+        text = "\n".join(str(part) for part in parts).lower()
+        for secret in (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS):
+            assert secret.lower() not in text, (secret, message.subject)
+
+
+# Audit log and history labels ---------------------------------------------------------------
+
+
+def test_audit_log_and_history_labels_carry_no_secret(world):
+    from simple_history.models import registered_models
+    from wagtail.models import ModelLogEntry, PageLogEntry
+
+    texts = []
+    for model in (ModelLogEntry, PageLogEntry):
+        entries = list(model.objects.all())
+        assert entries
+        for entry in entries:
+            texts += [entry.label, json.dumps(entry.data, default=str), str(entry.message),
+                      str(entry), entry.content_type.name]
+    history_rows = 0
+    for model in registered_models.values():
+        for row in model.history.all():
+            history_rows += 1
+            texts += [str(row), str(row.history_change_reason or "")]
+    assert history_rows > 20
+    text = "\n".join(texts).lower()
+    for secret in (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS):
+        assert secret.lower() not in text, secret
+
+
+# The search index -------------------------------------------------------------------------------
+
+
+def test_the_search_index_holds_no_secret(world):
+    from wagtail.search.backends import get_search_backend
+    from wagtail.search.index import get_indexed_models
+    from wagtail.search.models import IndexEntry
+
+    backend = get_search_backend()
+    for model in get_indexed_models():
+        for secret in SEARCHABLE + BIRTH_DATES:
+            assert not list(backend.search(secret, model)), (model, secret)
+    entries = list(IndexEntry.objects.values_list("title", "body", "autocomplete"))
+    assert entries, "pages are indexed"
+    text = "\n".join(" ".join(filter(None, entry)) for entry in entries).lower()
+    for secret in (*SEARCHABLE, *BIRTH_DATES, *SEN_MARKERS):
+        assert secret.lower() not in text, secret
+
+
+# Exports --------------------------------------------------------------------------------------
+
+
+def cells(data):
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    values = []
+    for sheet in book.worksheets:
+        values.append(sheet.title)
+        for row in sheet.iter_rows(values_only=True):
+            values.extend(str(value) for value in row if value is not None)
+    book.close()
+    return values
+
+
+def assert_no_secret_in_cells(values, secrets, where):
+    for value in values:
+        lowered = value.lower()
+        for secret in secrets:
+            assert secret.lower() not in lowered, (where, secret, value[:200])
+
+
+@pytest.mark.parametrize("identified", [False, True])
+def test_evidence_workbooks_hold_no_secret(world, identified, tmp_path):
+    user = world.users["quality_identified" if identified else "quality"]
+    path = tmp_path / "evidence.xlsx"
+    args = ["--output", str(path), "--user", user.username]
+    if identified:
+        args.append("--identified")
+    call_command("export_evidence", *args)
+    values = cells(path.read_bytes())
+    assert len(values) > 100
+    assert_no_secret_in_cells(values, (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS), "workbook")
+    numbers = {world.support_request.student.student_number, world.sen_student.student_number}
+    assert bool(numbers & set(values)) is identified
+
+
+def test_the_admin_evidence_export_holds_no_secret(world):
+    client = client_for(world.users["quality"])
+    response = client.post(reverse("tutoria_accreditation:export"), {})
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200  # the job's page
+    from tutoria_cms.accreditation.models import ExportJob
+
+    job = ExportJob.objects.latest("pk")
+    assert job.status == ExportJob.Status.DONE and not job.identified
+    file = client.get(reverse("tutoria_accreditation:download", args=[job.pk]))
+    values = cells(b"".join(file.streaming_content))
+    assert_no_secret_in_cells(values, (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS), "admin export")
+
+
+def test_evidence_browser_listing_exports_hold_no_secret(world):
+    from django.apps import apps
+
+    assert apps.is_installed("tutoria_cms.contrib.modeladmin")
+    for role in ("quality", "quality_identified", "superuser"):
+        client = client_for(world.users[role])
+        exported = 0
+        for url in crawler.parameterless_admin_urls():
+            if not url.startswith("/admin/evidence/") or url.endswith(("create/", "/evidence/")):
+                continue
+            response = client.get(url, {"export": "xlsx"})
+            if response.status_code != 200 or "spreadsheetml" not in response["Content-Type"]:
+                continue
+            exported += 1
+            data = b"".join(response.streaming_content) if response.streaming else \
+                response.content
+            assert_no_secret_in_cells(cells(data), (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS),
+                                      f"{role} {url}")
+        assert exported >= 6, role
+
+
+@pytest.mark.parametrize("role", [r for r in ADMIN_ROLES if r not in
+                                  ("quality_identified", "superuser")])
+def test_subject_access_is_refused_without_the_identified_permission(world, role):
+    client = client_for(world.users[role])
+    number = world.support_request.student.student_number
+    url = reverse("tutoria_accreditation:subject_access")
+    assert client.get(url).status_code in (302, 403)
+    response = client.post(url, {"student_number": number})
+    assert response.status_code in (302, 403)
+    assert DISCLOSURE.encode() not in response.content
+
+
+def test_subject_access_with_the_permission_holds_the_confidential_details(world, tmp_path):
+    """The control of the test above: the workbook is identified by nature."""
+    client = client_for(world.users["quality_identified"])
+    response = client.post(
+        reverse("tutoria_accreditation:subject_access"),
+        {"student_number": world.support_request.student.student_number},
+    )
+    assert response.status_code == 200
+    values = "\n".join(cells(response.content))
+    assert DISCLOSURE in values and REFERRAL_REASON in values
+
+
+def test_subject_access_command_needs_the_permission(world, tmp_path):
+    from django.core.management.base import CommandError
+
+    number = world.support_request.student.student_number
+    with pytest.raises(CommandError):
+        call_command("export_subject_data", number, "--output", str(tmp_path / "s.xlsx"),
+                     "--user", world.users["quality"].username)
+    assert not (tmp_path / "s.xlsx").exists() or DISCLOSURE not in "\n".join(
+        cells((tmp_path / "s.xlsx").read_bytes())
+    )

@@ -1,0 +1,65 @@
+"""Form helpers shared by the suite's forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .text import clean_text
+
+# The longest free text (a Textarea without a model limit) a form accepts, as the services.
+MAX_TEXT_LENGTH = 5000
+# Tag names (django-taggit's Tag.name holds 100 characters).
+MAX_TAG_LENGTH = 100
+
+
+def is_typed_text(field):
+    """A field people type plain text into (not a hidden or rich-text widget)."""
+    widget = field.widget
+    return isinstance(widget, forms.TextInput | forms.Textarea) and not isinstance(
+        widget, forms.HiddenInput
+    )
+
+
+class CleanTextFormMixin:
+    """Every typed text of the form goes through :func:`clean_text`.
+
+    NFC; control characters (a NUL included) and text made only of invisible characters are
+    refused with a translated message on the field; at most the field's ``max_length`` (or
+    ``MAX_TEXT_LENGTH`` for long text); newlines only in text areas. Lists of typed strings
+    (tags) are cleaned item by item. Put it before the form class in the bases.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned_data.get(name)
+            if name in self.errors or not is_typed_text(field):
+                continue
+            try:
+                if isinstance(value, str):
+                    cleaned_data[name] = clean_text(
+                        value,
+                        max_length=getattr(field, "max_length", None) or MAX_TEXT_LENGTH,
+                        allow_newlines=isinstance(field.widget, forms.Textarea),
+                        required=False,
+                    )
+                elif (
+                    isinstance(field.widget, forms.TextInput)
+                    and isinstance(value, list | tuple)
+                    and all(isinstance(v, str) for v in value)
+                ):
+                    cleaned_data[name] = type(value)(
+                        clean_text(item, max_length=MAX_TAG_LENGTH) for item in value
+                    )
+            except ValidationError as error:
+                self.add_error(name, error)
+        return cleaned_data
+
+
+class CleanTextViewSetMixin:
+    """For Wagtail ``ModelViewSet``s: their create and edit forms clean typed text."""
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        if issubclass(form_class, CleanTextFormMixin):
+            return form_class
+        return type(form_class.__name__, (CleanTextFormMixin, form_class), {})
