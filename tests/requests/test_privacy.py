@@ -11,6 +11,7 @@ from tutoria_cms.requests import services
 from tutoria_cms.requests.models import (
     Referral,
     RequestDisclosure,
+    RequestLogEntry,
     SensitiveRead,
     TutoringRequest,
     TutoringSession,
@@ -86,12 +87,19 @@ def test_retention_dry_run_changes_nothing_then_apply_erases(closed, capsys):
     ):
         for row in model.history.values_list(*fields):
             assert all(value in ("", None) for value in row), model
-    # Idempotent: nothing left to erase.
+    # Logged in the request's audit log, without the text.
+    purged = RequestLogEntry.objects.filter(
+        object_id=str(closed.pk), action="tutoria_requests.purge_confidential"
+    )
+    assert purged.count() == 1
+    assert SECRET not in str(purged.get().data) + purged.get().message
+    # Idempotent: nothing left to erase, nothing logged again.
     call_command("purge_confidential", "--years", "5", "--apply")
     assert (
         "0 descriptions, 0 session notes, 0 referral texts, 0 history rows"
         in capsys.readouterr().out
     )
+    assert purged.count() == 1
 
 
 def test_recent_and_open_requests_are_kept(closed, support_request):

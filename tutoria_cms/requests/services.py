@@ -768,7 +768,7 @@ def requests_past_retention(years=None, today=None):
     return TutoringRequest.objects.filter(state__in=RETAINED_STATES, updated_at__lt=cutoff)
 
 
-def purge_confidential(requests, *, dry_run=True):
+def purge_confidential(requests, *, dry_run=True, user=None):
     """Erase confidential text (and the history rows holding it) of ``requests``.
 
     Kept: the request, its states and dates, reason categories (counted by the indicators),
@@ -798,6 +798,12 @@ def purge_confidential(requests, *, dry_run=True):
     }
     if dry_run:
         return counts
+    # Requests that still hold text somewhere: a second run logs nothing (idempotent).
+    touched = set(disclosures.values_list("request_id", flat=True))
+    touched |= set(sessions.values_list("request_id", flat=True))
+    touched |= set(referrals.values_list("request_id", flat=True))
+    for queryset in histories.values():
+        touched |= set(queryset.values_list("request_id", flat=True))
     with transaction.atomic():
         # Bulk updates bypass simple-history on purpose: a new history row would keep a copy.
         disclosures.update(description="")
@@ -806,5 +812,8 @@ def purge_confidential(requests, *, dry_run=True):
         histories["disclosures"].update(description="")
         histories["sessions"].update(private_notes="")
         histories["referrals"].update(reason="", outcome_notes="")
+        # The audit log says when each request's text was erased (no text, no counts).
+        for request in TutoringRequest.objects.filter(pk__in=touched):
+            log(instance=request, action="tutoria_requests.purge_confidential", user=user)
     logger.info("Confidential text erased for %s requests past retention", counts["requests"])
     return counts

@@ -59,6 +59,11 @@ def register_request_log_actions(actions):
         ("withdraw", _("Withdraw request"), _("Request withdrawn")),
         ("assign_tutor", _("Assign tutor"), _("Tutor assigned")),
         ("refer", _("Refer to a service"), _("Referred to a service")),
+        (
+            "purge_confidential",
+            _("Erase confidential text"),
+            _("Confidential text erased (retention period over)"),
+        ),
     ):
         actions.register_action(f"tutoria_requests.{action}", label, message)
 
