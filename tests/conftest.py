@@ -5,6 +5,9 @@ from django.utils import translation
 
 from tests import factories
 from tutoria_cms.academics.models import CurricularComponent, Term
+from tutoria_cms.core import roles
+from tutoria_cms.requests import services
+from tutoria_cms.requests.models import RequestKind
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +84,59 @@ def special_term(db):
 @pytest.fixture
 def component(db):
     return CurricularComponent.objects.create(code="MAT101", name="Cálculo I", hours=60)
+
+
+# People and requests (the request workflow, and every area that needs a role) ----------------
+
+
+@pytest.fixture
+def student(db):
+    return factories.make_student()
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.UserFactory(username="coord", groups=[roles.COORDINATION])
+
+
+@pytest.fixture
+def board(db):
+    return factories.UserFactory(username="board", groups=[roles.BOARD])
+
+
+@pytest.fixture
+def orientation(db):
+    return factories.UserFactory(username="orient", groups=[roles.ORIENTATION])
+
+
+@pytest.fixture
+def tutor(db):
+    return factories.UserFactory(username="tutor1", groups=[roles.TUTORS])
+
+
+@pytest.fixture
+def other_tutor(db):
+    return factories.UserFactory(username="tutor2", groups=[roles.TUTORS])
+
+
+@pytest.fixture
+def class_request(student, term, component, coordinator):
+    return services.create_request(
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=student,
+        term=term,
+        component=component,
+        user=coordinator,
+        language="pt-br",
+    )
+
+
+@pytest.fixture
+def support_request(student, coordinator):
+    return services.create_request(
+        kind=RequestKind.SUPPORT,
+        student=student,
+        user=coordinator,
+        reasons=["emotional", "family_substance"],
+        description="CONFIDENTIAL-XYZ family matter",
+    )

@@ -162,3 +162,37 @@ def build_tutor_profile(parent, title="Dra. Ana Pérez", user=None, disciplines=
     page.disciplines.add(*disciplines)
     page.expertise.add(*expertise)
     return add_page(parent, page)
+
+
+def make_student(number="2019001", **kwargs):
+    """A student record (academics) with enough hours for every eligibility rule."""
+    from tutoria_cms.academics.models import StudentRecord
+
+    values = {
+        "full_name": "Maria da Silva",
+        "email": f"{number}@example.edu",
+        "curriculum_hours": 3000,
+        "completed_hours": 2800,
+    }
+    values.update(kwargs)
+    return StudentRecord.objects.create(student_number=number, **values)
+
+
+def walk(request, user_by_action, *actions, reason=""):
+    """Take ``request`` through ``actions``, each by the user ``user_by_action`` names."""
+    from tutoria_cms.requests import services
+
+    for action in actions:
+        request = services.transition(request, action, user_by_action[action], reason=reason)
+    return request
+
+
+def add_failures(student, component, absence=0, grade=0):
+    from tutoria_cms.academics.models import ComponentRecord
+
+    return ComponentRecord.objects.create(
+        student=student,
+        component=component,
+        failures_by_absence=absence,
+        failures_by_grade=grade,
+    )

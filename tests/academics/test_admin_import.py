@@ -13,11 +13,6 @@ BAD = b"code,name,starts_on,ends_on,kind\n2026-1,S1,2026-07-02,2026-06-30,regula
 URL = "/admin/tutoria/academics/import/"
 
 
-@pytest.fixture
-def coordinator(db):
-    return factories.UserFactory(username="coord", groups=[roles.COORDINATION])
-
-
 def test_preview_then_confirm(client, coordinator):
     client.force_login(coordinator)
     assert reverse("tutoria_academics_import") == URL

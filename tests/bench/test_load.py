@@ -7,10 +7,8 @@ from bench.load import invariants, stats
 from tests import factories
 from tests.requests.conftest import make_student
 from tutoria_cms.academics.models import CurricularComponent
-from tutoria_cms.core import roles
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import IndividualClass, RequestKind
-from tutoria_cms.workshops.models import WorkshopRegistration
 
 HEADER = (
     "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
@@ -127,51 +125,19 @@ def test_server_errors_are_counted_by_their_last_exception():
 # The invariant checker, against database states built by hand -----------------------------
 
 
-@pytest.fixture
-def coordinator(db):
-    return factories.UserFactory(username="coord", groups=[roles.COORDINATION])
-
-
-@pytest.fixture
-def board(db):
-    return factories.UserFactory(username="board", groups=[roles.BOARD])
-
-
-@pytest.fixture
-def class_request(term, component, coordinator):
-    return services.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS, student=make_student(), term=term,
-        component=component, user=coordinator,
-    )
-
-
-def registrations(workshop, count, status="confirmed", start=0):
-    return WorkshopRegistration.objects.bulk_create(
-        WorkshopRegistration(
-            workshop_id=workshop.pk,
-            student_number=f"A{number:06d}",
-            full_name="Alumna",
-            email=f"a{number}@example.edu",
-            consent=True,
-            status=status,
-        )
-        for number in range(start, start + count)
-    )
-
-
 def test_a_workshop_over_capacity_is_reported(programme):
     workshop = factories.build_workshop(programme, capacity=2)
-    registrations(workshop, 2)
+    factories.add_registrations(workshop, 2)
     assert invariants.workshops_within_capacity() == []
-    registrations(workshop, 1, start=2)
+    factories.add_registrations(workshop, 1, start=2)
     [violation] = invariants.workshops_within_capacity()
     assert f"workshop {workshop.pk}" in violation and "3 confirmed, capacity 2" in violation
 
 
 def test_waiting_while_a_seat_is_free_is_reported(programme):
     workshop = factories.build_workshop(programme, capacity=3)
-    registrations(workshop, 2)
-    registrations(workshop, 1, status="waitlisted", start=2)
+    factories.add_registrations(workshop, 2)
+    factories.add_registrations(workshop, 1, status="waitlisted", start=2)
     [violation] = invariants.workshops_within_capacity()
     assert "1 waiting while 1 seats are free" in violation
 
@@ -249,7 +215,7 @@ def test_a_change_without_its_audit_entry_or_a_transition_without_its_history_is
 def test_an_accepted_sign_up_or_transition_not_stored_is_reported(programme, class_request,
                                                                     coordinator):
     workshop = factories.build_workshop(programme, capacity=2)
-    registrations(workshop, 1)
+    factories.add_registrations(workshop, 1)
     services.transition(class_request, "submit", coordinator)
     events = {
         "signup": [
