@@ -310,3 +310,33 @@ def test_a_term_with_outcomes_cannot_be_deleted_silently():
         Term.objects.get(code="2026-1").delete()
     StudentRecord.objects.get(student_number="2019001").delete()
     assert TermStanding.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["standings", "failures"])
+def test_rows_naming_existing_records_cost_no_query_each(kind, term, component):
+    """Only the writes grow with the rows (a row and its history row each): students,
+    terms, components and the rows already recorded are fetched once per import."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def table(count, value):
+        if kind == "standings":
+            header = "student_number,term,failed_components,lagging,dropped_out\n"
+            row = f"{{}},{term.code},{value},no,no\n"
+        else:
+            header = "student_number,component,failures_by_absence,failures_by_grade\n"
+            row = f"{{}},{component.code},{value},0\n"
+        return (header + "".join(row.format(f"Q{n:05d}") for n in range(count))).encode()
+
+    for n in range(40):
+        factories.make_student(f"Q{n:05d}")
+    queries = {}
+    for count in (10, 40):
+        with CaptureQueriesContext(connection) as captured:
+            import_academics(f"{kind}.csv", table(count, 1))  # creates (and re-creates none)
+        queries[count] = len(captured)
+    # 30 more new rows: 2 writes each (the row and its history row), nothing else.
+    assert queries[40] - queries[10] <= 2 * 30 + 2, queries
+    with CaptureQueriesContext(connection) as captured:
+        import_academics(f"{kind}.csv", table(40, 2))  # updates all 40
+    assert len(captured) <= queries[10] + 2 * 40, len(captured)

@@ -4,7 +4,7 @@ import dataclasses
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from .importer import APPLY_ORDER, KIND_LABELS, ImportRefused, RowError, parse, read_file
@@ -94,7 +94,7 @@ def check_references(parsed):
             if code not in component_codes:
                 errors.append(
                     RowError(
-                        _("curricular components"),
+                        KIND_LABELS["components"],
                         number,
                         _("Unknown equivalent component “%(code)s”.") % {"code": code},
                     )
@@ -102,7 +102,7 @@ def check_references(parsed):
             elif code == record["code"]:
                 errors.append(
                     RowError(
-                        _("curricular components"),
+                        KIND_LABELS["components"],
                         number,
                         _("A component cannot be equivalent to itself."),
                     )
@@ -111,7 +111,7 @@ def check_references(parsed):
         if record["student_number"] not in student_numbers:
             errors.append(
                 RowError(
-                    _("failures per component"),
+                    KIND_LABELS["failures"],
                     number,
                     _("Unknown student number “%(number)s”.")
                     % {"number": record["student_number"]},
@@ -120,7 +120,7 @@ def check_references(parsed):
         if record["component"] not in component_codes:
             errors.append(
                 RowError(
-                    _("failures per component"),
+                    KIND_LABELS["failures"],
                     number,
                     _("Unknown component “%(code)s”.") % {"code": record["component"]},
                 )
@@ -129,7 +129,7 @@ def check_references(parsed):
         if record["student_number"] not in student_numbers:
             errors.append(
                 RowError(
-                    _("term outcomes"),
+                    KIND_LABELS["standings"],
                     number,
                     _("Unknown student number “%(number)s”.")
                     % {"number": record["student_number"]},
@@ -138,7 +138,7 @@ def check_references(parsed):
         if record["term"] not in term_codes:
             errors.append(
                 RowError(
-                    _("term outcomes"),
+                    KIND_LABELS["standings"],
                     number,
                     _("Unknown term “%(code)s”.") % {"code": record["term"]},
                 )
@@ -146,9 +146,17 @@ def check_references(parsed):
     return errors
 
 
-def upsert(model, lookup, values, kind, result, user=None, row=None):
-    """Create or update one record; a record the model refuses refuses the whole file."""
-    instance = model.objects.filter(**lookup).first()
+_LOOK_UP = object()
+
+
+def upsert(model, lookup, values, kind, result, user=None, row=None, instance=_LOOK_UP):
+    """Create or update one record; a record the model refuses refuses the whole file.
+
+    ``instance``: the existing record when the caller fetched it already (None: there is
+    none), so that rows of students and terms do not each query for it.
+    """
+    if instance is _LOOK_UP:
+        instance = model.objects.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
         created = True
@@ -161,7 +169,10 @@ def upsert(model, lookup, values, kind, result, user=None, row=None):
             setattr(instance, key, value)
         created = False
     try:
-        instance.full_clean(validate_unique=False)
+        # The related records of ``lookup`` are in hand (check_references found them), and
+        # the constraints on them are the lookup itself: neither needs a query per row.
+        related = [name for name, value in lookup.items() if isinstance(value, models.Model)]
+        instance.full_clean(exclude=related, validate_unique=False)
     except ValidationError as exc:
         raise ImportRefused(
             RowError(KIND_LABELS[kind], row, str(message)) for message in exc.messages
@@ -171,6 +182,14 @@ def upsert(model, lookup, values, kind, result, user=None, row=None):
     instance.save()
     (result.created if created else result.updated)[kind] += 1
     return instance
+
+
+def _per_student(model, other, students, others):
+    """Existing ``model`` rows of these students and ``other`` records, by their two ids."""
+    rows = model.objects.filter(
+        student__in=list(students.values()), **{f"{other}__in": list(others.values())}
+    )
+    return {(row.student_id, getattr(row, f"{other}_id")): row for row in rows}
 
 
 def apply(parsed, result, user):
@@ -200,44 +219,51 @@ def apply(parsed, result, user):
         students[number] = upsert(
             StudentRecord, {"student_number": number}, record, "students", result, user, row
         )
-    for row, record in parsed.records["failures"]:
-        student = students.get(record["student_number"]) or StudentRecord.objects.get(
-            student_number=record["student_number"]
-        )
-        component = components.get(record["component"]) or CurricularComponent.objects.get(
-            code=record["component"]
-        )
-        upsert(
-            ComponentRecord,
-            {"student": student, "component": component},
-            {
-                "failures_by_absence": record["failures_by_absence"],
-                "failures_by_grade": record["failures_by_grade"],
-            },
-            "failures",
-            result,
-            user,
-            row,
-        )
-    standings = parsed.records["standings"]
+    # Failures and term outcomes name students, components and terms that exist (checked):
+    # fetch those and the rows already recorded for them once, not per row.
+    failures, standings = parsed.records["failures"], parsed.records["standings"]
+    numbers = {record["student_number"] for kind in (failures, standings) for _n, record in kind}
+    students.update(
+        StudentRecord.objects.in_bulk(numbers - set(students), field_name="student_number")
+    )
+    codes = {record["component"] for _n, record in failures} - set(components)
+    components.update(CurricularComponent.objects.in_bulk(codes, field_name="code"))
+    codes = {record["term"] for _n, record in standings} - set(terms)
+    terms.update(Term.objects.in_bulk(codes, field_name="code"))
+    if failures:
+        existing = _per_student(ComponentRecord, "component", students, components)
+        for row, record in failures:
+            student = students[record["student_number"]]
+            component = components[record["component"]]
+            upsert(
+                ComponentRecord,
+                {"student": student, "component": component},
+                {
+                    "failures_by_absence": record["failures_by_absence"],
+                    "failures_by_grade": record["failures_by_grade"],
+                },
+                "failures",
+                result,
+                user,
+                row,
+                instance=existing.get((student.pk, component.pk)),
+            )
     if standings:
-        numbers = {record["student_number"] for _n, record in standings} - set(students)
-        students.update(StudentRecord.objects.in_bulk(numbers, field_name="student_number"))
-        codes = {record["term"] for _n, record in standings} - set(terms)
-        terms.update(Term.objects.in_bulk(codes, field_name="code"))
-    for row, record in standings:
-        student = students[record["student_number"]]
-        term = terms[record["term"]]
-        upsert(
-            TermStanding,
-            {"student": student, "term": term},
-            {
-                "failed_components": record["failed_components"],
-                "lagging": record["lagging"],
-                "dropped_out": record["dropped_out"],
-            },
-            "standings",
-            result,
-            user,
-            row,
-        )
+        existing = _per_student(TermStanding, "term", students, terms)
+        for row, record in standings:
+            student = students[record["student_number"]]
+            term = terms[record["term"]]
+            upsert(
+                TermStanding,
+                {"student": student, "term": term},
+                {
+                    "failed_components": record["failed_components"],
+                    "lagging": record["lagging"],
+                    "dropped_out": record["dropped_out"],
+                },
+                "standings",
+                result,
+                user,
+                row,
+                instance=existing.get((student.pk, term.pk)),
+            )
