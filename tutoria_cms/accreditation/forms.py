@@ -1,12 +1,11 @@
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.models import Site
 
 from tutoria_cms.core.forms import CleanTextFormMixin
 
-from .context import can_export_identified
+from .context import can_export_identified, term_model
 
 
 def site_choices():
@@ -17,11 +16,11 @@ def site_choices():
 
 
 def term_choices():
-    if not apps.is_installed("tutoria_cms.academics"):
+    model = term_model()
+    if model is None:
         return [("", _("No term"))]
-    term_model = apps.get_model("tutoria_academics", "Term")
     return [("", _("No term (use the dates)"))] + [
-        (term.code, f"{term.code} · {term.name}") for term in term_model.objects.all()
+        (term.code, f"{term.code} · {term.name}") for term in model.objects.all()
     ]
 
 
@@ -80,8 +79,3 @@ class SubjectAccessForm(CleanTextFormMixin, forms.Form):
         help_text=_("The workbook holds everything the suite keeps about this student, "
                     "including confidential details: hand it only to the student."),
     )
-
-    def clean_student_number(self):
-        from tutoria_cms.core.text import clean_text
-
-        return clean_text(self.cleaned_data["student_number"], max_length=20)

@@ -66,7 +66,6 @@ def _start(job):
 
 
 def _finish(job, result):
-    job.refresh_from_db(fields=["rows_total"])
     job.status = ExportJob.Status.DONE
     job.finished_at = timezone.now()
     job.progress = 100
@@ -128,7 +127,6 @@ def _build_into_storage(job):
 def export_to_path(context, path, progress=None):
     """The command line's export: log a job, write the workbook to ``path``."""
     job = create_job(context, origin=ExportJob.Origin.COMMAND, output_path=str(path))
-    job.status = ExportJob.Status.RUNNING
     _start(job)
     context.generated_at = job.started_at
     try:

@@ -8,21 +8,22 @@ once (``EvidenceSource.trends``), so the number of queries does not grow with th
 
 import dataclasses
 
-from django.apps import apps
 from django.utils import timezone
 
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.evidence import Period
 
+from .context import term_model
 from .registry import get_sources
 
 
 def trend_periods(context, count=None):
     """The terms of the trend as :class:`Period`, oldest first (empty without academics)."""
-    if not apps.is_installed("tutoria_cms.academics"):
+    model = term_model()
+    if model is None:
         return []
     count = count or tutoria_settings.TREND_TERMS
-    terms = apps.get_model("tutoria_academics", "Term").objects.all()
+    terms = model.objects.all()
     if context.term is not None:
         terms = terms.filter(starts_on__lte=context.term.starts_on)
     else:

@@ -1,6 +1,5 @@
 """Wiring only: admin URLs, menu items and the home page panel."""
 
-from django.apps import apps
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
 from . import permissions, urls
+from .context import term_model
 
 
 @hooks.register("register_admin_urls")
@@ -55,11 +55,11 @@ def register_subject_access_menu_item():
 
 
 def current_term_code():
-    if not apps.is_installed("tutoria_cms.academics"):
+    model = term_model()
+    if model is None:
         return ""
-    term_model = apps.get_model("tutoria_academics", "Term")
     today = timezone.localdate()
-    term = term_model.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
+    term = model.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
     return term.code if term is not None else ""
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import checks
 
 from .conf import DEFAULTS
+from .pseudonyms import configured_key
 
 
 @checks.register(checks.Tags.compatibility)
@@ -74,9 +75,10 @@ def check_pseudonymisation_key(app_configs=None, **kwargs):
     leak, say) would silently change every pseudonym, so evidence of different years could
     no longer be linked; and a leaked secret key would also reverse the pseudonyms.
     """
-    user = getattr(settings, "TUTORIA_CMS", None)
-    key = user.get("PSEUDONYMISATION_KEY", "") if isinstance(user, dict) else ""
-    if not key:
+    if not isinstance(getattr(settings, "TUTORIA_CMS", {}), dict):
+        return []  # tutoria_core.E001 says so
+    raw, source = configured_key()
+    if source == "secret_key":
         return [
             checks.Warning(
                 "TUTORIA_CMS['PSEUDONYMISATION_KEY'] is empty: pseudonyms in exports are "
@@ -87,7 +89,6 @@ def check_pseudonymisation_key(app_configs=None, **kwargs):
                 id="tutoria_core.W002",
             )
         ]
-    raw = key.encode() if isinstance(key, str) else bytes(key)
     if raw == settings.SECRET_KEY.encode():
         return [
             checks.Warning(

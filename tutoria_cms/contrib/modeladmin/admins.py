@@ -262,7 +262,4 @@ def log_admins():
             "exported_at", "username", "listing", "filters", "search", "rows", "identified",
         )
 
-        def history_records(self, instance):
-            return []
-
     return [ListingExportAdmin]

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tutoria_cms.accreditation.context import FilterError, build_context
 from tutoria_cms.accreditation.services import export_to_path
@@ -44,47 +46,84 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Build an accreditation evidence workbook (.xlsx)."
+    help = gettext_lazy("Build an accreditation evidence workbook (.xlsx).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", required=True, help="Path of the .xlsx file to write.")
-        parser.add_argument("--site", default="", help="Hostname of the Wagtail site.")
-        parser.add_argument("--term", default="", help="Code of the academic term.")
-        parser.add_argument("--from", dest="date_from", default="", help="First day, YYYY-MM-DD.")
-        parser.add_argument("--to", dest="date_to", default="", help="Last day, YYYY-MM-DD.")
-        parser.add_argument("--programme", default="", help="Slug of one programme page.")
-        parser.add_argument("--as-of", dest="as_of", default="",
-                            help="Rebuild history-tracked sheets as they were on this day.")
-        parser.add_argument("--identified", action="store_true",
-                            help="Show student numbers (needs --user with the permission).")
-        parser.add_argument("--user", default="", help="Username of the person exporting.")
-        parser.add_argument("--language", default="",
-                            help=f"Language of the workbook (default {settings.LANGUAGE_CODE}).")
-        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--output", required=True, help=gettext_lazy("Path of the .xlsx file to write.")
+        )
+        parser.add_argument(
+            "--site", default="", help=gettext_lazy("Hostname of the Wagtail site.")
+        )
+        parser.add_argument("--term", default="", help=gettext_lazy("Code of the academic term."))
+        parser.add_argument(
+            "--from", dest="date_from", default="", help=gettext_lazy("First day, YYYY-MM-DD.")
+        )
+        parser.add_argument(
+            "--to", dest="date_to", default="", help=gettext_lazy("Last day, YYYY-MM-DD.")
+        )
+        parser.add_argument(
+            "--programme", default="", help=gettext_lazy("Slug of one programme page.")
+        )
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            default="",
+            help=gettext_lazy("Rebuild history-tracked sheets as they were on this day."),
+        )
+        parser.add_argument(
+            "--identified",
+            action="store_true",
+            help=gettext_lazy("Show student numbers (needs --user with the permission)."),
+        )
+        parser.add_argument(
+            "--user", default="", help=gettext_lazy("Username of the person exporting.")
+        )
+        parser.add_argument(
+            "--language",
+            default="",
+            help=gettext_lazy("Language of the workbook (default: the site's language)."),
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help=gettext_lazy("No progress bar.")
+        )
 
     def handle(self, *args, **options):
         output = Path(options["output"])
         if output.is_dir():
-            raise CommandError(f"--output {output} is a directory: give a file name.")
+            raise CommandError(
+                _("--output %(path)s is a directory: give a file name.") % {"path": output}
+            )
         if not output.parent.exists():
-            raise CommandError(f"--output: the folder {output.parent} does not exist.")
+            raise CommandError(
+                _("--output: the folder %(path)s does not exist.") % {"path": output.parent}
+            )
         if output.suffix.lower() != ".xlsx":
-            raise CommandError("--output must name an .xlsx file.")
+            raise CommandError(_("--output must name an .xlsx file."))
         user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None or not user.is_active:
-                raise CommandError(f"--user: no active user {options['user']!r}.")
+                raise CommandError(
+                    _("--user: no active user %(name)r.") % {"name": options["user"]}
+                )
         if options["identified"] and user is None:
-            raise CommandError("--identified needs --user (a user allowed to export "
-                               "identified data).")
+            raise CommandError(
+                _("--identified needs --user (a user allowed to export identified data).")
+            )
         language = options["language"] or settings.LANGUAGE_CODE
         if language not in {code for code, _name in settings.LANGUAGES}:
-            raise CommandError(f"--language: {language!r} is not one of the site's languages.")
+            raise CommandError(
+                _("--language: %(code)r is not one of the site's languages.") % {"code": language}
+            )
         filters = {
-            "site": options["site"], "term": options["term"], "date_from": options["date_from"],
-            "date_to": options["date_to"], "programme": options["programme"],
-            "as_of": options["as_of"], "identified": options["identified"],
+            "site": options["site"],
+            "term": options["term"],
+            "date_from": options["date_from"],
+            "date_to": options["date_to"],
+            "programme": options["programme"],
+            "as_of": options["as_of"],
+            "identified": options["identified"],
         }
         with translation.override(language):
             try:
@@ -99,9 +138,11 @@ class Command(BaseCommand):
             if bar is not None:
                 bar(result.total_rows, result.total_rows, force=True)
                 stream.write("\n")
-        self.stdout.write(
-            f"Wrote {output} ({result.total_rows} rows; export #{job.pk}; "
-            f"{'identified' if context.identified else 'pseudonymised'})."
+        message = (
+            _("Wrote %(path)s (%(rows)s rows; export #%(job)s; identified).")
+            if context.identified
+            else _("Wrote %(path)s (%(rows)s rows; export #%(job)s; pseudonymised).")
         )
+        self.stdout.write(message % {"path": output, "rows": result.total_rows, "job": job.pk})
         for sheet, count in result.row_counts.items():
             self.stdout.write(f"  {sheet}: {count}")
