@@ -31,7 +31,7 @@ def register_import_menu_item():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number):
+def subject_access_data(student_number, user):
     from .subject import subject_data
 
     return subject_data(student_number)

@@ -19,10 +19,10 @@ from .context import can_export_identified
 from .models import ExportJob
 
 
-def subject_sheets(student_number):
+def subject_sheets(student_number, user):
     sheets = []
     for hook in hooks.get_hooks(SUBJECT_DATA_HOOK):
-        sheets.extend(hook(student_number) or ())
+        sheets.extend(hook(student_number, user) or ())
     return sorted(sheets, key=lambda sheet: sheet.order)
 
 
@@ -44,7 +44,7 @@ def build_subject_workbook(
         started_at=timezone.now(),
     )
     with XlsxWriter(target) as writer:
-        sheets = subject_sheets(student_number)
+        sheets = subject_sheets(student_number, user)
         for sheet in sheets:
             writer.sheet(str(sheet.title), [str(c) for c in sheet.columns]).write_rows(sheet.rows)
         if not sheets:

@@ -122,7 +122,8 @@ class SubjectSheet:
     """One sheet of a student's subject-access workbook: everything an app holds about them.
 
     Apps contribute through the ``register_tutoria_subject_data`` hook: a function taking a
-    student number and returning a list of SubjectSheet (rows may be any iterable of tuples).
+    student number and the user exporting (an app that shows confidential text logs the
+    read), returning a list of SubjectSheet (rows may be any iterable of tuples).
     """
 
     title: str

@@ -1,7 +1,8 @@
 """What the request workflow holds about one student (subject access): their requests with
-the history, their confidential details, sessions, referrals, and who read those details."""
+the history, their confidential details, sessions, referrals, and who read those details.
 
-from django.utils import timezone
+Datetimes stay aware: the workbook writer shows them in local time."""
+
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.evidence import SubjectSheet
@@ -15,15 +16,24 @@ from .models import (
 )
 
 
-def _local(value):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
-
-
-def subject_data(student_number):
+def subject_data(student_number, user):
+    """The sheets; the confidential texts they hold count as read by ``user`` (logged first,
+    so the "Confidential reads" sheet shows this export too)."""
     requests = TutoringRequest.objects.filter(student__student_number=student_number)
     ids = list(requests.values_list("pk", flat=True))
     if not ids:
         return []
+    reads = [
+        SensitiveRead(request_id=pk, user=user, what=what)
+        for model, what in (
+            (RequestDisclosure, SensitiveRead.What.DISCLOSURE),
+            (TutoringSession, SensitiveRead.What.SESSION_NOTES),
+            (Referral, SensitiveRead.What.REFERRALS),
+        )
+        for pk in model.objects.filter(request_id__in=ids).values_list("request_id", flat=True)
+        .distinct()
+    ]
+    SensitiveRead.objects.bulk_create(reads)
     history = TutoringRequest.history.filter(id__in=ids).order_by("id", "history_id")
     return [
         SubjectSheet(
@@ -45,8 +55,8 @@ def subject_data(student_number):
                     r.get_state_display(),
                     r.term.code if r.term else "",
                     r.component.code if r.component else "",
-                    _local(r.submitted_at),
-                    _local(r.decided_at),
+                    r.submitted_at,
+                    r.decided_at,
                     r.decision_reason,
                 )
                 for r in requests.select_related("term", "component").order_by("pk")
@@ -59,7 +69,7 @@ def subject_data(student_number):
             [
                 (
                     h.id,
-                    _local(h.history_date),
+                    h.history_date,
                     h.history_user.username if h.history_user else "",
                     h.get_state_display(),
                     h.history_change_reason or "",
@@ -107,7 +117,7 @@ def subject_data(student_number):
             [
                 (
                     r.request_id,
-                    _local(r.read_at),
+                    r.read_at,
                     r.user.username if r.user else "",
                     r.get_what_display(),
                 )

@@ -88,7 +88,7 @@ def request_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number):
+def subject_access_data(student_number, user):
     from .subject import subject_data
 
-    return subject_data(student_number)
+    return subject_data(student_number, user)

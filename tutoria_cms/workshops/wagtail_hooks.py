@@ -119,7 +119,7 @@ def workshop_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number):
+def subject_access_data(student_number, user):
     from .subject import subject_data
 
     return subject_data(student_number)
