@@ -284,3 +284,28 @@ def test_queries_do_not_grow_with_rows(programme):
     small = count_queries()
     factories.add_registrations(workshop, 300, start=3)
     assert count_queries() == small
+
+
+def test_competency_matrix_queries_do_not_grow_with_the_tutors(tutors, mx_home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tutoria_cms.tutors.models import TutorIndexPage
+
+    (source,) = [s for s in get_sources() if s.key == "competency_matrix"]
+    index = TutorIndexPage.objects.get()
+
+    def queries():
+        context = build_context({"site": "localhost"})
+        with CaptureQueriesContext(connection) as captured:
+            rows = list(source.rows(context))
+        return len(captured), rows
+
+    queries()  # warm caches (site root paths, content types)
+    before, rows = queries()
+    for number in range(3):
+        factories.build_tutor_profile(index, title=f"Extra {number}",
+                                      user=factories.build_tutor_user(f"extra{number}"))
+    after, more = queries()
+    assert len(more) > len(rows)  # the new tutors are in the sheet
+    assert after == before, (before, after)

@@ -141,6 +141,10 @@ def test_sheets_without_confidential_data(world):
     assert all(re.fullmatch(r"S-[A-Z2-7]{12}", row[4]) for row in requests[1:])
     history = list(book["Request history"].iter_rows(values_only=True))
     assert "Submitted" in {row[3] for row in history}
+    # The board's typed reason for the denial is free text about a student: not here.
+    changes = {row[4] for row in history[1:]}
+    assert "Motivo" not in changes and "reason given (shown in identified exports)" in changes
+    assert {"create", "submit", "approve"} <= changes
     referrals = list(book["Referrals"].iter_rows(values_only=True))
     assert referrals[1][2] == "< 5"
     for sheet in book:
@@ -204,3 +208,12 @@ def test_query_count_does_not_grow_with_requests(programme, term, component):
     few = export_queries()
     add(20, 1)
     assert export_queries() == few
+
+
+def test_identified_history_keeps_the_reason_typed_for_a_decision(world):
+    from tutoria_cms.requests.evidence import RequestHistorySource
+
+    context = build_context({"site": "localhost"})
+    context.identified = True  # what build_context sets for a permitted exporter
+    changes = {row[4] for row in RequestHistorySource().rows(context)}
+    assert "Motivo" in changes

@@ -16,11 +16,10 @@ import statistics
 from collections import Counter
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
-from tutoria_cms.core.evidence import EvidenceSource, Unit
+from tutoria_cms.core.evidence import EvidenceSource, Unit, latest_history
 
 from .models import (
     GroupSession,
@@ -33,6 +32,7 @@ from .models import (
     TutoringRequest,
     TutoringSession,
 )
+from .services import TRANSITIONS
 
 SECTION = _("Tutoring requests")
 DECIDED = (
@@ -50,10 +50,6 @@ def requests_in_scope(context, model=TutoringRequest, prefix=""):
     if context.scope_path is not None:
         queryset = queryset.filter(**{f"{prefix}programme__path__startswith": context.scope_path})
     return queryset
-
-
-def local(value):
-    return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
 def failed_articles(verdict):
@@ -117,15 +113,9 @@ class RequestsSource(EvidenceSource):
             requests_in_scope(context, history)
             .filter(history_date__lte=context.as_of_moment)
             .order_by("id", "-history_date", "-history_id")
-            .values_list("history_type", *fields)
+            .values_list("id", "history_type", *fields)
         )
-        last = None
-        for row in records.iterator(chunk_size=context.chunk_size):
-            if row[1] == last:
-                continue
-            last = row[1]
-            if row[0] != "-":
-                yield row[1:]
+        yield from latest_history(records.iterator(chunk_size=context.chunk_size))
 
     def rows(self, context):
         kinds, states = dict(RequestKind.choices), dict(RequestState.choices)
@@ -152,9 +142,9 @@ class RequestsSource(EvidenceSource):
                 term or "",
                 context.student_id(number),
                 component or "",
-                local(created),
-                local(submitted),
-                local(decided),
+                created,
+                submitted,
+                decided,
                 days,
                 rule_set,
                 eligible,
@@ -401,11 +391,17 @@ class RequestHistorySource(EvidenceSource):
 
     def rows(self, context):
         states = dict(RequestState.choices)
+        # The change is the action's name, or the reason staff typed for a decision: free
+        # text about a student, shown only in identified exports.
+        actions = {*TRANSITIONS, "create", "assign_tutor"}
+        withheld = _("reason given (shown in identified exports)")
         records = self._records(context).order_by("id", "history_date", "history_id")
         for pk, when, who, state, reason in records.values_list(
             "id", "history_date", "history_user__username", "state", "history_change_reason"
         ).iterator(chunk_size=context.chunk_size):
-            yield pk, local(when), who or "", states.get(state, state), reason or ""
+            if reason and not context.identified and reason not in actions:
+                reason = withheld
+            yield pk, when, who or "", states.get(state, state), reason or ""
 
 
 def sessions_in_scope(context):

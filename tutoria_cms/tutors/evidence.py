@@ -16,7 +16,14 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
-from tutoria_cms.core.evidence import EvidenceSource, HeatMap, HeatMapRow, Indicator, Unit
+from tutoria_cms.core.evidence import (
+    EvidenceSource,
+    HeatMap,
+    HeatMapRow,
+    Indicator,
+    Unit,
+    latest_history,
+)
 
 from .models import CompetencyAssessment, TutorProfilePageMixin
 from .services import framework_for_site, framework_structure, heat_map
@@ -219,13 +226,7 @@ class CompetencyMatrixSource(EvidenceSource):
             ).order_by("id", "-history_date", "-history_id").values_list(
                 "id", "history_type", *self.FIELDS
             )
-            seen, rows = set(), []
-            for row in history:
-                if row[0] in seen:
-                    continue
-                seen.add(row[0])
-                if row[1] != "-":
-                    rows.append(row[2:])
+            rows = latest_history(history)
         for profile_id, competency_id, own, validated, validated_at in rows:
             records[profile_id][competency_id] = (own, validated, validated_at)
         return records
@@ -235,17 +236,21 @@ class CompetencyMatrixSource(EvidenceSource):
             ((site.root_page.path, site) for site in Site.objects.select_related("root_page")),
             key=lambda item: -len(item[0]),
         )
-        structures = {}
+        structures, by_site = {}, {}
 
         def structure(site):
-            framework = framework_for_site(site)
-            key = framework.pk if framework is not None else None
-            if key not in structures:
-                _levels, dimensions = framework_structure(framework)
-                structures[key] = (framework, [
-                    (dimension, list(dimension.competencies.all())) for dimension in dimensions
-                ])
-            return structures[key]
+            # Once per site (the site's setting) and once per framework, not per profile.
+            if site.pk not in by_site:
+                framework = framework_for_site(site)
+                key = framework.pk if framework is not None else None
+                if key not in structures:
+                    _levels, dimensions = framework_structure(framework)
+                    structures[key] = (framework, [
+                        (dimension, list(dimension.competencies.all()))
+                        for dimension in dimensions
+                    ])
+                by_site[site.pk] = structures[key]
+            return by_site[site.pk]
 
         records = self._records(context)
         profiles = profile_pages(context).order_by("title", "pk").values_list(

@@ -22,7 +22,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tutoria_cms.core.evidence import EvidenceSource, Indicator, Unit
+from tutoria_cms.core.evidence import EvidenceSource, Indicator, Unit, latest_history
 
 from .models import (
     Attendance,
@@ -77,18 +77,6 @@ def attendance_in_scope(context, model=Attendance):
 
 def registrations_in_scope(context, model=WorkshopRegistration):
     return model.objects.filter(workshop_id__in=held_workshop_ids(context))
-
-
-def latest_history(rows):
-    """From history rows ordered by (id, newest first), the newest of each id that still
-    existed (not a deletion)."""
-    last_id = None
-    for row in rows:
-        if row[0] == last_id:
-            continue
-        last_id = row[0]
-        if row[1] != "-":
-            yield row[2:]
 
 
 def _labels(items):

@@ -1,6 +1,5 @@
 """What the group workshops hold about one student (subject access)."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.evidence import SubjectSheet
@@ -29,8 +28,8 @@ def subject_data(student_number):
                     r.full_name,
                     r.email,
                     r.get_status_display(),
-                    timezone.localtime(r.created_at).replace(tzinfo=None),
-                    timezone.localtime(r.consent_at).replace(tzinfo=None) if r.consent_at else None,
+                    r.created_at,  # the workbook writer shows aware datetimes in local time
+                    r.consent_at,
                 )
                 for r in registrations.select_related("workshop").order_by("created_at")
             ],
