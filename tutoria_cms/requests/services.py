@@ -789,22 +789,27 @@ def purge_confidential(requests, *, dry_run=True, user=None):
             reason="", outcome_notes=""
         ),
     }
-    counts = {
-        "requests": len(ids),
-        "descriptions": disclosures.count(),
-        "session_notes": sessions.count(),
-        "referral_texts": referrals.count(),
-        "history_rows": sum(queryset.count() for queryset in histories.values()),
-    }
-    if dry_run:
-        return counts
-    # Requests that still hold text somewhere: a second run logs nothing (idempotent).
-    touched = set(disclosures.values_list("request_id", flat=True))
-    touched |= set(sessions.values_list("request_id", flat=True))
-    touched |= set(referrals.values_list("request_id", flat=True))
-    for queryset in histories.values():
-        touched |= set(queryset.values_list("request_id", flat=True))
     with transaction.atomic():
+        # One query per table: the request of every row still holding text gives both the
+        # counts and the requests to log, read in the transaction that erases them.
+        holding = {
+            name: list(queryset.values_list("request_id", flat=True))
+            for name, queryset in (
+                ("descriptions", disclosures),
+                ("session_notes", sessions),
+                ("referral_texts", referrals),
+                *histories.items(),
+            )
+        }
+        counts = {
+            "requests": len(ids),
+            "descriptions": len(holding["descriptions"]),
+            "session_notes": len(holding["session_notes"]),
+            "referral_texts": len(holding["referral_texts"]),
+            "history_rows": sum(len(holding[name]) for name in histories),
+        }
+        if dry_run:
+            return counts
         # Bulk updates bypass simple-history on purpose: a new history row would keep a copy.
         disclosures.update(description="")
         sessions.update(private_notes="")
@@ -812,7 +817,9 @@ def purge_confidential(requests, *, dry_run=True, user=None):
         histories["disclosures"].update(description="")
         histories["sessions"].update(private_notes="")
         histories["referrals"].update(reason="", outcome_notes="")
-        # The audit log says when each request's text was erased (no text, no counts).
+        # The audit log says when each request's text was erased (no text, no counts); a
+        # second run finds nothing left and logs nothing (idempotent).
+        touched = {pk for request_ids in holding.values() for pk in request_ids}
         for request in TutoringRequest.objects.filter(pk__in=touched):
             log(instance=request, action="tutoria_requests.purge_confidential", user=user)
     logger.info("Confidential text erased for %s requests past retention", counts["requests"])
