@@ -196,3 +196,12 @@ def add_failures(student, component, absence=0, grade=0):
         failures_by_absence=absence,
         failures_by_grade=grade,
     )
+
+
+def assert_refused(response, also=()):
+    """A logged-in user is refused: 403, 404, or Wagtail's redirect to the dashboard (its
+    answer to PermissionDenied), never a redirect elsewhere (that would be a success)."""
+    if response.status_code == 302:
+        assert response["Location"] == "/admin/", response["Location"]
+    else:
+        assert response.status_code in (403, 404, *also), response.status_code

@@ -110,7 +110,7 @@ def test_heat_map_view_speaks_the_admin_language(client, framework, assessed, co
 
 
 def test_heat_map_cell_colours_keep_the_level_readable():
-    from tests.accreditation.test_charts import contrast
+    from tests.a11y import contrast
     from tutoria_cms.tutors.templatetags.tutoria_tutors_tags import HEAT_STEPS
 
     # The number is written in every cell: its contrast with the cell must reach 4.5:1.
