@@ -3,7 +3,6 @@ filtered by ``permissions``, inspect view with goals, meetings, check-ins and ac
 
 import django_filters
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,6 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.views import ProtectedDeleteView
@@ -36,28 +34,6 @@ from .views import (
     SuggestionsView,
     suggestions_url,
 )
-
-
-class PairPermissionPolicy(ModelPermissionPolicy):
-    """Viewing follows permissions.py; pairs change only through actions."""
-
-    def user_has_permission(self, user, action):
-        if action == "view":
-            return permissions.is_coordinator(user) or permissions.has_pairs(user)
-        return False
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if action == "view":
-            return permissions.can_view(user, instance)
-        return False
-
-    def instances_user_has_permission_for(self, user, action):
-        if action == "view":
-            return permissions.visible_pairs(user)
-        return Pair.objects.none()
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.none()
 
 
 class PairFilterSet(WagtailFilterSet):
