@@ -16,6 +16,7 @@ from wagtail.admin.widgets import AdminPageChooser, Button
 
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.views import ProtectedDeleteView
+from tutoria_cms.core.viewsets import ReadOnlyViewSetMixin
 
 from . import permissions, services
 from .choices import AVAILABILITY_LABELS, MeetingStatus, PairStatus
@@ -127,7 +128,7 @@ class PairInspectView(InspectView):
         return context
 
 
-class PairViewSet(ModelViewSet):
+class PairViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = Pair
     name = "tutoria_mentoring_pairs"
     url_prefix = "mentoring/pairs"
@@ -139,7 +140,6 @@ class PairViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = PairFilterSet
-    form_fields = ["status"]  # no add or edit view: pairs change only through actions
     list_display = [
         TitleColumn("title", label=_("Pair"), accessor=str,
                     get_url=lambda pair: reverse("tutoria_mentoring_pairs:inspect",
@@ -152,10 +152,11 @@ class PairViewSet(ModelViewSet):
     ]
     ordering = ["-pk"]
 
-    def get_urlpatterns(self):
-        keep = {"index", "index_results", "inspect"}
-        patterns = [p for p in super().get_urlpatterns() if p.name in keep]
-        return patterns + [
+    # Pairs change only through the actions below (no add, edit, delete or history view).
+    routed_views = frozenset({"index", "index_results", "inspect"})
+
+    def get_action_urlpatterns(self):
+        return [
             path("suggestions/<int:programme_id>/", SuggestionsView.as_view(),
                  name="suggestions"),
             path("<int:pk>/confirm/", ConfirmView.as_view(), name="confirm"),
