@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from . import permissions, services
-from .forms import DesignateTutorForm, GroupSessionForm, ReportForm, ReviewForm
+from .forms import AssignTutorForm, GroupSessionForm, ReportForm, ReviewForm
 from .models import IndividualClass, StudentGroup, TermReport
 from .views import tutor_candidates
 
@@ -237,7 +237,7 @@ class DesignateTutorView(FormView):
         return reverse("tutoria_classes:index")
 
     def get_form(self, data=None):
-        return DesignateTutorForm(
+        return AssignTutorForm(
             data, tutors=tutor_candidates(), initial={"tutor": self.object.tutor_id}
         )
 

@@ -69,6 +69,8 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
 
 
 class AssignTutorForm(forms.Form):
+    """The tutor of a request, or the designated tutor of an individual class."""
+
     tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
 
     def __init__(self, *args, tutors, **kwargs):
@@ -169,11 +171,3 @@ class ReviewForm(CleanTextFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you return the report."),
     )
-
-
-class DesignateTutorForm(forms.Form):
-    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
-
-    def __init__(self, *args, tutors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tutor"].queryset = tutors
