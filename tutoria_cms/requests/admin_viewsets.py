@@ -20,9 +20,6 @@ from .admin_views import (
     GroupSessionView,
     PrepareReportView,
     ReviewReportView,
-    visible_classes,
-    visible_groups,
-    visible_reports,
 )
 from .models import IndividualClass, ReportStatus, StudentGroup, TermReport
 
@@ -47,7 +44,7 @@ class ScopedIndexView(IndexView):
 
 
 class GroupIndexView(ScopedIndexView):
-    scope = staticmethod(visible_groups)
+    scope = staticmethod(permissions.visible_groups)
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -88,7 +85,7 @@ class ReportInspectView(InspectView):
     def get_object(self, queryset=None):
         # The policy's "view" is model-wide (any report of one's own opens the viewset): the
         # report itself must be one the user may see, or it does not exist for them.
-        return get_object_or_404(visible_reports(self.request.user), pk=self.pk)
+        return get_object_or_404(permissions.visible_reports(self.request.user), pk=self.pk)
 
     @property
     def header_more_buttons(self):
@@ -122,7 +119,9 @@ class TermReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     menu_label = _("End-of-term reports")
     add_to_admin_menu = False
     index_view_class = type(
-        "ReportIndexView", (ScopedIndexView,), {"scope": staticmethod(visible_reports)}
+        "ReportIndexView",
+        (ScopedIndexView,),
+        {"scope": staticmethod(permissions.visible_reports)},
     )
     inspect_view_class = ReportInspectView
     inspect_view_enabled = True
@@ -160,7 +159,7 @@ class TermReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
 
 
 class ClassIndexView(ScopedIndexView):
-    scope = staticmethod(visible_classes)
+    scope = staticmethod(permissions.visible_classes)
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("term", "component", "tutor")

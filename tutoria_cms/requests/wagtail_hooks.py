@@ -8,7 +8,6 @@ from wagtail.snippets.models import register_snippet
 
 from ..core.viewsets import ScopedPermissionPolicy
 from . import permissions
-from .admin_views import visible_classes, visible_groups, visible_reports
 from .admin_viewsets import GroupPermissionPolicy, TutoringWorkViewSetGroup
 from .models import (
     IndividualClass,
@@ -24,19 +23,23 @@ register_permission_policy(
 )
 register_permission_policy(
     StudentGroup,
-    GroupPermissionPolicy(StudentGroup, visible_groups, viewers=permissions.is_coordinator),
+    GroupPermissionPolicy(
+        StudentGroup, permissions.visible_groups, viewers=permissions.is_coordinator
+    ),
     exact_class=True,
 )
 register_permission_policy(
     TermReport,
-    ScopedPermissionPolicy(TermReport, visible_reports, viewers=permissions.is_coordinator),
+    ScopedPermissionPolicy(
+        TermReport, permissions.visible_reports, viewers=permissions.is_coordinator
+    ),
     exact_class=True,
 )
 register_permission_policy(
     IndividualClass,
     ScopedPermissionPolicy(
         IndividualClass,
-        visible_classes,
+        permissions.visible_classes,
         viewers=lambda user: permissions.is_coordinator(user) or permissions.is_board(user),
     ),
     exact_class=True,
