@@ -5,7 +5,6 @@ from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core.choices import TutoringReason
 from tutoria_cms.core.forms import CleanTextFormMixin
-from tutoria_cms.core.text import clean_text
 
 from .models import TutoringRequest
 
@@ -59,14 +58,6 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
         if action == "deny":
             self.fields["reason"].required = True
 
-    def clean_reason(self):
-        return clean_text(
-            self.cleaned_data["reason"],
-            max_length=5000,
-            allow_newlines=True,
-            required=self.action == "deny",
-        )
-
 
 class AssignTutorForm(forms.Form):
     """The tutor of a request, or the designated tutor of an individual class."""
@@ -88,11 +79,6 @@ class DisclosureForm(CleanTextFormMixin, forms.Form):
     description = forms.CharField(
         label=_("Private description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-
-    def clean_description(self):
-        return clean_text(
-            self.cleaned_data["description"], max_length=5000, allow_newlines=True, required=False
-        )
 
 
 class SessionForm(CleanTextFormMixin, forms.ModelForm):
