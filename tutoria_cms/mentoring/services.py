@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from tutoria_cms.core.forms import MAX_TEXT_LENGTH
 from tutoria_cms.core.text import clean_text
 
 from . import matching, permissions
@@ -31,8 +32,6 @@ from .tags import normalise_tags
 RISK_FACTOR = 2
 # A rating this high cannot rise any more: not a lack of progress.
 TOP_RATING = 5
-# The longest free text (notes, reasons, feedback, reflections) a write accepts.
-MAX_TEXT_LENGTH = 5000
 
 
 def _text(value, required=False, max_length=MAX_TEXT_LENGTH):
@@ -64,10 +63,6 @@ def _today(today):
 
 
 # Programmes and participants ------------------------------------------------------------------
-
-
-def programme_for_page(page):
-    return MentoringProgramme.objects.filter(page_id=page.pk).first()
 
 
 def add_participant(programme, user, *, role, student, request=None, account=None, goals=(),
@@ -389,9 +384,6 @@ def schedule_meeting(pair, user, *, date, mode, today=None):
 
 
 # Goals ----------------------------------------------------------------------------------------
-
-SMART_FIELDS = ("specific", "indicator", "target", "achievable_relevant", "due_date")
-
 
 def validate_smart(programme, *, specific, indicator, target, achievable_relevant, due_date):
     """The cleaned parts of a SMART goal, or a ValidationError naming each missing part."""

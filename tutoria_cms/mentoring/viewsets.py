@@ -107,7 +107,7 @@ class PairInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         user, pair = self.request.user, self.object
         can_work = permissions.can_work_on(user, pair)
-        goals = list(pair.goals.prefetch_related("steps", "workshops", "check_ins"))
+        goals = list(pair.goals.prefetch_related("steps", "workshops"))
         context.update({
             "pair": pair,
             "personal_data": permissions.can_read_personal_data(user, pair),

@@ -133,7 +133,6 @@ class RequestInspectView(InspectView):
             if context["referrals"]:
                 read.append(SensitiveRead.What.REFERRALS)
             services.log_sensitive_read(user, request, *read)
-        if context["can_read_disclosure"]:
             context["disclosure"] = getattr(request, "disclosure", None)
         return context
 
