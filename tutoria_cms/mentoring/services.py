@@ -566,8 +566,12 @@ def close_pair(pair, user, *, final_reflection, achievements, today=None):
 # Reminders and pairs at risk ------------------------------------------------------------------
 
 
-def _confirmed_with_dates(today, programme=None):
-    pairs = Pair.objects.confirmed().select_related(
+def _confirmed_with_dates(today, programme=None, pairs=None):
+    """The confirmed pairs among ``pairs`` (a queryset; default: every pair), with the dates
+    the reminders and the risks are judged on (``last_met``, ``next_meeting``,
+    ``last_check_in``)."""
+    pairs = Pair.objects.all() if pairs is None else pairs
+    pairs = pairs.confirmed().select_related(
         "programme", "programme__page", "mentor", "mentor__student", "mentor__user",
         "mentee", "mentee__student",
     ).annotate(
@@ -589,15 +593,22 @@ def days_without_meeting(pair, today):
     return (today - since).days
 
 
-def pairs_needing_reminder(today=None, programme=None):
-    """Confirmed pairs that have not met within the expected frequency and have no meeting
-    scheduled from today on. A pair that met exactly ``meeting_every_days`` ago is on time."""
-    today = _today(today)
+def _needing_reminder(pairs, today):
     return [
-        pair for pair in _confirmed_with_dates(today, programme)
+        pair for pair in pairs
         if pair.next_meeting is None
         and days_without_meeting(pair, today) > pair.programme.meeting_every_days
     ]
+
+
+def pairs_needing_reminder(today=None, programme=None, pairs=None):
+    """Confirmed pairs that have not met within the expected frequency and have no meeting
+    scheduled from today on. A pair that met exactly ``meeting_every_days`` ago is on time.
+
+    ``pairs``: the queryset to look in (e.g. ``permissions.visible_pairs(user)``); default:
+    every pair."""
+    today = _today(today)
+    return _needing_reminder(_confirmed_with_dates(today, programme, pairs), today)
 
 
 def _rising(check_ins):
@@ -617,16 +628,7 @@ def _rising(check_ins):
     return result
 
 
-def pairs_at_risk(today=None, programme=None):
-    """[(pair, reasons)] of confirmed pairs at risk; reasons among:
-
-    - ``no_meeting``: no meeting for more than ``RISK_FACTOR`` times the expected frequency;
-    - ``no_check_in``: confirmed for longer than the check-in period and no check-in within it;
-    - ``no_progress``: at the latest check-in, no open goal's rating rose (mean of the
-      raters, compared with the check-in before; a goal rated 5 counts as progressing).
-    """
-    today = _today(today)
-    pairs = list(_confirmed_with_dates(today, programme))
+def _at_risk(pairs, today):
     check_ins = {}
     for entry in CheckIn.objects.filter(
         pair__in=[pair.pk for pair in pairs], goal__status=GoalStatus.OPEN
@@ -650,6 +652,29 @@ def pairs_at_risk(today=None, programme=None):
         if reasons:
             result.append((pair, reasons))
     return result
+
+
+def pairs_at_risk(today=None, programme=None, pairs=None):
+    """[(pair, reasons)] of confirmed pairs at risk; reasons among:
+
+    - ``no_meeting``: no meeting for more than ``RISK_FACTOR`` times the expected frequency;
+    - ``no_check_in``: confirmed for longer than the check-in period and no check-in within it;
+    - ``no_progress``: at the latest check-in, no open goal's rating rose (mean of the
+      raters, compared with the check-in before; a goal rated 5 counts as progressing).
+
+    ``pairs``: the queryset to look in (e.g. ``Pair.objects.filter(pk=pair.pk)``); default:
+    every pair.
+    """
+    today = _today(today)
+    return _at_risk(list(_confirmed_with_dates(today, programme, pairs)), today)
+
+
+def follow_up(today=None, pairs=None, risks=True):
+    """(pairs needing a reminder, pairs at risk) among ``pairs`` (a queryset; default: every
+    pair), from one query of the confirmed pairs; ``risks=False``: no pairs at risk ([])."""
+    today = _today(today)
+    confirmed = list(_confirmed_with_dates(today, pairs=pairs))
+    return _needing_reminder(confirmed, today), (_at_risk(confirmed, today) if risks else [])
 
 
 RISK_LABELS = {

@@ -57,6 +57,14 @@ def _slots(codes):
     return [AVAILABILITY_LABELS.get(code, code) for code in codes or ()]
 
 
+def _risk_reasons(pair):
+    """The reasons ``pair`` is at risk (scoring this pair only), or None."""
+    if not pair.is_confirmed:
+        return None
+    at_risk = services.pairs_at_risk(pairs=Pair.objects.filter(pk=pair.pk))
+    return at_risk[0][1] if at_risk else None
+
+
 class PairInspectView(InspectView):
     template_name = "tutoria_cms/mentoring/admin/pair_inspect.html"
 
@@ -121,8 +129,7 @@ class PairInspectView(InspectView):
             "mentee_slots": _slots(pair.mentee.availability),
             "history": pair.history.select_related("history_user").order_by("history_date"),
             "closing_event": pair.programme.closing_event,
-            "at_risk": dict(services.pairs_at_risk(programme=pair.programme)).get(pair)
-            if pair.is_confirmed else None,
+            "at_risk": _risk_reasons(pair),
             "risk_labels": services.RISK_LABELS,
         })
         return context

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {error}") from error
         with translation.override(language or translation.get_language() or "en"):
             sent = 0
-            pairs = services.pairs_needing_reminder(today)
+            pairs, at_risk = services.follow_up(today)
             for pair in pairs:
                 if dry_run or not services.claim_reminder(pair, today):
                     continue
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent)
                 % {"count": sent}
             )
-            for pair, reasons in services.pairs_at_risk(today):
+            for pair, reasons in at_risk:
                 labels = ", ".join(str(services.RISK_LABELS[reason]) for reason in reasons)
                 self.stdout.write(_("At risk: %(pair)s (%(reasons)s)") % {
                     "pair": pair, "reasons": labels})
