@@ -237,6 +237,19 @@ def test_dashboard_panel(pair, coordinator, mentor_user, tutor):
         reverse("wagtailadmin_home")).content.decode()
 
 
+def test_dashboard_panel_lists_the_users_own_pairs(pair, pair_b, coordinator, mentor_user):
+    """A mentor's panel lists their pairs due a meeting only (no risks); coordination's,
+    every pair and the pairs at risk."""
+    from tutoria_cms.mentoring.panels import MentoringPanel
+
+    day = pair.started_on + datetime.timedelta(days=29)  # neither pair met: due and at risk
+    mentor = MentoringPanel(mentor_user, today=day).get_context_data()
+    assert mentor["reminders"] == [pair] and mentor["at_risk"] == []
+    coordination = MentoringPanel(coordinator, today=day).get_context_data()
+    assert coordination["reminders"] == [pair, pair_b]
+    assert [p for p, _labels in coordination["at_risk"]] == [pair, pair_b]
+
+
 @pytest.mark.parametrize("kind", ["programme", "participant"])
 def test_deleting_what_pairs_depend_on_is_refused_with_a_message(kind, mentoring, pair):
     """Participants protect their programme, pairs their participants (on_delete=PROTECT);

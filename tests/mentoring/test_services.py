@@ -246,6 +246,22 @@ def test_reminder_boundaries(pair, pair_b, mentor_user, coordinator):
     assert services.pairs_needing_reminder(day_15) == []
 
 
+def test_reminders_and_risks_among_given_pairs(pair, pair_b):
+    """``pairs`` narrows the search (a user's visible pairs, one pair); ``follow_up`` gives
+    both lists from one query of the confirmed pairs."""
+    day = pair.started_on + datetime.timedelta(days=29)  # both pairs never met: both listed
+    assert services.pairs_needing_reminder(day) == [pair, pair_b]
+    only_b = Pair.objects.filter(pk=pair_b.pk)
+    assert services.pairs_needing_reminder(day, pairs=only_b) == [pair_b]
+    ((risky, reasons),) = services.pairs_at_risk(day, pairs=Pair.objects.filter(pk=pair.pk))
+    assert risky == pair and reasons == ["no_meeting"]
+    reminders, at_risk = services.follow_up(day, pairs=only_b)
+    assert reminders == [pair_b] and at_risk == services.pairs_at_risk(day, pairs=only_b)
+    assert [p for p, _reasons in at_risk] == [pair_b]
+    assert services.follow_up(day, pairs=only_b, risks=False) == ([pair_b], [])
+    assert services.follow_up(day, pairs=Pair.objects.none()) == ([], [])
+
+
 def test_at_risk_no_meetings_boundary(pair, mentor_user):
     """At risk after more than twice the frequency (28 days) without meeting."""
     started = pair.started_on

@@ -1,4 +1,53 @@
-"""Shared pieces for the suite's Wagtail viewsets."""
+"""Shared pieces for the suite's Wagtail viewsets and permission policies."""
+
+from django.contrib.auth import get_user_model
+from wagtail.permission_policies import ModelPermissionPolicy
+
+
+class ScopedPermissionPolicy(ModelPermissionPolicy):
+    """Viewing follows a scope function; rows change only through the app's services.
+
+    - ``scope(user)``: the rows ``user`` may see (the app's ``permissions`` module);
+    - "view" (model-wide, e.g. the menu item and the listing): active users who are
+      ``viewers`` (e.g. coordination, who open the listing even when it is empty) or whose
+      scope returns rows;
+    - "view" on an instance: the instance is in the user's scope;
+    - every other action is refused (subclasses allow some in ``may_write``);
+    - nobody is listed as holding a permission (``users_with_any_permission``).
+    """
+
+    def __init__(self, model, scope, viewers=None):
+        super().__init__(model)
+        self.scope = scope
+        self.viewers = viewers
+
+    def may_write(self, user, action):
+        """Whether an active ``user`` may take ``action`` (not "view"): never, here."""
+        return False
+
+    def has_model_permission(self, user, action):
+        """Django's own permission for ``action`` on the model (for ``may_write``)."""
+        return super().user_has_permission(user, action)
+
+    def user_has_permission(self, user, action):
+        if not user.is_active:
+            return False
+        if action == "view":
+            return bool(self.viewers is not None and self.viewers(user)) or (
+                self.scope(user).exists()
+            )
+        return self.may_write(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "view":
+            return self.scope(user).filter(pk=instance.pk).exists()
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_permission_for(self, user, action):
+        return self.scope(user) if action == "view" else self.model.objects.none()
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.none()
 
 
 class ReadOnlyViewSetMixin:

@@ -20,16 +20,12 @@ class MentoringPanel(Component):
         self.today = today or timezone.localdate()
 
     def get_context_data(self, parent_context=None):
-        if permissions.is_coordinator(self.user):
-            at_risk = services.pairs_at_risk(self.today)
-            reminders = services.pairs_needing_reminder(self.today)
-        else:
-            visible = set(permissions.visible_pairs(self.user).values_list("pk", flat=True))
-            at_risk = []
-            reminders = [
-                pair for pair in services.pairs_needing_reminder(self.today)
-                if pair.pk in visible
-            ]
+        # One query of the user's confirmed pairs; the pairs at risk are coordination's.
+        reminders, at_risk = services.follow_up(
+            self.today,
+            pairs=permissions.visible_pairs(self.user),
+            risks=permissions.is_coordinator(self.user),
+        )
         return {
             "at_risk": [
                 (pair, [services.RISK_LABELS[reason] for reason in reasons])

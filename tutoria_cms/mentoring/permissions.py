@@ -99,7 +99,3 @@ def can_close(user, pair):
     return pair.status == PairStatus.CONFIRMED and (
         is_coordinator(user) or is_mentor_of(user, pair)
     )
-
-
-def receives_warnings(user):
-    return is_coordinator(user)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from tutoria_cms.core.forms import MAX_TEXT_LENGTH
 from tutoria_cms.core.text import clean_text
 
 from . import matching, permissions
@@ -31,8 +32,6 @@ from .tags import normalise_tags
 RISK_FACTOR = 2
 # A rating this high cannot rise any more: not a lack of progress.
 TOP_RATING = 5
-# The longest free text (notes, reasons, feedback, reflections) a write accepts.
-MAX_TEXT_LENGTH = 5000
 
 
 def _text(value, required=False, max_length=MAX_TEXT_LENGTH):
@@ -64,10 +63,6 @@ def _today(today):
 
 
 # Programmes and participants ------------------------------------------------------------------
-
-
-def programme_for_page(page):
-    return MentoringProgramme.objects.filter(page_id=page.pk).first()
 
 
 def add_participant(programme, user, *, role, student, request=None, account=None, goals=(),
@@ -390,9 +385,6 @@ def schedule_meeting(pair, user, *, date, mode, today=None):
 
 # Goals ----------------------------------------------------------------------------------------
 
-SMART_FIELDS = ("specific", "indicator", "target", "achievable_relevant", "due_date")
-
-
 def validate_smart(programme, *, specific, indicator, target, achievable_relevant, due_date):
     """The cleaned parts of a SMART goal, or a ValidationError naming each missing part."""
     errors, cleaned = {}, {}
@@ -574,8 +566,12 @@ def close_pair(pair, user, *, final_reflection, achievements, today=None):
 # Reminders and pairs at risk ------------------------------------------------------------------
 
 
-def _confirmed_with_dates(today, programme=None):
-    pairs = Pair.objects.confirmed().select_related(
+def _confirmed_with_dates(today, programme=None, pairs=None):
+    """The confirmed pairs among ``pairs`` (a queryset; default: every pair), with the dates
+    the reminders and the risks are judged on (``last_met``, ``next_meeting``,
+    ``last_check_in``)."""
+    pairs = Pair.objects.all() if pairs is None else pairs
+    pairs = pairs.confirmed().select_related(
         "programme", "programme__page", "mentor", "mentor__student", "mentor__user",
         "mentee", "mentee__student",
     ).annotate(
@@ -597,15 +593,22 @@ def days_without_meeting(pair, today):
     return (today - since).days
 
 
-def pairs_needing_reminder(today=None, programme=None):
-    """Confirmed pairs that have not met within the expected frequency and have no meeting
-    scheduled from today on. A pair that met exactly ``meeting_every_days`` ago is on time."""
-    today = _today(today)
+def _needing_reminder(pairs, today):
     return [
-        pair for pair in _confirmed_with_dates(today, programme)
+        pair for pair in pairs
         if pair.next_meeting is None
         and days_without_meeting(pair, today) > pair.programme.meeting_every_days
     ]
+
+
+def pairs_needing_reminder(today=None, programme=None, pairs=None):
+    """Confirmed pairs that have not met within the expected frequency and have no meeting
+    scheduled from today on. A pair that met exactly ``meeting_every_days`` ago is on time.
+
+    ``pairs``: the queryset to look in (e.g. ``permissions.visible_pairs(user)``); default:
+    every pair."""
+    today = _today(today)
+    return _needing_reminder(_confirmed_with_dates(today, programme, pairs), today)
 
 
 def _rising(check_ins):
@@ -625,16 +628,7 @@ def _rising(check_ins):
     return result
 
 
-def pairs_at_risk(today=None, programme=None):
-    """[(pair, reasons)] of confirmed pairs at risk; reasons among:
-
-    - ``no_meeting``: no meeting for more than ``RISK_FACTOR`` times the expected frequency;
-    - ``no_check_in``: confirmed for longer than the check-in period and no check-in within it;
-    - ``no_progress``: at the latest check-in, no open goal's rating rose (mean of the
-      raters, compared with the check-in before; a goal rated 5 counts as progressing).
-    """
-    today = _today(today)
-    pairs = list(_confirmed_with_dates(today, programme))
+def _at_risk(pairs, today):
     check_ins = {}
     for entry in CheckIn.objects.filter(
         pair__in=[pair.pk for pair in pairs], goal__status=GoalStatus.OPEN
@@ -658,6 +652,29 @@ def pairs_at_risk(today=None, programme=None):
         if reasons:
             result.append((pair, reasons))
     return result
+
+
+def pairs_at_risk(today=None, programme=None, pairs=None):
+    """[(pair, reasons)] of confirmed pairs at risk; reasons among:
+
+    - ``no_meeting``: no meeting for more than ``RISK_FACTOR`` times the expected frequency;
+    - ``no_check_in``: confirmed for longer than the check-in period and no check-in within it;
+    - ``no_progress``: at the latest check-in, no open goal's rating rose (mean of the
+      raters, compared with the check-in before; a goal rated 5 counts as progressing).
+
+    ``pairs``: the queryset to look in (e.g. ``Pair.objects.filter(pk=pair.pk)``); default:
+    every pair.
+    """
+    today = _today(today)
+    return _at_risk(list(_confirmed_with_dates(today, programme, pairs)), today)
+
+
+def follow_up(today=None, pairs=None, risks=True):
+    """(pairs needing a reminder, pairs at risk) among ``pairs`` (a queryset; default: every
+    pair), from one query of the confirmed pairs; ``risks=False``: no pairs at risk ([])."""
+    today = _today(today)
+    confirmed = list(_confirmed_with_dates(today, pairs=pairs))
+    return _needing_reminder(confirmed, today), (_at_risk(confirmed, today) if risks else [])
 
 
 RISK_LABELS = {

@@ -43,6 +43,16 @@ def render_email(template, context, language):
     return subject, body
 
 
+def build_email(template, context, address, language):
+    """The e-mail ``template`` (subject and body) rendered in ``language``, to ``address``."""
+    subject, body = render_email(template, context, language)
+    return EmailMessage(
+        subject=subject, body=body,
+        from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        to=[address], headers={"Content-Language": language},
+    )
+
+
 def build_guidelines_emails(pair):
     """One e-mail to the mentor (with the mentee's contact) and one to the mentee."""
     programme = pair.programme
@@ -65,12 +75,7 @@ def build_guidelines_emails(pair):
             "first_meeting": first_meeting,
             "guidelines": programme.guidelines,
         }
-        subject, body = render_email("guidelines", context, language)
-        messages.append(EmailMessage(
-            subject=subject, body=body,
-            from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
-            to=[address], headers={"Content-Language": language},
-        ))
+        messages.append(build_email("guidelines", context, address, language))
     return messages
 
 

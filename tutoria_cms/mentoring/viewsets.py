@@ -3,7 +3,6 @@ filtered by ``permissions``, inspect view with goals, meetings, check-ins and ac
 
 import django_filters
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +13,10 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.views import ProtectedDeleteView
+from tutoria_cms.core.viewsets import ReadOnlyViewSetMixin
 
 from . import permissions, services
 from .choices import AVAILABILITY_LABELS, MeetingStatus, PairStatus
@@ -38,28 +37,6 @@ from .views import (
 )
 
 
-class PairPermissionPolicy(ModelPermissionPolicy):
-    """Viewing follows permissions.py; pairs change only through actions."""
-
-    def user_has_permission(self, user, action):
-        if action == "view":
-            return permissions.is_coordinator(user) or permissions.has_pairs(user)
-        return False
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if action == "view":
-            return permissions.can_view(user, instance)
-        return False
-
-    def instances_user_has_permission_for(self, user, action):
-        if action == "view":
-            return permissions.visible_pairs(user)
-        return Pair.objects.none()
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.none()
-
-
 class PairFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PairStatus.choices)
 
@@ -78,6 +55,14 @@ class PairIndexView(IndexView):
 
 def _slots(codes):
     return [AVAILABILITY_LABELS.get(code, code) for code in codes or ()]
+
+
+def _risk_reasons(pair):
+    """The reasons ``pair`` is at risk (scoring this pair only), or None."""
+    if not pair.is_confirmed:
+        return None
+    at_risk = services.pairs_at_risk(pairs=Pair.objects.filter(pk=pair.pk))
+    return at_risk[0][1] if at_risk else None
 
 
 class PairInspectView(InspectView):
@@ -130,7 +115,7 @@ class PairInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         user, pair = self.request.user, self.object
         can_work = permissions.can_work_on(user, pair)
-        goals = list(pair.goals.prefetch_related("steps", "workshops", "check_ins"))
+        goals = list(pair.goals.prefetch_related("steps", "workshops"))
         context.update({
             "pair": pair,
             "personal_data": permissions.can_read_personal_data(user, pair),
@@ -144,14 +129,13 @@ class PairInspectView(InspectView):
             "mentee_slots": _slots(pair.mentee.availability),
             "history": pair.history.select_related("history_user").order_by("history_date"),
             "closing_event": pair.programme.closing_event,
-            "at_risk": dict(services.pairs_at_risk(programme=pair.programme)).get(pair)
-            if pair.is_confirmed else None,
+            "at_risk": _risk_reasons(pair),
             "risk_labels": services.RISK_LABELS,
         })
         return context
 
 
-class PairViewSet(ModelViewSet):
+class PairViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = Pair
     name = "tutoria_mentoring_pairs"
     url_prefix = "mentoring/pairs"
@@ -163,7 +147,6 @@ class PairViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     filterset_class = PairFilterSet
-    form_fields = ["status"]  # no add or edit view: pairs change only through actions
     list_display = [
         TitleColumn("title", label=_("Pair"), accessor=str,
                     get_url=lambda pair: reverse("tutoria_mentoring_pairs:inspect",
@@ -176,10 +159,11 @@ class PairViewSet(ModelViewSet):
     ]
     ordering = ["-pk"]
 
-    def get_urlpatterns(self):
-        keep = {"index", "index_results", "inspect"}
-        patterns = [p for p in super().get_urlpatterns() if p.name in keep]
-        return patterns + [
+    # Pairs change only through the actions below (no add, edit, delete or history view).
+    routed_views = frozenset({"index", "index_results", "inspect"})
+
+    def get_action_urlpatterns(self):
+        return [
             path("suggestions/<int:programme_id>/", SuggestionsView.as_view(),
                  name="suggestions"),
             path("<int:pk>/confirm/", ConfirmView.as_view(), name="confirm"),

@@ -4,12 +4,19 @@ evidence sheet."""
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from tutoria_cms.core.viewsets import ScopedPermissionPolicy
+
 from . import permissions
 from .models import Pair
 from .panels import MentoringPanel
-from .viewsets import MentoringViewSetGroup, PairPermissionPolicy
+from .viewsets import MentoringViewSetGroup
 
-register_permission_policy(Pair, PairPermissionPolicy(Pair), exact_class=True)
+# Viewing follows permissions.py; pairs change only through the actions of their viewset.
+register_permission_policy(
+    Pair,
+    ScopedPermissionPolicy(Pair, permissions.visible_pairs, viewers=permissions.is_coordinator),
+    exact_class=True,
+)
 
 
 @hooks.register("register_admin_viewset")

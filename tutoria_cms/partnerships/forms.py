@@ -11,7 +11,6 @@ from wagtail.documents.widgets import AdminDocumentChooser
 from wagtail.permissions import policy_registry
 
 from tutoria_cms.core.forms import CleanTextFormMixin
-from tutoria_cms.core.text import clean_text
 
 from .choices import DELIVERABLES, Party, Stage
 from .models import supported_pages
@@ -27,12 +26,6 @@ class AgreementForm(CleanTextFormMixin, WagtailAdminModelForm):
             field.queryset = supported_pages().order_by("title", "pk")
             field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
             field.help_text = _("Only programme and workshop pages can be chosen.")
-
-    def clean_title(self):
-        return clean_text(self.cleaned_data.get("title"), max_length=255)
-
-    def clean_reference(self):
-        return clean_text(self.cleaned_data.get("reference"), max_length=60, required=False)
 
 
 def choosable_documents(user):
@@ -75,20 +68,12 @@ class CompleteStageForm(CleanTextFormMixin, forms.Form):
             )
         self.order_fields(["deliverable", "signed_on", "notes"])
 
-    def clean_notes(self):
-        return clean_text(self.cleaned_data.get("notes"), allow_newlines=True, required=False,
-                          max_length=5000)
-
 
 class CommitmentForm(CleanTextFormMixin, forms.Form):
     party = forms.ChoiceField(label=_("Party"), choices=Party.choices)
     description = forms.CharField(label=_("Commitment"), widget=forms.Textarea(
         attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Due on"), widget=AdminDateInput())
-
-    def clean_description(self):
-        return clean_text(self.cleaned_data.get("description"), allow_newlines=True,
-                          max_length=5000)
 
 
 class FulfilmentForm(CleanTextFormMixin, forms.Form):
@@ -102,9 +87,6 @@ class FulfilmentForm(CleanTextFormMixin, forms.Form):
             user=user, label=_("Report document"), required=False
         )
         self.fields["fulfilled_on"].initial = timezone.localdate()
-
-    def clean_report(self):
-        return clean_text(self.cleaned_data.get("report"), allow_newlines=True, max_length=10000)
 
     def clean_fulfilled_on(self):
         value = self.cleaned_data["fulfilled_on"]

@@ -13,29 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from . import permissions, services
-from .forms import DesignateTutorForm, GroupSessionForm, ReportForm, ReviewForm
-from .models import IndividualClass, StudentGroup, TermReport
+from .forms import AssignTutorForm, GroupSessionForm, ReportForm, ReviewForm
 from .views import tutor_candidates
 
 ACTION_TEMPLATE = "tutoria_cms/requests/admin/action.html"
-
-
-def visible_groups(user):
-    if permissions.is_coordinator(user) or user.is_superuser:
-        return StudentGroup.objects.all()
-    return StudentGroup.objects.filter(tutor=user)
-
-
-def visible_reports(user):
-    if permissions.is_coordinator(user) or user.is_superuser:
-        return TermReport.objects.all()
-    return TermReport.objects.filter(tutor=user)
-
-
-def visible_classes(user):
-    if permissions.is_coordinator(user) or permissions.is_board(user) or user.is_superuser:
-        return IndividualClass.objects.all()
-    return IndividualClass.objects.filter(tutor=user)
 
 
 class FormView(View):
@@ -84,7 +65,7 @@ class GroupSessionView(FormView):
     success_message = _("The session was recorded.")
 
     def dispatch(self, request, pk):
-        self.object = get_object_or_404(visible_groups(request.user), pk=pk)
+        self.object = get_object_or_404(permissions.visible_groups(request.user), pk=pk)
         if self.object.tutor_id != request.user.pk:
             raise PermissionDenied
         return super().dispatch(request, pk)
@@ -115,7 +96,7 @@ class PrepareReportView(View):
             allowed = permissions.is_assigned_tutor(request.user, self.subject)
             self.subject_url = reverse("tutoria_requests:inspect", args=[pk])
         elif kind == "group":
-            self.subject = get_object_or_404(visible_groups(request.user), pk=pk)
+            self.subject = get_object_or_404(permissions.visible_groups(request.user), pk=pk)
             allowed = self.subject.tutor_id == request.user.pk
             self.subject_url = reverse("tutoria_groups:index")
         else:
@@ -157,7 +138,7 @@ class EditReportView(FormView):
     success_message = _("The report was saved.")
 
     def dispatch(self, request, pk):
-        self.object = get_object_or_404(visible_reports(request.user), pk=pk)
+        self.object = get_object_or_404(permissions.visible_reports(request.user), pk=pk)
         if self.object.tutor_id != request.user.pk:
             raise PermissionDenied
         return super().dispatch(request, pk)
@@ -197,7 +178,7 @@ class ReviewReportView(FormView):
     success_message = _("The report was reviewed.")
 
     def dispatch(self, request, pk):
-        self.object = get_object_or_404(visible_reports(request.user), pk=pk)
+        self.object = get_object_or_404(permissions.visible_reports(request.user), pk=pk)
         if not permissions.is_coordinator(request.user):
             raise PermissionDenied
         return super().dispatch(request, pk)
@@ -228,7 +209,7 @@ class DesignateTutorView(FormView):
     success_message = _("The tutor was designated.")
 
     def dispatch(self, request, pk):
-        self.object = get_object_or_404(visible_classes(request.user), pk=pk)
+        self.object = get_object_or_404(permissions.visible_classes(request.user), pk=pk)
         if not permissions.is_coordinator(request.user):
             raise PermissionDenied
         return super().dispatch(request, pk)
@@ -237,7 +218,7 @@ class DesignateTutorView(FormView):
         return reverse("tutoria_classes:index")
 
     def get_form(self, data=None):
-        return DesignateTutorForm(
+        return AssignTutorForm(
             data, tutors=tutor_candidates(), initial={"tutor": self.object.tutor_id}
         )
 

@@ -1,6 +1,5 @@
 """Viewsets for group tutoring, end-of-term reports and individual classes."""
 
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,11 +9,10 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
-from ..core.viewsets import ReadOnlyViewSetMixin
+from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
 from . import permissions
 from .admin_views import (
     DesignateTutorView,
@@ -22,42 +20,20 @@ from .admin_views import (
     GroupSessionView,
     PrepareReportView,
     ReviewReportView,
-    visible_classes,
-    visible_groups,
-    visible_reports,
 )
 from .models import IndividualClass, ReportStatus, StudentGroup, TermReport
 
 
-class ScopedPolicy(ModelPermissionPolicy):
-    """View: coordinators, or anyone the ``scope`` function shows something to.
-    Writes: coordinators holding the model permission, if ``writable``."""
+class GroupPermissionPolicy(ScopedPermissionPolicy):
+    """Groups: viewing as any scoped model; coordinators holding the model permission also
+    add, change and delete them in the admin."""
 
-    def __init__(self, model, scope, writable=False, viewers=permissions.is_coordinator):
-        super().__init__(model)
-        self.scope = scope
-        self.writable = writable
-        self.viewers = viewers
-
-    def user_has_permission(self, user, action):
-        if not user.is_active:
-            return False
-        if action == "view":
-            return self.viewers(user) or self.scope(user).exists()
-        if self.writable and action in ("add", "change", "delete"):
-            return permissions.is_coordinator(user) and super().user_has_permission(user, action)
-        return False
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        if action == "view":
-            return self.scope(user).filter(pk=instance.pk).exists()
-        return self.user_has_permission(user, action)
-
-    def instances_user_has_permission_for(self, user, action):
-        return self.scope(user) if action == "view" else self.model.objects.none()
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.none()
+    def may_write(self, user, action):
+        return (
+            action in ("add", "change", "delete")
+            and permissions.is_coordinator(user)
+            and self.has_model_permission(user, action)
+        )
 
 
 class ScopedIndexView(IndexView):
@@ -68,7 +44,7 @@ class ScopedIndexView(IndexView):
 
 
 class GroupIndexView(ScopedIndexView):
-    scope = staticmethod(visible_groups)
+    scope = staticmethod(permissions.visible_groups)
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -109,7 +85,7 @@ class ReportInspectView(InspectView):
     def get_object(self, queryset=None):
         # The policy's "view" is model-wide (any report of one's own opens the viewset): the
         # report itself must be one the user may see, or it does not exist for them.
-        return get_object_or_404(visible_reports(self.request.user), pk=self.pk)
+        return get_object_or_404(permissions.visible_reports(self.request.user), pk=self.pk)
 
     @property
     def header_more_buttons(self):
@@ -143,7 +119,9 @@ class TermReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     menu_label = _("End-of-term reports")
     add_to_admin_menu = False
     index_view_class = type(
-        "ReportIndexView", (ScopedIndexView,), {"scope": staticmethod(visible_reports)}
+        "ReportIndexView",
+        (ScopedIndexView,),
+        {"scope": staticmethod(permissions.visible_reports)},
     )
     inspect_view_class = ReportInspectView
     inspect_view_enabled = True
@@ -181,7 +159,7 @@ class TermReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
 
 
 class ClassIndexView(ScopedIndexView):
-    scope = staticmethod(visible_classes)
+    scope = staticmethod(permissions.visible_classes)
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("term", "component", "tutor")

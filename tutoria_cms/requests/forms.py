@@ -5,7 +5,6 @@ from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core.choices import TutoringReason
 from tutoria_cms.core.forms import CleanTextFormMixin
-from tutoria_cms.core.text import clean_text
 
 from .models import TutoringRequest
 
@@ -59,16 +58,10 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
         if action == "deny":
             self.fields["reason"].required = True
 
-    def clean_reason(self):
-        return clean_text(
-            self.cleaned_data["reason"],
-            max_length=5000,
-            allow_newlines=True,
-            required=self.action == "deny",
-        )
-
 
 class AssignTutorForm(forms.Form):
+    """The tutor of a request, or the designated tutor of an individual class."""
+
     tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
 
     def __init__(self, *args, tutors, **kwargs):
@@ -86,11 +79,6 @@ class DisclosureForm(CleanTextFormMixin, forms.Form):
     description = forms.CharField(
         label=_("Private description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
-
-    def clean_description(self):
-        return clean_text(
-            self.cleaned_data["description"], max_length=5000, allow_newlines=True, required=False
-        )
 
 
 class SessionForm(CleanTextFormMixin, forms.ModelForm):
@@ -169,11 +157,3 @@ class ReviewForm(CleanTextFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you return the report."),
     )
-
-
-class DesignateTutorForm(forms.Form):
-    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
-
-    def __init__(self, *args, tutors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tutor"].queryset = tutors

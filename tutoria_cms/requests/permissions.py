@@ -9,11 +9,21 @@ orientation service once referred), as in Plone's workflow security.
 - Assigned tutor: their own requests, with the confidential details.
 - Orientation service (``receive_referral``): requests referred to it, with the details.
 - Superusers administer the site but do not read confidential details either.
+- Group tutoring, end-of-term reports, individual classes: coordination sees them all (boards
+  also every class), a tutor their own.
 """
 
 from django.db.models import Q
 
-from .models import OPEN_STATES, RequestKind, RequestState, TutoringRequest
+from .models import (
+    OPEN_STATES,
+    IndividualClass,
+    RequestKind,
+    RequestState,
+    StudentGroup,
+    TermReport,
+    TutoringRequest,
+)
 
 MANAGE = "tutoria_requests.manage_tutoringrequest"
 DECIDE = "tutoria_requests.decide_tutoringrequest"
@@ -103,11 +113,37 @@ def available_actions(user, request):
     ]
 
 
+# Group tutoring, end-of-term reports and individual classes --------------------------------
+
+
+def _tutoring_work(model, user, board_sees_all=False):
+    """Coordination (and superusers) see every row of ``model``; a tutor, their own."""
+    if is_coordinator(user) or (board_sees_all and is_board(user)) or user.is_superuser:
+        return model.objects.all()
+    return model.objects.filter(tutor=user)
+
+
+def visible_groups(user):
+    return _tutoring_work(StudentGroup, user)
+
+
+def visible_reports(user):
+    return _tutoring_work(TermReport, user)
+
+
+def visible_classes(user):
+    """Boards also see every individual class (they decide the class requests)."""
+    return _tutoring_work(IndividualClass, user, board_sees_all=True)
+
+
 __all__ = [
     "OPEN_STATES",
     "available_actions",
     "can_read_disclosure",
     "can_transition",
     "can_view",
+    "visible_classes",
+    "visible_groups",
+    "visible_reports",
     "visible_requests",
 ]

@@ -6,9 +6,9 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from ..core.viewsets import ScopedPermissionPolicy
 from . import permissions
-from .admin_views import visible_classes, visible_groups, visible_reports
-from .admin_viewsets import ScopedPolicy, TutoringWorkViewSetGroup
+from .admin_viewsets import GroupPermissionPolicy, TutoringWorkViewSetGroup
 from .models import (
     IndividualClass,
     RequestLogEntry,
@@ -22,14 +22,24 @@ register_permission_policy(
     TutoringRequest, RequestPermissionPolicy(TutoringRequest), exact_class=True
 )
 register_permission_policy(
-    StudentGroup, ScopedPolicy(StudentGroup, visible_groups, writable=True), exact_class=True
+    StudentGroup,
+    GroupPermissionPolicy(
+        StudentGroup, permissions.visible_groups, viewers=permissions.is_coordinator
+    ),
+    exact_class=True,
 )
-register_permission_policy(TermReport, ScopedPolicy(TermReport, visible_reports), exact_class=True)
+register_permission_policy(
+    TermReport,
+    ScopedPermissionPolicy(
+        TermReport, permissions.visible_reports, viewers=permissions.is_coordinator
+    ),
+    exact_class=True,
+)
 register_permission_policy(
     IndividualClass,
-    ScopedPolicy(
+    ScopedPermissionPolicy(
         IndividualClass,
-        visible_classes,
+        permissions.visible_classes,
         viewers=lambda user: permissions.is_coordinator(user) or permissions.is_board(user),
     ),
     exact_class=True,

@@ -28,8 +28,6 @@ from .views import (
     workshop_pages,
 )
 
-# Views of a ModelViewSet that would write to the model: not routed for registrations.
-
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
     """Nobody, superusers included, adds, edits or deletes these rows in the admin.

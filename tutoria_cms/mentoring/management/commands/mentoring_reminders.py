@@ -4,16 +4,13 @@ only: no personal data on the console)."""
 
 import datetime
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.mentoring import services
-from tutoria_cms.mentoring.tasks import contact_email, programme_language, render_email
+from tutoria_cms.mentoring.tasks import build_email, contact_email, programme_language
 
 
 class Command(BaseCommand):
@@ -31,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {error}") from error
         with translation.override(language or translation.get_language() or "en"):
             sent = 0
-            pairs = services.pairs_needing_reminder(today)
+            pairs, at_risk = services.follow_up(today)
             for pair in pairs:
                 if dry_run or not services.claim_reminder(pair, today):
                     continue
@@ -45,7 +42,7 @@ class Command(BaseCommand):
                 ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent)
                 % {"count": sent}
             )
-            for pair, reasons in services.pairs_at_risk(today):
+            for pair, reasons in at_risk:
                 labels = ", ".join(str(services.RISK_LABELS[reason]) for reason in reasons)
                 self.stdout.write(_("At risk: %(pair)s (%(reasons)s)") % {
                     "pair": pair, "reasons": labels})
@@ -62,9 +59,4 @@ class Command(BaseCommand):
             "days": services.days_without_meeting(pair, today),
             "frequency": pair.programme.meeting_every_days,
         }
-        subject, body = render_email("reminder", context, language)
-        return EmailMessage(
-            subject=subject, body=body,
-            from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
-            to=[address], headers={"Content-Language": language},
-        ).send()
+        return build_email("reminder", context, address, language).send()
