@@ -13,7 +13,7 @@ ADDR   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 BENCH_LOAD_ARGS ?=
 
-.PHONY: demo test install lint check messages compile-messages bench bench-load clean
+.PHONY: demo test install lint format check messages compile-messages bench bench-load clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -36,8 +36,18 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Templates djhtml indents (the suite's and the example site's).
+TEMPLATE_DIRS := $(wildcard tutoria_cms/*/templates tutoria_cms/contrib/*/templates sites/*/templates sites/templates)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $(TEMPLATE_DIRS)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml $(TEMPLATE_DIRS)
 
 check: $(STAMP)
 	$(PY) manage.py check

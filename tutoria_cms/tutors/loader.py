@@ -106,7 +106,7 @@ def clean_field_text(name, value):
     )
 
 
-def check_entries(data):
+def check_entries(data):  # noqa: C901 -- to be replaced by Django forms (issue "adoptable suite", item 5)
     """Return the problems of ``data`` (a list of fixture entries); empty when loadable."""
     if not isinstance(data, list):
         return [_('The file must hold a JSON list of entries ({"model": ..., "fields": ...}).')]
