@@ -47,7 +47,9 @@ def build(size, index):
         factories.build_programme_index(home), title=f"Programa {size}"
     )
     workshop = factories.build_workshop(
-        programme, title=f"Taller de {size} registros", capacity=size,
+        programme,
+        title=f"Taller de {size} registros",
+        capacity=size,
         sessions=[factories.session_data(days=-(d + 1)) for d in range(SESSIONS)],
     )
     students = max(size // SESSIONS, 1)
@@ -59,11 +61,14 @@ def build(size, index):
     now = timezone.now()
     batch = []
     for number in range(size):
-        batch.append(Attendance(
-            session_id=sessions[number % SESSIONS],
-            registration_id=registrations[number // SESSIONS],
-            present=bool(number % 3), recorded_at=now,
-        ))
+        batch.append(
+            Attendance(
+                session_id=sessions[number % SESSIONS],
+                registration_id=registrations[number // SESSIONS],
+                present=bool(number % 3),
+                recorded_at=now,
+            )
+        )
         if len(batch) == 10_000:
             Attendance.objects.bulk_create(batch)
             batch = []
@@ -107,8 +112,9 @@ def run(size, index, tmp):
     def exporter():
         context = build_context(filters)
         with CaptureQueriesContext(connection) as queries:
-            result = build_workbook(context, os.path.join(tmp, f"exporter-{size}.xlsx"),
-                                    sources=sources)
+            result = build_workbook(
+                context, os.path.join(tmp, f"exporter-{size}.xlsx"), sources=sources
+            )
         assert result.row_counts[str(source.title)] == size, result.row_counts
         return len(queries)
 
@@ -130,8 +136,14 @@ def run(size, index, tmp):
 
     class Export(SpreadsheetExportMixin):
         list_export = [
-            "session.page_id", "session.page.title", "session_id", "session.date",
-            "session.start_time", "registration.student_number", "present", "recorded_at",
+            "session.page_id",
+            "session.page.title",
+            "session_id",
+            "session.date",
+            "session.start_time",
+            "registration.student_number",
+            "present",
+            "recorded_at",
         ]
 
     def list_export():
@@ -162,8 +174,11 @@ def run(size, index, tmp):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000,500000",
-                        help="comma-separated N (default 10000,100000,500000)")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000,500000",
+        help="comma-separated N (default 10000,100000,500000)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     setup()
@@ -175,11 +190,14 @@ def main(argv=None):
         for index, size in enumerate(sizes):
             print(f"  building and exporting N = {size:,} ...", flush=True)
             table.append((size, run(size, index, tmp)))
-    print("exports: rows/s and peak memory (MiB); ratios exporter vs raw openpyxl and "
-          "vs list_export")
-    print(f"{'N':>8} {'exporter r/s':>13} {'MiB':>6} {'raw r/s':>10} {'MiB':>6} "
-          f"{'list_exp r/s':>13} {'MiB':>7} {'exp/raw':>8} {'speed vs le':>11} "
-          f"{'raw vs le':>9} {'mem le/exp':>10} {'queries':>8}")
+    print(
+        "exports: rows/s and peak memory (MiB); ratios exporter vs raw openpyxl and vs list_export"
+    )
+    print(
+        f"{'N':>8} {'exporter r/s':>13} {'MiB':>6} {'raw r/s':>10} {'MiB':>6} "
+        f"{'list_exp r/s':>13} {'MiB':>7} {'exp/raw':>8} {'speed vs le':>11} "
+        f"{'raw vs le':>9} {'mem le/exp':>10} {'queries':>8}"
+    )
     for size, f in table:
         exp, raw, le = f["exporter"], f["raw"], f["list_export"]
         print(
@@ -194,12 +212,15 @@ def main(argv=None):
     queries = {f["exporter"][2] for _size, f in table}
     checks = {
         "exporter >= 0.85x raw rows/s": all(
-            f["exporter"][0] >= 0.85 * f["raw"][0] for _s, f in table),
+            f["exporter"][0] >= 0.85 * f["raw"][0] for _s, f in table
+        ),
         f"exporter memory growth < 64 MiB ({growth:.1f} MiB)": growth < 64,
         ">= 4x faster than list_export": all(
-            f["exporter"][0] >= 4 * f["list_export"][0] for _s, f in table),
+            f["exporter"][0] >= 4 * f["list_export"][0] for _s, f in table
+        ),
         "<= 1/5 of list_export's memory": all(
-            f["exporter"][1] * 5 <= f["list_export"][1] for _s, f in table),
+            f["exporter"][1] * 5 <= f["list_export"][1] for _s, f in table
+        ),
         "queries constant in N": len(queries) == 1,
     }
     for label, ok in checks.items():

@@ -18,8 +18,11 @@ from collections import Counter
 
 GOALS = [f"meta {i}" for i in range(30)]
 INTERESTS = [f"interés {i}" for i in range(40)]
-SLOTS = [f"{day}_{part}" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-         for part in ("am", "pm", "ev")]
+SLOTS = [
+    f"{day}_{part}"
+    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for part in ("am", "pm", "ev")
+]
 LANGUAGES = ["español", "português", "english"]
 
 
@@ -30,9 +33,13 @@ def pool(mentees, mentors, capacity, seed=2026):
 
     def person(key, level, places):
         return Candidate(
-            key=key, goals=rng.sample(GOALS, 3), interests=rng.sample(INTERESTS, 4),
-            experience=level, availability=rng.sample(SLOTS, 5),
-            languages=rng.sample(LANGUAGES, rng.randint(1, 2)), capacity=places,
+            key=key,
+            goals=rng.sample(GOALS, 3),
+            interests=rng.sample(INTERESTS, 4),
+            experience=level,
+            availability=rng.sample(SLOTS, 5),
+            languages=rng.sample(LANGUAGES, rng.randint(1, 2)),
+            capacity=places,
         )
 
     return (

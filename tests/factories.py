@@ -154,8 +154,9 @@ def build_tutor_index(parent, title="Tutores", **kwargs):
     return add_page(parent, TutorIndexPage(title=title, **kwargs))
 
 
-def build_tutor_profile(parent, title="Dra. Ana Pérez", user=None, disciplines=(),
-                        expertise=(), **kwargs):
+def build_tutor_profile(
+    parent, title="Dra. Ana Pérez", user=None, disciplines=(), expertise=(), **kwargs
+):
     from tutoria_cms.tutors.models import TutorProfilePage
 
     page = TutorProfilePage(title=title, user=user, **kwargs)

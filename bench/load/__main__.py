@@ -47,28 +47,52 @@ def parse_args(argv=None):
     parser.add_argument("--users", type=int, default=50, help="locust users (default 50)")
     parser.add_argument("--spawn-rate", type=float, default=25, help="users started per second")
     parser.add_argument("--duration", type=int, default=60, help="steady run, seconds (0: skip)")
-    parser.add_argument("--fault-duration", type=int, default=60,
-                        help="run with the database restart, seconds (0: skip)")
-    parser.add_argument("--restart-at", type=float, default=20,
-                        help="seconds into the fault run when PostgreSQL restarts")
+    parser.add_argument(
+        "--fault-duration",
+        type=int,
+        default=60,
+        help="run with the database restart, seconds (0: skip)",
+    )
+    parser.add_argument(
+        "--restart-at",
+        type=float,
+        default=20,
+        help="seconds into the fault run when PostgreSQL restarts",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--conn-max-age", type=int, default=60,
-                        help="Django's CONN_MAX_AGE for the server (persistent connections)")
-    parser.add_argument("--no-health-checks", action="store_true",
-                        help="turn CONN_HEALTH_CHECKS off (to compare: dead persistent "
-                        "connections then fail requests after the restart)")
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
-                        help="an existing PostgreSQL server (a database is created there and "
-                        "dropped after) instead of a private cluster")
-    parser.add_argument("--database-name",
-                        help="the database to create (default tutoria_load, or "
-                        "tutoria_load_<pid> on a given server; it must not exist there)")
-    parser.add_argument("--restart-command",
-                        help="with --database-url: the shell command restarting that server")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="Django's CONN_MAX_AGE for the server (persistent connections)",
+    )
+    parser.add_argument(
+        "--no-health-checks",
+        action="store_true",
+        help="turn CONN_HEALTH_CHECKS off (to compare: dead persistent "
+        "connections then fail requests after the restart)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="an existing PostgreSQL server (a database is created there and "
+        "dropped after) instead of a private cluster",
+    )
+    parser.add_argument(
+        "--database-name",
+        help="the database to create (default tutoria_load, or "
+        "tutoria_load_<pid> on a given server; it must not exist there)",
+    )
+    parser.add_argument(
+        "--restart-command", help="with --database-url: the shell command restarting that server"
+    )
     parser.add_argument("--pg-bin", help="directory of initdb and pg_ctl (private cluster)")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the temporary directory (logs, statistics, events)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the temporary directory (logs, statistics, events)",
+    )
     return parser.parse_args(argv)
 
 
@@ -105,26 +129,41 @@ def prepare_database(workdir):
 
     with QUIET:
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("load_tutoria_demo", logins_file=str(workdir / "logins.json"),
-                     stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command(
+            "load_tutoria_demo",
+            logins_file=str(workdir / "logins.json"),
+            stdout=open(os.devnull, "w"),  # noqa: SIM115
+        )
     call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def start_gunicorn(port, workdir, args):
     log = open(workdir / "gunicorn.log", "a")  # noqa: SIM115
     command = [
-        sys.executable, "-m", "gunicorn", "sites.wsgi:application",
-        "--bind", f"127.0.0.1:{port}",
-        "--chdir", str(ROOT),
-        "--workers", str(args.workers),
-        "--worker-class", "gthread",
-        "--threads", str(args.threads),
-        "--timeout", "30",
-        "--graceful-timeout", "10",
-        "--backlog", "512",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "sites.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--chdir",
+        str(ROOT),
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "10",
+        "--backlog",
+        "512",
         # Longer than the users' pauses: with gunicorn's 2 s default, a client may reuse a
         # keep-alive connection the server is closing at that moment (connection reset).
-        "--keep-alive", "20",
+        "--keep-alive",
+        "20",
     ]
     process = subprocess.Popen(  # noqa: S603 (our own command line)
         command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -172,18 +211,29 @@ def run_locust(name, port, manifest, workdir, args, duration, restart_at=None, s
     events_path.touch()
     connections.close_all()
     command = [
-        sys.executable, "-m", "locust",
-        "-f", str(LOCUSTFILE),
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
         "--headless",
-        "--users", str(args.users),
-        "--spawn-rate", str(args.spawn_rate),
-        "--run-time", f"{duration}s",
-        "--stop-timeout", "10",
-        "--host", f"http://127.0.0.1:{port}",
-        "--csv", str(run_dir / "locust"),
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.spawn_rate),
+        "--run-time",
+        f"{duration}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--csv",
+        str(run_dir / "locust"),
         "--only-summary",
-        "--loglevel", "WARNING",
-        "--exit-code-on-error", "0",
+        "--loglevel",
+        "WARNING",
+        "--exit-code-on-error",
+        "0",
     ]
     environment = {
         **os.environ,
@@ -193,7 +243,11 @@ def run_locust(name, port, manifest, workdir, args, duration, restart_at=None, s
     }
     with open(run_dir / "locust.log", "w") as log:
         process = subprocess.Popen(  # noqa: S603 (our own command line)
-            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
         window = None
@@ -206,8 +260,11 @@ def run_locust(name, port, manifest, workdir, args, duration, restart_at=None, s
                 first = json.loads(events_path.read_text().splitlines()[0])["t"]
                 time.sleep(max(0.0, first + restart_at - time.time()))
                 window = server.restart()
-                print(f"  PostgreSQL restarted {window[0] - first:.1f} s into the run, "
-                      f"down for {window[1] - window[0]:.2f} s", flush=True)
+                print(
+                    f"  PostgreSQL restarted {window[0] - first:.1f} s into the run, "
+                    f"down for {window[1] - window[0]:.2f} s",
+                    flush=True,
+                )
             process.wait(timeout=duration + 120)
         finally:
             if process.poll() is None:
@@ -222,8 +279,11 @@ def run_locust(name, port, manifest, workdir, args, duration, restart_at=None, s
 def report_run(title, endpoints, total, events, window, server_log):
     """Print the run's figures; return the list of problems (failures where none may be)."""
     problems = []
-    print(f"\n{title}: {total.requests} requests, {total.rps:.1f} requests/s, "
-          f"{total.failures} failures", flush=True)
+    print(
+        f"\n{title}: {total.requests} requests, {total.rps:.1f} requests/s, "
+        f"{total.failures} failures",
+        flush=True,
+    )
     print(stats.format_table(endpoints, total))
     outcomes = stats.count_outcomes(events)
     signups = outcomes["sign-ups"]
@@ -262,8 +322,10 @@ def report_run(title, endpoints, total, events, window, server_log):
             f"{fault.after} (of {fault.requests_after} requests sent after it)"
         )
         if fault.first_success_after is not None:
-            print(f"first successful request sent {fault.first_success_after * 1000:.0f} ms "
-                  f"after the restart ended")
+            print(
+                f"first successful request sent {fault.first_success_after * 1000:.0f} ms "
+                f"after the restart ended"
+            )
         print("timeline (seconds from the restart, by the time requests were sent):")
         for label, count, failures in stats.timeline(requests, *window):
             print(f"  {label}  {count:>5} requests  {failures:>4} failed")
@@ -293,8 +355,10 @@ def report_invariants(title, events):
     print(f"\ninvariants after {title}:")
     problems = []
     for name, violations in results.items():
-        print(f"  {'ok  ' if not violations else 'FAIL'}  {name}"
-              + (f" ({len(violations)} violations)" if violations else ""))
+        print(
+            f"  {'ok  ' if not violations else 'FAIL'}  {name}"
+            + (f" ({len(violations)} violations)" if violations else "")
+        )
         for violation in violations[:10]:
             print(f"          {violation}")
         if violations:
@@ -329,8 +393,11 @@ def main(argv=None):
             f"{DATABASE}_{os.getpid()}" if args.database_url else DATABASE
         )
         database_url = server.create_database(name)
-        where = (f"private cluster on 127.0.0.1:{server.port}" if isinstance(
-            server, cluster.PrivateCluster) else "the given server")
+        where = (
+            f"private cluster on 127.0.0.1:{server.port}"
+            if isinstance(server, cluster.PrivateCluster)
+            else "the given server"
+        )
         print(f"PostgreSQL: database {name} on {where}", flush=True)
         configure_django(database_url, workdir, args.conn_max_age, not args.no_health_checks)
         started = time.monotonic()
@@ -338,10 +405,13 @@ def main(argv=None):
         print(f"migrated and loaded the demo in {time.monotonic() - started:.0f} s", flush=True)
         port = cluster.free_port()
         gunicorn = start_gunicorn(port, workdir, args)
-        print(f"gunicorn: sites.wsgi on 127.0.0.1:{port}, {args.workers} workers x "
-              f"{args.threads} threads, CONN_MAX_AGE={args.conn_max_age} "
-              f"{'without' if args.no_health_checks else 'with'} health checks; "
-              f"locust: {args.users} users", flush=True)
+        print(
+            f"gunicorn: sites.wsgi on 127.0.0.1:{port}, {args.workers} workers x "
+            f"{args.threads} threads, CONN_MAX_AGE={args.conn_max_age} "
+            f"{'without' if args.no_health_checks else 'with'} health checks; "
+            f"locust: {args.users} users",
+            flush=True,
+        )
         from bench.load.fixtures import build_rush
 
         runs = []
@@ -352,20 +422,24 @@ def main(argv=None):
                 runs.append(("fault", "b", args.fault_duration, args.restart_at))
             else:
                 # Not a pass: the restart is half of what the bench shows.
-                problems.append("fault run not performed: give --restart-command to restart "
-                                "an external server (or --fault-duration 0 to leave it out)")
+                problems.append(
+                    "fault run not performed: give --restart-command to restart "
+                    "an external server (or --fault-duration 0 to leave it out)"
+                )
         for name, batch, duration, restart_at in runs:
             manifest = build_rush(batch)
             warm_up(port, manifest)
             log_offset = (workdir / "gunicorn.log").stat().st_size
             label = f"{name} run ({duration} s" + (
-                f", PostgreSQL restarted at {restart_at:g} s)" if restart_at else ")")
+                f", PostgreSQL restarted at {restart_at:g} s)" if restart_at else ")"
+            )
             print(f"\n== {label}", flush=True)
             endpoints, total, events, window = run_locust(
                 name, port, manifest, workdir, args, duration, restart_at, server
             )
-            problems += report_run(label, endpoints, total, events, window,
-                                   (workdir / "gunicorn.log", log_offset))
+            problems += report_run(
+                label, endpoints, total, events, window, (workdir / "gunicorn.log", log_offset)
+            )
             problems += report_invariants(label, events)
     finally:
         if gunicorn is not None and gunicorn.poll() is None:

@@ -106,11 +106,16 @@ class PrivateCluster:
                 os.chown(path, self.run_as.pw_uid, self.run_as.pw_gid)
         self._pg(
             "initdb",
-            "--pgdata", str(self.data),
-            "--username", self.user,
-            "--pwfile", str(password_file),
-            "--auth", "scram-sha-256",
-            "--encoding", "UTF8",
+            "--pgdata",
+            str(self.data),
+            "--username",
+            self.user,
+            "--pwfile",
+            str(password_file),
+            "--auth",
+            "scram-sha-256",
+            "--encoding",
+            "UTF8",
             "--no-locale",
             "--no-sync",
         )
@@ -123,8 +128,17 @@ class PrivateCluster:
                 "-c max_connections=200",
             ]
         )
-        self._pg("pg_ctl", "start", "--pgdata", str(self.data), "--log", str(self.log_file),
-                 "--wait", "--options", options)
+        self._pg(
+            "pg_ctl",
+            "start",
+            "--pgdata",
+            str(self.data),
+            "--log",
+            str(self.log_file),
+            "--wait",
+            "--options",
+            options,
+        )
         return self
 
     def url(self, database="postgres"):
@@ -137,8 +151,17 @@ class PrivateCluster:
     def restart(self):
         """Restart the server (fast mode: sessions are cut); returns (began, ended) times."""
         began = time.time()
-        self._pg("pg_ctl", "restart", "--pgdata", str(self.data), "--log", str(self.log_file),
-                 "--mode", "fast", "--wait")
+        self._pg(
+            "pg_ctl",
+            "restart",
+            "--pgdata",
+            str(self.data),
+            "--log",
+            str(self.log_file),
+            "--mode",
+            "fast",
+            "--wait",
+        )
         return began, time.time()
 
     def stop(self):

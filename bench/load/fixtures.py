@@ -200,8 +200,18 @@ def rush_term(batch, *, components, queued_per_component, free_students, program
 
 @QUIET
 @transaction.atomic
-def build_rush(batch, *, hot_workshops=3, capacity=60, seats_left=20, components=4,
-               queued_per_component=6, free_students=8, coordinators=4, board=4):
+def build_rush(
+    batch,
+    *,
+    hot_workshops=3,
+    capacity=60,
+    seats_left=20,
+    components=4,
+    queued_per_component=6,
+    free_students=8,
+    coordinators=4,
+    board=4,
+):
     """Everything one run contends for; returns its manifest (JSON-serialisable)."""
     programmes = list(
         TutoringProgrammePage.objects.live().filter(kind="action_plan").order_by("path")

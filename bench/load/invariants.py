@@ -38,8 +38,7 @@ def workshops_within_capacity():
     session has more people present than the workshop's capacity."""
     violations = []
     workshops = {
-        page.pk: page
-        for page in get_page_model().objects.type(GroupWorkshopPageMixin).specific()
+        page.pk: page for page in get_page_model().objects.type(GroupWorkshopPageMixin).specific()
     }
     counts = collections.defaultdict(collections.Counter)
     for row in (
@@ -65,8 +64,10 @@ def workshops_within_capacity():
                 f"while {workshop.capacity - confirmed} seats are free"
             )
         if statuses[Status.WAITLISTED] and not workshop.waiting_list_enabled:
-            violations.append(f"workshop {pk} ({workshop.title}) has no waiting list but "
-                              f"{statuses[Status.WAITLISTED]} are waiting")
+            violations.append(
+                f"workshop {pk} ({workshop.title}) has no waiting list but "
+                f"{statuses[Status.WAITLISTED]} are waiting"
+            )
     present = (
         Attendance.objects.filter(present=True)
         .values("session_id", "session__page_id")
@@ -109,10 +110,11 @@ def classes_within_limit():
         )
     classes = list(IndividualClass.objects.values("pk", "term_id", "component_id"))
     through = CurricularComponent.equivalents.through
-    equivalent = set(through.objects.values_list("from_curricularcomponent_id",
-                                                 "to_curricularcomponent_id"))
+    equivalent = set(
+        through.objects.values_list("from_curricularcomponent_id", "to_curricularcomponent_id")
+    )
     for index, first in enumerate(classes):
-        for second in classes[index + 1:]:
+        for second in classes[index + 1 :]:
             if first["term_id"] == second["term_id"] and (
                 first["component_id"] == second["component_id"]
                 or (first["component_id"], second["component_id"]) in equivalent
@@ -123,8 +125,12 @@ def classes_within_limit():
                 )
     taken = (RequestState.APPROVED, RequestState.IN_PROGRESS, RequestState.CLOSED)
     # A withdrawn request may have been in a class before: not checked.
-    not_taken = (RequestState.DRAFT, RequestState.SUBMITTED, RequestState.UNDER_REVIEW,
-                 RequestState.DENIED)
+    not_taken = (
+        RequestState.DRAFT,
+        RequestState.SUBMITTED,
+        RequestState.UNDER_REVIEW,
+        RequestState.DENIED,
+    )
     for request in (
         TutoringRequest.objects.filter(
             kind=RequestKind.INDIVIDUAL_CLASS, state__in=taken + not_taken
@@ -190,9 +196,7 @@ def one_history_row_per_transition():
     states; at most one decision per request."""
     violations = []
     histories = collections.defaultdict(list)
-    for row in (
-        TutoringRequest.history.order_by("history_id").values("id", "history_type", "state")
-    ):
+    for row in TutoringRequest.history.order_by("history_id").values("id", "history_type", "state"):
         histories[row["id"]].append(row)
     entries = _audit_entries()
     states = dict(TutoringRequest.objects.values_list("pk", "state"))

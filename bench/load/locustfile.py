@@ -109,14 +109,14 @@ class Visitor(HttpUser):
     @task
     def browse(self):
         target = random.choice(MANIFEST["public_pages"])
-        self.client.get(target["path"], headers=site_headers(target),
-                        name=f"public: {target['kind']}")
+        self.client.get(
+            target["path"], headers=site_headers(target), name=f"public: {target['kind']}"
+        )
 
     @task
     def hot_workshop(self):
         target = random.choice(MANIFEST["hot_workshops"])
-        self.client.get(target["path"], headers=site_headers(target),
-                        name="public: hot workshop")
+        self.client.get(target["path"], headers=site_headers(target), name="public: hot workshop")
 
 
 # Student numbers several students type at once (the same student on two devices): the
@@ -136,15 +136,20 @@ class Student(HttpUser):
         self.client.cookies.clear()
         workshop = random.choice(MANIFEST["hot_workshops"])
         headers = site_headers(workshop)
-        with self.client.get(workshop["path"], headers=headers, name="signup: form",
-                             catch_response=True) as response:
+        with self.client.get(
+            workshop["path"], headers=headers, name="signup: form", catch_response=True
+        ) as response:
             if not expect(response, 200):
                 return
             token = csrf_token(response.text)
             if not token:
                 # Full without a waiting list: the page says so and shows no form.
-                record("signup_refused", workshop=workshop["id"], number="",
-                       message=first_message(SIGNUP_REFUSAL, response.text))
+                record(
+                    "signup_refused",
+                    workshop=workshop["id"],
+                    number="",
+                    message=first_message(SIGNUP_REFUSAL, response.text),
+                )
                 return
         if random.random() < 0.15:
             number = random.choice(EAGER)
@@ -157,17 +162,26 @@ class Student(HttpUser):
             "email": f"{number.lower()}@demo.example.edu",
             "consent": "on",
         }
-        with self.client.post(workshop["path"], data=data, headers=headers,
-                              name="signup: submit", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            workshop["path"],
+            data=data,
+            headers=headers,
+            name="signup: submit",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             location = response.headers.get("Location", "")
             if response.status_code == 302 and "signup=" in location:
                 status = re.search(r"signup=(\w+)", location).group(1)
                 record("signup", workshop=workshop["id"], number=number, status=status)
                 response.success()
             elif response.status_code == 200:
-                record("signup_refused", workshop=workshop["id"], number=number,
-                       message=first_message(SIGNUP_REFUSAL, response.text))
+                record(
+                    "signup_refused",
+                    workshop=workshop["id"],
+                    number=number,
+                    message=first_message(SIGNUP_REFUSAL, response.text),
+                )
                 response.success()
             else:
                 response.failure(f"HTTP {response.status_code}")
@@ -193,16 +207,24 @@ class StaffUser(HttpUser):
             if not expect(response, 200):
                 return None
             token = csrf_token(response.text)
-        with self.client.post(url, data={"csrfmiddlewaretoken": token, "reason": reason},
-                              name=f"admin: {action}", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url,
+            data={"csrfmiddlewaretoken": token, "reason": reason},
+            name=f"admin: {action}",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if response.status_code == 302:
                 record("transition", request=pk, action=action, user=self.username)
                 response.success()
                 return "done"
             if response.status_code == 200:
-                record("transition_refused", request=pk, action=action,
-                       message=first_message(ADMIN_REFUSAL, response.text))
+                record(
+                    "transition_refused",
+                    request=pk,
+                    action=action,
+                    message=first_message(ADMIN_REFUSAL, response.text),
+                )
                 response.success()
                 return "refused"
             response.failure(f"HTTP {response.status_code}")
@@ -220,8 +242,7 @@ class Coordinator(StaffUser):
     @task
     def file_request(self):
         url = f"{REQUESTS}add/"
-        with self.client.get(url, name="admin: new request form",
-                             catch_response=True) as response:
+        with self.client.get(url, name="admin: new request form", catch_response=True) as response:
             if not expect(response, 200):
                 return
             token = csrf_token(response.text)
@@ -235,8 +256,9 @@ class Coordinator(StaffUser):
             "procedures_compatible": "on",
             "language": "es",
         }
-        with self.client.post(url, data=data, name="admin: new request", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            url, data=data, name="admin: new request", allow_redirects=False, catch_response=True
+        ) as response:
             match = INSPECT_LINK.search(response.headers.get("Location", ""))
             if response.status_code != 302 or not match:
                 response.failure(f"HTTP {response.status_code}")
@@ -259,16 +281,18 @@ class Board(StaffUser):
     @task
     def decide(self):
         listing = f"{REQUESTS}?state=under_review&term={MANIFEST['term']}"
-        with self.client.get(listing, name="admin: requests under review",
-                             catch_response=True) as response:
+        with self.client.get(
+            listing, name="admin: requests under review", catch_response=True
+        ) as response:
             if not expect(response, 200):
                 return
             queue = list(dict.fromkeys(int(pk) for pk in INSPECT_LINK.findall(response.text)))
         if not queue:
             return
         pk = random.choice(queue[:2])
-        with self.client.get(f"{REQUESTS}inspect/{pk}/", name="admin: inspect request",
-                             catch_response=True) as response:
+        with self.client.get(
+            f"{REQUESTS}inspect/{pk}/", name="admin: inspect request", catch_response=True
+        ) as response:
             if not expect(response, 200):
                 return
         if random.random() < 0.8:

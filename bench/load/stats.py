@@ -119,8 +119,9 @@ def classify_failures(requests, began, ended):
         end = start + request["ms"] / 1000
         if start > ended:
             requests_after += 1
-            if request["ok"] and (first_success_after is None
-                                  or start - ended < first_success_after):
+            if request["ok"] and (
+                first_success_after is None or start - ended < first_success_after
+            ):
                 first_success_after = start - ended
         if request["ok"]:
             continue
@@ -130,8 +131,7 @@ def classify_failures(requests, began, ended):
             after += 1
         else:
             in_flight += 1
-    return FaultReport(began, ended, in_flight, before, after, requests_after,
-                       first_success_after)
+    return FaultReport(began, ended, in_flight, before, after, requests_after, first_success_after)
 
 
 def timeline(requests, began, ended, *, step=2.0, before=6.0, after=12.0):
@@ -153,10 +153,7 @@ def timeline(requests, began, ended, *, step=2.0, before=6.0, after=12.0):
         edge = edges[min(int((sent - start) // step), len(edges) - 1)]
         buckets[edge][0] += 1
         buckets[edge][1] += 0 if request["ok"] else 1
-    return [
-        (f"{edge - began:+5.1f}s", count, failed)
-        for edge, (count, failed) in buckets.items()
-    ]
+    return [(f"{edge - began:+5.1f}s", count, failed) for edge, (count, failed) in buckets.items()]
 
 
 def count_outcomes(events):

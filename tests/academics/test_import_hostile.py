@@ -53,9 +53,11 @@ def refused(name, data, language="en"):
 
 @pytest.mark.parametrize(
     "header",
-    ["student_number,na\x01me,curriculum_hours,completed_hours",
-     "student_number,\u200b,curriculum_hours,completed_hours",
-     "student_number," + "n" * 300 + ",curriculum_hours,completed_hours"],
+    [
+        "student_number,na\x01me,curriculum_hours,completed_hours",
+        "student_number,\u200b,curriculum_hours,completed_hours",
+        "student_number," + "n" * 300 + ",curriculum_hours,completed_hours",
+    ],
     ids=["control", "invisible", "long"],
 )
 def test_a_bad_column_name_is_refused_with_its_row(header):
@@ -98,8 +100,9 @@ def test_what_the_model_refuses_refuses_the_file_with_its_row(monkeypatch):
     """Checks of the models themselves (whatever the parser let through) stop the import."""
     monkeypatch.setattr(importer.tutoria_settings, "MAX_NAME_LENGTH", 400, raising=False)
     with override_settings(TUTORIA_CMS={"MAX_NAME_LENGTH": 400}):
-        errors = refused("s.csv", (STUDENTS + "A001,Ana,10,1\nA002," + "n" * 300 + ",10,1\n")
-                         .encode())
+        errors = refused(
+            "s.csv", (STUDENTS + "A001,Ana,10,1\nA002," + "n" * 300 + ",10,1\n").encode()
+        )
     assert [error.row for error in errors] == [3]
     assert not StudentRecord.objects.exists()
 
@@ -111,8 +114,9 @@ def test_student_numbers_follow_the_pattern(number):
 
 
 def test_invisible_characters_around_values_are_dropped():
-    import_academics("s.csv", (STUDENTS + "\u200bA001\ufeff, \u200bAna Lima\u2060 ,10,1\n")
-                     .encode())
+    import_academics(
+        "s.csv", (STUDENTS + "\u200bA001\ufeff, \u200bAna Lima\u2060 ,10,1\n").encode()
+    )
     record = StudentRecord.objects.get()
     assert (record.student_number, record.full_name) == ("A001", "Ana Lima")
 
@@ -146,12 +150,15 @@ def test_csv_in_the_wrong_encoding_or_with_nul_is_refused(data, reason):
 
 def test_a_sheet_claiming_sixteen_thousand_columns_is_read_narrowly(monkeypatch):
     """A few bytes can declare A1:XFD1048576; openpyxl would pad every row to that width."""
-    data = workbook([["student_number", "name", "curriculum_hours", "completed_hours"],
-                     ["A001", "Ana", 10, 1]])
+    data = workbook(
+        [["student_number", "name", "curriculum_hours", "completed_hours"], ["A001", "Ana", 10, 1]]
+    )
     data = rewrite(
-        data, "xl/worksheets/sheet1.xml",
-        lambda xml: re.sub(rb'<dimension ref="[^"]+"\s*/>', b'<dimension ref="A1:XFD1048576"/>',
-                           xml).replace(
+        data,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(
+            rb'<dimension ref="[^"]+"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml
+        ).replace(
             b"</sheetData>",
             b'<row r="5"><c r="XFD5" t="inlineStr"><is><t>far</t></is></c></row></sheetData>',
         ),
@@ -172,7 +179,8 @@ def test_a_sheet_claiming_sixteen_thousand_columns_is_read_narrowly(monkeypatch)
 def test_a_sheet_with_rows_far_apart_is_refused_by_its_row_count():
     data = workbook([["student_number", "name", "curriculum_hours", "completed_hours"]])
     data = rewrite(
-        data, "xl/worksheets/sheet1.xml",
+        data,
+        "xl/worksheets/sheet1.xml",
         lambda xml: xml.replace(
             b"</sheetData>",
             b'<row r="1000000"><c r="A1000000" t="inlineStr"><is><t>x</t></is></c></row>'
@@ -188,8 +196,9 @@ def test_a_sheet_with_rows_far_apart_is_refused_by_its_row_count():
     "damage",
     [
         # a shared string that does not exist
-        lambda xml: xml.replace(b'<c r="B2" t="inlineStr"><is><t>Ana</t></is></c>',
-                                b'<c r="B2" t="s"><v>999</v></c>'),
+        lambda xml: xml.replace(
+            b'<c r="B2" t="inlineStr"><is><t>Ana</t></is></c>', b'<c r="B2" t="s"><v>999</v></c>'
+        ),
         # a sheet cut in the middle
         lambda xml: xml[: len(xml) // 2],
         # not XML at all
@@ -198,8 +207,9 @@ def test_a_sheet_with_rows_far_apart_is_refused_by_its_row_count():
     ids=["missing-shared-string", "truncated-sheet", "garbage-sheet"],
 )
 def test_a_damaged_sheet_is_refused_not_crashed_on(damage):
-    data = workbook([["student_number", "name", "curriculum_hours", "completed_hours"],
-                     ["A001", "Ana", 10, 1]])
+    data = workbook(
+        [["student_number", "name", "curriculum_hours", "completed_hours"], ["A001", "Ana", 10, 1]]
+    )
     errors = refused("s.xlsx", rewrite(data, "xl/worksheets/sheet1.xml", damage), "es")
     assert "no se pudo leer el libro" in str(errors[0]).lower()
     assert not StudentRecord.objects.exists()
@@ -207,8 +217,14 @@ def test_a_damaged_sheet_is_refused_not_crashed_on(damage):
 
 def test_a_corrupted_member_is_refused():
     """Bytes flipped inside the compressed sheet: a CRC or inflate error while reading."""
-    data = bytearray(workbook([["student_number", "name", "curriculum_hours", "completed_hours"],
-                               *[[f"A{i:03d}", "Ana", 10, 1] for i in range(200)]]))
+    data = bytearray(
+        workbook(
+            [
+                ["student_number", "name", "curriculum_hours", "completed_hours"],
+                *[[f"A{i:03d}", "Ana", 10, 1] for i in range(200)],
+            ]
+        )
+    )
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     for offset in range(start + 20, start + info.compress_size - 20, 7):
@@ -218,24 +234,33 @@ def test_a_corrupted_member_is_refused():
 
 
 def test_a_truncated_workbook_is_refused():
-    data = workbook([["student_number", "name", "curriculum_hours", "completed_hours"],
-                     ["A001", "Ana", 10, 1]])
+    data = workbook(
+        [["student_number", "name", "curriculum_hours", "completed_hours"], ["A001", "Ana", 10, 1]]
+    )
     errors = refused("s.xlsx", data[: len(data) * 2 // 3])
     assert "not a valid .xlsx" in str(errors[0])
 
 
 def test_huge_shared_strings_are_refused_before_reading():
-    data = workbook([["student_number", "name", "curriculum_hours", "completed_hours"],
-                     ["A001", "x" * 30_000, 10, 1]])
-    data = rewrite(data, "xl/worksheets/sheet1.xml",
-                   lambda xml: xml + b" " * (3 * 1024 * 1024))
+    data = workbook(
+        [
+            ["student_number", "name", "curriculum_hours", "completed_hours"],
+            ["A001", "x" * 30_000, 10, 1],
+        ]
+    )
+    data = rewrite(data, "xl/worksheets/sheet1.xml", lambda xml: xml + b" " * (3 * 1024 * 1024))
     with override_settings(TUTORIA_CMS={"IMPORT_MAX_UNCOMPRESSED_BYTES": 1024 * 1024}):
         errors = refused("s.xlsx", data)
     assert "expands" in str(errors[0])
 
 
 def test_an_over_long_cell_is_refused_with_its_row():
-    data = workbook([["student_number", "name", "curriculum_hours", "completed_hours"],
-                     ["A001", "Ana", 10, 1], ["A002", "x" * 30_000, 10, 1]])
+    data = workbook(
+        [
+            ["student_number", "name", "curriculum_hours", "completed_hours"],
+            ["A001", "Ana", 10, 1],
+            ["A002", "x" * 30_000, 10, 1],
+        ]
+    )
     errors = refused("s.xlsx", data, "es")
     assert errors[0].row == 3 and "como máximo 150" in errors[0].message

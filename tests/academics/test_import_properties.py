@@ -32,8 +32,7 @@ BOUNDED = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-HEADER = ["student_number", "name", "email", "curriculum_hours", "completed_hours",
-          "special_need"]
+HEADER = ["student_number", "name", "email", "curriculum_hours", "completed_hours", "special_need"]
 
 
 class Rollback(Exception):
@@ -73,10 +72,12 @@ names = st.builds(
     st.text(name_chars, min_size=1, max_size=60),
     st.sampled_from(["", " ", "\u200b", " \u2060"]),
 ).filter(
-    lambda n: expected_text(n)
-    and not all(c in INVISIBLE or c.isspace() for c in n)
-    and not expected_text(n).startswith(("=", "#"))
-    and len(expected_text(n)) <= 150
+    lambda n: (
+        expected_text(n)
+        and not all(c in INVISIBLE or c.isspace() for c in n)
+        and not expected_text(n).startswith(("=", "#"))
+        and len(expected_text(n)) <= 150
+    )
 )
 numbers = st.from_regex(r"[A-Z0-9][A-Z0-9-]{2,12}", fullmatch=True)
 rows = st.builds(
@@ -102,8 +103,9 @@ def as_csv(table, delimiter=","):
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(HEADER)
     for row in table:
-        writer.writerow([("sí" if row[c] else "no") if c == "special_need" else row[c]
-                         for c in HEADER])
+        writer.writerow(
+            [("sí" if row[c] else "no") if c == "special_need" else row[c] for c in HEADER]
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -151,17 +153,38 @@ def test_arbitrary_bytes_raise_only_import_refused(data, name):
 
 csv_cells = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", "0", "-1", "1e9", "NaN", "99999999999", "２０", "=1+1", "sí", "no",
-                     "2026-02-30", "31/12/2026", "\x00", "\u200b", "a\x1bb", "é", "é"]),
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "1e9",
+            "NaN",
+            "99999999999",
+            "２０",
+            "=1+1",
+            "sí",
+            "no",
+            "2026-02-30",
+            "31/12/2026",
+            "\x00",
+            "\u200b",
+            "a\x1bb",
+            "é",
+            "é",
+        ]
+    ),
 )
 
 
 @BOUNDED
 @given(
     header=st.lists(
-        st.one_of(st.sampled_from(HEADER + ["code", "kind", "hours", "component"]),
-                  st.text(max_size=12)),
-        min_size=1, max_size=8,
+        st.one_of(
+            st.sampled_from(HEADER + ["code", "kind", "hours", "component"]), st.text(max_size=12)
+        ),
+        min_size=1,
+        max_size=8,
     ),
     body=st.lists(st.lists(csv_cells, max_size=9), max_size=6),
     delimiter=st.sampled_from([",", ";", "\t"]),

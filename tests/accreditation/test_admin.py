@@ -104,8 +104,10 @@ def test_others_cannot_see_or_download(done_job, tutor, coordinator):
 
 def test_an_exporter_without_view_permission_sees_only_own_jobs(done_job, db):
     other = factories.UserFactory(username="otra")
-    other.user_permissions.add(Permission.objects.get(codename="export_evidence"),
-                               Permission.objects.get(codename="access_admin"))
+    other.user_permissions.add(
+        Permission.objects.get(codename="export_evidence"),
+        Permission.objects.get(codename="access_admin"),
+    )
     client = client_for(other)
     assert client.get(EXPORT).status_code == 200
     response = client.get(reverse("tutoria_accreditation:job", args=[done_job.pk]))
@@ -150,8 +152,9 @@ def test_bad_filters_show_an_error(quality, db):
 
 
 def test_a_running_job_page_refreshes_itself(quality, db):
-    job = ExportJob.objects.create(requested_by=quality, status=ExportJob.Status.RUNNING,
-                                   progress=40, rows_done=400)
+    job = ExportJob.objects.create(
+        requested_by=quality, status=ExportJob.Status.RUNNING, progress=40, rows_done=400
+    )
     page = client_for(quality).get(reverse("tutoria_accreditation:job", args=[job.pk]))
     assert b'<meta http-equiv="refresh" content="2">' in page.content
     assert b'<progress id="job-progress" max="100" value="40">' in page.content
@@ -176,18 +179,22 @@ def test_indicators_page_has_accessible_charts(coordinator, scenario, tutors):
     # Requests by state, reasons by category, sessions by attention type and modality,
     # failure/lag/dropout; then the other counts, hours and percentages.
     assert content.count('class="tutoria-bar-chart"') == 7
-    for title in ("Requests by state", "Reasons by category",
-                  "Sessions by attention type and modality",
-                  "Failure, lag and dropout: tutored and other students",
-                  "Counts", "Hours", "Percentages"):
+    for title in (
+        "Requests by state",
+        "Reasons by category",
+        "Sessions by attention type and modality",
+        "Failure, lag and dropout: tutored and other students",
+        "Counts",
+        "Hours",
+        "Percentages",
+    ):
         assert f'-title">{title}</title>' in content
     assert 'role="img"' in content and "<title id=" in content and "<desc id=" in content
     assert 'data-indicator="workshop_hours"' in content
     assert "Export the evidence workbook" not in content  # coordinators do not export
 
 
-def test_home_panel_for_quality_and_coordination_not_tutors(quality, coordinator, tutor,
-                                                            scenario):
+def test_home_panel_for_quality_and_coordination_not_tutors(quality, coordinator, tutor, scenario):
     home = reverse("wagtailadmin_home")
     for user in (quality, coordinator):
         content = client_for(user).get(home).content.decode()

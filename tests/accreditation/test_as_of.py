@@ -18,8 +18,9 @@ def test_attendance_registrations_and_matrix_as_of_a_date(scenario, tutors):
     for model in (Attendance, WorkshopRegistration, CompetencyAssessment):
         model.history.all().update(history_date=eight_days_ago)
     # Today: one absence corrected to present, one new registration, one new validation.
-    absent = Attendance.objects.get(session=scenario["w1"].ordered_sessions[0],
-                                    registration=scenario["registrations"][2])
+    absent = Attendance.objects.get(
+        session=scenario["w1"].ordered_sessions[0], registration=scenario["registrations"][2]
+    )
     absent.present = True
     absent.save()
     factories.add_registrations(scenario["w1"], 1, start=50)
@@ -41,8 +42,11 @@ def test_attendance_registrations_and_matrix_as_of_a_date(scenario, tutors):
     assert len(sheet_rows(past, "Workshop registrations")) == 5
 
     def bruno_validated(book):
-        return [r["Validated level"] for r in sheet_rows(book, "Competency matrix")
-                if r["Tutor"] == "Bruno Salas" and r["Self-assessed level"] == 4]
+        return [
+            r["Validated level"]
+            for r in sheet_rows(book, "Competency matrix")
+            if r["Tutor"] == "Bruno Salas" and r["Self-assessed level"] == 4
+        ]
 
     assert bruno_validated(now) == [3] and bruno_validated(past) == [None]
     provenance = dict(past["Provenance"].iter_rows(min_row=2, values_only=True))

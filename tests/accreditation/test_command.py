@@ -23,8 +23,9 @@ def export(path, **options):
 def test_writes_the_workbook_and_logs_the_export(scenario, tmp_path):
     path = tmp_path / "out.xlsx"
     filters = range_filters()
-    output = export(path, site="localhost", date_from=filters["date_from"],
-                    date_to=filters["date_to"])
+    output = export(
+        path, site="localhost", date_from=filters["date_from"], date_to=filters["date_to"]
+    )
     assert "pseudonymised" in output and "Workshop attendance: 5" in output
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[0] == "Summary"
@@ -93,6 +94,5 @@ def test_progress_bar_on_a_terminal(scenario, tmp_path):
             return True
 
     out = Terminal()
-    call_command("export_evidence", output=str(tmp_path / "x.xlsx"), language="en",
-                 stdout=out)
+    call_command("export_evidence", output=str(tmp_path / "x.xlsx"), language="en", stdout=out)
     assert "\r[" in out.getvalue() and "100%" in out.getvalue()

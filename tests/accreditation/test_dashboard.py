@@ -27,8 +27,12 @@ HOME = reverse("wagtailadmin_home")
 
 def heat_maps(filters):
     context = build_context(filters)
-    return [chart for source in get_sources() for chart in source.charts(context)
-            if isinstance(chart, HeatMap)]
+    return [
+        chart
+        for source in get_sources()
+        for chart in source.charts(context)
+        if isinstance(chart, HeatMap)
+    ]
 
 
 def test_the_tutors_app_contributes_the_heat_map(tutors):
@@ -38,8 +42,7 @@ def test_the_tutors_app_contributes_the_heat_map(tutors):
     assert heat.title == "Competency heat map"
     assert heat.columns == ["Ana Ramírez", "Bruno Salas"]
     assert (first.label, first.values, first.summary) == (competencies[0].name, [2, 4], 3.0)
-    assert (second.label, second.values, second.summary) == (competencies[1].name, [2, None],
-                                                             2.0)
+    assert (second.label, second.values, second.summary) == (competencies[1].name, [2, None], 2.0)
     assert len(others) == len(competencies) - 2
     assert all(row.values == [None, None] and row.summary is None for row in others)
     assert heat.column_summaries == [2.0, 4.0]
@@ -60,14 +63,14 @@ def test_a_site_without_tutors_says_so(tutors, br_home):
 
 def section(page, marker):
     start = page.index(marker)
-    return page[start:page.index("</section>", start)]
+    return page[start : page.index("</section>", start)]
 
 
 def test_the_heat_map_on_the_indicators_page_is_accessible(tutors):
     quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     page = client_for(quality).get(INDICATORS, {"site": "localhost"}).content.decode()
     block = section(page, 'data-chart="competency_heat_map_')
-    svg = block[block.index("<svg"):block.index("</svg>")]
+    svg = block[block.index("<svg") : block.index("</svg>")]
     assert 'role="img"' in svg and 'class="tutoria-heat-map-chart"' in svg
     assert 'aria-labelledby="heat-competency_heat_map_' in svg
     assert ">Competency heat map</title>" in svg
@@ -78,7 +81,7 @@ def test_the_heat_map_on_the_indicators_page_is_accessible(tutors):
         assert text in svg
     competency = tutors["competencies"][0].name_en
     assert f"{competency} · Ana Ramírez: 2</title>" in svg
-    table = block[block.index('<table class="listing tutoria-heat-table">'):]
+    table = block[block.index('<table class="listing tutoria-heat-table">') :]
     assert '<th scope="col">Ana Ramírez</th>' in table
     assert f'<th scope="row">{competency}</th><td>2</td><td>4</td><td>3.00</td>' in table
     assert '<span class="w-sr-only">not assessed</span>' in table
@@ -89,7 +92,8 @@ def test_the_heat_map_comes_only_through_the_hook(tutors):
     quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     try:
         hooks._hooks[EVIDENCE_HOOK] = [
-            (fn, order) for fn, order in original
+            (fn, order)
+            for fn, order in original
             if not fn.__module__.startswith("tutoria_cms.tutors.")
         ]
         page = client_for(quality).get(INDICATORS, {"site": "localhost"}).content.decode()
@@ -100,14 +104,20 @@ def test_the_heat_map_comes_only_through_the_hook(tutors):
     assert "tutoria-heat-map-chart" in page
 
 
-@pytest.mark.parametrize(("language", "heat_title", "chart_title"), [
-    ("es", "Mapa de calor de competencias", "Solicitudes por estado"),
-    ("pt-br", "Mapa de calor de competências", "Solicitações por situação"),
-])
+@pytest.mark.parametrize(
+    ("language", "heat_title", "chart_title"),
+    [
+        ("es", "Mapa de calor de competencias", "Solicitudes por estado"),
+        ("pt-br", "Mapa de calor de competências", "Solicitações por situação"),
+    ],
+)
 def test_the_charts_speak_the_admin_language(tutors, language, heat_title, chart_title):
     coordinator = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
-    page = client_for(coordinator, language=language).get(
-        INDICATORS, {"site": "localhost"}).content.decode()
+    page = (
+        client_for(coordinator, language=language)
+        .get(INDICATORS, {"site": "localhost"})
+        .content.decode()
+    )
     assert f">{heat_title}</title>" in page
     assert f">{chart_title}</title>" in page
     assert ">Competency heat map<" not in page and ">Requests by state<" not in page
@@ -140,20 +150,26 @@ def test_who_sees_the_panel_and_the_page(tutors, role, sees):
         assert b"tutoria-heat-map-chart" not in response.content
 
 
-@pytest.mark.parametrize(("language", "heading"), [
-    ("es", "Indicadores de tutoría"),
-    ("pt-br", "Indicadores de tutoria"),
-])
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("es", "Indicadores de tutoría"),
+        ("pt-br", "Indicadores de tutoria"),
+    ],
+)
 def test_the_panel_speaks_the_admin_language(tutors, language, heading):
     quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     home = client_for(quality, language=language).get(HOME).content.decode()
     assert heading in home
 
 
-@pytest.mark.parametrize(("path", "title"), [
-    (INDICATORS, "Indicadores"),
-    ("/admin/evidence/", "Libros de evidencias"),
-])
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        (INDICATORS, "Indicadores"),
+        ("/admin/evidence/", "Libros de evidencias"),
+    ],
+)
 def test_admin_pages_name_themselves_in_the_header(tutors, path, title):
     """Wagtail shows the breadcrumbs as the header: the page's own title ends them."""
     from bs4 import BeautifulSoup

@@ -84,10 +84,21 @@ def test_sheets_and_rows(scenario, tutors):
     titles = book.sheetnames
     assert titles[0] == "Summary" and titles[-1] == "Provenance"
     assert titles[1:-1] == [
-        "Programmes", "Workshops", "Workshop sessions", "Workshop attendance",
-        "Workshop registrations", "Mentoring pairs", "Tutors", "Competency matrix",
-        "Tutoring requests", "Request history", "Tutoring sessions", "End-of-term reports",
-        "Referrals", "Term outcomes", "Agreements",
+        "Programmes",
+        "Workshops",
+        "Workshop sessions",
+        "Workshop attendance",
+        "Workshop registrations",
+        "Mentoring pairs",
+        "Tutors",
+        "Competency matrix",
+        "Tutoring requests",
+        "Request history",
+        "Tutoring sessions",
+        "End-of-term reports",
+        "Referrals",
+        "Term outcomes",
+        "Agreements",
     ]
     assert result.row_counts["Workshop attendance"] == 5
     assert result.row_counts["Workshop registrations"] == 5
@@ -106,8 +117,12 @@ def test_sheets_and_rows(scenario, tutors):
     assert len(matrix) == 2 * competencies
     ana_first = matrix[0]
     assert ana_first["Tutor"] == "Ana Ramírez"
-    assert (ana_first["Self-assessed level"], ana_first["Validated level"],
-            ana_first["Level"], ana_first["Validated"]) == (3, 2, 2, True)
+    assert (
+        ana_first["Self-assessed level"],
+        ana_first["Validated level"],
+        ana_first["Level"],
+        ana_first["Validated"],
+    ) == (3, 2, 2, True)
     provenance = dict(book["Provenance"].iter_rows(min_row=2, values_only=True))
     assert provenance["Rows: Workshop attendance"] == 5
     assert provenance["Small-cell threshold"] == 5
@@ -175,8 +190,9 @@ def test_term_sets_the_range(scenario):
     from tutoria_cms.academics.models import Term
 
     today = timezone.localdate()
-    Term.objects.create(code="T1", name="T1", starts_on=today - datetime.timedelta(days=20),
-                        ends_on=today)
+    Term.objects.create(
+        code="T1", name="T1", starts_on=today - datetime.timedelta(days=20), ends_on=today
+    )
     assert indicators({"term": "T1", "site": "localhost"})["workshop_sessions"].value == 2
     with pytest.raises(FilterError, match="not both"):
         build_context({"term": "T1", "date_from": today.isoformat()})
@@ -204,14 +220,23 @@ def test_small_cells_of_sensitive_counts_are_suppressed(db):
     source = SensitiveSource({"low_income": 4, "health": 5, "family": 0, "career": 12})
     context = build_context({}, sources=[source])
     got = {i.key: i for i in collect_indicators(context, [source])}
-    assert [got[k].suppressed for k in ("reason_low_income", "reason_health", "reason_family",
-                                        "reason_career", "not_sensitive")] == [
-        True, False, True, False, False]
+    assert [
+        got[k].suppressed
+        for k in (
+            "reason_low_income",
+            "reason_health",
+            "reason_family",
+            "reason_career",
+            "not_sensitive",
+        )
+    ] == [True, False, True, False, False]
     buffer = io.BytesIO()
     build_workbook(context, buffer, sources=[source])
     buffer.seek(0)
-    summary = {r[6]: r for r in openpyxl.load_workbook(buffer)["Summary"].iter_rows(
-        min_row=2, values_only=True)}
+    summary = {
+        r[6]: r
+        for r in openpyxl.load_workbook(buffer)["Summary"].iter_rows(min_row=2, values_only=True)
+    }
     assert summary["reason_low_income"][2] == "< 5"
     assert summary["reason_family"][2] == "< 5"
     assert summary["reason_health"][2] == 5
@@ -244,8 +269,11 @@ def test_an_app_not_installed_contributes_nothing(db, settings):
     assert {"programmes", "workshops", "tutors", "mentoring_pairs", "agreements"} <= keys
     # The hook functions of an app live in its wagtail_hooks module; take the tutors app out
     # of the registry and its sheets disappear (accreditation imports none of them).
-    tutor_hooks = [fn for fn in hooks.get_hooks(EVIDENCE_HOOK)
-                   if fn.__module__.startswith("tutoria_cms.tutors.")]
+    tutor_hooks = [
+        fn
+        for fn in hooks.get_hooks(EVIDENCE_HOOK)
+        if fn.__module__.startswith("tutoria_cms.tutors.")
+    ]
     assert tutor_hooks
     original = hooks._hooks[EVIDENCE_HOOK]
     try:
@@ -304,8 +332,9 @@ def test_competency_matrix_queries_do_not_grow_with_the_tutors(tutors, mx_home):
     queries()  # warm caches (site root paths, content types)
     before, rows = queries()
     for number in range(3):
-        factories.build_tutor_profile(index, title=f"Extra {number}",
-                                      user=factories.build_tutor_user(f"extra{number}"))
+        factories.build_tutor_profile(
+            index, title=f"Extra {number}", user=factories.build_tutor_user(f"extra{number}")
+        )
     after, more = queries()
     assert len(more) > len(rows)  # the new tutors are in the sheet
     assert after == before, (before, after)

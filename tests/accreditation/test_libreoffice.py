@@ -45,19 +45,36 @@ def same(expected, got):
     return got == expected
 
 
-def test_workbook_opens_in_libreoffice_with_the_same_values(scenario, tutors, agreements,
-                                                            mentoring_pairs, tmp_path):
+def test_workbook_opens_in_libreoffice_with_the_same_values(
+    scenario, tutors, agreements, mentoring_pairs, tmp_path
+):
     binary = soffice()
     path = tmp_path / "evidence.xlsx"
     filters = range_filters()
     call_command(
-        "export_evidence", output=str(path), site=filters["site"], date_from=filters["date_from"],
-        date_to=filters["date_to"], language="en", no_progress=True,
+        "export_evidence",
+        output=str(path),
+        site=filters["site"],
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
+        language="en",
+        no_progress=True,
     )
     completed = subprocess.run(
-        [binary, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", CSV_FILTER, "--outdir", str(tmp_path / "csv"), str(path)],
-        capture_output=True, text=True, timeout=180, check=False,
+        [
+            binary,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            CSV_FILTER,
+            "--outdir",
+            str(tmp_path / "csv"),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert completed.returncode == 0, completed.stderr
     book = openpyxl.load_workbook(path)

@@ -69,12 +69,15 @@ def test_indicators_are_the_services_counts(mentoring_pairs):
 
     site = Site.objects.get(hostname="localhost")
     assert values({"site": "localhost"}) == (
-        services.active_pairs_count(site=site), services.closed_pairs_count(site=site),
+        services.active_pairs_count(site=site),
+        services.closed_pairs_count(site=site),
         services.goals_met_count(site=site),
     )
     got = values(range_filters())
-    assert got[1:] == (services.closed_pairs_count(site=site, start=days(-20), end=days(0)),
-                       services.goals_met_count(site=site, start=days(-20), end=days(0)))
+    assert got[1:] == (
+        services.closed_pairs_count(site=site, start=days(-20), end=days(0)),
+        services.goals_met_count(site=site, start=days(-20), end=days(0)),
+    )
 
 
 def test_sheet_rows(mentoring_pairs):
@@ -105,8 +108,9 @@ def test_students_are_pseudonymised_and_nothing_private_is_exported(mentoring_pa
     book, _result = workbook({})
     rows = sheet_rows(book, "Mentoring pairs")
     assert len(rows) == 6
-    assert all(PSEUDONYM.fullmatch(row["Mentor"]) and PSEUDONYM.fullmatch(row["Mentee"])
-               for row in rows)
+    assert all(
+        PSEUDONYM.fullmatch(row["Mentor"]) and PSEUDONYM.fullmatch(row["Mentee"]) for row in rows
+    )
     text = repr([list(sheet.iter_rows(values_only=True)) for sheet in book])
     assert not re.search(r"[ME][12]0000\d", text)
     for secret in PRIVATE_TEXTS:
@@ -131,7 +135,8 @@ def test_identified_export_shows_student_numbers(mentoring_pairs, django_user_mo
 def test_scope_by_site(mentoring_pairs):
     scenario = mentoring_pairs
     assert pair_ids(workbook({"site": "localhost"})[0]) == ids(
-        scenario, "p1", "p2", "p3", "p4", "p5")
+        scenario, "p1", "p2", "p3", "p4", "p5"
+    )
     assert pair_ids(workbook({"site": "127.0.0.1"})[0]) == ids(scenario, "br")
     assert values({"site": "127.0.0.1"}) == (1, 0, 0)
 
@@ -139,13 +144,19 @@ def test_scope_by_site(mentoring_pairs):
 def test_scope_by_date(mentoring_pairs):
     scenario = mentoring_pairs
     assert pair_ids(workbook(range_filters())[0]) == ids(scenario, "p1", "p2", "p4", "p5")
-    past = {"site": "localhost", "date_from": days(-100).isoformat(),
-            "date_to": days(-45).isoformat()}
+    past = {
+        "site": "localhost",
+        "date_from": days(-100).isoformat(),
+        "date_to": days(-45).isoformat(),
+    }
     # P5 and P1 were confirmed later; P3 closed at -40, after the range started.
     assert pair_ids(workbook(past)[0]) == ids(scenario, "p2", "p3", "p4")
     assert values(past) == (3, 0, 0)
-    closing = {"site": "localhost", "date_from": days(-45).isoformat(),
-               "date_to": days(-35).isoformat()}
+    closing = {
+        "site": "localhost",
+        "date_from": days(-45).isoformat(),
+        "date_to": days(-35).isoformat(),
+    }
     assert values(closing) == (3, 1, 1)  # P2, P3, P4 (P1 later); P3 closed in it, 1 goal met
 
 
@@ -191,8 +202,16 @@ def test_queries_do_not_grow_with_rows(programme_index, identified):
 
     def add(n):
         mentee = make_participant(programme, "mentee", f"E9{n:05d}")
-        make_pair(programme, mentor, mentee, "closed", confirmed=-20, ended=-1, held=2,
-                  goals=["achieved", "not_achieved"])
+        make_pair(
+            programme,
+            mentor,
+            mentee,
+            "closed",
+            confirmed=-20,
+            ended=-1,
+            held=2,
+            goals=["achieved", "not_achieved"],
+        )
 
     add(0)
     count_queries()  # warm the caches

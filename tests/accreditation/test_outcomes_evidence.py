@@ -53,41 +53,56 @@ def outcomes(programme, br_programme):
     coordinator = factories.UserFactory(username="coord", groups=[roles.COORDINATION])
     board = factories.UserFactory(username="board", groups=[roles.BOARD])
     tutor = factories.UserFactory(username="tutor", groups=[roles.TUTORS])
-    actors = {"submit": coordinator, "review": coordinator, "approve": board,
-              "start": coordinator, "close": tutor}
-    students = {number: make_student(number) for number in
-                (*TUTORED, *NOT_TUTORED, "S7")}
+    actors = {
+        "submit": coordinator,
+        "review": coordinator,
+        "approve": board,
+        "start": coordinator,
+        "close": tutor,
+    }
+    students = {number: make_student(number) for number in (*TUTORED, *NOT_TUTORED, "S7")}
 
     def support(number, *actions, prog=programme):
-        request = services.create_request(kind=RequestKind.SUPPORT, student=students[number],
-                                          programme=prog, user=coordinator)
+        request = services.create_request(
+            kind=RequestKind.SUPPORT, student=students[number], programme=prog, user=coordinator
+        )
         request = services.assign_tutor(request, tutor, coordinator)
         return walk(request, actors, *actions)
 
     for number in ("S1", "S2", "S3", "S4", "S5", "S7"):
         support(number, "submit", "review", "approve", "start")
     walk(support("S6", "submit", "review", "approve", "start"), actors, "close")
-    services.create_request(kind=RequestKind.SUPPORT, student=students["D1"],
-                            programme=programme, user=coordinator)
+    services.create_request(
+        kind=RequestKind.SUPPORT, student=students["D1"], programme=programme, user=coordinator
+    )
     support("BR1", "submit", "review", "approve", "start", prog=br_programme)
 
-    term = Term.objects.create(code="OUT", name="Outcomes", starts_on=days(-30),
-                               ends_on=days(30))
+    term = Term.objects.create(code="OUT", name="Outcomes", starts_on=days(-30), ends_on=days(30))
     old = Term.objects.create(code="OLD", name="Old", starts_on=days(-300), ends_on=days(-100))
-    group = StudentGroup.objects.create(code="1A", name="Grupo 1A", term=term,
-                                        programme=programme, tutor=tutor)
+    group = StudentGroup.objects.create(
+        code="1A", name="Grupo 1A", term=term, programme=programme, tutor=tutor
+    )
     group.members.add(students["G1"], students["G2"], students["G3"])
-    services.record_group_session(group, tutor, date=days(0), topic="Hábitos de estudio",
-                                  modality="in_person", duration_minutes=60,
-                                  attendees=[students["G1"], students["G2"]])
+    services.record_group_session(
+        group,
+        tutor,
+        date=days(0),
+        topic="Hábitos de estudio",
+        modality="in_person",
+        duration_minutes=60,
+        attendees=[students["G1"], students["G2"]],
+    )
     for number in (*TUTORED, *NOT_TUTORED):
         TermStanding.objects.create(
-            student=students[number], term=term,
+            student=students[number],
+            term=term,
             failed_components=2 if number in FAILED else 0,
-            lagging=number in LAGGING, dropped_out=number in DROPPED,
+            lagging=number in LAGGING,
+            dropped_out=number in DROPPED,
         )
-    TermStanding.objects.create(student=students["N7"], term=old, failed_components=3,
-                                dropped_out=True)
+    TermStanding.objects.create(
+        student=students["N7"], term=old, failed_components=3, dropped_out=True
+    )
     return {"term": term, "old": old, "students": students}
 
 
@@ -108,8 +123,7 @@ def test_shares_of_tutored_and_other_students(outcomes):
     assert found["failure_rate_not_tutored"].value == Decimal("63.6")  # 7 / 11
     assert found["lag_rate_not_tutored"].value == Decimal("54.5")  # 6 / 11
     assert found["dropout_rate_not_tutored"].value == Decimal("45.5")  # 5 / 11
-    assert not any(found[f"{k}_rate_not_tutored"].suppressed for k in ("failure", "lag",
-                                                                         "dropout"))
+    assert not any(found[f"{k}_rate_not_tutored"].suppressed for k in ("failure", "lag", "dropout"))
     assert all(found[f"{k}_rate_tutored"].sensitive for k in ("failure", "lag", "dropout"))
 
 
@@ -136,8 +150,7 @@ def test_the_scope_decides_who_is_tutored(outcomes):
 
 def test_a_date_range_counts_each_student_once(outcomes):
     old = outcomes["old"]
-    TermStanding.objects.create(student=outcomes["students"]["N1"], term=old,
-                                failed_components=1)
+    TermStanding.objects.create(student=outcomes["students"]["N1"], term=old, failed_components=1)
     filters = {"date_from": days(-365).isoformat(), "date_to": days(365).isoformat()}
     found = got(filters)
     # Requests and group sessions of every site now: BR1 is tutored too (9 tutored).
@@ -150,8 +163,13 @@ def test_a_date_range_counts_each_student_once(outcomes):
 def test_without_term_outcomes_the_indicators_are_not_available(outcomes):
     Term.objects.create(code="EMPTY", name="Empty", starts_on=days(40), ends_on=days(60))
     found = got({"site": "localhost", "term": "EMPTY"})
-    for key in ("term_outcomes_tutored", "term_outcomes_not_tutored", "failure_rate_tutored",
-                "lag_rate_not_tutored", "dropout_rate_tutored"):
+    for key in (
+        "term_outcomes_tutored",
+        "term_outcomes_not_tutored",
+        "failure_rate_tutored",
+        "lag_rate_not_tutored",
+        "dropout_rate_tutored",
+    ):
         assert found[key].value is None and not found[key].suppressed
         assert found[key].unavailable == NO_OUTCOMES
     assert str(NO_OUTCOMES) == "not available (the academic records do not carry term outcomes)"
@@ -165,8 +183,11 @@ def test_without_an_app_recording_tutoring(outcomes):
     assert found["failure_rate_tutored"].unavailable == NO_TUTORING
     buffer = io.BytesIO()
     build_workbook(context, buffer, sources=[source])
-    rows = list(openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["Term outcomes"]
-                .iter_rows(min_row=2, values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["Term outcomes"].iter_rows(
+            min_row=2, values_only=True
+        )
+    )
     assert rows == [("OUT", "All enrolled students", 19, 12, 8, 5)]
 
 
@@ -177,8 +198,12 @@ def test_summary_and_sheet_of_the_workbook(outcomes):
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     summary = {row[6]: row for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     section, label, value, unit, definition, note, _key = summary["failure_rate_tutored"]
-    assert (section, label, value, unit) == ("Academic outcomes", "Failure: tutored students",
-                                             62.5, "%")
+    assert (section, label, value, unit) == (
+        "Academic outcomes",
+        "Failure: tutored students",
+        62.5,
+        "%",
+    )
     assert "failed at least one curricular component" in definition
     assert "Sensitive" in note
     assert summary["lag_rate_tutored"][2] == "suppressed"
@@ -187,8 +212,14 @@ def test_summary_and_sheet_of_the_workbook(outcomes):
     assert "tutored in the scope and period" in summary["term_outcomes_tutored"][4]
     rows = list(book["Term outcomes"].iter_rows(values_only=True))
     assert rows == [
-        ("Term", "Group of students", "Students with term outcomes",
-         "Failed at least one component", "Lagging", "Dropped out"),
+        (
+            "Term",
+            "Group of students",
+            "Students with term outcomes",
+            "Failed at least one component",
+            "Lagging",
+            "Dropped out",
+        ),
         ("OUT", "Tutored", 8, 5, "< 5", "< 5"),
         ("OUT", "Not tutored", 11, 7, 6, 5),
     ]
@@ -204,13 +235,14 @@ def test_not_available_in_the_workbook_and_on_the_page(outcomes):
     book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
     summary = {row[6]: row for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert summary["failure_rate_tutored"][2] == (
-        "not available (the academic records do not carry term outcomes)")
+        "not available (the academic records do not carry term outcomes)"
+    )
     assert list(book["Term outcomes"].iter_rows(min_row=2, values_only=True)) == []
     quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     page = client_for(quality).get(INDICATORS, {"site": "localhost", "term": "EMPTY"})
     page = page.content.decode()
     start = page.index('<tr data-indicator="dropout_rate_tutored">')
-    row = page[start:page.index("</tr>", start)]
+    row = page[start : page.index("</tr>", start)]
     assert "<td>not available (the academic records do not carry term outcomes)</td>" in row
 
 
@@ -219,7 +251,7 @@ def test_the_outcomes_chart_on_the_indicators_page(outcomes):
     page = client_for(quality).get(INDICATORS, {"site": "localhost", "term": "OUT"})
     page = page.content.decode()
     start = page.index('id="chart-term_outcomes-title"')
-    chart = page[start:page.index("</svg>", start)]
+    chart = page[start : page.index("</svg>", start)]
     assert ">Failure, lag and dropout: tutored and other students</title>" in chart
     assert "Failure: tutored students: 62.5" in chart  # the description and the bar's title
     assert "Lag: tutored students: suppressed" in chart

@@ -51,15 +51,21 @@ def test_indicators_without_filters(agreements):
 
 
 def test_indicators_of_a_past_range_judge_commitments_at_its_end(agreements):
-    filters = {"site": "localhost", "date_from": days(-120).isoformat(),
-               "date_to": days(-60).isoformat()}
+    filters = {
+        "site": "localhost",
+        "date_from": days(-120).isoformat(),
+        "date_to": days(-60).isoformat(),
+    }
     assert values(filters) == (1, 2, 3)
     book, _result = workbook(filters)
     rows = {row["Title"]: row for row in sheet_rows(book, "Agreements")}
     assert set(rows) == {"Convenio marco", "Convenio vencido"}
     marco = rows["Convenio marco"]
-    assert (marco["Commitments"], marco["Commitments fulfilled"],
-            marco["Commitments overdue"]) == (2, 0, 2)
+    assert (marco["Commitments"], marco["Commitments fulfilled"], marco["Commitments overdue"]) == (
+        2,
+        0,
+        2,
+    )
 
 
 def test_signed_indicator_is_the_services_count(agreements):
@@ -86,13 +92,15 @@ def test_sheet_rows(agreements):
     assert a1["Signed on"].date() == days(-10)
     assert a1["Starts on"].date() == days(-10)
     assert a1["Expires on"].date() == days(365)
-    assert (a1["Commitments"], a1["Commitments fulfilled"], a1["Commitments overdue"]) == (
-        3, 1, 1)
+    assert (a1["Commitments"], a1["Commitments fulfilled"], a1["Commitments overdue"]) == (3, 1, 1)
     assert a1["Programmes and workshops supported"] == "Programa de Acción Tutorial"
     marco = rows["Convenio marco"]
     assert marco["Sector"] == "Public" and marco["Expires on"] is None
-    assert (marco["Commitments"], marco["Commitments fulfilled"],
-            marco["Commitments overdue"]) == (2, 1, 1)
+    assert (marco["Commitments"], marco["Commitments fulfilled"], marco["Commitments overdue"]) == (
+        2,
+        1,
+        1,
+    )
     assert marco["Programmes and workshops supported"] is None
     # The overdue column adds up to the indicator.
     overdue = indicators(range_filters())["overdue_commitments"].value
@@ -102,8 +110,9 @@ def test_sheet_rows(agreements):
 def test_nothing_private_is_exported(agreements):
     from tutoria_cms.partnerships.models import Partner
 
-    Partner.objects.update(contact_name="Lic. Contacto Privado",
-                           contact_email="privado@example.com")
+    Partner.objects.update(
+        contact_name="Lic. Contacto Privado", contact_email="privado@example.com"
+    )
     book, _result = workbook({})
     text = repr([list(sheet.iter_rows(values_only=True)) for sheet in book])
     for secret in ("Contacto Privado", "privado@example.com", "Se recibieron"):
@@ -113,7 +122,9 @@ def test_nothing_private_is_exported(agreements):
 def test_scope_by_site(agreements):
     book, _result = workbook({"site": "localhost"})
     assert sorted(titles(book)) == [
-        "Convenio de prácticas", "Convenio en preparación", "Convenio marco",
+        "Convenio de prácticas",
+        "Convenio en preparación",
+        "Convenio marco",
         "Convenio vencido",
     ]  # not the Brazilian one; the one without site counts for every site
     book, _result = workbook({"site": "127.0.0.1"})
@@ -127,8 +138,9 @@ def test_scope_by_date(agreements):
     book, _result = workbook(range_filters())
     assert sorted(titles(book)) == ["Convenio de prácticas", "Convenio marco"]
     # A range ending before A1 was signed leaves it out; A4 signed in it, A2 in force.
-    book, _result = workbook({"date_from": days(-200).isoformat(),
-                              "date_to": days(-90).isoformat()})
+    book, _result = workbook(
+        {"date_from": days(-200).isoformat(), "date_to": days(-90).isoformat()}
+    )
     assert sorted(titles(book)) == ["Convenio marco", "Convenio vencido"]
 
 
@@ -139,8 +151,7 @@ def test_scope_by_programme(agreements, programme, workshop):
     assert values(filters) == (1, 1, 1)
     # An agreement supporting a workshop of the programme counts for the programme.
     make_agreement("Convenio de talleres", signed=-2, supports=[workshop])
-    assert sorted(titles(workbook(filters)[0])) == ["Convenio de prácticas",
-                                                    "Convenio de talleres"]
+    assert sorted(titles(workbook(filters)[0])) == ["Convenio de prácticas", "Convenio de talleres"]
     assert values(filters) == (2, 2, 1)
     assert AgreementsSource.programme_filtered is True
     assert AgreementsSource.as_of_supported is False
@@ -167,8 +178,13 @@ def test_queries_do_not_grow_with_rows(programme, workshop):
         return len(queries), context
 
     def add(n):
-        make_agreement(f"Convenio {n}", partner=f"Socio {n}", signed=-3,
-                       commitments=[(-2, None), (-1, -1)], supports=[programme, workshop])
+        make_agreement(
+            f"Convenio {n}",
+            partner=f"Socio {n}",
+            signed=-3,
+            commitments=[(-2, None), (-1, -1)],
+            supports=[programme, workshop],
+        )
 
     add(0)
     count_queries()  # warm the caches

@@ -55,8 +55,12 @@ def student_data(workshop):
 
     from tutoria_cms.academics.models import Term, TermStanding
 
-    term = Term.objects.create(code="2026-1", name="2026/1", starts_on=datetime.date(2026, 2, 2),
-                               ends_on=datetime.date(2026, 6, 30))
+    term = Term.objects.create(
+        code="2026-1",
+        name="2026/1",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
     TermStanding.objects.create(student=student, term=term, failed_components=2, lagging=True)
     return student
 

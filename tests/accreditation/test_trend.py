@@ -42,8 +42,9 @@ def days(n):
 
 
 def make_term(code, start, end):
-    return Term.objects.create(code=code, name=f"Term {code}", starts_on=days(start),
-                               ends_on=days(end))
+    return Term.objects.create(
+        code=code, name=f"Term {code}", starts_on=days(start), ends_on=days(end)
+    )
 
 
 @pytest.fixture
@@ -51,24 +52,42 @@ def history(programme, br_programme):
     coordinator = factories.UserFactory(username="coord", groups=[roles.COORDINATION])
     board = factories.UserFactory(username="board", groups=[roles.BOARD])
     tutor = factories.UserFactory(username="tutor", groups=[roles.TUTORS])
-    actors = {"submit": coordinator, "review": coordinator, "approve": board,
-              "deny": board, "start": coordinator, "close": tutor}
-    terms = {code: make_term(code, start, end) for code, start, end in (
-        ("T1", -400, -220), ("T2", -200, -20), ("T3", -10, 100), ("T4", 120, 200))}
+    actors = {
+        "submit": coordinator,
+        "review": coordinator,
+        "approve": board,
+        "deny": board,
+        "start": coordinator,
+        "close": tutor,
+    }
+    terms = {
+        code: make_term(code, start, end)
+        for code, start, end in (
+            ("T1", -400, -220),
+            ("T2", -200, -20),
+            ("T3", -10, 100),
+            ("T4", 120, 200),
+        )
+    }
     students = {letter: make_student(letter * 3) for letter in "ABCDEFGH"}
 
     def request(letter, created, *actions, prog=programme, session=None, student=None):
-        item = services.create_request(kind=RequestKind.SUPPORT,
-                                       student=student or students[letter],
-                                       programme=prog, user=coordinator)
+        item = services.create_request(
+            kind=RequestKind.SUPPORT,
+            student=student or students[letter],
+            programme=prog,
+            user=coordinator,
+        )
         if actions:
             item = services.assign_tutor(item, tutor, coordinator)
             item = walk(item, actors, *actions, reason="Motivo")
         if session is not None:
-            services.record_session(item, tutor, date=days(session), modality="video",
-                                    duration_minutes=30)
+            services.record_session(
+                item, tutor, date=days(session), modality="video", duration_minutes=30
+            )
         TutoringRequest.objects.filter(pk=item.pk).update(
-            created_at=timezone.now() + datetime.timedelta(days=created))
+            created_at=timezone.now() + datetime.timedelta(days=created)
+        )
         return item
 
     approve = ("submit", "review", "approve", "start")
@@ -79,23 +98,39 @@ def history(programme, br_programme):
     request("E", -100, "submit", "review", "deny")
     request("F", -100)
     request("X", -100, *approve, prog=br_programme, student=make_student("BR1"))
-    group = StudentGroup.objects.create(code="1A", name="Grupo 1A", term=terms["T3"],
-                                        programme=programme, tutor=tutor)
+    group = StudentGroup.objects.create(
+        code="1A", name="Grupo 1A", term=terms["T3"], programme=programme, tutor=tutor
+    )
     group.members.add(students["G"], students["H"])
-    services.record_group_session(group, tutor, date=days(-1), topic="Estudio",
-                                  modality="in_person", duration_minutes=60,
-                                  attendees=[students["G"]])
+    services.record_group_session(
+        group,
+        tutor,
+        date=days(-1),
+        topic="Estudio",
+        modality="in_person",
+        duration_minutes=60,
+        attendees=[students["G"]],
+    )
 
-    workshop = factories.build_workshop(programme, sessions=[
-        factories.session_data(days=-300), factories.session_data(days=-150),
-        factories.session_data(days=-100),
-    ])
+    workshop = factories.build_workshop(
+        programme,
+        sessions=[
+            factories.session_data(days=-300),
+            factories.session_data(days=-150),
+            factories.session_data(days=-100),
+        ],
+    )
     factories.add_registrations(workshop, 2)
     first, second = WorkshopRegistration.objects.filter(workshop_id=workshop.pk).order_by("pk")
     s1, s2, s3 = workshop.ordered_sessions
-    for session, registration, present in ((s1, first, True), (s1, second, False),
-                                           (s2, first, True), (s2, second, True),
-                                           (s3, first, True), (s3, second, False)):
+    for session, registration, present in (
+        (s1, first, True),
+        (s1, second, False),
+        (s2, first, True),
+        (s2, second, True),
+        (s3, first, True),
+        (s3, second, False),
+    ):
         Attendance.objects.create(session=session, registration=registration, present=present)
     return terms
 
@@ -111,28 +146,41 @@ def test_the_trend_per_term(history):
     assert keys == ["T1", "T2", "T3"]  # T4 has not started
     assert got["requests"] == {"T1": 2, "T2": 4, "T3": 0}
     assert {k: str(v) for k, v in got["approval_rate"].items()} == {
-        "T1": "50.0", "T2": "66.7", "T3": "None"}
+        "T1": "50.0",
+        "T2": "66.7",
+        "T3": "None",
+    }
     assert {k: str(v) for k, v in got["coverage"].items()} == {
-        "T1": "11.1", "T2": "22.2", "T3": "11.1"}
+        "T1": "11.1",
+        "T2": "22.2",
+        "T3": "11.1",
+    }
     assert got["tutoring_sessions"] == {"T1": 1, "T2": 2, "T3": 1}
     assert got["workshop_sessions"] == {"T1": 1, "T2": 2, "T3": 0}
     assert {k: str(v) for k, v in got["workshop_attendance_rate"].items()} == {
-        "T1": "50.0", "T2": "75.0", "T3": "None"}
+        "T1": "50.0",
+        "T2": "75.0",
+        "T3": "None",
+    }
 
 
 def test_the_trend_agrees_with_the_indicators_of_each_term(history):
     _keys, trend = trend_values({"site": "localhost"})
     for code in ("T1", "T2", "T3"):
-        found = {i.key: i.value for i in collect_indicators(
-            build_context({"site": "localhost", "term": code}))}
+        found = {
+            i.key: i.value
+            for i in collect_indicators(build_context({"site": "localhost", "term": code}))
+        }
         assert trend["requests"][code] == sum(
-            value for key, value in found.items()
-            if key in ("requests_support", "requests_individual_class",
-                       "requests_peer_mentoring"))
+            value
+            for key, value in found.items()
+            if key in ("requests_support", "requests_individual_class", "requests_peer_mentoring")
+        )
         assert trend["approval_rate"][code] == found["approval_rate"]
         assert trend["coverage"][code] == found["coverage"]
         assert trend["tutoring_sessions"][code] == sum(
-            value for key, value in found.items() if key.startswith("sessions_"))
+            value for key, value in found.items() if key.startswith("sessions_")
+        )
         assert trend["workshop_sessions"][code] == found["workshop_sessions"]
         assert trend["workshop_attendance_rate"][code] == found["workshop_attendance_rate"]
 
@@ -175,24 +223,27 @@ def test_the_trend_on_the_indicators_page(history):
     page = client_for(quality).get(INDICATORS, {"site": "localhost"}).content.decode()
     assert page.count('class="tutoria-line-chart"') == 2  # percentages, counts
     start = page.index('id="trend-percent-title"')
-    chart = page[start:page.index("</svg>", start)]
+    chart = page[start : page.index("</svg>", start)]
     assert ">Trend over terms: percentages</title>" in chart
     assert 'id="trend-percent-desc"' in chart
     assert "Coverage: T1 11.1, T2 22.2, T3 11.1" in chart
     assert "Approval rate: T1 50.0, T2 66.7, T3 —" in chart
     assert ">66.7</text>" in chart  # the value is written by its point
     assert "stroke-dasharray" in chart  # series differ by more than colour
-    row = page[page.index('<tr data-trend="coverage">'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index('<tr data-trend="coverage">') :]
+    row = row[: row.index("</tr>")]
     assert "<td>11.1</td><td>22.2</td><td>11.1</td>" in row
     for code in ("T1", "T2", "T3"):
         assert f'<th scope="col">{code}</th>' in page
 
 
-@pytest.mark.parametrize(("language", "title"), [
-    ("es", "Tendencia por periodo: porcentajes"),
-    ("pt-br", "Tendência por período: percentuais"),
-])
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("es", "Tendencia por periodo: porcentajes"),
+        ("pt-br", "Tendência por período: percentuais"),
+    ],
+)
 def test_the_trend_speaks_the_admin_language(history, language, title):
     quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     page = client_for(quality, language=language).get(INDICATORS, {"site": "localhost"})

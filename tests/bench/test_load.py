@@ -22,8 +22,7 @@ STATS_CSV = "\n".join(
         "410,500,560,600,800,1200,1900,2500,2900,2900,2900",
         "GET,public: HomePage,300,0,95,120.2,20,900,15000,5.0,0.0,"
         "95,110,130,140,200,310,500,700,900,900,900",
-        "GET,admin: approve form,0,0,0,0,0,0,0,0.0,0.0,"
-        "N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A",
+        "GET,admin: approve form,0,0,0,0,0,0,0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A",
         ",Aggregated,420,3,120,214.7,20,2900,10714,7.0,0.05,"
         "120,160,220,300,500,700,1200,1900,2900,2900,2900",
     ]
@@ -33,7 +32,9 @@ STATS_CSV = "\n".join(
 def test_locust_statistics_are_parsed_per_endpoint_and_in_total():
     endpoints, total = stats.parse_stats_csv(STATS_CSV)
     assert [e.name for e in endpoints] == [
-        "admin: approve form", "public: HomePage", "signup: submit"
+        "admin: approve form",
+        "public: HomePage",
+        "signup: submit",
     ]
     signup = endpoints[2]
     assert (signup.requests, signup.failures, signup.rps) == (120, 3, 2.0)
@@ -75,11 +76,21 @@ def test_failures_are_split_around_the_restart_window():
 
 
 def test_timeline_counts_requests_and_failures_by_the_time_they_were_sent():
-    requests = [request(95.0, 10), request(100.5, 10, ok=False), request(101.5, 10, ok=False),
-                request(104.0, 10), request(500.0, 10)]
+    requests = [
+        request(95.0, 10),
+        request(100.5, 10, ok=False),
+        request(101.5, 10, ok=False),
+        request(104.0, 10),
+        request(500.0, 10),
+    ]
     rows = stats.timeline(requests, 100.0, 101.0, step=2.0, before=6.0, after=4.0)
     assert [label.strip() for label, _count, _failed in rows] == [
-        "-6.0s", "-4.0s", "-2.0s", "+0.0s", "+2.0s", "+4.0s"
+        "-6.0s",
+        "-4.0s",
+        "-2.0s",
+        "+0.0s",
+        "+2.0s",
+        "+4.0s",
     ]
     assert sum(count for _label, count, _failed in rows) == 4  # 500.0 is outside
     assert {label.strip(): (count, failed) for label, count, failed in rows}["+0.0s"] == (2, 2)
@@ -144,12 +155,16 @@ def test_waiting_while_a_seat_is_free_is_reported(programme):
 
 def decided_class_request(number, term, component, coordinator, board):
     request = services.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS, student=make_student(f"20{number:05d}"), term=term,
-        component=component, user=coordinator,
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=make_student(f"20{number:05d}"),
+        term=term,
+        component=component,
+        user=coordinator,
     )
     for action in ("submit", "review", "approve"):
-        request = services.transition(request, action, board if action == "approve"
-                                      else coordinator)
+        request = services.transition(
+            request, action, board if action == "approve" else coordinator
+        )
     return request
 
 
@@ -158,8 +173,11 @@ def test_a_class_over_four_students_is_reported(term, component, coordinator, bo
     assert invariants.classes_within_limit() == []
     assert invariants.one_history_row_per_transition() == []
     extra = services.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS, student=make_student("2100001"), term=term,
-        component=component, user=coordinator,
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=make_student("2100001"),
+        term=term,
+        component=component,
+        user=coordinator,
     )
     IndividualClass.objects.get().requests.add(extra)  # written around the service
     violations = invariants.classes_within_limit()
@@ -168,8 +186,7 @@ def test_a_class_over_four_students_is_reported(term, component, coordinator, bo
     assert len(requests) == 4
 
 
-def test_two_classes_for_equivalent_components_are_reported(term, component, coordinator,
-                                                            board):
+def test_two_classes_for_equivalent_components_are_reported(term, component, coordinator, board):
     equivalent = CurricularComponent.objects.create(code="MAT-B", name="Cálculo B", hours=60)
     component.equivalents.add(equivalent)
     decided_class_request(1, term, component, coordinator, board)
@@ -183,7 +200,9 @@ def test_a_student_over_the_per_term_limit_is_reported(term, coordinator):
     student = make_student("2019555")
     for number in range(3):
         request = services.create_request(
-            kind=RequestKind.INDIVIDUAL_CLASS, student=student, term=term,
+            kind=RequestKind.INDIVIDUAL_CLASS,
+            student=student,
+            term=term,
             component=CurricularComponent.objects.create(code=f"C{number}", name="C", hours=60),
             user=coordinator,
         )
@@ -212,8 +231,9 @@ def test_a_change_without_its_audit_entry_or_a_transition_without_its_history_is
     assert "1 history rows for 2 logged changes" in violation
 
 
-def test_an_accepted_sign_up_or_transition_not_stored_is_reported(programme, class_request,
-                                                                    coordinator):
+def test_an_accepted_sign_up_or_transition_not_stored_is_reported(
+    programme, class_request, coordinator
+):
     workshop = factories.build_workshop(programme, capacity=2)
     factories.add_registrations(workshop, 1)
     services.transition(class_request, "submit", coordinator)

@@ -33,8 +33,15 @@ STUDENT_NUMBER = "MX2024777"
 FORMULA_TITLE = '=HYPERLINK("http://x","taller")'
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-LISTINGS = ("requests", "sessions", "registrations", "attendance", "assessments", "agreements",
-            "exports")
+LISTINGS = (
+    "requests",
+    "sessions",
+    "registrations",
+    "attendance",
+    "assessments",
+    "agreements",
+    "exports",
+)
 MODELS = {
     "requests": TutoringRequest,
     "sessions": TutoringSession,
@@ -60,20 +67,31 @@ def world(programme, term, mx_home):
     actors.update(approve=board, deny=board, close=tutor)
     student = make_student(STUDENT_NUMBER, full_name="Lucía Hernández")
     request = services.create_request(
-        kind=RequestKind.SUPPORT, student=student, programme=programme, term=term,
-        user=coordinator, reasons=["emotional"], description=SECRET_DISCLOSURE,
+        kind=RequestKind.SUPPORT,
+        student=student,
+        programme=programme,
+        term=term,
+        user=coordinator,
+        reasons=["emotional"],
+        description=SECRET_DISCLOSURE,
     )
     request = services.assign_tutor(request, tutor, coordinator)
     request = walk(request, actors, "submit", "review", "approve", "start")
     services.record_session(
-        request, tutor, date=timezone.localdate(), modality="video", duration_minutes=50,
+        request,
+        tutor,
+        date=timezone.localdate(),
+        modality="video",
+        duration_minutes=50,
         private_notes=SECRET_NOTES,
     )
     referral = services.refer(request, tutor, reason=SECRET_REFERRAL)
     if referral is not None:
         type(referral).objects.filter(pk=referral.pk).update(outcome_notes=SECRET_OUTCOME)
     other = services.create_request(
-        kind=RequestKind.PEER_MENTORING, student=make_student("MX2024888"), user=coordinator,
+        kind=RequestKind.PEER_MENTORING,
+        student=make_student("MX2024888"),
+        user=coordinator,
         mentoring_role="mentee",
     )
     walk(other, actors, "submit", "withdraw")
@@ -89,15 +107,24 @@ def world(programme, term, mx_home):
     profile = factories.build_tutor_profile(index, title="Ana Ramírez", user=tutor)
     competency = Competency.objects.filter(dimension__framework=framework).first()
     assessment = CompetencyAssessment.objects.create(
-        profile=profile, competency=competency, self_level=2, evidence=SECRET_NOTES + "-ev",
+        profile=profile,
+        competency=competency,
+        self_level=2,
+        evidence=SECRET_NOTES + "-ev",
     )
     assessment.validated_level = 2
     assessment.save()
 
     agreement = make_agreement("Convenio con Industrias", site=mx_home.get_site())
     return {
-        "request": request, "other": other, "student": student, "coordinator": coordinator,
-        "board": board, "tutor": tutor, "workshop": workshop, "assessment": assessment,
+        "request": request,
+        "other": other,
+        "student": student,
+        "coordinator": coordinator,
+        "board": board,
+        "tutor": tutor,
+        "workshop": workshop,
+        "assessment": assessment,
         "agreement": agreement,
     }
 
@@ -110,9 +137,11 @@ def quality(db):
 @pytest.fixture
 def identified_quality(db):
     user = factories.UserFactory(username="calidad2", groups=[roles.QUALITY])
-    user.user_permissions.add(Permission.objects.get(
-        content_type__app_label="tutoria_accreditation", codename="export_identified"
-    ))
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="tutoria_accreditation", codename="export_identified"
+        )
+    )
     return user
 
 
@@ -176,15 +205,18 @@ def test_quality_office_sees_every_listing_and_the_menu(client, world, quality):
 
 
 @pytest.mark.parametrize(
-    "role", [roles.TUTORS, roles.COMMUNICATIONS, roles.COORDINATION, roles.BOARD,
-             roles.ORIENTATION]
+    "role", [roles.TUTORS, roles.COMMUNICATIONS, roles.COORDINATION, roles.BOARD, roles.ORIENTATION]
 )
 def test_other_roles_are_refused(world, role):
     user = factories.UserFactory(username=f"u-{role}", groups=[role])
     client = logged_in(user)
     request_pk = world["request"].pk
-    for address in (url("requests"), url("requests") + "?export=xlsx",
-                    url("requests", "inspect", request_pk), url("sessions")):
+    for address in (
+        url("requests"),
+        url("requests") + "?export=xlsx",
+        url("requests", "inspect", request_pk),
+        url("sessions"),
+    ):
         response = client.get(address)
         assert refused(response), (role, address)
         assert SECRET_DISCLOSURE not in response.content.decode()

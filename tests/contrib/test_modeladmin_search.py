@@ -8,8 +8,15 @@ from tutoria_cms.core import roles
 
 pytestmark = pytest.mark.django_db
 
-LISTINGS = ("requests", "sessions", "registrations", "attendance", "assessments", "agreements",
-            "exports")
+LISTINGS = (
+    "requests",
+    "sessions",
+    "registrations",
+    "attendance",
+    "assessments",
+    "agreements",
+    "exports",
+)
 QUERIES = ["Cálculo", "x" * 500, "%_'\"\\;--", "<script>", "\u200b", "e\u0301", "\x00", "\x1b[0m"]
 
 

@@ -17,8 +17,13 @@ def run(*args, timeout=600):
     # this run's.
     env.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -39,7 +44,12 @@ def test_system_checks_pass_without_the_browser():
 
 def test_the_request_workflow_tests_pass_without_the_browser():
     result = run(
-        "-m", "pytest", "-q", "tests/requests/test_workflow.py", "-p", "no:cacheprovider",
+        "-m",
+        "pytest",
+        "-q",
+        "tests/requests/test_workflow.py",
+        "-p",
+        "no:cacheprovider",
         f"--ds={SETTINGS}",
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -28,7 +28,7 @@ def read(buffer):
 
 
 DANGEROUS = [
-    "=HYPERLINK(\"http://evil.example\",\"click\")",
+    '=HYPERLINK("http://evil.example","click")',
     "=1+1",
     "+1-2",
     "-2+3",

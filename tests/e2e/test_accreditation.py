@@ -22,9 +22,11 @@ pytestmark = [
 def held_workshop(site):
     """A workshop with two sessions held last week: 3 confirmed students, 4 of 6 present."""
     programme = factories.build_programme(factories.build_programme_index(site))
-    workshop = factories.build_workshop(programme, title="Taller de estilos de aprendizaje",
-                                        sessions=[factories.session_data(days=-8),
-                                                  factories.session_data(days=-6)])
+    workshop = factories.build_workshop(
+        programme,
+        title="Taller de estilos de aprendizaje",
+        sessions=[factories.session_data(days=-8), factories.session_data(days=-6)],
+    )
     factories.add_registrations(workshop, 3)
     registrations = list(WorkshopRegistration.objects.filter(workshop_id=workshop.pk))
     recorder = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
@@ -36,8 +38,7 @@ def held_workshop(site):
     return workshop
 
 
-def test_quality_officer_exports_and_downloads_a_workbook(site, held_workshop, login,
-                                                      tmp_path):
+def test_quality_officer_exports_and_downloads_a_workbook(site, held_workshop, login, tmp_path):
     factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     today = timezone.localdate()
     page = login("calidad")

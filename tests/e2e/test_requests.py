@@ -20,8 +20,12 @@ def test_board_member_denies_a_request_with_a_reason(site, term, component, logi
     coordinator = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
     factories.UserFactory(username="colegiado", groups=[roles.BOARD])
     request = services.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS, student=make_student("2019001"), term=term,
-        component=component, user=coordinator, language="es",
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=make_student("2019001"),
+        term=term,
+        component=component,
+        user=coordinator,
+        language="es",
     )
     walk(request, {"submit": coordinator, "review": coordinator}, "submit", "review")
     request.refresh_from_db()

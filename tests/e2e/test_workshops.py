@@ -70,7 +70,10 @@ def test_moderator_approves_and_publishes_a_submitted_workshop(programme, login)
     editor = factories.UserFactory(username="comunicacion", groups=[roles.COMMUNICATIONS])
     factories.UserFactory(username="moderacion", groups=[roles.COMMUNICATIONS_MODERATORS])
     workshop = GroupWorkshopPage(
-        title="Taller de trabajo cooperativo", topic="cooperative_work", capacity=10, live=False,
+        title="Taller de trabajo cooperativo",
+        topic="cooperative_work",
+        capacity=10,
+        live=False,
         workshop_sessions=[WorkshopSession(**factories.session_data(days=10))],
     )
     programme.add_child(instance=workshop)
@@ -101,8 +104,9 @@ def test_moderator_approves_and_publishes_a_submitted_workshop(programme, login)
 
 
 def test_student_signs_up_on_the_public_page(programme, page):
-    workshop = factories.build_workshop(programme, title="Taller de técnicas de estudio",
-                                        capacity=20)
+    workshop = factories.build_workshop(
+        programme, title="Taller de técnicas de estudio", capacity=20
+    )
     with translation.override("es"):  # the public site speaks the site's language
         fields = WorkshopRegistrationForm().fields
         labels = {name: str(field.label) for name, field in fields.items()}

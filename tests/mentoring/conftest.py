@@ -16,8 +16,11 @@ PERIOD = (TODAY - datetime.timedelta(days=30), TODAY + datetime.timedelta(days=1
 
 def make_student(number, name=None, **kwargs):
     return StudentRecord.objects.create(
-        student_number=number, full_name=name or f"Estudiante {number}",
-        email=f"{number}@alumnos.example.edu", curriculum_hours=3000, completed_hours=300,
+        student_number=number,
+        full_name=name or f"Estudiante {number}",
+        email=f"{number}@alumnos.example.edu",
+        curriculum_hours=3000,
+        completed_hours=300,
         **kwargs,
     )
 
@@ -55,7 +58,9 @@ def board(db):
 @pytest.fixture
 def mentoring_page(programme_index):
     return factories.build_programme(
-        programme_index, title="Mentoría entre iguales", kind="peer_mentoring",
+        programme_index,
+        title="Mentoría entre iguales",
+        kind="peer_mentoring",
         modalities=["video", "in_person"],
     )
 
@@ -63,26 +68,56 @@ def mentoring_page(programme_index):
 @pytest.fixture
 def mentoring(mentoring_page):
     return MentoringProgramme.objects.create(
-        page=mentoring_page, period_start=PERIOD[0], period_end=PERIOD[1],
+        page=mentoring_page,
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
         guidelines="Respeta la confidencialidad y acuerda un horario.",
-        mentor_capacity=2, meeting_every_days=14, check_in_every_days=30, minimum_score=30,
+        mentor_capacity=2,
+        meeting_every_days=14,
+        check_in_every_days=30,
+        minimum_score=30,
     )
 
 
-def participant(programme, role, number, *, user=None, goals=(), interests=(), experience=0,
-                availability=("mon_am",), languages=("español",), capacity=None, **kwargs):
+def participant(
+    programme,
+    role,
+    number,
+    *,
+    user=None,
+    goals=(),
+    interests=(),
+    experience=0,
+    availability=("mon_am",),
+    languages=("español",),
+    capacity=None,
+    **kwargs,
+):
     return Participant.objects.create(
-        programme=programme, role=role, student=make_student(number, **kwargs), user=user,
-        goals=list(goals), interests=list(interests), experience=experience,
-        availability=list(availability), languages=list(languages), capacity=capacity,
+        programme=programme,
+        role=role,
+        student=make_student(number, **kwargs),
+        user=user,
+        goals=list(goals),
+        interests=list(interests),
+        experience=experience,
+        availability=list(availability),
+        languages=list(languages),
+        capacity=capacity,
     )
 
 
 @pytest.fixture
 def mentor_a(mentoring, mentor_user):
     return participant(
-        mentoring, "mentor", "M001", user=mentor_user, name="Mentora Alicia",
-        goals=["técnicas de estudio", "cálculo"], interests=["música"], experience=2,
+        mentoring,
+        "mentor",
+        "M001",
+        user=mentor_user,
+        name="Mentora Alicia",
+        goals=["técnicas de estudio", "cálculo"],
+        interests=["música"],
+        experience=2,
         availability=["mon_am", "wed_pm"],
     )
 
@@ -90,8 +125,14 @@ def mentor_a(mentoring, mentor_user):
 @pytest.fixture
 def mentor_b(mentoring, other_mentor_user):
     return participant(
-        mentoring, "mentor", "M002", user=other_mentor_user, name="Mentor Bruno",
-        goals=["programación"], interests=["fútbol"], experience=3,
+        mentoring,
+        "mentor",
+        "M002",
+        user=other_mentor_user,
+        name="Mentor Bruno",
+        goals=["programación"],
+        interests=["fútbol"],
+        experience=3,
         availability=["tue_am", "wed_pm"],
     )
 
@@ -99,16 +140,26 @@ def mentor_b(mentoring, other_mentor_user):
 @pytest.fixture
 def mentee_1(mentoring):
     return participant(
-        mentoring, "mentee", "E001", name="Elena Confidencial",
-        goals=["Técnicas de Estudio"], interests=["musica"], availability=["mon_am", "wed_pm"],
+        mentoring,
+        "mentee",
+        "E001",
+        name="Elena Confidencial",
+        goals=["Técnicas de Estudio"],
+        interests=["musica"],
+        availability=["mon_am", "wed_pm"],
     )
 
 
 @pytest.fixture
 def mentee_2(mentoring):
     return participant(
-        mentoring, "mentee", "E002", name="Ernesto Reservado",
-        goals=["programación"], interests=["fútbol"], availability=["tue_am"],
+        mentoring,
+        "mentee",
+        "E002",
+        name="Ernesto Reservado",
+        goals=["programación"],
+        interests=["fútbol"],
+        availability=["tue_am"],
     )
 
 

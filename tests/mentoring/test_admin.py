@@ -33,15 +33,18 @@ def client_for(user, **kwargs):
 def test_roles_get_their_permissions(db):
     def codenames(name):
         return set(
-            Group.objects.get(name=name).permissions.filter(
-                content_type__app_label="tutoria_mentoring"
-            ).values_list("codename", flat=True)
+            Group.objects.get(name=name)
+            .permissions.filter(content_type__app_label="tutoria_mentoring")
+            .values_list("codename", flat=True)
         )
 
-    assert {"manage_mentoring", "add_participant", "change_mentoringprogramme",
-            "view_pair"} <= codenames(roles.COORDINATION)
-    for role in (roles.TUTORS, roles.QUALITY, roles.BOARD, roles.ORIENTATION,
-                 roles.COMMUNICATIONS):
+    assert {
+        "manage_mentoring",
+        "add_participant",
+        "change_mentoringprogramme",
+        "view_pair",
+    } <= codenames(roles.COORDINATION)
+    for role in (roles.TUTORS, roles.QUALITY, roles.BOARD, roles.ORIENTATION, roles.COMMUNICATIONS):
         assert codenames(role) == set()
 
 
@@ -61,8 +64,18 @@ def urls(pair, programme):
 
 
 ALLOWED = {
-    "coordinator": {"index", "inspect", "add_goal", "log_meeting", "check_in", "close",
-                    "change_mentor", "suggestions", "participants", "programmes"},
+    "coordinator": {
+        "index",
+        "inspect",
+        "add_goal",
+        "log_meeting",
+        "check_in",
+        "close",
+        "change_mentor",
+        "suggestions",
+        "participants",
+        "programmes",
+    },
     "mentor_user": {"index", "inspect", "add_goal", "log_meeting", "check_in", "close"},
     "other_mentor_user": {"index"},  # their own pair only: mentor A's pair is not found
     "tutor": set(),
@@ -95,9 +108,16 @@ def test_mentor_lists_only_their_pairs(pair, pair_b, mentor_user, other_mentor_u
 
 
 def test_mentee_personal_data_and_private_notes(pair, mentor_user, coordinator, mentoring):
-    services.log_meeting(pair, mentor_user, date=TODAY, mode="video", duration_minutes=40,
-                         shared_notes="SHARED-NOTE", mentor_private_notes="PRIVATE-NOTE",
-                         today=TODAY)
+    services.log_meeting(
+        pair,
+        mentor_user,
+        date=TODAY,
+        mode="video",
+        duration_minutes=40,
+        shared_notes="SHARED-NOTE",
+        mentor_private_notes="PRIVATE-NOTE",
+        today=TODAY,
+    )
     url = reverse("tutoria_mentoring_pairs:inspect", args=[pair.pk])
     mentor_page = client_for(mentor_user).get(url).content.decode()
     assert "E001@alumnos.example.edu" in mentor_page and "E001" in mentor_page
@@ -114,13 +134,17 @@ def test_mentee_personal_data_and_private_notes(pair, mentor_user, coordinator, 
     assert "M001@alumnos.example.edu" not in mentee_page
     assert "mentor_a@example.edu" not in mentee_page
     # The coordinator's meeting form has no private notes field.
-    form = client_for(coordinator).get(
-        reverse("tutoria_mentoring_pairs:log_meeting", args=[pair.pk])
-    ).content.decode()
+    form = (
+        client_for(coordinator)
+        .get(reverse("tutoria_mentoring_pairs:log_meeting", args=[pair.pk]))
+        .content.decode()
+    )
     assert "mentor_private_notes" not in form
-    form = client_for(mentor_user).get(
-        reverse("tutoria_mentoring_pairs:log_meeting", args=[pair.pk])
-    ).content.decode()
+    form = (
+        client_for(mentor_user)
+        .get(reverse("tutoria_mentoring_pairs:log_meeting", args=[pair.pk]))
+        .content.decode()
+    )
     assert "mentor_private_notes" in form
 
 
@@ -134,7 +158,12 @@ def test_mentor_a_refused_on_mentor_b_pair(pair_b, pair, mentor_user):
 
 
 def test_suggestions_show_score_and_reasons_and_confirm_with_csrf(
-    mentoring, mentor_a, mentor_b, mentee_1, mentee_2, coordinator,
+    mentoring,
+    mentor_a,
+    mentor_b,
+    mentee_1,
+    mentee_2,
+    coordinator,
     django_capture_on_commit_callbacks,
 ):
     client = client_for(coordinator, enforce_csrf_checks=True)
@@ -143,8 +172,11 @@ def test_suggestions_show_score_and_reasons_and_confirm_with_csrf(
     assert client.post(url).status_code == 403
     assert not Pair.objects.exists()
     page = client.get(url)
-    token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else \
-        client.cookies["csrftoken"].value
+    token = (
+        page.cookies["csrftoken"].value
+        if "csrftoken" in page.cookies
+        else client.cookies["csrftoken"].value
+    )
     assert client.post(url, {"csrfmiddlewaretoken": token}).status_code == 302
     page = client.get(url).content.decode()
     assert "2 suggested pairs" in page
@@ -172,8 +204,9 @@ def test_suggestions_show_score_and_reasons_and_confirm_with_csrf(
     assert "no longer possible" in response.content.decode()
 
 
-def test_mentor_cannot_post_coordination_actions(mentoring, mentor_a, mentee_1, mentor_user,
-                                                 coordinator):
+def test_mentor_cannot_post_coordination_actions(
+    mentoring, mentor_a, mentee_1, mentor_user, coordinator
+):
     (suggestion,) = services.propose_pairs(mentoring, coordinator)
     client = client_for(mentor_user)
     # A suggestion is not visible to its mentor yet.
@@ -192,8 +225,9 @@ def test_goal_form_refuses_missing_smart_parts(pair, mentor_user):
     response = client.post(url, {**data, "indicator": ""})
     assert response.status_code == 200
     assert "Measurable: give the indicator" in response.content.decode()
-    response = client.post(url, {**data, "due_date": (TODAY + datetime.timedelta(days=400))
-                                 .isoformat()})
+    response = client.post(
+        url, {**data, "due_date": (TODAY + datetime.timedelta(days=400)).isoformat()}
+    )
     assert "within the programme&#x27;s period" in response.content.decode()
     assert not pair.goals.exists()
     response = client.post(url, {**data, "steps": "Paso uno\nPaso dos"})
@@ -211,15 +245,21 @@ def test_check_in_and_close_through_the_admin(pair, mentor_user):
     assert response.status_code == 200  # the mentor cannot rate as the mentee
     response = client.post(
         reverse("tutoria_mentoring_pairs:check_in", args=[pair.pk]),
-        {"role": "mentor", "date": TODAY.isoformat(), f"rating_{goal.pk}": "3",
-         f"feedback_{goal.pk}": "Bien"},
+        {
+            "role": "mentor",
+            "date": TODAY.isoformat(),
+            f"rating_{goal.pk}": "3",
+            f"feedback_{goal.pk}": "Bien",
+        },
     )
     assert response.status_code == 302 and goal.check_ins.get().rating == 3
     close = reverse("tutoria_mentoring_pairs:close", args=[pair.pk])
     response = client.post(close, {"final_reflection": "", f"achieved_{goal.pk}": "on"})
     assert response.status_code == 200 and "final reflection" in response.content.decode()
-    response = client.post(close, {"final_reflection": "Cerramos", f"achieved_{goal.pk}": "on",
-                                   f"value_{goal.pk}": "9"})
+    response = client.post(
+        close,
+        {"final_reflection": "Cerramos", f"achieved_{goal.pk}": "on", f"value_{goal.pk}": "9"},
+    )
     assert response.status_code == 302
     pair.refresh_from_db()
     assert pair.status == PairStatus.CLOSED
@@ -233,8 +273,9 @@ def test_dashboard_panel(pair, coordinator, mentor_user, tutor):
     assert "1 pair at risk" in home and "no meetings" in home
     mentor_home = client_for(mentor_user).get(reverse("wagtailadmin_home")).content.decode()
     assert "has not met recently" in mentor_home and "at risk" not in mentor_home
-    assert "Peer mentoring" not in client_for(tutor).get(
-        reverse("wagtailadmin_home")).content.decode()
+    assert (
+        "Peer mentoring" not in client_for(tutor).get(reverse("wagtailadmin_home")).content.decode()
+    )
 
 
 def test_dashboard_panel_lists_the_users_own_pairs(pair, pair_b, coordinator, mentor_user):

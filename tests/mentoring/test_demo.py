@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     return (
         list(Pair.objects.order_by("pk").values_list("mentor_id", "mentee_id", "status")),
-        Participant.objects.count(), Goal.objects.count(), Meeting.objects.count(),
-        CheckIn.objects.count(), Pair.history.count(),
+        Participant.objects.count(),
+        Goal.objects.count(),
+        Meeting.objects.count(),
+        CheckIn.objects.count(),
+        Pair.history.count(),
     )
 
 

@@ -119,9 +119,9 @@ def test_rejected_pairs_are_excluded():
     mentors = [mentor("X", ["g"]), mentor("Y", ["g", "h"])]
     mentees = [mentee("a", ["g", "h"])]
     assert as_dict(suggest_pairs(mentors, mentees, ONLY_GOALS)) == {"a": ("Y", 100)}
-    assert as_dict(
-        suggest_pairs(mentors, mentees, ONLY_GOALS, excluded={("Y", "a")})
-    ) == {"a": ("X", 50)}
+    assert as_dict(suggest_pairs(mentors, mentees, ONLY_GOALS, excluded={("Y", "a")})) == {
+        "a": ("X", 50)
+    }
 
 
 def test_ties_spread_mentees_across_mentors():
@@ -133,10 +133,22 @@ def test_ties_spread_mentees_across_mentors():
 
 def test_score_parts_weights_and_reasons():
     weights = {"goals": 4, "interests": 2, "experience": 1, "availability": 2, "languages": 1}
-    m = Candidate("X", goals=["técnicas de estudio", "cálculo"], interests=["música", "cine"],
-                  experience=2, availability=["mon_am", "wed_pm"], languages=["español"])
-    e = Candidate("a", goals=["Tecnicas de estudio", "inglés"], interests=["musica"],
-                  experience=0, availability=["mon_am"], languages=["español", "english"])
+    m = Candidate(
+        "X",
+        goals=["técnicas de estudio", "cálculo"],
+        interests=["música", "cine"],
+        experience=2,
+        availability=["mon_am", "wed_pm"],
+        languages=["español"],
+    )
+    e = Candidate(
+        "a",
+        goals=["Tecnicas de estudio", "inglés"],
+        interests=["musica"],
+        experience=0,
+        availability=["mon_am"],
+        languages=["español", "english"],
+    )
     score, possible, reasons = explain(m, e, weights)
     # goals 1/2, interests 1/1, experience 1 (two levels), availability 0.5 (one slot),
     # languages 1: (4*0.5 + 2*1 + 1*1 + 2*0.5 + 1*1) / 10 = 0.7
@@ -189,17 +201,19 @@ def brute_force(scores, possible, capacities, minimum):
 
 
 @settings(max_examples=60, deadline=None)
-@given(mentor_goals=people, mentee_goals=people,
-       capacities=st.lists(st.integers(0, 2), min_size=4, max_size=4))
+@given(
+    mentor_goals=people,
+    mentee_goals=people,
+    capacities=st.lists(st.integers(0, 2), min_size=4, max_size=4),
+)
 def test_optimum_equals_brute_force_and_beats_greedy(mentor_goals, mentee_goals, capacities):
-    mentors = [mentor(i, sorted(goals), capacity=capacities[i])
-               for i, goals in enumerate(mentor_goals)]
+    mentors = [
+        mentor(i, sorted(goals), capacity=capacities[i]) for i, goals in enumerate(mentor_goals)
+    ]
     mentees = [mentee(f"m{i}", sorted(goals)) for i, goals in enumerate(mentee_goals)]
     optimal = suggest_pairs(mentors, mentees, ONLY_GOALS, minimum_score=10)
     scores, possible = score_matrix(mentors, mentees, ONLY_GOALS)
-    assert total_score(optimal) == brute_force(
-        scores, possible, [m.capacity for m in mentors], 10
-    )
+    assert total_score(optimal) == brute_force(scores, possible, [m.capacity for m in mentors], 10)
     assert total_score(optimal) >= total_score(greedy_pairs(mentors, mentees, ONLY_GOALS, 10))
     load = {}
     for suggestion in optimal:

@@ -21,12 +21,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_propose_confirm_schedules_first_meeting_and_sends_guidelines(
-    mentoring, mentor_a, mentor_b, mentee_1, mentee_2, coordinator,
+    mentoring,
+    mentor_a,
+    mentor_b,
+    mentee_1,
+    mentee_2,
+    coordinator,
     django_capture_on_commit_callbacks,
 ):
     suggestions = services.propose_pairs(mentoring, coordinator)
     assert {(p.mentor, p.mentee) for p in suggestions} == {
-        (mentor_a, mentee_1), (mentor_b, mentee_2)
+        (mentor_a, mentee_1),
+        (mentor_b, mentee_2),
     }
     first = next(p for p in suggestions if p.mentee == mentee_1)
     assert first.score > 50
@@ -46,7 +52,8 @@ def test_propose_confirm_schedules_first_meeting_and_sends_guidelines(
     assert meeting.date == TODAY + datetime.timedelta(days=mentoring.first_meeting_within_days)
     assert meeting.mode == "video"  # the programme page's first modality
     assert sorted(message.to[0] for message in mail.outbox) == [
-        "E001@alumnos.example.edu", "mentor_a@example.edu"  # the mentor's account first
+        "E001@alumnos.example.edu",
+        "mentor_a@example.edu",  # the mentor's account first
     ]
     to_mentor = next(m for m in mail.outbox if m.to == ["mentor_a@example.edu"])
     to_mentee = next(m for m in mail.outbox if m.to == ["E001@alumnos.example.edu"])
@@ -82,8 +89,9 @@ def test_one_active_pair_per_mentee(mentoring, mentor_a, mentor_b, mentee_1, coo
     with pytest.raises(services.MentoringError):
         confirmed_pair(mentoring, mentor_b, mentee_1, coordinator)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Pair.objects.create(programme=mentoring, mentor=mentor_b, mentee=mentee_1,
-                            status=PairStatus.SUGGESTED)
+        Pair.objects.create(
+            programme=mentoring, mentor=mentor_b, mentee=mentee_1, status=PairStatus.SUGGESTED
+        )
 
 
 def test_reject_and_change_mentor(mentoring, mentor_a, mentor_b, mentee_1, coordinator):
@@ -103,8 +111,9 @@ def test_reject_and_change_mentor(mentoring, mentor_a, mentor_b, mentee_1, coord
 
 
 def test_rematch(mentoring, pair, mentor_b, coordinator):
-    new = services.rematch(pair, mentor_b, coordinator, reason="Horarios incompatibles",
-                           today=TODAY)
+    new = services.rematch(
+        pair, mentor_b, coordinator, reason="Horarios incompatibles", today=TODAY
+    )
     pair.refresh_from_db()
     assert pair.status == PairStatus.REMATCHED
     assert new.status == PairStatus.CONFIRMED and new.mentee == pair.mentee
@@ -162,9 +171,13 @@ def test_smart_goal_with_steps_and_workshop(pair, mentor_user, mentoring_page, p
     workshop = factories.build_workshop(mentoring_page, title="Taller de metas")
     elsewhere = factories.build_workshop(programme, title="Taller de otro programa")
     goal = services.add_goal(
-        pair, mentor_user, **smart(),
-        steps=["Resolver 20 ejercicios por semana",
-               {"description": "Asesoría de dudas", "due_date": TODAY}],
+        pair,
+        mentor_user,
+        **smart(),
+        steps=[
+            "Resolver 20 ejercicios por semana",
+            {"description": "Asesoría de dudas", "due_date": TODAY},
+        ],
         workshops=[workshop],
     )
     assert goal.target == Decimal("8") and goal.status == GoalStatus.OPEN
@@ -173,8 +186,9 @@ def test_smart_goal_with_steps_and_workshop(pair, mentor_user, mentoring_page, p
     with pytest.raises(services.MentoringError):
         services.link_workshop(goal, elsewhere, mentor_user)
     with pytest.raises(services.MentoringError):
-        services.add_action_step(goal, mentor_user, description="Tarde",
-                                 due_date=TODAY + datetime.timedelta(days=41))
+        services.add_action_step(
+            goal, mentor_user, description="Tarde", due_date=TODAY + datetime.timedelta(days=41)
+        )
     # Edge of the period is inside.
     services.add_goal(pair, mentor_user, **smart(due_date=PERIOD[1]))
     services.add_goal(pair, mentor_user, **smart(due_date=PERIOD[0]))
@@ -193,28 +207,63 @@ def test_mentor_b_cannot_work_on_mentor_a_pair(pair, other_mentor_user, tutor):
 
 def test_log_meeting_rules(pair, mentor_user, coordinator):
     first = pair.meetings.get(is_first=True)
-    services.log_meeting(pair, mentor_user, meeting=first, date=TODAY, mode="in_person",
-                         duration_minutes=45, shared_notes="Nos presentamos",
-                         mentor_private_notes="Parece nerviosa", today=TODAY)
+    services.log_meeting(
+        pair,
+        mentor_user,
+        meeting=first,
+        date=TODAY,
+        mode="in_person",
+        duration_minutes=45,
+        shared_notes="Nos presentamos",
+        mentor_private_notes="Parece nerviosa",
+        today=TODAY,
+    )
     first.refresh_from_db()
     assert first.status == MeetingStatus.HELD and first.mentor_private_notes
     # The private notes are not copied into the history.
     assert not hasattr(first.history.first(), "mentor_private_notes")
     with pytest.raises(services.MentoringError):
-        services.log_meeting(pair, mentor_user, meeting=first, date=TODAY, mode="video",
-                             duration_minutes=30, today=TODAY)
+        services.log_meeting(
+            pair,
+            mentor_user,
+            meeting=first,
+            date=TODAY,
+            mode="video",
+            duration_minutes=30,
+            today=TODAY,
+        )
     with pytest.raises(services.MentoringError):
-        services.log_meeting(pair, mentor_user, date=TODAY + datetime.timedelta(days=1),
-                             mode="video", duration_minutes=30, today=TODAY)
+        services.log_meeting(
+            pair,
+            mentor_user,
+            date=TODAY + datetime.timedelta(days=1),
+            mode="video",
+            duration_minutes=30,
+            today=TODAY,
+        )
     with pytest.raises(services.MentoringError):
-        services.log_meeting(pair, mentor_user, date=TODAY - datetime.timedelta(days=30),
-                             mode="video", duration_minutes=30, today=TODAY)
+        services.log_meeting(
+            pair,
+            mentor_user,
+            date=TODAY - datetime.timedelta(days=30),
+            mode="video",
+            duration_minutes=30,
+            today=TODAY,
+        )
     with pytest.raises(services.MentoringError) as error:
-        services.log_meeting(pair, coordinator, date=TODAY, mode="video", duration_minutes=30,
-                             mentor_private_notes="no", today=TODAY)
+        services.log_meeting(
+            pair,
+            coordinator,
+            date=TODAY,
+            mode="video",
+            duration_minutes=30,
+            mentor_private_notes="no",
+            today=TODAY,
+        )
     assert error.value.code == "private_notes"
-    services.log_meeting(pair, coordinator, date=TODAY, mode="video", duration_minutes=30,
-                         today=TODAY)
+    services.log_meeting(
+        pair, coordinator, date=TODAY, mode="video", duration_minutes=30, today=TODAY
+    )
     assert pair.meetings.filter(status=MeetingStatus.HELD).count() == 2
 
 
@@ -222,15 +271,17 @@ def test_log_meeting_rules(pair, mentor_user, coordinator):
 
 
 def held(pair, date, user):
-    return services.log_meeting(pair, user, date=date, mode="video", duration_minutes=30,
-                                today=date)
+    return services.log_meeting(
+        pair, user, date=date, mode="video", duration_minutes=30, today=date
+    )
 
 
 def test_reminder_boundaries(pair, pair_b, mentor_user, coordinator):
     """Frequency 14 days: met 14 days ago is on time, 15 days ago needs a reminder."""
     first = pair.meetings.get(is_first=True)
-    services.log_meeting(pair, mentor_user, meeting=first, date=TODAY, mode="video",
-                         duration_minutes=30, today=TODAY)
+    services.log_meeting(
+        pair, mentor_user, meeting=first, date=TODAY, mode="video", duration_minutes=30, today=TODAY
+    )
     # pair_b never met; its first meeting is scheduled for TODAY + 7: no reminder meanwhile.
     assert services.pairs_needing_reminder(TODAY + datetime.timedelta(days=7)) == []
     day_14 = TODAY + datetime.timedelta(days=14)
@@ -241,8 +292,7 @@ def test_reminder_boundaries(pair, pair_b, mentor_user, coordinator):
     services.schedule_meeting(pair, mentor_user, date=day_15, mode="video", today=day_15)
     assert services.pairs_needing_reminder(day_15) == [pair_b]
     # A closed pair needs no reminder.
-    services.close_pair(pair_b, coordinator, final_reflection="Fin", achievements={},
-                        today=day_15)
+    services.close_pair(pair_b, coordinator, final_reflection="Fin", achievements={}, today=day_15)
     assert services.pairs_needing_reminder(day_15) == []
 
 
@@ -307,19 +357,24 @@ def test_at_risk_no_check_in_and_no_progress(pair, mentor_user, coordinator):
 def test_check_in_rules(pair, pair_b, mentor_user, coordinator):
     goal = services.add_goal(pair, mentor_user, **smart())
     with pytest.raises(services.MentoringError):  # the mentor cannot rate as the mentee
-        services.check_in(pair, mentor_user, role="mentee", date=TODAY,
-                          ratings=[(goal, 3, "")], today=TODAY)
+        services.check_in(
+            pair, mentor_user, role="mentee", date=TODAY, ratings=[(goal, 3, "")], today=TODAY
+        )
     with pytest.raises(services.MentoringError):
-        services.check_in(pair_b, coordinator, role="mentor", date=TODAY,
-                          ratings=[(goal, 3, "")], today=TODAY)
+        services.check_in(
+            pair_b, coordinator, role="mentor", date=TODAY, ratings=[(goal, 3, "")], today=TODAY
+        )
     with pytest.raises(services.MentoringError):
-        services.check_in(pair, mentor_user, role="mentor", date=TODAY,
-                          ratings=[(goal, 6, "")], today=TODAY)
-    services.check_in(pair, mentor_user, role="mentor", date=TODAY,
-                      ratings=[(goal, 3, "Va bien")], today=TODAY)
+        services.check_in(
+            pair, mentor_user, role="mentor", date=TODAY, ratings=[(goal, 6, "")], today=TODAY
+        )
+    services.check_in(
+        pair, mentor_user, role="mentor", date=TODAY, ratings=[(goal, 3, "Va bien")], today=TODAY
+    )
     with pytest.raises(services.MentoringError) as error:
-        services.check_in(pair, mentor_user, role="mentor", date=TODAY,
-                          ratings=[(goal, 4, "")], today=TODAY)
+        services.check_in(
+            pair, mentor_user, role="mentor", date=TODAY, ratings=[(goal, 4, "")], today=TODAY
+        )
     assert error.value.code == "duplicate"
     assert goal.check_ins.get().feedback == "Va bien"
 
@@ -331,20 +386,29 @@ def test_close_pair_records_achievements(pair, pair_b, mentor_user, other_mentor
     met = services.add_goal(pair, mentor_user, **smart())
     missed = services.add_goal(pair, mentor_user, **smart(specific="Leer un libro al mes"))
     with pytest.raises(services.MentoringError) as error:
-        services.close_pair(pair, mentor_user, final_reflection="",
-                            achievements={met.pk: {"achieved": True}})
+        services.close_pair(
+            pair, mentor_user, final_reflection="", achievements={met.pk: {"achieved": True}}
+        )
     assert error.value.code == "reflection"
     with pytest.raises(services.MentoringError) as error:
-        services.close_pair(pair, mentor_user, final_reflection="Aprendimos mucho",
-                            achievements={met.pk: {"achieved": True}})
+        services.close_pair(
+            pair,
+            mentor_user,
+            final_reflection="Aprendimos mucho",
+            achievements={met.pk: {"achieved": True}},
+        )
     assert error.value.code == "achievements"
     with pytest.raises(services.MentoringError):
         services.close_pair(pair, other_mentor_user, final_reflection="x", achievements={})
     assert services.active_pairs_count() == 2
     services.close_pair(
-        pair, mentor_user, final_reflection="Aprendimos mucho",
-        achievements={met.pk: {"achieved": True, "value": "8.5", "note": "Aprobó con 8.5"},
-                      missed.pk: {"achieved": False, "value": None, "note": "Leyó dos"}},
+        pair,
+        mentor_user,
+        final_reflection="Aprendimos mucho",
+        achievements={
+            met.pk: {"achieved": True, "value": "8.5", "note": "Aprobó con 8.5"},
+            missed.pk: {"achieved": False, "value": None, "note": "Leyó dos"},
+        },
     )
     pair.refresh_from_db()
     met.refresh_from_db()
@@ -370,8 +434,11 @@ def test_participants_from_requests(mentoring, mentoring_page, coordinator):
 
     student = make_student("R001")
     request = request_services.create_request(
-        kind="peer_mentoring", student=student, programme=mentoring_page,
-        mentoring_role="mentee", user=coordinator,
+        kind="peer_mentoring",
+        student=student,
+        programme=mentoring_page,
+        mentoring_role="mentee",
+        user=coordinator,
     )
     assert services.participants_from_requests(mentoring, coordinator) == []
     for action in ("submit", "review", "approve"):

@@ -36,10 +36,17 @@ def complete_up_to(agreement, stage, user, signed_on=TODAY, today=TODAY):
 
     for code in STAGE_ORDER[: STAGE_ORDER.index(stage) + 1]:
         if code == Stage.FOLLOW_UP and not agreement.commitments.exists():
-            services.add_commitment(agreement, user, party="partner",
-                                    description="Recibir practicantes", due_on=today)
-        services.complete_stage(agreement, code, user, make_document(f"Entregable {code}"),
-                                signed_on=signed_on, today=today)
+            services.add_commitment(
+                agreement, user, party="partner", description="Recibir practicantes", due_on=today
+            )
+        services.complete_stage(
+            agreement,
+            code,
+            user,
+            make_document(f"Entregable {code}"),
+            signed_on=signed_on,
+            today=today,
+        )
     agreement.refresh_from_db()
     return agreement
 

@@ -43,8 +43,13 @@ def test_roles_get_their_permissions(db):
         f"{action}_{model}" for model in models for action in ("add", "change", "view")
     }
     assert group_permissions(roles.QUALITY) == {f"view_{model}" for model in models}
-    for role in (roles.COMMUNICATIONS, roles.COMMUNICATIONS_MODERATORS, roles.TUTORS,
-                 roles.BOARD, roles.ORIENTATION):
+    for role in (
+        roles.COMMUNICATIONS,
+        roles.COMMUNICATIONS_MODERATORS,
+        roles.TUTORS,
+        roles.BOARD,
+        roles.ORIENTATION,
+    ):
         assert group_permissions(role) == set()
 
 
@@ -89,8 +94,9 @@ def test_anonymous_is_sent_to_the_login(agreement):
 def test_listing_filters(coordinator):
     today = datetime.date.today()
     make_agreement("Convenio con escuela", partner_name="Escuela Normal", sector="educational")
-    make_agreement("Convenio con empresa", partner_name="Empresa SA", sector="private",
-                   purposes=["equipment"])
+    make_agreement(
+        "Convenio con empresa", partner_name="Empresa SA", sector="private", purposes=["equipment"]
+    )
     client = client_for(coordinator)
     index = reverse("tutoria_agreements:index")
     html = client.get(index, {"sector": "educational"}).content.decode()
@@ -109,8 +115,13 @@ def test_inspect_shows_stages_commitments_and_history(agreement, coordinator, qu
 
     document = make_document("Diagnóstico 2025")
     services.complete_stage(agreement, Stage.PLANNING, coordinator, document)
-    services.add_commitment(agreement, coordinator, party="partner", description="Donar equipo",
-                            due_on=datetime.date(2020, 1, 1))
+    services.add_commitment(
+        agreement,
+        coordinator,
+        party="partner",
+        description="Donar equipo",
+        due_on=datetime.date(2020, 1, 1),
+    )
     url = reverse("tutoria_agreements:inspect", args=[agreement.pk])
     html = client_for(coordinator).get(url).content.decode()
     assert "Diagnóstico 2025" in html and document.url in html
@@ -154,8 +165,9 @@ def test_signature_date_is_asked_in_the_execution_form(agreement, coordinator):
     response = client.post(url, {"deliverable": make_document().pk})
     assert response.status_code == 200
     assert "Enter the date the agreement was signed." in response.content.decode()
-    response = client.post(url, {"deliverable": make_document().pk,
-                                 "signed_on": agreement.starts_on.isoformat()})
+    response = client.post(
+        url, {"deliverable": make_document().pk, "signed_on": agreement.starts_on.isoformat()}
+    )
     assert response.status_code == 302
     agreement.refresh_from_db()
     assert agreement.signed_on == agreement.starts_on
@@ -172,8 +184,7 @@ def test_stage_completion_enforces_csrf(agreement, coordinator):
     # With the token from the form, it works.
     client.get(url)
     token = client.cookies["csrftoken"].value
-    response = client.post(url, {"deliverable": make_document().pk,
-                                 "csrfmiddlewaretoken": token})
+    response = client.post(url, {"deliverable": make_document().pk, "csrfmiddlewaretoken": token})
     assert response.status_code == 302
 
 
@@ -213,8 +224,9 @@ def test_a_deliverable_must_be_a_document_the_user_may_choose(agreement, coordin
 def test_commitments_and_fulfilment_through_the_admin(agreement, coordinator):
     client = client_for(coordinator)
     url = reverse("tutoria_agreements:add_commitment", args=[agreement.pk])
-    response = client.post(url, {"party": "partner", "description": "Aportar 5 becas",
-                                 "due_on": "2025-06-30"})
+    response = client.post(
+        url, {"party": "partner", "description": "Aportar 5 becas", "due_on": "2025-06-30"}
+    )
     assert response.status_code == 302
     commitment = agreement.commitments.get()
     url = reverse("tutoria_agreements:record_fulfilment", args=[agreement.pk, commitment.pk])
@@ -235,27 +247,36 @@ def test_creating_an_agreement_in_the_admin_creates_its_stages(coordinator, prog
     assert programme.title in html and workshop.title in html
     home_title = programme.get_parent().get_parent().title
     assert f">{home_title}<" not in html.split('name="supported_pages"')[0][-10:]
-    response = client.post(reverse("tutoria_agreements:add"), {
-        "partner": partner.pk,
-        "title": "Convenio cultural",
-        "reference": "",
-        "purposes": ["activities", "cultural_exchange"],
-        "description": "",
-        "starts_on": "2025-01-01",
-        "expires_on": "2027-01-01",
-        "supported_pages": [programme.pk, workshop.pk],
-    })
+    response = client.post(
+        reverse("tutoria_agreements:add"),
+        {
+            "partner": partner.pk,
+            "title": "Convenio cultural",
+            "reference": "",
+            "purposes": ["activities", "cultural_exchange"],
+            "description": "",
+            "starts_on": "2025-01-01",
+            "expires_on": "2027-01-01",
+            "supported_pages": [programme.pk, workshop.pk],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     agreement = Agreement.objects.get(title="Convenio cultural")
     assert agreement.stages.count() == 5
     assert set(agreement.supported_pages.values_list("pk", flat=True)) == {
-        programme.pk, workshop.pk
+        programme.pk,
+        workshop.pk,
     }
     # The home page is not a programme or a workshop: refused.
-    response = client.post(reverse("tutoria_agreements:edit", args=[agreement.pk]), {
-        "partner": partner.pk, "title": "Convenio cultural", "purposes": ["activities"],
-        "supported_pages": [programme.get_parent().get_parent().pk],
-    })
+    response = client.post(
+        reverse("tutoria_agreements:edit", args=[agreement.pk]),
+        {
+            "partner": partner.pk,
+            "title": "Convenio cultural",
+            "purposes": ["activities"],
+            "supported_pages": [programme.get_parent().get_parent().pk],
+        },
+    )
     assert response.status_code == 200
     assert agreement.supported_pages.count() == 2
 
@@ -284,8 +305,11 @@ def test_deleting_a_partner_with_agreements_is_refused_with_a_message(agreement)
     root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
     client = Client()
     client.force_login(root)
-    response = client.post(reverse("tutoria_partners:delete", args=[agreement.partner_id]),
-                           follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("tutoria_partners:delete", args=[agreement.partner_id]),
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     # Refused by Wagtail when its reference index knows the protecting rows (to the
     # dashboard), else by the database (back to the listing, with a message).
     assert response.redirect_chain[0][0] in ("/admin/", reverse("tutoria_partners:index"))

@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     return (
-        list(Agreement.objects.order_by("reference").values_list(
-            "reference", "current_stage", "signed_on")),
+        list(
+            Agreement.objects.order_by("reference").values_list(
+                "reference", "current_stage", "signed_on"
+            )
+        ),
         Partner.objects.count(),
         AgreementStage.objects.count(),
         Commitment.objects.count(),
@@ -39,15 +42,24 @@ def test_demo_for_both_sites_is_idempotent(mx_home, br_home, programme, client):
     assert snapshot() == before
 
     stages = set(Agreement.objects.values_list("current_stage", flat=True))
-    assert {CurrentStage.PLANNING, CurrentStage.PROGRAMMING, CurrentStage.FOLLOW_UP,
-            CurrentStage.DONE} <= stages
+    assert {
+        CurrentStage.PLANNING,
+        CurrentStage.PROGRAMMING,
+        CurrentStage.FOLLOW_UP,
+        CurrentStage.DONE,
+    } <= stages
     assert services.overdue_commitments().exists()
     assert services.expiring_agreements().exists()
     assert AgreementStage.history.filter(history_user=coordinator).exists()
-    assert Agreement.objects.get(reference="UTB-VIN-2024-07").supported_pages.filter(
-        pk=programme.pk).exists()
-    for home, host, text in ((mx_home, "localhost", "Convenio de prácticas profesionales"),
-                             (br_home, "127.0.0.1", "Convênio de estágio supervisionado")):
+    assert (
+        Agreement.objects.get(reference="UTB-VIN-2024-07")
+        .supported_pages.filter(pk=programme.pk)
+        .exists()
+    )
+    for home, host, text in (
+        (mx_home, "localhost", "Convenio de prácticas profesionales"),
+        (br_home, "127.0.0.1", "Convênio de estágio supervisionado"),
+    ):
         page = PartnershipIndexPage.objects.child_of(home).get()
         response = client.get(page.url, HTTP_HOST=host)
         assert response.status_code == 200 and text in response.content.decode()

@@ -19,15 +19,20 @@ DAY = datetime.timedelta(days=1)
 @pytest.fixture
 def page(mx_home):
     return factories.add_page(
-        mx_home, PartnershipIndexPage(title="Convenios", slug="convenios",
-                                      introduction="<p>Nuestros convenios</p>")
+        mx_home,
+        PartnershipIndexPage(
+            title="Convenios", slug="convenios", introduction="<p>Nuestros convenios</p>"
+        ),
     )
 
 
 def active(title, coordinator, today, site=None, partner_name=None, pages=()):
     agreement = make_agreement(
-        title, partner_name=partner_name or f"Socio {title}", site=site,
-        starts_on=today - 100 * DAY, expires_on=today + 100 * DAY,
+        title,
+        partner_name=partner_name or f"Socio {title}",
+        site=site,
+        starts_on=today - 100 * DAY,
+        expires_on=today + 100 * DAY,
     )
     agreement.supported_pages.set(pages)
     return sign(agreement, coordinator, signed_on=today - 100 * DAY, today=today)
@@ -40,8 +45,13 @@ def test_lists_active_agreements_only(page, coordinator, today, br_home, program
     active("Convenio sin sede", coordinator, today)
     active("Convênio do Brasil", coordinator, today, site=br)
     make_agreement("Convenio sin firmar", site=mx)
-    expired = make_agreement("Convenio vencido", partner_name="Socio vencido", site=mx,
-                             starts_on=today - 400 * DAY, expires_on=today - DAY)
+    expired = make_agreement(
+        "Convenio vencido",
+        partner_name="Socio vencido",
+        site=mx,
+        starts_on=today - 400 * DAY,
+        expires_on=today - DAY,
+    )
     sign(expired, coordinator, signed_on=today - 400 * DAY, today=today - 2 * DAY)
 
     response = factories_client().get(page.url, HTTP_HOST="localhost")

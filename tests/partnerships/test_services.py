@@ -30,8 +30,9 @@ def test_a_new_agreement_has_its_five_pending_stages_in_order(agreement):
 def test_stages_complete_in_order_only(agreement, coordinator):
     for code in STAGE_ORDER[1:]:
         with pytest.raises(services.StageError) as error:
-            services.complete_stage(agreement, code, coordinator, make_document(), today=TODAY,
-                                    signed_on=TODAY)
+            services.complete_stage(
+                agreement, code, coordinator, make_document(), today=TODAY, signed_on=TODAY
+            )
         assert error.value.code == "out_of_order"
         assert stage(agreement, code).status == StageStatus.PENDING
     with pytest.raises(services.StageError) as error:
@@ -46,22 +47,26 @@ def test_stages_complete_in_order_only(agreement, coordinator):
     assert stage(agreement, Stage.PROGRAMMING).status == StageStatus.IN_PROGRESS
     # Skipping programming is still refused.
     with pytest.raises(services.StageError):
-        services.complete_stage(agreement, Stage.EXECUTION, coordinator, make_document(),
-                                signed_on=TODAY, today=TODAY)
+        services.complete_stage(
+            agreement, Stage.EXECUTION, coordinator, make_document(), signed_on=TODAY, today=TODAY
+        )
 
 
 def test_each_stage_needs_its_deliverable(agreement, coordinator):
     for code in STAGE_ORDER:
         if code == Stage.FOLLOW_UP:
-            services.add_commitment(agreement, coordinator, party="partner",
-                                    description="Becas", due_on=TODAY)
+            services.add_commitment(
+                agreement, coordinator, party="partner", description="Becas", due_on=TODAY
+            )
         with pytest.raises(services.StageError) as error:
-            services.complete_stage(agreement, code, coordinator, None, signed_on=TODAY,
-                                    today=TODAY)
+            services.complete_stage(
+                agreement, code, coordinator, None, signed_on=TODAY, today=TODAY
+            )
         assert error.value.code == "deliverable_required"
         assert stage(agreement, code).status != StageStatus.COMPLETED
-        services.complete_stage(agreement, code, coordinator, make_document(code),
-                                signed_on=TODAY, today=TODAY)
+        services.complete_stage(
+            agreement, code, coordinator, make_document(code), signed_on=TODAY, today=TODAY
+        )
         assert stage(agreement, code).deliverable.title == code
     agreement.refresh_from_db()
     assert agreement.current_stage == CurrentStage.DONE
@@ -92,18 +97,31 @@ def test_signature_needs_a_signature_date_not_in_the_future(agreement, coordinat
         services.complete_stage(agreement, Stage.EXECUTION, coordinator, document, today=TODAY)
     assert error.value.code == "signed_on_required"
     with pytest.raises(services.StageError) as error:
-        services.complete_stage(agreement, Stage.EXECUTION, coordinator, document,
-                                signed_on=TODAY + datetime.timedelta(days=1), today=TODAY)
+        services.complete_stage(
+            agreement,
+            Stage.EXECUTION,
+            coordinator,
+            document,
+            signed_on=TODAY + datetime.timedelta(days=1),
+            today=TODAY,
+        )
     assert error.value.code == "signed_on_future"
     with pytest.raises(services.StageError) as error:
-        services.complete_stage(agreement, Stage.EXECUTION, coordinator, document,
-                                signed_on=agreement.expires_on, today=agreement.expires_on)
+        services.complete_stage(
+            agreement,
+            Stage.EXECUTION,
+            coordinator,
+            document,
+            signed_on=agreement.expires_on,
+            today=agreement.expires_on,
+        )
     assert error.value.code == "signed_after_expiry"
     agreement.refresh_from_db()
     assert agreement.signed_on is None
 
-    services.complete_stage(agreement, Stage.EXECUTION, coordinator, document,
-                            signed_on=TODAY, today=TODAY)
+    services.complete_stage(
+        agreement, Stage.EXECUTION, coordinator, document, signed_on=TODAY, today=TODAY
+    )
     agreement.refresh_from_db()
     assert agreement.signed_on == TODAY
     assert agreement.current_stage == CurrentStage.FOLLOW_UP
@@ -123,8 +141,7 @@ def test_refusals_are_translated(agreement, coordinator):
         services.complete_stage(agreement, Stage.PLANNING, coordinator, None)
     with translation.override("es"):
         assert error.value.messages == [
-            "Adjunte el diagnóstico de potencialidades (un documento) para completar "
-            "“Planeación”."
+            "Adjunte el diagnóstico de potencialidades (un documento) para completar “Planeación”."
         ]
     with pytest.raises(services.StageError) as error:
         services.complete_stage(agreement, Stage.PROGRAMMING, coordinator, make_document())
@@ -152,24 +169,38 @@ def test_agreement_history_entries(agreement, coordinator):
     entries = agreement_history(agreement)
     changes = [(e.subject, e.changes) for e in entries if not e.created]
     assert (str(Stage.PLANNING.label), "Completed") in [
-        (str(subject), str(new)) for subject, items in changes for label, old, new in items
+        (str(subject), str(new))
+        for subject, items in changes
+        for label, old, new in items
         if str(label) == "status"
     ]
     assert all(entry.user == coordinator for entry in entries)
 
 
 def test_record_fulfilment(agreement, coordinator):
-    commitment = services.add_commitment(agreement, coordinator, party="institution",
-                                         description="Enviar 10 practicantes", due_on=TODAY)
+    commitment = services.add_commitment(
+        agreement,
+        coordinator,
+        party="institution",
+        description="Enviar 10 practicantes",
+        due_on=TODAY,
+    )
     with pytest.raises(services.CommitmentError):
-        services.record_fulfilment(commitment, coordinator, fulfilled_on=TODAY, report="  ",
-                                   today=TODAY)
+        services.record_fulfilment(
+            commitment, coordinator, fulfilled_on=TODAY, report="  ", today=TODAY
+        )
     with pytest.raises(services.CommitmentError):
-        services.record_fulfilment(commitment, coordinator, report="Hecho",
-                                   fulfilled_on=TODAY + datetime.timedelta(days=1), today=TODAY)
+        services.record_fulfilment(
+            commitment,
+            coordinator,
+            report="Hecho",
+            fulfilled_on=TODAY + datetime.timedelta(days=1),
+            today=TODAY,
+        )
     document = make_document("Reporte")
-    services.record_fulfilment(commitment, coordinator, fulfilled_on=TODAY, report="Hecho",
-                               document=document, today=TODAY)
+    services.record_fulfilment(
+        commitment, coordinator, fulfilled_on=TODAY, report="Hecho", document=document, today=TODAY
+    )
     commitment.refresh_from_db()
     assert commitment.fulfilled_on == TODAY and commitment.report_document == document
     assert commitment.history.count() == 2
@@ -197,12 +228,20 @@ def test_signed_agreements_indicator(coordinator, mx_home, br_home):
     assert services.signed_agreements() == 3
     assert services.signed_agreements(site=mx) == 2
     assert services.signed_agreements(site=br, start=datetime.date(2025, 1, 1)) == 1
-    assert services.signed_agreements(start=datetime.date(2025, 1, 1),
-                                      end=datetime.date(2025, 1, 1)) == 1
+    assert (
+        services.signed_agreements(start=datetime.date(2025, 1, 1), end=datetime.date(2025, 1, 1))
+        == 1
+    )
     assert a.signed_on == datetime.date(2025, 1, 1)
 
 
 def test_commitment_needs_report_when_fulfilled(agreement):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Commitment.objects.create(agreement=agreement, party="partner", description="x",
-                                  due_on=TODAY, fulfilled_on=TODAY, report="")
+        Commitment.objects.create(
+            agreement=agreement,
+            party="partner",
+            description="x",
+            due_on=TODAY,
+            fulfilled_on=TODAY,
+            report="",
+        )

@@ -20,15 +20,17 @@ DAY = datetime.timedelta(days=1)
 
 def test_overdue_boundaries(agreement, coordinator):
     def add(description, due_on):
-        return services.add_commitment(agreement, coordinator, party="partner",
-                                       description=description, due_on=due_on)
+        return services.add_commitment(
+            agreement, coordinator, party="partner", description=description, due_on=due_on
+        )
 
     yesterday = add("Vencido ayer", TODAY - DAY)
     add("Vence hoy", TODAY)
     add("Vence mañana", TODAY + DAY)
     fulfilled = add("Cumplido", TODAY - 10 * DAY)
-    fulfilled = services.record_fulfilment(fulfilled, coordinator, fulfilled_on=TODAY - DAY,
-                                           report="Ok", today=TODAY)
+    fulfilled = services.record_fulfilment(
+        fulfilled, coordinator, fulfilled_on=TODAY - DAY, report="Ok", today=TODAY
+    )
     assert list(services.overdue_commitments(TODAY)) == [yesterday]
     assert yesterday.is_overdue(TODAY) and not fulfilled.is_overdue(TODAY)
 
@@ -39,8 +41,11 @@ def test_expiry_boundaries(coordinator):
     start = TODAY - 400 * DAY
 
     def signed(title, expires_on):
-        return sign(make_agreement(title, starts_on=start, expires_on=expires_on), coordinator,
-                    signed_on=start)
+        return sign(
+            make_agreement(title, starts_on=start, expires_on=expires_on),
+            coordinator,
+            signed_on=start,
+        )
 
     today = signed("Expires today", TODAY)
     last_day = signed("Expires on the last day", TODAY + days * DAY)
@@ -54,11 +59,16 @@ def test_expiry_boundaries(coordinator):
 
 @pytest.fixture
 def warnings_data(coordinator):
-    agreement = sign(make_agreement("Convenio con Becas del Norte",
-                                    starts_on=TODAY - 300 * DAY, expires_on=TODAY + 5 * DAY),
-                     coordinator, signed_on=TODAY - 300 * DAY)
-    services.add_commitment(agreement, coordinator, party="partner",
-                            description="Entregar equipo", due_on=TODAY - DAY)
+    agreement = sign(
+        make_agreement(
+            "Convenio con Becas del Norte", starts_on=TODAY - 300 * DAY, expires_on=TODAY + 5 * DAY
+        ),
+        coordinator,
+        signed_on=TODAY - 300 * DAY,
+    )
+    services.add_commitment(
+        agreement, coordinator, party="partner", description="Entregar equipo", due_on=TODAY - DAY
+    )
     return agreement
 
 
@@ -68,8 +78,7 @@ def test_command_prints_the_warnings(warnings_data, capsys):
     assert "1 overdue commitment:" in out
     assert "Convenio con Becas del Norte (Industrias del Bajío S.A.), Partner" in out
     assert "1 agreement expiring within 60 days:" in out
-    call_command("partnership_warnings", date=(TODAY + 6 * DAY).isoformat(), days=60,
-                 language="en")
+    call_command("partnership_warnings", date=(TODAY + 6 * DAY).isoformat(), days=60, language="en")
     out = capsys.readouterr().out
     assert "0 agreements expiring" in out
     assert len(mail.outbox) == 0
@@ -86,8 +95,9 @@ def test_command_emails_the_coordinators(warnings_data, coordinator, quality, ca
     assert "1" in out
 
 
-def test_dashboard_panel_only_for_coordinators(warnings_data, coordinator, quality,
-                                               communications, monkeypatch):
+def test_dashboard_panel_only_for_coordinators(
+    warnings_data, coordinator, quality, communications, monkeypatch
+):
     monkeypatch.setattr("tutoria_cms.partnerships.panels.timezone.localdate", lambda: TODAY)
     for user, shown in ((coordinator, True), (quality, False), (communications, False)):
         client = Client()

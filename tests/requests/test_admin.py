@@ -140,9 +140,10 @@ def test_bulk_deletion_of_requests_is_refused_and_lists_nothing(
 
     communications = factories.UserFactory(username="com", groups=["Communications"])
     root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
-    url = reverse(
-        "wagtail_bulk_action", args=["tutoria_requests", "tutoringrequest", "delete"]
-    ) + f"?id={assigned.pk}&id={class_request.pk}"
+    url = (
+        reverse("wagtail_bulk_action", args=["tutoria_requests", "tutoringrequest", "delete"])
+        + f"?id={assigned.pk}&id={class_request.pk}"
+    )
     for user in (communications, tutor, coordinator, root):
         client.force_login(user)
         response = client.get(url)
@@ -171,8 +172,7 @@ def test_site_history_shows_request_entries_only_to_who_may_see_the_request(
     def shown(user):
         client.force_login(user)
         entries = client.get(url).context["object_list"]
-        return {int(entry.object_id) for entry in entries
-                if isinstance(entry, RequestLogEntry)}
+        return {int(entry.object_id) for entry in entries if isinstance(entry, RequestLogEntry)}
 
     assert shown(coordinator) == {running.pk, draft.pk}
     assert shown(board) == {running.pk}

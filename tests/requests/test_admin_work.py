@@ -123,10 +123,17 @@ def test_a_tutor_with_reports_of_their_own_cannot_inspect_another_tutors_report(
     actors = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
     request = walk(request, actors, "submit", "review", "approve", "start")
     report = services.prepare_report(term, tutor, request=request)
-    services.update_report(report, tutor, progress="PRIVATE-PROGRESS", difficulties="",
-                           recommendation="Continuar", outcome="continues")
-    other_group = StudentGroup.objects.create(code="2B", name="Grupo 2B", term=term,
-                                              tutor=other_tutor)
+    services.update_report(
+        report,
+        tutor,
+        progress="PRIVATE-PROGRESS",
+        difficulties="",
+        recommendation="Continuar",
+        outcome="continues",
+    )
+    other_group = StudentGroup.objects.create(
+        code="2B", name="Grupo 2B", term=term, tutor=other_tutor
+    )
     own_report = services.prepare_report(term, other_tutor, group=other_group)
     url = reverse("tutoria_reports:inspect", args=[report.pk])
 
@@ -166,5 +173,6 @@ def test_only_the_tutor_reaches_the_prepare_report_view(
             assert client.post(url).status_code in (302, 404)
     assert not TermReport.objects.exists()
     client.force_login(tutor)
-    assert client.get(reverse("tutoria_reports:prepare", args=["other", group.pk])).status_code \
-        == 404
+    assert (
+        client.get(reverse("tutoria_reports:prepare", args=["other", group.pk])).status_code == 404
+    )

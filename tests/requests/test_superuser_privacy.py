@@ -37,8 +37,10 @@ def test_a_superuser_reads_no_confidential_details_of_a_referred_request(
     assert page.status_code == 200
     assert b"CONFIDENTIAL-XYZ" not in page.content
     assert b"SECRET-REFERRAL-REASON" not in page.content
-    for name, args in (("disclosure", [request.pk]),
-                       ("update_referral", [request.pk, referral.pk])):
+    for name, args in (
+        ("disclosure", [request.pk]),
+        ("update_referral", [request.pk, referral.pk]),
+    ):
         # Refused: Wagtail turns the PermissionDenied into a redirect to the dashboard.
         factories.assert_refused(client.get(reverse(f"tutoria_requests:{name}", args=args)))
 

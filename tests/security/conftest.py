@@ -66,8 +66,14 @@ SECRETS = {
     REPORT_A: {"tutor", "coordination"},
 }
 # Personal data that a refusal must not show either (besides SECRETS).
-PERSONAL = ("Maria da Silva", "Bruno Borges", "Elena Mentee", "Ernesto Mentee",
-            "Rita Registrante", "registrante@example.edu")
+PERSONAL = (
+    "Maria da Silva",
+    "Bruno Borges",
+    "Elena Mentee",
+    "Ernesto Mentee",
+    "Rita Registrante",
+    "registrante@example.edu",
+)
 
 
 def _user(username, *groups, **kwargs):
@@ -123,28 +129,40 @@ def build_world():
     w.programme_index = factories.build_programme_index(w.home)
     w.programme = factories.build_programme(w.programme_index)
     w.workshop = factories.build_workshop(
-        w.programme, capacity=5,
+        w.programme,
+        capacity=5,
         sessions=[factories.session_data(days=-2), factories.session_data(days=7)],
     )
     workshops.register(
-        w.workshop, student_number="R0001", full_name="Rita Registrante",
-        email="registrante@example.edu", consent=True, language="es",
+        w.workshop,
+        student_number="R0001",
+        full_name="Rita Registrante",
+        email="registrante@example.edu",
+        consent=True,
+        language="es",
     )
     w.registration = WorkshopRegistration.objects.get(workshop_id=w.workshop.pk)
     w.workshop_2 = factories.build_workshop(
-        w.programme, title="Taller de escritura",
+        w.programme,
+        title="Taller de escritura",
         sessions=[factories.session_data(days=-1), factories.session_data(days=9)],
     )
     workshops.register(
-        w.workshop_2, student_number="R0002", full_name="Raúl Registrante",
-        email="raul@example.edu", consent=True, language="es",
+        w.workshop_2,
+        student_number="R0002",
+        full_name="Raúl Registrante",
+        email="raul@example.edu",
+        consent=True,
+        language="es",
     )
     w.registration_2 = WorkshopRegistration.objects.get(workshop_id=w.workshop_2.pk)
     w.attendance = Attendance.objects.create(
         session=w.workshop.ordered_sessions[0], registration=w.registration, present=True
     )
     w.mentoring_page = factories.build_programme(
-        w.programme_index, title="Mentoría entre iguales", kind="peer_mentoring",
+        w.programme_index,
+        title="Mentoría entre iguales",
+        kind="peer_mentoring",
         modalities=["in_person"],
     )
     w.partnership_index = factories.add_page(w.home, PartnershipIndexPage(title="Convenios"))
@@ -153,37 +171,46 @@ def build_world():
     w.framework = factories.load_seed_framework()
     w.tutor_index = factories.build_tutor_index(w.home)
     w.profile_a = factories.build_tutor_profile(w.tutor_index, title="Tomás Tutor", user=tutor)
-    w.profile_b = factories.build_tutor_profile(w.tutor_index, title="Olga Otra",
-                                                user=other_tutor)
+    w.profile_b = factories.build_tutor_profile(w.tutor_index, title="Olga Otra", user=other_tutor)
     competency = Competency.objects.filter(dimension__framework=w.framework).first()
-    w.assessment = tutors.self_assess(w.profile_a, competency, user=tutor, level=3,
-                                      evidence=EVIDENCE_A)
+    w.assessment = tutors.self_assess(
+        w.profile_a, competency, user=tutor, level=3, evidence=EVIDENCE_A
+    )
     w.dimension = competency.dimension
 
     # Academic records -------------------------------------------------------------------------
     w.term = Term.objects.create(
-        code="T-NOW", name="Current term", kind="regular",
-        starts_on=today - datetime.timedelta(days=60), ends_on=today + datetime.timedelta(days=60),
+        code="T-NOW",
+        name="Current term",
+        kind="regular",
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=today + datetime.timedelta(days=60),
     )
     w.component = CurricularComponent.objects.create(code="MAT101", name="Cálculo I", hours=60)
 
     def student(number, name):
         return StudentRecord.objects.create(
-            student_number=number, full_name=name, email=f"{number}@example.edu",
-            curriculum_hours=3000, completed_hours=2800,
+            student_number=number,
+            full_name=name,
+            email=f"{number}@example.edu",
+            curriculum_hours=3000,
+            completed_hours=2800,
         )
 
     w.student_a = student("2019001", "Maria da Silva")
     w.student_b = student("2019002", "Bruno Borges")
 
     # Requests: A (tutor, referred), B (other tutor), a class request ---------------------------
-    actors = {"submit": coordinator, "review": coordinator, "approve": board,
-              "start": coordinator}
+    actors = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
 
     def running_request(student_record, assigned, description):
         request = requests.create_request(
-            kind=RequestKind.SUPPORT, student=student_record, user=coordinator, term=w.term,
-            reasons=["emotional"], description=description,
+            kind=RequestKind.SUPPORT,
+            student=student_record,
+            user=coordinator,
+            term=w.term,
+            reasons=["emotional"],
+            description=description,
         )
         request = requests.assign_tutor(request, assigned, coordinator)
         for action in ("submit", "review", "approve", "start"):
@@ -193,18 +220,28 @@ def build_world():
     w.request_a = running_request(w.student_a, tutor, DISCLOSURE_A)
     w.request_b = running_request(w.student_b, other_tutor, DISCLOSURE_B)
     w.session = requests.record_session(
-        w.request_a, tutor, date=today, modality="in_person", duration_minutes=60,
+        w.request_a,
+        tutor,
+        date=today,
+        modality="in_person",
+        duration_minutes=60,
         private_notes=SESSION_NOTES,
     )
     w.referral = requests.refer(w.request_a, tutor, reason=REFERRAL_REASON)
     w.referral_b = requests.refer(w.request_b, other_tutor, reason="Orientación B")
     w.draft_request = requests.create_request(
-        kind=RequestKind.SUPPORT, student=w.student_b, user=coordinator,
+        kind=RequestKind.SUPPORT,
+        student=w.student_b,
+        user=coordinator,
         reasons=["family_substance"],
     )
     class_request = requests.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS, student=w.student_a, term=w.term,
-        component=w.component, user=coordinator, language="pt-br",
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=w.student_a,
+        term=w.term,
+        component=w.component,
+        user=coordinator,
+        language="pt-br",
     )
     for action, actor in (("submit", coordinator), ("review", coordinator), ("approve", board)):
         class_request = requests.transition(class_request, action, actor)
@@ -214,26 +251,37 @@ def build_world():
     # Groups and end-of-term reports -----------------------------------------------------------
     w.group_a = StudentGroup.objects.create(code="1A", name="Grupo A", term=w.term, tutor=tutor)
     w.group_a.members.set([w.student_a])
-    w.group_b = StudentGroup.objects.create(code="1B", name="Grupo B", term=w.term,
-                                            tutor=other_tutor)
+    w.group_b = StudentGroup.objects.create(
+        code="1B", name="Grupo B", term=w.term, tutor=other_tutor
+    )
     w.group_b.members.set([w.student_b])
     w.report_a = requests.prepare_report(w.term, tutor, request=w.request_a)
     w.report_a = requests.update_report(
-        w.report_a, tutor, progress=REPORT_A, difficulties="", recommendation="Continuar",
+        w.report_a,
+        tutor,
+        progress=REPORT_A,
+        difficulties="",
+        recommendation="Continuar",
         outcome="continues",
     )
     w.report_b = requests.prepare_report(w.term, other_tutor, group=w.group_b)
 
     # Peer mentoring: pair A (mentor: tutor; mentee: the student), pair B (other tutor) --------
     w.mentoring = MentoringProgramme.objects.create(
-        page=w.mentoring_page, period_start=today - datetime.timedelta(days=30),
-        period_end=today + datetime.timedelta(days=120), mentor_capacity=2,
+        page=w.mentoring_page,
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today + datetime.timedelta(days=120),
+        mentor_capacity=2,
     )
 
     def participant(role, number, name, user=None):
         return Participant.objects.create(
-            programme=w.mentoring, role=role, student=student(number, name), user=user,
-            availability=["mon_am"], languages=["español"],
+            programme=w.mentoring,
+            role=role,
+            student=student(number, name),
+            user=user,
+            availability=["mon_am"],
+            languages=["español"],
         )
 
     w.mentor_a = participant("mentor", "M001", "Mentor Tomás", user=tutor)
@@ -243,22 +291,37 @@ def build_world():
     w.pair_a = mentoring.pair_manually(w.mentoring, w.mentor_a, w.mentee_a, coordinator)
     w.pair_b = mentoring.pair_manually(w.mentoring, w.mentor_b, w.mentee_b, coordinator)
     w.goal = mentoring.add_goal(
-        w.pair_a, tutor, specific="Aprobar Cálculo I", indicator="Calificación",
-        target="8", achievable_relevant="Tiene tiempo para estudiar.",
-        due_date=today + datetime.timedelta(days=40), steps=["Resolver la guía"],
+        w.pair_a,
+        tutor,
+        specific="Aprobar Cálculo I",
+        indicator="Calificación",
+        target="8",
+        achievable_relevant="Tiene tiempo para estudiar.",
+        due_date=today + datetime.timedelta(days=40),
+        steps=["Resolver la guía"],
     )
     w.step = w.goal.steps.get()
     w.meeting = w.pair_a.meetings.get(is_first=True)
     w.goal_b = mentoring.add_goal(
-        w.pair_b, other_tutor, specific="Aprobar Física", indicator="Calificación",
-        target="8", achievable_relevant="Tiene tiempo.",
-        due_date=today + datetime.timedelta(days=40), steps=["Repasar"],
+        w.pair_b,
+        other_tutor,
+        specific="Aprobar Física",
+        indicator="Calificación",
+        target="8",
+        achievable_relevant="Tiene tiempo.",
+        due_date=today + datetime.timedelta(days=40),
+        steps=["Repasar"],
     )
     w.step_b = w.goal_b.steps.get()
     w.meeting_b = w.pair_b.meetings.get(is_first=True)
     mentoring.log_meeting(
-        w.pair_a, tutor, date=today, mode="in_person", duration_minutes=45,
-        shared_notes="Primera reunión", mentor_private_notes=MENTOR_NOTES,
+        w.pair_a,
+        tutor,
+        date=today,
+        mode="in_person",
+        duration_minutes=45,
+        shared_notes="Primera reunión",
+        mentor_private_notes=MENTOR_NOTES,
     )
 
     # Partnerships -----------------------------------------------------------------------------
@@ -268,7 +331,10 @@ def build_world():
         coordinator,
     )
     w.commitment = partnerships.add_commitment(
-        w.agreement, coordinator, party="partner", description="Recibir practicantes",
+        w.agreement,
+        coordinator,
+        party="partner",
+        description="Recibir practicantes",
         due_on=today + datetime.timedelta(days=30),
     )
     w.agreement_2 = partnerships.create_agreement(
@@ -276,7 +342,10 @@ def build_world():
         coordinator,
     )
     w.commitment_2 = partnerships.add_commitment(
-        w.agreement_2, coordinator, party="partner", description="Becas",
+        w.agreement_2,
+        coordinator,
+        party="partner",
+        description="Becas",
         due_on=today + datetime.timedelta(days=30),
     )
 
@@ -348,8 +417,9 @@ def db_state():
 
 
 def changed_tables(before, after):
-    return sorted(label for label in set(before) | set(after)
-                  if before.get(label) != after.get(label))
+    return sorted(
+        label for label in set(before) | set(after) if before.get(label) != after.get(label)
+    )
 
 
 @pytest.fixture(scope="module")

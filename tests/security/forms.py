@@ -65,8 +65,11 @@ class _FormParser(HTMLParser):
             self.option = None
         elif tag == "select" and self.select is not None:
             name, multiple, options = self.select
-            values = [(value if value is not None else text) for value, selected, text in options
-                      if selected]
+            values = [
+                (value if value is not None else text)
+                for value, selected, text in options
+                if selected
+            ]
             if not values and options and not multiple:
                 value, _selected, text = options[0]
                 values = [value if value is not None else text]

@@ -39,8 +39,15 @@ SHARED_NOTES = "ZZ-PAIR-SHARED-3317"
 CHECKIN_FEEDBACK = "ZZ-PAIR-FEEDBACK-8126"
 GOAL_TEXT = "ZZ-PAIR-GOAL-4471"
 # The SEN student's date of birth (1901-02-03), as any language of the suite writes it.
-BIRTH_DATES = ("1901-02-03", "03/02/1901", "02/03/1901", "3 de febrero de 1901",
-               "February 3, 1901", "Feb. 3, 1901", "3 de fevereiro de 1901")
+BIRTH_DATES = (
+    "1901-02-03",
+    "03/02/1901",
+    "02/03/1901",
+    "3 de febrero de 1901",
+    "February 3, 1901",
+    "Feb. 3, 1901",
+    "3 de fevereiro de 1901",
+)
 # How the SEN flag shows, in every language of the suite (verdict explanation, field label).
 SEN_MARKERS = (
     "special educational need",
@@ -119,41 +126,69 @@ def _requests(users, programme):
     tutor = users["assigned_tutor"]
     student = _student("LK2019001")
     request = services.create_request(
-        kind=RequestKind.SUPPORT, student=student, user=coordinator, programme=programme,
-        reasons=["emotional", "health"], description=DISCLOSURE_OLD,
+        kind=RequestKind.SUPPORT,
+        student=student,
+        user=coordinator,
+        programme=programme,
+        reasons=["emotional", "health"],
+        description=DISCLOSURE_OLD,
     )
     request = services.assign_tutor(request, tutor, coordinator)
-    for action, actor in (("submit", coordinator), ("review", coordinator),
-                          ("approve", board), ("start", coordinator)):
+    for action, actor in (
+        ("submit", coordinator),
+        ("review", coordinator),
+        ("approve", board),
+        ("start", coordinator),
+    ):
         request = services.transition(request, action, actor, reason="")
     services.update_disclosure(request, tutor, reasons=["emotional"], description=DISCLOSURE)
     services.record_session(
-        request, tutor, date=timezone.localdate() - datetime.timedelta(days=2),
-        modality="video", duration_minutes=45, private_notes=SESSION_NOTES,
+        request,
+        tutor,
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        modality="video",
+        duration_minutes=45,
+        private_notes=SESSION_NOTES,
     )
     referral = services.refer(request, tutor, reason=REFERRAL_REASON, service="Psicología")
-    services.update_referral(referral, users["orientation"], status="follow_up",
-                             outcome_notes=REFERRAL_OUTCOME)
+    services.update_referral(
+        referral, users["orientation"], status="follow_up", outcome_notes=REFERRAL_OUTCOME
+    )
     # A denied request: its decision is not confidential (the board and the student read it).
-    denied = services.create_request(kind=RequestKind.SUPPORT, student=_student("LK2019002"),
-                                     user=coordinator, programme=programme,
-                                     reasons=["family_substance"])
-    for action, actor, reason in (("submit", coordinator, ""), ("review", coordinator, ""),
-                                  ("deny", board, "Fuera del periodo de solicitudes.")):
+    denied = services.create_request(
+        kind=RequestKind.SUPPORT,
+        student=_student("LK2019002"),
+        user=coordinator,
+        programme=programme,
+        reasons=["family_substance"],
+    )
+    for action, actor, reason in (
+        ("submit", coordinator, ""),
+        ("review", coordinator, ""),
+        ("deny", board, "Fuera del periodo de solicitudes."),
+    ):
         denied = services.transition(denied, action, actor, reason=reason)
 
     # An individual-class request of a student with a special educational need, judged.
     term = Term.objects.create(
-        code="LK-2026-1", name="2026/1", kind="regular",
-        starts_on=datetime.date(2026, 2, 2), ends_on=datetime.date(2026, 6, 30),
+        code="LK-2026-1",
+        name="2026/1",
+        kind="regular",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
     )
     component = CurricularComponent.objects.create(code="LK-MAT101", name="Cálculo I", hours=60)
     sen_student = _student(
         "LK2019003", special_educational_need=True, date_of_birth=datetime.date(1901, 2, 3)
     )
     class_request = services.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS, student=sen_student, term=term, component=component,
-        user=coordinator, programme=programme, language="es",
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=sen_student,
+        term=term,
+        component=component,
+        user=coordinator,
+        programme=programme,
+        language="es",
     )
     for action in ("submit", "review"):
         class_request = services.transition(class_request, action, coordinator)
@@ -166,43 +201,67 @@ def _mentoring(users, programme_index):
 
     today = timezone.localdate()
     page = factories.build_programme(
-        programme_index, title="Mentoría entre iguales", kind="peer_mentoring",
+        programme_index,
+        title="Mentoría entre iguales",
+        kind="peer_mentoring",
         modalities=["video"],
     )
     programme = MentoringProgramme.objects.create(
-        page=page, period_start=today - datetime.timedelta(days=30),
-        period_end=today + datetime.timedelta(days=120), guidelines="Acuerden un horario.",
+        page=page,
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today + datetime.timedelta(days=120),
+        guidelines="Acuerden un horario.",
     )
     mentor = Participant.objects.create(
-        programme=programme, role="mentor", student=_student("LKM001"), user=users["mentor"],
-        goals=["cálculo"], availability=["mon_am"], languages=["español"],
+        programme=programme,
+        role="mentor",
+        student=_student("LKM001"),
+        user=users["mentor"],
+        goals=["cálculo"],
+        availability=["mon_am"],
+        languages=["español"],
     )
     mentee = Participant.objects.create(
-        programme=programme, role="mentee", student=_student("LKE001"), user=users["mentee"],
-        goals=["cálculo"], availability=["mon_am"], languages=["español"],
+        programme=programme,
+        role="mentee",
+        student=_student("LKE001"),
+        user=users["mentee"],
+        goals=["cálculo"],
+        availability=["mon_am"],
+        languages=["español"],
     )
     coordinator, mentor_user = users["coordination"], users["mentor"]
-    pair = services.pair_manually(programme, mentor, mentee, coordinator,
-                                  now=timezone.now() - datetime.timedelta(days=20))
+    pair = services.pair_manually(
+        programme, mentor, mentee, coordinator, now=timezone.now() - datetime.timedelta(days=20)
+    )
     services.log_meeting(
-        pair, mentor_user, date=today - datetime.timedelta(days=10), mode="video",
-        duration_minutes=40, shared_notes=SHARED_NOTES, mentor_private_notes=MENTOR_NOTES,
+        pair,
+        mentor_user,
+        date=today - datetime.timedelta(days=10),
+        mode="video",
+        duration_minutes=40,
+        shared_notes=SHARED_NOTES,
+        mentor_private_notes=MENTOR_NOTES,
     )
     goal = services.add_goal(
-        pair, mentor_user, specific=GOAL_TEXT, indicator="Horas de estudio por semana",
-        target="6", achievable_relevant="Tiene tiempo.",
+        pair,
+        mentor_user,
+        specific=GOAL_TEXT,
+        indicator="Horas de estudio por semana",
+        target="6",
+        achievable_relevant="Tiene tiempo.",
         due_date=today + datetime.timedelta(days=30),
     )
-    services.check_in(pair, mentor_user, role="mentor", date=today,
-                      ratings=[(goal, 3, CHECKIN_FEEDBACK)])
+    services.check_in(
+        pair, mentor_user, role="mentor", date=today, ratings=[(goal, 3, CHECKIN_FEEDBACK)]
+    )
     return pair
 
 
 def _public_pages(users, home, programme):
     """The tutor directory with the assigned tutor's profile, and a workshop."""
     index = factories.build_tutor_index(home)
-    factories.build_tutor_profile(index, title="Dra. Tutora Asignada",
-                                  user=users["assigned_tutor"])
+    factories.build_tutor_profile(index, title="Dra. Tutora Asignada", user=users["assigned_tutor"])
     factories.build_workshop(programme, title="Taller de estudio")
 
 
@@ -222,6 +281,10 @@ def build_leak_world(programme_index, programme):
     for marker in SEN_MARKERS:
         readers[marker] = {"coordination", "board", "superuser"}
     return LeakWorld(
-        users=users, support_request=request, class_request=class_request,
-        sen_student=sen_student, pair=pair, readers=readers,
+        users=users,
+        support_request=request,
+        class_request=class_request,
+        sen_student=sen_student,
+        pair=pair,
+        readers=readers,
     )

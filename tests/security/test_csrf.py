@@ -54,7 +54,9 @@ POST_KEYS = post_keys()
 # What each POST carries besides the token (the same with and without it).
 POST_DATA = {
     "page_serve:tutoria_workshops.GroupWorkshopPage": {
-        "student_number": "S0099", "full_name": "Sara Sign-up", "email": "sara@example.edu",
+        "student_number": "S0099",
+        "full_name": "Sara Sign-up",
+        "email": "sara@example.edu",
         "consent": "on",
     },
     "tutoria_requests:transition": {"reason": "Done"},

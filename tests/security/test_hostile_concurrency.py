@@ -35,7 +35,9 @@ def only_refusals(errors, kind=ValidationError):
 
 def student(number):
     return StudentRecord.objects.create(
-        student_number=number, full_name=f"Estudiante {number}", curriculum_hours=3000,
+        student_number=number,
+        full_name=f"Estudiante {number}",
+        curriculum_hours=3000,
         completed_hours=2800,
     )
 
@@ -70,14 +72,20 @@ def test_parallel_pairings_of_one_mentee_make_one_pair(programme_index):
     today = timezone.localdate()
     page = factories.build_programme(programme_index, title="Mentoría", kind="peer_mentoring")
     programme = MentoringProgramme.objects.create(
-        page=page, period_start=today - datetime.timedelta(days=10),
+        page=page,
+        period_start=today - datetime.timedelta(days=10),
         period_end=today + datetime.timedelta(days=100),
     )
-    mentee = Participant.objects.create(programme=programme, role="mentee",
-                                        student=student("ME001"), availability=["mon_am"])
+    mentee = Participant.objects.create(
+        programme=programme, role="mentee", student=student("ME001"), availability=["mon_am"]
+    )
     mentors = [
-        Participant.objects.create(programme=programme, role="mentor",
-                                   student=student(f"MM{n:03d}"), availability=["mon_am"])
+        Participant.objects.create(
+            programme=programme,
+            role="mentor",
+            student=student(f"MM{n:03d}"),
+            availability=["mon_am"],
+        )
         for n in range(THREADS)
     ]
     results, errors = run_in_threads(
@@ -96,18 +104,22 @@ def test_parallel_closures_of_one_pair_close_it_once(programme_index):
     today = timezone.localdate()
     page = factories.build_programme(programme_index, title="Mentoría", kind="peer_mentoring")
     programme = MentoringProgramme.objects.create(
-        page=page, period_start=today - datetime.timedelta(days=10),
+        page=page,
+        period_start=today - datetime.timedelta(days=10),
         period_end=today + datetime.timedelta(days=100),
     )
-    mentor = Participant.objects.create(programme=programme, role="mentor",
-                                        student=student("CM001"), availability=["mon_am"])
-    mentee = Participant.objects.create(programme=programme, role="mentee",
-                                        student=student("CE001"), availability=["mon_am"])
+    mentor = Participant.objects.create(
+        programme=programme, role="mentor", student=student("CM001"), availability=["mon_am"]
+    )
+    mentee = Participant.objects.create(
+        programme=programme, role="mentee", student=student("CE001"), availability=["mon_am"]
+    )
     pair = services.pair_manually(programme, mentor, mentee, coordinator)
     results, errors = run_in_threads(
         THREADS,
-        lambda n: services.close_pair(pair, coordinator, final_reflection=f"Cierre {n}",
-                                      achievements={}),
+        lambda n: services.close_pair(
+            pair, coordinator, final_reflection=f"Cierre {n}", achievements={}
+        ),
     )
     only_refusals(errors)
     assert len(results) == 1
@@ -121,6 +133,7 @@ def test_parallel_imports_of_the_same_new_students_never_crash(db):
     data = "student_number,name,curriculum_hours,completed_hours\n" + "".join(
         f"P{n:04d},Estudiante {n},3000,100\n" for n in range(30)
     )
+
     def import_in_english(number):
         with translation.override("en"):  # threads start in the default language
             return import_academics("alumnos.csv", data.encode())

@@ -39,9 +39,12 @@ def world(programme_index, programme, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         world = build_leak_world(programme_index, programme)
     world.extra = {
-        "group": StudentGroup.objects.create(code="G1", name="Grupo 1",
-                                             term=world.class_request.term,
-                                             tutor=world.users["assigned_tutor"]),
+        "group": StudentGroup.objects.create(
+            code="G1",
+            name="Grupo 1",
+            term=world.class_request.term,
+            tutor=world.users["assigned_tutor"],
+        ),
     }
     get_resolver().url_patterns  # noqa: B018 (registers the admin viewsets)
     return world
@@ -82,31 +85,76 @@ def _requests_forms():
 
     today = timezone.localdate().isoformat()
     return [
-        FormCase("request.deny_reason", "reason", 5000,
-                 lambda w, v: forms.TransitionForm({"reason": v}, action="deny")),
-        FormCase("request.disclosure", "description", 5000,
-                 lambda w, v: forms.DisclosureForm({"description": v, "reasons": ["health"]})),
-        FormCase("request.session_notes", "private_notes", 5000,
-                 lambda w, v: forms.SessionForm({
-                     "date": today, "modality": "video", "attention_type": "individual",
-                     "duration_minutes": 30, "private_notes": v})),
-        FormCase("request.referral_reason", "reason", 5000,
-                 lambda w, v: forms.ReferralForm({"reason": v})),
-        FormCase("request.referral_service", "service", 100,
-                 lambda w, v: forms.ReferralForm({"reason": "Ansiedad", "service": v})),
-        FormCase("request.referral_outcome", "outcome_notes", 5000,
-                 lambda w, v: forms.ReferralUpdateForm({"status": "sent", "outcome_notes": v})),
-        FormCase("request.group_topic", "topic", 200,
-                 lambda w, v: forms.GroupSessionForm(
-                     {"date": today, "topic": v, "modality": "video", "duration_minutes": 60},
-                     group=w.extra["group"])),
-        FormCase("request.report_progress", "progress", 5000,
-                 lambda w, v: forms.ReportForm({"progress": v})),
-        FormCase("request.review_comment", "comment", 5000,
-                 lambda w, v: forms.ReviewForm({"comment": v})),
-        FormCase("request.group_name", "name", 150,
-                 lambda w, v: viewset_form_class("tutoria_groups")(
-                     {"code": "G1", "name": v, "term": w.class_request.term_id})),
+        FormCase(
+            "request.deny_reason",
+            "reason",
+            5000,
+            lambda w, v: forms.TransitionForm({"reason": v}, action="deny"),
+        ),
+        FormCase(
+            "request.disclosure",
+            "description",
+            5000,
+            lambda w, v: forms.DisclosureForm({"description": v, "reasons": ["health"]}),
+        ),
+        FormCase(
+            "request.session_notes",
+            "private_notes",
+            5000,
+            lambda w, v: forms.SessionForm(
+                {
+                    "date": today,
+                    "modality": "video",
+                    "attention_type": "individual",
+                    "duration_minutes": 30,
+                    "private_notes": v,
+                }
+            ),
+        ),
+        FormCase(
+            "request.referral_reason",
+            "reason",
+            5000,
+            lambda w, v: forms.ReferralForm({"reason": v}),
+        ),
+        FormCase(
+            "request.referral_service",
+            "service",
+            100,
+            lambda w, v: forms.ReferralForm({"reason": "Ansiedad", "service": v}),
+        ),
+        FormCase(
+            "request.referral_outcome",
+            "outcome_notes",
+            5000,
+            lambda w, v: forms.ReferralUpdateForm({"status": "sent", "outcome_notes": v}),
+        ),
+        FormCase(
+            "request.group_topic",
+            "topic",
+            200,
+            lambda w, v: forms.GroupSessionForm(
+                {"date": today, "topic": v, "modality": "video", "duration_minutes": 60},
+                group=w.extra["group"],
+            ),
+        ),
+        FormCase(
+            "request.report_progress",
+            "progress",
+            5000,
+            lambda w, v: forms.ReportForm({"progress": v}),
+        ),
+        FormCase(
+            "request.review_comment", "comment", 5000, lambda w, v: forms.ReviewForm({"comment": v})
+        ),
+        FormCase(
+            "request.group_name",
+            "name",
+            150,
+            lambda w, v: viewset_form_class("tutoria_groups")(
+                {"code": "G1", "name": v, "term": w.class_request.term_id}
+            ),
+        ),
     ]
 
 
@@ -114,10 +162,19 @@ def _workshop_forms():
     from tutoria_cms.workshops.forms import WorkshopRegistrationForm
 
     return [
-        FormCase("workshop.full_name", "full_name", 150,
-                 lambda w, v: WorkshopRegistrationForm({
-                     "student_number": "A12345", "full_name": v, "email": "a@example.edu",
-                     "consent": "on"})),
+        FormCase(
+            "workshop.full_name",
+            "full_name",
+            150,
+            lambda w, v: WorkshopRegistrationForm(
+                {
+                    "student_number": "A12345",
+                    "full_name": v,
+                    "email": "a@example.edu",
+                    "consent": "on",
+                }
+            ),
+        ),
     ]
 
 
@@ -131,25 +188,44 @@ def _tutor_forms():
         profile = TutorProfilePage.objects.get(user=world.users["assigned_tutor"])
         form_class = TutorProfilePage.get_edit_handler().get_form_class()
         data = {"title": profile.title, "slug": profile.slug, field: value}
-        return form_class(data, instance=profile, parent_page=profile.get_parent(),
-                          for_user=world.users["assigned_tutor"])
+        return form_class(
+            data,
+            instance=profile,
+            parent_page=profile.get_parent(),
+            for_user=world.users["assigned_tutor"],
+        )
 
     return [
-        FormCase("tutor.profile_title", "title", 255,
-                 lambda w, v: profile_form(w, "title", v)),
-        FormCase("tutor.profile_department", "department", 200,
-                 lambda w, v: profile_form(w, "department", v)),
-        FormCase("tutor.profile_office_hours", "office_hours", 5000,
-                 lambda w, v: profile_form(w, "office_hours", v)),
-        FormCase("tutor.matrix_evidence", "evidence", 4000,
-                 lambda w, v: SelfAssessmentForm(
-                     {"competency": 1, "evidence": v},
-                     documents=get_document_model().objects.none())),
-        FormCase("tutor.directory_search", "q", 100,
-                 lambda w, v: DirectoryFilterForm({"q": v})),
-        FormCase("tutor.framework_name", "name_es", 200,
-                 lambda w, v: viewset_form_class("tutoria_competency_frameworks")(
-                     {"code": "fw", "name_es": v})),
+        FormCase("tutor.profile_title", "title", 255, lambda w, v: profile_form(w, "title", v)),
+        FormCase(
+            "tutor.profile_department",
+            "department",
+            200,
+            lambda w, v: profile_form(w, "department", v),
+        ),
+        FormCase(
+            "tutor.profile_office_hours",
+            "office_hours",
+            5000,
+            lambda w, v: profile_form(w, "office_hours", v),
+        ),
+        FormCase(
+            "tutor.matrix_evidence",
+            "evidence",
+            4000,
+            lambda w, v: SelfAssessmentForm(
+                {"competency": 1, "evidence": v}, documents=get_document_model().objects.none()
+            ),
+        ),
+        FormCase("tutor.directory_search", "q", 100, lambda w, v: DirectoryFilterForm({"q": v})),
+        FormCase(
+            "tutor.framework_name",
+            "name_es",
+            200,
+            lambda w, v: viewset_form_class("tutoria_competency_frameworks")(
+                {"code": "fw", "name_es": v}
+            ),
+        ),
     ]
 
 
@@ -166,32 +242,77 @@ def _mentoring_forms():
 
     def check_in(world, value):
         goal = world.pair.goals.get()
-        return CheckInForm({"role": "mentor", "date": today, f"rating_{goal.pk}": "3",
-                            f"feedback_{goal.pk}": value}, goals=[goal], roles=["mentor"])
+        return CheckInForm(
+            {
+                "role": "mentor",
+                "date": today,
+                f"rating_{goal.pk}": "3",
+                f"feedback_{goal.pk}": value,
+            },
+            goals=[goal],
+            roles=["mentor"],
+        )
 
     return [
-        FormCase("mentoring.goal_specific", "specific", 5000,
-                 lambda w, v: GoalForm({"specific": v, "indicator": "Horas", "target": "5"})),
-        FormCase("mentoring.goal_indicator", "indicator", 200,
-                 lambda w, v: GoalForm({"specific": "Aprobar", "indicator": v, "target": "5"})),
-        FormCase("mentoring.meeting_shared", "shared_notes", 5000,
-                 lambda w, v: MeetingForm({"date": today, "mode": "video",
-                                           "duration_minutes": 30, "shared_notes": v})),
-        FormCase("mentoring.meeting_private", "mentor_private_notes", 5000,
-                 lambda w, v: MeetingForm({"date": today, "mode": "video",
-                                           "duration_minutes": 30, "mentor_private_notes": v},
-                                          private_notes=True)),
+        FormCase(
+            "mentoring.goal_specific",
+            "specific",
+            5000,
+            lambda w, v: GoalForm({"specific": v, "indicator": "Horas", "target": "5"}),
+        ),
+        FormCase(
+            "mentoring.goal_indicator",
+            "indicator",
+            200,
+            lambda w, v: GoalForm({"specific": "Aprobar", "indicator": v, "target": "5"}),
+        ),
+        FormCase(
+            "mentoring.meeting_shared",
+            "shared_notes",
+            5000,
+            lambda w, v: MeetingForm(
+                {"date": today, "mode": "video", "duration_minutes": 30, "shared_notes": v}
+            ),
+        ),
+        FormCase(
+            "mentoring.meeting_private",
+            "mentor_private_notes",
+            5000,
+            lambda w, v: MeetingForm(
+                {"date": today, "mode": "video", "duration_minutes": 30, "mentor_private_notes": v},
+                private_notes=True,
+            ),
+        ),
         FormCase("mentoring.reason", "reason", 5000, lambda w, v: ReasonForm({"reason": v})),
-        FormCase("mentoring.reflection", "final_reflection", 5000,
-                 lambda w, v: CloseForm({"final_reflection": v}, goals=[])),
+        FormCase(
+            "mentoring.reflection",
+            "final_reflection",
+            5000,
+            lambda w, v: CloseForm({"final_reflection": v}, goals=[]),
+        ),
         FormCase("mentoring.check_in_feedback", "feedback", 5000, check_in),
-        FormCase("mentoring.participant_goals", "goals", 60,
-                 lambda w, v: viewset_form_class("tutoria_mentoring_participants")(
-                     {"programme": w.pair.programme_id, "role": "mentee",
-                      "student": w.sen_student.pk, "experience": 0, "goals": v})),
-        FormCase("mentoring.programme_guidelines", "guidelines", 5000,
-                 lambda w, v: viewset_form_class("tutoria_mentoring_programmes")(
-                     {"guidelines": v}, instance=w.pair.programme)),
+        FormCase(
+            "mentoring.participant_goals",
+            "goals",
+            60,
+            lambda w, v: viewset_form_class("tutoria_mentoring_participants")(
+                {
+                    "programme": w.pair.programme_id,
+                    "role": "mentee",
+                    "student": w.sen_student.pk,
+                    "experience": 0,
+                    "goals": v,
+                }
+            ),
+        ),
+        FormCase(
+            "mentoring.programme_guidelines",
+            "guidelines",
+            5000,
+            lambda w, v: viewset_form_class("tutoria_mentoring_programmes")(
+                {"guidelines": v}, instance=w.pair.programme
+            ),
+        ),
     ]
 
 
@@ -200,23 +321,48 @@ def _partnership_forms():
 
     today = timezone.localdate().isoformat()
     return [
-        FormCase("agreement.title", "title", 255,
-                 lambda w, v: viewset_form_class("tutoria_agreements")({"title": v})),
-        FormCase("agreement.description", "description", 5000,
-                 lambda w, v: viewset_form_class("tutoria_agreements")(
-                     {"title": "Convenio", "description": v})),
-        FormCase("partner.name", "name", 200,
-                 lambda w, v: viewset_form_class("tutoria_partners")(
-                     {"name": v, "sector": "private"})),
-        FormCase("stage.notes", "notes", 5000,
-                 lambda w, v: CompleteStageForm({"notes": v}, user=w.users["coordination"],
-                                                stage="planning")),
-        FormCase("commitment.description", "description", 5000,
-                 lambda w, v: CommitmentForm({"party": "partner", "description": v,
-                                              "due_on": today})),
-        FormCase("fulfilment.report", "report", 10000,
-                 lambda w, v: FulfilmentForm({"fulfilled_on": today, "report": v},
-                                             user=w.users["coordination"])),
+        FormCase(
+            "agreement.title",
+            "title",
+            255,
+            lambda w, v: viewset_form_class("tutoria_agreements")({"title": v}),
+        ),
+        FormCase(
+            "agreement.description",
+            "description",
+            5000,
+            lambda w, v: viewset_form_class("tutoria_agreements")(
+                {"title": "Convenio", "description": v}
+            ),
+        ),
+        FormCase(
+            "partner.name",
+            "name",
+            200,
+            lambda w, v: viewset_form_class("tutoria_partners")({"name": v, "sector": "private"}),
+        ),
+        FormCase(
+            "stage.notes",
+            "notes",
+            5000,
+            lambda w, v: CompleteStageForm(
+                {"notes": v}, user=w.users["coordination"], stage="planning"
+            ),
+        ),
+        FormCase(
+            "commitment.description",
+            "description",
+            5000,
+            lambda w, v: CommitmentForm({"party": "partner", "description": v, "due_on": today}),
+        ),
+        FormCase(
+            "fulfilment.report",
+            "report",
+            10000,
+            lambda w, v: FulfilmentForm(
+                {"fulfilled_on": today, "report": v}, user=w.users["coordination"]
+            ),
+        ),
     ]
 
 
@@ -224,8 +370,12 @@ def _export_forms():
     from tutoria_cms.accreditation.forms import SubjectAccessForm
 
     return [
-        FormCase("subject_access.student_number", "student_number", 20,
-                 lambda w, v: SubjectAccessForm({"student_number": v})),
+        FormCase(
+            "subject_access.student_number",
+            "student_number",
+            20,
+            lambda w, v: SubjectAccessForm({"student_number": v}),
+        ),
     ]
 
 
@@ -319,19 +469,33 @@ def test_mentoring_services_refuse_over_long_text_and_impossible_numbers(world):
     today = timezone.localdate()
     meetings = Meeting.objects.count()
     with pytest.raises(ValidationError):
-        services.log_meeting(pair, mentor, date=today, mode="video", duration_minutes=30,
-                             shared_notes="x" * 5001)
+        services.log_meeting(
+            pair, mentor, date=today, mode="video", duration_minutes=30, shared_notes="x" * 5001
+        )
     assert Meeting.objects.count() == meetings
     goals = Goal.objects.count()
     for target in ("NaN", "Infinity", "1e30", "12345678901", "1.234", "-"):
         with translation.override("es"), pytest.raises(ValidationError) as refused:
-            services.add_goal(pair, mentor, specific="Leer", indicator="Libros",
-                              target=target, achievable_relevant="Sí",
-                              due_date=today + datetime.timedelta(days=5))
+            services.add_goal(
+                pair,
+                mentor,
+                specific="Leer",
+                indicator="Libros",
+                target=target,
+                achievable_relevant="Sí",
+                due_date=today + datetime.timedelta(days=5),
+            )
         assert "target" in refused.value.message_dict, target
     with pytest.raises(ValidationError) as refused:
-        services.add_goal(pair, mentor, specific="Leer", indicator="x" * 201, target="3",
-                          achievable_relevant="Sí", due_date=today + datetime.timedelta(days=5))
+        services.add_goal(
+            pair,
+            mentor,
+            specific="Leer",
+            indicator="x" * 201,
+            target="3",
+            achievable_relevant="Sí",
+            due_date=today + datetime.timedelta(days=5),
+        )
     assert "indicator" in refused.value.message_dict
     assert Goal.objects.count() == goals
 
@@ -361,8 +525,12 @@ def test_public_sign_up_refuses_an_invisible_name_in_spanish_and_keeps_what_was_
 
     workshop = GroupWorkshopPage.objects.get(title="Taller de estudio")
     client = spanish_client()
-    data = {"student_number": "A12345", "full_name": ZERO_WIDTH, "email": "ana@example.edu",
-            "consent": "on"}
+    data = {
+        "student_number": "A12345",
+        "full_name": ZERO_WIDTH,
+        "email": "ana@example.edu",
+        "consent": "on",
+    }
     response = client.post(workshop.url, data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -409,9 +577,16 @@ def test_mentoring_meeting_refuses_invisible_notes_in_spanish(world):
     client = spanish_client(world.users["mentor"])
     url = reverse("tutoria_mentoring_pairs:log_meeting", args=[world.pair.pk])
     count = Meeting.objects.count()
-    response = client.post(url, {"date": timezone.localdate().isoformat(), "mode": "video",
-                                 "duration_minutes": "45", "shared_notes": ZERO_WIDTH,
-                                 "mentor_private_notes": "Bien"})
+    response = client.post(
+        url,
+        {
+            "date": timezone.localdate().isoformat(),
+            "mode": "video",
+            "duration_minutes": "45",
+            "shared_notes": ZERO_WIDTH,
+            "mentor_private_notes": "Bien",
+        },
+    )
     assert response.status_code == 200
     assert "formado solo por caracteres invisibles" in response.content.decode()
     assert Meeting.objects.count() == count
@@ -421,8 +596,9 @@ def test_partner_form_refuses_nul_in_spanish(world):
     from tutoria_cms.partnerships.models import Partner
 
     client = spanish_client(world.users["superuser"])
-    response = client.post(reverse("tutoria_partners:add"),
-                           {"name": "Empresa\x00", "sector": "private"})
+    response = client.post(
+        reverse("tutoria_partners:add"), {"name": "Empresa\x00", "sector": "private"}
+    )
     assert response.status_code == 200
     assert "caracteres nulos" in response.content.decode()
     assert not Partner.objects.exists()
@@ -432,9 +608,11 @@ def test_partner_form_refuses_nul_in_spanish(world):
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("Ana\x07", "Quita los caracteres de control"),
-     ("x" * 151, "como máximo 150"),
-     (ZERO_WIDTH, "formado solo por caracteres invisibles")],
+    [
+        ("Ana\x07", "Quita los caracteres de control"),
+        ("x" * 151, "como máximo 150"),
+        (ZERO_WIDTH, "formado solo por caracteres invisibles"),
+    ],
     ids=["control", "over_long", "zero_width"],
 )
 def test_import_upload_previews_the_problems_in_spanish_and_writes_nothing(world, name, message):
@@ -456,8 +634,7 @@ def test_import_upload_stores_nfc_and_a_replayed_confirmation_changes_nothing(wo
 
     client = spanish_client(world.users["coordination"])
     upload = io.BytesIO(
-        f"student_number,name,curriculum_hours,completed_hours\nZ0001,{NFC_INPUT},100,10\n"
-        .encode()
+        f"student_number,name,curriculum_hours,completed_hours\nZ0001,{NFC_INPUT},100,10\n".encode()
     )
     upload.name = "alumnos.csv"
     preview = client.post(reverse("tutoria_academics_import"), {"file": upload})
@@ -474,8 +651,14 @@ def test_import_upload_stores_nfc_and_a_replayed_confirmation_changes_nothing(wo
 
 # Formula-looking text stays text in every exporter ------------------------------------------
 
-FORMULAS = ('=HYPERLINK("http://evil.example","clic")', "+1-2", "@SUM(A1:A2)", "-2+3",
-            "=1+1", "#N/A")
+FORMULAS = (
+    '=HYPERLINK("http://evil.example","clic")',
+    "+1-2",
+    "@SUM(A1:A2)",
+    "-2+3",
+    "=1+1",
+    "#N/A",
+)
 
 
 def workbook_cells(data):
@@ -503,8 +686,7 @@ def formula_world(world):
     workshop = GroupWorkshopPage.objects.get(title="Taller de estudio")
     workshop.title = FORMULAS[0]
     workshop.save_revision().publish()
-    make_agreement(FORMULAS[1], partner=FORMULAS[2], reference=FORMULAS[3],
-                   supports=[workshop])
+    make_agreement(FORMULAS[1], partner=FORMULAS[2], reference=FORMULAS[3], supports=[workshop])
     factories.add_registrations(workshop, 1)
     StudentRecord.objects.filter(pk=world.sen_student.pk).update(full_name=FORMULAS[4])
     return world
@@ -522,8 +704,7 @@ def test_evidence_browser_exports_keep_formulas_literal(formula_world):
     client = spanish_client(formula_world.users["quality"])
     cells = []
     for listing in ("agreements", "registrations"):
-        response = client.get(reverse(f"evidence_{listing}_modeladmin_index"),
-                              {"export": "xlsx"})
+        response = client.get(reverse(f"evidence_{listing}_modeladmin_index"), {"export": "xlsx"})
         data = b"".join(response.streaming_content) if response.streaming else response.content
         cells += workbook_cells(data)
     assert_literal(cells, FORMULAS[:3])
@@ -531,8 +712,10 @@ def test_evidence_browser_exports_keep_formulas_literal(formula_world):
 
 def test_subject_access_workbook_keeps_formulas_literal(formula_world):
     client = spanish_client(formula_world.users["quality_identified"])
-    response = client.post(reverse("tutoria_accreditation:subject_access"),
-                           {"student_number": formula_world.sen_student.student_number})
+    response = client.post(
+        reverse("tutoria_accreditation:subject_access"),
+        {"student_number": formula_world.sen_student.student_number},
+    )
     assert_literal(workbook_cells(response.content), [FORMULAS[4]])
 
 
@@ -553,8 +736,9 @@ def test_a_replayed_denial_is_refused_and_notifies_once(world, django_capture_on
     from tutoria_cms.requests.models import Notification, RequestKind, TutoringRequest
 
     coordinator, board = world.users["coordination"], world.users["board"]
-    request = services.create_request(kind=RequestKind.SUPPORT, student=world.sen_student,
-                                      user=coordinator)
+    request = services.create_request(
+        kind=RequestKind.SUPPORT, student=world.sen_student, user=coordinator
+    )
     for action in ("submit", "review"):
         request = services.transition(request, action, coordinator)
     client = spanish_client(board)
@@ -576,8 +760,12 @@ def test_a_replayed_sign_up_keeps_one_registration(world):
 
     workshop = GroupWorkshopPage.objects.get(title="Taller de estudio")
     client = spanish_client()
-    data = {"student_number": "A12345", "full_name": "Ana", "email": "ana@example.edu",
-            "consent": "on"}
+    data = {
+        "student_number": "A12345",
+        "full_name": "Ana",
+        "email": "ana@example.edu",
+        "consent": "on",
+    }
     client.post(workshop.url, data)
     again = client.post(workshop.url, data)
     assert again.status_code == 200
@@ -632,11 +820,11 @@ def test_starting_with_a_deactivated_tutor_is_refused(world):
 
     coordinator, board = world.users["coordination"], world.users["board"]
     tutor = world.users["other_tutor"]
-    request = services.create_request(kind=RequestKind.SUPPORT, student=world.sen_student,
-                                      user=coordinator)
+    request = services.create_request(
+        kind=RequestKind.SUPPORT, student=world.sen_student, user=coordinator
+    )
     request = services.assign_tutor(request, tutor, coordinator)
-    for action, actor in (("submit", coordinator), ("review", coordinator),
-                          ("approve", board)):
+    for action, actor in (("submit", coordinator), ("review", coordinator), ("approve", board)):
         request = services.transition(request, action, actor)
     get_user_model().objects.filter(pk=tutor.pk).update(is_active=False)
     with translation.override("es"):
@@ -654,8 +842,10 @@ def test_deleting_a_tutor_with_requests_is_refused_with_a_message(world):
     confirm = client.get(url)
     # Wagtail's own page says what holds the account (its Spanish is partly English).
     assert confirm.status_code == 200
-    assert "prevent it from being deleted" in confirm.content.decode() or \
-        "impiden" in confirm.content.decode()
+    assert (
+        "prevent it from being deleted" in confirm.content.decode()
+        or "impiden" in confirm.content.decode()
+    )
     response = client.post(url, follow=True)
     assert response.status_code == 200
     assert get_user_model().objects.filter(pk=tutor.pk).exists()

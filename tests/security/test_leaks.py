@@ -99,14 +99,16 @@ def test_the_scanner_finds_secrets_in_pages_and_workbooks():
 def search_urls(pages):
     """Pages with a search box (``name="q"``)."""
     return sorted(
-        url for url, page in pages.items()
+        url
+        for url, page in pages.items()
         if page.kind == "text/html" and 'name="q"' in page.text and "?" not in url
     )
 
 
 def linked_urls(text, query, prefix):
     return {
-        url for url in crawler.URL_IN_PAGE.findall(text)
+        url
+        for url in crawler.URL_IN_PAGE.findall(text)
         if url.startswith(prefix) and query not in url
     }
 
@@ -209,8 +211,13 @@ def test_audit_log_and_history_labels_carry_no_secret(world):
     assert RequestLogEntry.objects.exists() and PageLogEntry.objects.exists()
     for model in (ModelLogEntry, PageLogEntry, RequestLogEntry):
         for entry in model.objects.all():
-            texts += [entry.label, json.dumps(entry.data, default=str), str(entry.message),
-                      str(entry), entry.content_type.name]
+            texts += [
+                entry.label,
+                json.dumps(entry.data, default=str),
+                str(entry.message),
+                str(entry),
+                entry.content_type.name,
+            ]
     history_rows = 0
     for model in registered_models.values():
         for row in model.history.all():
@@ -305,15 +312,16 @@ def test_evidence_browser_listing_exports_hold_no_secret(world):
             if response.status_code != 200 or "spreadsheetml" not in response["Content-Type"]:
                 continue
             exported += 1
-            data = b"".join(response.streaming_content) if response.streaming else \
-                response.content
-            assert_no_secret_in_cells(cells(data), (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS),
-                                      f"{role} {url}")
+            data = b"".join(response.streaming_content) if response.streaming else response.content
+            assert_no_secret_in_cells(
+                cells(data), (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS), f"{role} {url}"
+            )
         assert exported >= 6, role
 
 
-@pytest.mark.parametrize("role", [r for r in ADMIN_ROLES if r not in
-                                  ("quality_identified", "superuser")])
+@pytest.mark.parametrize(
+    "role", [r for r in ADMIN_ROLES if r not in ("quality_identified", "superuser")]
+)
 def test_subject_access_is_refused_without_the_identified_permission(world, role):
     client = client_for(world.users[role])
     number = world.support_request.student.student_number
@@ -341,8 +349,14 @@ def test_subject_access_command_needs_the_permission(world, tmp_path):
 
     number = world.support_request.student.student_number
     with pytest.raises(CommandError):
-        call_command("export_subject_data", number, "--output", str(tmp_path / "s.xlsx"),
-                     "--user", world.users["quality"].username)
+        call_command(
+            "export_subject_data",
+            number,
+            "--output",
+            str(tmp_path / "s.xlsx"),
+            "--user",
+            world.users["quality"].username,
+        )
     assert not (tmp_path / "s.xlsx").exists() or DISCLOSURE not in "\n".join(
         cells((tmp_path / "s.xlsx").read_bytes())
     )

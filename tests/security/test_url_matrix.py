@@ -233,8 +233,13 @@ ALLOWED = {
 # The evidence browser: listing and inspect for the quality office; adding, editing and
 # deleting answer "permission denied" to everybody, superusers included.
 for listing in urls.MODELADMIN_OBJECT:
-    for view, allowed in (("index", EVIDENCE_BROWSER), ("inspect", EVIDENCE_BROWSER),
-                          ("create", NOBODY), ("edit", NOBODY), ("delete", NOBODY)):
+    for view, allowed in (
+        ("index", EVIDENCE_BROWSER),
+        ("inspect", EVIDENCE_BROWSER),
+        ("create", NOBODY),
+        ("edit", NOBODY),
+        ("delete", NOBODY),
+    ):
         ALLOWED[f"evidence_{listing}_modeladmin_{view}"] = allowed
 
 # Our page types in Wagtail's page editor, and served to the public (all live pages).
@@ -323,8 +328,9 @@ def assert_refused(response, key, role, world):
 
 def assert_no_secrets(response, role):
     text = text_of(response)
-    leaked = [secret for secret, readers in SECRETS.items() if secret in text
-              and role not in readers]
+    leaked = [
+        secret for secret, readers in SECRETS.items() if secret in text and role not in readers
+    ]
     assert not leaked, leaked
 
 
@@ -376,18 +382,23 @@ def test_every_viewset_of_ours_is_collected():
 def test_secrets_are_shown_to_their_readers(world, browser):
     """The confidential texts are really in the world, so the checks above can fail."""
     shown = {
-        ("tutor", reverse("tutoria_requests:disclosure", args=[world.request_a.pk])):
-            (DISCLOSURE_A,),
-        ("orientation", reverse("tutoria_requests:inspect", args=[world.request_a.pk])):
-            (REFERRAL_REASON, SESSION_NOTES),
-        ("tutor", reverse("tutoria_mentoring_pairs:inspect", args=[world.pair_a.pk])):
-            (MENTOR_NOTES,),
-        ("coordination", reverse("tutoria_tutors:profile_matrix", args=[world.profile_a.pk])):
-            (EVIDENCE_A,),
-        ("coordination", reverse("tutoria_reports:inspect", args=[world.report_a.pk])):
-            (REPORT_A,),
-        ("orientation", reverse("tutoria_requests:disclosure", args=[world.request_b.pk])):
-            (DISCLOSURE_B,),
+        ("tutor", reverse("tutoria_requests:disclosure", args=[world.request_a.pk])): (
+            DISCLOSURE_A,
+        ),
+        ("orientation", reverse("tutoria_requests:inspect", args=[world.request_a.pk])): (
+            REFERRAL_REASON,
+            SESSION_NOTES,
+        ),
+        ("tutor", reverse("tutoria_mentoring_pairs:inspect", args=[world.pair_a.pk])): (
+            MENTOR_NOTES,
+        ),
+        ("coordination", reverse("tutoria_tutors:profile_matrix", args=[world.profile_a.pk])): (
+            EVIDENCE_A,
+        ),
+        ("coordination", reverse("tutoria_reports:inspect", args=[world.report_a.pk])): (REPORT_A,),
+        ("orientation", reverse("tutoria_requests:disclosure", args=[world.request_b.pk])): (
+            DISCLOSURE_B,
+        ),
     }
     for (role, url), texts in shown.items():
         response = browser.as_role(role).get(url)
@@ -467,8 +478,9 @@ def _first_field(client, url, suffix):
 TAMPERED = {
     "update the referral of another tutor's request through one's own": (
         "tutor",
-        lambda w: reverse("tutoria_requests:update_referral",
-                          args=[w.request_a.pk, w.referral_b.pk]),
+        lambda w: reverse(
+            "tutoria_requests:update_referral", args=[w.request_a.pk, w.referral_b.pk]
+        ),
         lambda w, c: {"status": "closed", "outcome_notes": "tampered"},
         "not found",
     ),
@@ -480,23 +492,30 @@ TAMPERED = {
     ),
     "log a meeting of another pair through one's own": (
         "tutor",
-        lambda w: reverse("tutoria_mentoring_pairs:log_scheduled_meeting",
-                          args=[w.pair_a.pk, w.meeting_b.pk]),
+        lambda w: reverse(
+            "tutoria_mentoring_pairs:log_scheduled_meeting", args=[w.pair_a.pk, w.meeting_b.pk]
+        ),
         lambda w, c: {"date": _today(), "mode": "in_person", "duration_minutes": "30"},
         "not found",
     ),
     "fulfil a commitment of another agreement through this one": (
         "coordination",
-        lambda w: reverse("tutoria_agreements:record_fulfilment",
-                          args=[w.agreement.pk, w.commitment_2.pk]),
+        lambda w: reverse(
+            "tutoria_agreements:record_fulfilment", args=[w.agreement.pk, w.commitment_2.pk]
+        ),
         lambda w, c: {"fulfilled_on": _today(), "report": "tampered"},
         "not found",
     ),
     "mark present in one's group a student of another group": (
         "tutor",
         lambda w: reverse("tutoria_groups:session", args=[w.group_a.pk]),
-        lambda w, c: {"date": _today(), "topic": "Tema", "modality": "in_person",
-                      "duration_minutes": "60", "attendees": [w.student_b.pk]},
+        lambda w, c: {
+            "date": _today(),
+            "topic": "Tema",
+            "modality": "in_person",
+            "duration_minutes": "60",
+            "attendees": [w.student_b.pk],
+        },
         "invalid",
     ),
     "assign as tutor an account that is not a tutor": (
@@ -537,25 +556,28 @@ TAMPERED = {
     ),
     "choose requests of which one is another tutor's": (
         "tutor",
-        lambda w: reverse(
-            "wagtailsnippetchoosers_tutoria_requests_tutoringrequest:chosen_multiple"
-        ) + f"?id={w.request_a.pk}&id={w.request_b.pk}",
+        lambda w: (
+            reverse("wagtailsnippetchoosers_tutoria_requests_tutoringrequest:chosen_multiple")
+            + f"?id={w.request_a.pk}&id={w.request_b.pk}"
+        ),
         None,
         "not found",
     ),
     "bulk-delete requests, one of them invisible to the tutor": (
         "tutor",
-        lambda w: reverse("wagtail_bulk_action",
-                          args=["tutoria_requests", "tutoringrequest", "delete"])
-        + f"?id={w.request_a.pk}&id={w.request_b.pk}",
+        lambda w: (
+            reverse("wagtail_bulk_action", args=["tutoria_requests", "tutoringrequest", "delete"])
+            + f"?id={w.request_a.pk}&id={w.request_b.pk}"
+        ),
         lambda w, c: {},
         "refused",
     ),
     "bulk-delete every request as coordination (who sees them all)": (
         "coordination",
-        lambda w: reverse("wagtail_bulk_action",
-                          args=["tutoria_requests", "tutoringrequest", "delete"])
-        + f"?id={w.request_a.pk}&id={w.request_b.pk}&id={w.draft_request.pk}",
+        lambda w: (
+            reverse("wagtail_bulk_action", args=["tutoria_requests", "tutoringrequest", "delete"])
+            + f"?id={w.request_a.pk}&id={w.request_b.pk}&id={w.draft_request.pk}"
+        ),
         lambda w, c: {},
         "refused",
     ),
@@ -569,9 +591,13 @@ TAMPERED = {
         "tutor",
         lambda w: reverse("tutoria_tutors:my_matrix"),
         lambda w, c: _shown_form(
-            c, reverse("tutoria_tutors:my_matrix"),
-            **{_first_field(c, reverse("tutoria_tutors:my_matrix"), "-evidence_document"):
-               w.document.pk},
+            c,
+            reverse("tutoria_tutors:my_matrix"),
+            **{
+                _first_field(
+                    c, reverse("tutoria_tutors:my_matrix"), "-evidence_document"
+                ): w.document.pk
+            },
         ),
         "invalid",
     ),
@@ -579,7 +605,8 @@ TAMPERED = {
         "coordination",
         lambda w: reverse("workshop_attendance:sheet", args=[w.workshop.pk]),
         lambda w, c: _shown_form(
-            c, reverse("workshop_attendance:sheet", args=[w.workshop.pk]),
+            c,
+            reverse("workshop_attendance:sheet", args=[w.workshop.pk]),
             **{f"present-{w.workshop_2.ordered_sessions[0].pk}-{w.registration_2.pk}": "on"},
         ),
         "unchanged",
@@ -614,7 +641,10 @@ def test_tampered_ids_are_refused_and_change_nothing(world, browser, case):
 # The same forms, untampered, are accepted (so "invalid" above is the tampering's doing).
 UNTAMPERED = {
     "mark present in one's group a student of another group": lambda w, c: {
-        "date": _today(), "topic": "Tema", "modality": "in_person", "duration_minutes": "60",
+        "date": _today(),
+        "topic": "Tema",
+        "modality": "in_person",
+        "duration_minutes": "60",
         "attendees": [w.student_a.pk],
     },
     "assign as tutor an account that is not a tutor": lambda w, c: {
@@ -624,10 +654,12 @@ UNTAMPERED = {
         "tutor": w.users["other_tutor"].pk,
     },
     "rematch a pair with a mentee as mentor": lambda w, c: {
-        "mentor": w.mentor_b.pk, "reason": "untampered",
+        "mentor": w.mentor_b.pk,
+        "reason": "untampered",
     },
     "self-assess with another account's document as evidence": lambda w, c: _shown_form(
-        c, reverse("tutoria_tutors:my_matrix"),
+        c,
+        reverse("tutoria_tutors:my_matrix"),
         **{_first_field(c, reverse("tutoria_tutors:my_matrix"), "-evidence"): "Otro taller"},
     ),
     "mark present on a sheet a registration of another workshop": lambda w, c: {

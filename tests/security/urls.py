@@ -43,8 +43,8 @@ MODELADMIN_OBJECT = {
 # Parameters that are not the namespace's object.
 PARAMETER = {
     "page_id": lambda w, name: (
-        w.workshop if name.startswith("workshop_attendance:") else w.profile_a
-    ).pk,
+        (w.workshop if name.startswith("workshop_attendance:") else w.profile_a).pk
+    ),
     "programme_id": lambda w, name: w.mentoring.pk,
     "step_id": lambda w, name: w.step.pk,
     "meeting_id": lambda w, name: w.meeting.pk,
@@ -57,9 +57,7 @@ PARAMETER = {
 # Query strings some views need to show something.
 QUERY = {
     "search": {"q": "Taller"},
-    "wagtailsnippetchoosers_tutoria_requests_tutoringrequest:chosen_multiple": {
-        "id": "request_a"
-    },
+    "wagtailsnippetchoosers_tutoria_requests_tutoringrequest:chosen_multiple": {"id": "request_a"},
 }
 
 PARAMETER_RE = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
@@ -71,7 +69,7 @@ def parameters(route):
 
 def object_for(world, name):
     if name.startswith("evidence_") and "_modeladmin_" in name:
-        listing = name[len("evidence_"):].split("_modeladmin_")[0]
+        listing = name[len("evidence_") :].split("_modeladmin_")[0]
         return getattr(world, MODELADMIN_OBJECT[listing])
     if name in NAME_OBJECT:
         return getattr(world, NAME_OBJECT[name])
@@ -90,8 +88,10 @@ def resolver_url(world, name, route):
     query = QUERY.get(name)
     if query:
         url += "?" + urlencode(
-            {key: getattr(world, value).pk if hasattr(world, value) else value
-             for key, value in query.items()}
+            {
+                key: getattr(world, value).pk if hasattr(world, value) else value
+                for key, value in query.items()
+            }
         )
     return url
 
@@ -156,7 +156,9 @@ def pseudo_url(world, key):
     if kind == "bulk":
         target, action = rest.split(":")
         app_label, model_name = target.split(".")
-        return reverse("wagtail_bulk_action", args=[app_label, model_name, action]) + "?" + (
-            urlencode({"id": world.request_a.pk})
+        return (
+            reverse("wagtail_bulk_action", args=[app_label, model_name, action])
+            + "?"
+            + (urlencode({"id": world.request_a.pk}))
         )
     raise KeyError(key)

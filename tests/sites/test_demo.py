@@ -98,7 +98,8 @@ def test_requests_in_every_state_on_both_sites(logins_file, capsys):
         programme_ids = TutoringProgrammePage.objects.descendant_of(site.root_page).values("pk")
         states = set(
             TutoringRequest.objects.filter(programme__in=programme_ids).values_list(
-                "state", flat=True)
+                "state", flat=True
+            )
         )
         assert states == {state for state, _label in RequestState.choices}, site
     denied = TutoringRequest.objects.filter(state="denied").first()

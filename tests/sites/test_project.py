@@ -134,7 +134,11 @@ def test_production_persistent_connections_are_checked_before_reuse():
         "print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr

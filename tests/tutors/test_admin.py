@@ -12,8 +12,7 @@ from tutoria_cms.tutors.models import Competency, Dimension, TutorDirectorySetti
 pytestmark = pytest.mark.django_db
 
 
-def test_coordinators_manage_frameworks_with_inline_rows(client, framework, coordinator,
-                                                         tutor_a):
+def test_coordinators_manage_frameworks_with_inline_rows(client, framework, coordinator, tutor_a):
     edit = reverse("tutoria_competency_frameworks:edit", args=[framework.pk])
     dimension = Dimension.objects.get(code="human")
     dimension_edit = reverse("tutoria_competency_dimensions:edit", args=[dimension.pk])
@@ -32,8 +31,9 @@ def test_coordinators_manage_frameworks_with_inline_rows(client, framework, coor
 
 def test_coordinators_choose_the_site_framework(client, mx_home, framework, coordinator):
     site = mx_home.get_site()
-    url = reverse("wagtailsettings:edit", args=["tutoria_tutors", "tutordirectorysettings",
-                                                site.pk])
+    url = reverse(
+        "wagtailsettings:edit", args=["tutoria_tutors", "tutordirectorysettings", site.pk]
+    )
     client.force_login(coordinator)
     assert client.get(url).status_code == 200
     assert services.framework_for_site(site) == framework  # the only one installed
@@ -42,8 +42,13 @@ def test_coordinators_choose_the_site_framework(client, mx_home, framework, coor
 
 
 def test_history_view_shows_the_matrix_as_of_a_date(client, profile_a, tutor_a):
-    services.self_assess(profile_a, Competency.objects.get(code="guidance"), user=tutor_a,
-                         level=3, evidence="Informe 2025")
+    services.self_assess(
+        profile_a,
+        Competency.objects.get(code="guidance"),
+        user=tutor_a,
+        level=3,
+        evidence="Informe 2025",
+    )
     client.force_login(tutor_a)
     url = reverse("tutoria_tutors:assessment_history", args=[profile_a.pk])
     today = timezone.localdate()

@@ -29,9 +29,7 @@ def test_demo_tutors_per_site_in_the_site_language(mx_home, br_home, coordinator
     # Varied matrices: tutors differ, and every tutor has strengths and weaker areas.
     matrices = {}
     for profile in mx_profiles:
-        levels = tuple(
-            r.level for r in services.public_matrix(profile).rows()
-        )
+        levels = tuple(r.level for r in services.public_matrix(profile).rows())
         assert len({level for level in levels if level}) >= 2
         matrices[profile.pk] = levels
     assert len(set(matrices.values())) == 8

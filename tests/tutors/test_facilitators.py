@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def facilitated(programme, title, profile):
     return factories.build_workshop(
-        programme, title=title,
+        programme,
+        title=title,
         facilitators=[("tutor", {"tutor": profile, "role": "Facilitadora"})],
     )
 

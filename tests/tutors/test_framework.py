@@ -20,19 +20,28 @@ pytestmark = pytest.mark.django_db
 SEED_COMPETENCIES = {
     "scientific": ["disciplinary-expertise", "didactics", "cognitive-skills"],
     "human": [
-        "protection-socialisation", "values-education", "relational-skills",
-        "diversity-inclusion", "emotional-management", "good-tutor-traits",
+        "protection-socialisation",
+        "values-education",
+        "relational-skills",
+        "diversity-inclusion",
+        "emotional-management",
+        "good-tutor-traits",
     ],
     "technical": [
-        "guidance", "family-coordination", "professional-coordination", "tutoring-follow-up",
+        "guidance",
+        "family-coordination",
+        "professional-coordination",
+        "tutoring-follow-up",
     ],
 }
 
 
 def counts():
     return (
-        CompetencyFramework.objects.count(), FrameworkLevel.objects.count(),
-        Dimension.objects.count(), Competency.objects.count(),
+        CompetencyFramework.objects.count(),
+        FrameworkLevel.objects.count(),
+        Dimension.objects.count(),
+        Competency.objects.count(),
     )
 
 
@@ -42,8 +51,12 @@ def test_seed_framework_has_three_dimensions_the_seed_competencies_and_a_scale(f
     for dimension in dimensions:
         assert [c.code for c in dimension.competencies.all()] == SEED_COMPETENCIES[dimension.code]
     assert framework.level_values() == [1, 2, 3, 4]
-    rows = [framework, *framework.levels.all(), *dimensions,
-            *Competency.objects.filter(dimension__framework=framework)]
+    rows = [
+        framework,
+        *framework.levels.all(),
+        *dimensions,
+        *Competency.objects.filter(dimension__framework=framework),
+    ]
     for row in rows:
         for suffix in ("es", "pt_br", "en"):
             assert getattr(row, f"name_{suffix}").strip(), (row, suffix)
@@ -122,24 +135,77 @@ def test_moving_a_competency_to_another_dimension_keeps_it(framework, tmp_path):
     [
         (lambda d: {"not": "a list"}, "JSON list"),
         (lambda d: d + [{"model": "tutoria_tutors.gadget", "fields": {}}], "unknown model"),
-        (lambda d: d + [{"model": "tutoria_tutors.competency", "fields": {
-            "dimension": ["good-tutor", "astral"], "code": "x", "name_en": "X"}}],
-         "dimension ['good-tutor', 'astral'] is neither"),
-        (lambda d: d + [{"model": "tutoria_tutors.competency", "fields": {
-            "dimension": ["good-tutor", "human"], "code": "guidance", "name_en": "Again"}}],
-         "competency 'guidance' appears twice"),
-        (lambda d: d + [{"model": "tutoria_tutors.frameworklevel", "fields": {
-            "framework": ["good-tutor"], "value": 11}}], "from 1 to 10"),
-        (lambda d: d + [{"model": "tutoria_tutors.dimension", "fields": {
-            "framework": ["good-tutor"], "code": "extra", "colour": "red"}}],
-         "unknown field(s) colour"),
-        (lambda d: d + [{"model": "tutoria_tutors.dimension", "fields": {
-            "framework": ["good-tutor"], "code": "extra"}}], "a name in at least one language"),
+        (
+            lambda d: (
+                d
+                + [
+                    {
+                        "model": "tutoria_tutors.competency",
+                        "fields": {
+                            "dimension": ["good-tutor", "astral"],
+                            "code": "x",
+                            "name_en": "X",
+                        },
+                    }
+                ]
+            ),
+            "dimension ['good-tutor', 'astral'] is neither",
+        ),
+        (
+            lambda d: (
+                d
+                + [
+                    {
+                        "model": "tutoria_tutors.competency",
+                        "fields": {
+                            "dimension": ["good-tutor", "human"],
+                            "code": "guidance",
+                            "name_en": "Again",
+                        },
+                    }
+                ]
+            ),
+            "competency 'guidance' appears twice",
+        ),
+        (
+            lambda d: (
+                d
+                + [
+                    {
+                        "model": "tutoria_tutors.frameworklevel",
+                        "fields": {"framework": ["good-tutor"], "value": 11},
+                    }
+                ]
+            ),
+            "from 1 to 10",
+        ),
+        (
+            lambda d: (
+                d
+                + [
+                    {
+                        "model": "tutoria_tutors.dimension",
+                        "fields": {"framework": ["good-tutor"], "code": "extra", "colour": "red"},
+                    }
+                ]
+            ),
+            "unknown field(s) colour",
+        ),
+        (
+            lambda d: (
+                d
+                + [
+                    {
+                        "model": "tutoria_tutors.dimension",
+                        "fields": {"framework": ["good-tutor"], "code": "extra"},
+                    }
+                ]
+            ),
+            "a name in at least one language",
+        ),
     ],
 )
-def test_bad_files_are_refused_with_clear_errors_and_nothing_is_written(
-    tmp_path, mutate, message
-):
+def test_bad_files_are_refused_with_clear_errors_and_nothing_is_written(tmp_path, mutate, message):
     path = _write(tmp_path, mutate(seed_entries()))
     with pytest.raises(CommandError) as error:
         call_command("load_competency_framework", str(path))

@@ -20,8 +20,17 @@ pytestmark = pytest.mark.django_db
 
 def with_competency(**fields):
     data = seed_entries()
-    data.append({"model": "tutoria_tutors.competency", "fields": {
-        "dimension": ["good-tutor", "human"], "code": "extra", "name_en": "Extra", **fields}})
+    data.append(
+        {
+            "model": "tutoria_tutors.competency",
+            "fields": {
+                "dimension": ["good-tutor", "human"],
+                "code": "extra",
+                "name_en": "Extra",
+                **fields,
+            },
+        }
+    )
     return data
 
 

@@ -62,11 +62,15 @@ def test_heat_map_numbers(framework, assessed):
     assert per_tutor["Carla"] == {"scientific": None, "human": 3.0, "technical": 4.0}
     # Lowest averages first; ties at the boundary are all suggested.
     assert [c.competency.code for c in heat.lowest] == [
-        "family-coordination", "emotional-management", "guidance"
+        "family-coordination",
+        "emotional-management",
+        "guidance",
     ]
     heat = services.heat_map(framework, assessed.values(), lowest_count=2)
     assert [c.competency.code for c in heat.lowest] == [
-        "family-coordination", "emotional-management", "guidance"
+        "family-coordination",
+        "emotional-management",
+        "guidance",
     ]
     heat = services.heat_map(framework, assessed.values(), lowest_count=1)
     assert [c.competency.code for c in heat.lowest] == ["family-coordination"]
@@ -78,14 +82,15 @@ def _cell(html, attribute, key):
     return match.group(1).strip()
 
 
-def test_heat_map_view_renders_the_numbers_server_side(client, framework, assessed, coordinator,
-                                                        django_assert_max_num_queries):
+def test_heat_map_view_renders_the_numbers_server_side(
+    client, framework, assessed, coordinator, django_assert_max_num_queries
+):
     client.force_login(coordinator)
     with django_assert_max_num_queries(40):
         response = client.get(reverse("tutoria_tutors:heat_map"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<script" not in html.split('<main', 1)[-1].split("</main>")[0]
+    assert "<script" not in html.split("<main", 1)[-1].split("</main>")[0]
     ana = assessed["Ana"].pk
     assert _cell(html, "cell", f"{ana}:guidance") == "3"
     assert _cell(html, "cell", f"{ana}:didactics") == "4"

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 def assess(profile, user, levels, coordinator=None, validated=()):
     for code, level in levels.items():
         competency = Competency.objects.get(code=code)
-        services.self_assess(profile, competency, user=user, level=level,
-                             evidence=f"Evidencia de {code}")
+        services.self_assess(
+            profile, competency, user=user, level=level, evidence=f"Evidencia de {code}"
+        )
         if code in validated:
             services.validate(profile, competency, user=coordinator, level=level)
     profile.save_revision(user=user).publish()
@@ -30,14 +31,21 @@ def test_page_type_rules():
     assert TutorProfilePage.allowed_subpage_models() == []
 
 
-def test_profile_page_shows_the_matrix_grouped_by_dimension(client, profile_a, tutor_a,
-                                                            coordinator):
-    assess(profile_a, tutor_a, {"guidance": 3, "didactics": 2, "emotional-management": 4},
-           coordinator, validated={"guidance"})
+def test_profile_page_shows_the_matrix_grouped_by_dimension(
+    client, profile_a, tutor_a, coordinator
+):
+    assess(
+        profile_a,
+        tutor_a,
+        {"guidance": 3, "didactics": 2, "emotional-management": 4},
+        coordinator,
+        validated={"guidance"},
+    )
     html = client.get(profile_a.url).content.decode()
     captions = re.findall(r"<caption>([^<—]*)", html)
     assert [c.strip() for c in captions] == [
-        "Cualidades científicas (saber)", "Cualidades humanas (ser)",
+        "Cualidades científicas (saber)",
+        "Cualidades humanas (ser)",
         "Cualidades técnicas (saber hacer)",
     ]
     assert '<th scope="col">' in html and '<th scope="row">Orientación personal' in html
@@ -52,15 +60,17 @@ def test_profile_page_shows_the_matrix_grouped_by_dimension(client, profile_a, t
 
 
 def test_unmoderated_self_assessments_are_not_public(client, profile_a, tutor_a):
-    services.self_assess(profile_a, Competency.objects.get(code="guidance"), user=tutor_a,
-                         level=4)
+    services.self_assess(profile_a, Competency.objects.get(code="guidance"), user=tutor_a, level=4)
     html = client.get(profile_a.url).content.decode()
     assert "4 de 4" not in html
 
 
 def test_public_contact_only_when_the_tutor_chooses(client, tutor_index, tutor_a):
     profile = factories.build_tutor_profile(
-        tutor_index, title="Ana", user=tutor_a, contact_email="ana@uni.example",
+        tutor_index,
+        title="Ana",
+        user=tutor_a,
+        contact_email="ana@uni.example",
         contact_phone="+52 55 1234 5678",
     )
     assert "ana@uni.example" not in client.get(profile.url).content.decode()
@@ -73,22 +83,49 @@ def test_public_contact_only_when_the_tutor_chooses(client, tutor_index, tutor_a
 @pytest.fixture
 def directory(tutor_index, coordinator):
     people = [
-        ("Ana Ramírez", {"tutor_types": ["didactic"], "modalities": ["in_person"],
-                         "attention_types": ["group"]},
-         ["Matemáticas"], ["Técnicas de estudio"], {"didactics": 4, "cognitive-skills": 4}),
-        ("Bruno Salas", {"tutor_types": ["ethical", "interpersonal"], "modalities": ["video"],
-                         "attention_types": ["individual"]},
-         ["Derecho"], ["Orientación vocacional"], {"didactics": 1, "guidance": 4}),
-        ("Carla Nunes", {"tutor_types": ["cognitive"], "modalities": ["video", "in_person"],
-                         "attention_types": ["group", "individual"]},
-         ["Matemáticas", "Física"], ["Estilos de aprendizaje"],
-         {"didactics": 3, "disciplinary-expertise": 2}),
+        (
+            "Ana Ramírez",
+            {
+                "tutor_types": ["didactic"],
+                "modalities": ["in_person"],
+                "attention_types": ["group"],
+            },
+            ["Matemáticas"],
+            ["Técnicas de estudio"],
+            {"didactics": 4, "cognitive-skills": 4},
+        ),
+        (
+            "Bruno Salas",
+            {
+                "tutor_types": ["ethical", "interpersonal"],
+                "modalities": ["video"],
+                "attention_types": ["individual"],
+            },
+            ["Derecho"],
+            ["Orientación vocacional"],
+            {"didactics": 1, "guidance": 4},
+        ),
+        (
+            "Carla Nunes",
+            {
+                "tutor_types": ["cognitive"],
+                "modalities": ["video", "in_person"],
+                "attention_types": ["group", "individual"],
+            },
+            ["Matemáticas", "Física"],
+            ["Estilos de aprendizaje"],
+            {"didactics": 3, "disciplinary-expertise": 2},
+        ),
     ]
     profiles = {}
     for title, fields, disciplines, expertise, levels in people:
         user = factories.build_tutor_user(title.split()[0].lower())
         profile = factories.build_tutor_profile(
-            tutor_index, title=title, user=user, disciplines=disciplines, expertise=expertise,
+            tutor_index,
+            title=title,
+            user=user,
+            disciplines=disciplines,
+            expertise=expertise,
             **fields,
         )
         assess(profile, user, levels)
@@ -129,7 +166,8 @@ def test_directory_strength_uses_validated_levels(client, tutor_index, directory
     bruno = directory["Bruno"]
     services.validate(bruno, Competency.objects.get(code="didactics"), user=coordinator, level=4)
     assert names(client, tutor_index, "?dimension=scientific&min_level=3") == [
-        "Ana Ramírez", "Bruno Salas"
+        "Ana Ramírez",
+        "Bruno Salas",
     ]
 
 
@@ -159,8 +197,12 @@ def _add_tutors(index, count, start=0):
     for number in range(start, start + count):
         user = factories.build_tutor_user(f"extra{number}")
         profile = factories.build_tutor_profile(
-            index, title=f"Tutor {number:02d}", user=user, disciplines=[f"Disciplina {number}"],
-            expertise=["Tutoría", f"Tema {number}"], modalities=["video"],
+            index,
+            title=f"Tutor {number:02d}",
+            user=user,
+            disciplines=[f"Disciplina {number}"],
+            expertise=["Tutoría", f"Tema {number}"],
+            modalities=["video"],
         )
         assess(profile, user, {"guidance": 1 + number % 4, "didactics": 2})
 
@@ -174,11 +216,15 @@ def test_directory_queries_do_not_grow_with_the_number_of_tutors(client, tutor_i
     assert _count_queries(client, url) == few
 
 
-def test_profile_queries_do_not_grow_with_the_matrix(client, tutor_index, tutor_a, tutor_b,
-                                                     coordinator):
+def test_profile_queries_do_not_grow_with_the_matrix(
+    client, tutor_index, tutor_a, tutor_b, coordinator
+):
     empty = factories.build_tutor_profile(tutor_index, title="Sin matriz", user=tutor_a)
     full = factories.build_tutor_profile(
-        tutor_index, title="Con matriz", user=tutor_b, disciplines=["A", "B", "C"],
+        tutor_index,
+        title="Con matriz",
+        user=tutor_b,
+        disciplines=["A", "B", "C"],
         expertise=["D", "E"],
     )
     empty.disciplines.add("A", "B", "C")

@@ -60,11 +60,11 @@ def urls(profile):
 
 ALLOWED = {
     # view:            owner  other  coord  comms  super  anon
-    "page_edit":      (True, False, False, True, True, False),
-    "my_matrix":      (True, True, True, True, True, False),
+    "page_edit": (True, False, False, True, True, False),
+    "my_matrix": (True, True, True, True, True, False),
     "profile_matrix": (True, False, True, False, True, False),
-    "history":        (True, False, True, False, True, False),
-    "heat_map":       (False, False, True, False, True, False),
+    "history": (True, False, True, False, True, False),
+    "heat_map": (False, False, True, False, True, False),
 }
 ROLES = ("owner", "other_tutor", "coordinator", "communications", "superuser", "anonymous")
 
@@ -85,8 +85,7 @@ def test_permission_matrix(client, people, profile_a, matrices, view, role):
         assert "Secreto de Ana" in response.content.decode()
 
 
-def test_tutor_a_is_refused_on_b_profile_matrix_and_history(client, tutor_a, profile_b,
-                                                          matrices):
+def test_tutor_a_is_refused_on_b_profile_matrix_and_history(client, tutor_a, profile_b, matrices):
     client.force_login(tutor_a)
     for name, url in urls(profile_b).items():
         if name in ("my_matrix", "heat_map"):
@@ -102,10 +101,15 @@ def test_tutor_a_is_refused_on_b_profile_matrix_and_history(client, tutor_a, pro
     profile_b.refresh_from_db()
     assert profile_b.title == "Bruno Salas"
     guidance = Competency.objects.get(code="guidance")
-    post = client.post(urls(profile_b)["profile_matrix"], {
-        "validation-TOTAL_FORMS": 1, "validation-INITIAL_FORMS": 1,
-        "validation-0-competency": guidance.pk, "validation-0-level": 4,
-    })
+    post = client.post(
+        urls(profile_b)["profile_matrix"],
+        {
+            "validation-TOTAL_FORMS": 1,
+            "validation-INITIAL_FORMS": 1,
+            "validation-0-competency": guidance.pk,
+            "validation-0-level": 4,
+        },
+    )
     assert refused(post)
     assessment = CompetencyAssessment.objects.get(profile=profile_b, competency=guidance)
     assert assessment.validated_level is None
@@ -159,8 +163,9 @@ def test_out_of_scale_level_is_refused_by_the_form(client, tutor_a, profile_a):
     assert not CompetencyAssessment.objects.exists()
 
 
-def test_coordinator_validates_another_tutor_but_not_themself(client, coordinator, tutor_index,
-                                                               profile_b, matrices):
+def test_coordinator_validates_another_tutor_but_not_themself(
+    client, coordinator, tutor_index, profile_b, matrices
+):
     guidance = Competency.objects.get(code="guidance")
     client.force_login(coordinator)
     url = reverse("tutoria_tutors:profile_matrix", args=[profile_b.pk])
@@ -177,33 +182,54 @@ def test_coordinator_validates_another_tutor_but_not_themself(client, coordinato
     own = factories.build_tutor_profile(tutor_index, title="Carmen Lozano", user=coordinator)
     url = reverse("tutoria_tutors:profile_matrix", args=[own.pk])
     assert 'name="validation-TOTAL_FORMS"' not in client.get(url).content.decode()
-    data = {"validation-TOTAL_FORMS": 1, "validation-INITIAL_FORMS": 1,
-            "validation-0-competency": guidance.pk, "validation-0-level": 4}
+    data = {
+        "validation-TOTAL_FORMS": 1,
+        "validation-INITIAL_FORMS": 1,
+        "validation-0-competency": guidance.pk,
+        "validation-0-level": 4,
+    }
     client.post(url, data)
     assert not CompetencyAssessment.objects.filter(profile=own).exists()
 
 
 def _profile_form_data(**extra):
     data = {
-        "title": "Ana Ramírez", "slug": "ana-ramirez", "academic_title": "Dra.",
-        "department": "Ciencias", "disciplines": "Física", "expertise": "Técnicas de estudio",
-        "biography": rich_text(""), "office_hours": "", "place": "", "meeting_link": "",
-        "capacity": "", "contact_email": "", "contact_phone": "",
-        "comments-TOTAL_FORMS": 0, "comments-INITIAL_FORMS": 0,
-        "comments-MIN_NUM_FORMS": 0, "comments-MAX_NUM_FORMS": 1000,
+        "title": "Ana Ramírez",
+        "slug": "ana-ramirez",
+        "academic_title": "Dra.",
+        "department": "Ciencias",
+        "disciplines": "Física",
+        "expertise": "Técnicas de estudio",
+        "biography": rich_text(""),
+        "office_hours": "",
+        "place": "",
+        "meeting_link": "",
+        "capacity": "",
+        "contact_email": "",
+        "contact_phone": "",
+        "comments-TOTAL_FORMS": 0,
+        "comments-INITIAL_FORMS": 0,
+        "comments-MIN_NUM_FORMS": 0,
+        "comments-MAX_NUM_FORMS": 1000,
     }
     data.update(extra)
     return data
 
 
-def test_tutor_creates_one_profile_of_their_own_and_cannot_publish(client, tutor_index,
-                                                                   tutor_a, tutor_b):
+def test_tutor_creates_one_profile_of_their_own_and_cannot_publish(
+    client, tutor_index, tutor_a, tutor_b
+):
     client.force_login(tutor_a)
-    add = reverse("wagtailadmin_pages:add",
-                  args=["tutoria_tutors", "tutorprofilepage", tutor_index.pk])
+    add = reverse(
+        "wagtailadmin_pages:add", args=["tutoria_tutors", "tutorprofilepage", tutor_index.pk]
+    )
     assert client.get(add).status_code == 200
-    data = _profile_form_data(user=tutor_b.pk, modalities=["video", "in_person"],
-                              tutor_types=["ethical"], **{"action-publish": "1"})
+    data = _profile_form_data(
+        user=tutor_b.pk,
+        modalities=["video", "in_person"],
+        tutor_types=["ethical"],
+        **{"action-publish": "1"},
+    )
     response = client.post(add, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     profile = TutorProfilePage.objects.get(slug="ana-ramirez")
@@ -226,13 +252,18 @@ def test_tutor_edits_go_through_moderation(client, mx_home, profile_a, tutor_a):
     WorkflowPage.objects.create(page=mx_home, workflow=workflow)
     client.force_login(tutor_a)
     edit = reverse("wagtailadmin_pages:edit", args=[profile_a.pk])
-    data = _profile_form_data(title="Ana Ramírez (nueva)", slug=profile_a.slug,
-                              **{"action-publish": "1"})
+    data = _profile_form_data(
+        title="Ana Ramírez (nueva)", slug=profile_a.slug, **{"action-publish": "1"}
+    )
     client.post(edit, data)
     profile_a.refresh_from_db()
     assert profile_a.title == "Ana Ramírez"  # the live page did not change
-    client.post(edit, _profile_form_data(title="Ana Ramírez (nueva)", slug=profile_a.slug,
-                                         **{"action-submit": "1"}))
+    client.post(
+        edit,
+        _profile_form_data(
+            title="Ana Ramírez (nueva)", slug=profile_a.slug, **{"action-submit": "1"}
+        ),
+    )
     profile_a.refresh_from_db()
     assert profile_a.title == "Ana Ramírez"
     assert profile_a.workflow_in_progress
@@ -250,11 +281,13 @@ def test_tutors_hold_add_but_not_publish_on_the_directory(tutor_index, tutor_a):
     assert not tutor_index.permissions_for_user(tutor_a).can_publish_subpage()
 
 
-def test_editor_assigns_a_profile_and_the_tutor_becomes_its_owner(client, people, tutor_index,
-                                                                   tutor_b):
+def test_editor_assigns_a_profile_and_the_tutor_becomes_its_owner(
+    client, people, tutor_index, tutor_b
+):
     client.force_login(people["communications"])
-    add = reverse("wagtailadmin_pages:add",
-                  args=["tutoria_tutors", "tutorprofilepage", tutor_index.pk])
+    add = reverse(
+        "wagtailadmin_pages:add", args=["tutoria_tutors", "tutorprofilepage", tutor_index.pk]
+    )
     client.post(add, _profile_form_data(user=tutor_b.pk, slug="bruno", title="Bruno"))
     profile = TutorProfilePage.objects.get(slug="bruno")
     assert profile.user == tutor_b and profile.owner == tutor_b

@@ -106,8 +106,11 @@ def test_matrix_as_of_a_past_date(profile_a, tutor_a, coordinator):
 
     def levels(when):
         rows = services.matrix_as_of(profile_a, when).rows()
-        return {r.competency.code: (r.self_level, r.validated_level) for r in rows
-                if r.self_level is not None or r.validated_level is not None}
+        return {
+            r.competency.code: (r.self_level, r.validated_level)
+            for r in rows
+            if r.self_level is not None or r.validated_level is not None
+        }
 
     assert levels(datetime.date(2025, 2, 28)) == {}
     assert levels(datetime.date(2025, 3, 1)) == {"guidance": (2, None)}

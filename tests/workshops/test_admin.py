@@ -58,9 +58,9 @@ def held_workshop(programme):
 
 def group_permissions(name):
     return set(
-        Group.objects.get(name=name).permissions.filter(
-            content_type__app_label="tutoria_workshops"
-        ).values_list("codename", flat=True)
+        Group.objects.get(name=name)
+        .permissions.filter(content_type__app_label="tutoria_workshops")
+        .values_list("codename", flat=True)
     )
 
 

@@ -42,8 +42,17 @@ def test_valid_data_is_cleaned():
         ({"email": "ana@"}, "email", "Escribe una dirección de correo electrónico válida"),
         ({"consent": None}, "consent", "aceptar el uso de tus datos"),
     ],
-    ids=["short-number", "bad-characters", "no-number", "control-char", "nul", "invisible",
-         "too-long", "bad-email", "no-consent"],
+    ids=[
+        "short-number",
+        "bad-characters",
+        "no-number",
+        "control-char",
+        "nul",
+        "invisible",
+        "too-long",
+        "bad-email",
+        "no-consent",
+    ],
 )
 def test_bad_input_gives_translated_errors(changes, field, spanish):
     with translation.override("es"):

@@ -123,9 +123,7 @@ def test_upcoming_workshops_of_a_programme(programme, programme_index):
 
     workshops = get_upcoming_workshops(programme)
     assert [w.pk for w in workshops] == [sooner.pk, later.pk]
-    assert workshops[0].next_session().date == (
-        timezone.localdate() + datetime.timedelta(days=3)
-    )
+    assert workshops[0].next_session().date == (timezone.localdate() + datetime.timedelta(days=3))
     assert [w.pk for w in get_upcoming_workshops(programme, limit=1)] == [sooner.pk]
 
 

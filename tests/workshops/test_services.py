@@ -69,7 +69,9 @@ def test_capacity_then_waiting_list(workshop, on_commit):
         second = sign_up(workshop, 2)
         third = sign_up(workshop, 3)
     assert [first.status, second.status, third.status] == [
-        Status.CONFIRMED, Status.CONFIRMED, Status.WAITLISTED
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.WAITLISTED,
     ]
     assert third.waitlisted
     assert WorkshopRegistration.objects.filter(status=Status.CONFIRMED).count() == 2
@@ -176,9 +178,10 @@ def test_cancel_promotes_the_first_on_the_waiting_list(workshop, on_commit, admi
 def test_email_is_sent_once_and_the_claim_released_on_smtp_failure(workshop, caplog):
     registration = sign_up(workshop, 1).registration  # on-commit callbacks not run
     assert registration.confirmation_sent_at is None
-    with mock.patch(
-        "django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPException("down")
-    ), pytest.raises(smtplib.SMTPException):
+    with (
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPException("down")),
+        pytest.raises(smtplib.SMTPException),
+    ):
         tasks.send_registration_email.call(registration.pk)
     registration.refresh_from_db()
     assert registration.confirmation_sent_at is None

@@ -95,7 +95,7 @@ def outcome_counts(context):
     for group, *_labels in GROUPS:
         prefix = f"{group}__"
         result[group] = {
-            key[len(prefix):]: value for key, value in totals.items() if key.startswith(prefix)
+            key[len(prefix) :]: value for key, value in totals.items() if key.startswith(prefix)
         }
     return result
 
@@ -106,8 +106,11 @@ class TermOutcomesSource(EvidenceSource):
     section = SECTION
     order = 55
     columns = (
-        _("Term"), _("Group of students"), _("Students with term outcomes"),
-        _("Failed at least one component"), pgettext_lazy("students counted", "Lagging"),
+        _("Term"),
+        _("Group of students"),
+        _("Students with term outcomes"),
+        _("Failed at least one component"),
+        pgettext_lazy("students counted", "Lagging"),
         pgettext_lazy("students counted", "Dropped out"),
     )
     widths = [14, 24, 18, 28, 14, 14]
@@ -119,8 +122,11 @@ class TermOutcomesSource(EvidenceSource):
             standings = standings.annotate(group=Value(None, output_field=BooleanField()))
         else:
             standings = standings.annotate(
-                group=Case(When(tutored, then=Value(True)), default=Value(False),
-                           output_field=BooleanField())
+                group=Case(
+                    When(tutored, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
             )
         return list(
             standings.values_list("term__code", "group")
@@ -153,24 +159,33 @@ class TermOutcomesSource(EvidenceSource):
         out = []
         for group, _group_label, size_label in GROUPS:
             numbers = counts[group] if counts else None
-            out.append(context.count_indicator(
-                f"term_outcomes_{group}", size_label,
-                numbers["students"] if numbers else None,
-                unavailable=unavailable(numbers), section=SECTION,
-                definition=GROUP_DEFINITIONS[group],
-            ))
+            out.append(
+                context.count_indicator(
+                    f"term_outcomes_{group}",
+                    size_label,
+                    numbers["students"] if numbers else None,
+                    unavailable=unavailable(numbers),
+                    section=SECTION,
+                    definition=GROUP_DEFINITIONS[group],
+                )
+            )
         for key, outcome_label, _condition in OUTCOMES:
             for group, group_label, _size_label in GROUPS:
                 numbers = counts[group] if counts else None
-                out.append(context.share_indicator(
-                    f"{key}_rate_{group}",
-                    _("%(outcome)s: %(group)s") % {"outcome": outcome_label, "group": group_label},
-                    numbers[key] if numbers else None,
-                    numbers["students"] if numbers else None,
-                    unavailable=unavailable(numbers), section=SECTION,
-                    definition=OUTCOME_DEFINITIONS[key] % {"group": group_label},
-                    chart=CHART, chart_title=CHART_TITLE,
-                ))
+                out.append(
+                    context.share_indicator(
+                        f"{key}_rate_{group}",
+                        _("%(outcome)s: %(group)s")
+                        % {"outcome": outcome_label, "group": group_label},
+                        numbers[key] if numbers else None,
+                        numbers["students"] if numbers else None,
+                        unavailable=unavailable(numbers),
+                        section=SECTION,
+                        definition=OUTCOME_DEFINITIONS[key] % {"group": group_label},
+                        chart=CHART,
+                        chart_title=CHART_TITLE,
+                    )
+                )
         return out
 
 

@@ -425,9 +425,7 @@ def whole_number(value, *, minimum=0, maximum=MAX_HOURS):
 def student_number(value):
     number = text(value, max_length=20)
     if not re.fullmatch(tutoria_settings.STUDENT_NUMBER_PATTERN, number):
-        raise ValidationError(
-            _("“%(value)s” is not a valid student number.") % {"value": number}
-        )
+        raise ValidationError(_("“%(value)s” is not a valid student number.") % {"value": number})
     return number
 
 
@@ -543,7 +541,9 @@ def failure_row(row):
         "student_number": f("student_number", student_number, row.get("student_number")),
         "component": f("component", text, row.get("component"), max_length=30),
         "failures_by_absence": f(
-            "failures_by_absence", whole_number, row.get("failures_by_absence"),
+            "failures_by_absence",
+            whole_number,
+            row.get("failures_by_absence"),
             maximum=MAX_FAILURES,
         ),
         "failures_by_grade": f(
@@ -560,7 +560,9 @@ def standing_row(row):
         "student_number": f("student_number", student_number, row.get("student_number")),
         "term": f("term", text, row.get("term"), max_length=20),
         "failed_components": f(
-            "failed_components", whole_number, row.get("failed_components"),
+            "failed_components",
+            whole_number,
+            row.get("failed_components"),
             maximum=MAX_FAILURES,
         ),
         "lagging": f("lagging", boolean, row.get("lagging")),

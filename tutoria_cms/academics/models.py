@@ -55,7 +55,8 @@ class CurricularComponent(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     hours = models.PositiveIntegerField(
-        pgettext_lazy("curricular component", "hours"), validators=[MinValueValidator(1)])
+        pgettext_lazy("curricular component", "hours"), validators=[MinValueValidator(1)]
+    )
     mandatory = models.BooleanField(_("mandatory"), default=True)
     is_activity = models.BooleanField(
         _("activity-type component"),

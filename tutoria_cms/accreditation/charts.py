@@ -41,8 +41,15 @@ def bar_chart(chart_id, title, description, bars, maximum=None):
         width = 0.0
         if value is not None and top:
             width = BAR_AREA * float(value) / float(top)
-        items.append(Bar(label=str(label), value=value, display=display,
-                         y=index * (BAR_HEIGHT + GAP), width=round(width, 1)))
+        items.append(
+            Bar(
+                label=str(label),
+                value=value,
+                display=display,
+                y=index * (BAR_HEIGHT + GAP),
+                width=round(width, 1),
+            )
+        )
     height = max(len(items) * (BAR_HEIGHT + GAP), BAR_HEIGHT)
     # Room for the longest value written after the bars ("suppressed", "not available") and
     # for the labels (up to MAX_LABEL_WIDTH; longer ones are shortened, whole in the table).
@@ -55,9 +62,14 @@ def bar_chart(chart_id, title, description, bars, maximum=None):
     return render_to_string(
         "tutoria_cms/accreditation/bar_chart.svg",
         {
-            "chart_id": chart_id, "title": title, "description": description, "bars": items,
-            "height": height, "width": label_width + BAR_AREA + value_width,
-            "label_width": label_width, "bar_height": BAR_HEIGHT,
+            "chart_id": chart_id,
+            "title": title,
+            "description": description,
+            "bars": items,
+            "height": height,
+            "width": label_width + BAR_AREA + value_width,
+            "label_width": label_width,
+            "bar_height": BAR_HEIGHT,
             "value_x": label_width + BAR_AREA + 6,
         },
     )
@@ -121,8 +133,7 @@ def _marker_path(shape, x, y, size=5):
         return f"M{x},{y - size - 1}L{x + size + 1},{y + size}L{x - size - 1},{y + size}z"
     if shape == "diamond":
         return f"M{x},{y - size - 1}L{x + size + 1},{y}L{x},{y + size + 1}L{x - size - 1},{y}z"
-    return (f"M{x - size},{y}a{size},{size} 0 1,0 {2 * size},0"
-            f"a{size},{size} 0 1,0 {-2 * size},0z")
+    return f"M{x - size},{y}a{size},{size} 0 1,0 {2 * size},0a{size},{size} 0 1,0 {-2 * size},0z"
 
 
 def line_chart(chart_id, title, description, labels, series, maximum=None, suffix=""):
@@ -153,11 +164,16 @@ def line_chart(chart_id, title, description, labels, series, maximum=None, suffi
     legend_top = plot_top + PLOT_HEIGHT + 44
     for index, (label, values, displays) in enumerate(series):
         colour, dash, marker = SERIES_STYLES[index % len(SERIES_STYLES)]
-        item = Series(label=str(label), values=list(values), displays=list(displays),
-                      colour=colour, dash=dash, marker=marker,
-                      legend_y=legend_top + index * LEGEND_LINE,
-                      legend_marker=_marker_path(marker, PLOT_LEFT + 18,
-                                                 legend_top + index * LEGEND_LINE))
+        item = Series(
+            label=str(label),
+            values=list(values),
+            displays=list(displays),
+            colour=colour,
+            dash=dash,
+            marker=marker,
+            legend_y=legend_top + index * LEGEND_LINE,
+            legend_marker=_marker_path(marker, PLOT_LEFT + 18, legend_top + index * LEGEND_LINE),
+        )
         run = []
         for position, (value, display) in enumerate(zip(values, displays, strict=True)):
             if value is None:
@@ -167,9 +183,15 @@ def line_chart(chart_id, title, description, labels, series, maximum=None, suffi
                 continue
             x = x_labels[position]["x"]
             y = y_of(min(float(value), float(top)))
-            item.points.append({"x": x, "y": y, "display": display,
-                                "marker": _marker_path(marker, x, y),
-                                "period": x_labels[position]["label"]})
+            item.points.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "display": display,
+                    "marker": _marker_path(marker, x, y),
+                    "period": x_labels[position]["label"],
+                }
+            )
             run.append(f"{x},{y}")
         if len(run) > 1:
             item.segments.append(" ".join(run))
@@ -191,10 +213,18 @@ def line_chart(chart_id, title, description, labels, series, maximum=None, suffi
     return render_to_string(
         "tutoria_cms/accreditation/line_chart.svg",
         {
-            "chart_id": chart_id, "title": title, "description": description,
-            "series": items, "ticks": ticks, "x_labels": x_labels, "width": width,
-            "height": height, "plot_left": PLOT_LEFT, "plot_right": PLOT_LEFT + plot_width,
-            "plot_top": plot_top, "plot_bottom": plot_top + PLOT_HEIGHT,
+            "chart_id": chart_id,
+            "title": title,
+            "description": description,
+            "series": items,
+            "ticks": ticks,
+            "x_labels": x_labels,
+            "width": width,
+            "height": height,
+            "plot_left": PLOT_LEFT,
+            "plot_right": PLOT_LEFT + plot_width,
+            "plot_top": plot_top,
+            "plot_bottom": plot_top + PLOT_HEIGHT,
             "x_label_y": plot_top + PLOT_HEIGHT + 20,
         },
     )
@@ -242,8 +272,14 @@ def format_number(value, decimals=None):
 def _cell(x, y, value, low, high, tip, decimals=None):
     fill, ink = heat_colours(value, low, high)
     return {
-        "x": x, "y": y, "fill": fill, "ink": ink, "text": format_number(value, decimals),
-        "tx": x + CELL_WIDTH // 2, "ty": y + CELL_HEIGHT // 2 + 5, "tip": tip,
+        "x": x,
+        "y": y,
+        "fill": fill,
+        "ink": ink,
+        "text": format_number(value, decimals),
+        "tx": x + CELL_WIDTH // 2,
+        "ty": y + CELL_HEIGHT // 2 + 5,
+        "tip": tip,
         "empty": value is None,
     }
 
@@ -257,12 +293,13 @@ def heat_map_chart(chart_id, heat):
     columns_x = [HEAT_LABEL_WIDTH + index * CELL_WIDTH for index in range(len(heat.columns))]
     summary_x = HEAT_LABEL_WIDTH + len(heat.columns) * CELL_WIDTH + SUMMARY_GAP
     headers = [
-        {"x": x + CELL_WIDTH // 2, "label": str(label)} for x, label in zip(
-            columns_x, heat.columns, strict=True)
+        {"x": x + CELL_WIDTH // 2, "label": str(label)}
+        for x, label in zip(columns_x, heat.columns, strict=True)
     ]
     if heat.summary_label:
-        headers.append({"x": summary_x + CELL_WIDTH // 2, "label": heat.summary_label,
-                        "summary": True})
+        headers.append(
+            {"x": summary_x + CELL_WIDTH // 2, "label": heat.summary_label, "summary": True}
+        )
     y = HEADER_HEIGHT
     lines = []
     group = None
@@ -272,45 +309,93 @@ def heat_map_chart(chart_id, heat):
             lines.append({"kind": "group", "y": y, "ty": y + 17, "label": str(group)})
             y += GROUP_HEIGHT
         cells = [
-            _cell(x, y, value, low, high,
-                  f"{row.label} · {column}: "
-                  f"{format_number(value) if value is not None else not_assessed}")
+            _cell(
+                x,
+                y,
+                value,
+                low,
+                high,
+                f"{row.label} · {column}: "
+                f"{format_number(value) if value is not None else not_assessed}",
+            )
             for x, column, value in zip(columns_x, heat.columns, row.values, strict=True)
         ]
         if heat.summary_label:
-            cells.append(_cell(summary_x, y, row.summary, low, high,
-                               f"{row.label} · {heat.summary_label}: "
-                               f"{format_number(row.summary, 2)}", decimals=2))
-        lines.append({"kind": "row", "y": y, "ty": y + CELL_HEIGHT // 2 + 5,
-                      "label": str(row.label), "cells": cells})
+            cells.append(
+                _cell(
+                    summary_x,
+                    y,
+                    row.summary,
+                    low,
+                    high,
+                    f"{row.label} · {heat.summary_label}: {format_number(row.summary, 2)}",
+                    decimals=2,
+                )
+            )
+        lines.append(
+            {
+                "kind": "row",
+                "y": y,
+                "ty": y + CELL_HEIGHT // 2 + 5,
+                "label": str(row.label),
+                "cells": cells,
+            }
+        )
         y += CELL_HEIGHT
     if heat.column_summary_label and heat.column_summaries:
         y += SUMMARY_GAP
         cells = [
-            _cell(x, y, value, low, high,
-                  f"{heat.column_summary_label} · {column}: {format_number(value, 2)}",
-                  decimals=2)
-            for x, column, value in zip(columns_x, heat.columns, heat.column_summaries,
-                                        strict=True)
+            _cell(
+                x,
+                y,
+                value,
+                low,
+                high,
+                f"{heat.column_summary_label} · {column}: {format_number(value, 2)}",
+                decimals=2,
+            )
+            for x, column, value in zip(columns_x, heat.columns, heat.column_summaries, strict=True)
         ]
-        lines.append({"kind": "row", "y": y, "ty": y + CELL_HEIGHT // 2 + 5,
-                      "label": heat.column_summary_label, "cells": cells, "summary": True})
+        lines.append(
+            {
+                "kind": "row",
+                "y": y,
+                "ty": y + CELL_HEIGHT // 2 + 5,
+                "label": heat.column_summary_label,
+                "cells": cells,
+                "summary": True,
+            }
+        )
         y += CELL_HEIGHT
     legend_y = y + 24
     legend = [
-        {"x": HEAT_LABEL_WIDTH + index * 150, "value": level, "label": str(label),
-         "fill": heat_colours(level, low, high)[0], "ink": heat_colours(level, low, high)[1]}
+        {
+            "x": HEAT_LABEL_WIDTH + index * 150,
+            "value": level,
+            "label": str(label),
+            "fill": heat_colours(level, low, high)[0],
+            "ink": heat_colours(level, low, high)[1],
+        }
         for index, (level, label) in enumerate(heat.scale)
     ]
     width = max(summary_x + CELL_WIDTH + 110, HEAT_LABEL_WIDTH + len(legend) * 150)
     return render_to_string(
         "tutoria_cms/accreditation/heat_map.svg",
         {
-            "chart_id": chart_id, "title": heat.title, "description": heat.description,
-            "headers": headers, "lines": lines, "legend": legend, "legend_y": legend_y,
-            "legend_label": _("Scale:"), "empty_label": not_assessed,
-            "width": width, "height": legend_y + 36, "label_x": HEAT_LABEL_WIDTH - 8,
-            "cell_width": CELL_WIDTH, "cell_height": CELL_HEIGHT,
+            "chart_id": chart_id,
+            "title": heat.title,
+            "description": heat.description,
+            "headers": headers,
+            "lines": lines,
+            "legend": legend,
+            "legend_y": legend_y,
+            "legend_label": _("Scale:"),
+            "empty_label": not_assessed,
+            "width": width,
+            "height": legend_y + 36,
+            "label_x": HEAT_LABEL_WIDTH - 8,
+            "cell_width": CELL_WIDTH,
+            "cell_height": CELL_HEIGHT,
             "header_y": HEADER_HEIGHT - 8,
         },
     )

@@ -107,8 +107,13 @@ class ExportContext:
         """A count indicator; a sensitive one under the small-cell threshold is suppressed."""
         suppressed = sensitive and value is not None and value < self.small_cell_threshold
         return Indicator(
-            key=key, label=label, value=value, unit=Unit.COUNT, sensitive=sensitive,
-            suppressed=suppressed, **kwargs,
+            key=key,
+            label=label,
+            value=value,
+            unit=Unit.COUNT,
+            sensitive=sensitive,
+            suppressed=suppressed,
+            **kwargs,
         )
 
     def share_indicator(self, key, label, part, whole, *, sensitive=True, **kwargs):
@@ -121,12 +126,20 @@ class ExportContext:
         if part is not None and whole:
             value = (Decimal(100) * part / whole).quantize(Decimal("0.1"))
         threshold = self.small_cell_threshold
-        suppressed = sensitive and part is not None and whole is not None and (
-            part < threshold or whole < threshold
+        suppressed = (
+            sensitive
+            and part is not None
+            and whole is not None
+            and (part < threshold or whole < threshold)
         )
         return Indicator(
-            key=key, label=label, value=value, unit=Unit.PERCENT, sensitive=sensitive,
-            suppressed=suppressed, **kwargs,
+            key=key,
+            label=label,
+            value=value,
+            unit=Unit.PERCENT,
+            sensitive=sensitive,
+            suppressed=suppressed,
+            **kwargs,
         )
 
     # Tutored students ----------------------------------------------------------------------
@@ -165,9 +178,9 @@ class ExportContext:
 def find_site(hostname):
     if not hostname:
         return None
-    site = Site.objects.filter(hostname=hostname).select_related("root_page").order_by(
-        "port"
-    ).first()
+    site = (
+        Site.objects.filter(hostname=hostname).select_related("root_page").order_by("port").first()
+    )
     if site is None:
         known = ", ".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
         raise FilterError(
@@ -237,18 +250,24 @@ def build_context(filters, user=None, sources=None, pseudonymiser=None):
     if date_from and date_to and date_from > date_to:
         raise FilterError(_("The date range ends before it starts."))
     if as_of is not None and as_of > timezone.localdate():
-        raise FilterError(_("The \"as of\" date cannot be in the future."))
+        raise FilterError(_('The "as of" date cannot be in the future.'))
     programme = find_programme(filters.get("programme"), site, sources)
     identified = bool(filters.get("identified"))
     if user is not None and not can_export(user):
         raise FilterError(_("You do not have permission to export evidence."))
     if identified and not (user is not None and can_export_identified(user)):
         raise FilterError(
-            _("An identified export needs a user holding the permission to export "
-              "identified data.")
+            _("An identified export needs a user holding the permission to export identified data.")
         )
     return ExportContext(
-        site=site, term=term, date_from=date_from, date_to=date_to, programme=programme,
-        as_of=as_of, identified=identified, user=user,
-        pseudonymiser=pseudonymiser or Pseudonymiser(), sources=sources,
+        site=site,
+        term=term,
+        date_from=date_from,
+        date_to=date_to,
+        programme=programme,
+        as_of=as_of,
+        identified=identified,
+        user=user,
+        pseudonymiser=pseudonymiser or Pseudonymiser(),
+        sources=sources,
     )

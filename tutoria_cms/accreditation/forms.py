@@ -30,16 +30,23 @@ class ExportForm(CleanTextFormMixin, forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=AdminDateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=AdminDateInput)
     programme = forms.SlugField(
-        label=_("Programme (slug)"), required=False, max_length=255,
+        label=_("Programme (slug)"),
+        required=False,
+        max_length=255,
         help_text=_("Leave empty for every programme."),
     )
     as_of = forms.DateField(
-        label=_("As of"), required=False, widget=AdminDateInput,
-        help_text=_("Rebuild registrations, attendance and competency levels as they were on "
-                    "this day. Empty: current data."),
+        label=_("As of"),
+        required=False,
+        widget=AdminDateInput,
+        help_text=_(
+            "Rebuild registrations, attendance and competency levels as they were on "
+            "this day. Empty: current data."
+        ),
     )
     identified = forms.BooleanField(
-        label=_("Identified data"), required=False,
+        label=_("Identified data"),
+        required=False,
         help_text=_("Show student numbers instead of pseudonyms."),
     )
 
@@ -75,7 +82,10 @@ class IndicatorsForm(forms.Form):
 
 class SubjectAccessForm(CleanTextFormMixin, forms.Form):
     student_number = forms.CharField(
-        label=_("Student number"), max_length=20,
-        help_text=_("The workbook holds everything the suite keeps about this student, "
-                    "including confidential details: hand it only to the student."),
+        label=_("Student number"),
+        max_length=20,
+        help_text=_(
+            "The workbook holds everything the suite keeps about this student, "
+            "including confidential details: hand it only to the student."
+        ),
     )

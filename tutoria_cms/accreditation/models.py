@@ -31,11 +31,17 @@ class ExportJob(models.Model):
         COMMAND = "command", _("Command line")
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     requested_by_name = models.CharField(
-        _("requested by (name)"), max_length=150, blank=True,
+        _("requested by (name)"),
+        max_length=150,
+        blank=True,
         help_text=_("Kept when the account is deleted."),
     )
     origin = models.CharField(
@@ -47,7 +53,9 @@ class ExportJob(models.Model):
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     identified = models.BooleanField(_("identified data"), default=False)
     language = models.CharField(
-        _("language"), max_length=15, blank=True,
+        _("language"),
+        max_length=15,
+        blank=True,
         help_text=_("Language of the sheet titles and headers."),
     )
     status = models.CharField(
@@ -59,7 +67,9 @@ class ExportJob(models.Model):
     row_counts = models.JSONField(_("rows per sheet"), default=dict, blank=True)
     file = models.FileField(_("workbook"), upload_to=workbook_path, blank=True, max_length=255)
     output_path = models.CharField(
-        _("written to"), max_length=500, blank=True,
+        _("written to"),
+        max_length=500,
+        blank=True,
         help_text=_("Path of the workbook written by the command line."),
     )
     error = models.TextField(_("error"), blank=True)
@@ -84,7 +94,13 @@ class ExportJob(models.Model):
 
     def filename(self):
         site = self.filters.get("site") or "all-sites"
-        period = self.filters.get("term") or "-".join(
-            part for part in (self.filters.get("date_from"), self.filters.get("date_to")) if part
-        ) or "all-dates"
+        period = (
+            self.filters.get("term")
+            or "-".join(
+                part
+                for part in (self.filters.get("date_from"), self.filters.get("date_to"))
+                if part
+            )
+            or "all-dates"
+        )
         return f"evidence-{site}-{period}-{self.pk}.xlsx".replace("/", "-")

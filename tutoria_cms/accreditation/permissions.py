@@ -6,8 +6,14 @@ from .models import ExportJob
 VIEW_JOBS = "tutoria_accreditation.view_exportjob"
 VIEW_INDICATORS = "tutoria_accreditation.view_indicators"
 
-__all__ = ["can_export", "can_export_identified", "can_view_indicators", "can_view_job",
-           "can_download", "visible_jobs"]
+__all__ = [
+    "can_export",
+    "can_export_identified",
+    "can_view_indicators",
+    "can_view_job",
+    "can_download",
+    "visible_jobs",
+]
 
 
 def _active(user):

@@ -54,7 +54,10 @@ def create_job(context, origin=ExportJob.Origin.ADMIN, output_path="", language=
     )
     logger.info(
         "Evidence export #%s requested by %s (%s), filters %s",
-        job.pk, job.requested_by_name or "command line", origin, job.filters,
+        job.pk,
+        job.requested_by_name or "command line",
+        origin,
+        job.filters,
     )
     return job
 

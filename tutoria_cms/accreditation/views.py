@@ -109,18 +109,28 @@ def _bars_chart(chart_id, title, selected, unit):
     displays = [indicator_display(i) for i in selected]
     # Beside a bar, "not available" is enough: the description and the table say why.
     bars = [
-        (i.label, i.display_value,
-         _("not available") if i.value is None and i.unavailable and not i.suppressed
-         else display)
+        (
+            i.label,
+            i.display_value,
+            _("not available")
+            if i.value is None and i.unavailable and not i.suppressed
+            else display,
+        )
         for i, display in zip(selected, displays, strict=True)
     ]
     description = "; ".join(
         f"{i.label}: {display}" for i, display in zip(selected, displays, strict=True)
     )
-    svg = bar_chart(chart_id, title, description, bars,
-                    maximum=100 if unit == Unit.PERCENT else None)
-    return {"kind": "bars", "title": title, "svg": svg, "unit": unit_label(unit),
-            "rows": list(zip(selected, displays, strict=True))}
+    svg = bar_chart(
+        chart_id, title, description, bars, maximum=100 if unit == Unit.PERCENT else None
+    )
+    return {
+        "kind": "bars",
+        "title": title,
+        "svg": svg,
+        "unit": unit_label(unit),
+        "rows": list(zip(selected, displays, strict=True)),
+    }
 
 
 def indicator_charts(indicators):
@@ -128,7 +138,9 @@ def indicator_charts(indicators):
     state, reasons by category, ...) in the order they come, then one per unit (counts,
     hours, percentages) for the others, each with the rows of its table."""
     titles = {
-        Unit.COUNT: _("Counts"), Unit.HOURS: _("Hours"), Unit.PERCENT: _("Percentages"),
+        Unit.COUNT: _("Counts"),
+        Unit.HOURS: _("Hours"),
+        Unit.PERCENT: _("Percentages"),
     }
     groups = {}
     for indicator in indicators:
@@ -172,15 +184,29 @@ def trend_charts(periods, trends):
             series.append((trend.label, values, displays))
             rows.append((trend, displays))
         description = "; ".join(
-            f"{label}: " + ", ".join(f"{term} {shown}" for term, shown in zip(
-                labels, displays, strict=True))
+            f"{label}: "
+            + ", ".join(f"{term} {shown}" for term, shown in zip(labels, displays, strict=True))
             for label, _values, displays in series
         )
-        svg = line_chart(f"trend-{unit}", titles[unit], description, labels, series,
-                         maximum=100 if unit == Unit.PERCENT else None,
-                         suffix=" %" if unit == Unit.PERCENT else "")
-        charts.append({"kind": "trend", "title": titles[unit], "svg": svg,
-                       "unit": unit_label(unit), "periods": periods, "rows": rows})
+        svg = line_chart(
+            f"trend-{unit}",
+            titles[unit],
+            description,
+            labels,
+            series,
+            maximum=100 if unit == Unit.PERCENT else None,
+            suffix=" %" if unit == Unit.PERCENT else "",
+        )
+        charts.append(
+            {
+                "kind": "trend",
+                "title": titles[unit],
+                "svg": svg,
+                "unit": unit_label(unit),
+                "periods": periods,
+                "rows": rows,
+            }
+        )
     return charts
 
 
@@ -191,10 +217,14 @@ def heat_map_charts(context, sources=None):
         for heat in source.charts(context):
             if not isinstance(heat, HeatMap):
                 continue
-            charts.append({
-                "kind": "heat", "title": heat.title, "heat": heat,
-                "svg": heat_map_chart(f"heat-{heat.key}", heat) if heat.rows else "",
-            })
+            charts.append(
+                {
+                    "kind": "heat",
+                    "title": heat.title,
+                    "heat": heat,
+                    "svg": heat_map_chart(f"heat-{heat.key}", heat) if heat.rows else "",
+                }
+            )
     return charts
 
 
@@ -236,7 +266,8 @@ class IndicatorsView(AccreditationView):
             export_context=export_context,
             generated_at=timezone.localtime(),
             export_url=reverse("tutoria_accreditation:export")
-            if permissions.can_export(self.request.user) else None,
+            if permissions.can_export(self.request.user)
+            else None,
         )
         return context
 
@@ -259,8 +290,12 @@ class SubjectAccessView(View):
         if not form.is_valid():
             return TemplateResponse(request, self.template_name, {"form": form})
         buffer = io.BytesIO()
-        build_subject_workbook(form.cleaned_data["student_number"], buffer, request.user,
-                               language=translation.get_language() or "")
+        build_subject_workbook(
+            form.cleaned_data["student_number"],
+            buffer,
+            request.user,
+            language=translation.get_language() or "",
+        )
         response = HttpResponse(
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

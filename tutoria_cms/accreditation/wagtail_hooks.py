@@ -15,8 +15,9 @@ from .context import term_model
 @hooks.register("register_admin_urls")
 def register_accreditation_urls():
     return [
-        path("evidence/", include((urls, "tutoria_accreditation"),
-                                  namespace="tutoria_accreditation")),
+        path(
+            "evidence/", include((urls, "tutoria_accreditation"), namespace="tutoria_accreditation")
+        ),
     ]
 
 
@@ -32,14 +33,19 @@ class IndicatorsMenuItem(MenuItem):
 
 @hooks.register("register_admin_menu_item")
 def register_export_menu_item():
-    return ExportMenuItem(_("Evidence workbooks"), reverse("tutoria_accreditation:export"),
-                          icon_name="download", order=310)
+    return ExportMenuItem(
+        _("Evidence workbooks"),
+        reverse("tutoria_accreditation:export"),
+        icon_name="download",
+        order=310,
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_indicators_menu_item():
-    return IndicatorsMenuItem(_("Indicators"), reverse("tutoria_accreditation:indicators"),
-                              icon_name="table", order=311)
+    return IndicatorsMenuItem(
+        _("Indicators"), reverse("tutoria_accreditation:indicators"), icon_name="table", order=311
+    )
 
 
 class SubjectAccessMenuItem(MenuItem):
@@ -49,9 +55,12 @@ class SubjectAccessMenuItem(MenuItem):
 
 @hooks.register("register_reports_menu_item")
 def register_subject_access_menu_item():
-    return SubjectAccessMenuItem(_("Subject access"),
-                                 reverse("tutoria_accreditation:subject_access"),
-                                 icon_name="user", order=920)
+    return SubjectAccessMenuItem(
+        _("Subject access"),
+        reverse("tutoria_accreditation:subject_access"),
+        icon_name="user",
+        order=920,
+    )
 
 
 def current_term_code():

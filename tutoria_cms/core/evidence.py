@@ -113,7 +113,7 @@ class EvidenceSource:
 
 
 def latest_history(rows):
-    """"As of": from simple-history rows ``(id, history_type, *values)`` ordered by id and
+    """ "As of": from simple-history rows ``(id, history_type, *values)`` ordered by id and
     newest first, the ``values`` of the newest row of each id that still existed (not a
     deletion)."""
     last_id = None

@@ -60,8 +60,12 @@ class Pseudonymiser:
         bits = int.from_bytes(digest[:8], "big") >> 4  # the first 60 bits
         pairs = _PAIRS
         text = (
-            pairs[bits >> 50] + pairs[(bits >> 40) & 1023] + pairs[(bits >> 30) & 1023]
-            + pairs[(bits >> 20) & 1023] + pairs[(bits >> 10) & 1023] + pairs[bits & 1023]
+            pairs[bits >> 50]
+            + pairs[(bits >> 40) & 1023]
+            + pairs[(bits >> 30) & 1023]
+            + pairs[(bits >> 20) & 1023]
+            + pairs[(bits >> 10) & 1023]
+            + pairs[bits & 1023]
         )
         return self.prefix + text[: self.length]
 

@@ -52,8 +52,11 @@ _PLAIN = frozenset({int, float, bool, Decimal, type(None)})
 TIME_FORMAT = "hh:mm"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-_FORMATS = {datetime.date: DATE_FORMAT, datetime.datetime: DATETIME_FORMAT,
-            datetime.time: TIME_FORMAT}
+_FORMATS = {
+    datetime.date: DATE_FORMAT,
+    datetime.datetime: DATETIME_FORMAT,
+    datetime.time: TIME_FORMAT,
+}
 _ERROR_CODES = frozenset(ERROR_CODES)
 
 

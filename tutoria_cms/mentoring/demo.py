@@ -30,12 +30,27 @@ DEMO = {
             "la coordinación para canalizar al Servicio de Orientación Educativa."
         ),
         "mentors": [
-            ("Andrea Salgado Ruiz", 3, ["técnicas de estudio", "cálculo", "gestión del tiempo"],
-             ["música", "voluntariado"], SLOTS_A),
-            ("Luis Fernando Ortega", 2, ["programación", "inglés"],
-             ["videojuegos", "fútbol"], SLOTS_B),
-            ("Mariana Castillo Vega", 3, ["adaptación a la universidad", "gestión del tiempo"],
-             ["lectura", "danza"], SLOTS_A),
+            (
+                "Andrea Salgado Ruiz",
+                3,
+                ["técnicas de estudio", "cálculo", "gestión del tiempo"],
+                ["música", "voluntariado"],
+                SLOTS_A,
+            ),
+            (
+                "Luis Fernando Ortega",
+                2,
+                ["programación", "inglés"],
+                ["videojuegos", "fútbol"],
+                SLOTS_B,
+            ),
+            (
+                "Mariana Castillo Vega",
+                3,
+                ["adaptación a la universidad", "gestión del tiempo"],
+                ["lectura", "danza"],
+                SLOTS_A,
+            ),
             ("Jorge Ibarra Núñez", 2, ["cálculo", "física"], ["ajedrez", "fútbol"], SLOTS_B),
         ],
         "mentees": [
@@ -43,24 +58,31 @@ DEMO = {
             ("Diego Ramírez Torres", ["programación"], ["videojuegos"], SLOTS_B),
             ("Valeria Mendoza Cruz", ["adaptación a la universidad"], ["danza"], SLOTS_A),
             ("Emiliano Flores Soto", ["física", "cálculo"], ["ajedrez"], SLOTS_B),
-            ("Regina Aguilar Ríos", ["gestión del tiempo"], ["lectura", "voluntariado"],
-             SLOTS_A),
+            ("Regina Aguilar Ríos", ["gestión del tiempo"], ["lectura", "voluntariado"], SLOTS_A),
             ("Santiago Morales Díaz", ["inglés", "programación"], ["fútbol"], SLOTS_B),
             ("Camila Vargas Peña", ["técnicas de estudio"], ["música", "lectura"], SLOTS_A),
         ],
         "goals": [
-            ("Aprobar Cálculo I con al menos 8 en el primer parcial",
-             "Calificación del primer parcial (0 a 10)", 8,
-             "Tiene tiempo para estudiar y Cálculo I es la materia que más le preocupa.",
-             ["Resolver 20 ejercicios por semana", "Asistir a una asesoría cada quince días"]),
-            ("Estudiar con un horario fijo cada semana",
-             "Horas de estudio registradas por semana", 10,
-             "Su carga permite 10 horas; organizarse es clave en el primer semestre.",
-             ["Elaborar un horario semanal", "Registrar las horas en una bitácora"]),
+            (
+                "Aprobar Cálculo I con al menos 8 en el primer parcial",
+                "Calificación del primer parcial (0 a 10)",
+                8,
+                "Tiene tiempo para estudiar y Cálculo I es la materia que más le preocupa.",
+                ["Resolver 20 ejercicios por semana", "Asistir a una asesoría cada quince días"],
+            ),
+            (
+                "Estudiar con un horario fijo cada semana",
+                "Horas de estudio registradas por semana",
+                10,
+                "Su carga permite 10 horas; organizarse es clave en el primer semestre.",
+                ["Elaborar un horario semanal", "Registrar las horas en una bitácora"],
+            ),
         ],
-        "notes": ["Nos presentamos y revisamos el horario del semestre.",
-                  "Revisamos los ejercicios de la semana y dudas del parcial.",
-                  "Ajustamos el horario de estudio; va mejor."],
+        "notes": [
+            "Nos presentamos y revisamos el horario del semestre.",
+            "Revisamos los ejercicios de la semana y dudas del parcial.",
+            "Ajustamos el horario de estudio; va mejor.",
+        ],
         "reflection": "La mentorada ganó confianza y hábitos de estudio; la mentora descubrió "
         "su vocación docente. Recomendamos mantener las asesorías entre pares.",
     },
@@ -76,11 +98,21 @@ DEMO = {
             "coordenação para o encaminhamento."
         ),
         "mentors": [
-            ("Ana Beatriz Costa", 3, ["técnicas de estudo", "cálculo", "gestão do tempo"],
-             ["música", "voluntariado"], SLOTS_A),
+            (
+                "Ana Beatriz Costa",
+                3,
+                ["técnicas de estudo", "cálculo", "gestão do tempo"],
+                ["música", "voluntariado"],
+                SLOTS_A,
+            ),
             ("Rafael Souza Lima", 2, ["programação", "inglês"], ["jogos", "futebol"], SLOTS_B),
-            ("Juliana Ferreira Alves", 3, ["adaptação à universidade", "gestão do tempo"],
-             ["leitura", "dança"], SLOTS_A),
+            (
+                "Juliana Ferreira Alves",
+                3,
+                ["adaptação à universidade", "gestão do tempo"],
+                ["leitura", "dança"],
+                SLOTS_A,
+            ),
             ("Pedro Henrique Rocha", 2, ["cálculo", "física"], ["xadrez", "futebol"], SLOTS_B),
         ],
         "mentees": [
@@ -93,18 +125,26 @@ DEMO = {
             ("Isabela Teixeira Moura", ["técnicas de estudo"], ["música", "leitura"], SLOTS_A),
         ],
         "goals": [
-            ("Ser aprovada em Cálculo I com nota mínima 7 na primeira avaliação",
-             "Nota da primeira avaliação (0 a 10)", 7,
-             "Há tempo para estudar e Cálculo I é o componente que mais a preocupa.",
-             ["Resolver 20 exercícios por semana", "Ir à monitoria a cada quinze dias"]),
-            ("Estudar com horário fixo toda semana",
-             "Horas de estudo registradas por semana", 10,
-             "A carga horária permite 10 horas; organizar-se é essencial no primeiro período.",
-             ["Montar um horário semanal", "Registrar as horas num diário"]),
+            (
+                "Ser aprovada em Cálculo I com nota mínima 7 na primeira avaliação",
+                "Nota da primeira avaliação (0 a 10)",
+                7,
+                "Há tempo para estudar e Cálculo I é o componente que mais a preocupa.",
+                ["Resolver 20 exercícios por semana", "Ir à monitoria a cada quinze dias"],
+            ),
+            (
+                "Estudar com horário fixo toda semana",
+                "Horas de estudo registradas por semana",
+                10,
+                "A carga horária permite 10 horas; organizar-se é essencial no primeiro período.",
+                ["Montar um horário semanal", "Registrar as horas num diário"],
+            ),
         ],
-        "notes": ["Nos apresentamos e revisamos o horário do período.",
-                  "Revisamos os exercícios da semana e as dúvidas da avaliação.",
-                  "Ajustamos o horário de estudo; está melhorando."],
+        "notes": [
+            "Nos apresentamos e revisamos o horário do período.",
+            "Revisamos os exercícios da semana e as dúvidas da avaliação.",
+            "Ajustamos o horário de estudo; está melhorando.",
+        ],
         "reflection": "A mentorada ganhou confiança e hábitos de estudo; a mentora descobriu "
         "sua vocação para a docência. Recomendamos manter a monitoria entre pares.",
     },
@@ -117,8 +157,12 @@ def _student(number, name, domain):
     StudentRecord = apps.get_model("tutoria_academics", "StudentRecord")
     student, _created = StudentRecord.objects.get_or_create(
         student_number=number,
-        defaults={"full_name": name, "email": f"{number.lower()}@{domain}",
-                  "curriculum_hours": 3200, "completed_hours": 0},
+        defaults={
+            "full_name": name,
+            "email": f"{number.lower()}@{domain}",
+            "curriculum_hours": 3200,
+            "completed_hours": 0,
+        },
     )
     return student
 
@@ -162,9 +206,16 @@ def load_demo_mentoring(programme_page, language, *, today=None, user=None):
         number = f"{data['prefix']}-{'T' if role == 'mentor' else 'D'}{index:02d}"
         student = _student(number, name, data["domain"])
         _participant, was_created = Participant.objects.get_or_create(
-            programme=programme, student=student, role=role,
-            defaults={"goals": goals, "interests": interests, "experience": experience,
-                      "availability": slots, "languages": data["languages"]},
+            programme=programme,
+            student=student,
+            role=role,
+            defaults={
+                "goals": goals,
+                "interests": interests,
+                "experience": experience,
+                "availability": slots,
+                "languages": data["languages"],
+            },
         )
         created += was_created
     if programme.pairs.exists():
@@ -184,32 +235,56 @@ def load_demo_mentoring(programme_page, language, *, today=None, user=None):
         first = pair.meetings.get(is_first=True)
         goals = [
             services.add_goal(
-                pair, user, specific=specific, indicator=indicator, target=target,
-                achievable_relevant=note, due_date=programme.period_start
-                + datetime.timedelta(days=90 + 10 * position),
-                steps=steps, workshops=list(services.programme_workshops(programme) or [])[:1],
+                pair,
+                user,
+                specific=specific,
+                indicator=indicator,
+                target=target,
+                achievable_relevant=note,
+                due_date=programme.period_start + datetime.timedelta(days=90 + 10 * position),
+                steps=steps,
+                workshops=list(services.programme_workshops(programme) or [])[:1],
             )
             for position, (specific, indicator, target, note, steps) in enumerate(data["goals"])
         ]
         for offset, note in zip((5, 19, 33), data["notes"], strict=True):
             services.log_meeting(
-                pair, user, meeting=first if offset == 5 else None,
-                date=start_day + datetime.timedelta(days=offset), mode="in_person"
-                if offset == 5 else "video", duration_minutes=45, shared_notes=note,
+                pair,
+                user,
+                meeting=first if offset == 5 else None,
+                date=start_day + datetime.timedelta(days=offset),
+                mode="in_person" if offset == 5 else "video",
+                duration_minutes=45,
+                shared_notes=note,
                 today=today,
             )
         for offset, ratings in ((10, (2, 2)), (31, (3, 4))):
             day = start_day + datetime.timedelta(days=offset)
             for role in ("mentor", "mentee"):
-                services.check_in(pair, user, role=role, date=day, today=today,
-                                  ratings=[(goal, rating, "") for goal, rating
-                                           in zip(goals, ratings, strict=True)])
+                services.check_in(
+                    pair,
+                    user,
+                    role=role,
+                    date=day,
+                    today=today,
+                    ratings=[
+                        (goal, rating, "") for goal, rating in zip(goals, ratings, strict=True)
+                    ],
+                )
         created += 1
         if number == 0:
             services.close_pair(
-                pair, user, final_reflection=data["reflection"], today=today,
-                achievements={goals[0].pk: {"achieved": True, "value": goals[0].target + 1,
-                                            "note": data["notes"][1]},
-                              goals[1].pk: {"achieved": False, "value": 8, "note": ""}},
+                pair,
+                user,
+                final_reflection=data["reflection"],
+                today=today,
+                achievements={
+                    goals[0].pk: {
+                        "achieved": True,
+                        "value": goals[0].target + 1,
+                        "note": data["notes"][1],
+                    },
+                    goals[1].pk: {"achieved": False, "value": 8, "note": ""},
+                },
             )
     return created

@@ -51,9 +51,7 @@ def pairs_in_scope(context):
     if context.date_to is not None:
         pairs = pairs.filter(confirmed_at__date__lte=context.date_to)
     if context.date_from is not None:
-        pairs = pairs.filter(
-            Q(closed_at__isnull=True) | Q(closed_at__date__gte=context.date_from)
-        )
+        pairs = pairs.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=context.date_from))
     return pairs
 
 
@@ -83,8 +81,16 @@ class PairsSource(EvidenceSource):
     section = SECTION
     order = 30
     columns = (
-        _("Pair id"), _("Programme"), _("Status"), _("Mentor"), _("Mentee"),
-        _("Confirmed at"), _("Ended at"), _("Meetings held"), _("Goals"), _("Goals met"),
+        _("Pair id"),
+        _("Programme"),
+        _("Status"),
+        _("Mentor"),
+        _("Mentee"),
+        _("Confirmed at"),
+        _("Ended at"),
+        _("Meetings held"),
+        _("Goals"),
+        _("Goals met"),
     )
     widths = (10, 40, 18, 18, 18, 18, 18, 14, 10, 10)
 
@@ -103,16 +109,41 @@ class PairsSource(EvidenceSource):
             )
             .order_by("programme__page__path", "confirmed_at", "pk")
             .values_list(
-                "pk", "programme__page__title", "status", "mentor__student__student_number",
-                "mentee__student__student_number", "confirmed_at", "closed_at",
-                "meetings_held", "goals_total", "goals_met",
+                "pk",
+                "programme__page__title",
+                "status",
+                "mentor__student__student_number",
+                "mentee__student__student_number",
+                "confirmed_at",
+                "closed_at",
+                "meetings_held",
+                "goals_total",
+                "goals_met",
             )
         )
-        for (pk, programme, status, mentor, mentee, confirmed_at, closed_at, meetings,
-             goals, met) in pairs.iterator(chunk_size=context.chunk_size):
+        for (
+            pk,
+            programme,
+            status,
+            mentor,
+            mentee,
+            confirmed_at,
+            closed_at,
+            meetings,
+            goals,
+            met,
+        ) in pairs.iterator(chunk_size=context.chunk_size):
             yield (
-                pk, programme, str(statuses.get(status, status)), student_id(mentor),
-                student_id(mentee), confirmed_at, closed_at, meetings, goals, met,
+                pk,
+                programme,
+                str(statuses.get(status, status)),
+                student_id(mentor),
+                student_id(mentee),
+                confirmed_at,
+                closed_at,
+                meetings,
+                goals,
+                met,
             )
 
     def indicators(self, context):
@@ -129,19 +160,30 @@ class PairsSource(EvidenceSource):
             met = services.goals_met_count(**scope, **dates)
         return [
             context.count_indicator(
-                "mentoring_active_pairs", _("Active mentoring pairs"), active,
-                definition=_("Pairs confirmed by the end of the date range and not ended "
-                             "(closed or rematched) before its start; without a range, the "
-                             "pairs confirmed and not ended today."),
+                "mentoring_active_pairs",
+                _("Active mentoring pairs"),
+                active,
+                definition=_(
+                    "Pairs confirmed by the end of the date range and not ended "
+                    "(closed or rematched) before its start; without a range, the "
+                    "pairs confirmed and not ended today."
+                ),
             ),
             context.count_indicator(
-                "mentoring_closed_pairs", _("Closed mentoring pairs"), closed,
-                definition=_("Pairs closed in the date range, with their achievements and "
-                             "final reflection."),
+                "mentoring_closed_pairs",
+                _("Closed mentoring pairs"),
+                closed,
+                definition=_(
+                    "Pairs closed in the date range, with their achievements and final reflection."
+                ),
             ),
             context.count_indicator(
-                "mentoring_goals_met", _("Mentoring goals met"), met,
-                definition=_("Goals recorded as achieved at the closure of the pairs closed "
-                             "in the date range."),
+                "mentoring_goals_met",
+                _("Mentoring goals met"),
+                met,
+                definition=_(
+                    "Goals recorded as achieved at the closure of the pairs closed "
+                    "in the date range."
+                ),
             ),
         ]

@@ -35,12 +35,16 @@ class TagListField(forms.CharField):
 
 
 class ParticipantForm(CleanTextFormMixin, WagtailAdminModelForm):
-    goals = TagListField(label=_("goals (keywords)"),
-                         help_text=Participant._meta.get_field("goals").help_text)
-    interests = TagListField(label=_("interests (keywords)"),
-                             help_text=Participant._meta.get_field("interests").help_text)
-    languages = TagListField(label=_("languages"),
-                             help_text=Participant._meta.get_field("languages").help_text)
+    goals = TagListField(
+        label=_("goals (keywords)"), help_text=Participant._meta.get_field("goals").help_text
+    )
+    interests = TagListField(
+        label=_("interests (keywords)"),
+        help_text=Participant._meta.get_field("interests").help_text,
+    )
+    languages = TagListField(
+        label=_("languages"), help_text=Participant._meta.get_field("languages").help_text
+    )
 
 
 def date_field(label, required=True, **kwargs):
@@ -48,8 +52,9 @@ def date_field(label, required=True, **kwargs):
 
 
 class ReasonForm(CleanTextFormMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MentorForm(ReasonForm):
@@ -64,28 +69,39 @@ class MentorForm(ReasonForm):
 class GoalForm(CleanTextFormMixin, forms.Form):
     # Not required here: the service refuses each missing SMART part with its own message.
     specific = forms.CharField(
-        label=_("Specific goal"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Specific goal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Exactly what the mentee will achieve."),
     )
     indicator = forms.CharField(
-        label=_("Measurable indicator"), required=False, max_length=200,
+        label=_("Measurable indicator"),
+        required=False,
+        max_length=200,
         help_text=_("What is measured, with its unit, e.g. “hours of study per week”."),
     )
     target = forms.CharField(
-        label=_("Target"), required=False, max_length=20,
+        label=_("Target"),
+        required=False,
+        max_length=20,
         help_text=_("The value of the indicator that means the goal is met."),
     )
     achievable_relevant = forms.CharField(
-        label=_("Why it is achievable and relevant"), required=False,
+        label=_("Why it is achievable and relevant"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     due_date = date_field(_("Due date"), required=False)
     steps = forms.CharField(
-        label=_("Action steps"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Action steps"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line."),
     )
     workshops = forms.ModelMultipleChoiceField(
-        label=_("Linked workshops"), required=False, queryset=None,
+        label=_("Linked workshops"),
+        required=False,
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Group workshops of the programme that help with this goal."),
     )
@@ -104,14 +120,17 @@ class GoalForm(CleanTextFormMixin, forms.Form):
 class MeetingForm(CleanTextFormMixin, forms.Form):
     date = date_field(_("Date"))
     mode = forms.ChoiceField(label=_("Mode"), choices=Modality.choices)
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5,
-                                          max_value=600)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
     shared_notes = forms.CharField(
-        label=_("Shared notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Shared notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Read by the mentor, the mentee and the coordination."),
     )
     mentor_private_notes = forms.CharField(
-        label=_("Private notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Private notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only you, the mentor, read these notes."),
     )
 
@@ -138,7 +157,9 @@ class CheckInForm(CleanTextFormMixin, forms.Form):
         for goal in self.goals:
             self.fields[f"rating_{goal.pk}"] = forms.TypedChoiceField(
                 label=_("Progress on “%(goal)s”") % {"goal": goal.specific[:80]},
-                choices=[("", "—"), *RATING_CHOICES], coerce=int, required=False,
+                choices=[("", "—"), *RATING_CHOICES],
+                coerce=int,
+                required=False,
                 empty_value=None,
             )
             self.fields[f"feedback_{goal.pk}"] = forms.CharField(
@@ -155,7 +176,9 @@ class CheckInForm(CleanTextFormMixin, forms.Form):
 
 class CloseForm(CleanTextFormMixin, forms.Form):
     final_reflection = forms.CharField(
-        label=_("Final reflection"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Final reflection"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the mentee learnt and how they will go on; the mentor's contribution."),
     )
 
@@ -169,7 +192,9 @@ class CloseForm(CleanTextFormMixin, forms.Form):
             )
             self.fields[f"value_{goal.pk}"] = forms.DecimalField(
                 label=_("Value reached (%(indicator)s)") % {"indicator": goal.indicator},
-                required=False, max_digits=10, decimal_places=2,
+                required=False,
+                max_digits=10,
+                decimal_places=2,
             )
             self.fields[f"note_{goal.pk}"] = forms.CharField(
                 label=_("Achievements"), required=False, widget=forms.Textarea(attrs={"rows": 2})

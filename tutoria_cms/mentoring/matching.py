@@ -128,7 +128,9 @@ def score_matrix(mentors, mentees, weights=None):
     for index, attribute in enumerate(("goals", "interests")):
         common, own = _common(_incidence(mentees, attribute), _incidence(mentors, attribute))
         parts[index] = np.divide(
-            common, own[:, None], out=np.zeros_like(common, dtype=np.float64),
+            common,
+            own[:, None],
+            out=np.zeros_like(common, dtype=np.float64),
             where=own[:, None] > 0,
         )
     mentee_levels = np.array([int(p.experience or 0) for p in mentees])[:, None]
@@ -161,11 +163,10 @@ def reasons(mentor, mentee):
     """Why a pair fits: shared goals, interests, languages and slots, experience gap."""
 
     def shared(attribute, exact=False):
-        theirs = {
-            value if exact else tag_key(value) for value in getattr(mentor, attribute) or ()
-        }
+        theirs = {value if exact else tag_key(value) for value in getattr(mentor, attribute) or ()}
         return [
-            value for value in getattr(mentee, attribute) or ()
+            value
+            for value in getattr(mentee, attribute) or ()
             if (value if exact else tag_key(value)) in theirs
         ]
 
@@ -216,9 +217,7 @@ def suggest_pairs(mentors, mentees, weights=None, minimum_score=0, excluded=()):
             continue
         mentor, mentee = mentors[mentor_number], mentees[row]
         suggestions.append(
-            Suggestion(
-                mentor, mentee, float(scores[row, mentor_number]), reasons(mentor, mentee)
-            )
+            Suggestion(mentor, mentee, float(scores[row, mentor_number]), reasons(mentor, mentee))
         )
     return suggestions
 

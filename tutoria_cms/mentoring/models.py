@@ -174,21 +174,25 @@ class Participant(models.Model):
         help_text=_("The account with which a mentor sees their pairs in the admin."),
     )
     goals = models.JSONField(
-        _("goals (keywords)"), default=list, blank=True,
+        _("goals (keywords)"),
+        default=list,
+        blank=True,
         help_text=_("Comma-separated, e.g. study techniques, time management."),
     )
     interests = models.JSONField(
-        _("interests (keywords)"), default=list, blank=True,
+        _("interests (keywords)"),
+        default=list,
+        blank=True,
         help_text=_("Comma-separated, e.g. programming, music, volunteering."),
     )
     experience = models.PositiveSmallIntegerField(
         _("experience"), choices=ExperienceLevel.choices, default=ExperienceLevel.NEWCOMER
     )
-    availability = MultipleChoiceField(
-        verbose_name=_("availability"), choices=AVAILABILITY_CHOICES
-    )
+    availability = MultipleChoiceField(verbose_name=_("availability"), choices=AVAILABILITY_CHOICES)
     languages = models.JSONField(
-        _("languages"), default=list, blank=True,
+        _("languages"),
+        default=list,
+        blank=True,
         help_text=_("Comma-separated, e.g. español, português, english."),
     )
     capacity = models.PositiveSmallIntegerField(
@@ -249,15 +253,21 @@ class PairQuerySet(models.QuerySet):
 
 class Pair(models.Model):
     programme = models.ForeignKey(
-        MentoringProgramme, on_delete=models.CASCADE, related_name="pairs",
+        MentoringProgramme,
+        on_delete=models.CASCADE,
+        related_name="pairs",
         verbose_name=_("programme"),
     )
     mentor = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="pairs_as_mentor",
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="pairs_as_mentor",
         verbose_name=_("mentor"),
     )
     mentee = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="pairs_as_mentee",
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="pairs_as_mentee",
         verbose_name=_("mentee"),
     )
     status = models.CharField(
@@ -267,19 +277,31 @@ class Pair(models.Model):
     explanation = models.JSONField(_("why"), default=dict, blank=True, editable=False)
     suggested_at = models.DateTimeField(_("suggested at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("confirmed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
     rematched_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("rematched from"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("closed by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
     )
     final_reflection = models.TextField(_("final reflection"), blank=True)
     # Bookkeeping of e-mails (claim-then-send), kept out of the history.
@@ -332,11 +354,14 @@ class Goal(models.Model):
         _("specific goal"), help_text=_("Exactly what the mentee will achieve.")
     )
     indicator = models.CharField(
-        _("measurable indicator"), max_length=200,
+        _("measurable indicator"),
+        max_length=200,
         help_text=_("What is measured, with its unit, e.g. “hours of study per week”."),
     )
     target = models.DecimalField(
-        _("target"), max_digits=10, decimal_places=2,
+        _("target"),
+        max_digits=10,
+        decimal_places=2,
         help_text=_("The value of the indicator that means the goal is met."),
     )
     achievable_relevant = models.TextField(
@@ -351,11 +376,18 @@ class Goal(models.Model):
     )
     achievement_note = models.TextField(_("achievements"), blank=True)
     workshops = models.ManyToManyField(
-        PAGE_MODEL, blank=True, related_name="+", verbose_name=_("linked workshops"),
+        PAGE_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked workshops"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -398,17 +430,24 @@ class Meeting(models.Model):
     is_first = models.BooleanField(_("first meeting"), default=False)
     mode = models.CharField(_("mode"), max_length=20, choices=Modality.choices)
     duration_minutes = models.PositiveSmallIntegerField(
-        _("duration (minutes)"), null=True, blank=True,
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(600)],
     )
     shared_notes = models.TextField(_("shared notes"), blank=True)
     mentor_private_notes = models.TextField(
-        _("mentor's private notes"), blank=True,
+        _("mentor's private notes"),
+        blank=True,
         help_text=_("Only the mentor reads these notes."),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -420,7 +459,8 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         constraints = [
             models.UniqueConstraint(
-                fields=["pair"], condition=Q(is_first=True),
+                fields=["pair"],
+                condition=Q(is_first=True),
                 name="tutoria_mentoring_one_first_meeting",
             ),
             models.CheckConstraint(
@@ -445,13 +485,18 @@ class CheckIn(models.Model):
     rater_role = models.CharField(_("rated by"), max_length=10, choices=ParticipantRole.choices)
     date = models.DateField(_("date"))
     rating = models.PositiveSmallIntegerField(
-        _("progress"), choices=RATING_CHOICES,
+        _("progress"),
+        choices=RATING_CHOICES,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     feedback = models.TextField(_("feedback"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -65,15 +65,35 @@ def _today(today):
 # Programmes and participants ------------------------------------------------------------------
 
 
-def add_participant(programme, user, *, role, student, request=None, account=None, goals=(),
-                    interests=(), experience=0, availability=(), languages=(), capacity=None):
+def add_participant(
+    programme,
+    user,
+    *,
+    role,
+    student,
+    request=None,
+    account=None,
+    goals=(),
+    interests=(),
+    experience=0,
+    availability=(),
+    languages=(),
+    capacity=None,
+):
     """Register a mentor or mentee (from their request or entered by staff)."""
     _require(permissions.can_manage(user))
     participant = Participant(
-        programme=programme, role=role, student=student, request=request, user=account,
-        goals=normalise_tags(goals), interests=normalise_tags(interests),
-        experience=experience, availability=list(availability),
-        languages=normalise_tags(languages), capacity=capacity,
+        programme=programme,
+        role=role,
+        student=student,
+        request=request,
+        user=account,
+        goals=normalise_tags(goals),
+        interests=normalise_tags(interests),
+        experience=experience,
+        availability=list(availability),
+        languages=normalise_tags(languages),
+        capacity=capacity,
     )
     participant.full_clean()
     participant.save()
@@ -89,13 +109,17 @@ def participants_from_requests(programme, user):
     _require(permissions.can_manage(user))
     TutoringRequest = apps.get_model("tutoria_requests", "TutoringRequest")
     requests = TutoringRequest.objects.filter(
-        kind="peer_mentoring", programme_id=programme.page_id,
-        state__in=("approved", "in_progress"), mentoring_role__in=ParticipantRole.values,
+        kind="peer_mentoring",
+        programme_id=programme.page_id,
+        state__in=("approved", "in_progress"),
+        mentoring_role__in=ParticipantRole.values,
     ).order_by("pk")
     created = []
     for request in requests:
         participant, was_created = Participant.objects.get_or_create(
-            programme=programme, student_id=request.student_id, role=request.mentoring_role,
+            programme=programme,
+            student_id=request.student_id,
+            role=request.mentoring_role,
             defaults={"request": request},
         )
         if was_created:
@@ -108,11 +132,10 @@ def participants_from_requests(programme, user):
 
 def free_places(programme):
     """{mentor id: free places} of the programme's active mentors."""
-    mentors = (
-        Participant.objects.filter(programme=programme, role=ParticipantRole.MENTOR, active=True)
-        .annotate(taken=Count(
-            "pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.CONFIRMED)
-        ))
+    mentors = Participant.objects.filter(
+        programme=programme, role=ParticipantRole.MENTOR, active=True
+    ).annotate(
+        taken=Count("pairs_as_mentor", filter=Q(pairs_as_mentor__status=PairStatus.CONFIRMED))
     )
     return {
         mentor.pk: (mentor.capacity or programme.mentor_capacity) - mentor.taken
@@ -125,12 +148,13 @@ def _pool(programme):
         Participant.objects.filter(programme=programme, role=ParticipantRole.MENTOR, active=True)
     )
     places = free_places(programme)
-    paired = Pair.objects.filter(
-        programme=programme, status=PairStatus.CONFIRMED
-    ).values_list("mentee_id", flat=True)
+    paired = Pair.objects.filter(programme=programme, status=PairStatus.CONFIRMED).values_list(
+        "mentee_id", flat=True
+    )
     mentees = list(
-        Participant.objects.filter(programme=programme, role=ParticipantRole.MENTEE, active=True)
-        .exclude(pk__in=paired)
+        Participant.objects.filter(
+            programme=programme, role=ParticipantRole.MENTEE, active=True
+        ).exclude(pk__in=paired)
     )
     rejected = set(
         Pair.objects.filter(programme=programme, status=PairStatus.REJECTED).values_list(
@@ -163,9 +187,13 @@ def propose_pairs(programme, user, now=None):
         )
         pairs = [
             Pair(
-                programme=programme, mentor_id=s.mentor.key, mentee_id=s.mentee.key,
-                status=PairStatus.SUGGESTED, score=Decimal(str(s.score)),
-                explanation=s.reasons, suggested_at=now,
+                programme=programme,
+                mentor_id=s.mentor.key,
+                mentee_id=s.mentee.key,
+                status=PairStatus.SUGGESTED,
+                score=Decimal(str(s.score)),
+                explanation=s.reasons,
+                suggested_at=now,
             )
             for s in suggestions
         ]
@@ -180,8 +208,9 @@ def propose_pairs(programme, user, now=None):
 
 def _check_pair_participants(programme, mentor, mentee):
     if mentor.programme_id != programme.pk or mentee.programme_id != programme.pk:
-        raise MentoringError(_("Both participants must belong to this programme."),
-                             code="other_programme")
+        raise MentoringError(
+            _("Both participants must belong to this programme."), code="other_programme"
+        )
     if mentor.role != ParticipantRole.MENTOR or mentee.role != ParticipantRole.MENTEE:
         raise MentoringError(_("Pair a mentor with a mentee."), code="roles")
     if not mentor.active or not mentee.active:
@@ -197,7 +226,8 @@ def _lock_mentor_place(programme, mentor, exclude_pair=None):
     if taken.count() >= mentor.get_capacity():
         raise MentoringError(
             _("This mentor already has %(count)d mentees, their capacity."),
-            code="capacity", params={"count": mentor.get_capacity()},
+            code="capacity",
+            params={"count": mentor.get_capacity()},
         )
     return mentor
 
@@ -214,7 +244,8 @@ def _lock_pair(pair, *statuses):
     if statuses and locked.status not in statuses:
         raise MentoringError(
             _("This pair is %(status)s: the action is no longer possible."),
-            code="status", params={"status": locked.get_status_display()},
+            code="status",
+            params={"status": locked.get_status_display()},
         )
     return locked
 
@@ -284,8 +315,14 @@ def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=No
             raise MentoringError(_("This mentee already has a mentor."), code="paired")
         score, reasons = _score(programme, mentor, mentee)
         pair = Pair(
-            programme=programme, mentor=mentor, mentee=mentee, status=PairStatus.CONFIRMED,
-            score=score, explanation=reasons, confirmed_by=user, confirmed_at=now,
+            programme=programme,
+            mentor=mentor,
+            mentee=mentee,
+            status=PairStatus.CONFIRMED,
+            score=score,
+            explanation=reasons,
+            confirmed_by=user,
+            confirmed_at=now,
             rematched_from=rematched_from,
         )
         try:
@@ -323,8 +360,12 @@ def schedule_first_meeting(pair, user, date=None, today=None):
     programme = pair.programme
     date = date or _today(today) + datetime.timedelta(days=programme.first_meeting_within_days)
     meeting = Meeting(
-        pair=pair, date=date, status=MeetingStatus.SCHEDULED, is_first=True,
-        mode=programme_default_mode(programme), recorded_by=user,
+        pair=pair,
+        date=date,
+        status=MeetingStatus.SCHEDULED,
+        is_first=True,
+        mode=programme_default_mode(programme),
+        recorded_by=user,
     )
     _save(meeting, user)
     return meeting
@@ -335,8 +376,18 @@ def programme_default_mode(programme):
     return modes[0] if modes else "in_person"
 
 
-def log_meeting(pair, user, *, date, mode, duration_minutes, shared_notes="",
-                mentor_private_notes="", meeting=None, today=None):
+def log_meeting(
+    pair,
+    user,
+    *,
+    date,
+    mode,
+    duration_minutes,
+    shared_notes="",
+    mentor_private_notes="",
+    meeting=None,
+    today=None,
+):
     """Record a meeting that took place (``meeting``: the scheduled one it fulfils)."""
     _require(permissions.can_work_on(user, pair))
     today = _today(today)
@@ -344,11 +395,14 @@ def log_meeting(pair, user, *, date, mode, duration_minutes, shared_notes="",
     if mentor_private_notes and not permissions.is_mentor_of(user, pair):
         raise MentoringError(_("Only the mentor writes private notes."), code="private_notes")
     if date is None or date > today:
-        raise MentoringError(_("A meeting is logged once it has taken place: the date cannot "
-                               "be in the future."), code="future")
+        raise MentoringError(
+            _("A meeting is logged once it has taken place: the date cannot be in the future."),
+            code="future",
+        )
     if pair.started_on and date < pair.started_on:
-        raise MentoringError(_("The meeting is dated before the pair was confirmed."),
-                             code="before_start")
+        raise MentoringError(
+            _("The meeting is dated before the pair was confirmed."), code="before_start"
+        )
     if not duration_minutes:
         raise MentoringError(_("Give the duration of the meeting."), code="duration")
     with transaction.atomic():
@@ -359,8 +413,9 @@ def log_meeting(pair, user, *, date, mode, duration_minutes, shared_notes="",
             if meeting.status == MeetingStatus.HELD:
                 raise MentoringError(_("This meeting is already logged."), code="held")
             if meeting.status == MeetingStatus.CANCELLED:
-                raise MentoringError(_("This meeting was cancelled: log a new one."),
-                                     code="cancelled")
+                raise MentoringError(
+                    _("This meeting was cancelled: log a new one."), code="cancelled"
+                )
         meeting.date = date
         meeting.mode = mode
         meeting.duration_minutes = duration_minutes
@@ -377,30 +432,35 @@ def schedule_meeting(pair, user, *, date, mode, today=None):
     _require(permissions.can_work_on(user, pair))
     if date < _today(today):
         raise MentoringError(_("Schedule the meeting for today or later."), code="past")
-    meeting = Meeting(pair=pair, date=date, mode=mode, status=MeetingStatus.SCHEDULED,
-                      recorded_by=user)
+    meeting = Meeting(
+        pair=pair, date=date, mode=mode, status=MeetingStatus.SCHEDULED, recorded_by=user
+    )
     _save(meeting, user)
     return meeting
 
 
 # Goals ----------------------------------------------------------------------------------------
 
+
 def validate_smart(programme, *, specific, indicator, target, achievable_relevant, due_date):
     """The cleaned parts of a SMART goal, or a ValidationError naming each missing part."""
     errors, cleaned = {}, {}
     texts = (
-        ("specific", specific,
-         _("Specific: say exactly what the mentee will achieve.")),
-        ("indicator", indicator,
-         _("Measurable: give the indicator that will be measured.")),
-        ("achievable_relevant", achievable_relevant,
-         _("Achievable and relevant: say why the goal is within reach and why it matters.")),
+        ("specific", specific, _("Specific: say exactly what the mentee will achieve.")),
+        ("indicator", indicator, _("Measurable: give the indicator that will be measured.")),
+        (
+            "achievable_relevant",
+            achievable_relevant,
+            _("Achievable and relevant: say why the goal is within reach and why it matters."),
+        ),
     )
     for name, value, message in texts:
         try:
-            cleaned[name] = _text(value, required=True,
-                                  max_length=Goal._meta.get_field(name).max_length
-                                  or MAX_TEXT_LENGTH)
+            cleaned[name] = _text(
+                value,
+                required=True,
+                max_length=Goal._meta.get_field(name).max_length or MAX_TEXT_LENGTH,
+            )
         except ValidationError as error:
             errors[name] = message if error.code == "required" else error.messages[0]
     if target in (None, ""):
@@ -412,7 +472,8 @@ def validate_smart(programme, *, specific, indicator, target, achievable_relevan
             codes = {item.code for item in error.error_list}
             errors["target"] = (
                 _("Measurable: the target must be a number.")
-                if "invalid" in codes else error.messages[0]
+                if "invalid" in codes
+                else error.messages[0]
             )
     if due_date is None:
         errors["due_date"] = _("Time-bound: give the date by which the goal is due.")
@@ -428,13 +489,27 @@ def validate_smart(programme, *, specific, indicator, target, achievable_relevan
     return cleaned
 
 
-def add_goal(pair, user, *, specific, indicator, target, achievable_relevant, due_date,
-             steps=(), workshops=()):
+def add_goal(
+    pair,
+    user,
+    *,
+    specific,
+    indicator,
+    target,
+    achievable_relevant,
+    due_date,
+    steps=(),
+    workshops=(),
+):
     """A SMART goal of the pair, with its action steps and linked workshops."""
     _require(permissions.can_work_on(user, pair))
     data = validate_smart(
-        pair.programme, specific=specific, indicator=indicator, target=target,
-        achievable_relevant=achievable_relevant, due_date=due_date,
+        pair.programme,
+        specific=specific,
+        indicator=indicator,
+        target=target,
+        achievable_relevant=achievable_relevant,
+        due_date=due_date,
     )
     with transaction.atomic():
         goal = Goal(pair=pair, created_by=user, **data)
@@ -491,8 +566,9 @@ def check_in(pair, user, *, role, date, ratings, today=None):
     ``ratings``: an iterable of (goal, rating, feedback).
     """
     if role not in permissions.check_in_roles(user, pair):
-        raise MentoringError(_("You may not rate progress for this pair in this role."),
-                             code="forbidden")
+        raise MentoringError(
+            _("You may not rate progress for this pair in this role."), code="forbidden"
+        )
     if date is None or date > _today(today):
         raise MentoringError(_("A check-in cannot be dated in the future."), code="future")
     ratings = list(ratings)
@@ -507,7 +583,11 @@ def check_in(pair, user, *, role, date, ratings, today=None):
                 if rating not in (1, 2, 3, 4, 5):
                     raise MentoringError(_("Rate progress from 1 to 5."), code="rating")
                 entry = CheckIn(
-                    pair=pair, goal=goal, rater_role=role, date=date, rating=rating,
+                    pair=pair,
+                    goal=goal,
+                    rater_role=role,
+                    date=date,
+                    rating=rating,
                     feedback=_text(feedback),
                     recorded_by=user,
                 )
@@ -533,8 +613,7 @@ def close_pair(pair, user, *, final_reflection, achievements, today=None):
     _require(permissions.can_close(user, pair))
     reflection = _text(final_reflection)
     if not reflection:
-        raise MentoringError(_("Write the final reflection to close the pair."),
-                             code="reflection")
+        raise MentoringError(_("Write the final reflection to close the pair."), code="reflection")
     with transaction.atomic():
         pair = _lock_pair(pair, PairStatus.CONFIRMED)
         goals = list(pair.goals.all())
@@ -571,17 +650,27 @@ def _confirmed_with_dates(today, programme=None, pairs=None):
     the reminders and the risks are judged on (``last_met``, ``next_meeting``,
     ``last_check_in``)."""
     pairs = Pair.objects.all() if pairs is None else pairs
-    pairs = pairs.confirmed().select_related(
-        "programme", "programme__page", "mentor", "mentor__student", "mentor__user",
-        "mentee", "mentee__student",
-    ).annotate(
-        last_met=Max("meetings__date", filter=Q(meetings__status=MeetingStatus.HELD)),
-        next_meeting=Max(
-            "meetings__date",
-            filter=Q(meetings__status=MeetingStatus.SCHEDULED, meetings__date__gte=today),
-        ),
-        last_check_in=Max("check_ins__date"),
-    ).order_by("pk")
+    pairs = (
+        pairs.confirmed()
+        .select_related(
+            "programme",
+            "programme__page",
+            "mentor",
+            "mentor__student",
+            "mentor__user",
+            "mentee",
+            "mentee__student",
+        )
+        .annotate(
+            last_met=Max("meetings__date", filter=Q(meetings__status=MeetingStatus.HELD)),
+            next_meeting=Max(
+                "meetings__date",
+                filter=Q(meetings__status=MeetingStatus.SCHEDULED, meetings__date__gte=today),
+            ),
+            last_check_in=Max("check_ins__date"),
+        )
+        .order_by("pk")
+    )
     if programme is not None:
         pairs = pairs.filter(programme=programme)
     return pairs
@@ -595,7 +684,8 @@ def days_without_meeting(pair, today):
 
 def _needing_reminder(pairs, today):
     return [
-        pair for pair in pairs
+        pair
+        for pair in pairs
         if pair.next_meeting is None
         and days_without_meeting(pair, today) > pair.programme.meeting_every_days
     ]
@@ -645,8 +735,9 @@ def _at_risk(pairs, today):
             pair.last_check_in is None or (today - pair.last_check_in).days > period
         ):
             reasons.append("no_check_in")
-        judged = [value for value in _rising(check_ins.get(pair.pk, ())).values()
-                  if value is not None]
+        judged = [
+            value for value in _rising(check_ins.get(pair.pk, ())).values() if value is not None
+        ]
         if judged and not any(judged):
             reasons.append("no_progress")
         if reasons:

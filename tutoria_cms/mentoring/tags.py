@@ -39,7 +39,8 @@ def normalise_tags(values):
     if len(result) > MAX_TAGS:
         raise ValidationError(
             _("Give at most %(limit)d keywords (there are %(count)d)."),
-            code="max_tags", params={"limit": MAX_TAGS, "count": len(result)},
+            code="max_tags",
+            params={"limit": MAX_TAGS, "count": len(result)},
         )
     return result
 

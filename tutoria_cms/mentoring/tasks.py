@@ -36,8 +36,9 @@ def programme_language(programme):
 def render_email(template, context, language):
     with translation.override(language):
         subject = " ".join(
-            render_to_string(f"tutoria_cms/mentoring/emails/{template}_subject.txt",
-                             context).split()
+            render_to_string(
+                f"tutoria_cms/mentoring/emails/{template}_subject.txt", context
+            ).split()
         )
         body = render_to_string(f"tutoria_cms/mentoring/emails/{template}_body.txt", context)
     return subject, body
@@ -47,9 +48,11 @@ def build_email(template, context, address, language):
     """The e-mail ``template`` (subject and body) rendered in ``language``, to ``address``."""
     subject, body = render_email(template, context, language)
     return EmailMessage(
-        subject=subject, body=body,
+        subject=subject,
+        body=body,
         from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
-        to=[address], headers={"Content-Language": language},
+        to=[address],
+        headers={"Content-Language": language},
     )
 
 
@@ -59,8 +62,10 @@ def build_guidelines_emails(pair):
     language = programme_language(programme)
     first_meeting = pair.meetings.filter(is_first=True).first()
     messages = []
-    for recipient, other, is_mentor in ((pair.mentor, pair.mentee, True),
-                                        (pair.mentee, pair.mentor, False)):
+    for recipient, other, is_mentor in (
+        (pair.mentor, pair.mentee, True),
+        (pair.mentee, pair.mentor, False),
+    ):
         address = contact_email(recipient)
         if not address:
             continue

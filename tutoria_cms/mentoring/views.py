@@ -163,20 +163,25 @@ class SuggestionsView(AdminPageMixin, TemplateView):
         paired = Pair.objects.filter(
             programme=self.programme, status__in=(PairStatus.SUGGESTED, PairStatus.CONFIRMED)
         ).values("mentee_id")
-        context.update({
-            "programme": self.programme,
-            "suggestions": pairs,
-            "unmatched": Participant.objects.filter(
-                programme=self.programme, role=ParticipantRole.MENTEE, active=True
-            ).exclude(pk__in=paired).select_related("student"),
-            "places": services.free_places(self.programme),
-        })
+        context.update(
+            {
+                "programme": self.programme,
+                "suggestions": pairs,
+                "unmatched": Participant.objects.filter(
+                    programme=self.programme, role=ParticipantRole.MENTEE, active=True
+                )
+                .exclude(pk__in=paired)
+                .select_related("student"),
+                "places": services.free_places(self.programme),
+            }
+        )
         return context
 
 
 class ConfirmView(PairPostView):
-    success_message = gettext_lazy("Pair confirmed: the first meeting is scheduled and the "
-                                   "guidelines are sent to both.")
+    success_message = gettext_lazy(
+        "Pair confirmed: the first meeting is scheduled and the guidelines are sent to both."
+    )
 
     def allowed(self, user, pair):
         return permissions.can_manage(user)
@@ -192,8 +197,9 @@ class ConfirmView(PairPostView):
 
 
 class RejectView(PairPostView):
-    success_message = gettext_lazy("Suggestion rejected: this mentor will not be suggested "
-                                   "to this mentee again.")
+    success_message = gettext_lazy(
+        "Suggestion rejected: this mentor will not be suggested to this mentee again."
+    )
 
     def allowed(self, user, pair):
         return permissions.can_manage(user)
@@ -201,8 +207,9 @@ class RejectView(PairPostView):
     def act(self, request):
         form = ReasonForm(request.POST)
         form.is_valid()
-        return services.reject_pair(self.pair, request.user,
-                                    reason=form.cleaned_data.get("reason", ""))
+        return services.reject_pair(
+            self.pair, request.user, reason=form.cleaned_data.get("reason", "")
+        )
 
     def get_success_url(self, result):
         return suggestions_url(self.pair.programme)
@@ -213,9 +220,13 @@ class RejectView(PairPostView):
 
 def _other_mentors(pair):
     places = services.free_places(pair.programme)
-    return Participant.objects.filter(
-        pk__in=[pk for pk, free in places.items() if free > 0 and pk != pair.mentor_id]
-    ).select_related("student").order_by("student__full_name")
+    return (
+        Participant.objects.filter(
+            pk__in=[pk for pk, free in places.items() if free > 0 and pk != pair.mentor_id]
+        )
+        .select_related("student")
+        .order_by("student__full_name")
+    )
 
 
 class ChangeMentorView(PairFormView):
@@ -223,7 +234,8 @@ class ChangeMentorView(PairFormView):
 
     def allowed(self, user, pair):
         return permissions.can_manage(user) and pair.status in (
-            PairStatus.SUGGESTED, PairStatus.CONFIRMED
+            PairStatus.SUGGESTED,
+            PairStatus.CONFIRMED,
         )
 
     def get_page_title(self):
@@ -241,8 +253,9 @@ class ChangeMentorView(PairFormView):
     def save(self, form):
         mentor = form.cleaned_data["mentor"]
         if self.pair.status == PairStatus.CONFIRMED:
-            return services.rematch(self.pair, mentor, self.request.user,
-                                    reason=form.cleaned_data["reason"])
+            return services.rematch(
+                self.pair, mentor, self.request.user, reason=form.cleaned_data["reason"]
+            )
         return services.change_mentor(self.pair, mentor, self.request.user)
 
     def get_success_url(self, result):
@@ -265,8 +278,9 @@ class AddGoalView(PairFormView):
         data = dict(form.cleaned_data)
         steps = data.pop("steps")
         workshops = data.pop("workshops", None) or ()
-        return services.add_goal(self.pair, self.request.user, steps=steps,
-                                 workshops=workshops, **data)
+        return services.add_goal(
+            self.pair, self.request.user, steps=steps, workshops=workshops, **data
+        )
 
 
 class StepDoneView(PairPostView):
@@ -293,13 +307,15 @@ class LogMeetingView(PairFormView):
         meeting = self.get_meeting()
         initial = {"date": meeting.date, "mode": meeting.mode} if meeting else {}
         return MeetingForm(
-            data, initial=initial,
+            data,
+            initial=initial,
             private_notes=permissions.is_mentor_of(self.request.user, self.pair),
         )
 
     def save(self, form):
-        return services.log_meeting(self.pair, self.request.user, meeting=self.get_meeting(),
-                                    **form.cleaned_data)
+        return services.log_meeting(
+            self.pair, self.request.user, meeting=self.get_meeting(), **form.cleaned_data
+        )
 
 
 class ScheduleMeetingView(PairFormView):
@@ -322,14 +338,18 @@ class CheckInView(PairFormView):
 
     def get_form(self, data=None):
         return CheckInForm(
-            data, goals=self.pair.goals.filter(status="open"),
+            data,
+            goals=self.pair.goals.filter(status="open"),
             roles=permissions.check_in_roles(self.request.user, self.pair),
         )
 
     def save(self, form):
         return services.check_in(
-            self.pair, self.request.user, role=form.cleaned_data["role"],
-            date=form.cleaned_data["date"], ratings=form.ratings(),
+            self.pair,
+            self.request.user,
+            role=form.cleaned_data["role"],
+            date=form.cleaned_data["date"],
+            ratings=form.ratings(),
         )
 
 
@@ -345,6 +365,8 @@ class ClosePairView(PairFormView):
 
     def save(self, form):
         return services.close_pair(
-            self.pair, self.request.user, final_reflection=form.cleaned_data["final_reflection"],
+            self.pair,
+            self.request.user,
+            final_reflection=form.cleaned_data["final_reflection"],
             achievements=form.achievements(),
         )

@@ -70,8 +70,12 @@ class PairInspectView(InspectView):
 
     def get_object(self, queryset=None):
         visible = permissions.visible_pairs(self.request.user).select_related(
-            "programme__page", "mentor__student", "mentee__student", "confirmed_by",
-            "closed_by", "rematched_from",
+            "programme__page",
+            "mentor__student",
+            "mentee__student",
+            "confirmed_by",
+            "closed_by",
+            "rematched_from",
         )
         try:
             return visible.get(pk=self.pk)
@@ -87,25 +91,40 @@ class PairInspectView(InspectView):
         buttons = []
         if permissions.can_work_on(user, pair):
             buttons += [
-                Button(_("Add a SMART goal"), url=self.url("add_goal"), icon_name="pick",
-                       priority=10),
-                Button(_("Log a meeting"), url=self.url("log_meeting"), icon_name="date",
-                       priority=20),
-                Button(_("Schedule a meeting"), url=self.url("schedule_meeting"),
-                       icon_name="calendar", priority=30),
+                Button(
+                    _("Add a SMART goal"), url=self.url("add_goal"), icon_name="pick", priority=10
+                ),
+                Button(
+                    _("Log a meeting"), url=self.url("log_meeting"), icon_name="date", priority=20
+                ),
+                Button(
+                    _("Schedule a meeting"),
+                    url=self.url("schedule_meeting"),
+                    icon_name="calendar",
+                    priority=30,
+                ),
             ]
         if permissions.check_in_roles(user, pair):
-            buttons.append(Button(_("Check in on progress"), url=self.url("check_in"),
-                                  icon_name="list-ul", priority=40))
+            buttons.append(
+                Button(
+                    _("Check in on progress"),
+                    url=self.url("check_in"),
+                    icon_name="list-ul",
+                    priority=40,
+                )
+            )
         if permissions.can_close(user, pair):
-            buttons.append(Button(_("Close the pair"), url=self.url("close"), icon_name="tick",
-                                  priority=50))
+            buttons.append(
+                Button(_("Close the pair"), url=self.url("close"), icon_name="tick", priority=50)
+            )
         if permissions.can_manage(user) and pair.status in (
-            PairStatus.SUGGESTED, PairStatus.CONFIRMED
+            PairStatus.SUGGESTED,
+            PairStatus.CONFIRMED,
         ):
             label = _("Rematch") if pair.is_confirmed else _("Choose another mentor")
-            buttons.append(Button(label, url=self.url("change_mentor"), icon_name="user",
-                                  priority=60))
+            buttons.append(
+                Button(label, url=self.url("change_mentor"), icon_name="user", priority=60)
+            )
         return buttons
 
     def get_fields(self):
@@ -116,22 +135,24 @@ class PairInspectView(InspectView):
         user, pair = self.request.user, self.object
         can_work = permissions.can_work_on(user, pair)
         goals = list(pair.goals.prefetch_related("steps", "workshops"))
-        context.update({
-            "pair": pair,
-            "personal_data": permissions.can_read_personal_data(user, pair),
-            "private_notes": permissions.can_read_private_notes(user, pair),
-            "can_work": can_work,
-            "goals": goals,
-            "meetings": list(pair.meetings.all()),
-            "check_ins": list(pair.check_ins.select_related("goal").order_by("-date", "goal")),
-            "scheduled": MeetingStatus.SCHEDULED,
-            "mentor_slots": _slots(pair.mentor.availability),
-            "mentee_slots": _slots(pair.mentee.availability),
-            "history": pair.history.select_related("history_user").order_by("history_date"),
-            "closing_event": pair.programme.closing_event,
-            "at_risk": _risk_reasons(pair),
-            "risk_labels": services.RISK_LABELS,
-        })
+        context.update(
+            {
+                "pair": pair,
+                "personal_data": permissions.can_read_personal_data(user, pair),
+                "private_notes": permissions.can_read_private_notes(user, pair),
+                "can_work": can_work,
+                "goals": goals,
+                "meetings": list(pair.meetings.all()),
+                "check_ins": list(pair.check_ins.select_related("goal").order_by("-date", "goal")),
+                "scheduled": MeetingStatus.SCHEDULED,
+                "mentor_slots": _slots(pair.mentor.availability),
+                "mentee_slots": _slots(pair.mentee.availability),
+                "history": pair.history.select_related("history_user").order_by("history_date"),
+                "closing_event": pair.programme.closing_event,
+                "at_risk": _risk_reasons(pair),
+                "risk_labels": services.RISK_LABELS,
+            }
+        )
         return context
 
 
@@ -148,9 +169,12 @@ class PairViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     filterset_class = PairFilterSet
     list_display = [
-        TitleColumn("title", label=_("Pair"), accessor=str,
-                    get_url=lambda pair: reverse("tutoria_mentoring_pairs:inspect",
-                                                 args=[pair.pk])),
+        TitleColumn(
+            "title",
+            label=_("Pair"),
+            accessor=str,
+            get_url=lambda pair: reverse("tutoria_mentoring_pairs:inspect", args=[pair.pk]),
+        ),
         Column("programme", label=_("Programme"), accessor="programme"),
         Column("mentor", label=_("Mentor"), accessor="mentor.student.full_name"),
         Column("mentee", label=_("Mentee"), accessor="mentee.student.full_name"),
@@ -164,19 +188,23 @@ class PairViewSet(ReadOnlyViewSetMixin, ModelViewSet):
 
     def get_action_urlpatterns(self):
         return [
-            path("suggestions/<int:programme_id>/", SuggestionsView.as_view(),
-                 name="suggestions"),
+            path("suggestions/<int:programme_id>/", SuggestionsView.as_view(), name="suggestions"),
             path("<int:pk>/confirm/", ConfirmView.as_view(), name="confirm"),
             path("<int:pk>/reject/", RejectView.as_view(), name="reject"),
             path("<int:pk>/mentor/", ChangeMentorView.as_view(), name="change_mentor"),
             path("<int:pk>/goals/add/", AddGoalView.as_view(), name="add_goal"),
-            path("<int:pk>/steps/<int:step_id>/done/", StepDoneView.as_view(),
-                 name="step_done"),
+            path("<int:pk>/steps/<int:step_id>/done/", StepDoneView.as_view(), name="step_done"),
             path("<int:pk>/meetings/log/", LogMeetingView.as_view(), name="log_meeting"),
-            path("<int:pk>/meetings/<int:meeting_id>/log/", LogMeetingView.as_view(),
-                 name="log_scheduled_meeting"),
-            path("<int:pk>/meetings/schedule/", ScheduleMeetingView.as_view(),
-                 name="schedule_meeting"),
+            path(
+                "<int:pk>/meetings/<int:meeting_id>/log/",
+                LogMeetingView.as_view(),
+                name="log_scheduled_meeting",
+            ),
+            path(
+                "<int:pk>/meetings/schedule/",
+                ScheduleMeetingView.as_view(),
+                name="schedule_meeting",
+            ),
             path("<int:pk>/check-in/", CheckInView.as_view(), name="check_in"),
             path("<int:pk>/close/", ClosePairView.as_view(), name="close"),
         ]
@@ -204,28 +232,44 @@ class MentoringProgrammeViewSet(CleanTextViewSetMixin, ModelViewSet):
         "__str__",
         Column("period_start", label=_("Period starts on"), accessor="period_start"),
         Column("period_end", label=_("Period ends on"), accessor="period_end"),
-        TitleColumn("suggestions", label=_("Matching"), accessor=lambda p: _("Suggest pairs"),
-                    get_url=suggestions_url),
+        TitleColumn(
+            "suggestions",
+            label=_("Matching"),
+            accessor=lambda p: _("Suggest pairs"),
+            get_url=suggestions_url,
+        ),
     ]
 
     @property
     def edit_handler(self):
-        return ObjectList([
-            FieldPanel("page", widget=_programme_page_chooser()),
-            FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
-            MultiFieldPanel([
-                FieldPanel("weight_goals"), FieldPanel("weight_interests"),
-                FieldPanel("weight_experience"), FieldPanel("weight_availability"),
-                FieldPanel("weight_languages"), FieldPanel("minimum_score"),
-                FieldPanel("mentor_capacity"),
-            ], heading=_("Matching")),
-            MultiFieldPanel([
-                FieldPanel("first_meeting_within_days"), FieldPanel("meeting_every_days"),
-                FieldPanel("check_in_every_days"),
-            ], heading=_("Meetings and check-ins")),
-            FieldPanel("guidelines"),
-            FieldPanel("closing_event"),
-        ])
+        return ObjectList(
+            [
+                FieldPanel("page", widget=_programme_page_chooser()),
+                FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+                MultiFieldPanel(
+                    [
+                        FieldPanel("weight_goals"),
+                        FieldPanel("weight_interests"),
+                        FieldPanel("weight_experience"),
+                        FieldPanel("weight_availability"),
+                        FieldPanel("weight_languages"),
+                        FieldPanel("minimum_score"),
+                        FieldPanel("mentor_capacity"),
+                    ],
+                    heading=_("Matching"),
+                ),
+                MultiFieldPanel(
+                    [
+                        FieldPanel("first_meeting_within_days"),
+                        FieldPanel("meeting_every_days"),
+                        FieldPanel("check_in_every_days"),
+                    ],
+                    heading=_("Meetings and check-ins"),
+                ),
+                FieldPanel("guidelines"),
+                FieldPanel("closing_event"),
+            ]
+        )
 
 
 class ParticipantFilterSet(WagtailFilterSet):

@@ -36,32 +36,70 @@ DEMO = {
             Stage.EVALUATION: "Informe de evaluación del cumplimiento",
         },
         "agreements": [
-            ("UTB-VIN-2024-07", "Convenio de prácticas profesionales y estadías",
-             "Grupo Industrial del Bajío, S.A. de C.V.", "private",
-             ["internships", "stays", "equipment"],
-             "Estadías de alumnado de Mecatrónica en planta y donación de equipo de laboratorio.",
-             320, 1, 3,
-             [("partner", "Recibir 12 estudiantes en estadía durante el cuatrimestre.", -30,
-               "Se recibieron 12 estudiantes; 11 concluyeron su estadía."),
-              ("partner", "Donar dos estaciones de trabajo de automatización.", -5, ""),
-              ("institution", "Entregar el reporte de evaluación de las estadías.", 40, "")]),
-            ("UTB-VIN-2023-02", "Convenio de servicio social comunitario",
-             "Municipio de León, Dirección de Desarrollo Social", "public",
-             ["social_service", "activities"],
-             "Servicio social del alumnado en centros comunitarios de la ciudad.",
-             700, 3, 5,
-             [("institution", "Asignar 30 prestadores de servicio social por semestre.", -200,
-               "Se asignaron 32 prestadores en el semestre.")]),
-            ("UTB-VIN-2025-01", "Convenio de intercambio académico",
-             "Universidad Autónoma de Querétaro", "educational",
-             ["academic_exchange", "scholarships"],
-             "Movilidad de estudiantes y docentes y becas de colegiatura.",
-             None, 2, 1, []),
-            ("UTB-VIN-2025-03", "Convenio de actividades culturales y deportivas",
-             "Fundación Cultural Guanajuato, A.C.", "social",
-             ["cultural_exchange", "sports_exchange", "activities"],
-             "Talleres de danza y torneos deportivos con la comunidad.",
-             None, 1, 0, []),
+            (
+                "UTB-VIN-2024-07",
+                "Convenio de prácticas profesionales y estadías",
+                "Grupo Industrial del Bajío, S.A. de C.V.",
+                "private",
+                ["internships", "stays", "equipment"],
+                "Estadías de alumnado de Mecatrónica en planta y donación de equipo de laboratorio.",  # noqa: E501
+                320,
+                1,
+                3,
+                [
+                    (
+                        "partner",
+                        "Recibir 12 estudiantes en estadía durante el cuatrimestre.",
+                        -30,
+                        "Se recibieron 12 estudiantes; 11 concluyeron su estadía.",
+                    ),
+                    ("partner", "Donar dos estaciones de trabajo de automatización.", -5, ""),
+                    ("institution", "Entregar el reporte de evaluación de las estadías.", 40, ""),
+                ],
+            ),
+            (
+                "UTB-VIN-2023-02",
+                "Convenio de servicio social comunitario",
+                "Municipio de León, Dirección de Desarrollo Social",
+                "public",
+                ["social_service", "activities"],
+                "Servicio social del alumnado en centros comunitarios de la ciudad.",
+                700,
+                3,
+                5,
+                [
+                    (
+                        "institution",
+                        "Asignar 30 prestadores de servicio social por semestre.",
+                        -200,
+                        "Se asignaron 32 prestadores en el semestre.",
+                    )
+                ],
+            ),
+            (
+                "UTB-VIN-2025-01",
+                "Convenio de intercambio académico",
+                "Universidad Autónoma de Querétaro",
+                "educational",
+                ["academic_exchange", "scholarships"],
+                "Movilidad de estudiantes y docentes y becas de colegiatura.",
+                None,
+                2,
+                1,
+                [],
+            ),
+            (
+                "UTB-VIN-2025-03",
+                "Convenio de actividades culturales y deportivas",
+                "Fundación Cultural Guanajuato, A.C.",
+                "social",
+                ["cultural_exchange", "sports_exchange", "activities"],
+                "Talleres de danza y torneos deportivos con la comunidad.",
+                None,
+                1,
+                0,
+                [],
+            ),
         ],
     },
     "pt-br": {
@@ -80,32 +118,70 @@ DEMO = {
             Stage.EVALUATION: "Relatório de avaliação do cumprimento",
         },
         "agreements": [
-            ("UFT-CONV-2024-11", "Convênio de estágio supervisionado",
-             "Cooperativa Mista dos Agricultores do Tapajós", "social",
-             ["internships", "equipment"],
-             "Estágio de discentes de Agronomia nas áreas da cooperativa e cessão de "
-             "equipamentos de campo.",
-             280, 1, 3,
-             [("partner", "Receber 8 estagiários no período letivo.", -20,
-               "Foram recebidos 8 estagiários, com supervisão local."),
-              ("institution", "Designar docente orientador para os estágios.", -3, "")]),
-            ("UFT-CONV-2022-04", "Convênio de cooperação acadêmica",
-             "Instituto Federal do Pará (IFPA)", "educational",
-             ["academic_exchange", "scholarships"],
-             "Mobilidade de discentes e docentes entre os campi e bolsas de monitoria.",
-             900, 3, 5,
-             [("partner", "Oferecer 10 vagas de mobilidade por ano.", -400,
-               "Foram ofertadas 12 vagas; 9 discentes participaram.")]),
-            ("UFT-CONV-2025-02", "Convênio com a Secretaria Municipal de Educação",
-             "Prefeitura Municipal de Santarém", "public",
-             ["social_service", "activities"],
-             "Atividades de extensão em escolas municipais e ações culturais e esportivas.",
-             None, 2, 1, []),
-            ("UFT-CONV-2025-05", "Convênio de bolsas de iniciação científica",
-             "Fundação Amazônia de Amparo a Estudos e Pesquisas", "public",
-             ["scholarships"],
-             "Bolsas para discentes em projetos de pesquisa com comunidades ribeirinhas.",
-             None, 2, 2, []),
+            (
+                "UFT-CONV-2024-11",
+                "Convênio de estágio supervisionado",
+                "Cooperativa Mista dos Agricultores do Tapajós",
+                "social",
+                ["internships", "equipment"],
+                "Estágio de discentes de Agronomia nas áreas da cooperativa e cessão de "
+                "equipamentos de campo.",
+                280,
+                1,
+                3,
+                [
+                    (
+                        "partner",
+                        "Receber 8 estagiários no período letivo.",
+                        -20,
+                        "Foram recebidos 8 estagiários, com supervisão local.",
+                    ),
+                    ("institution", "Designar docente orientador para os estágios.", -3, ""),
+                ],
+            ),
+            (
+                "UFT-CONV-2022-04",
+                "Convênio de cooperação acadêmica",
+                "Instituto Federal do Pará (IFPA)",
+                "educational",
+                ["academic_exchange", "scholarships"],
+                "Mobilidade de discentes e docentes entre os campi e bolsas de monitoria.",
+                900,
+                3,
+                5,
+                [
+                    (
+                        "partner",
+                        "Oferecer 10 vagas de mobilidade por ano.",
+                        -400,
+                        "Foram ofertadas 12 vagas; 9 discentes participaram.",
+                    )
+                ],
+            ),
+            (
+                "UFT-CONV-2025-02",
+                "Convênio com a Secretaria Municipal de Educação",
+                "Prefeitura Municipal de Santarém",
+                "public",
+                ["social_service", "activities"],
+                "Atividades de extensão em escolas municipais e ações culturais e esportivas.",
+                None,
+                2,
+                1,
+                [],
+            ),
+            (
+                "UFT-CONV-2025-05",
+                "Convênio de bolsas de iniciação científica",
+                "Fundação Amazônia de Amparo a Estudos e Pesquisas",
+                "public",
+                ["scholarships"],
+                "Bolsas para discentes em projetos de pesquisa com comunidades ribeirinhas.",
+                None,
+                2,
+                2,
+                [],
+            ),
         ],
     },
 }
@@ -142,8 +218,18 @@ def load_demo_partnerships(home_page, language, *, today=None, user=None):
     site = Site.objects.filter(root_page=home_page).first()
     created = 0
     programmes = list(supported_pages().descendant_of(home_page).order_by("path")[:2])
-    for (reference, title, partner_name, sector, purposes, description, signed_ago, years,
-         completed, commitments) in data["agreements"]:
+    for (
+        reference,
+        title,
+        partner_name,
+        sector,
+        purposes,
+        description,
+        signed_ago,
+        years,
+        completed,
+        commitments,
+    ) in data["agreements"]:
         if Agreement.objects.filter(reference=reference).exists():
             continue
         partner, partner_created = Partner.objects.get_or_create(
@@ -155,9 +241,16 @@ def load_demo_partnerships(home_page, language, *, today=None, user=None):
         if starts_on is not None:
             expires_on = starts_on + datetime.timedelta(days=365 * years)
         agreement = services.create_agreement(
-            Agreement(partner=partner, site=site, reference=reference, title=title,
-                      purposes=purposes, description=description, starts_on=starts_on,
-                      expires_on=expires_on),
+            Agreement(
+                partner=partner,
+                site=site,
+                reference=reference,
+                title=title,
+                purposes=purposes,
+                description=description,
+                starts_on=starts_on,
+                expires_on=expires_on,
+            ),
             user,
         )
         created += 1
@@ -165,18 +258,28 @@ def load_demo_partnerships(home_page, language, *, today=None, user=None):
             agreement.supported_pages.set(programmes)
         for party, text, due_in, report in commitments:
             commitment = services.add_commitment(
-                agreement, user, party=party, description=text,
+                agreement,
+                user,
+                party=party,
+                description=text,
                 due_on=today + datetime.timedelta(days=due_in),
             )
             if report:
                 services.record_fulfilment(
-                    commitment, user, report=report, today=today,
+                    commitment,
+                    user,
+                    report=report,
+                    today=today,
                     fulfilled_on=min(today, commitment.due_on),
                 )
         for code in STAGE_ORDER[:completed]:
             services.complete_stage(
-                agreement, code, user, _document(data["deliverables"][code], reference),
-                signed_on=starts_on, today=today,
+                agreement,
+                code,
+                user,
+                _document(data["deliverables"][code], reference),
+                signed_on=starts_on,
+                today=today,
             )
         if completed < len(STAGE_ORDER):
             services.start_stage(agreement, STAGE_ORDER[completed], user)

@@ -127,9 +127,19 @@ class AgreementsSource(EvidenceSource):
     section = SECTION
     order = 60
     columns = (
-        _("Agreement id"), _("Reference number"), _("Title"), _("Partner"), _("Sector"),
-        _("Purposes"), _("Current stage"), _("Starts on"), _("Expires on"), _("Signed on"),
-        _("Commitments"), _("Commitments fulfilled"), _("Commitments overdue"),
+        _("Agreement id"),
+        _("Reference number"),
+        _("Title"),
+        _("Partner"),
+        _("Sector"),
+        _("Purposes"),
+        _("Current stage"),
+        _("Starts on"),
+        _("Expires on"),
+        _("Signed on"),
+        _("Commitments"),
+        _("Commitments fulfilled"),
+        _("Commitments overdue"),
         _("Programmes and workshops supported"),
     )
     widths = (12, 18, 40, 30, 14, 40, 24, 12, 12, 12, 13, 13, 13, 50)
@@ -159,25 +169,56 @@ class AgreementsSource(EvidenceSource):
             )
             .order_by("partner__name", "title", "pk")
             .values_list(
-                "pk", "reference", "title", "partner__name", "partner__sector", "purposes",
-                "current_stage", "starts_on", "expires_on", "signed_on", "commitments_total",
-                "commitments_fulfilled", "commitments_overdue",
+                "pk",
+                "reference",
+                "title",
+                "partner__name",
+                "partner__sector",
+                "purposes",
+                "current_stage",
+                "starts_on",
+                "expires_on",
+                "signed_on",
+                "commitments_total",
+                "commitments_fulfilled",
+                "commitments_overdue",
             )
         )
-        for (pk, reference, title, partner, sector, purpose_codes, stage, starts_on,
-             expires_on, signed_on, total, done, late) in rows.iterator(
-                 chunk_size=context.chunk_size):
+        for (
+            pk,
+            reference,
+            title,
+            partner,
+            sector,
+            purpose_codes,
+            stage,
+            starts_on,
+            expires_on,
+            signed_on,
+            total,
+            done,
+            late,
+        ) in rows.iterator(chunk_size=context.chunk_size):
             yield (
-                pk, reference, title, partner, str(sectors.get(sector, sector)),
-                _labels(purpose_codes, purposes), str(stages.get(stage, stage)), starts_on,
-                expires_on, signed_on, total, done, late, ", ".join(supported.get(pk, ())),
+                pk,
+                reference,
+                title,
+                partner,
+                str(sectors.get(sector, sector)),
+                _labels(purpose_codes, purposes),
+                str(stages.get(stage, stage)),
+                starts_on,
+                expires_on,
+                signed_on,
+                total,
+                done,
+                late,
+                ", ".join(supported.get(pk, ())),
             )
 
     def indicators(self, context):
         if context.programme is None:
-            signed = services.signed_agreements(
-                context.site, context.date_from, context.date_to
-            )
+            signed = services.signed_agreements(context.site, context.date_from, context.date_to)
         else:
             signed = agreements_for_scope(context).filter(_signed_q(context)).count()
         _fulfilled, overdue = commitment_filters(reference_day(context))
@@ -186,20 +227,31 @@ class AgreementsSource(EvidenceSource):
         ).count()
         return [
             context.count_indicator(
-                "signed_agreements", _("Signed agreements"), signed,
-                definition=_("Agreements whose signature (execution stage) is dated in the "
-                             "date range; with a programme, those supporting it or one of "
-                             "its workshops."),
+                "signed_agreements",
+                _("Signed agreements"),
+                signed,
+                definition=_(
+                    "Agreements whose signature (execution stage) is dated in the "
+                    "date range; with a programme, those supporting it or one of "
+                    "its workshops."
+                ),
             ),
             context.count_indicator(
-                "active_agreements", _("Active agreements"),
+                "active_agreements",
+                _("Active agreements"),
                 active_agreements(context).count(),
-                definition=_("Signed agreements in force (started and not expired) at some "
-                             "time in the date range; without a range, today."),
+                definition=_(
+                    "Signed agreements in force (started and not expired) at some "
+                    "time in the date range; without a range, today."
+                ),
             ),
             context.count_indicator(
-                "overdue_commitments", _("Overdue commitments"), overdue_count,
-                definition=_("Commitments of the agreements of the sheet due before the end "
-                             "of the range (or today, if earlier) and not fulfilled by then."),
+                "overdue_commitments",
+                _("Overdue commitments"),
+                overdue_count,
+                definition=_(
+                    "Commitments of the agreements of the sheet due before the end "
+                    "of the range (or today, if earlier) and not fulfilled by then."
+                ),
             ),
         ]

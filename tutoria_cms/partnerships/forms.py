@@ -41,8 +41,9 @@ class DocumentField(forms.ModelChoiceField):
 
 
 class CompleteStageForm(CleanTextFormMixin, forms.Form):
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, user, stage, current_deliverable=None, signed_on=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,8 +53,7 @@ class CompleteStageForm(CleanTextFormMixin, forms.Form):
             label=_("Deliverable: %(deliverable)s") % {"deliverable": DELIVERABLES[self.stage]},
             required=current_deliverable is None,
             initial=current_deliverable,
-            help_text=_("Upload or choose the document; the stage cannot be completed "
-                        "without it."),
+            help_text=_("Upload or choose the document; the stage cannot be completed without it."),
             error_messages={
                 "required": _("Attach the %(deliverable)s.")
                 % {"deliverable": DELIVERABLES[self.stage]},
@@ -71,15 +71,15 @@ class CompleteStageForm(CleanTextFormMixin, forms.Form):
 
 class CommitmentForm(CleanTextFormMixin, forms.Form):
     party = forms.ChoiceField(label=_("Party"), choices=Party.choices)
-    description = forms.CharField(label=_("Commitment"), widget=forms.Textarea(
-        attrs={"rows": 3}))
+    description = forms.CharField(label=_("Commitment"), widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label=_("Due on"), widget=AdminDateInput())
 
 
 class FulfilmentForm(CleanTextFormMixin, forms.Form):
     fulfilled_on = forms.DateField(label=_("Fulfilled on"), widget=AdminDateInput())
-    report = forms.CharField(label=_("Fulfilment report"), max_length=10000,
-                             widget=forms.Textarea(attrs={"rows": 4}))
+    report = forms.CharField(
+        label=_("Fulfilment report"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,5 +93,3 @@ class FulfilmentForm(CleanTextFormMixin, forms.Form):
         if value > timezone.localdate():
             raise ValidationError(_("The fulfilment date cannot be in the future."))
         return value
-
-

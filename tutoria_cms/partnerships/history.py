@@ -35,8 +35,15 @@ def _entries(records, subject, fields, created_changes):
         before = previous.get(record.id)
         previous[record.id] = record
         if record.history_type == "+" or before is None:
-            entries.append(Entry(record.history_date, record.history_user, subject(record),
-                                 created_changes(record), created=True))
+            entries.append(
+                Entry(
+                    record.history_date,
+                    record.history_user,
+                    subject(record),
+                    created_changes(record),
+                    created=True,
+                )
+            )
             continue
         changes = [
             (label, display(getattr(before, name)), display(getattr(record, name)))
@@ -44,8 +51,9 @@ def _entries(records, subject, fields, created_changes):
             if getattr(before, name) != getattr(record, name)
         ]
         if changes:
-            entries.append(Entry(record.history_date, record.history_user, subject(record),
-                                 changes))
+            entries.append(
+                Entry(record.history_date, record.history_user, subject(record), changes)
+            )
     return entries
 
 
@@ -91,8 +99,10 @@ def agreement_history(agreement):
     )
     entries += _entries(
         Commitment.history.filter(agreement_id=agreement.pk).select_related("history_user"),
-        lambda r: _("Commitment of %(party)s due on %(date)s")
-        % {"party": _label(Party, r.party), "date": date_format(r.due_on, "SHORT_DATE_FORMAT")},
+        lambda r: (
+            _("Commitment of %(party)s due on %(date)s")
+            % {"party": _label(Party, r.party), "date": date_format(r.due_on, "SHORT_DATE_FORMAT")}
+        ),
         commitment_fields,
         lambda r: [(_("due on"), None, r.due_on)],
     )

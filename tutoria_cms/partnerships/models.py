@@ -223,9 +223,7 @@ class AgreementStage(models.Model):
         related_name="+",
         verbose_name=_("deliverable"),
     )
-    started_at = models.DateTimeField(
-        pgettext_lazy("stage", "started at"), null=True, blank=True
-    )
+    started_at = models.DateTimeField(pgettext_lazy("stage", "started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

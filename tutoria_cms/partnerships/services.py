@@ -108,8 +108,9 @@ def start_stage(agreement, stage, user):
     return row
 
 
-def complete_stage(agreement, stage, user, deliverable=None, *, signed_on=None, notes="",
-                   today=None):
+def complete_stage(
+    agreement, stage, user, deliverable=None, *, signed_on=None, notes="", today=None
+):
     """Complete ``stage`` with its deliverable; returns the stage row.
 
     ``deliverable`` is a Wagtail document (or None to keep one attached before).
@@ -135,8 +136,7 @@ def complete_stage(agreement, stage, user, deliverable=None, *, signed_on=None, 
             signed_on = signed_on or agreement.signed_on
             if signed_on is None:
                 raise StageError(
-                    _("Enter the date the agreement was signed to complete the signature "
-                      "stage."),
+                    _("Enter the date the agreement was signed to complete the signature stage."),
                     code="signed_on_required",
                 )
             if signed_on > today:
@@ -145,8 +145,10 @@ def complete_stage(agreement, stage, user, deliverable=None, *, signed_on=None, 
                 )
             if agreement.expires_on is not None and signed_on >= agreement.expires_on:
                 raise StageError(
-                    _("The agreement was signed on or after its expiry date: correct the "
-                      "dates first."),
+                    _(
+                        "The agreement was signed on or after its expiry date: correct the "
+                        "dates first."
+                    ),
                     code="signed_after_expiry",
                 )
         if stage == Stage.FOLLOW_UP and not agreement.commitments.exists():

@@ -139,9 +139,7 @@ class StartStageView(StageMixin, View):
         except services.StageError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request, _("Stage “%(stage)s” started.") % {"stage": self.stage.label}
-            )
+            messages.success(request, _("Stage “%(stage)s” started.") % {"stage": self.stage.label})
         return redirect(inspect_url(self.agreement))
 
 

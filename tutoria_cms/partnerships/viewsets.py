@@ -39,9 +39,7 @@ class AgreementFilterSet(WagtailFilterSet):
     sector = django_filters.ChoiceFilter(
         label=_("Sector"), field_name="partner__sector", choices=Sector.choices
     )
-    current_stage = django_filters.ChoiceFilter(
-        label=_("Stage"), choices=CurrentStage.choices
-    )
+    current_stage = django_filters.ChoiceFilter(label=_("Stage"), choices=CurrentStage.choices)
     purpose = django_filters.ChoiceFilter(
         label=_("Purpose"), choices=Purpose.choices, method="filter_purpose"
     )
@@ -93,8 +91,7 @@ class AgreementInspectView(InspectView):
         # Rows missing (an agreement created outside services) show as pending, unsaved:
         # a GET writes nothing; the services create them when a stage changes.
         existing = {
-            row.stage: row
-            for row in agreement.stages.select_related("deliverable", "completed_by")
+            row.stage: row for row in agreement.stages.select_related("deliverable", "completed_by")
         }
         stages = [
             existing.get(code) or AgreementStage(agreement=agreement, stage=code)
@@ -120,16 +117,15 @@ class AgreementInspectView(InspectView):
             {
                 "agreement": agreement,
                 "stage_rows": rows,
-                "commitments": list(
-                    agreement.commitments.select_related("report_document")
-                ),
+                "commitments": list(agreement.commitments.select_related("report_document")),
                 "today": today,
                 "history_entries": agreement_history(agreement),
                 "can_add_commitments": permissions.can_add_commitments(user),
                 "can_record_fulfilment": permissions.can_record_fulfilment(user),
                 "supported_pages": agreement.supported_pages.order_by("title"),
                 "expires_soon": agreement.expires_on is not None
-                and today <= agreement.expires_on
+                and today
+                <= agreement.expires_on
                 <= today + datetime.timedelta(services.EXPIRY_WARNING_DAYS),
             }
         )
@@ -177,14 +173,20 @@ class AgreementViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("<int:pk>/stages/<str:stage>/start/", StartStageView.as_view(),
-                 name="start_stage"),
-            path("<int:pk>/stages/<str:stage>/complete/", CompleteStageView.as_view(),
-                 name="complete_stage"),
-            path("<int:pk>/commitments/add/", AddCommitmentView.as_view(),
-                 name="add_commitment"),
-            path("<int:pk>/commitments/<int:commitment_id>/fulfil/",
-                 RecordFulfilmentView.as_view(), name="record_fulfilment"),
+            path(
+                "<int:pk>/stages/<str:stage>/start/", StartStageView.as_view(), name="start_stage"
+            ),
+            path(
+                "<int:pk>/stages/<str:stage>/complete/",
+                CompleteStageView.as_view(),
+                name="complete_stage",
+            ),
+            path("<int:pk>/commitments/add/", AddCommitmentView.as_view(), name="add_commitment"),
+            path(
+                "<int:pk>/commitments/<int:commitment_id>/fulfil/",
+                RecordFulfilmentView.as_view(),
+                name="record_fulfilment",
+            ),
         ]
 
 

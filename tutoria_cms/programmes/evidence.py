@@ -29,11 +29,22 @@ class ProgrammesSource(EvidenceSource):
     section = _("Programmes")
     order = 10
     columns = (
-        _("Programme id"), _("Title"), _("Slug"), _("Language"), _("Kind of programme"),
-        _("Published"), _("First published"), _("Attention types"), _("Modalities"),
-        _("Learning pillars"), _("Target population"), _("Coordinator"),
-        _("Failure rate aimed at (%)"), _("Lag rate aimed at (%)"),
-        _("Dropout rate aimed at (%)"), _("URL"),
+        _("Programme id"),
+        _("Title"),
+        _("Slug"),
+        _("Language"),
+        _("Kind of programme"),
+        _("Published"),
+        _("First published"),
+        _("Attention types"),
+        _("Modalities"),
+        _("Learning pillars"),
+        _("Target population"),
+        _("Coordinator"),
+        _("Failure rate aimed at (%)"),
+        _("Lag rate aimed at (%)"),
+        _("Dropout rate aimed at (%)"),
+        _("URL"),
     )
 
     def count(self, context):
@@ -43,20 +54,29 @@ class ProgrammesSource(EvidenceSource):
         pages = programme_pages(context).select_related("locale").specific()
         for page in pages:
             yield (
-                page.pk, page.title, page.slug, page.locale.language_code,
-                page.get_kind_display(), page.live, page.first_published_at,
+                page.pk,
+                page.title,
+                page.slug,
+                page.locale.language_code,
+                page.get_kind_display(),
+                page.live,
+                page.first_published_at,
                 ", ".join(str(label) for label in page.attention_type_labels()),
                 ", ".join(str(label) for label in page.modality_labels()),
                 ", ".join(str(label) for label in page.pillar_labels()),
-                page.target_population, page.coordinator_name,
-                page.target_failure_rate, page.target_lag_rate, page.target_dropout_rate,
+                page.target_population,
+                page.coordinator_name,
+                page.target_failure_rate,
+                page.target_lag_rate,
+                page.target_dropout_rate,
                 page.full_url or "",
             )
 
     def indicators(self, context):
         return [
             context.count_indicator(
-                "programmes", _("Published programmes"),
+                "programmes",
+                _("Published programmes"),
                 programme_pages(context).live().count(),
                 definition=_("Tutoring programme pages published in the export's scope."),
             )

@@ -228,9 +228,7 @@ class RequestsSource(EvidenceSource):
         from tutoria_cms.academics.models import StudentRecord
 
         individual, group = tutored_student_querysets(context)
-        tutored_count = StudentRecord.objects.filter(
-            Q(pk__in=individual) | Q(pk__in=group)
-        ).count()
+        tutored_count = StudentRecord.objects.filter(Q(pk__in=individual) | Q(pk__in=group)).count()
         enrolled = StudentRecord.objects.count()
         out.append(
             percent(
@@ -266,7 +264,6 @@ class RequestsSource(EvidenceSource):
                 )
             )
         return out
-
 
     def tutored_students(self, context):
         return tutored_student_querysets(context)
@@ -347,16 +344,41 @@ def request_trends(context, periods):
         coverage[period.key] = share(len(tutored[period.key] | present[period.key]), enrolled)
         session_values[period.key] = sessions.get(period.key, [0])[0]
     return [
-        Trend("requests", _("Requests"), requests_values, section=SECTION,
-              definition=_("Requests created in the term.")),
-        Trend("approval_rate", _("Approval rate"), approval, unit=Unit.PERCENT, section=SECTION,
-              definition=_("Requests of the term approved (including those in progress or "
-                           "closed) / requests of the term decided.")),
-        Trend("coverage", _("Coverage"), coverage, unit=Unit.PERCENT, section=SECTION,
-              definition=_("Students tutored in the term (as for coverage) / students in the "
-                           "academic records.")),
-        Trend("tutoring_sessions", _("Tutoring sessions"), session_values, section=SECTION,
-              definition=_("Individual and group tutoring sessions held in the term.")),
+        Trend(
+            "requests",
+            _("Requests"),
+            requests_values,
+            section=SECTION,
+            definition=_("Requests created in the term."),
+        ),
+        Trend(
+            "approval_rate",
+            _("Approval rate"),
+            approval,
+            unit=Unit.PERCENT,
+            section=SECTION,
+            definition=_(
+                "Requests of the term approved (including those in progress or "
+                "closed) / requests of the term decided."
+            ),
+        ),
+        Trend(
+            "coverage",
+            _("Coverage"),
+            coverage,
+            unit=Unit.PERCENT,
+            section=SECTION,
+            definition=_(
+                "Students tutored in the term (as for coverage) / students in the academic records."
+            ),
+        ),
+        Trend(
+            "tutoring_sessions",
+            _("Tutoring sessions"),
+            session_values,
+            section=SECTION,
+            definition=_("Individual and group tutoring sessions held in the term."),
+        ),
     ]
 
 

@@ -30,7 +30,8 @@ def subject_data(student_number, user):
             (TutoringSession, SensitiveRead.What.SESSION_NOTES),
             (Referral, SensitiveRead.What.REFERRALS),
         )
-        for pk in model.objects.filter(request_id__in=ids).values_list("request_id", flat=True)
+        for pk in model.objects.filter(request_id__in=ids)
+        .values_list("request_id", flat=True)
         .distinct()
     ]
     SensitiveRead.objects.bulk_create(reads)

@@ -261,9 +261,12 @@ class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
     filterset_class = RequestFilterSet
     list_display = [
         # No edit view: the title opens the inspect view, where the actions are.
-        TitleColumn("title", label=_("Request"), accessor="get_list_title",
-                    get_url=lambda request: reverse("tutoria_requests:inspect",
-                                                    args=[request.pk])),
+        TitleColumn(
+            "title",
+            label=_("Request"),
+            accessor="get_list_title",
+            get_url=lambda request: reverse("tutoria_requests:inspect", args=[request.pk]),
+        ),
         Column("student", label=_("Student"), accessor="student"),
         Column("state", label=_("State"), accessor="get_state_display"),
         Column("term", label=_("Term"), accessor="term"),

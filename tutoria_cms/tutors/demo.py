@@ -41,88 +41,232 @@ COMMON = {
 
 TUTORS = {
     "es": [
-        ("ana", "Ana Lucía Ramírez Soto", "Dra.", "Facultad de Ciencias",
-         ["Matemáticas"], ["Técnicas de estudio", "Cálculo diferencial"],
-         ["didactic", "cognitive"], ["in_person", "video"], ["group", "individual"], 12,
-         "Profesora de matemáticas desde 2009. Acompaña a estudiantes de primer ingreso en la "
-         "transición al bachillerato universitario y coordina cursos remediales de cálculo."),
-        ("jorge", "Jorge Alberto Medina Ruiz", "Mtro.", "Facultad de Derecho",
-         ["Derecho"], ["Orientación vocacional", "Ética profesional"],
-         ["ethical", "formative"], ["in_person"], ["individual"], 8,
-         "Abogado y docente de ética profesional. Orienta a estudiantes que dudan de su "
-         "carrera y los vincula con despachos y prácticas profesionales."),
-        ("mariana", "Mariana Castillo Herrera", "Psic.", "Departamento de Psicología",
-         ["Psicología"], ["Gestión emocional", "Ansiedad ante exámenes"],
-         ["interpersonal"], ["in_person", "telephone", "video"], ["individual"], 10,
-         "Psicóloga educativa. Atiende a tutorados con dificultades emocionales y canaliza al "
-         "Servicio de Orientación Educativa cuando el caso lo requiere."),
-        ("roberto", "Roberto Nájera Fuentes", "Ing.", "Facultad de Ingeniería",
-         ["Ingeniería civil"], ["Aprendizaje basado en proyectos", "Trabajo cooperativo"],
-         ["didactic", "formative"], ["in_person"], ["group"], 25,
-         "Ingeniero con quince años de práctica profesional. Coordina talleres grupales de "
-         "trabajo cooperativo para los primeros semestres."),
-        ("guadalupe", "Guadalupe Ortiz Villanueva", "Dra.", "Facultad de Ciencias de la Salud",
-         ["Enfermería"], ["Salud y bienestar estudiantil", "Inclusión"],
-         ["ethical", "interpersonal"], ["in_person", "email_post"], ["group", "individual"], 15,
-         "Enfermera y doctora en salud pública. Acompaña a estudiantes con condiciones de salud "
-         "que limitan su desempeño académico."),
-        ("emilio", "Emilio Sandoval Pérez", "Mtro.", "Facultad de Economía",
-         ["Economía"], ["Estilos de aprendizaje", "Estadística"],
-         ["cognitive"], ["video", "email_post"], ["individual"], 6,
-         "Economista. Ayuda a los tutorados a organizar su estudio y a entender sus propios "
-         "estilos de aprendizaje."),
-        ("rosa", "Rosa Elena Domínguez Lara", "Lic.", "Centro de Idiomas",
-         ["Lenguas extranjeras"], ["Integración de estudiantes foráneos"],
-         ["interpersonal", "didactic"], ["in_person", "video"], ["group"], 20,
-         "Docente de inglés. Apoya la integración de estudiantes que llegan de otras regiones y "
-         "de comunidades indígenas."),
-        ("fernando", "Fernando Aguilar Treviño", "Dr.", "Facultad de Filosofía y Letras",
-         ["Filosofía"], ["Pensamiento crítico", "Educación moral"],
-         ["ethical", "cognitive"], ["in_person"], ["individual", "group"], 9,
-         "Filósofo. Trabaja el pensamiento crítico y la educación en valores con grupos de "
-         "primer ingreso."),
+        (
+            "ana",
+            "Ana Lucía Ramírez Soto",
+            "Dra.",
+            "Facultad de Ciencias",
+            ["Matemáticas"],
+            ["Técnicas de estudio", "Cálculo diferencial"],
+            ["didactic", "cognitive"],
+            ["in_person", "video"],
+            ["group", "individual"],
+            12,
+            "Profesora de matemáticas desde 2009. Acompaña a estudiantes de primer ingreso en la "
+            "transición al bachillerato universitario y coordina cursos remediales de cálculo.",
+        ),
+        (
+            "jorge",
+            "Jorge Alberto Medina Ruiz",
+            "Mtro.",
+            "Facultad de Derecho",
+            ["Derecho"],
+            ["Orientación vocacional", "Ética profesional"],
+            ["ethical", "formative"],
+            ["in_person"],
+            ["individual"],
+            8,
+            "Abogado y docente de ética profesional. Orienta a estudiantes que dudan de su "
+            "carrera y los vincula con despachos y prácticas profesionales.",
+        ),
+        (
+            "mariana",
+            "Mariana Castillo Herrera",
+            "Psic.",
+            "Departamento de Psicología",
+            ["Psicología"],
+            ["Gestión emocional", "Ansiedad ante exámenes"],
+            ["interpersonal"],
+            ["in_person", "telephone", "video"],
+            ["individual"],
+            10,
+            "Psicóloga educativa. Atiende a tutorados con dificultades emocionales y canaliza al "
+            "Servicio de Orientación Educativa cuando el caso lo requiere.",
+        ),
+        (
+            "roberto",
+            "Roberto Nájera Fuentes",
+            "Ing.",
+            "Facultad de Ingeniería",
+            ["Ingeniería civil"],
+            ["Aprendizaje basado en proyectos", "Trabajo cooperativo"],
+            ["didactic", "formative"],
+            ["in_person"],
+            ["group"],
+            25,
+            "Ingeniero con quince años de práctica profesional. Coordina talleres grupales de "
+            "trabajo cooperativo para los primeros semestres.",
+        ),
+        (
+            "guadalupe",
+            "Guadalupe Ortiz Villanueva",
+            "Dra.",
+            "Facultad de Ciencias de la Salud",
+            ["Enfermería"],
+            ["Salud y bienestar estudiantil", "Inclusión"],
+            ["ethical", "interpersonal"],
+            ["in_person", "email_post"],
+            ["group", "individual"],
+            15,
+            "Enfermera y doctora en salud pública. Acompaña a estudiantes con condiciones de salud "
+            "que limitan su desempeño académico.",
+        ),
+        (
+            "emilio",
+            "Emilio Sandoval Pérez",
+            "Mtro.",
+            "Facultad de Economía",
+            ["Economía"],
+            ["Estilos de aprendizaje", "Estadística"],
+            ["cognitive"],
+            ["video", "email_post"],
+            ["individual"],
+            6,
+            "Economista. Ayuda a los tutorados a organizar su estudio y a entender sus propios "
+            "estilos de aprendizaje.",
+        ),
+        (
+            "rosa",
+            "Rosa Elena Domínguez Lara",
+            "Lic.",
+            "Centro de Idiomas",
+            ["Lenguas extranjeras"],
+            ["Integración de estudiantes foráneos"],
+            ["interpersonal", "didactic"],
+            ["in_person", "video"],
+            ["group"],
+            20,
+            "Docente de inglés. Apoya la integración de estudiantes que llegan de otras regiones y "
+            "de comunidades indígenas.",
+        ),
+        (
+            "fernando",
+            "Fernando Aguilar Treviño",
+            "Dr.",
+            "Facultad de Filosofía y Letras",
+            ["Filosofía"],
+            ["Pensamiento crítico", "Educación moral"],
+            ["ethical", "cognitive"],
+            ["in_person"],
+            ["individual", "group"],
+            9,
+            "Filósofo. Trabaja el pensamiento crítico y la educación en valores con grupos de "
+            "primer ingreso.",
+        ),
     ],
     "pt-br": [
-        ("joana", "Joana Ferreira da Silva", "Profa. Dra.", "Instituto de Ciências Exatas",
-         ["Matemática"], ["Técnicas de estudo", "Cálculo"],
-         ["didactic", "cognitive"], ["in_person", "video"], ["group", "individual"], 12,
-         "Professora de matemática desde 2010. Acompanha discentes ingressantes na adaptação à "
-         "universidade e coordena oficinas de nivelamento em cálculo."),
-        ("carlos", "Carlos Eduardo Souza", "Prof. Me.", "Instituto de Ciências Jurídicas",
-         ["Direito"], ["Orientação profissional", "Ética"],
-         ["ethical", "formative"], ["in_person"], ["individual"], 8,
-         "Advogado e docente de ética. Orienta discentes com dúvidas sobre o curso e os "
-         "aproxima de estágios e escritórios-modelo."),
-        ("luana", "Luana Tavares Moreira", "Psic.", "Núcleo de Apoio Psicopedagógico",
-         ["Psicologia"], ["Gestão emocional", "Ansiedade em provas"],
-         ["interpersonal"], ["in_person", "telephone", "video"], ["individual"], 10,
-         "Psicóloga escolar. Atende discentes com dificuldades emocionais e faz o "
-         "encaminhamento ao serviço de orientação quando necessário."),
-        ("rafael", "Rafael Lima Barbosa", "Prof. Dr.", "Instituto de Engenharia",
-         ["Engenharia florestal"], ["Aprendizagem baseada em projetos", "Trabalho cooperativo"],
-         ["didactic", "formative"], ["in_person"], ["group"], 25,
-         "Engenheiro florestal com longa atuação na Amazônia. Coordena oficinas de trabalho "
-         "cooperativo para os primeiros períodos."),
-        ("marcia", "Márcia Regina Cardoso", "Profa. Dra.", "Instituto de Saúde Coletiva",
-         ["Saúde coletiva"], ["Bem-estar estudantil", "Inclusão"],
-         ["ethical", "interpersonal"], ["in_person", "email_post"], ["group", "individual"], 15,
-         "Enfermeira e doutora em saúde coletiva. Acompanha discentes com condições de saúde "
-         "que limitam o seu desempenho acadêmico."),
-        ("thiago", "Thiago Nascimento Alves", "Prof. Me.", "Instituto de Ciências da Sociedade",
-         ["Economia"], ["Estilos de aprendizagem", "Estatística"],
-         ["cognitive"], ["video", "email_post"], ["individual"], 6,
-         "Economista. Ajuda os discentes a organizar os estudos e a conhecer os próprios "
-         "estilos de aprendizagem."),
-        ("aline", "Aline Cristina Pereira", "Profa.", "Centro de Línguas",
-         ["Letras"], ["Integração de discentes indígenas e quilombolas"],
-         ["interpersonal", "didactic"], ["in_person", "video"], ["group"], 20,
-         "Professora de português e inglês. Apoia a integração de discentes indígenas, "
-         "quilombolas e vindos do interior."),
-        ("paulo", "Paulo Henrique Rocha", "Prof. Dr.", "Instituto de Ciências da Educação",
-         ["Filosofia"], ["Pensamento crítico", "Educação moral"],
-         ["ethical", "cognitive"], ["in_person"], ["individual", "group"], 9,
-         "Filósofo. Trabalha pensamento crítico e educação em valores com turmas de "
-         "ingressantes."),
+        (
+            "joana",
+            "Joana Ferreira da Silva",
+            "Profa. Dra.",
+            "Instituto de Ciências Exatas",
+            ["Matemática"],
+            ["Técnicas de estudo", "Cálculo"],
+            ["didactic", "cognitive"],
+            ["in_person", "video"],
+            ["group", "individual"],
+            12,
+            "Professora de matemática desde 2010. Acompanha discentes ingressantes na adaptação à "
+            "universidade e coordena oficinas de nivelamento em cálculo.",
+        ),
+        (
+            "carlos",
+            "Carlos Eduardo Souza",
+            "Prof. Me.",
+            "Instituto de Ciências Jurídicas",
+            ["Direito"],
+            ["Orientação profissional", "Ética"],
+            ["ethical", "formative"],
+            ["in_person"],
+            ["individual"],
+            8,
+            "Advogado e docente de ética. Orienta discentes com dúvidas sobre o curso e os "
+            "aproxima de estágios e escritórios-modelo.",
+        ),
+        (
+            "luana",
+            "Luana Tavares Moreira",
+            "Psic.",
+            "Núcleo de Apoio Psicopedagógico",
+            ["Psicologia"],
+            ["Gestão emocional", "Ansiedade em provas"],
+            ["interpersonal"],
+            ["in_person", "telephone", "video"],
+            ["individual"],
+            10,
+            "Psicóloga escolar. Atende discentes com dificuldades emocionais e faz o "
+            "encaminhamento ao serviço de orientação quando necessário.",
+        ),
+        (
+            "rafael",
+            "Rafael Lima Barbosa",
+            "Prof. Dr.",
+            "Instituto de Engenharia",
+            ["Engenharia florestal"],
+            ["Aprendizagem baseada em projetos", "Trabalho cooperativo"],
+            ["didactic", "formative"],
+            ["in_person"],
+            ["group"],
+            25,
+            "Engenheiro florestal com longa atuação na Amazônia. Coordena oficinas de trabalho "
+            "cooperativo para os primeiros períodos.",
+        ),
+        (
+            "marcia",
+            "Márcia Regina Cardoso",
+            "Profa. Dra.",
+            "Instituto de Saúde Coletiva",
+            ["Saúde coletiva"],
+            ["Bem-estar estudantil", "Inclusão"],
+            ["ethical", "interpersonal"],
+            ["in_person", "email_post"],
+            ["group", "individual"],
+            15,
+            "Enfermeira e doutora em saúde coletiva. Acompanha discentes com condições de saúde "
+            "que limitam o seu desempenho acadêmico.",
+        ),
+        (
+            "thiago",
+            "Thiago Nascimento Alves",
+            "Prof. Me.",
+            "Instituto de Ciências da Sociedade",
+            ["Economia"],
+            ["Estilos de aprendizagem", "Estatística"],
+            ["cognitive"],
+            ["video", "email_post"],
+            ["individual"],
+            6,
+            "Economista. Ajuda os discentes a organizar os estudos e a conhecer os próprios "
+            "estilos de aprendizagem.",
+        ),
+        (
+            "aline",
+            "Aline Cristina Pereira",
+            "Profa.",
+            "Centro de Línguas",
+            ["Letras"],
+            ["Integração de discentes indígenas e quilombolas"],
+            ["interpersonal", "didactic"],
+            ["in_person", "video"],
+            ["group"],
+            20,
+            "Professora de português e inglês. Apoia a integração de discentes indígenas, "
+            "quilombolas e vindos do interior.",
+        ),
+        (
+            "paulo",
+            "Paulo Henrique Rocha",
+            "Prof. Dr.",
+            "Instituto de Ciências da Educação",
+            ["Filosofia"],
+            ["Pensamento crítico", "Educação moral"],
+            ["ethical", "cognitive"],
+            ["in_person"],
+            ["individual", "group"],
+            9,
+            "Filósofo. Trabalha pensamento crítico e educação em valores com turmas de "
+            "ingressantes.",
+        ),
     ],
 }
 
@@ -140,8 +284,10 @@ def _levels(seed, tutor_types, competencies, max_level):
     for competency in competencies:
         if competency.code not in strong and rng.random() < 0.12:
             continue
-        base = max_level - rng.choice([0, 0, 1]) if competency.code in strong else rng.choice(
-            [1, 2, 2, 2, 3]
+        base = (
+            max_level - rng.choice([0, 0, 1])
+            if competency.code in strong
+            else rng.choice([1, 2, 2, 2, 3])
         )
         levels[competency] = max(1, min(max_level, base))
     return levels
@@ -178,15 +324,29 @@ def load_demo_tutors(index_page, language, accounts_prefix, validator=None, pass
     model = index_page.get_profile_model()
     accounts = []
     for number, row in enumerate(TUTORS[key], start=1):
-        (slug, name, title, department, disciplines, expertise, types, modalities,
-         attention, capacity, biography) = row
+        (
+            slug,
+            name,
+            title,
+            department,
+            disciplines,
+            expertise,
+            types,
+            modalities,
+            attention,
+            capacity,
+            biography,
+        ) = row
         username = f"{accounts_prefix}{slug}"
         password = passwords.get(username) or secrets.token_urlsafe(12)
         first_name, *rest = name.split()
         user, user_created = User.objects.get_or_create(
             username=username,
-            defaults={"email": f"{username}@demo.example", "first_name": first_name,
-                      "last_name": " ".join(rest[-2:])},
+            defaults={
+                "email": f"{username}@demo.example",
+                "first_name": first_name,
+                "last_name": " ".join(rest[-2:]),
+            },
         )
         if user_created or not user.is_active or not user.check_password(password):
             user.set_password(password)
@@ -209,8 +369,7 @@ def load_demo_tutors(index_page, language, accounts_prefix, validator=None, pass
             "capacity": capacity,
             "office_hours": COMMON[key]["hours"].format(a=8 + number % 5, b=10 + number % 5),
             "place": COMMON[key]["place"].format(n=100 + number),
-            "meeting_link": (f"https://meet.demo.example/{slug}" if "video" in modalities
-                             else ""),
+            "meeting_link": (f"https://meet.demo.example/{slug}" if "video" in modalities else ""),
             "contact_email": user.email,
             "show_contact": number % 2 == 1,
         }
@@ -232,8 +391,13 @@ def load_demo_tutors(index_page, language, accounts_prefix, validator=None, pass
 
         levels = _levels(f"{key}:{slug}", types, competencies, max_level)
         for competency, level in levels.items():
-            services.self_assess(profile, competency, user=user, level=level,
-                                 evidence=_evidence(key, competency, level))
+            services.self_assess(
+                profile,
+                competency,
+                user=user,
+                level=level,
+                evidence=_evidence(key, competency, level),
+            )
             if validator is not None and number % 3 != 0 and competency.sort_order in (0, 1):
                 agreed = level if (number + competency.pk) % 4 else max(1, level - 1)
                 services.validate(profile, competency, user=validator, level=agreed)

@@ -66,8 +66,15 @@ class TutorsSource(EvidenceSource):
     order = 40
     programme_filtered = False
     columns = (
-        _("Tutor id"), _("Tutor"), _("Department"), _("Tutor types"), _("Attention types"),
-        _("Modalities"), _("Capacity"), _("Published"), _("Competencies assessed"),
+        _("Tutor id"),
+        _("Tutor"),
+        _("Department"),
+        _("Tutor types"),
+        _("Attention types"),
+        _("Modalities"),
+        _("Capacity"),
+        _("Published"),
+        _("Competencies assessed"),
         _("Competencies validated"),
     )
 
@@ -80,8 +87,9 @@ class TutorsSource(EvidenceSource):
             for profile_id, assessed, validated in assessments(context)
             .values_list("profile_id")
             .annotate(
-                assessed=Count("pk", filter=Q(self_level__isnull=False)
-                               | Q(validated_level__isnull=False)),
+                assessed=Count(
+                    "pk", filter=Q(self_level__isnull=False) | Q(validated_level__isnull=False)
+                ),
                 validated=Count("pk", filter=Q(validated_level__isnull=False)),
             )
             .order_by()
@@ -89,9 +97,16 @@ class TutorsSource(EvidenceSource):
         for page in profile_pages(context).order_by("title", "pk").specific():
             assessed, validated = counts.get(page.pk, (0, 0))
             yield (
-                page.pk, page.display_name, page.department, _labels(page.tutor_type_labels()),
-                _labels(page.attention_type_labels()), _labels(page.modality_labels()),
-                page.capacity, page.live, assessed, validated,
+                page.pk,
+                page.display_name,
+                page.department,
+                _labels(page.tutor_type_labels()),
+                _labels(page.attention_type_labels()),
+                _labels(page.modality_labels()),
+                page.capacity,
+                page.live,
+                assessed,
+                validated,
             )
 
     def indicators(self, context):
@@ -103,30 +118,40 @@ class TutorsSource(EvidenceSource):
         )
         with_validated = (
             levels.filter(validated_level__isnull=False, profile__live=True)
-            .values("profile_id").distinct().count()
+            .values("profile_id")
+            .distinct()
+            .count()
         )
         share = None
         if totals["assessed"]:
             share = round(100 * totals["validated"] / totals["assessed"], 1)
         return [
             context.count_indicator(
-                "tutors", _("Tutors in the directory"), profile_pages(context).live().count(),
+                "tutors",
+                _("Tutors in the directory"),
+                profile_pages(context).live().count(),
                 definition=_("Published tutor profiles of the site."),
             ),
             context.count_indicator(
-                "tutors_with_validated_competencies", _("Tutors with validated competencies"),
+                "tutors_with_validated_competencies",
+                _("Tutors with validated competencies"),
                 with_validated,
-                definition=_("Published tutor profiles with at least one competency level "
-                             "validated by a coordinator."),
+                definition=_(
+                    "Published tutor profiles with at least one competency level "
+                    "validated by a coordinator."
+                ),
             ),
             Indicator(
-                "competency_levels_validated", _("Competency levels validated"), share,
+                "competency_levels_validated",
+                _("Competency levels validated"),
+                share,
                 unit=Unit.PERCENT,
-                definition=_("Competencies with a level (self-assessed or validated) whose "
-                             "level is validated, in per cent (empty when none is assessed)."),
+                definition=_(
+                    "Competencies with a level (self-assessed or validated) whose "
+                    "level is validated, in per cent (empty when none is assessed)."
+                ),
             ),
         ]
-
 
     def charts(self, context):
         """The coordinators' competency heat map of each site in scope (the export's site,
@@ -159,12 +184,20 @@ def competency_heat_map(site, profiles, several=False):
     if several:
         title = _("Competency heat map: %(site)s") % {"site": site.site_name or site.hostname}
     chart = HeatMap(
-        key=f"competency_heat_map_{site.pk}", title=str(title), description="",
-        row_header=str(_("Competency")), columns=[profile.title for profile in profiles],
-        summary_label=str(_("Average")), column_summary_label=str(_("Average")),
+        key=f"competency_heat_map_{site.pk}",
+        title=str(title),
+        description="",
+        row_header=str(_("Competency")),
+        columns=[profile.title for profile in profiles],
+        summary_label=str(_("Average")),
+        column_summary_label=str(_("Average")),
         section=str(SECTION),
-        note=str(_("Level of each tutor: the level validated by the coordination, else the "
-                   "tutor's self-assessed level. Empty cells: not assessed.")),
+        note=str(
+            _(
+                "Level of each tutor: the level validated by the coordination, else the "
+                "tutor's self-assessed level. Empty cells: not assessed."
+            )
+        ),
     )
     if framework is None:
         chart.empty_text = str(_("No competency framework is installed yet."))
@@ -182,21 +215,27 @@ def competency_heat_map(site, profiles, several=False):
             level = row_cells[column.competency.pk]
             values.append(level)
             levels_by_tutor[index].append(level)
-        chart.rows.append(HeatMapRow(column.competency.name, values, group=column.dimension.name,
-                                     summary=column.average))
+        chart.rows.append(
+            HeatMapRow(
+                column.competency.name, values, group=column.dimension.name, summary=column.average
+            )
+        )
     chart.column_summaries = [_mean(levels) for levels in levels_by_tutor]
-    lowest = "; ".join(
-        f"{column.competency.name} ({column.average:.2f})" for column in heat.lowest
+    lowest = "; ".join(f"{column.competency.name} ({column.average:.2f})" for column in heat.lowest)
+    chart.description = str(
+        _(
+            "Levels of %(tutors)d tutors in %(competencies)d competencies of %(framework)s, "
+            "from %(low)s to %(high)s. Lowest averages: %(lowest)s."
+        )
+        % {
+            "tutors": len(profiles),
+            "competencies": len(chart.rows),
+            "framework": framework.name,
+            "low": heat.levels[0].value if heat.levels else "-",
+            "high": heat.levels[-1].value if heat.levels else "-",
+            "lowest": lowest or "-",
+        }
     )
-    chart.description = str(_(
-        "Levels of %(tutors)d tutors in %(competencies)d competencies of %(framework)s, "
-        "from %(low)s to %(high)s. Lowest averages: %(lowest)s."
-    ) % {
-        "tutors": len(profiles), "competencies": len(chart.rows), "framework": framework.name,
-        "low": heat.levels[0].value if heat.levels else "-",
-        "high": heat.levels[-1].value if heat.levels else "-",
-        "lowest": lowest or "-",
-    })
     return chart
 
 
@@ -208,9 +247,17 @@ class CompetencyMatrixSource(EvidenceSource):
     as_of_supported = True
     programme_filtered = False
     columns = (
-        _("Tutor id"), _("Tutor"), _("Framework"), _("Dimension"), _("Competency code"),
-        _("Competency"), _("Self-assessed level"), _("Validated level"), _("Level"),
-        _("Validated"), _("Validated at"),
+        _("Tutor id"),
+        _("Tutor"),
+        _("Framework"),
+        _("Dimension"),
+        _("Competency code"),
+        _("Competency"),
+        _("Self-assessed level"),
+        _("Validated level"),
+        _("Level"),
+        _("Validated"),
+        _("Validated at"),
     )
     FIELDS = ("profile_id", "competency_id", "self_level", "validated_level", "validated_at")
 
@@ -220,11 +267,14 @@ class CompetencyMatrixSource(EvidenceSource):
         if context.as_of is None:
             rows = assessments(context).values_list(*self.FIELDS)
         else:
-            history = context.pages_in_scope(
-                CompetencyAssessment.history.filter(history_date__lte=context.as_of_moment),
-                "profile__path", programme=False,
-            ).order_by("id", "-history_date", "-history_id").values_list(
-                "id", "history_type", *self.FIELDS
+            history = (
+                context.pages_in_scope(
+                    CompetencyAssessment.history.filter(history_date__lte=context.as_of_moment),
+                    "profile__path",
+                    programme=False,
+                )
+                .order_by("id", "-history_date", "-history_id")
+                .values_list("id", "history_type", *self.FIELDS)
             )
             rows = latest_history(history)
         for profile_id, competency_id, own, validated, validated_at in rows:
@@ -245,17 +295,18 @@ class CompetencyMatrixSource(EvidenceSource):
                 key = framework.pk if framework is not None else None
                 if key not in structures:
                     _levels, dimensions = framework_structure(framework)
-                    structures[key] = (framework, [
-                        (dimension, list(dimension.competencies.all()))
-                        for dimension in dimensions
-                    ])
+                    structures[key] = (
+                        framework,
+                        [
+                            (dimension, list(dimension.competencies.all()))
+                            for dimension in dimensions
+                        ],
+                    )
                 by_site[site.pk] = structures[key]
             return by_site[site.pk]
 
         records = self._records(context)
-        profiles = profile_pages(context).order_by("title", "pk").values_list(
-            "pk", "title", "path"
-        )
+        profiles = profile_pages(context).order_by("title", "pk").values_list("pk", "title", "path")
         for profile_id, title, path in profiles:
             framework, dimensions = structure(_site_of(path, sites))
             mine = records.get(profile_id, {})
@@ -263,8 +314,15 @@ class CompetencyMatrixSource(EvidenceSource):
                 for competency in competencies:
                     own, validated, validated_at = mine.get(competency.pk, (None, None, None))
                     yield (
-                        profile_id, title, framework.name, dimension.name, competency.code,
-                        competency.name, own, validated,
+                        profile_id,
+                        title,
+                        framework.name,
+                        dimension.name,
+                        competency.code,
+                        competency.name,
+                        own,
+                        validated,
                         validated if validated is not None else own,
-                        validated is not None, validated_at,
+                        validated is not None,
+                        validated_at,
                     )

@@ -40,13 +40,17 @@ class SelfAssessmentForm(CleanTextFormMixin, forms.Form):
     """One competency of "My competency matrix"."""
 
     competency = forms.IntegerField(widget=forms.HiddenInput)
-    level = forms.TypedChoiceField(label=_("My level"), coerce=int, required=False,
-                                   empty_value=None)
-    evidence = forms.CharField(label=_("Evidence"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))
+    level = forms.TypedChoiceField(
+        label=_("My level"), coerce=int, required=False, empty_value=None
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     evidence_url = forms.URLField(label=_("Evidence link"), required=False, assume_scheme="https")
     evidence_document = forms.ModelChoiceField(
-        label=_("Evidence document"), queryset=None, required=False,
+        label=_("Evidence document"),
+        queryset=None,
+        required=False,
         help_text=_("A document you uploaded in Documents."),
     )
 
@@ -56,16 +60,18 @@ class SelfAssessmentForm(CleanTextFormMixin, forms.Form):
         self.fields["evidence_document"].queryset = documents
 
     def clean_evidence(self):
-        return clean_text(self.cleaned_data.get("evidence"), max_length=4000,
-                          allow_newlines=True, required=False)
+        return clean_text(
+            self.cleaned_data.get("evidence"), max_length=4000, allow_newlines=True, required=False
+        )
 
 
 class ValidationForm(forms.Form):
     """One competency of a coordinator's validation of a tutor's matrix."""
 
     competency = forms.IntegerField(widget=forms.HiddenInput)
-    level = forms.TypedChoiceField(label=_("Agreed level"), coerce=int, required=False,
-                                   empty_value=None)
+    level = forms.TypedChoiceField(
+        label=_("Agreed level"), coerce=int, required=False, empty_value=None
+    )
 
     def __init__(self, *args, levels=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,8 +87,9 @@ class DirectoryFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Name or expertise"), required=False, max_length=100)
     dimension = forms.ChoiceField(label=_("Strong in"), required=False)
-    min_level = forms.TypedChoiceField(label=_("Minimum average level"), required=False,
-                                       coerce=int, empty_value=None)
+    min_level = forms.TypedChoiceField(
+        label=_("Minimum average level"), required=False, coerce=int, empty_value=None
+    )
     tutor_type = forms.ChoiceField(label=_("Tutor type"), required=False)
     modality = forms.ChoiceField(label=_("Modality"), required=False)
     attention_type = forms.ChoiceField(label=_("Attention type"), required=False)

@@ -31,10 +31,12 @@ MODELS = {
     "tutoria_tutors.competencyframework": {"required": ["code"], "optional": TEXT_FIELDS},
     "tutoria_tutors.frameworklevel": {"required": ["framework", "value"], "optional": TEXT_FIELDS},
     "tutoria_tutors.dimension": {
-        "required": ["framework", "code"], "optional": TEXT_FIELDS + ["sort_order"],
+        "required": ["framework", "code"],
+        "optional": TEXT_FIELDS + ["sort_order"],
     },
     "tutoria_tutors.competency": {
-        "required": ["dimension", "code"], "optional": TEXT_FIELDS + ["sort_order"],
+        "required": ["dimension", "code"],
+        "optional": TEXT_FIELDS + ["sort_order"],
     },
 }
 
@@ -71,8 +73,10 @@ def read_file(path):
         raise FrameworkFileError([_("%(path)s: no such file.") % {"path": path}]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FrameworkFileError(
-            [_("%(path)s: cannot be read as UTF-8 text (%(error)s).") % {"path": path,
-                                                                        "error": exc}]
+            [
+                _("%(path)s: cannot be read as UTF-8 text (%(error)s).")
+                % {"path": path, "error": exc}
+            ]
         ) from None
     try:
         return json.loads(text)
@@ -117,119 +121,164 @@ def check_entries(data):  # noqa: C901 -- to be replaced by Django forms (issue 
     for number, entry in enumerate(data, start=1):
         where = _("entry %(number)d") % {"number": number}
         if not isinstance(entry, dict) or not isinstance(entry.get("fields"), dict):
-            problems.append(_('%(where)s: must be an object with "model" and "fields".')
-                            % {"where": where})
+            problems.append(
+                _('%(where)s: must be an object with "model" and "fields".') % {"where": where}
+            )
             continue
         model = str(entry.get("model", "")).lower()
-        where = _("entry %(number)d (%(model)s)") % {"number": number,
-                                                     "model": model or _("no model")}
+        where = _("entry %(number)d (%(model)s)") % {
+            "number": number,
+            "model": model or _("no model"),
+        }
         spec = MODELS.get(model)
         if spec is None:
-            problems.append(_("%(where)s: unknown model; expected one of %(models)s.")
-                            % {"where": where, "models": ", ".join(MODELS)})
+            problems.append(
+                _("%(where)s: unknown model; expected one of %(models)s.")
+                % {"where": where, "models": ", ".join(MODELS)}
+            )
             continue
         fields = entry["fields"]
         for name in spec["required"]:
             if fields.get(name) in (None, "", []):
-                problems.append(_('%(where)s: "%(field)s" is required.')
-                                % {"where": where, "field": name})
+                problems.append(
+                    _('%(where)s: "%(field)s" is required.') % {"where": where, "field": name}
+                )
         unknown = sorted(set(fields) - set(spec["required"]) - set(spec["optional"]))
         if unknown:
-            problems.append(_("%(where)s: unknown field(s) %(fields)s.")
-                            % {"where": where, "fields": ", ".join(unknown)})
+            problems.append(
+                _("%(where)s: unknown field(s) %(fields)s.")
+                % {"where": where, "fields": ", ".join(unknown)}
+            )
         for name in TEXT_FIELDS:
             if name in fields and not _is_text(fields[name]):
-                problems.append(_('%(where)s: "%(field)s" must be text.')
-                                % {"where": where, "field": name})
+                problems.append(
+                    _('%(where)s: "%(field)s" must be text.') % {"where": where, "field": name}
+                )
             elif name in fields:
                 try:
                     clean_field_text(name, fields[name])
                 except ValidationError as error:
-                    problems.append(_('%(where)s: "%(field)s": %(problem)s')
-                                    % {"where": where, "field": name,
-                                       "problem": " ".join(error.messages)})
+                    problems.append(
+                        _('%(where)s: "%(field)s": %(problem)s')
+                        % {"where": where, "field": name, "problem": " ".join(error.messages)}
+                    )
         if model != "tutoria_tutors.frameworklevel" and not any(
             _is_text(fields.get(f"name_{s}")) and fields.get(f"name_{s}").strip()
             for s in LANGUAGE_SUFFIXES
         ):
-            problems.append(_("%(where)s: give a name in at least one language (name_es, ...).")
-                            % {"where": where})
+            problems.append(
+                _("%(where)s: give a name in at least one language (name_es, ...).")
+                % {"where": where}
+            )
         sort_order = fields.get("sort_order")
-        if "sort_order" in fields and sort_order is not None and not (
-            isinstance(sort_order, int) and not isinstance(sort_order, bool)
-            and 0 <= sort_order <= MAX_SORT_ORDER
+        if (
+            "sort_order" in fields
+            and sort_order is not None
+            and not (
+                isinstance(sort_order, int)
+                and not isinstance(sort_order, bool)
+                and 0 <= sort_order <= MAX_SORT_ORDER
+            )
         ):
             problems.append(
                 _('%(where)s: "sort_order" must be a whole number from 0 to %(maximum)d.')
                 % {"where": where, "maximum": MAX_SORT_ORDER}
             )
         code = fields.get("code")
-        if "code" in spec["required"] and code and not (
-            isinstance(code, str) and len(code) <= 64
-            and code.replace("-", "").replace("_", "").isascii()
-            and code.replace("-", "").replace("_", "").isalnum()
+        if (
+            "code" in spec["required"]
+            and code
+            and not (
+                isinstance(code, str)
+                and len(code) <= 64
+                and code.replace("-", "").replace("_", "").isascii()
+                and code.replace("-", "").replace("_", "").isalnum()
+            )
         ):
             problems.append(
-                _("%(where)s: code %(code)r may only hold letters, digits, - and _ (at most "
-                  "64).") % {"where": where, "code": code}
+                _("%(where)s: code %(code)r may only hold letters, digits, - and _ (at most 64).")
+                % {"where": where, "code": code}
             )
 
         if model == "tutoria_tutors.competencyframework":
             if code in frameworks:
-                problems.append(_("%(where)s: framework %(code)r appears twice.")
-                                % {"where": where, "code": code})
+                problems.append(
+                    _("%(where)s: framework %(code)r appears twice.")
+                    % {"where": where, "code": code}
+                )
             frameworks.add(code)
             continue
         if model in ("tutoria_tutors.frameworklevel", "tutoria_tutors.dimension"):
             ref = fields.get("framework")
             if not (isinstance(ref, list) and len(ref) == 1 and isinstance(ref[0], str)):
-                problems.append(_('%(where)s: "framework" must be [framework code].')
-                                % {"where": where})
+                problems.append(
+                    _('%(where)s: "framework" must be [framework code].') % {"where": where}
+                )
                 continue
             if ref[0] not in frameworks and ref[0] not in existing_frameworks:
-                problems.append(_("%(where)s: framework %(code)r is neither earlier in the "
-                                  "file nor in the database.") % {"where": where,
-                                                                  "code": ref[0]})
+                problems.append(
+                    _(
+                        "%(where)s: framework %(code)r is neither earlier in the "
+                        "file nor in the database."
+                    )
+                    % {"where": where, "code": ref[0]}
+                )
             if model == "tutoria_tutors.frameworklevel":
                 value = fields.get("value")
                 if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
-                    problems.append(_('%(where)s: "value" must be a whole number from 1 to 10.')
-                                    % {"where": where})
+                    problems.append(
+                        _('%(where)s: "value" must be a whole number from 1 to 10.')
+                        % {"where": where}
+                    )
                 elif (ref[0], value) in levels:
-                    problems.append(_("%(where)s: level %(value)s of %(code)r appears twice.")
-                                    % {"where": where, "value": value, "code": ref[0]})
+                    problems.append(
+                        _("%(where)s: level %(value)s of %(code)r appears twice.")
+                        % {"where": where, "value": value, "code": ref[0]}
+                    )
                 levels.add((ref[0], value))
             else:
                 if (ref[0], code) in dimensions:
-                    problems.append(_("%(where)s: dimension %(code)r of %(framework)r appears "
-                                      "twice.") % {"where": where, "code": code,
-                                                   "framework": ref[0]})
+                    problems.append(
+                        _("%(where)s: dimension %(code)r of %(framework)r appears twice.")
+                        % {"where": where, "code": code, "framework": ref[0]}
+                    )
                 dimensions.add((ref[0], code))
             continue
         # a competency
         ref = fields.get("dimension")
         if not (isinstance(ref, list) and len(ref) == 2 and all(isinstance(x, str) for x in ref)):
-            problems.append(_('%(where)s: "dimension" must be [framework code, dimension '
-                              'code].') % {"where": where})
+            problems.append(
+                _('%(where)s: "dimension" must be [framework code, dimension code].')
+                % {"where": where}
+            )
             continue
         if tuple(ref) not in dimensions and tuple(ref) not in existing_dimensions:
-            problems.append(_("%(where)s: dimension %(dimension)r is neither earlier in the "
-                              "file nor in the database.") % {"where": where, "dimension": ref})
+            problems.append(
+                _(
+                    "%(where)s: dimension %(dimension)r is neither earlier in the "
+                    "file nor in the database."
+                )
+                % {"where": where, "dimension": ref}
+            )
         key = (ref[0], code)
         if key in competencies:
             problems.append(
-                _("%(where)s: competency %(code)r appears twice in framework %(framework)r "
-                  "(entry %(entry)d); codes are unique within a framework.")
-                % {"where": where, "code": code, "framework": ref[0],
-                   "entry": competencies[key]}
+                _(
+                    "%(where)s: competency %(code)r appears twice in framework %(framework)r "
+                    "(entry %(entry)d); codes are unique within a framework."
+                )
+                % {"where": where, "code": code, "framework": ref[0], "entry": competencies[key]}
             )
         competencies[key] = number
     for code in frameworks:
-        if not any(fw == code for fw, _value in levels) and not FrameworkLevel.objects.filter(
-            framework__code=code
-        ).exists():
-            problems.append(_("framework %(code)r: has no level scale (frameworklevel "
-                              "entries).") % {"code": code})
+        if (
+            not any(fw == code for fw, _value in levels)
+            and not FrameworkLevel.objects.filter(framework__code=code).exists()
+        ):
+            problems.append(
+                _("framework %(code)r: has no level scale (frameworklevel entries).")
+                % {"code": code}
+            )
     return problems
 
 
@@ -261,8 +310,10 @@ def load_entries(data):
             _load_entry(entry, result)
         except ValidationError as error:  # what the models still refuse: nothing is kept
             raise FrameworkFileError(
-                [_("entry %(number)d: %(problem)s")
-                 % {"number": number, "problem": " ".join(error.messages)}]
+                [
+                    _("entry %(number)d: %(problem)s")
+                    % {"number": number, "problem": " ".join(error.messages)}
+                ]
             ) from None
     return result
 
@@ -270,22 +321,27 @@ def load_entries(data):
 def _load_entry(entry, result):
     model = entry["model"].lower()
     fields = dict(entry["fields"])
-    texts = {
-        name: clean_field_text(name, fields[name]) for name in TEXT_FIELDS if name in fields
-    }
+    texts = {name: clean_field_text(name, fields[name]) for name in TEXT_FIELDS if name in fields}
     if model == "tutoria_tutors.competencyframework":
-        framework = _upsert(CompetencyFramework, {"code": fields["code"]}, texts, result,
-                            "framework")
+        framework = _upsert(
+            CompetencyFramework, {"code": fields["code"]}, texts, result, "framework"
+        )
         result.frameworks.append(framework)
     elif model == "tutoria_tutors.frameworklevel":
         framework = CompetencyFramework.objects.get(code=fields["framework"][0])
-        _upsert(FrameworkLevel, {"framework": framework, "value": fields["value"]}, texts,
-                result, "level")
+        _upsert(
+            FrameworkLevel,
+            {"framework": framework, "value": fields["value"]},
+            texts,
+            result,
+            "level",
+        )
     elif model == "tutoria_tutors.dimension":
         framework = CompetencyFramework.objects.get(code=fields["framework"][0])
         texts["sort_order"] = fields.get("sort_order")
-        _upsert(Dimension, {"framework": framework, "code": fields["code"]}, texts, result,
-                "dimension")
+        _upsert(
+            Dimension, {"framework": framework, "code": fields["code"]}, texts, result, "dimension"
+        )
     else:
         framework_code, dimension_code = fields["dimension"]
         dimension = Dimension.objects.get(framework__code=framework_code, code=dimension_code)
@@ -298,8 +354,13 @@ def _load_entry(entry, result):
             _upsert(Competency, {"pk": existing.pk}, texts, result, "competency")
         else:
             texts.pop("dimension")
-            _upsert(Competency, {"dimension": dimension, "code": fields["code"]}, texts,
-                    result, "competency")
+            _upsert(
+                Competency,
+                {"dimension": dimension, "code": fields["code"]},
+                texts,
+                result,
+                "competency",
+            )
 
 
 def load_framework_file(path=None):

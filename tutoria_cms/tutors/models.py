@@ -169,7 +169,9 @@ class FrameworkLevel(LocalizedTextMixin, models.Model):
     """One step of a framework's level scale, with its descriptor."""
 
     framework = ParentalKey(
-        CompetencyFramework, on_delete=models.CASCADE, related_name="levels",
+        CompetencyFramework,
+        on_delete=models.CASCADE,
+        related_name="levels",
         verbose_name=_("framework"),
     )
     value = models.PositiveSmallIntegerField(
@@ -212,7 +214,9 @@ class Dimension(LocalizedTextMixin, Orderable, ClusterableModel):
     """A dimension of a framework: scientific (knowing), human (being), technical (knowing how)."""
 
     framework = ParentalKey(
-        CompetencyFramework, on_delete=models.CASCADE, related_name="dimensions",
+        CompetencyFramework,
+        on_delete=models.CASCADE,
+        related_name="dimensions",
         verbose_name=_("framework"),
     )
     code = models.SlugField(_("code"), max_length=64)
@@ -266,7 +270,9 @@ class Competency(LocalizedTextMixin, Orderable):
     """A competency of a good tutor. Its code is unique within its framework."""
 
     dimension = ParentalKey(
-        Dimension, on_delete=models.CASCADE, related_name="competencies",
+        Dimension,
+        on_delete=models.CASCADE,
+        related_name="competencies",
         verbose_name=_("dimension"),
     )
     code = models.SlugField(_("code"), max_length=64)
@@ -409,16 +415,22 @@ class TutorProfilePageMixin(models.Model):
         related_name="+",
     )
     academic_title = models.CharField(
-        _("academic title"), max_length=100, blank=True,
+        _("academic title"),
+        max_length=100,
+        blank=True,
         help_text=_("For example: Dra., Mtro., Prof. Dr."),
     )
     department = models.CharField(_("department"), max_length=200, blank=True)
     disciplines = ClusterTaggableManager(
-        verbose_name=_("disciplines"), through=TutorDisciplineTag, blank=True,
+        verbose_name=_("disciplines"),
+        through=TutorDisciplineTag,
+        blank=True,
         related_name="tutor_profiles_by_discipline+",
     )
     expertise = ClusterTaggableManager(
-        verbose_name=_("expertise"), through=TutorExpertiseTag, blank=True,
+        verbose_name=_("expertise"),
+        through=TutorExpertiseTag,
+        blank=True,
         related_name="tutor_profiles_by_expertise+",
     )
     biography = RichTextField(
@@ -433,7 +445,9 @@ class TutorProfilePageMixin(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     meeting_link = models.URLField(_("meeting link"), blank=True)
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), null=True, blank=True,
+        _("capacity"),
+        null=True,
+        blank=True,
         help_text=_("How many tutees this tutor can take."),
     )
     contact_email = models.EmailField(_("public e-mail"), blank=True)
@@ -503,8 +517,10 @@ class TutorProfilePageMixin(models.Model):
             other = profile_for_user(self.user, exclude_pk=self.pk)
             if other is not None:
                 raise ValidationError(
-                    {"user": _("This tutor already has a profile: %(title)s.")
-                     % {"title": other.title}},
+                    {
+                        "user": _("This tutor already has a profile: %(title)s.")
+                        % {"title": other.title}
+                    },
                     code="one_profile_per_tutor",
                 )
 
@@ -576,11 +592,15 @@ class CompetencyAssessment(models.Model):
     """A tutor's level in one competency: self-assessed, published and validated."""
 
     profile = models.ForeignKey(
-        PAGE_MODEL, on_delete=models.CASCADE, related_name="competency_assessments",
+        PAGE_MODEL,
+        on_delete=models.CASCADE,
+        related_name="competency_assessments",
         verbose_name=_("tutor profile"),
     )
     competency = models.ForeignKey(
-        Competency, on_delete=models.CASCADE, related_name="assessments",
+        Competency,
+        on_delete=models.CASCADE,
+        related_name="assessments",
         verbose_name=_("competency"),
     )
     self_level = models.PositiveSmallIntegerField(_("self-assessed level"), null=True, blank=True)
@@ -588,20 +608,30 @@ class CompetencyAssessment(models.Model):
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     evidence_document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("evidence document"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtaildocs.Document",
+        verbose_name=_("evidence document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     published_level = models.PositiveSmallIntegerField(
-        _("published level"), null=True, blank=True,
-        help_text=_("The self-assessed level as of the profile's last publication: what the "
-                    "public sees, so that tutors' changes go through moderation."),
+        _("published level"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The self-assessed level as of the profile's last publication: what the "
+            "public sees, so that tutors' changes go through moderation."
+        ),
     )
-    validated_level = models.PositiveSmallIntegerField(
-        _("validated level"), null=True, blank=True
-    )
+    validated_level = models.PositiveSmallIntegerField(_("validated level"), null=True, blank=True)
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("validated by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("validated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
 
@@ -629,6 +659,7 @@ class CompetencyAssessment(models.Model):
     @property
     def needs_revalidation(self):
         return bool(
-            self.validated_at and self.self_assessed_at
+            self.validated_at
+            and self.self_assessed_at
             and self.self_assessed_at > self.validated_at
         )

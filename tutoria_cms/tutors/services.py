@@ -80,11 +80,19 @@ def check_level(framework, level, field="level"):
     values = level_values(framework)
     if level not in values:
         message = _("%(level)s is not a level of the scale of %(framework)s (levels: %(levels)s).")
-        raise ValidationError({field: ValidationError(
-            message % {"level": level, "framework": framework.name,
-                       "levels": ", ".join(str(v) for v in sorted(values))},
-            code="level_not_in_scale",
-        )})
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    message
+                    % {
+                        "level": level,
+                        "framework": framework.name,
+                        "levels": ", ".join(str(v) for v in sorted(values)),
+                    },
+                    code="level_not_in_scale",
+                )
+            }
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,8 +123,9 @@ def _framework_of(competency):
 
 
 @transaction.atomic
-def self_assess(profile, competency, *, user, level, evidence="", evidence_url="",
-                evidence_document=None):
+def self_assess(
+    profile, competency, *, user, level, evidence="", evidence_url="", evidence_document=None
+):
     """The tutor records their own level and evidence for a competency (returns the
     assessment, or None when there was nothing to record)."""
     if not permissions.can_self_assess(user, profile):
@@ -278,8 +287,9 @@ def current_matrix(profile, framework=None):
     framework = framework or framework_for_page(profile)
     records = {
         a.competency_id: a
-        for a in CompetencyAssessment.objects.filter(profile_id=profile.pk)
-        .select_related("validated_by", "evidence_document")
+        for a in CompetencyAssessment.objects.filter(profile_id=profile.pk).select_related(
+            "validated_by", "evidence_document"
+        )
     }
     return build_matrix(framework, records, mode="current")
 
@@ -317,16 +327,19 @@ def matrix_as_of(profile, when, framework=None):
         .order_by("id", "-history_date", "-history_id")
     )
     records = {
-        row.competency_id: row
-        for row in _latest_by_id(history).values()
-        if row.history_type != "-"
+        row.competency_id: row for row in _latest_by_id(history).values() if row.history_type != "-"
     }
     return build_matrix(framework, records, mode="current", as_of=when)
 
 
 TRACKED_FIELDS = (
-    "self_level", "evidence", "evidence_url", "evidence_document",
-    "published_level", "validated_level", "validated_by",
+    "self_level",
+    "evidence",
+    "evidence_url",
+    "evidence_document",
+    "published_level",
+    "validated_level",
+    "validated_by",
 )
 
 
@@ -346,8 +359,9 @@ def assessment_history(profile):
         .select_related("history_user", "competency")
         .order_by("id", "history_date", "history_id")
     )
-    verbose = {name: CompetencyAssessment._meta.get_field(name).verbose_name
-               for name in TRACKED_FIELDS}
+    verbose = {
+        name: CompetencyAssessment._meta.get_field(name).verbose_name for name in TRACKED_FIELDS
+    }
     entries = []
     previous = {}
     for row in rows:
@@ -361,8 +375,11 @@ def assessment_history(profile):
                 changes.append((verbose[name], old, new))
         previous[row.id] = row
         if changes or row.history_type == "-":
-            entries.append(HistoryEntry(row.history_date, row.history_user, row.competency,
-                                        row.history_type, changes))
+            entries.append(
+                HistoryEntry(
+                    row.history_date, row.history_user, row.competency, row.history_type, changes
+                )
+            )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 

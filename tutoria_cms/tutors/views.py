@@ -49,9 +49,7 @@ class MyMatrixView(TutorsAdminView):
 
     def dispatch(self, request, *args, **kwargs):
         self.profile = permissions.profile_for_user(request.user)
-        if self.profile is not None and not permissions.can_self_assess(
-            request.user, self.profile
-        ):
+        if self.profile is not None and not permissions.can_self_assess(request.user, self.profile):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -68,7 +66,9 @@ class MyMatrixView(TutorsAdminView):
             for row in matrix.rows()
         ]
         return SelfAssessmentFormSet(
-            data, initial=initial, prefix="matrix",
+            data,
+            initial=initial,
+            prefix="matrix",
             form_kwargs={"levels": matrix.levels, "documents": documents},
         )
 
@@ -89,17 +89,24 @@ class MyMatrixView(TutorsAdminView):
                     if competency is None:
                         raise ValidationError(_("This competency is not part of the framework."))
                     services.self_assess(
-                        self.profile, competency, user=request.user, level=data["level"],
-                        evidence=data["evidence"], evidence_url=data["evidence_url"],
+                        self.profile,
+                        competency,
+                        user=request.user,
+                        level=data["level"],
+                        evidence=data["evidence"],
+                        evidence_url=data["evidence_url"],
                         evidence_document=data["evidence_document"],
                     )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, _(
-                    "Your self-assessment was saved. It becomes public when your profile is "
-                    "next published, after moderation."
-                ))
+                messages.success(
+                    request,
+                    _(
+                        "Your self-assessment was saved. It becomes public when your profile is "
+                        "next published, after moderation."
+                    ),
+                )
                 return redirect("tutoria_tutors:my_matrix")
         return self.render_to_response(self.get_context_data(formset=formset, matrix=matrix))
 
@@ -133,8 +140,7 @@ class ProfileMatrixView(TutorsAdminView):
 
     def get_formset(self, matrix, data=None):
         initial = [
-            {"competency": row.competency.pk, "level": row.validated_level}
-            for row in matrix.rows()
+            {"competency": row.competency.pk, "level": row.validated_level} for row in matrix.rows()
         ]
         return ValidationFormSet(
             data, initial=initial, prefix="validation", form_kwargs={"levels": matrix.levels}
@@ -146,9 +152,10 @@ class ProfileMatrixView(TutorsAdminView):
     def post(self, request, *args, **kwargs):
         if not self.can_validate:
             if permissions.is_coordinator(request.user):
-                messages.error(request, _(
-                    "You cannot validate your own competency matrix: another coordinator must."
-                ))
+                messages.error(
+                    request,
+                    _("You cannot validate your own competency matrix: another coordinator must."),
+                )
                 return redirect("tutoria_tutors:profile_matrix", self.profile.pk)
             raise PermissionDenied
         matrix = services.current_matrix(self.profile)
@@ -160,8 +167,12 @@ class ProfileMatrixView(TutorsAdminView):
                     competency = competencies.get(form.cleaned_data["competency"])
                     if competency is None:
                         raise ValidationError(_("This competency is not part of the framework."))
-                    services.validate(self.profile, competency, user=request.user,
-                                      level=form.cleaned_data["level"])
+                    services.validate(
+                        self.profile,
+                        competency,
+                        user=request.user,
+                        level=form.cleaned_data["level"],
+                    )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -243,9 +254,7 @@ class HeatMapView(TutorsAdminView):
         heat = None
         if chosen is not None:
             framework = services.framework_for_page(chosen)
-            profiles = (
-                chosen.get_profile_model().objects.child_of(chosen).order_by("title", "pk")
-            )
+            profiles = chosen.get_profile_model().objects.child_of(chosen).order_by("title", "pk")
             heat = services.heat_map(framework, profiles)
         context.update(directories=directories, directory=chosen, heat=heat)
         return context

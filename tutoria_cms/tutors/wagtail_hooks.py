@@ -38,16 +38,20 @@ class HeatMapMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_my_matrix_menu_item():
     return MyMatrixMenuItem(
-        _("My competency matrix"), reverse("tutoria_tutors:my_matrix"),
-        icon_name="user", order=305,
+        _("My competency matrix"),
+        reverse("tutoria_tutors:my_matrix"),
+        icon_name="user",
+        order=305,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_heat_map_menu_item():
     return HeatMapMenuItem(
-        _("Competency heat map"), reverse("tutoria_tutors:heat_map"),
-        icon_name="table", order=306,
+        _("Competency heat map"),
+        reverse("tutoria_tutors:heat_map"),
+        icon_name="table",
+        order=306,
     )
 
 

@@ -36,9 +36,7 @@ class TutorProfileChooserBlock(blocks.PageChooserBlock):
         kwargs.pop("page_type", None)
         kwargs.pop("target_model", None)
         super().__init__(**kwargs)
-        self.page_type = (
-            [TUTOR_PROFILE_PAGE] if apps.is_installed("tutoria_cms.tutors") else []
-        )
+        self.page_type = [TUTOR_PROFILE_PAGE] if apps.is_installed("tutoria_cms.tutors") else []
 
     def clean(self, value):
         value = super().clean(value)

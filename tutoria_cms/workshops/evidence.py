@@ -50,17 +50,19 @@ def rate(part, whole):
 
 
 def workshop_pages(context):
-    pages = get_page_model().objects.type(GroupWorkshopPageMixin).filter(
-        first_published_at__isnull=False
+    pages = (
+        get_page_model()
+        .objects.type(GroupWorkshopPageMixin)
+        .filter(first_published_at__isnull=False)
     )
     return context.pages_in_scope(pages)
 
 
 def sessions_in_scope(context):
     """Sessions in the date range of the workshops in scope."""
-    sessions = WorkshopSession.objects.filter(
-        page__first_published_at__isnull=False
-    ).filter(context.date_q("date"))
+    sessions = WorkshopSession.objects.filter(page__first_published_at__isnull=False).filter(
+        context.date_q("date")
+    )
     return context.pages_in_scope(sessions, "page__path")
 
 
@@ -89,11 +91,23 @@ class WorkshopsSource(EvidenceSource):
     section = SECTION
     order = 20
     columns = (
-        _("Workshop id"), _("Workshop"), _("Programme"), _("Topic"), _("Modality"),
-        _("Formats"), _("Learning pillars"), pgettext_lazy("workshop seats", "Capacity"),
-        _("Published"), _("Sessions"),
-        _("Hours"), _("Confirmed registrations"), _("On the waiting list"), _("Cancelled"),
-        _("Attendance records"), _("Present"), _("Attendance rate (%)"),
+        _("Workshop id"),
+        _("Workshop"),
+        _("Programme"),
+        _("Topic"),
+        _("Modality"),
+        _("Formats"),
+        _("Learning pillars"),
+        pgettext_lazy("workshop seats", "Capacity"),
+        _("Published"),
+        _("Sessions"),
+        _("Hours"),
+        _("Confirmed registrations"),
+        _("On the waiting list"),
+        _("Cancelled"),
+        _("Attendance records"),
+        _("Present"),
+        _("Attendance rate (%)"),
     )
 
     def _pages(self, context):
@@ -110,8 +124,10 @@ class WorkshopsSource(EvidenceSource):
             sessions[page_id].append(session_hours(start, end))
         registrations = defaultdict(dict)
         for workshop_id, status, count in (
-            registrations_in_scope(context).values_list("workshop_id", "status")
-            .annotate(n=Count("pk")).order_by()
+            registrations_in_scope(context)
+            .values_list("workshop_id", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
         ):
             registrations[workshop_id][status] = count
         attendance = {
@@ -124,9 +140,9 @@ class WorkshopsSource(EvidenceSource):
         pages = list(self._pages(context).order_by("path").specific())
         parents = {
             page.path: page.title
-            for page in get_page_model().objects.filter(
-                path__in={page.path[: -page.steplen] for page in pages}
-            ).only("path", "title")
+            for page in get_page_model()
+            .objects.filter(path__in={page.path[: -page.steplen] for page in pages})
+            .only("path", "title")
         }
         status = WorkshopRegistration.Status
         for page in pages:
@@ -134,49 +150,75 @@ class WorkshopsSource(EvidenceSource):
             counts = registrations.get(page.pk, {})
             total, present = attendance.get(page.pk, (0, 0))
             yield (
-                page.pk, page.title, parents.get(page.path[: -page.steplen], ""),
-                page.get_topic_display(), page.get_modality_display(),
-                _labels(page.format_labels()), _labels(page.pillar_labels()),
-                page.capacity, page.live, len(hours), sum(hours, Decimal("0")),
-                counts.get(status.CONFIRMED, 0), counts.get(status.WAITLISTED, 0),
-                counts.get(status.CANCELLED, 0), total, present, rate(present, total),
+                page.pk,
+                page.title,
+                parents.get(page.path[: -page.steplen], ""),
+                page.get_topic_display(),
+                page.get_modality_display(),
+                _labels(page.format_labels()),
+                _labels(page.pillar_labels()),
+                page.capacity,
+                page.live,
+                len(hours),
+                sum(hours, Decimal("0")),
+                counts.get(status.CONFIRMED, 0),
+                counts.get(status.WAITLISTED, 0),
+                counts.get(status.CANCELLED, 0),
+                total,
+                present,
+                rate(present, total),
             )
 
     def indicators(self, context):
-        sessions = list(sessions_in_scope(context).values_list("page_id", "start_time",
-                                                                "end_time"))
+        sessions = list(sessions_in_scope(context).values_list("page_id", "start_time", "end_time"))
         totals = attendance_in_scope(context).aggregate(
             total=Count("pk"), present=Count("pk", filter=Q(present=True))
         )
         participants = (
             registrations_in_scope(context)
             .filter(status=WorkshopRegistration.Status.CONFIRMED)
-            .values("student_number").distinct().count()
+            .values("student_number")
+            .distinct()
+            .count()
         )
         hours = sum((session_hours(start, end) for _id, start, end in sessions), Decimal("0"))
         return [
             context.count_indicator(
-                "workshops_held", _("Workshops held"), len({row[0] for row in sessions}),
+                "workshops_held",
+                _("Workshops held"),
+                len({row[0] for row in sessions}),
                 definition=_("Published workshops with at least one session in the date range."),
             ),
             context.count_indicator(
-                "workshop_sessions", _("Workshop sessions"), len(sessions),
+                "workshop_sessions",
+                _("Workshop sessions"),
+                len(sessions),
                 definition=_("Sessions of those workshops in the date range."),
             ),
             Indicator(
-                "workshop_hours", _("Workshop hours"), hours, unit=Unit.HOURS,
+                "workshop_hours",
+                _("Workshop hours"),
+                hours,
+                unit=Unit.HOURS,
                 definition=_("Sum of the length (end minus start) of those sessions."),
             ),
             context.count_indicator(
-                "workshop_participants", _("Workshop participants"), participants,
-                definition=_("Different students with a confirmed registration in those "
-                             "workshops."),
+                "workshop_participants",
+                _("Workshop participants"),
+                participants,
+                definition=_(
+                    "Different students with a confirmed registration in those workshops."
+                ),
             ),
             Indicator(
-                "workshop_attendance_rate", _("Workshop attendance rate"),
-                rate(totals["present"], totals["total"]), unit=Unit.PERCENT,
-                definition=_("Attendance records marked present, over all attendance records "
-                             "of those sessions, in per cent (empty when none was recorded)."),
+                "workshop_attendance_rate",
+                _("Workshop attendance rate"),
+                rate(totals["present"], totals["total"]),
+                unit=Unit.PERCENT,
+                definition=_(
+                    "Attendance records marked present, over all attendance records "
+                    "of those sessions, in per cent (empty when none was recorded)."
+                ),
             ),
         ]
 
@@ -187,12 +229,16 @@ class WorkshopsSource(EvidenceSource):
 
         start, end = period_span(periods)
         sessions = sum_by_period(
-            sessions_in_scope(context).filter(date__gte=start, date__lte=end)
-            .values_list("date").annotate(n=Count("pk")).order_by(),
+            sessions_in_scope(context)
+            .filter(date__gte=start, date__lte=end)
+            .values_list("date")
+            .annotate(n=Count("pk"))
+            .order_by(),
             periods,
         )
         attendance = sum_by_period(
-            attendance_in_scope(context).filter(session__date__gte=start, session__date__lte=end)
+            attendance_in_scope(context)
+            .filter(session__date__gte=start, session__date__lte=end)
             .values_list("session__date")
             .annotate(total=Count("pk"), present=Count("pk", filter=Q(present=True)))
             .order_by(),
@@ -204,12 +250,24 @@ class WorkshopsSource(EvidenceSource):
             total, present = attendance.get(period.key, (0, 0))
             rates[period.key] = rate(present, total)
         return [
-            Trend("workshop_sessions", _("Workshop sessions"), session_values, section=SECTION,
-                  definition=_("Sessions of published workshops held in the term.")),
-            Trend("workshop_attendance_rate", _("Workshop attendance rate"), rates,
-                  unit=Unit.PERCENT, section=SECTION,
-                  definition=_("Attendance records of the term's sessions marked present, over "
-                               "all of them, in per cent.")),
+            Trend(
+                "workshop_sessions",
+                _("Workshop sessions"),
+                session_values,
+                section=SECTION,
+                definition=_("Sessions of published workshops held in the term."),
+            ),
+            Trend(
+                "workshop_attendance_rate",
+                _("Workshop attendance rate"),
+                rates,
+                unit=Unit.PERCENT,
+                section=SECTION,
+                definition=_(
+                    "Attendance records of the term's sessions marked present, over "
+                    "all of them, in per cent."
+                ),
+            ),
         ]
 
 
@@ -219,9 +277,19 @@ class SessionsSource(EvidenceSource):
     section = SECTION
     order = 21
     columns = (
-        _("Session id"), _("Workshop id"), _("Workshop"), _("Date"), _("Start time"),
-        _("End time"), _("Hours"), _("Place"), _("Video call"), _("Attendance records"),
-        _("Present"), _("Absent"), _("Attendance rate (%)"),
+        _("Session id"),
+        _("Workshop id"),
+        _("Workshop"),
+        _("Date"),
+        _("Start time"),
+        _("End time"),
+        _("Hours"),
+        _("Place"),
+        _("Video call"),
+        _("Attendance records"),
+        _("Present"),
+        _("Absent"),
+        _("Attendance rate (%)"),
     )
 
     def count(self, context):
@@ -235,17 +303,38 @@ class SessionsSource(EvidenceSource):
             .annotate(total=Count("pk"), present=Count("pk", filter=Q(present=True)))
             .order_by()
         }
-        sessions = sessions_in_scope(context).order_by("date", "start_time", "pk").values_list(
-            "pk", "page_id", "page__title", "date", "start_time", "end_time", "place",
-            "video_url",
+        sessions = (
+            sessions_in_scope(context)
+            .order_by("date", "start_time", "pk")
+            .values_list(
+                "pk",
+                "page_id",
+                "page__title",
+                "date",
+                "start_time",
+                "end_time",
+                "place",
+                "video_url",
+            )
         )
         for pk, page_id, title, date, start, end, place, video in sessions.iterator(
             chunk_size=context.chunk_size
         ):
             total, present = attendance.get(pk, (0, 0))
             yield (
-                pk, page_id, title, date, start, end, session_hours(start, end), place,
-                bool(video), total, present, total - present, rate(present, total),
+                pk,
+                page_id,
+                title,
+                date,
+                start,
+                end,
+                session_hours(start, end),
+                place,
+                bool(video),
+                total,
+                present,
+                total - present,
+                rate(present, total),
             )
 
 
@@ -260,8 +349,14 @@ class AttendanceSource(EvidenceSource):
     order = 22
     as_of_supported = True
     columns = (
-        _("Workshop id"), _("Workshop"), _("Session id"), _("Session date"), _("Start time"),
-        _("Student"), _("Present"), _("Recorded at"),
+        _("Workshop id"),
+        _("Workshop"),
+        _("Session id"),
+        _("Session date"),
+        _("Start time"),
+        _("Student"),
+        _("Present"),
+        _("Recorded at"),
     )
     widths = (12, 40, 11, 13, 11, 18, 9, 18)
     FIELDS = ("session_id", "registration_id", "present", "recorded_at")
@@ -274,9 +369,12 @@ class AttendanceSource(EvidenceSource):
 
     def _records(self, context):
         if context.as_of is None:
-            return attendance_in_scope(context).order_by(*self.ORDER).values_list(
-                *self.FIELDS
-            ).iterator(chunk_size=context.chunk_size)
+            return (
+                attendance_in_scope(context)
+                .order_by(*self.ORDER)
+                .values_list(*self.FIELDS)
+                .iterator(chunk_size=context.chunk_size)
+            )
         history = (
             attendance_in_scope(context, Attendance.history.model)
             .filter(history_date__lte=context.as_of_moment)
@@ -305,10 +403,13 @@ class AttendanceSource(EvidenceSource):
             registration_id: student_id(number)
             for registration_id, number in WorkshopRegistration.objects.filter(
                 pk__in=scope.values("registration_id")
-            ).values_list("pk", "student_number").iterator(chunk_size=context.chunk_size)
+            )
+            .values_list("pk", "student_number")
+            .iterator(chunk_size=context.chunk_size)
         }
         records = self._records(context)
         if context.as_of is not None:
+
             def order(row):
                 session = sessions[row[0]]
                 return (session[3], session[4], row[0], row[1])
@@ -335,9 +436,12 @@ class RegistrationsSource(EvidenceSource):
 
     def _records(self, context):
         if context.as_of is None:
-            return registrations_in_scope(context).order_by(
-                "workshop_id", "created_at", "pk"
-            ).values_list(*self.FIELDS).iterator(chunk_size=context.chunk_size)
+            return (
+                registrations_in_scope(context)
+                .order_by("workshop_id", "created_at", "pk")
+                .values_list(*self.FIELDS)
+                .iterator(chunk_size=context.chunk_size)
+            )
         history = (
             registrations_in_scope(context, WorkshopRegistration.history.model)
             .filter(history_date__lte=context.as_of_moment)
@@ -352,5 +456,4 @@ class RegistrationsSource(EvidenceSource):
         labels = dict(WorkshopRegistration.Status.choices)
         student_id = context.student_id
         for workshop_id, title, number, status, created in self._records(context):
-            yield (workshop_id, title, student_id(number), str(labels.get(status, status)),
-                   created)
+            yield (workshop_id, title, student_id(number), str(labels.get(status, status)), created)

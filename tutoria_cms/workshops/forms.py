@@ -60,17 +60,17 @@ class WorkshopRegistrationForm(forms.Form):
             "registration, to send me messages about this workshop and to record my "
             "attendance as evidence of the tutoring programme."
         ),
-        error_messages={
-            "required": _("To sign up, you need to agree to the use of your data.")
-        },
+        error_messages={"required": _("To sign up, you need to agree to the use of your data.")},
     )
 
     def clean_student_number(self):
         value = self.cleaned_data["student_number"].strip()
         if not re.fullmatch(tutoria_settings.STUDENT_NUMBER_PATTERN, value):
             raise ValidationError(
-                _("This is not a valid student number. Type it as it appears on your "
-                  "student card."),
+                _(
+                    "This is not a valid student number. Type it as it appears on your "
+                    "student card."
+                ),
                 code="invalid",
             )
         return value
@@ -113,8 +113,10 @@ class GroupWorkshopPageForm(CleanTextFormMixin, WagtailAdminPageForm):
             if removed and Attendance.objects.filter(session_id__in=removed).exists():
                 self.add_error(
                     None,
-                    _("A session that already has attendance recorded cannot be removed: "
-                      "attendance is evidence of the programme. Correct its details instead."),
+                    _(
+                        "A session that already has attendance recorded cannot be removed: "
+                        "attendance is evidence of the programme. Correct its details instead."
+                    ),
                 )
         return cleaned_data
 
@@ -148,17 +150,16 @@ class AttendanceForm(forms.Form):
     def rows(self):
         """(registration, [bound field per session]) for the template."""
         for registration in self.registrations:
-            yield registration, [
-                self[self.field_name(session, registration)] for session in self.sessions
-            ]
+            yield (
+                registration,
+                [self[self.field_name(session, registration)] for session in self.sessions],
+            )
 
     def presence_by_session(self):
         """{session: {registration id: present}} from the cleaned data."""
         return {
             session: {
-                registration.pk: bool(
-                    self.cleaned_data.get(self.field_name(session, registration))
-                )
+                registration.pk: bool(self.cleaned_data.get(self.field_name(session, registration)))
                 for registration in self.registrations
             }
             for session in self.sessions

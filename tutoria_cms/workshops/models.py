@@ -80,15 +80,13 @@ class GroupWorkshopPageMixin(models.Model):
     registration_open = models.BooleanField(
         _("registration open"),
         default=True,
-        help_text=_("Untick to stop accepting sign-ups. Registration also closes by itself "
-                    "once every session has taken place."),
+        help_text=_(
+            "Untick to stop accepting sign-ups. Registration also closes by itself "
+            "once every session has taken place."
+        ),
     )
-    facilitators = StreamField(
-        FacilitatorsBlock(), verbose_name=_("facilitators"), blank=True
-    )
-    audience = models.TextField(
-        _("audience"), blank=True, help_text=_("Who the workshop is for.")
-    )
+    facilitators = StreamField(FacilitatorsBlock(), verbose_name=_("facilitators"), blank=True)
+    audience = models.TextField(_("audience"), blank=True, help_text=_("Who the workshop is for."))
     learning_outcomes = RichTextField(_("learning outcomes"), blank=True)
 
     workshop_panels = [
@@ -216,9 +214,7 @@ class GroupWorkshopPageMixin(models.Model):
         context["form"] = form if form is not None else self.get_registration_form()
         signup = request.GET.get("signup")
         context["signup_result"] = signup if signup in SIGNUP_RESULTS else None
-        return TemplateResponse(
-            request, self.get_template(request, *args, **kwargs), context
-        )
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
 
 class GroupWorkshopPage(GroupWorkshopPageMixin, Page):  # noqa: DJ008 (Page.__str__: the title)
@@ -246,7 +242,9 @@ class WorkshopSession(Orderable):
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
     place = models.CharField(
-        _("place"), max_length=200, blank=True,
+        _("place"),
+        max_length=200,
+        blank=True,
         help_text=_("Room and building, for sessions in person."),
     )
     video_url = models.URLField(
@@ -315,7 +313,9 @@ class WorkshopRegistration(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED
     )
     language = models.CharField(
-        _("language"), max_length=15, blank=True,
+        _("language"),
+        max_length=15,
+        blank=True,
         help_text=_("Language of the site at sign-up; e-mails are written in it."),
     )
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now, editable=False)
@@ -362,17 +362,25 @@ class Attendance(models.Model):
     """Whether a confirmed student attended a session: the evidence exports use."""
 
     session = models.ForeignKey(
-        WorkshopSession, on_delete=models.PROTECT, related_name="attendances",
+        WorkshopSession,
+        on_delete=models.PROTECT,
+        related_name="attendances",
         verbose_name=_("session"),
     )
     registration = models.ForeignKey(
-        WorkshopRegistration, on_delete=models.CASCADE, related_name="attendances",
+        WorkshopRegistration,
+        on_delete=models.CASCADE,
+        related_name="attendances",
         verbose_name=_("registration"),
     )
     present = models.BooleanField(_("present"), default=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=pgettext_lazy("attendance", "recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=pgettext_lazy("attendance", "recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
@@ -393,7 +401,6 @@ class Attendance(models.Model):
         return f"{self.registration.student_number} · {self.session}"
 
 
-
 def has_registrations(page):
     """Whether ``page`` or a page below it is a workshop with registrations."""
     return WorkshopRegistration.objects.filter(
@@ -410,9 +417,7 @@ def get_upcoming_workshops(parent, limit=None, today=None):
     """
     today = today or timezone.localdate()
     limit = limit or tutoria_settings.PROGRAMME_UPCOMING_WORKSHOPS
-    upcoming = WorkshopSession.objects.filter(date__gte=today).order_by(
-        "date", "start_time", "pk"
-    )
+    upcoming = WorkshopSession.objects.filter(date__gte=today).order_by("date", "start_time", "pk")
     workshops = (
         get_page_model()
         .objects.child_of(parent)

@@ -29,8 +29,9 @@ class RegistrationError(ValidationError):
     default_code = "registration_error"
 
     def __init__(self, message=None, code=None, params=None):
-        super().__init__(message or self.default_message, code=code or self.default_code,
-                         params=params)
+        super().__init__(
+            message or self.default_message, code=code or self.default_code, params=params
+        )
 
 
 class RegistrationClosed(RegistrationError):
@@ -202,8 +203,7 @@ def record_attendance(session, presence, user):
         unknown = set(presence) - valid
         if unknown:
             raise AttendanceError(
-                _("Attendance can only be recorded for confirmed registrations of this "
-                  "workshop."),
+                _("Attendance can only be recorded for confirmed registrations of this workshop."),
                 code="invalid_registration",
             )
         existing = {

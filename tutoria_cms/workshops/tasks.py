@@ -55,13 +55,11 @@ def build_registration_email(registration):
 def send_registration_email(registration_id):
     """Send the e-mail for a registration's status (confirmed or waitlisted), once."""
     claimed_at = timezone.now()
-    claimed = (
-        WorkshopRegistration.objects.filter(
-            pk=registration_id,
-            confirmation_sent_at__isnull=True,
-            status__in=WorkshopRegistration.ACTIVE_STATUSES,
-        ).update(confirmation_sent_at=claimed_at)
-    )
+    claimed = WorkshopRegistration.objects.filter(
+        pk=registration_id,
+        confirmation_sent_at__isnull=True,
+        status__in=WorkshopRegistration.ACTIVE_STATUSES,
+    ).update(confirmation_sent_at=claimed_at)
     if not claimed:
         return False
     registration = WorkshopRegistration.objects.select_related("workshop").get(pk=registration_id)

@@ -61,14 +61,18 @@ class AttendanceIndexView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         confirmed = WorkshopRegistration.Status.CONFIRMED
-        workshops = workshop_pages().annotate(
-            confirmed_count=Count(
-                "workshop_registrations",
-                filter=Q(workshop_registrations__status=confirmed),
-                distinct=True,
-            ),
-            session_count=Count("workshop_sessions", distinct=True),
-        ).order_by("-first_published_at", "title")
+        workshops = (
+            workshop_pages()
+            .annotate(
+                confirmed_count=Count(
+                    "workshop_registrations",
+                    filter=Q(workshop_registrations__status=confirmed),
+                    distinct=True,
+                ),
+                session_count=Count("workshop_sessions", distinct=True),
+            )
+            .order_by("-first_published_at", "title")
+        )
         paginator = Paginator(workshops, self.per_page)
         context["workshops"] = paginator.get_page(self.request.GET.get("p"))
         return context
@@ -118,9 +122,9 @@ class AttendanceView(WagtailAdminTemplateMixin, TemplateView):
     def get_form(self, data=None):
         recorded = {
             (row["session_id"], row["registration_id"]): row["present"]
-            for row in Attendance.objects.filter(
-                session__in=self.sessions_held
-            ).values("session_id", "registration_id", "present")
+            for row in Attendance.objects.filter(session__in=self.sessions_held).values(
+                "session_id", "registration_id", "present"
+            )
         }
         return AttendanceForm(
             data,
@@ -191,15 +195,15 @@ class CancelRegistrationView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse("workshop_registrations:index"),
-             "label": _("Workshop registrations")},
+            {"url": reverse("workshop_registrations:index"), "label": _("Workshop registrations")},
             {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
         ]
 
     def get_success_url(self):
         next_url = self.request.POST.get("next") or self.request.GET.get("next")
         if next_url and url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={self.request.get_host()},
+            next_url,
+            allowed_hosts={self.request.get_host()},
             require_https=self.request.is_secure(),
         ):
             return next_url
@@ -216,12 +220,18 @@ class CancelRegistrationView(WagtailAdminTemplateMixin, TemplateView):
             messages.warning(request, _("This registration was already cancelled."))
             return redirect(self.get_success_url())
         promoted = services.cancel(self.registration, request.user)
-        messages.success(request, _("Registration %(registration)s cancelled.")
-                         % {"registration": self.registration.student_number})
+        messages.success(
+            request,
+            _("Registration %(registration)s cancelled.")
+            % {"registration": self.registration.student_number},
+        )
         if promoted is not None:
             messages.success(
                 request,
-                _("The place went to %(registration)s, the first on the waiting list, "
-                  "who has been sent an e-mail.") % {"registration": promoted.student_number},
+                _(
+                    "The place went to %(registration)s, the first on the waiting list, "
+                    "who has been sent an e-mail."
+                )
+                % {"registration": promoted.student_number},
             )
         return redirect(self.get_success_url())

@@ -111,13 +111,21 @@ class WorkshopRegistrationInspectView(InspectView):
         user = self.request.user
         if self.object.is_active and can_cancel_registration(user):
             buttons.append(
-                Button(_("Cancel registration"), url=cancel_url(self.object),
-                       icon_name="cross", priority=10)
+                Button(
+                    _("Cancel registration"),
+                    url=cancel_url(self.object),
+                    icon_name="cross",
+                    priority=10,
+                )
             )
         if can_record_attendance(user):
             buttons.append(
-                Button(_("Attendance sheet"), url=attendance_url(self.object.workshop),
-                       icon_name="tasks", priority=20)
+                Button(
+                    _("Attendance sheet"),
+                    url=attendance_url(self.object.workshop),
+                    icon_name="tasks",
+                    priority=20,
+                )
             )
         return buttons
 

@@ -84,8 +84,10 @@ def workshop_page_header_buttons(page, user, view_name, next_url=None):
 def _refuse_deletion(request):
     messages.error(
         request,
-        _("This page cannot be deleted: a workshop in it has registrations, which are "
-          "evidence of the programme. Unpublish it instead."),
+        _(
+            "This page cannot be deleted: a workshop in it has registrations, which are "
+            "evidence of the programme. Unpublish it instead."
+        ),
     )
 
 

@@ -250,9 +250,7 @@ class DemoLoader:
         """The peer-mentoring cycle of the site's peer-mentoring programme (mentoring app)."""
         from tutoria_cms.mentoring.demo import load_demo_mentoring
 
-        for page in TutoringProgrammePage.objects.descendant_of(home).filter(
-            kind="peer_mentoring"
-        ):
+        for page in TutoringProgrammePage.objects.descendant_of(home).filter(kind="peer_mentoring"):
             self.created += load_demo_mentoring(page, content.LANGUAGE, today=self.today)
 
     # -- all -----------------------------------------------------------------------------

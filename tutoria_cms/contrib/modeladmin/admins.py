@@ -23,17 +23,35 @@ def request_admins():
         menu_label = _("Tutoring requests")
         menu_icon = "form"
         list_display = (
-            "request_id", "kind", "state", "term", "student", "component", "created_at",
-            "submitted_at", "decided_at",
+            "request_id",
+            "kind",
+            "state",
+            "term",
+            "student",
+            "component",
+            "created_at",
+            "submitted_at",
+            "decided_at",
         )
         list_filter = ("state", "kind", "term")
         list_select_related = ("term", "student", "component")
         search_fields = ("component__code", "component__name", "term__code")
         identified_search_fields = ("student__student_number",)
         inspect_view_fields = (
-            "request_id", "kind", "state", "term", "programme", "student", "component",
-            "mentoring_role", "rule_set", "assigned_tutor", "created_at", "submitted_at",
-            "decided_at", "decided_by",
+            "request_id",
+            "kind",
+            "state",
+            "term",
+            "programme",
+            "student",
+            "component",
+            "mentoring_role",
+            "rule_set",
+            "assigned_tutor",
+            "created_at",
+            "submitted_at",
+            "decided_at",
+            "decided_by",
         )
         history_fields = ("state",)
 
@@ -50,14 +68,24 @@ def request_admins():
         menu_label = _("Tutoring sessions")
         menu_icon = "time"
         list_display = (
-            "date", "attention_type", "modality", "duration_minutes", "request_ref", "student",
+            "date",
+            "attention_type",
+            "modality",
+            "duration_minutes",
+            "request_ref",
+            "student",
         )
         list_filter = ("attention_type", "modality", "date")
         list_select_related = ("request__student",)
         search_fields = ()
         identified_search_fields = ("request__student__student_number",)
         inspect_view_fields = (
-            "date", "attention_type", "modality", "duration_minutes", "request_ref", "student",
+            "date",
+            "attention_type",
+            "modality",
+            "duration_minutes",
+            "request_ref",
+            "student",
             "recorded_by",
         )
         history_fields = ("date", "modality", "duration_minutes")
@@ -92,8 +120,10 @@ def workshop_admins():
                 return queryset
             if not value.isdigit():
                 return queryset.none()
-            field = "workshop_id" if queryset.model is WorkshopRegistration else (
-                "registration__workshop_id"
+            field = (
+                "workshop_id"
+                if queryset.model is WorkshopRegistration
+                else ("registration__workshop_id")
             )
             return queryset.filter(**{field: value})
 
@@ -108,7 +138,12 @@ def workshop_admins():
         search_fields = ("workshop__title",)
         identified_search_fields = ("student_number",)
         inspect_view_fields = (
-            "workshop_title", "student", "status", "consent", "consent_at", "language",
+            "workshop_title",
+            "student",
+            "status",
+            "consent",
+            "consent_at",
+            "language",
             "created_at",
         )
         history_fields = ("status",)
@@ -131,8 +166,13 @@ def workshop_admins():
         search_fields = ("registration__workshop__title",)
         identified_search_fields = ("registration__student_number",)
         inspect_view_fields = (
-            "workshop_title", "session_date", "session_times", "student", "present",
-            "recorded_by", "recorded_at",
+            "workshop_title",
+            "session_date",
+            "session_times",
+            "student",
+            "present",
+            "recorded_by",
+            "recorded_at",
         )
         history_fields = ("present",)
 
@@ -177,17 +217,30 @@ def tutor_admins():
         menu_label = _("Competency assessments")
         menu_icon = "list-ul"
         list_display = (
-            "tutor", "competency", "self_level", "validated_level", "validated_at",
+            "tutor",
+            "competency",
+            "self_level",
+            "validated_level",
+            "validated_at",
         )
         list_filter = (ValidatedFilter, "competency__dimension", "validated_at")
         list_select_related = ("profile", "competency")
         search_fields = (
-            "profile__title", "competency__code", "competency__name_es",
-            "competency__name_pt_br", "competency__name_en",
+            "profile__title",
+            "competency__code",
+            "competency__name_es",
+            "competency__name_pt_br",
+            "competency__name_en",
         )
         inspect_view_fields = (
-            "tutor", "competency", "self_level", "self_assessed_at", "published_level",
-            "validated_level", "validated_by", "validated_at",
+            "tutor",
+            "competency",
+            "self_level",
+            "self_assessed_at",
+            "published_level",
+            "validated_level",
+            "validated_by",
+            "validated_at",
         )
         history_fields = ("self_level", "published_level", "validated_level")
 
@@ -207,15 +260,29 @@ def partnership_admins():
         menu_label = _("Agreements")
         menu_icon = "doc-full"
         list_display = (
-            "title", "partner", "sector", "current_stage", "signed_on", "starts_on",
+            "title",
+            "partner",
+            "sector",
+            "current_stage",
+            "signed_on",
+            "starts_on",
             "expires_on",
         )
         list_filter = ("current_stage", "partner__sector", "site", "signed_on")
         list_select_related = ("partner", "site")
         search_fields = ("title", "reference", "partner__name")
         inspect_view_fields = (
-            "title", "reference", "partner", "sector", "site", "purposes_display",
-            "current_stage", "signed_on", "starts_on", "expires_on", "supported_pages",
+            "title",
+            "reference",
+            "partner",
+            "sector",
+            "site",
+            "purposes_display",
+            "current_stage",
+            "signed_on",
+            "starts_on",
+            "expires_on",
+            "supported_pages",
         )
         history_fields = ("current_stage", "signed_on", "expires_on")
 
@@ -259,7 +326,13 @@ def log_admins():
         list_filter = ("identified", "listing", "exported_at")
         search_fields = ("username", "listing")
         inspect_view_fields = (
-            "exported_at", "username", "listing", "filters", "search", "rows", "identified",
+            "exported_at",
+            "username",
+            "listing",
+            "filters",
+            "search",
+            "rows",
+            "identified",
         )
 
     return [ListingExportAdmin]

@@ -20,11 +20,17 @@ from django.utils.translation import gettext_lazy as _
 
 class ListingExport(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("exported by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     username = models.CharField(
-        _("exported by (name)"), max_length=150, blank=True,
+        _("exported by (name)"),
+        max_length=150,
+        blank=True,
         help_text=_("Kept when the account is deleted."),
     )
     exported_at = models.DateTimeField(_("exported at"), default=timezone.now)

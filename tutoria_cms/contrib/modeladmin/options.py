@@ -60,9 +60,7 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
     def get_all_model_permissions(self):
         app_label, codename = BROWSE_PERMISSION.split(".")
-        return Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        )
+        return Permission.objects.filter(content_type__app_label=app_label, codename=codename)
 
     def user_can_list(self, user):
         return can_browse(user)
@@ -373,8 +371,12 @@ class EvidenceModelAdmin(ModelAdmin):
         )
         logger.info(
             "Evidence listing %s exported by %s (%d rows, identified=%s), filters %s, search %r",
-            self.opts.label_lower, request.user.get_username(), written, privacy.identified,
-            filters, view.query,
+            self.opts.label_lower,
+            request.user.get_username(),
+            written,
+            privacy.identified,
+            filters,
+            view.query,
         )
         return FileResponse(
             handle,

@@ -34,8 +34,11 @@ class Command(BaseCommand):
                     continue
                 sent += self.send(pair, today)
             self.stdout.write(
-                ngettext("%(count)d pair has not met recently.",
-                         "%(count)d pairs have not met recently.", len(pairs))
+                ngettext(
+                    "%(count)d pair has not met recently.",
+                    "%(count)d pairs have not met recently.",
+                    len(pairs),
+                )
                 % {"count": len(pairs)}
             )
             self.stdout.write(
@@ -44,8 +47,9 @@ class Command(BaseCommand):
             )
             for pair, reasons in at_risk:
                 labels = ", ".join(str(services.RISK_LABELS[reason]) for reason in reasons)
-                self.stdout.write(_("At risk: %(pair)s (%(reasons)s)") % {
-                    "pair": pair, "reasons": labels})
+                self.stdout.write(
+                    _("At risk: %(pair)s (%(reasons)s)") % {"pair": pair, "reasons": labels}
+                )
 
     def send(self, pair, today):
         address = contact_email(pair.mentor)

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--days", type=int, default=services.EXPIRY_WARNING_DAYS,
+            "--days",
+            type=int,
+            default=services.EXPIRY_WARNING_DAYS,
             help="Warn of agreements expiring within this many days (default %(default)s).",
         )
         parser.add_argument("--date", help="Today's date (YYYY-MM-DD); default: today.")
@@ -48,18 +50,20 @@ class Command(BaseCommand):
             self.stdout.write(_("Nothing to warn about: no e-mail sent."))
             return
         subject = _("Partnerships: %(overdue)s, %(expiring)s") % {
-            "overdue": ngettext("%(count)d overdue commitment", "%(count)d overdue commitments",
-                                len(overdue)) % {"count": len(overdue)},
+            "overdue": ngettext(
+                "%(count)d overdue commitment", "%(count)d overdue commitments", len(overdue)
+            )
+            % {"count": len(overdue)},
             "expiring": ngettext(
-                "%(count)d agreement about to expire", "%(count)d agreements about to expire",
+                "%(count)d agreement about to expire",
+                "%(count)d agreements about to expire",
                 len(expiring),
-            ) % {"count": len(expiring)},
+            )
+            % {"count": len(expiring)},
         }
         sent = 0
         for user in permissions.warning_recipients():
-            sent += send_mail(
-                subject, text, tutoria_settings.FROM_EMAIL or None, [user.email]
-            )
+            sent += send_mail(subject, text, tutoria_settings.FROM_EMAIL or None, [user.email])
         self.stdout.write(
             ngettext("Sent to %(count)d coordinator.", "Sent to %(count)d coordinators.", sent)
             % {"count": sent}

@@ -28,9 +28,17 @@ class Command(BaseCommand):
         created = ", ".join(f"{n} {kind}" for kind, n in sorted(result.created.items())) or none
         updated = ", ".join(f"{n} {kind}" for kind, n in sorted(result.updated.items())) or none
         codes = ", ".join(f.code for f in result.frameworks)
-        self.stdout.write(self.style.SUCCESS(
-            _("Framework(s) %(codes)s: created %(created)s; updated %(updated)s; "
-              "%(unchanged)d unchanged.")
-            % {"codes": codes, "created": created, "updated": updated,
-               "unchanged": result.unchanged}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Framework(s) %(codes)s: created %(created)s; updated %(updated)s; "
+                    "%(unchanged)d unchanged."
+                )
+                % {
+                    "codes": codes,
+                    "created": created,
+                    "updated": updated,
+                    "unchanged": result.unchanged,
+                }
+            )
+        )
