@@ -92,6 +92,16 @@ def test_requests_needs_academics_and_only_says_so_for_itself(monkeypatch):
     assert [e.id for e in only_requests] == ["tutoria_requests.E010"]
 
 
+def test_an_app_that_is_not_installed_asks_for_nothing(monkeypatch):
+    without(monkeypatch, "tutoria_cms.requests", "tutoria_cms.academics")
+    errors = suite_errors()
+    # Mentoring misses both; requests (not installed, as the checks see it) says nothing.
+    assert sorted((e.id, e.msg.split("'")[1]) for e in errors) == [
+        ("tutoria_mentoring.E010", "tutoria_cms.academics"),
+        ("tutoria_mentoring.E010", "tutoria_cms.requests"),
+    ]
+
+
 def test_mentoring_without_scipy_is_an_error_with_a_hint(monkeypatch):
     assert not [e for e in suite_errors() if e.id == "tutoria_mentoring.E011"]
     monkeypatch.setitem(sys.modules, "scipy.optimize", None)
