@@ -8,10 +8,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
@@ -112,6 +113,30 @@ class RequestInspectView(InspectView):
                     priority=60,
                 )
             )
+        if permissions.can_record_work(user, self.object):
+            buttons += [
+                Button(
+                    _("Record a session"),
+                    url=reverse("tutoria_requests:record_session", args=[self.object.pk]),
+                    icon_name="date",
+                    priority=70,
+                ),
+                Button(
+                    _("Refer to a service"),
+                    url=reverse("tutoria_requests:refer", args=[self.object.pk]),
+                    icon_name="resubmit",
+                    priority=80,
+                ),
+            ]
+        if self.object.term_id and permissions.is_assigned_tutor(user, self.object):
+            buttons.append(
+                Button(
+                    _("End-of-term report"),
+                    url=reverse("tutoria_reports:prepare", args=["request", self.object.pk]),
+                    icon_name="doc-full",
+                    priority=90,
+                )
+            )
         return buttons
 
     def get_context_data(self, **kwargs):
@@ -153,7 +178,10 @@ def history_rows(request):
     return rows
 
 
-class RequestCreateView(CreateView):
+class RequestCreateView(SnippetCreateView):
+    """Wagtail's snippet create view (its template renders the snippet action menu, the Save
+    button: Wagtail's generic create view gives that template no menu, so no button)."""
+
     def get_form_class(self):
         return NewRequestForm
 
