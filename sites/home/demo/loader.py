@@ -162,8 +162,8 @@ class DemoLoader:
             apps.is_installed("tutoria_cms.requests") and apps.is_installed("tutoria_cms.academics")
         ):
             return
-        from tutoria_cms.academics.demo import load_demo_academics
-        from tutoria_cms.requests.demo import load_demo_requests
+        from sites.home.demo.academics import load_demo_academics
+        from sites.home.demo.requests import load_demo_requests
 
         term, components, students = load_demo_academics(
             content.STUDENT_PREFIX, content.STUDENTS, content.PROGRAMME_OF_STUDY
@@ -230,7 +230,7 @@ class DemoLoader:
         """The tutor directory with eight tutors and their matrices (tutors app, optional)."""
         if not apps.is_installed("tutoria_cms.tutors"):
             return []
-        from tutoria_cms.tutors.demo import load_demo_tutors
+        from sites.home.demo.tutors import load_demo_tutors
         from tutoria_cms.tutors.models import TutorIndexPage
 
         spec = dict(content.TUTOR_INDEX)
@@ -248,7 +248,7 @@ class DemoLoader:
 
     def mentoring(self, home, content):
         """The peer-mentoring cycle of the site's peer-mentoring programme (mentoring app)."""
-        from tutoria_cms.mentoring.demo import load_demo_mentoring
+        from sites.home.demo.mentoring import load_demo_mentoring
 
         for page in TutoringProgrammePage.objects.descendant_of(home).filter(kind="peer_mentoring"):
             self.created += load_demo_mentoring(page, content.LANGUAGE, today=self.today)
@@ -271,7 +271,7 @@ class DemoLoader:
             self.programmes(home, content)
             self.requests(home, content)
             if apps.is_installed("tutoria_cms.partnerships"):
-                from tutoria_cms.partnerships.demo import load_demo_partnerships
+                from sites.home.demo.partnerships import load_demo_partnerships
 
                 self.created += load_demo_partnerships(home, content.LANGUAGE, today=self.today)
             if apps.is_installed("tutoria_cms.mentoring"):

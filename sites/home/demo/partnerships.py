@@ -12,9 +12,14 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Site
 
-from . import services
-from .choices import STAGE_ORDER, Stage
-from .models import Agreement, Partner, PartnershipIndexPage, supported_pages
+from tutoria_cms.partnerships import services
+from tutoria_cms.partnerships.choices import STAGE_ORDER, Stage
+from tutoria_cms.partnerships.models import (
+    Agreement,
+    Partner,
+    PartnershipIndexPage,
+    supported_pages,
+)
 
 # Per language: the page, and agreements as (reference, title, partner, sector, purposes,
 # description, signed days ago or None, years in force, completed stages, commitments).

@@ -5,7 +5,13 @@ import itertools
 
 from django.utils import timezone
 
-from .models import ComponentRecord, CurricularComponent, StudentRecord, Term, TermStanding
+from tutoria_cms.academics.models import (
+    ComponentRecord,
+    CurricularComponent,
+    StudentRecord,
+    Term,
+    TermStanding,
+)
 
 # Outcomes of the previous regular term per demo student (by index): components failed,
 # lagging, dropped out.

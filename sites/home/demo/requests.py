@@ -5,8 +5,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import services
-from .models import RequestKind
+from tutoria_cms.requests import services
+from tutoria_cms.requests.models import RequestKind
 
 REASONS = {
     "es": "Dudas sobre la carrera y organización del estudio.",
