@@ -1,5 +1,6 @@
 # tutoria-cms: every set-up step goes through this file.
 #   make demo   create .venv, install, migrate, load the demo, print logins, serve on 127.0.0.1:8000
+#               (make demo ADDR=127.0.0.1:8101: serve, and point the demo's links, elsewhere)
 #   make test   create or reuse .venv, install, run the whole test suite
 
 PYTHON ?= python3
@@ -30,7 +31,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py load_tutoria_demo
+	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py load_tutoria_demo --addr $(ADDR)
 	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py runserver $(ADDR)
 
 test: $(STAMP)
