@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
-from . import permissions, services
+from . import dashboard, permissions, services
 from .forms import NewRequestForm
 from .models import RequestKind, RequestState, SensitiveRead, TutoringRequest
 from .views import (
@@ -53,6 +53,27 @@ class RequestPermissionPolicy(ScopedPermissionPolicy):
 class RequestFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=RequestState.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RequestKind.choices)
+    # The filters the home page's work queue links to (dashboard.py counts the same rows).
+    open = django_filters.ChoiceFilter(
+        label=_("Open or finished"), choices=dashboard.OPEN_CHOICES, method="filter_open"
+    )
+    attention = django_filters.ChoiceFilter(
+        label=_("Needs attention"),
+        choices=dashboard.ATTENTION_CHOICES,
+        method="filter_attention",
+    )
+    referral = django_filters.ChoiceFilter(
+        label=_("Referral"), choices=dashboard.REFERRAL_CHOICES, method="filter_referral"
+    )
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(dashboard.open_condition(value)) if value else queryset
+
+    def filter_attention(self, queryset, name, value):
+        return queryset.filter(dashboard.attention_condition(value)) if value else queryset
+
+    def filter_referral(self, queryset, name, value):
+        return queryset.filter(dashboard.referral_condition(value)) if value else queryset
 
     class Meta:
         model = TutoringRequest
