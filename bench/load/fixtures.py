@@ -230,6 +230,15 @@ def build_rush(
         )
         for number in range(hot_workshops)
     ]
+    # Individual classes are filed where the demo takes them (the Brazilian site's programme of
+    # individual classes, judged by its regulation), else on the first action plan.
+    classes_programme = (
+        TutoringProgrammePage.objects.live()
+        .filter(kind="individual_classes")
+        .order_by("path")
+        .first()
+        or programmes[0]
+    )
     coordinator_accounts = staff(batch, roles.COORDINATION, "coordinator", coordinators)
     board_accounts = staff(batch, roles.BOARD, "board", board)
     User = get_user_model()
@@ -238,14 +247,15 @@ def build_rush(
         components=components,
         queued_per_component=queued_per_component,
         free_students=free_students,
-        programme=programmes[0],
+        programme=classes_programme,
         coordinator=User.objects.get(pk=coordinator_accounts[0]["id"]),
     )
     return {
         "batch": batch,
         "public_pages": public_pages(),
         "hot_workshops": workshops,
-        "programme": programmes[0].pk,
+        "programme": classes_programme.pk,
+        "language": classes_programme.locale.language_code,
         "coordinators": coordinator_accounts,
         "board": board_accounts,
         **rush,

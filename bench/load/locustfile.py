@@ -254,7 +254,7 @@ class Coordinator(StaffUser):
             "programme": MANIFEST["programme"],
             "component": random.choice(MANIFEST["components"]),
             "procedures_compatible": "on",
-            "language": "es",
+            "language": MANIFEST.get("language", "es"),
         }
         with self.client.post(
             url, data=data, name="admin: new request", allow_redirects=False, catch_response=True
