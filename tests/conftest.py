@@ -18,6 +18,7 @@ SLOW = (
     "tests/bench/",
     "tests/accreditation/test_libreoffice.py",
     "tests/contrib/test_without_modeladmin.py",
+    "tests/custom_base_page/test_in_subprocess.py",
     "tests/sites/test_project.py",
 )
 
