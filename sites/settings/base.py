@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "tutoria_cms.core.users.TutoriaUsersAppConfig",  # wagtail.users, role names translated
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -31,7 +31,7 @@ def test_communications_may_edit_but_not_publish_and_moderators_may_publish():
 
 
 def test_every_workflow_created_has_its_approval_task():
-    workflow = Workflow.objects.get(name=roles.CONTENT_WORKFLOW)
+    workflow = roles.content_workflow()
     tasks = [wt.task.specific for wt in workflow.workflow_tasks.all()]
     assert len(tasks) == 1
     assert list(tasks[0].groups.values_list("name", flat=True)) == [roles.COMMUNICATIONS_MODERATORS]
@@ -40,7 +40,7 @@ def test_every_workflow_created_has_its_approval_task():
 
 
 def test_submitted_page_waits_for_a_moderator(programme_index):
-    workflow = Workflow.objects.get(name=roles.CONTENT_WORKFLOW)
+    workflow = roles.content_workflow()
     WorkflowPage.objects.create(workflow=workflow, page=programme_index.get_parent())
     editor = factories.UserFactory(groups=[roles.COMMUNICATIONS])
     moderator = factories.UserFactory(groups=[roles.COMMUNICATIONS_MODERATORS])
@@ -61,3 +61,48 @@ def test_submitted_page_waits_for_a_moderator(programme_index):
     page.refresh_from_db()
     assert page.live is True
     assert page.live_revision_id == revision.pk
+
+
+def test_workflow_and_task_are_named_in_the_site_language():
+    """The page editor said "Enviar a Tutoring content moderation": Wagtail shows the stored
+    names, so they are stored in the site's language (LANGUAGE_CODE, es here)."""
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "es"
+    workflow = roles.content_workflow()
+    assert workflow.name == "Moderación de contenidos de tutoría"
+    assert roles.content_review_task().name == "Revisión de Comunicación"
+    assert [wt.task.name for wt in workflow.workflow_tasks.all()] == ["Revisión de Comunicación"]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "hidden"),
+    [
+        ("es", "Coordinación de tutorías", "Tutoring coordination"),
+        ("pt-br", "Coordenação de tutoria", "Tutoring coordination"),
+    ],
+)
+def test_role_groups_show_translated_names_in_the_users_admin(client, language, shown, hidden):
+    """Group names are identifiers used in code: people see the translated role names."""
+    from django.urls import reverse
+    from wagtail.users.models import UserProfile
+
+    from tests.security.test_readable import visible_text_nodes
+
+    admin = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(admin)
+    group = Group.objects.get(name=roles.COORDINATION)
+    for url in (
+        reverse("wagtailusers_groups:index"),
+        reverse("wagtailusers_users:add"),
+        reverse("wagtailusers_users:edit", args=[admin.pk]),
+    ):
+        text = " | ".join(visible_text_nodes(client.get(url).content.decode()))
+        assert shown in text, url
+        assert hidden not in text, url
+    # The identifier stays.
+    group.refresh_from_db()
+    assert group.name == roles.COORDINATION

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone, translation
-from wagtail.models import Workflow, WorkflowPage, WorkflowState
+from wagtail.models import WorkflowPage, WorkflowState
 
 from tests import factories
 from tutoria_cms.core import roles
@@ -27,7 +27,7 @@ def exactly(label):
 @pytest.fixture
 def programme(site):
     """A published programme under the site, whose tree is under the moderation workflow."""
-    workflow = Workflow.objects.get(name=roles.CONTENT_WORKFLOW)
+    workflow = roles.content_workflow()
     WorkflowPage.objects.create(workflow=workflow, page=site)
     return factories.build_programme(factories.build_programme_index(site))
 

@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.models import Workflow, WorkflowPage, WorkflowState
+from wagtail.models import WorkflowPage, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
@@ -48,7 +48,7 @@ def add_url(parent):
 
 def test_communications_editor_submits_a_programme_for_moderation(client, programme_index):
     WorkflowPage.objects.create(
-        workflow=Workflow.objects.get(name=roles.CONTENT_WORKFLOW),
+        workflow=roles.content_workflow(),
         page=programme_index.get_parent(),
     )
     editor = factories.UserFactory(groups=[roles.COMMUNICATIONS])

@@ -269,3 +269,33 @@ def test_inspect_history_lists_who_when_and_which_fields(client, assigned, coord
     assert [record.state for record, _changed in history] == ["draft", "draft", "submitted"]
     assert "assigned tutor" in history[1][1]
     assert {"state", "submitted at"} <= set(history[2][1])
+
+
+def test_new_request_offers_only_programme_pages(client, coordinator, student):
+    """The "Programme" field listed every page of the tree (home, tutor profiles, workshops)."""
+    home = factories.build_site("es", "localhost", title="Inicio", default=True)
+    index = factories.build_programme_index(home)
+    programme = factories.build_programme(index, title="Programa de Acción Tutorial")
+    workshop = factories.build_workshop(programme, title="Taller de técnicas de estudio")
+    tutors = factories.build_tutor_index(home)
+    profile = factories.build_tutor_profile(tutors, title="Dra. Ana Pérez")
+    client.force_login(coordinator)
+    url = reverse("tutoria_requests:add")
+    field = client.get(url).context["form"].fields["programme"]
+    offered = set(field.queryset.values_list("pk", flat=True))
+    assert offered == {programme.pk}
+    assert not offered & {home.pk, index.pk, workshop.pk, tutors.pk, profile.pk}
+    # A page of another type is refused by the form, with its error.
+    response = client.post(
+        url,
+        {
+            "kind": "support",
+            "student": student.pk,
+            "programme": workshop.pk,
+            "language": "es",
+        },
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 200
+    assert "programme" in response.context["form"].errors
+    assert not student.tutoring_requests.exists()

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Workflow, WorkflowPage
+from wagtail.models import WorkflowPage
 from wagtail.test.utils.form_data import rich_text
 
 from tests import factories
@@ -247,7 +247,7 @@ def test_tutor_creates_one_profile_of_their_own_and_cannot_publish(
 
 
 def test_tutor_edits_go_through_moderation(client, mx_home, profile_a, tutor_a):
-    workflow = Workflow.objects.get(name=roles.CONTENT_WORKFLOW)
+    workflow = roles.content_workflow()
     assert workflow.workflow_tasks.exists()
     WorkflowPage.objects.create(page=mx_home, workflow=workflow)
     client.force_login(tutor_a)

@@ -34,9 +34,50 @@ ROLE_LABELS = {
     QUALITY: _("Quality office"),
 }
 
-# Name of the moderation workflow for programme, workshop and directory pages.
+# The moderation workflow for programme, workshop and directory pages, and its task. Their
+# stable identifiers (the English names 0001 created them with) and the names shown to people:
+# Wagtail shows ``Workflow.name`` and ``Task.name`` as stored ("Submit to %(workflow_name)s"),
+# so migration 0003 stores them in the site's language (``LANGUAGE_CODE``); code finds them
+# through ``content_workflow()`` / ``content_review_task()``, whatever language they are in.
 CONTENT_WORKFLOW = "Tutoring content moderation"
 CONTENT_REVIEW_TASK = "Communications review"
+CONTENT_WORKFLOW_LABEL = _("Tutoring content moderation")
+CONTENT_REVIEW_TASK_LABEL = _("Communications review")
+
+
+def role_label(group):
+    """The name of a group (or a group name) as shown to people: the translated role name for
+    the suite's roles, the name itself for any other group."""
+    name = getattr(group, "name", group)
+    return ROLE_LABELS.get(name, name)
+
+
+def names_in_every_language(identifier, label):
+    """``identifier`` and ``label`` translated into each of the site's languages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    names = {identifier}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(label))
+    return names
+
+
+def content_workflow():
+    """The content moderation workflow (or None), by its name in any language."""
+    from wagtail.models import Workflow
+
+    names = names_in_every_language(CONTENT_WORKFLOW, CONTENT_WORKFLOW_LABEL)
+    return Workflow.objects.filter(name__in=names).order_by("pk").first()
+
+
+def content_review_task():
+    """The communications review task (or None), by its name in any language."""
+    from wagtail.models import Task
+
+    names = names_in_every_language(CONTENT_REVIEW_TASK, CONTENT_REVIEW_TASK_LABEL)
+    return Task.objects.filter(name__in=names).order_by("pk").first()
 
 
 def ensure_permission(apps, app_label, model_name, codename, name):

@@ -14,6 +14,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
 
+from tutoria_cms.core.display import ReadableColumn, ReadableInspectMixin
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.models import get_page_model_for
 from tutoria_cms.core.views import ProtectedDeleteView
@@ -66,7 +67,7 @@ def _risk_reasons(pair):
     return at_risk[0][1] if at_risk else None
 
 
-class PairInspectView(InspectView):
+class PairInspectView(ReadableInspectMixin, InspectView):
     template_name = "tutoria_cms/mentoring/admin/pair_inspect.html"
 
     def get_object(self, queryset=None):
@@ -295,7 +296,7 @@ class ParticipantViewSet(ModelViewSet):
         Column("student", label=_("Name"), accessor="student.full_name"),
         Column("programme", label=_("Programme"), accessor="programme"),
         Column("experience", label=_("Experience"), accessor="get_experience_display"),
-        Column("active", label=_("Active"), accessor="active"),
+        ReadableColumn("active", label=_("Active"), accessor="active"),
     ]
     edit_handler = ObjectList(
         [

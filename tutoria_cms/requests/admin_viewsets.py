@@ -10,6 +10,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from ..core.display import ReadableColumn, ReadableInspectMixin
 from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
@@ -21,7 +22,7 @@ from .admin_views import (
     PrepareReportView,
     ReviewReportView,
 )
-from .models import IndividualClass, ReportStatus, StudentGroup, TermReport
+from .models import IndividualClass, ReferralStatus, ReportStatus, StudentGroup, TermReport
 
 
 class GroupPermissionPolicy(ScopedPermissionPolicy):
@@ -88,7 +89,7 @@ class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
         ]
 
 
-class ReportInspectView(InspectView):
+class ReportInspectView(ReadableInspectMixin, InspectView):
     template_name = "tutoria_cms/requests/admin/report_inspect.html"
 
     def get_object(self, queryset=None):
@@ -120,6 +121,15 @@ class ReportInspectView(InspectView):
             )
         return buttons
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = dict(ReferralStatus.choices)
+        counts = (self.object.summary or {}).get("referrals") or {}
+        context["referral_counts"] = [
+            (labels.get(status, status), count) for status, count in counts.items()
+        ]
+        return context
+
 
 class TermReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = TermReport
@@ -137,7 +147,7 @@ class TermReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     list_display = [
         Column("title", label=_("Report"), accessor="__str__"),
-        "tutor",
+        ReadableColumn("tutor", label=_("Tutor"), accessor="tutor"),
         Column("status", label=_("Status"), accessor="get_status_display"),
     ]
     list_filter = ["term", "status"]
@@ -197,7 +207,7 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     list_display = [
         Column("title", label=_("Class"), accessor="__str__"),
-        "tutor",
+        ReadableColumn("tutor", label=_("Tutor"), accessor="tutor"),
         Column("in_person_hours", label=_("In-person hours (30%)"), accessor="in_person_hours"),
     ]
     list_filter = ["term"]

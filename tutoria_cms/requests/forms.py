@@ -8,6 +8,30 @@ from tutoria_cms.core.forms import CleanTextFormMixin
 
 from .models import TutoringRequest
 
+# Named, not imported: requests do not depend on the programmes app; a site's own programme
+# page classes built on the mixin count too.
+PROGRAMME_PAGE_MIXIN = "tutoria_cms.programmes.models.TutoringProgrammePageMixin"
+
+
+def programme_pages():
+    """The pages a request may name as its programme: pages of the tutoring-programme mixin
+    (``TutoringProgrammePage`` and a site's own programme pages), not the rest of the tree."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, get_page_models
+
+    models_ = [
+        model
+        for model in get_page_models()
+        if any(
+            f"{base.__module__}.{base.__qualname__}" == PROGRAMME_PAGE_MIXIN
+            for base in model.__mro__
+        )
+    ]
+    if not models_:
+        return Page.objects.none()
+    content_types = ContentType.objects.get_for_models(*models_, for_concrete_models=False)
+    return Page.objects.filter(content_type__in=content_types.values()).order_by("title")
+
 
 class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
     """What coordination records when a request arrives (never the confidential part)."""
@@ -32,6 +56,10 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
             "mentoring_role",
             "language",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programme_pages()
 
     def clean(self):
         data = super().clean()

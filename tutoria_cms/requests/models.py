@@ -408,6 +408,14 @@ class Referral(models.Model):
     def __str__(self):
         return f"{self.service} #{self.pk or '-'}"
 
+    @property
+    def service_label(self):
+        """The service, translated when it is the default one (stored in the language that
+        was active when the referral was made)."""
+        if not self.service or self.service == "Orientation service":
+            return _("Orientation service")
+        return self.service
+
 
 class TutoringSession(models.Model):
     """An individual tutoring session held for a request (support or mentoring)."""

@@ -5,9 +5,11 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
@@ -15,6 +17,7 @@ from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
 from . import dashboard, permissions, services
 from .forms import NewRequestForm
@@ -92,7 +95,7 @@ def action_url(request, action):
     return reverse("tutoria_requests:transition", args=[request.pk, action])
 
 
-class RequestInspectView(InspectView):
+class RequestInspectView(ReadableInspectMixin, InspectView):
     template_name = "tutoria_cms/requests/admin/inspect.html"
 
     def get_object(self, queryset=None):
@@ -103,6 +106,24 @@ class RequestInspectView(InspectView):
             return visible.get(pk=self.pk)
         except TutoringRequest.DoesNotExist:
             raise Http404 from None
+
+    def get_language_display_value(self):
+        code = self.object.language
+        try:
+            return translation.get_language_info(code)["name_translated"]
+        except KeyError:
+            return code or "—"
+
+    def get_rule_set_display_value(self):
+        from .eligibility import get_rule_set
+
+        identifier = self.object.rule_set
+        if not identifier:
+            return "—"
+        try:
+            return str(get_rule_set(identifier))
+        except LookupError:  # an identifier no longer registered: show it as stored
+            return identifier
 
     @property
     def header_more_buttons(self):
@@ -183,8 +204,31 @@ class RequestInspectView(InspectView):
         return context
 
 
+def history_action(code):
+    """The translated name of a history row's action code (``create``, ``submit``...), or
+    None when the row's change reason is a text (a reason given with the action)."""
+    if code == "create":
+        return _("Request created")
+    if code == "assign_tutor":
+        return _("Tutor assigned")
+    spec = services.TRANSITIONS.get(code)
+    return capfirst(spec.past) if spec else None
+
+
+def _transition_to(previous_state, state):
+    """The transition from ``previous_state`` to ``state``, or None."""
+    for spec in services.TRANSITIONS.values():
+        if spec.target == state and previous_state in spec.sources:
+            return spec
+    return None
+
+
 def history_rows(request):
-    """Each history row with the names of the fields it changed (never field values)."""
+    """Each history row with the names of the fields it changed (never field values).
+
+    Each row also gets ``action_label`` (the action, translated) and ``reason_text`` (the
+    reason given with it, if any): the change reason holds either an action code or a
+    reason, and a row whose state changed names its transition either way."""
     records = list(request.history.select_related("history_user").order_by("history_id"))
     rows, previous = [], None
     for record in records:
@@ -194,6 +238,15 @@ def history_rows(request):
                 str(TutoringRequest._meta.get_field(change.field).verbose_name)
                 for change in record.diff_against(previous).changes
             ]
+        reason = record.history_change_reason or ""
+        label = history_action(reason)
+        record.reason_text = "" if label else reason
+        if label is None and previous is not None and previous.state != record.state:
+            spec = _transition_to(previous.state, record.state)
+            label = capfirst(spec.past) if spec else None
+        if label is None and previous is None:
+            label = _("Request created")
+        record.action_label = label or ""
         rows.append((record, changed))
         previous = record
     return rows
@@ -306,6 +359,8 @@ class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
     add_view_class = RequestCreateView
     chooser_viewset_class = RequestChooserViewSet
     inspect_view_enabled = True
+    # The verdict is shown as its table below the fields, not as a value.
+    inspect_view_fields_exclude = ["verdict"]
     copy_view_enabled = False
     filterset_class = RequestFilterSet
     list_display = [
@@ -316,11 +371,11 @@ class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
             accessor="get_list_title",
             get_url=lambda request: reverse("tutoria_requests:inspect", args=[request.pk]),
         ),
-        Column("student", label=_("Student"), accessor="student"),
+        ReadableColumn("student", label=_("Student"), accessor="student"),
         Column("state", label=_("State"), accessor="get_state_display"),
-        Column("term", label=_("Term"), accessor="term"),
-        Column("assigned_tutor", label=_("Tutor"), accessor="assigned_tutor"),
-        DateColumn("submitted_at", label=_("Submitted")),
+        ReadableColumn("term", label=_("Term"), accessor="term"),
+        ReadableColumn("assigned_tutor", label=_("Tutor"), accessor="assigned_tutor"),
+        LocalDateColumn("submitted_at", label=_("Submitted")),
     ]
     ordering = ["-created_at"]
 

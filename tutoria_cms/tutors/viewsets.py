@@ -1,12 +1,19 @@
 """Admin viewsets of the competency frameworks (managed by the tutoring coordination)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from tutoria_cms.core.display import ReadableInspectMixin
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 
 from .models import CompetencyFramework, Dimension
+
+
+class ReadableInspectView(ReadableInspectMixin, InspectView):
+    pass
 
 
 class CompetencyFrameworkViewSet(CleanTextViewSetMixin, ModelViewSet):
@@ -14,9 +21,10 @@ class CompetencyFrameworkViewSet(CleanTextViewSetMixin, ModelViewSet):
     icon = "list-ul"
     menu_label = _("Frameworks")
     add_to_admin_menu = False
-    list_display = ["code", "name"]
+    list_display = ["code", Column("name", label=_("Name"), accessor="name")]
     search_fields = ["code", "name_es", "name_pt_br", "name_en"]
     inspect_view_enabled = True
+    inspect_view_class = ReadableInspectView
     url_prefix = "tutors/frameworks"
     name = "tutoria_competency_frameworks"
 
@@ -29,7 +37,11 @@ class DimensionViewSet(CleanTextViewSetMixin, ModelViewSet):
     icon = "list-ol"
     menu_label = _("Dimensions and competencies")
     add_to_admin_menu = False
-    list_display = ["name", "code", "framework"]
+    list_display = [
+        Column("name", label=_("Name"), accessor="name"),
+        "code",
+        Column("framework", label=_("Framework"), accessor="framework"),
+    ]
     list_filter = ["framework"]
     search_fields = ["code", "name_es", "name_pt_br", "name_en"]
     url_prefix = "tutors/dimensions"

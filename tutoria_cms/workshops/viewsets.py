@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from ..core.display import LocalDateColumn, ReadableInspectMixin
 from ..core.viewsets import ReadOnlyViewSetMixin
 from .models import WorkshopRegistration
 from .views import (
@@ -99,7 +100,7 @@ class WorkshopRegistrationIndexView(IndexView):
         return buttons
 
 
-class WorkshopRegistrationInspectView(InspectView):
+class WorkshopRegistrationInspectView(ReadableInspectMixin, InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(
             WorkshopRegistration.objects.select_related("workshop"), pk=self.pk
@@ -146,7 +147,7 @@ class WorkshopRegistrationViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "email",
         Column("workshop", label=_("Workshop"), accessor="workshop"),
         Column("status", label=_("Status"), accessor="get_status_display"),
-        DateColumn("created_at", label=_("Signed up at")),
+        LocalDateColumn("created_at", label=_("Signed up at")),
     ]
     filterset_class = WorkshopRegistrationFilterSet
     search_fields = ["student_number", "full_name", "email"]

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from wagtail.models import Locale, Page, Site, Workflow, WorkflowPage
+from wagtail.models import Locale, Page, Site, WorkflowPage
 
 from sites.home.models import HomePage
 from tutoria_cms.core import roles
@@ -100,7 +100,7 @@ class DemoLoader:
                 and not Site.objects.filter(is_default_site=True).exists(),
             )
             self.created += 1
-        workflow = Workflow.objects.filter(name=roles.CONTENT_WORKFLOW).first()
+        workflow = roles.content_workflow()
         if workflow is not None and not WorkflowPage.objects.filter(page=home).exists():
             WorkflowPage.objects.create(workflow=workflow, page=home)
         return home.specific

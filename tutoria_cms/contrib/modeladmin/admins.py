@@ -55,6 +55,12 @@ def request_admins():
         )
         history_fields = ("state",)
 
+        def history_reason(self, reason):
+            # An action code ("submit") by its translated name; a reason as written.
+            from tutoria_cms.requests.viewsets import history_action
+
+            return history_action(reason) or reason
+
         @display(_("request"), "pk")
         def request_id(self, obj):
             return f"#{obj.pk}"

@@ -298,6 +298,10 @@ class EvidenceModelAdmin(ModelAdmin):
             .order_by("history_date", "history_id")
         )
 
+    def history_reason(self, reason):
+        """A history row's change reason as people read it (subclasses translate codes)."""
+        return reason
+
     def history_table(self, instance, privacy):
         """Headers and rows of the record's history: when, who, what, the listed fields."""
         records = self.history_records(instance)
@@ -329,7 +333,7 @@ class EvidenceModelAdmin(ModelAdmin):
                 else:
                     value = getattr(record, name)
                     row.append("" if value is None else value)
-            row.append(record.history_change_reason or "")
+            row.append(self.history_reason(record.history_change_reason or ""))
             rows.append(row)
         return headers, rows
 
