@@ -327,3 +327,13 @@ def test_queries_do_not_grow_with_the_data(
     assert response.status_code == 200
     with django_assert_max_num_queries(80):
         client.get(HOME)
+
+
+def test_alert_panels_come_after_the_work_queue_and_before_the_indicators():
+    from tutoria_cms.accreditation.wagtail_hooks import IndicatorsPanel
+    from tutoria_cms.core.dashboard import WorkQueuePanel
+    from tutoria_cms.mentoring.panels import MentoringPanel
+    from tutoria_cms.partnerships.panels import PartnershipWarningsPanel
+
+    alerts = (PartnershipWarningsPanel.order, MentoringPanel.order)
+    assert WorkQueuePanel.order < min(alerts) and max(alerts) < IndicatorsPanel.order
