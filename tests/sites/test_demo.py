@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site, WorkflowPage
 
@@ -157,6 +158,20 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         _context, indicators = dashboard_indicators(hostname)
         missing = [i.key for i in indicators if i.suppressed or i.value is None]
         assert missing == [], hostname
+    # The home page panel (the site and the current term): the same, but for the term
+    # outcomes, which the academic system records at the end of a term (this one has not
+    # ended: "not available" is the truth).
+    from tutoria_cms.accreditation.wagtail_hooks import current_term_code
+
+    outcomes = ("term_outcomes_", "failure_rate_", "lag_rate_", "dropout_rate_")
+    for hostname in ("localhost", "127.0.0.1"):
+        _context, indicators = dashboard_indicators(hostname, current_term_code())
+        missing = [
+            i.key
+            for i in indicators
+            if (i.suppressed or i.value is None) and not i.key.startswith(outcomes)
+        ]
+        assert missing == [], hostname
 
     logins = json.loads(logins_file.read_text())
     assert f"admin                  {logins['admin']}" in output
@@ -178,6 +193,14 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
     assert mx_page.status_code == br_page.status_code == 200
     assert "Programas de tutoría" in mx_page.text and 'lang="es"' in mx_page.text
     assert "Programas de tutoria" in br_page.text and 'lang="pt-br"' in br_page.text
+
+    # The quality office's indicators page and coordination's dashboard render the demo.
+    client.force_login(get_user_model().objects.get(username="calidad"))
+    indicators_page = client.get(reverse("tutoria_accreditation:indicators"))
+    assert indicators_page.status_code == 200
+    client.force_login(get_user_model().objects.get(username="coordinacion"))
+    dashboard = client.get(reverse("wagtailadmin_home"), HTTP_HOST="localhost:8000")
+    assert dashboard.status_code == 200 and 'data-indicator="referrals"' in dashboard.text
 
 
 def test_running_twice_changes_nothing_and_addr_moves_the_demo(logins_file, capsys):

@@ -2,6 +2,13 @@
 
 Every object is looked up by a stable key (site hostname, page slug under its parent,
 username) and only created when missing, so running the loader twice changes nothing.
+The data of every feature (requests, tutoring, groups, reports, referrals, term outcomes,
+workshop registrations, mentoring, agreements) is made through the apps' services, by the
+modules beside this one; the apps themselves ship no demo code.
+
+The Sites are served at ``localhost`` (Spanish) and ``127.0.0.1`` (Brazilian Portuguese), on
+``PORT`` or the port given (``load_tutoria_demo --addr``, ``make demo ADDR=...``); the admin's
+base URL follows and is recorded for the server (``BASE_URL_FILE``).
 """
 
 import datetime
