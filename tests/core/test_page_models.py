@@ -77,6 +77,8 @@ def test_the_default_pages_are_swapped_out_with_a_custom_base_page(settings):
     settings.WAGTAIL_PAGE_MODEL = "myapp.MyBasePage"
     assert base_page_is_swapped()
     del settings.TUTORIA_WORKSHOPS_GROUPWORKSHOPPAGE_MODEL  # unset (it may be absent)
+    # Whatever the order the apps are imported in.
+    assert get_page_model_name_for("workshop") == core_models.NO_PAGE_MODEL
     assert swappable_page_setting("workshop") == "TUTORIA_WORKSHOPS_GROUPWORKSHOPPAGE_MODEL"
     assert settings.TUTORIA_WORKSHOPS_GROUPWORKSHOPPAGE_MODEL == core_models.NO_PAGE_MODEL
     with pytest.raises(ImproperlyConfigured, match="names none"):

@@ -72,6 +72,10 @@ def test_page_lookups_give_the_sites_pages():
     assert get_page_model_for("workshop") is site_pages.WorkshopPage
     assert get_page_model_for("tutor_index") is site_pages.TutorsPage
     assert get_page_model_for("tutor_profile") is site_pages.TutorPage
+    # A workshop's facilitators are chosen among the site's tutor profile pages.
+    from tutoria_cms.workshops.blocks import TUTOR_PROFILE_PAGE
+
+    assert TUTOR_PROFILE_PAGE == "custom_base_page_app.TutorPage"
 
 
 def test_a_page_the_site_did_not_name_is_refused_clearly():

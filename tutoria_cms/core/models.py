@@ -100,10 +100,15 @@ def swappable_page_setting(key):
 def get_page_model_name_for(key):
     """``"app_label.Model"`` of the page class the suite uses for ``key``.
 
-    Usable at import time (``subpage_types``, ``parent_page_types``, page choosers).
+    Usable at import time (``subpage_types``, ``parent_page_types``, page choosers), in any
+    order of the apps: :data:`NO_PAGE_MODEL` when the site has its own base page and names no
+    page for ``key``.
     """
     app_label, model_name, _mixin = _entry(key)
-    return getattr(settings, page_model_setting(key), None) or f"{app_label}.{model_name}"
+    name = getattr(settings, page_model_setting(key), None)
+    if name:
+        return name
+    return NO_PAGE_MODEL if base_page_is_swapped() else f"{app_label}.{model_name}"
 
 
 def get_page_model_for(key, required=True):
