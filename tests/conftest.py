@@ -9,7 +9,6 @@ from tutoria_cms.core import roles
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind
 
-
 # Tests that take seconds each (a browser, LibreOffice, another Python process, a sweep of
 # every URL x role): marked ``slow`` so that ``make test-fast`` can leave them out.
 SLOW = (
