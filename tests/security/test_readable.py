@@ -131,8 +131,9 @@ def crawl_ours(client, start, limit=LIMIT):
 
 
 def english_msgids(language):
-    """Our English msgids that the ``language`` catalogues translate differently."""
-    english = set()
+    """Our English msgids that the ``language`` catalogues translate differently (and that
+    are no translation themselves in that language: "mentor" is Portuguese too)."""
+    english, translations = set(), set()
     for po_path in sorted(
         [*(ROOT / "tutoria_cms").rglob(f"locale/{language}/LC_MESSAGES/django.po")]
         + [ROOT / "sites" / "locale" / language / "LC_MESSAGES" / "django.po"]
@@ -141,9 +142,11 @@ def english_msgids(language):
             if entry.msgid_plural or "%" in entry.msgid or "{" in entry.msgid:
                 continue
             msgid = " ".join(entry.msgid.split())
-            if msgid != " ".join(entry.msgstr.split()) and msgid not in ALLOWED_ENGLISH:
+            msgstr = " ".join(entry.msgstr.split())
+            translations.add(msgstr.lower())
+            if msgid != msgstr and msgid not in ALLOWED_ENGLISH:
                 english.add(msgid)
-    return english
+    return {msgid for msgid in english if msgid.lower() not in translations}
 
 
 def action_codes():
