@@ -289,7 +289,8 @@ def test_inspect_shows_the_request_and_its_history(world, quality):
         assert state in page
     for username in ("coord", "board"):
         assert username in page
-    assert "assign_tutor" in page  # the change reason of the tutor assignment
+    # The change reason of the tutor assignment, by its name (not the code "assign_tutor").
+    assert "Tutor assigned" in page and "assign_tutor" not in page
     pseudonym = Pseudonymiser()(STUDENT_NUMBER)
     assert pseudonym in page and STUDENT_NUMBER not in page
     assert "Lucía" not in page

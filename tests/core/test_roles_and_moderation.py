@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import Page, Workflow, WorkflowPage, WorkflowState
@@ -95,14 +97,18 @@ def test_role_groups_show_translated_names_in_the_users_admin(client, language, 
     profile.save()
     client.force_login(admin)
     group = Group.objects.get(name=roles.COORDINATION)
+    listing = " | ".join(
+        visible_text_nodes(client.get(reverse("wagtailusers_groups:index")).content.decode())
+    )
+    assert shown in listing and hidden not in listing
     for url in (
-        reverse("wagtailusers_groups:index"),
         reverse("wagtailusers_users:add"),
         reverse("wagtailusers_users:edit", args=[admin.pk]),
     ):
-        text = " | ".join(visible_text_nodes(client.get(url).content.decode()))
-        assert shown in text, url
-        assert hidden not in text, url
+        # The group checkboxes (in the "Roles" tab, hidden until chosen).
+        html = client.get(url).content.decode()
+        labels = re.findall(r'name="groups"[^>]*>\s*([^<]+?)\s*</label>', html)
+        assert shown in labels and hidden not in labels, (url, labels)
     # The identifier stays.
     group.refresh_from_db()
     assert group.name == roles.COORDINATION
