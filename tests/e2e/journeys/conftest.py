@@ -1,0 +1,92 @@
+"""Journeys: one real task of one role, done only by clicking and typing, as the person sees it.
+
+A journey starts at the admin dashboard (signed in through the login form) or at the public
+home page, then goes on only through visible links, buttons and fields: no ``page.goto``
+after the start and no request sent by the test. Locators use the texts the person reads,
+translated here with the suite's own catalogues (:func:`es`, :func:`pt`), so that a changed
+label or a lost translation fails the journey.
+
+The fixtures of ``tests/e2e/conftest.py`` (``browser`` once per module, ``live_server``,
+``site``, ``browsing``) apply; the browser contexts opened here speak Spanish (Mexican site)
+or Brazilian Portuguese (Brazilian site, ``br_site``) and send that Accept-Language, which
+the admin follows.
+"""
+
+import re
+import urllib.parse
+
+import pytest
+from django.utils import translation
+
+from tests import factories
+from tests.e2e.conftest import TIMEOUT_MS
+
+
+def _translate(language, message, context=None):
+    with translation.override(language):
+        if context:
+            return str(translation.pgettext(context, message))
+        return str(translation.gettext(message))
+
+
+def es(message, context=None):
+    """``message`` as the Mexican site (Spanish) shows it."""
+    return _translate("es", message, context)
+
+
+def pt(message, context=None):
+    """``message`` as the Brazilian site (Portuguese) shows it."""
+    return _translate("pt-br", message, context)
+
+
+def exactly(label):
+    """A field's accessible name: the label, with Wagtail's "*" when the field is required."""
+    return re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$")
+
+
+def new_page(browsing, locale="es-MX", base_url=None):
+    context = browsing.browser.new_context(
+        base_url=base_url or browsing.base_url, locale=locale, accept_downloads=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    browsing.contexts.append(context)  # closed (with screenshots on failure) by ``browsing``
+    return context.new_page()
+
+
+@pytest.fixture
+def visitor(browsing):
+    """``visitor(base_url=None, locale="es-MX")``: an anonymous page on the public home page."""
+
+    def open_home(base_url=None, locale="es-MX"):
+        page = new_page(browsing, locale, base_url)
+        page.goto("/")
+        return page
+
+    return open_home
+
+
+@pytest.fixture
+def sign_in(browsing):
+    """``sign_in(username)``: a page in Spanish, signed in through the login form, on the
+    dashboard (the only ``goto`` of an admin journey)."""
+
+    def open_dashboard(username, password=factories.PASSWORD, locale="es-MX"):
+        translate = pt if locale.startswith("pt") else es
+        page = new_page(browsing, locale)
+        page.goto("/admin/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(password)
+        page.get_by_role("button", name=translate("Sign in")).click()
+        page.wait_for_url("**/admin/")
+        return page
+
+    return open_dashboard
+
+
+@pytest.fixture
+def br_site(live_server):
+    """The Brazilian site (Portuguese), served by the live server at 127.0.0.1:<port>."""
+    port = urllib.parse.urlsplit(live_server.url).port
+    home = factories.build_site("pt-br", "127.0.0.1", port=port, title="Universidade Exemplo")
+    home.base_url = f"http://127.0.0.1:{port}"
+    return home
