@@ -80,9 +80,9 @@ class ExportJob(models.Model):
         verbose_name_plural = _("evidence exports")
         ordering = ["-created_at", "-pk"]
         permissions = [
-            ("export_evidence", "Can export evidence workbooks"),
-            ("export_identified", "Can export identified student data"),
-            ("view_indicators", "Can view the indicators dashboard"),
+            ("export_evidence", _("Can export evidence workbooks")),
+            ("export_identified", _("Can export identified student data")),
+            ("view_indicators", _("Can view the indicators dashboard")),
         ]
 
     def __str__(self):

@@ -646,7 +646,7 @@ class CompetencyAssessment(models.Model):
             )
         ]
         permissions = [
-            ("validate_competencyassessment", "Can validate competency assessments"),
+            ("validate_competencyassessment", _("Can validate competency assessments")),
         ]
 
     def __str__(self):

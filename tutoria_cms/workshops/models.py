@@ -347,7 +347,7 @@ class WorkshopRegistration(models.Model):
             ),
         ]
         permissions = [
-            ("cancel_workshopregistration", "Can cancel workshop registrations"),
+            ("cancel_workshopregistration", _("Can cancel workshop registrations")),
         ]
 
     def __str__(self):
@@ -395,7 +395,7 @@ class Attendance(models.Model):
                 name="tutoria_workshops_attendance_unique",
             )
         ]
-        permissions = [("record_attendance", "Can record workshop attendance")]
+        permissions = [("record_attendance", _("Can record workshop attendance"))]
 
     def __str__(self):
         return f"{self.registration.student_number} · {self.session}"

@@ -45,7 +45,7 @@ class ListingExport(models.Model):
         verbose_name = _("listing export")
         verbose_name_plural = _("listing exports")
         default_permissions = ("view",)
-        permissions = [("browse_evidence", "Can browse evidence records (read only)")]
+        permissions = [("browse_evidence", _("Can browse evidence records (read only)"))]
 
     def __str__(self):
         return f"{self.listing} {self.exported_at:%Y-%m-%d %H:%M}"
