@@ -90,3 +90,30 @@ def br_site(live_server):
     home = factories.build_site("pt-br", "127.0.0.1", port=port, title="Universidade Exemplo")
     home.base_url = f"http://127.0.0.1:{port}"
     return home
+
+
+def request_in_progress(student_number="2019001", tutor_username="tutora.ana"):
+    """A support request approved, assigned to a tutor and started (with its people)."""
+    from tutoria_cms.core import roles
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import RequestKind
+
+    coordinator = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
+    board = factories.UserFactory(username="colegiado", groups=[roles.BOARD])
+    tutor = factories.UserFactory(
+        username=tutor_username, groups=[roles.TUTORS], first_name="Ana", last_name="Ramírez"
+    )
+    request = services.create_request(
+        kind=RequestKind.SUPPORT,
+        student=factories.make_student(student_number, full_name="Lucía Hernández Soto"),
+        user=coordinator,
+        reasons=["academic"],
+        description="Bajo rendimiento en el primer parcial.",
+        language="es",
+    )
+    people = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
+    request = factories.walk(request, people, "submit", "review", "approve")
+    services.assign_tutor(request, tutor, coordinator)
+    request = factories.walk(request, people, "start")
+    request.refresh_from_db()
+    return request

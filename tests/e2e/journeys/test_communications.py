@@ -48,9 +48,8 @@ def test_editor_creates_a_programme_page_and_submits_it(programmes, sign_in):
     page = sign_in("comunicacion")
 
     explore(page)
-    more = es("More options for '%(title)s'") % {"title": "Programas"}
-    page.get_by_role("button", name=more).click()
-    page.get_by_role("link", name=es("Add child page")).click()
+    add = es("Add a child page to '%(title)s'") % {"title": "Programas"}
+    page.get_by_role("link", name=add).click()
     page.get_by_role("textbox", name=exactly(es("Title"))).fill("Programa de Acción Tutorial")
     stages = page.get_by_role("region", name=capfirst(es("stages of the cycle")))
     stages.get_by_role("button", name=es("Insert a block")).click()
@@ -110,9 +109,9 @@ def test_editor_adds_a_session_to_a_workshop(programmes, sign_in):
     explore(page, "Programas", "Programa de Acción Tutorial")
     page.get_by_role("link", name="Técnicas de estudio", exact=True).click()
     page.get_by_role("button", name=es("Add %(label)s") % {"label": es("Session")}).click()
-    page.get_by_label(exactly(capfirst(es("date")))).last.fill("2031-03-14")
-    page.get_by_label(exactly(capfirst(es("start time")))).last.fill("16:00")
-    page.get_by_label(exactly(capfirst(es("end time")))).last.fill("18:00")
+    for label, value in (("date", "2031-03-14"), ("start time", "16:00"), ("end time", "18:00")):
+        page.get_by_label(exactly(capfirst(es(label)))).last.fill(value)
+        page.keyboard.press("Escape")  # close the date/time picker
     page.get_by_label(exactly(capfirst(es("place")))).last.fill("Aula B-12")
     submit_to_moderation(page)
 
