@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.text import capfirst
 from wagtail.documents import get_document_model
 
 from tests import factories
@@ -177,3 +178,47 @@ def test_coordinator_runs_the_mentoring_suggestions_and_confirms_a_pair(
         "Alicia Mentora",
         "Elena Rojas",
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the new-request form has no Save button, and its programme chooser offers every "
+    "page instead of the programme pages of the coordinator's site",
+)
+def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, coordinacion, sign_in):
+    from tutoria_cms.requests.models import RequestState, TutoringRequest
+
+    programme = factories.build_programme(
+        factories.build_programme_index(site), title="Programa de Acción Tutorial"
+    )
+    student = factories.make_student("2025001", full_name="Lucía Hernández Soto")
+    factories.UserFactory(
+        username="tutora.ana", groups=[roles.TUTORS], first_name="Ana", last_name="Ramírez"
+    )
+    page = sign_in("coordinacion")
+
+    page.get_by_role("link", name=es("Tutoring requests"), exact=True).click()
+    add = es("Add %(model_name)s") % {"model_name": es("tutoring request")}
+    page.get_by_role("link", name=add).click()
+    page.get_by_label(re.compile(capfirst(es("kind")))).select_option(value="support")
+    page.get_by_label(re.compile(capfirst(es("student")))).select_option(label=str(student))
+    programme_field = page.get_by_label(re.compile(capfirst(es("programme"))))
+    programme_field.select_option(label=programme.title)
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+
+    request = TutoringRequest.objects.get(student=student)
+    page.get_by_role("link", name=request.get_list_title()).first.click()
+    for action in ("Submit", "Start review"):
+        page.get_by_role("navigation", name=es("Actions")).get_by_role(
+            "button", name=es("Actions")
+        ).click()
+        page.get_by_role("link", name=es(action), exact=True).click()
+        page.get_by_role("button", name=es(action), exact=True).click()
+    page.get_by_role("link", name=es("Assign a tutor")).click()
+    page.get_by_label(es("Tutor")).select_option(label="Ana Ramírez")
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+
+    request.refresh_from_db()
+    assert request.programme_id == programme.pk
+    assert request.state == RequestState.UNDER_REVIEW
+    assert request.assigned_tutor.username == "tutora.ana"
