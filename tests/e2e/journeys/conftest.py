@@ -39,6 +39,12 @@ def pt(message, context=None):
     return _translate("pt-br", message, context)
 
 
+def list_title(request):
+    """A tutoring request's title in listings, as the Mexican site shows it."""
+    with translation.override("es"):
+        return str(request.get_list_title())
+
+
 def exactly(label):
     """A field's accessible name: the label, with Wagtail's "*" when the field is required."""
     return re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$")

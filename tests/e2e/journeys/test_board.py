@@ -1,6 +1,7 @@
 """Board journey: from the dashboard, approve one request and deny another with a reason."""
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 from tests.e2e.journeys.conftest import es
@@ -28,7 +29,9 @@ def under_review(coordinator, number, **kwargs):
 def decide(page, request, action):
     """From the dashboard's menu: the queue, the request, then the action's form."""
     page.get_by_role("link", name=es("Tutoring requests"), exact=True).click()
-    page.get_by_role("link", name=request.get_list_title()).click()
+    with translation.override("es"):
+        title = str(request.get_list_title())
+    page.get_by_role("link", name=title).click()
     page.get_by_role("navigation", name=es("Actions")).get_by_role(
         "button", name=es("Actions")
     ).click()

@@ -56,8 +56,10 @@ def test_editor_creates_a_programme_page_and_submits_it(programmes, sign_in):
     page.get_by_role("textbox", name=exactly(es("Title"))).fill("Programa de Acción Tutorial")
     stages = page.get_by_role("region", name=capfirst(es("stages of the cycle")))
     stages.get_by_role("button", name=INSERT_BLOCK).click()
-    stages.get_by_label(exactly(es("Stage"))).fill("Diagnóstico")
-    stages.get_by_label(exactly(es("Description"))).fill("Entrevista inicial con cada estudiante.")
+    stages.get_by_role("textbox", name=exactly(es("Stage"))).fill("Diagnóstico")
+    stages.get_by_role("textbox", name=exactly(es("Description"))).fill(
+        "Entrevista inicial con cada estudiante."
+    )
     activity = stages.get_by_role("region", name=re.compile(rf"^{es('Activity')}"))
     activity.get_by_role("textbox").fill("Aplicar el cuestionario de hábitos de estudio")
     body = page.get_by_role("region", name=capfirst(es("body")))

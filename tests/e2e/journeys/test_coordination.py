@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from wagtail.documents import get_document_model
 
 from tests import factories
-from tests.e2e.journeys.conftest import es
+from tests.e2e.journeys.conftest import es, list_title
 from tutoria_cms.academics.models import StudentRecord
 from tutoria_cms.core import roles
 from tutoria_cms.partnerships import services as partnership_services
@@ -207,7 +207,7 @@ def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, coordin
     page.get_by_role("button", name=es("Save"), exact=True).click()
 
     request = TutoringRequest.objects.get(student=student)
-    page.get_by_role("link", name=request.get_list_title()).first.click()
+    page.get_by_role("link", name=list_title(request)).first.click()
     for action in ("Submit", "Start review"):
         page.get_by_role("navigation", name=es("Actions")).get_by_role(
             "button", name=es("Actions")

@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories
-from tests.e2e.journeys.conftest import es, request_in_progress
+from tests.e2e.journeys.conftest import es, list_title, request_in_progress
 from tutoria_cms.core import roles
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import Referral, ReferralStatus
@@ -26,7 +26,7 @@ def test_orientation_accepts_a_referral_and_records_its_outcome(site, sign_in):
     )
     page = sign_in("orientacion")
 
-    page.get_by_role("main").get_by_role("link", name=request.get_list_title()).click()
+    page.get_by_role("main").get_by_role("link", name=list_title(request)).click()
     page.get_by_role("link", name=es("Referral follow-up")).click()
     page.get_by_label(es("Status")).select_option(value=ReferralStatus.ATTENDED)
     page.get_by_role("button", name=es("Save"), exact=True).click()

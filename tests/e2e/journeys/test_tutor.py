@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from tests.e2e.journeys.conftest import es, request_in_progress
+from tests.e2e.journeys.conftest import es, list_title, request_in_progress
 from tutoria_cms.requests.models import Referral, RequestState, TutoringSession
 
 pytestmark = [
@@ -25,7 +25,7 @@ def test_tutor_records_a_session_refers_the_student_and_closes_the_request(site,
     today = timezone.localdate()
     page = sign_in("tutora.ana")
 
-    page.get_by_role("main").get_by_role("link", name=request.get_list_title()).click()
+    page.get_by_role("main").get_by_role("link", name=list_title(request)).click()
     page.get_by_role("link", name=es("Record a session")).click()
     page.get_by_label(es("Date"), exact=True).fill(today.isoformat())
     page.get_by_label(es("Duration (minutes)")).fill("50")
