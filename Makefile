@@ -1,5 +1,6 @@
 # tutoria-cms: every set-up step goes through this file.
 #   make demo   create .venv, install, migrate, load the demo, print logins, serve on 127.0.0.1:8000
+#               (make demo ADDR=127.0.0.1:8101: serve, and point the demo's links, elsewhere)
 #   make test   create or reuse .venv, install, run the whole test suite
 
 PYTHON ?= python3
@@ -11,9 +12,12 @@ BENCH_STAMP := $(VENV)/.installed-bench-$(shell cksum pyproject.toml | cut -d' '
 APPS   := $(patsubst %/apps.py,%,$(wildcard tutoria_cms/*/apps.py tutoria_cms/contrib/*/apps.py))
 ADDR   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+# One pytest worker per core, each with its own test database; a module stays on one worker
+# (browser tests share one chromium per module). TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= auto
 BENCH_LOAD_ARGS ?=
 
-.PHONY: demo test install lint format check messages compile-messages bench bench-load clean
+.PHONY: demo test test-fast install lint format check messages compile-messages bench bench-load clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -30,11 +34,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	@mkdir -p var
 	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py load_tutoria_demo
+	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py load_tutoria_demo --addr $(ADDR)
 	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py runserver $(ADDR)
 
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+
+# The fast tests alone: no browser, no LibreOffice, no suite-wide sweeps (see docs/testing.md).
+test-fast: $(STAMP)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 # Templates djhtml indents (the suite's and the example site's).
 TEMPLATE_DIRS := $(wildcard tutoria_cms/*/templates tutoria_cms/contrib/*/templates sites/*/templates sites/templates)

@@ -10,6 +10,25 @@ from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind
 
 
+# Tests that take seconds each (a browser, LibreOffice, another Python process, a sweep of
+# every URL x role): marked ``slow`` so that ``make test-fast`` can leave them out.
+SLOW = (
+    "tests/e2e/",
+    "tests/security/",
+    "tests/bench/",
+    "tests/accreditation/test_libreoffice.py",
+    "tests/contrib/test_without_modeladmin.py",
+    "tests/sites/test_project.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.replace("\\", "/")
+        if path.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def english_by_default():
     """Code outside requests speaks English in tests unless a test overrides it."""

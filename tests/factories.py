@@ -1,12 +1,19 @@
-"""Builders for page trees and records. Page trees are built in code, never from JSON."""
+"""Builders for page trees and records. Page trees are built in code, never from JSON.
+
+Pages are built with the page classes the suite uses (``get_page_model_for``): the default
+concrete pages, or a site's own on its own base page (``tests/custom_base_page``), whose home
+page class the setting ``TESTS_HOME_PAGE_MODEL`` names.
+"""
 
 import factory
+import swapper
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Site
 
-from sites.home.models import HomePage
-from tutoria_cms.programmes.models import ProgrammeIndexPage, TutoringProgrammePage
+from tutoria_cms.core.models import get_page_model_for
 
 PASSWORD = "correct-horse-battery"
 
@@ -36,8 +43,9 @@ def locale(language_code):
 
 def build_site(language="es", hostname="localhost", title=None, port=80, default=False):
     """A home page in ``language`` under the tree root, served as a Wagtail Site."""
-    root = Page.get_first_root_node()
-    home = HomePage(
+    root = swapper.load_model("wagtailcore", "Page").get_first_root_node()
+    home_page_class = apps.get_model(getattr(settings, "TESTS_HOME_PAGE_MODEL", "home.HomePage"))
+    home = home_page_class(
         title=title or f"Home {language}",
         slug=f"home-{language}-{hostname}".replace(".", "-"),
         locale=locale(language),
@@ -65,11 +73,11 @@ def add_page(parent, page):
 
 
 def build_programme_index(parent, title="Programas", **kwargs):
-    return add_page(parent, ProgrammeIndexPage(title=title, **kwargs))
+    return add_page(parent, get_page_model_for("programme_index")(title=title, **kwargs))
 
 
 def build_programme(parent, title="Programa de Acción Tutorial", **kwargs):
-    return add_page(parent, TutoringProgrammePage(title=title, **kwargs))
+    return add_page(parent, get_page_model_for("programme")(title=title, **kwargs))
 
 
 # Group workshops ------------------------------------------------------------------------------
@@ -96,13 +104,13 @@ def build_workshop(parent, title="Taller de técnicas de estudio", sessions=None
     ``sessions`` is a list of :func:`session_data` dicts; by default one session in a week.
     """
     from tutoria_cms.core.choices import WorkshopTopic
-    from tutoria_cms.workshops.models import GroupWorkshopPage, WorkshopSession
+    from tutoria_cms.workshops.models import WorkshopSession
 
     if sessions is None:
         sessions = [session_data()]
     kwargs.setdefault("topic", WorkshopTopic.STUDY_TECHNIQUES)
     kwargs.setdefault("capacity", 20)
-    page = GroupWorkshopPage(
+    page = get_page_model_for("workshop")(
         title=title,
         workshop_sessions=[WorkshopSession(**data) for data in sessions],
         **kwargs,
@@ -149,17 +157,13 @@ def build_tutor_user(username, groups=("Tutors",), **kwargs):
 
 
 def build_tutor_index(parent, title="Tutores", **kwargs):
-    from tutoria_cms.tutors.models import TutorIndexPage
-
-    return add_page(parent, TutorIndexPage(title=title, **kwargs))
+    return add_page(parent, get_page_model_for("tutor_index")(title=title, **kwargs))
 
 
 def build_tutor_profile(
     parent, title="Dra. Ana Pérez", user=None, disciplines=(), expertise=(), **kwargs
 ):
-    from tutoria_cms.tutors.models import TutorProfilePage
-
-    page = TutorProfilePage(title=title, user=user, **kwargs)
+    page = get_page_model_for("tutor_profile")(title=title, user=user, **kwargs)
     page.disciplines.add(*disciplines)
     page.expertise.add(*expertise)
     return add_page(parent, page)

@@ -2,5 +2,6 @@
 
     python -m bench.load [--users 50] [--duration 60] [--fault-duration 60] [--restart-at 20]
 
-See ``bench/load/__main__.py`` for what it does and the README's "Load" section for figures.
+See ``bench/load/__main__.py`` for what it does and the "Load" section of bench/README.md
+for figures.
 """

@@ -316,3 +316,32 @@ def test_deleting_a_partner_with_agreements_is_refused_with_a_message(agreement)
     assert response.status_code == 200
     assert Partner.objects.filter(pk=agreement.partner_id).exists()
     assert Agreement.objects.filter(pk=agreement.pk).exists()
+
+
+def test_expiry_dates_show_as_dates_with_the_time_left(coordinator):
+    """A future expiry read "Vence el: Justo ahora" (Wagtail's DateColumn is for the past)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    far = make_agreement(
+        "Convenio largo",
+        user=coordinator,
+        starts_on=today,
+        expires_on=datetime.date(today.year + 2, 12, 31),
+    )
+    expired = make_agreement(
+        "Convenio vencido",
+        user=coordinator,
+        starts_on=today - datetime.timedelta(days=400),
+        expires_on=today - datetime.timedelta(days=3),
+    )
+    days_left = (far.expires_on - today).days
+    client = client_for(coordinator, language="es")
+    listing = client.get(reverse("tutoria_agreements:index")).content.decode()
+    assert "Justo ahora" not in listing
+    assert f"31 de diciembre de {today.year + 2} (en {days_left} días)" in listing
+    assert "(vencido)" in listing
+    inspect = client.get(reverse("tutoria_agreements:inspect", args=[far.pk])).content.decode()
+    assert f"31 de diciembre de {today.year + 2} (en {days_left} días)" in inspect
+    inspect = client.get(reverse("tutoria_agreements:inspect", args=[expired.pk])).content.decode()
+    assert "(vencido)" in inspect

@@ -89,3 +89,51 @@ def form_data(html, url, drop=("csrfmiddlewaretoken",)):
         if name not in drop:
             data.setdefault(name, []).append(value)
     return data
+
+
+class _SubmitParser(HTMLParser):
+    """The POST forms of a page (``action`` path, or "" for the page itself) and how many
+    submit controls each has: buttons or inputs of type submit/image inside it, or outside
+    it naming it in their ``form`` attribute."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []  # [form id, action path, submit controls]
+        self.current = None
+        self.by_id = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            if (attrs.get("method") or "get").lower() == "post":
+                self.current = [attrs.get("id"), urlsplit(attrs.get("action") or "").path, 0]
+                self.forms.append(self.current)
+                if attrs.get("id"):
+                    self.by_id[attrs["id"]] = self.current
+            return
+        if tag == "button":
+            submits = (attrs.get("type") or "submit").lower() == "submit"
+        elif tag == "input":
+            submits = (attrs.get("type") or "").lower() in ("submit", "image")
+        else:
+            return
+        if not submits or "disabled" in attrs:
+            return
+        owner = self.by_id.get(attrs["form"]) if attrs.get("form") else self.current
+        if owner is not None:
+            owner[2] += 1
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+
+def post_forms(html, url, form_id=None):
+    """The POST forms of ``html`` that post to ``url`` (no ``action``, or its path), or the
+    one whose id is ``form_id``, each as its number of submit controls."""
+    parser = _SubmitParser()
+    parser.feed(html)
+    if form_id is not None:
+        return [count for id_, _action, count in parser.forms if id_ == form_id]
+    path = urlsplit(url).path
+    return [count for _id, action, count in parser.forms if action in ("", path)]

@@ -1,17 +1,22 @@
-"""The demo loader builds both institutions in code, idempotently."""
+"""The demo loader builds both institutions in code, idempotently, with data for every
+feature and every indicator, at the address it is served on."""
 
 import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, Site, WorkflowPage
 
+from sites.home.management.commands.load_tutoria_demo import port_of
 from tutoria_cms.programmes.models import TutoringProgrammePage
 from tutoria_cms.workshops.models import GroupWorkshopPage
 
 pytestmark = pytest.mark.django_db
+
+SITES = (("localhost", "es"), ("127.0.0.1", "pt-br"))
 
 
 @pytest.fixture
@@ -19,23 +24,97 @@ def logins_file(tmp_path):
     return tmp_path / "logins.json"
 
 
-def load(logins_file, capsys):
-    call_command("load_tutoria_demo", logins_file=str(logins_file))
+def load(logins_file, capsys, **options):
+    call_command("load_tutoria_demo", logins_file=str(logins_file), **options)
     return capsys.readouterr().out
 
 
 def snapshot():
-    from tutoria_cms.requests.models import TutoringRequest
+    from tutoria_cms.academics.models import TermStanding
+    from tutoria_cms.mentoring.models import Pair
+    from tutoria_cms.partnerships.models import Agreement
+    from tutoria_cms.requests.models import Referral, TermReport, TutoringRequest
+    from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
 
     return (
         list(TutoringRequest.objects.order_by("pk").values_list("pk", "state")),
+        list(TutoringRequest.history.order_by("pk").values_list("history_id", "state")),
+        list(Referral.objects.order_by("pk").values_list("pk", "status")),
+        list(TermReport.objects.order_by("pk").values_list("pk", "status")),
+        list(TermStanding.objects.order_by("pk").values_list("pk", "dropped_out")),
+        list(WorkshopRegistration.objects.order_by("pk").values_list("pk", "status")),
+        Attendance.objects.count(),
+        list(Pair.objects.order_by("pk").values_list("pk", "status")),
+        list(Agreement.objects.order_by("pk").values_list("pk", "current_stage")),
         list(Page.objects.order_by("path").values_list("path", "title", "live")),
         list(Site.objects.order_by("hostname").values_list("hostname", "port", "root_page_id")),
         list(get_user_model().objects.order_by("username").values_list("username", "password")),
     )
 
 
-def test_two_sites_in_their_languages_with_programmes_and_workshops(logins_file, capsys):
+def per_site_counts(site):
+    """{what: count} of the demo's data in ``site`` (one row per feature and state)."""
+    from tutoria_cms.academics.models import TermStanding
+    from tutoria_cms.mentoring.models import CheckIn, Goal, Meeting, Pair
+    from tutoria_cms.partnerships.models import Agreement
+    from tutoria_cms.requests.models import (
+        GroupSession,
+        Referral,
+        ReferralStatus,
+        ReportStatus,
+        RequestKind,
+        RequestState,
+        StudentGroup,
+        TermReport,
+        TutoringRequest,
+        TutoringSession,
+    )
+    from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
+
+    path = site.root_page.path
+    requests = TutoringRequest.objects.filter(programme__path__startswith=path)
+    counts = {f"request {state}": requests.filter(state=state).count() for state in RequestState}
+    for kind in (RequestKind.SUPPORT, RequestKind.PEER_MENTORING):
+        counts[f"request {kind}"] = requests.filter(kind=kind).count()
+    referrals = Referral.objects.filter(request__in=requests)
+    for status in ReferralStatus:
+        counts[f"referral {status}"] = referrals.filter(status=status).count()
+    counts["referral with outcome"] = (
+        referrals.filter(status=ReferralStatus.CLOSED).exclude(outcome_notes="").count()
+    )
+    counts["individual session"] = TutoringSession.objects.filter(request__in=requests).count()
+    groups = StudentGroup.objects.filter(programme__path__startswith=path)
+    counts["student group"] = groups.count()
+    counts["group session with attendance"] = (
+        GroupSession.objects.filter(group__in=groups, attendees__isnull=False).distinct().count()
+    )
+    reports = TermReport.objects.filter(Q(request__in=requests) | Q(group__in=groups))
+    for status in ReportStatus:
+        counts[f"report {status}"] = reports.filter(status=status).count()
+    students = requests.values("student")
+    standings = TermStanding.objects.filter(student__in=students)
+    counts["term standing"] = standings.count()
+    counts["term standing dropped out"] = standings.filter(dropped_out=True).count()
+    registrations = WorkshopRegistration.objects.filter(workshop__path__startswith=path)
+    for status in WorkshopRegistration.Status:
+        counts[f"registration {status}"] = registrations.filter(status=status).count()
+    counts["attendance"] = Attendance.objects.filter(registration__in=registrations).count()
+    pairs = Pair.objects.for_site(site)
+    for status in ("suggested", "confirmed", "closed"):
+        counts[f"pair {status}"] = pairs.filter(status=status).count()
+    counts["goal"] = Goal.objects.filter(pair__in=pairs).count()
+    counts["meeting"] = Meeting.objects.filter(pair__in=pairs).count()
+    counts["check-in"] = CheckIn.objects.filter(pair__in=pairs).count()
+    agreements = Agreement.objects.filter(site=site)
+    for stage in ("planning", "programming", "execution", "follow_up", "evaluation", "done"):
+        counts[f"agreement {stage}"] = agreements.filter(current_stage=stage).count()
+    return counts
+
+
+def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys, client):
+    from tutoria_cms.accreditation.views import dashboard_indicators
+    from tutoria_cms.requests.models import RequestKind, TutoringRequest, TutoringRequestSettings
+
     output = load(logins_file, capsys)
     mx = Site.objects.get(hostname="localhost", port=8000)
     br = Site.objects.get(hostname="127.0.0.1", port=8000)
@@ -50,14 +129,41 @@ def test_two_sites_in_their_languages_with_programmes_and_workshops(logins_file,
         assert workshops.count() >= 4
         assert all(w.workshop_sessions.exists() for w in workshops)
         assert WorkflowPage.objects.filter(page=site.root_page).exists()
+        empty = [what for what, count in per_site_counts(site).items() if not count]
+        assert empty == [], site
     mentoring = TutoringProgrammePage.objects.get(slug="mentoria-entre-pares")
     assert mentoring.stages[0].value["title"] == "Orientação do programa e pareamento"
     assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
+
+    # The Mexican site takes no individual classes (no regulation of its own); the Brazilian
+    # site's are judged by its regulation, chosen in its settings.
+    mx_requests = TutoringRequest.objects.filter(programme__path__startswith=mx.root_page.path)
+    assert not mx_requests.filter(kind=RequestKind.INDIVIDUAL_CLASS).exists()
+    br_classes = TutoringRequest.objects.filter(
+        programme__path__startswith=br.root_page.path, kind=RequestKind.INDIVIDUAL_CLASS
+    )
+    assert br_classes.filter(state="approved").exists()
+    assert TutoringRequestSettings.for_site(br).rule_set == "ufopa-331-2020"
+    denied = br_classes.get(state="denied")
+    assert denied.verdict["eligible"] is False and denied.decision_reason
+    assert denied.rule_set == "ufopa-331-2020"
+    # The demo's past happened in the past: histories say when.
+    history = TutoringRequest.history.filter(history_change_reason="create")
+    assert history.filter(history_date__lt=timezone.now() - timezone.timedelta(days=30)).exists()
+
+    # Every indicator shows a value, for both sites and for all (none suppressed: the
+    # cohorts are large enough).
+    for hostname in ("", "localhost", "127.0.0.1"):
+        _context, indicators = dashboard_indicators(hostname)
+        missing = [i.key for i in indicators if i.suppressed or i.value is None]
+        assert missing == [], hostname
+
     logins = json.loads(logins_file.read_text())
     assert f"admin                  {logins['admin']}" in output
     tutor_logins = [name for name in logins if name.startswith(("mx.", "br."))]
     assert len(tutor_logins) >= 16
     assert all(logins[name] in output for name in tutor_logins)
+    assert "http://localhost:8000/" in output and "http://127.0.0.1:8000/" in output
     from tutoria_cms.tutors.models import TutorProfilePage
 
     for site in (mx, br):
@@ -67,9 +173,17 @@ def test_two_sites_in_their_languages_with_programmes_and_workshops(logins_file,
     assert estudio.facilitators[0].value["tutor"].specific.user.username == "mx.ana"
     assert get_user_model().objects.get(username="admin").check_password(logins["admin"])
 
+    mx_page = client.get("/", HTTP_HOST="localhost:8000")
+    br_page = client.get("/", HTTP_HOST="127.0.0.1:8000")
+    assert mx_page.status_code == br_page.status_code == 200
+    assert "Programas de tutoría" in mx_page.text and 'lang="es"' in mx_page.text
+    assert "Programas de tutoria" in br_page.text and 'lang="pt-br"' in br_page.text
 
-def test_running_twice_changes_nothing(logins_file, capsys):
+
+def test_running_twice_changes_nothing_and_addr_moves_the_demo(logins_file, capsys):
     first_output = load(logins_file, capsys)
+    base_url_file = logins_file.with_name("demo-base-url")
+    assert base_url_file.read_text().strip() == "http://localhost:8000"
     before = snapshot()
     second_output = load(logins_file, capsys)
     assert snapshot() == before
@@ -77,43 +191,28 @@ def test_running_twice_changes_nothing(logins_file, capsys):
     logins = json.loads(logins_file.read_text())
     assert logins["coordinacion"] in first_output and logins["coordinacion"] in second_output
 
-
-def test_demo_pages_render_in_their_language(logins_file, capsys, client):
-    load(logins_file, capsys)
-    mx = client.get("/", HTTP_HOST="localhost:8000")
-    br = client.get("/", HTTP_HOST="127.0.0.1:8000")
-    assert mx.status_code == br.status_code == 200
-    assert "Programas de tutoría" in mx.text and 'lang="es"' in mx.text
-    assert "Programas de tutoria" in br.text and 'lang="pt-br"' in br.text
-    workshop = GroupWorkshopPage.objects.get(slug="tecnicas-de-estudo")
-    page = client.get(workshop.get_url(), HTTP_HOST="127.0.0.1:8000")
-    assert page.status_code == 200 and "Matrícula" in page.text or "matrícula" in page.text
-
-
-def test_requests_in_every_state_on_both_sites(logins_file, capsys):
-    from tutoria_cms.requests.models import RequestState, TutoringRequest
-
-    load(logins_file, capsys)
-    for site in Site.objects.filter(port=8000):
-        programme_ids = TutoringProgrammePage.objects.descendant_of(site.root_page).values("pk")
-        states = set(
-            TutoringRequest.objects.filter(programme__in=programme_ids).values_list(
-                "state", flat=True
-            )
-        )
-        assert states == {state for state, _label in RequestState.choices}, site
-    denied = TutoringRequest.objects.filter(state="denied").first()
-    assert denied.verdict["eligible"] is False and denied.decision_reason
-    assert TutoringRequest.objects.filter(state="in_progress").first().referrals.exists()
+    # make demo ADDR=127.0.0.1:8101: the Sites, the printed URLs and the e-mails' base URL.
+    output = load(logins_file, capsys, addr="127.0.0.1:8101")
+    assert sorted(Site.objects.values_list("hostname", "port")) == [
+        ("127.0.0.1", 8101),
+        ("localhost", 8101),
+    ]
+    assert "http://localhost:8101/" in output and "http://127.0.0.1:8101/" in output
+    assert "http://localhost:8101/admin/" in output and ":8000" not in output
+    assert base_url_file.read_text().strip() == "http://localhost:8101"
+    after = snapshot()
+    assert after[:-2] == before[:-2] and after[-1] == before[-1]  # only the ports changed
+    assert load(logins_file, capsys, addr="127.0.0.1:8101") and snapshot() == after
 
 
-def test_previous_term_outcomes_for_the_indicators(logins_file, capsys):
-    from tutoria_cms.academics.models import TermStanding
+@pytest.mark.parametrize(
+    ("addr", "port"), [("8101", 8101), ("0.0.0.0:8102", 8102), ("[::1]:8103", 8103)]
+)
+def test_addr_gives_the_port(addr, port):
+    assert port_of(addr) == port
 
-    load(logins_file, capsys)
-    standings = TermStanding.objects.select_related("term")
-    assert standings.count() == 16  # the eight students of each site's academic records
-    (term,) = {standing.term for standing in standings}
-    assert term.ends_on < timezone.localdate()  # outcomes of a term that has ended
-    assert standings.filter(failed_components__gte=1).exists()
-    assert standings.filter(lagging=True).exists() and standings.filter(dropped_out=True).exists()
+
+@pytest.mark.parametrize("addr", ["localhost", "127.0.0.1:", "127.0.0.1:99999", "x:y"])
+def test_a_bad_addr_is_refused(addr):
+    with pytest.raises(CommandError, match="not an address"):
+        port_of(addr)

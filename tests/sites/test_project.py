@@ -39,7 +39,7 @@ def test_readme_gives_the_two_commands():
             "demo",
             [
                 "manage.py migrate",
-                "manage.py load_tutoria_demo",
+                "manage.py load_tutoria_demo --addr 127.0.0.1:8000",
                 "manage.py runserver 127.0.0.1:8000",
             ],
         ),
@@ -59,6 +59,18 @@ def test_make_targets_install_then_run(target, expected, tmp_path):
     for piece in expected:
         assert piece in result.stdout
     assert result.stdout.index("pip install") < result.stdout.index(expected[0])
+
+
+def test_make_demo_follows_addr(tmp_path):
+    result = subprocess.run(
+        ["make", "-n", "demo", f"VENV={tmp_path}/venv", "ADDR=127.0.0.1:8101"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "manage.py load_tutoria_demo --addr 127.0.0.1:8101" in result.stdout
+    assert "manage.py runserver 127.0.0.1:8101" in result.stdout
 
 
 PRODUCTION = {

@@ -7,3 +7,6 @@ class TutoriaAcademicsConfig(AppConfig):
     label = "tutoria_academics"
     verbose_name = _("Tutoring: academic records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -7,3 +7,6 @@ class TutoriaAccreditationConfig(AppConfig):
     label = "tutoria_accreditation"
     verbose_name = _("Tutoring: accreditation evidence")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -105,6 +105,18 @@ def indicator_display(indicator):
     return str(indicator.value)
 
 
+def indicator_groups(indicators):
+    """[(section, [(indicator, display, unit label)])] in the order of the sections' first
+    indicator: the home page's tables, one per section, each figure with its unit."""
+    groups = {}
+    for indicator in indicators:
+        display = indicator_display(indicator)
+        has_value = not indicator.suppressed and indicator.value is not None
+        unit = unit_label(indicator.unit) if has_value else ""
+        groups.setdefault(str(indicator.section), []).append((indicator, display, unit))
+    return list(groups.items())
+
+
 def _bars_chart(chart_id, title, selected, unit):
     displays = [indicator_display(i) for i in selected]
     # Beside a bar, "not available" is enough: the description and the table say why.

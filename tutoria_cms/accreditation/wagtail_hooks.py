@@ -73,21 +73,36 @@ def current_term_code():
 
 
 class IndicatorsPanel(Component):
+    """The term's indicators, grouped by section with their units, after the work queue
+    and the alerts (``order``); for exporters, their latest evidence exports first."""
+
     name = "tutoria_indicators"
-    order = 90
+    order = 100
     template_name = "tutoria_cms/accreditation/home_panel.html"
 
     def __init__(self, request):
         self.request = request
 
     def get_context_data(self, parent_context=None):
-        from .views import dashboard_indicators
+        from .views import dashboard_indicators, indicator_groups
 
         site = Site.find_for_request(self.request)
         export_context, indicators = dashboard_indicators(
             site.hostname if site is not None else "", current_term_code()
         )
-        return {"export_context": export_context, "indicators": indicators}
+        user = self.request.user
+        jobs = None
+        if permissions.can_export(user):
+            jobs = list(permissions.visible_jobs(user)[:LATEST_JOBS])
+        return {
+            "export_context": export_context,
+            "groups": indicator_groups(indicators),
+            "jobs": jobs,
+        }
+
+
+# Exports listed on the quality office's home page.
+LATEST_JOBS = 5
 
 
 @hooks.register("construct_homepage_panels")

@@ -1,7 +1,8 @@
-"""System checks for ``settings.TUTORIA_CMS``."""
+"""System checks for ``settings.TUTORIA_CMS``, and for the apps each app of the suite needs."""
 
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
@@ -106,3 +107,43 @@ def check_pseudonymisation_key(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+def require_apps(app_name, label, required):
+    """A system check: ``app_name`` needs each of ``required`` in ``INSTALLED_APPS``.
+
+    ``required`` maps an app's module path to why it is needed. Each app of the suite
+    registers one from its ``checks.py``; a missing app is ``<label>.E010``.
+    """
+
+    def check_required_apps(app_configs=None, **kwargs):
+        if app_configs is not None and not any(c.name == app_name for c in app_configs):
+            return []
+        if not apps.is_installed(app_name):  # its checks module was imported by another app
+            return []
+        return [
+            checks.Error(
+                f"{app_name} needs {needed!r} in INSTALLED_APPS ({why}).",
+                hint=f"Add {needed!r} to INSTALLED_APPS (see docs/installation.md).",
+                obj=app_name,
+                id=f"{label}.E010",
+            )
+            for needed, why in required.items()
+            if not apps.is_installed(needed)
+        ]
+
+    check_required_apps.__name__ = f"check_{label}_required_apps"
+    checks.register(check_required_apps, checks.Tags.compatibility)
+    return check_required_apps
+
+
+check_core_apps = require_apps(
+    "tutoria_cms.core",
+    "tutoria_core",
+    {
+        "wagtail": "Wagtail's pages, sites, workflows and audit log",
+        "wagtail.admin": "the role groups' admin permissions",
+        "wagtail.documents": "the role groups' document permissions",
+        "wagtail.images": "the role groups' image permissions",
+    },
+)

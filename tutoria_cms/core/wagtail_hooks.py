@@ -1,7 +1,10 @@
-"""Wiring of the core app into Wagtail's admin."""
+"""Wiring only: the suite's custom permissions in Settings › Groups, the work-queue panel
+every app contributes items to, and the communications team's items (pages in moderation,
+own drafts)."""
 
 from wagtail import hooks
 
+from .dashboard import WORK_QUEUE_HOOK, WorkQueuePanel
 from .permissions import custom_permissions
 
 
@@ -11,3 +14,15 @@ def register_custom_permissions():
     ``tutoria_*`` app) in Settings › Groups: Wagtail's group editor lists only permissions
     registered with this hook, so without it they could be granted only from the shell."""
     return custom_permissions()
+
+
+@hooks.register("construct_homepage_panels")
+def add_work_queue_panel(request, panels):
+    panels.append(WorkQueuePanel(request))
+
+
+@hooks.register(WORK_QUEUE_HOOK)
+def communications_work_items(request):
+    from .work import communications_items
+
+    return communications_items(request.user)

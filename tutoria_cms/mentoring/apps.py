@@ -7,3 +7,6 @@ class TutoriaMentoringConfig(AppConfig):
     label = "tutoria_mentoring"
     verbose_name = _("Tutoring: peer mentoring")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

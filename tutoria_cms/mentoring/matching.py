@@ -26,8 +26,11 @@ mentees across mentors) wins.
 
 from dataclasses import dataclass, field
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
+try:
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+except ImportError:  # the `mentoring` extra is missing: tutoria_mentoring.E011 says so
+    np = linear_sum_assignment = None
 
 from .tags import tag_key
 

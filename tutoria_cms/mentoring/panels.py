@@ -13,7 +13,7 @@ PANEL_LIMIT = 10
 class MentoringPanel(Component):
     name = "tutoria_mentoring"
     template_name = "tutoria_cms/mentoring/admin/panel.html"
-    order = 160
+    order = 30
 
     def __init__(self, user, today=None):
         self.user = user

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from tutoria_cms.core.forms import MAX_TEXT_LENGTH
+from tutoria_cms.core.models import get_page_model_for
 from tutoria_cms.core.text import clean_text
 
 from . import matching, permissions
@@ -542,8 +543,10 @@ def programme_workshops(programme):
     """The group workshops published under the programme's page (workshops app installed)."""
     if not apps.is_installed("tutoria_cms.workshops"):
         return None
-    GroupWorkshopPage = apps.get_model("tutoria_workshops", "GroupWorkshopPage")
-    return GroupWorkshopPage.objects.live().descendant_of(programme.page).order_by("title")
+    workshop_model = get_page_model_for("workshop", required=False)
+    if workshop_model is None:
+        return None
+    return workshop_model.objects.live().descendant_of(programme.page).order_by("title")
 
 
 def link_workshop(goal, workshop, user):

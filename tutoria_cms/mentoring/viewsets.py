@@ -15,6 +15,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
 
 from tutoria_cms.core.forms import CleanTextViewSetMixin
+from tutoria_cms.core.models import get_page_model_for
 from tutoria_cms.core.views import ProtectedDeleteView
 from tutoria_cms.core.viewsets import ReadOnlyViewSetMixin
 
@@ -212,9 +213,9 @@ class PairViewSet(ReadOnlyViewSetMixin, ModelViewSet):
 
 def _programme_page_chooser():
     if apps.is_installed("tutoria_cms.programmes"):
-        return AdminPageChooser(
-            target_models=[apps.get_model("tutoria_programmes", "TutoringProgrammePage")]
-        )
+        programme_model = get_page_model_for("programme", required=False)
+        if programme_model is not None:
+            return AdminPageChooser(target_models=[programme_model])
     return AdminPageChooser()
 
 

@@ -35,3 +35,10 @@ def mentoring_evidence():
     from .evidence import PairsSource
 
     return PairsSource()
+
+
+@hooks.register("register_tutoria_work_queue")
+def mentoring_work_items(request):
+    from .dashboard import work_items
+
+    return work_items(request.user)

@@ -7,3 +7,6 @@ class TutoriaPartnershipsConfig(AppConfig):
     label = "tutoria_partnerships"
     verbose_name = _("Tutoring: partnerships")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

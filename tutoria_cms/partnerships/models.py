@@ -9,6 +9,9 @@ concrete page. A site with its own base page combines the mixin with it::
 
     class MyPartnershipsPage(PartnershipIndexPageMixin, MyBasePage):
         content_panels = MyBasePage.content_panels + PartnershipIndexPageMixin.index_panels
+
+(and may name it in ``TUTORIA_PARTNERSHIPS_PARTNERSHIPINDEXPAGE_MODEL``, see
+:mod:`tutoria_cms.core.models`).
 """
 
 import swapper
@@ -26,6 +29,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
 from tutoria_cms.core.fields import MultipleChoiceField, choice_labels
+from tutoria_cms.core.models import SuiteTemplateMixin, leave_out_if_swapped, swappable_page_setting
 
 from .choices import (
     STAGE_ORDER,
@@ -321,8 +325,10 @@ class Commitment(models.Model):
 # The public page ------------------------------------------------------------------------------
 
 
-class PartnershipIndexPageMixin(models.Model):
+class PartnershipIndexPageMixin(SuiteTemplateMixin, models.Model):
     """Publishes the institution's active partnerships (signed, not expired)."""
+
+    suite_template = "tutoria_cms/partnerships/partnership_index_page.html"
 
     introduction = RichTextField(_("introduction"), blank=True)
 
@@ -350,6 +356,7 @@ class PartnershipIndexPageMixin(models.Model):
         return context
 
 
+@leave_out_if_swapped
 class PartnershipIndexPage(PartnershipIndexPageMixin, Page):  # noqa: DJ008 (Page.__str__)
     content_panels = Page.content_panels + PartnershipIndexPageMixin.index_panels
     search_fields = Page.search_fields + PartnershipIndexPageMixin.index_search_fields
@@ -359,3 +366,4 @@ class PartnershipIndexPage(PartnershipIndexPageMixin, Page):  # noqa: DJ008 (Pag
     class Meta:
         verbose_name = _("partnership index page")
         verbose_name_plural = _("partnership index pages")
+        swappable = swappable_page_setting("partnership_index")

@@ -13,7 +13,7 @@ PANEL_LIMIT = 10
 class PartnershipWarningsPanel(Component):
     name = "tutoria_partnership_warnings"
     template_name = "tutoria_cms/partnerships/admin/warnings_panel.html"
-    order = 150
+    order = 20
 
     def __init__(self, user, today=None):
         self.user = user

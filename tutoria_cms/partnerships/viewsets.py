@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from tutoria_cms.core.display import ExpiryDateColumn, LocalDateColumn
 from tutoria_cms.core.fields import has_choice
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.views import ProtectedDeleteView
@@ -150,8 +151,8 @@ class AgreementViewSet(ModelViewSet):
         Column("partner", label=_("Partner"), accessor="partner"),
         Column("sector", label=_("Sector"), accessor="partner.get_sector_display"),
         Column("current_stage", label=_("Stage"), accessor="get_current_stage_display"),
-        DateColumn("signed_on", label=_("Signed on")),
-        DateColumn("expires_on", label=_("Expires on")),
+        LocalDateColumn("signed_on", label=_("Signed on")),
+        ExpiryDateColumn("expires_on", label=_("Expires on")),
     ]
     filterset_class = AgreementFilterSet
     search_fields = ["title", "reference", "partner__name"]

@@ -7,3 +7,6 @@ class TutoriaProgrammesConfig(AppConfig):
     label = "tutoria_programmes"
     verbose_name = _("Tutoring: programmes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -2,10 +2,13 @@
 
 A site with its own base page (``WAGTAIL_PAGE_MODEL``) combines the mixins with it::
 
-    class MyProgrammePage(TutoringProgrammePageMixin, MyBasePage):
+    class ProgrammePage(TutoringProgrammePageMixin, MyBasePage):
         mixin = TutoringProgrammePageMixin
         content_panels = MyBasePage.content_panels + mixin.programme_panels
         search_fields = MyBasePage.search_fields + mixin.programme_search_fields
+
+and names it in ``TUTORIA_PROGRAMMES_TUTORINGPROGRAMMEPAGE_MODEL`` (see
+:mod:`tutoria_cms.core.models`); the default concrete pages are then swapped out.
 """
 
 from django.apps import apps
@@ -21,6 +24,12 @@ from wagtail.search import index
 from tutoria_cms.core.blocks import BodyBlock
 from tutoria_cms.core.choices import AttentionType, LearningPillar, Modality, ProgrammeKind
 from tutoria_cms.core.fields import MultipleChoiceField, choice_labels
+from tutoria_cms.core.models import (
+    SuiteTemplateMixin,
+    get_page_model_name_for,
+    leave_out_if_swapped,
+    swappable_page_setting,
+)
 
 from .blocks import StagesBlock
 from .cycles import default_stages
@@ -42,8 +51,10 @@ def rate_field(verbose_name):
     )
 
 
-class ProgrammeIndexPageMixin(models.Model):
+class ProgrammeIndexPageMixin(SuiteTemplateMixin, models.Model):
     """Lists the programmes below it."""
+
+    suite_template = "tutoria_cms/programmes/programme_index_page.html"
 
     introduction = RichTextField(_("introduction"), blank=True)
 
@@ -69,8 +80,10 @@ class ProgrammeIndexPageMixin(models.Model):
         return context
 
 
-class TutoringProgrammePageMixin(models.Model):
+class TutoringProgrammePageMixin(SuiteTemplateMixin, models.Model):
     """A tutoring programme: PAT, peer mentoring, individual teaching classes..."""
+
+    suite_template = "tutoria_cms/programmes/tutoring_programme_page.html"
 
     kind = models.CharField(
         _("kind of programme"),
@@ -203,29 +216,34 @@ class TutoringProgrammePageMixin(models.Model):
         return context
 
 
+# The default concrete pages (on wagtailcore.Page), swapped out when the site names its own.
+
+
+@leave_out_if_swapped
 class ProgrammeIndexPage(ProgrammeIndexPageMixin, Page):
     content_panels = Page.content_panels + ProgrammeIndexPageMixin.index_panels
     search_fields = Page.search_fields + ProgrammeIndexPageMixin.index_search_fields
-    subpage_types = ["tutoria_programmes.TutoringProgrammePage"]
+    subpage_types = [get_page_model_name_for("programme")]
     template = "tutoria_cms/programmes/programme_index_page.html"
 
     class Meta:
         verbose_name = _("programme index page")
         verbose_name_plural = _("programme index pages")
+        swappable = swappable_page_setting("programme_index")
 
 
+@leave_out_if_swapped
 class TutoringProgrammePage(TutoringProgrammePageMixin, Page):
     content_panels = Page.content_panels + TutoringProgrammePageMixin.programme_panels
     search_fields = Page.search_fields + TutoringProgrammePageMixin.programme_search_fields
-    parent_page_types = ["tutoria_programmes.ProgrammeIndexPage"]
+    parent_page_types = [get_page_model_name_for("programme_index")]
     # Workshops live under programmes when that app is installed (it is optional).
     subpage_types = (
-        ["tutoria_workshops.GroupWorkshopPage"]
-        if apps.is_installed("tutoria_cms.workshops")
-        else []
+        [get_page_model_name_for("workshop")] if apps.is_installed("tutoria_cms.workshops") else []
     )
     template = "tutoria_cms/programmes/tutoring_programme_page.html"
 
     class Meta:
         verbose_name = _("tutoring programme")
         verbose_name_plural = _("tutoring programmes")
+        swappable = swappable_page_setting("programme")

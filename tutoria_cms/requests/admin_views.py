@@ -1,229 +1,169 @@
 """Admin views for group tutoring, end-of-term reports and individual classes.
 
-Every view asks permissions.py (or the object's own tutor) and writes through services.
+Every view asks permissions.py (or the object's own tutor) and writes through services; they
+are ``ObjectFormView``s (tutoria_cms.core.views): the object is looked up among the ones the
+user may see (404 otherwise), then the action's permission is asked (403).
 """
 
-from django.contrib import messages
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import View
+
+from tutoria_cms.core.views import ObjectFormView
 
 from . import permissions, services
 from .forms import AssignTutorForm, GroupSessionForm, ReportForm, ReviewForm
 from .views import tutor_candidates
 
-ACTION_TEMPLATE = "tutoria_cms/requests/admin/action.html"
 
-
-class FormView(View):
-    """GET shows the form, POST validates and calls ``save``; refusals shown in the form."""
-
-    title = ""
-    success_message = ""
-
-    def get_form(self, data=None):
-        raise NotImplementedError
-
-    def save(self, data):
-        raise NotImplementedError
-
-    def render(self, form):
-        return TemplateResponse(
-            self.request,
-            ACTION_TEMPLATE,
-            {
-                "object": self.object,
-                "form": form,
-                "title": self.title,
-                "cancel_url": self.cancel_url(),
-                "submit_label": _("Save"),
-            },
-        )
-
-    def get(self, request, *args, **kwargs):
-        return self.render(self.get_form())
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            try:
-                result = self.save(form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.success_url(result))
-        return self.render(form)
-
-
-class GroupSessionView(FormView):
-    title = _("Record a group session")
+class GroupSessionView(ObjectFormView):
+    form_class = GroupSessionForm
+    page_title = _("Record a group session")
     success_message = _("The session was recorded.")
+    header_icon = "group"
 
-    def dispatch(self, request, pk):
-        self.object = get_object_or_404(permissions.visible_groups(request.user), pk=pk)
-        if self.object.tutor_id != request.user.pk:
-            raise PermissionDenied
-        return super().dispatch(request, pk)
+    def get_object_queryset(self):
+        return permissions.visible_groups(self.request.user)
 
-    def cancel_url(self):
+    def has_permission(self):
+        return self.object.tutor_id == self.request.user.pk
+
+    def get_object_url(self):
         return reverse("tutoria_groups:index")
 
-    def get_form(self, data=None):
-        return GroupSessionForm(data, group=self.object)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "group": self.object}
 
-    def save(self, data):
-        return services.record_group_session(self.object, self.request.user, **data)
-
-    def success_url(self, result):
-        return reverse("tutoria_groups:index")
+    def perform(self, form):
+        return services.record_group_session(self.object, self.request.user, **form.cleaned_data)
 
 
-class PrepareReportView(View):
+class PrepareReportView(ObjectFormView):
     """Create (or reopen) the tutor's report for a request or group, then edit it.
 
     Only the request's assigned tutor (or the group's tutor) reaches it: a subject the user
     cannot see is not found, one they see but do not tutor is refused.
     """
 
-    def dispatch(self, request, kind, pk):
+    form_class = forms.Form
+    page_title = _("End-of-term report")
+    submit_label = _("Prepare the report")
+    intro = _("The report is pre-filled from the records of the term.")
+    header_icon = "doc-full"
+
+    def get_object_queryset(self):
+        kind = self.kwargs["kind"]
         if kind == "request":
-            self.subject = get_object_or_404(permissions.visible_requests(request.user), pk=pk)
-            allowed = permissions.is_assigned_tutor(request.user, self.subject)
-            self.subject_url = reverse("tutoria_requests:inspect", args=[pk])
-        elif kind == "group":
-            self.subject = get_object_or_404(permissions.visible_groups(request.user), pk=pk)
-            allowed = self.subject.tutor_id == request.user.pk
-            self.subject_url = reverse("tutoria_groups:index")
-        else:
-            raise Http404
-        if not allowed:
-            raise PermissionDenied
-        self.kind = kind
-        return super().dispatch(request, kind, pk)
+            return permissions.visible_requests(self.request.user)
+        if kind == "group":
+            return permissions.visible_groups(self.request.user)
+        raise Http404
 
-    def get(self, request, kind, pk):
-        from django import forms
+    def has_permission(self):
+        if self.kwargs["kind"] == "request":
+            return permissions.is_assigned_tutor(self.request.user, self.object)
+        return self.object.tutor_id == self.request.user.pk
 
-        return TemplateResponse(
-            request,
-            ACTION_TEMPLATE,
-            {
-                "form": forms.Form(),
-                "title": _("End-of-term report"),
-                "object": _("The report is pre-filled from the records of the term."),
-                "cancel_url": reverse("tutoria_reports:index"),
-                "submit_label": _("Prepare the report"),
-            },
-        )
+    def get_object_url(self):
+        if self.kwargs["kind"] == "request":
+            return reverse("tutoria_requests:inspect", args=[self.object.pk])
+        return reverse("tutoria_groups:index")
 
-    def post(self, request, kind, pk):
-        term = self.subject.term
+    def get_cancel_url(self):
+        return reverse("tutoria_reports:index")
+
+    def perform(self, form):
+        term = self.object.term
         if term is None:
-            messages.error(request, _("The request has no term: a report belongs to a term."))
-            return redirect(self.subject_url)
+            raise ValidationError(_("The request has no term: a report belongs to a term."))
         try:
-            report = services.prepare_report(term, request.user, **{self.kind: self.subject})
+            return services.prepare_report(
+                term, self.request.user, **{self.kwargs["kind"]: self.object}
+            )
         except services.TransitionRefused:
             raise PermissionDenied from None
-        return redirect(reverse("tutoria_reports:edit_report", args=[report.pk]))
+
+    def get_success_url(self):
+        return reverse("tutoria_reports:edit_report", args=[self.result.pk])
 
 
-class EditReportView(FormView):
-    title = _("End-of-term report")
-    success_message = _("The report was saved.")
+class ReportFormView(ObjectFormView):
+    header_icon = "doc-full"
 
-    def dispatch(self, request, pk):
-        self.object = get_object_or_404(permissions.visible_reports(request.user), pk=pk)
-        if self.object.tutor_id != request.user.pk:
-            raise PermissionDenied
-        return super().dispatch(request, pk)
+    def get_object_queryset(self):
+        return permissions.visible_reports(self.request.user)
 
-    def cancel_url(self):
+    def get_object_url(self):
         return reverse("tutoria_reports:inspect", args=[self.object.pk])
 
-    def get_form(self, data=None):
-        report = self.object
-        return ReportForm(
-            data,
-            initial={
-                "progress": report.progress,
-                "difficulties": report.difficulties,
-                "recommendation": report.recommendation,
-                "outcome": report.outcome,
-            },
-        )
 
-    def save(self, data):
-        report = services.update_report(self.object, self.request.user, **data)
+class EditReportView(ReportFormView):
+    form_class = ReportForm
+    page_title = _("End-of-term report")
+    success_message = _("The report was saved.")
+    extra_submits = [("submit", _("Save and submit to the coordinator"))]
+
+    def has_permission(self):
+        return self.object.tutor_id == self.request.user.pk
+
+    def get_initial(self):
+        report = self.object
+        return {
+            "progress": report.progress,
+            "difficulties": report.difficulties,
+            "recommendation": report.recommendation,
+            "outcome": report.outcome,
+        }
+
+    def perform(self, form):
+        report = services.update_report(self.object, self.request.user, **form.cleaned_data)
         if "submit" in self.request.POST:
             report = services.submit_report(report, self.request.user)
         return report
 
-    def success_url(self, result):
-        return reverse("tutoria_reports:inspect", args=[result.pk])
 
-    def render(self, form):
-        response = super().render(form)
-        response.context_data["extra_submit"] = _("Save and submit to the coordinator")
-        return response
-
-
-class ReviewReportView(FormView):
-    title = _("Review the report")
+class ReviewReportView(ReportFormView):
+    form_class = ReviewForm
+    page_title = _("Review the report")
     success_message = _("The report was reviewed.")
+    submit_label = _("Accept")
+    submit_name = "accept"
+    extra_submits = [("return", _("Return with the comment"))]
 
-    def dispatch(self, request, pk):
-        self.object = get_object_or_404(permissions.visible_reports(request.user), pk=pk)
-        if not permissions.is_coordinator(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, pk)
+    def has_permission(self):
+        return permissions.is_coordinator(self.request.user)
 
-    def cancel_url(self):
-        return reverse("tutoria_reports:inspect", args=[self.object.pk])
-
-    def get_form(self, data=None):
-        return ReviewForm(data)
-
-    def save(self, data):
-        accept = "accept" in self.request.POST
+    def perform(self, form):
         return services.review_report(
-            self.object, self.request.user, accept=accept, comment=data["comment"]
+            self.object,
+            self.request.user,
+            accept="accept" in self.request.POST,
+            comment=form.cleaned_data["comment"],
         )
 
-    def success_url(self, result):
-        return self.cancel_url()
 
-    def render(self, form):
-        response = super().render(form)
-        response.context_data["review"] = True
-        return response
-
-
-class DesignateTutorView(FormView):
-    title = _("Designate the tutor")
+class DesignateTutorView(ObjectFormView):
+    form_class = AssignTutorForm
+    page_title = _("Designate the tutor")
     success_message = _("The tutor was designated.")
+    header_icon = "user"
 
-    def dispatch(self, request, pk):
-        self.object = get_object_or_404(permissions.visible_classes(request.user), pk=pk)
-        if not permissions.is_coordinator(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, pk)
+    def get_object_queryset(self):
+        return permissions.visible_classes(self.request.user)
 
-    def cancel_url(self):
+    def has_permission(self):
+        return permissions.is_coordinator(self.request.user)
+
+    def get_object_url(self):
         return reverse("tutoria_classes:index")
 
-    def get_form(self, data=None):
-        return AssignTutorForm(
-            data, tutors=tutor_candidates(), initial={"tutor": self.object.tutor_id}
-        )
+    def get_initial(self):
+        return {"tutor": self.object.tutor_id}
 
-    def save(self, data):
-        return services.designate_tutor(self.object, data["tutor"], self.request.user)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "tutors": tutor_candidates()}
 
-    def success_url(self, result):
-        return self.cancel_url()
+    def perform(self, form):
+        return services.designate_tutor(self.object, form.cleaned_data["tutor"], self.request.user)

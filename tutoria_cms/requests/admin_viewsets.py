@@ -57,6 +57,15 @@ class GroupIndexView(ScopedIndexView):
                     priority=40,
                 )
             )
+            if instance.term_id:
+                buttons.append(
+                    ActionMenuItem(
+                        _("End-of-term report"),
+                        url=reverse("tutoria_reports:prepare", args=["group", instance.pk]),
+                        icon_name="doc-full",
+                        priority=50,
+                    )
+                )
         return buttons
 
 

@@ -7,3 +7,6 @@ class TutoriaRequestsConfig(AppConfig):
     label = "tutoria_requests"
     verbose_name = _("Tutoring: requests")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -102,6 +102,11 @@ def can_transition(user, request, action):
     return False
 
 
+def can_record_work(user, request):
+    """Sessions and referrals: the assigned tutor, while the tutoring is in progress."""
+    return is_assigned_tutor(user, request) and request.state == RequestState.IN_PROGRESS
+
+
 def available_actions(user, request):
     """The transitions ``user`` may take now, in a stable order (for action buttons)."""
     from .services import TRANSITIONS
@@ -140,6 +145,7 @@ __all__ = [
     "OPEN_STATES",
     "available_actions",
     "can_read_disclosure",
+    "can_record_work",
     "can_transition",
     "can_view",
     "visible_classes",

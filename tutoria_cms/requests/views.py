@@ -1,16 +1,18 @@
-"""Admin actions on a request. Every one asks permissions.py and writes through services."""
+"""Admin actions on a request. Every one asks permissions.py and writes through services.
 
-from django.contrib import messages
+They are ``ObjectFormView``s (tutoria_cms.core.views): the request is looked up among the
+ones the user may see (404 otherwise), then the action's permission is asked (403).
+"""
+
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from tutoria_cms.core import roles
+from tutoria_cms.core.views import ObjectFormView
 
 from . import permissions, services
 from .forms import (
@@ -21,66 +23,67 @@ from .forms import (
     SessionForm,
     TransitionForm,
 )
-from .models import TutoringRequest
+
+CONFIDENTIAL = _(
+    "Confidential: only you and, once referred, the orientation service can read this."
+)
 
 
 def inspect_url(request):
     return reverse("tutoria_requests:inspect", args=[request.pk])
 
 
-class RequestActionView(View):
-    template_name = "tutoria_cms/requests/admin/action.html"
+class RequestFormView(ObjectFormView):
+    """An action on one request the user may see."""
 
-    def get_request(self, user, pk):
-        try:
-            return permissions.visible_requests(user).get(pk=pk)
-        except TutoringRequest.DoesNotExist:
-            raise Http404 from None
+    header_icon = "clipboard-list"
 
-    def render(self, http_request, context):
-        return TemplateResponse(http_request, self.template_name, context)
+    def get_object_queryset(self):
+        return permissions.visible_requests(self.request.user)
+
+    def get_object_url(self):
+        return inspect_url(self.object)
+
+    def get_parent_breadcrumbs(self):
+        return [
+            {"url": reverse("tutoria_requests:list"), "label": _("Tutoring requests")},
+            {"url": self.get_object_url(), "label": str(self.object)},
+        ]
 
 
-class TransitionView(RequestActionView):
-    def dispatch(self, http_request, pk, action):
-        self.object = self.get_request(http_request.user, pk)
-        spec = services.TRANSITIONS.get(action)
+class TransitionView(RequestFormView):
+    form_class = TransitionForm
+
+    @cached_property
+    def spec(self):
+        spec = services.TRANSITIONS.get(self.kwargs["action"])
         if spec is None:
             raise Http404
-        if not permissions.can_transition(http_request.user, self.object, action):
-            raise PermissionDenied
-        self.action, self.spec = action, spec
-        return super().dispatch(http_request, pk, action)
+        return spec
 
-    def context(self, form):
-        return {
-            "object": self.object,
-            "form": form,
-            "title": self.spec.label,
-            "action": self.action,
-            "cancel_url": inspect_url(self.object),
-            "submit_label": self.spec.label,
-        }
+    def has_permission(self):
+        self.spec  # noqa: B018 (an unknown action is not found, before the permission)
+        return permissions.can_transition(self.request.user, self.object, self.kwargs["action"])
 
-    def get(self, http_request, pk, action):
-        return self.render(http_request, self.context(TransitionForm(action=action)))
+    def get_page_title(self):
+        return self.spec.label
 
-    def post(self, http_request, pk, action):
-        form = TransitionForm(http_request.POST, action=action)
-        if form.is_valid():
-            try:
-                services.transition(
-                    self.object, action, http_request.user, reason=form.cleaned_data["reason"]
-                )
-            except services.TransitionError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    http_request,
-                    _("Done: the request was %(action)s.") % {"action": self.spec.past},
-                )
-                return redirect(inspect_url(self.object))
-        return self.render(http_request, self.context(form))
+    def get_submit_label(self):
+        return self.spec.label
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.kwargs["action"]}
+
+    def get_success_message(self):
+        return _("Done: the request was %(action)s.") % {"action": self.spec.past}
+
+    def perform(self, form):
+        return services.transition(
+            self.object,
+            self.kwargs["action"],
+            self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
 
 
 def tutor_candidates():
@@ -91,163 +94,95 @@ def tutor_candidates():
     )
 
 
-class AssignTutorView(RequestActionView):
-    def dispatch(self, http_request, pk):
-        self.object = self.get_request(http_request.user, pk)
-        if not permissions.can_transition(http_request.user, self.object, "assign_tutor"):
-            raise PermissionDenied
-        return super().dispatch(http_request, pk)
+class AssignTutorView(RequestFormView):
+    form_class = AssignTutorForm
+    page_title = _("Assign tutor")
+    submit_label = _("Assign tutor")
+    success_message = _("The tutor was assigned.")
+    error_field = "tutor"
 
-    def context(self, form):
-        return {
-            "object": self.object,
-            "form": form,
-            "title": _("Assign tutor"),
-            "cancel_url": inspect_url(self.object),
-            "submit_label": _("Assign tutor"),
-        }
+    def has_permission(self):
+        return permissions.can_transition(self.request.user, self.object, "assign_tutor")
 
-    def get(self, http_request, pk):
-        form = AssignTutorForm(
-            tutors=tutor_candidates(), initial={"tutor": self.object.assigned_tutor_id}
-        )
-        return self.render(http_request, self.context(form))
+    def get_initial(self):
+        return {"tutor": self.object.assigned_tutor_id}
 
-    def post(self, http_request, pk):
-        form = AssignTutorForm(http_request.POST, tutors=tutor_candidates())
-        if form.is_valid():
-            try:
-                services.assign_tutor(self.object, form.cleaned_data["tutor"], http_request.user)
-            except services.TransitionError as error:
-                form.add_error("tutor", error)
-            else:
-                messages.success(http_request, _("The tutor was assigned."))
-                return redirect(inspect_url(self.object))
-        return self.render(http_request, self.context(form))
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "tutors": tutor_candidates()}
+
+    def perform(self, form):
+        return services.assign_tutor(self.object, form.cleaned_data["tutor"], self.request.user)
 
 
-class DisclosureView(RequestActionView):
-    def dispatch(self, http_request, pk):
-        self.object = self.get_request(http_request.user, pk)
-        if not permissions.can_read_disclosure(http_request.user, self.object):
-            raise PermissionDenied
-        return super().dispatch(http_request, pk)
+class DisclosureView(RequestFormView):
+    form_class = DisclosureForm
+    page_title = _("Confidential details")
+    success_message = _("The confidential details were saved.")
+    notice = CONFIDENTIAL
 
-    def context(self, form):
-        return {
-            "object": self.object,
-            "form": form,
-            "title": _("Confidential details"),
-            "cancel_url": inspect_url(self.object),
-            "submit_label": _("Save"),
-            "confidential": True,
-        }
+    def has_permission(self):
+        return permissions.can_read_disclosure(self.request.user, self.object)
 
-    def get(self, http_request, pk):
-        services.log_sensitive_read(http_request.user, self.object, "disclosure")
+    def get(self, request, *args, **kwargs):
+        services.log_sensitive_read(request.user, self.object, "disclosure")
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
         disclosure = getattr(self.object, "disclosure", None)
-        initial = (
-            {"reasons": disclosure.reasons, "description": disclosure.description}
-            if disclosure
-            else {}
-        )
-        return self.render(http_request, self.context(DisclosureForm(initial=initial)))
+        if disclosure is None:
+            return {}
+        return {"reasons": disclosure.reasons, "description": disclosure.description}
 
-    def post(self, http_request, pk):
-        form = DisclosureForm(http_request.POST)
-        if form.is_valid():
-            services.update_disclosure(self.object, http_request.user, **form.cleaned_data)
-            messages.success(http_request, _("The confidential details were saved."))
-            return redirect(inspect_url(self.object))
-        return self.render(http_request, self.context(form))
+    def perform(self, form):
+        return services.update_disclosure(self.object, self.request.user, **form.cleaned_data)
 
 
-class ServiceFormView(RequestActionView):
-    """A form whose valid data goes to one service function; errors shown in the form."""
+class TutorWorkView(RequestFormView):
+    """The assigned tutor's records of the tutoring (confidential)."""
 
-    form_class = None
-    title = ""
-    success_message = ""
-    confidential = False
+    notice = CONFIDENTIAL
 
-    def allowed(self, user):
-        return permissions.is_assigned_tutor(user, self.object)
-
-    def dispatch(self, http_request, pk, **kwargs):
-        self.object = self.get_request(http_request.user, pk)
-        if not self.allowed(http_request.user):
-            raise PermissionDenied
-        return super().dispatch(http_request, pk, **kwargs)
-
-    def get_form(self, data=None):
-        return self.form_class(data)
-
-    def context(self, form):
-        return {
-            "object": self.object,
-            "form": form,
-            "title": self.title,
-            "cancel_url": inspect_url(self.object),
-            "submit_label": _("Save"),
-            "confidential": self.confidential,
-        }
-
-    def get(self, http_request, pk, **kwargs):
-        return self.render(http_request, self.context(self.get_form()))
-
-    def post(self, http_request, pk, **kwargs):
-        form = self.get_form(http_request.POST)
-        if form.is_valid():
-            try:
-                self.save(form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(http_request, self.success_message)
-                return redirect(inspect_url(self.object))
-        return self.render(http_request, self.context(form))
+    def has_permission(self):
+        return permissions.is_assigned_tutor(self.request.user, self.object)
 
 
-class RecordSessionView(ServiceFormView):
+class RecordSessionView(TutorWorkView):
     form_class = SessionForm
-    title = _("Record a session")
+    page_title = _("Record a session")
     success_message = _("The session was recorded.")
-    confidential = True
 
-    def save(self, data):
-        services.record_session(self.object, self.request.user, **data)
+    def perform(self, form):
+        return services.record_session(self.object, self.request.user, **form.cleaned_data)
 
 
-class ReferView(ServiceFormView):
+class ReferView(TutorWorkView):
     form_class = ReferralForm
-    title = _("Refer to a service")
+    page_title = _("Refer to a service")
     success_message = _("The student was referred.")
-    confidential = True
 
-    def save(self, data):
-        services.refer(self.object, self.request.user, **data)
+    def perform(self, form):
+        return services.refer(self.object, self.request.user, **form.cleaned_data)
 
 
-class UpdateReferralView(ServiceFormView):
+class UpdateReferralView(TutorWorkView):
     form_class = ReferralUpdateForm
-    title = _("Referral follow-up")
+    page_title = _("Referral follow-up")
     success_message = _("The referral was updated.")
-    confidential = True
 
-    def allowed(self, user):
-        return permissions.can_read_disclosure(user, self.object)
+    def has_permission(self):
+        return permissions.can_read_disclosure(self.request.user, self.object)
 
-    def dispatch(self, http_request, pk, referral_id):
-        self.referral_id = referral_id
-        return super().dispatch(http_request, pk, referral_id=referral_id)
+    @cached_property
+    def referral(self):
+        return get_object_or_404(self.object.referrals, pk=self.kwargs["referral_id"])
 
-    def get_form(self, data=None):
-        referral = get_object_or_404(self.object.referrals, pk=self.referral_id)
-        if data is None:
-            services.log_sensitive_read(self.request.user, self.object, "referrals")
-        initial = {"status": referral.status, "outcome_notes": referral.outcome_notes}
-        return self.form_class(data, initial=initial)
+    def get(self, request, *args, **kwargs):
+        self.referral  # noqa: B018 (a referral of another request is not found)
+        services.log_sensitive_read(request.user, self.object, "referrals")
+        return super().get(request, *args, **kwargs)
 
-    def save(self, data):
-        referral = self.object.referrals.get(pk=self.referral_id)
-        services.update_referral(referral, self.request.user, **data)
+    def get_initial(self):
+        return {"status": self.referral.status, "outcome_notes": self.referral.outcome_notes}
+
+    def perform(self, form):
+        return services.update_referral(self.referral, self.request.user, **form.cleaned_data)

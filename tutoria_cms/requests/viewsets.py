@@ -8,14 +8,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.widgets import Button
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
-from . import permissions, services
+from . import dashboard, permissions, services
 from .forms import NewRequestForm
 from .models import RequestKind, RequestState, SensitiveRead, TutoringRequest
 from .views import (
@@ -52,6 +53,27 @@ class RequestPermissionPolicy(ScopedPermissionPolicy):
 class RequestFilterSet(WagtailFilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=RequestState.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RequestKind.choices)
+    # The filters the home page's work queue links to (dashboard.py counts the same rows).
+    open = django_filters.ChoiceFilter(
+        label=_("Open or finished"), choices=dashboard.OPEN_CHOICES, method="filter_open"
+    )
+    attention = django_filters.ChoiceFilter(
+        label=_("Needs attention"),
+        choices=dashboard.ATTENTION_CHOICES,
+        method="filter_attention",
+    )
+    referral = django_filters.ChoiceFilter(
+        label=_("Referral"), choices=dashboard.REFERRAL_CHOICES, method="filter_referral"
+    )
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(dashboard.open_condition(value)) if value else queryset
+
+    def filter_attention(self, queryset, name, value):
+        return queryset.filter(dashboard.attention_condition(value)) if value else queryset
+
+    def filter_referral(self, queryset, name, value):
+        return queryset.filter(dashboard.referral_condition(value)) if value else queryset
 
     class Meta:
         model = TutoringRequest
@@ -112,6 +134,30 @@ class RequestInspectView(InspectView):
                     priority=60,
                 )
             )
+        if permissions.can_record_work(user, self.object):
+            buttons += [
+                Button(
+                    _("Record a session"),
+                    url=reverse("tutoria_requests:record_session", args=[self.object.pk]),
+                    icon_name="date",
+                    priority=70,
+                ),
+                Button(
+                    _("Refer to a service"),
+                    url=reverse("tutoria_requests:refer", args=[self.object.pk]),
+                    icon_name="resubmit",
+                    priority=80,
+                ),
+            ]
+        if self.object.term_id and permissions.is_assigned_tutor(user, self.object):
+            buttons.append(
+                Button(
+                    _("End-of-term report"),
+                    url=reverse("tutoria_reports:prepare", args=["request", self.object.pk]),
+                    icon_name="doc-full",
+                    priority=90,
+                )
+            )
         return buttons
 
     def get_context_data(self, **kwargs):
@@ -153,7 +199,10 @@ def history_rows(request):
     return rows
 
 
-class RequestCreateView(CreateView):
+class RequestCreateView(SnippetCreateView):
+    """Wagtail's snippet create view (its template renders the snippet action menu, the Save
+    button: Wagtail's generic create view gives that template no menu, so no button)."""
+
     def get_form_class(self):
         return NewRequestForm
 

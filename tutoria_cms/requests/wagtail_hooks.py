@@ -102,3 +102,10 @@ def subject_access_data(student_number, user):
     from .subject import subject_data
 
     return subject_data(student_number, user)
+
+
+@hooks.register("register_tutoria_work_queue")
+def request_work_items(request):
+    from .dashboard import work_items
+
+    return work_items(request.user)

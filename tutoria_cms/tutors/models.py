@@ -15,7 +15,8 @@ base page combines the mixins with it::
         content_panels = MyBasePage.content_panels + TutorProfilePageMixin.profile_panels
         search_fields = MyBasePage.search_fields + TutorProfilePageMixin.profile_search_fields
 
-and points its index page at it with ``profile_page_model = "myapp.MyTutorProfilePage"``.
+and names it in ``TUTORIA_TUTORS_TUTORPROFILEPAGE_MODEL`` (see :mod:`tutoria_cms.core.models`), or
+points its index page at it with ``profile_page_model = "myapp.MyTutorProfilePage"``.
 
 The matrix (``CompetencyAssessment``) is operational data, not page content: it is not part of page
 revisions, it is written through ``services.py`` and its changes are kept by django-simple-history.
@@ -42,6 +43,13 @@ from wagtail.search import index
 
 from tutoria_cms.core.choices import AttentionType, Modality
 from tutoria_cms.core.fields import MultipleChoiceField, choice_labels
+from tutoria_cms.core.models import (
+    SuiteTemplateMixin,
+    get_page_model_for,
+    get_page_model_name_for,
+    leave_out_if_swapped,
+    swappable_page_setting,
+)
 
 from .choices import TutorType
 from .forms import TutorProfilePageForm
@@ -355,15 +363,19 @@ class TutorExpertiseTag(TaggedItemBase):
         verbose_name = _("expertise tag")
 
 
-class TutorIndexPageMixin(models.Model):
+class TutorIndexPageMixin(SuiteTemplateMixin, models.Model):
     """The tutor directory: filters, search and pagination over the profiles below it."""
+
+    suite_template = "tutoria_cms/tutors/tutor_index_page.html"
 
     introduction = RichTextField(_("introduction"), blank=True)
     tutors_per_page = models.PositiveSmallIntegerField(
         _("tutors per page"), default=12, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
 
-    profile_page_model = "tutoria_tutors.TutorProfilePage"
+    # "app_label.Model" of the profiles listed; None: the suite's tutor profile page
+    # (TUTORIA_TUTORS_TUTORPROFILEPAGE_MODEL, by default TutorProfilePage).
+    profile_page_model = None
 
     index_panels = [FieldPanel("introduction"), FieldPanel("tutors_per_page")]
     index_search_fields = [index.SearchField("introduction")]
@@ -381,7 +393,9 @@ class TutorIndexPageMixin(models.Model):
         return result
 
     def get_profile_model(self):
-        return apps.get_model(self.profile_page_model)
+        if self.profile_page_model:
+            return apps.get_model(self.profile_page_model)
+        return get_page_model_for("tutor_profile")
 
     def get_context(self, request, *args, **kwargs):
         from .directory import directory_context
@@ -391,8 +405,10 @@ class TutorIndexPageMixin(models.Model):
         return context
 
 
-class TutorProfilePageMixin(models.Model):
+class TutorProfilePageMixin(SuiteTemplateMixin, models.Model):
     """A tutor's public profile. Its ``owner`` is always the tutor's account (``user``)."""
+
+    suite_template = "tutoria_cms/tutors/tutor_profile_page.html"
 
     # Lets other apps recognise a profile page without importing this app.
     is_tutor_profile = True
@@ -559,21 +575,24 @@ class TutorProfilePageMixin(models.Model):
         return sections
 
 
+@leave_out_if_swapped
 class TutorIndexPage(TutorIndexPageMixin, Page):  # noqa: DJ008 (Page.__str__)
     content_panels = Page.content_panels + TutorIndexPageMixin.index_panels
     search_fields = Page.search_fields + TutorIndexPageMixin.index_search_fields
-    subpage_types = ["tutoria_tutors.TutorProfilePage"]
+    subpage_types = [get_page_model_name_for("tutor_profile")]
     template = "tutoria_cms/tutors/tutor_index_page.html"
 
     class Meta:
         verbose_name = _("tutor directory page")
         verbose_name_plural = _("tutor directory pages")
+        swappable = swappable_page_setting("tutor_index")
 
 
+@leave_out_if_swapped
 class TutorProfilePage(TutorProfilePageMixin, Page):  # noqa: DJ008 (Page.__str__)
     content_panels = Page.content_panels + TutorProfilePageMixin.profile_panels
     search_fields = Page.search_fields + TutorProfilePageMixin.profile_search_fields
-    parent_page_types = ["tutoria_tutors.TutorIndexPage"]
+    parent_page_types = [get_page_model_name_for("tutor_index")]
     subpage_types = []
     base_form_class = TutorProfilePageForm
     template = "tutoria_cms/tutors/tutor_profile_page.html"
@@ -581,6 +600,7 @@ class TutorProfilePage(TutorProfilePageMixin, Page):  # noqa: DJ008 (Page.__str_
     class Meta:
         verbose_name = _("tutor profile")
         verbose_name_plural = _("tutor profiles")
+        swappable = swappable_page_setting("tutor_profile")
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.documents import get_document_model
 
+from ..core.models import get_page_model_for
 from ..core.views import AdminPageMixin
 from . import permissions, services
 from .forms import SelfAssessmentFormSet, ValidationFormSet
@@ -240,10 +241,9 @@ class HeatMapView(TutorsAdminView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from .models import TutorIndexPage
-
         context = super().get_context_data(**kwargs)
-        directories = list(TutorIndexPage.objects.order_by("path"))
+        index_model = get_page_model_for("tutor_index", required=False)
+        directories = list(index_model.objects.order_by("path")) if index_model else []
         chosen = None
         directory_id = self.request.GET.get("directory")
         for directory in directories:

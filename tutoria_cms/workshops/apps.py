@@ -7,3 +7,6 @@ class TutoriaWorkshopsConfig(AppConfig):
     label = "tutoria_workshops"
     verbose_name = _("Tutoring: group workshops")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

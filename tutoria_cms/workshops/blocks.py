@@ -5,7 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-TUTOR_PROFILE_PAGE = "tutoria_tutors.TutorProfilePage"
+from tutoria_cms.core.models import NO_PAGE_MODEL, get_page_model_name_for
+
+# The tutor profile page class ("tutoria_tutors.TutorProfilePage" or the site's own).
+TUTOR_PROFILE_PAGE = get_page_model_name_for("tutor_profile")
 
 
 class PersonBlock(blocks.StructBlock):
@@ -36,7 +39,8 @@ class TutorProfileChooserBlock(blocks.PageChooserBlock):
         kwargs.pop("page_type", None)
         kwargs.pop("target_model", None)
         super().__init__(**kwargs)
-        self.page_type = [TUTOR_PROFILE_PAGE] if apps.is_installed("tutoria_cms.tutors") else []
+        known = apps.is_installed("tutoria_cms.tutors") and TUTOR_PROFILE_PAGE != NO_PAGE_MODEL
+        self.page_type = [TUTOR_PROFILE_PAGE] if known else []
 
     def clean(self, value):
         value = super().clean(value)

@@ -8,6 +8,8 @@ A site with its own base page (``WAGTAIL_PAGE_MODEL``) combines the mixin with i
         search_fields = MyBasePage.search_fields + GroupWorkshopPageMixin.workshop_search_fields
         base_form_class = GroupWorkshopPageForm  # from tutoria_cms.workshops.forms
 
+and names it in ``TUTORIA_WORKSHOPS_GROUPWORKSHOPPAGE_MODEL`` (see :mod:`tutoria_cms.core.models`).
+
 Sessions, registrations and attendance point at the swappable base page, so they work with any
 concrete page built on the mixin. Every write that changes registrations or attendance goes
 through :mod:`tutoria_cms.workshops.services`.
@@ -39,6 +41,12 @@ from wagtail.search import index
 from tutoria_cms.core.choices import LearningPillar, Modality, WorkshopFormat, WorkshopTopic
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.fields import MultipleChoiceField, choice_labels
+from tutoria_cms.core.models import (
+    SuiteTemplateMixin,
+    get_page_model_name_for,
+    leave_out_if_swapped,
+    swappable_page_setting,
+)
 
 from .blocks import FacilitatorsBlock
 from .forms import GroupWorkshopPageForm, WorkshopRegistrationForm
@@ -55,8 +63,10 @@ def get_page_model():
 SIGNUP_RESULTS = ("confirmed", "waitlisted")
 
 
-class GroupWorkshopPageMixin(models.Model):
+class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
     """A group workshop of a tutoring programme, with its sessions and registration form."""
+
+    suite_template = "tutoria_cms/workshops/group_workshop_page.html"
 
     introduction = RichTextField(_("introduction"), blank=True)
     topic = models.CharField(_("topic"), max_length=32, choices=WorkshopTopic.choices)
@@ -217,10 +227,11 @@ class GroupWorkshopPageMixin(models.Model):
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
 
+@leave_out_if_swapped
 class GroupWorkshopPage(GroupWorkshopPageMixin, Page):  # noqa: DJ008 (Page.__str__: the title)
     content_panels = Page.content_panels + GroupWorkshopPageMixin.workshop_panels
     search_fields = Page.search_fields + GroupWorkshopPageMixin.workshop_search_fields
-    parent_page_types = ["tutoria_programmes.TutoringProgrammePage"]
+    parent_page_types = [get_page_model_name_for("programme")]
     subpage_types = []
     template = "tutoria_cms/workshops/group_workshop_page.html"
     # Refuses to remove a session that already has attendance recorded.
@@ -229,6 +240,7 @@ class GroupWorkshopPage(GroupWorkshopPageMixin, Page):  # noqa: DJ008 (Page.__st
     class Meta:
         verbose_name = _("group workshop")
         verbose_name_plural = _("group workshops")
+        swappable = swappable_page_setting("workshop")
 
 
 class WorkshopSession(Orderable):

@@ -49,7 +49,51 @@ STUDENTS = [
     "Regina Flores Mora",
     "Santiago Ramírez León",
 ]
-DEMO_REQUEST_TUTORS = ["ana", "jorge"]
+# Further demo students (the academic records of a whole cohort): first names x surnames.
+MORE_FIRST_NAMES = [
+    "Andrea",
+    "Bruno",
+    "Camila",
+    "Daniel",
+    "Elena",
+    "Francisco",
+    "Gabriela",
+    "Héctor",
+    "Isabel",
+    "Javier",
+    "Karla",
+    "Leonardo",
+    "Mónica",
+    "Nicolás",
+    "Olivia",
+    "Pablo",
+    "Renata",
+    "Sergio",
+    "Tania",
+    "Ulises",
+]
+MORE_SURNAMES = [
+    "Aguirre Campos",
+    "Benítez Lara",
+    "Castro Molina",
+    "Delgado Pérez",
+    "Espinoza Rivas",
+    "Fuentes Gil",
+    "Guerrero Luna",
+    "Ibarra Solís",
+    "Juárez Olmos",
+    "Kuri Navarro",
+    "Lozano Paredes",
+    "Mejía Salas",
+    "Núñez Ortega",
+    "Orozco Vidal",
+    "Pacheco Ríos",
+    "Quintero Sosa",
+]
+DEMO_REQUEST_TUTORS = ["ana", "jorge", "mariana", "guadalupe"]
+GROUP_TUTOR = "roberto"
+# No regulation of individual classes fits this university: it takes no such requests.
+RULE_SET = ""
 
 PROGRAMMES = [
     {
@@ -116,6 +160,7 @@ PROGRAMMES = [
                 "<li>Construir una red de compañeros.</li></ul>",
                 "facilitators": [("Mtra. Laura Jiménez Ortega", "Coordinadora de tutorías")],
                 "sessions": [
+                    (-120, "10:00", "12:00", "Auditorio principal"),
                     (-7, "10:00", "12:00", "Auditorio principal"),
                     (14, "10:00", "12:00", "Auditorio principal"),
                 ],
@@ -134,6 +179,7 @@ PROGRAMMES = [
                 "<li>Aplicar técnicas de lectura y resumen.</li></ul>",
                 "facilitators": [("@ana", "Facilitadora")],
                 "sessions": [
+                    (-14, "16:00", "18:00", "Aula B-12"),
                     (10, "16:00", "18:00", "Aula B-12"),
                     (17, "16:00", "18:00", "Aula B-12"),
                 ],
@@ -164,7 +210,10 @@ PROGRAMMES = [
                 "introduction": "<p>Descubre cómo aprendes mejor con un test y una plática.</p>",
                 "learning_outcomes": "<ul><li>Identificar el propio estilo de aprendizaje.</li></ul>",
                 "facilitators": [("@emilio", "Facilitador")],
-                "sessions": [(28, "09:00", "11:00", "Sala de usos múltiples")],
+                "sessions": [
+                    (-21, "09:00", "11:00", "Sala de usos múltiples"),
+                    (28, "09:00", "11:00", "Sala de usos múltiples"),
+                ],
             },
         ],
     },

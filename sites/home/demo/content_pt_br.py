@@ -47,7 +47,51 @@ STUDENTS = [
     "Mariana Ribeiro Nunes",
     "Matheus Carvalho Melo",
 ]
-DEMO_REQUEST_TUTORS = ["joana", "carlos"]
+# Further demo students (the academic records of a whole cohort): first names x surnames.
+MORE_FIRST_NAMES = [
+    "Amanda",
+    "Bruno",
+    "Camila",
+    "Daniel",
+    "Eduarda",
+    "Felipe",
+    "Giovana",
+    "Henrique",
+    "Isabela",
+    "João",
+    "Kauã",
+    "Letícia",
+    "Murilo",
+    "Natália",
+    "Otávio",
+    "Priscila",
+    "Rodrigo",
+    "Sabrina",
+    "Tiago",
+    "Vitória",
+]
+MORE_SURNAMES = [
+    "Almeida Castro",
+    "Barros Farias",
+    "Campos Reis",
+    "Duarte Freitas",
+    "Esteves Lopes",
+    "Fonseca Prado",
+    "Gomes Batista",
+    "Lacerda Viana",
+    "Macedo Pires",
+    "Nogueira Sales",
+    "Queiroz Mendes",
+    "Rezende Moura",
+    "Siqueira Leal",
+    "Teixeira Brito",
+    "Vasconcelos Paiva",
+    "Xavier Cunha",
+]
+DEMO_REQUEST_TUTORS = ["joana", "carlos", "luana", "marcia"]
+GROUP_TUTOR = "rafael"
+# The regulation judging individual-class requests (requests app's site setting).
+RULE_SET = "ufopa-331-2020"
 
 PROGRAMMES = [
     {
@@ -94,6 +138,7 @@ PROGRAMMES = [
                 "learning_outcomes": "<ul><li>Localizar os serviços de apoio ao discente.</li></ul>",
                 "facilitators": [("Profa. Dra. Mariana Costa", "Coordenadora de tutoria")],
                 "sessions": [
+                    (-120, "14:00", "16:00", "Auditório do ICED"),
                     (-5, "14:00", "16:00", "Auditório do ICED"),
                     (15, "14:00", "16:00", "Auditório do ICED"),
                 ],
@@ -110,7 +155,11 @@ PROGRAMMES = [
                 "introduction": "<p>Organize seu tempo e melhore seus hábitos de estudo.</p>",
                 "learning_outcomes": "<ul><li>Planejar a semana de estudos.</li></ul>",
                 "facilitators": [("@joana", "Facilitadora")],
-                "sessions": [(9, "18:00", "20:00", "Sala 204"), (16, "18:00", "20:00", "Sala 204")],
+                "sessions": [
+                    (-12, "18:00", "20:00", "Sala 204"),
+                    (9, "18:00", "20:00", "Sala 204"),
+                    (16, "18:00", "20:00", "Sala 204"),
+                ],
             },
             {
                 "title": "Trabalho cooperativo",
@@ -140,7 +189,10 @@ PROGRAMMES = [
                 "introduction": "<p>Organizar e sistematizar o pensamento para aprender melhor.</p>",
                 "learning_outcomes": "<ul><li>Aplicar mapas conceituais.</li></ul>",
                 "facilitators": [("Prof. Dr. João Almeida", "Docente-tutor")],
-                "sessions": [(27, "08:00", "10:00", "Sala 101")],
+                "sessions": [
+                    (-19, "08:00", "10:00", "Sala 101"),
+                    (27, "08:00", "10:00", "Sala 101"),
+                ],
             },
         ],
     },

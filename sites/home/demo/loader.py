@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site, Workflow, WorkflowPage
 
@@ -25,7 +26,8 @@ from tutoria_cms.programmes.models import ProgrammeIndexPage, TutoringProgrammeP
 from . import content_es, content_pt_br
 
 INSTITUTIONS = (content_es, content_pt_br)
-PORT = 8000
+PORT = 8000  # the default port of the demo Sites (make demo ADDR=... changes it)
+BASE_URL_FILE = "demo-base-url"  # beside the logins file; sites.settings.dev reads it
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
 # Demo accounts: (username, role group or None for the superuser, first name, last name).
@@ -41,10 +43,11 @@ ACCOUNTS = [
 
 
 class DemoLoader:
-    def __init__(self, stdout=None, logins_file=None, today=None):
+    def __init__(self, stdout=None, logins_file=None, today=None, port=None):
         self.stdout = stdout
         self.logins_file = Path(logins_file or Path(settings.VAR_DIR) / "demo-logins.json")
         self.today = today or timezone.localdate()
+        self.port = port  # None: keep the Sites' ports (PORT for new ones)
         self.created = 0
 
     def log(self, message):
@@ -83,11 +86,14 @@ class DemoLoader:
             root.add_child(instance=home)
             home.save_revision().publish()
             self.created += 1
-        site = Site.objects.filter(hostname=content.HOSTNAME, port=PORT).first()
+        site = Site.objects.filter(hostname=content.HOSTNAME).order_by("pk").first()
+        if site is not None and self.port is not None and site.port != self.port:
+            site.port = self.port
+            site.save(update_fields=["port"])
         if site is None:
             Site.objects.create(
                 hostname=content.HOSTNAME,
-                port=PORT,
+                port=self.port or PORT,
                 root_page=home,
                 site_name=content.INSTITUTION,
                 is_default_site=content is INSTITUTIONS[0]
@@ -157,33 +163,56 @@ class DemoLoader:
         return ("person", {"name": name.lstrip("@"), "role": role})
 
     def requests(self, home, content):
-        """Academic records and requests in every state (requests app, optional)."""
+        """Academic records, requests in every state, individual and group tutoring, reports
+        and the previous term's outcomes (requests and academics apps, optional)."""
         if not (
             apps.is_installed("tutoria_cms.requests") and apps.is_installed("tutoria_cms.academics")
         ):
             return
-        from tutoria_cms.academics.demo import load_demo_academics
-        from tutoria_cms.requests.demo import load_demo_requests
+        from sites.home.demo.academics import (
+            load_demo_academics,
+            load_demo_outcomes,
+            student_names,
+        )
+        from sites.home.demo.requests import TUTORED, load_demo_requests
+        from tutoria_cms.requests.models import TutoringRequestSettings
 
-        term, components, students = load_demo_academics(
-            content.STUDENT_PREFIX, content.STUDENTS, content.PROGRAMME_OF_STUDY
+        previous, term, components, students = load_demo_academics(
+            content.STUDENT_PREFIX, student_names(content), content.PROGRAMME_OF_STUDY
         )
-        programme = (
-            TutoringProgrammePage.objects.descendant_of(home).filter(kind="action_plan").first()
-        )
+        site = Site.objects.get(root_page=home)
+        request_settings = TutoringRequestSettings.for_site(site)
+        if request_settings.rule_set != content.RULE_SET:
+            request_settings.rule_set = content.RULE_SET
+            request_settings.save()
+        pages = TutoringProgrammePage.objects.descendant_of(home).order_by("path")
         User = get_user_model()
-        tutors = [f"{self.accounts_prefix}{slug}" for slug in content.DEMO_REQUEST_TUTORS]
         created = load_demo_requests(
-            programme,
-            content.LANGUAGE,
-            term,
-            components,
-            students,
-            coordinator=User.objects.get(username="coordinacion"),
-            board=User.objects.get(username="colegiado"),
-            tutors=tutors,
+            language=content.LANGUAGE,
+            programmes=[
+                pages.filter(kind=kind).first()
+                for kind in ("action_plan", "peer_mentoring", "individual_classes")
+            ],
+            terms=(previous, term),
+            components=components,
+            students=students,
+            staff=[
+                User.objects.get(username=username)
+                for username in ("coordinacion", "colegiado", "orientacion")
+            ],
+            tutors=[f"{self.accounts_prefix}{slug}" for slug in content.DEMO_REQUEST_TUTORS],
+            group_tutor=User.objects.get(username=f"{self.accounts_prefix}{content.GROUP_TUTOR}"),
+            allows_classes=bool(content.RULE_SET),
+            prefix=content.STUDENT_PREFIX,
+            today=self.today,
         )
         self.created += len(created)
+        tutored = set(TUTORED)
+        load_demo_outcomes(
+            previous,
+            [student for index, student in enumerate(students) if index in tutored],
+            [student for index, student in enumerate(students) if index not in tutored],
+        )
 
     # -- accounts ------------------------------------------------------------------------
     def read_logins(self):
@@ -230,7 +259,7 @@ class DemoLoader:
         """The tutor directory with eight tutors and their matrices (tutors app, optional)."""
         if not apps.is_installed("tutoria_cms.tutors"):
             return []
-        from tutoria_cms.tutors.demo import load_demo_tutors
+        from sites.home.demo.tutors import load_demo_tutors
         from tutoria_cms.tutors.models import TutorIndexPage
 
         spec = dict(content.TUTOR_INDEX)
@@ -248,16 +277,74 @@ class DemoLoader:
 
     def mentoring(self, home, content):
         """The peer-mentoring cycle of the site's peer-mentoring programme (mentoring app)."""
-        from tutoria_cms.mentoring.demo import load_demo_mentoring
+        from sites.home.demo.mentoring import load_demo_mentoring
 
         for page in TutoringProgrammePage.objects.descendant_of(home).filter(kind="peer_mentoring"):
             self.created += load_demo_mentoring(page, content.LANGUAGE, today=self.today)
 
+    # -- addresses -----------------------------------------------------------------------
+    def site_urls(self):
+        """[(institution, root URL)] of the demo Sites, as they are now."""
+        urls = []
+        for content in INSTITUTIONS:
+            site = Site.objects.filter(hostname=content.HOSTNAME).order_by("pk").first()
+            if site is not None:
+                urls.append((content.INSTITUTION, site.root_url + "/"))
+        return urls
+
+    def base_url(self):
+        """The admin's base URL (e-mails' links): the default demo Site's root URL."""
+        site = Site.objects.filter(hostname=INSTITUTIONS[0].HOSTNAME).order_by("pk").first()
+        return site.root_url if site is not None else f"http://localhost:{PORT}"
+
+    @property
+    def base_url_file(self):
+        return self.logins_file.with_name(BASE_URL_FILE)
+
+    def write_base_url(self):
+        """Record the base URL for the server that ``make demo`` starts next
+        (``sites.settings.dev`` reads it when WAGTAILADMIN_BASE_URL is not in the
+        environment)."""
+        url = self.base_url()
+        path = self.base_url_file
+        if not path.exists() or path.read_text().strip() != url:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(url + "\n")
+        return url
+
+    def workshops(self, home, content):
+        """Registrations and attendance in the site's workshops (workshops app)."""
+        if not (
+            apps.is_installed("tutoria_cms.workshops")
+            and apps.is_installed("tutoria_cms.academics")
+        ):
+            return
+        from sites.home.demo.workshops import load_demo_registrations
+        from tutoria_cms.academics.models import StudentRecord
+
+        students = list(
+            StudentRecord.objects.filter(
+                student_number__startswith=content.STUDENT_PREFIX
+            ).order_by("student_number")
+        )
+        coordinator = get_user_model().objects.get(username="coordinacion")
+        self.created += load_demo_registrations(home, students, content.LANGUAGE, coordinator)
+
     # -- all -----------------------------------------------------------------------------
-    @transaction.atomic
     def load(self):
-        """Build everything; return [(username, password, role)] of the demo accounts."""
-        self.remove_wagtail_welcome_page()
+        """Build everything; return [(username, password, role)] of the demo accounts.
+
+        The demo's past is not mailed: its e-mails (registrations, decisions) are built, with
+        links to the demo's address, and dropped."""
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            with transaction.atomic():
+                self.remove_wagtail_welcome_page()
+                for content in INSTITUTIONS:
+                    self.home(content)
+            with override_settings(WAGTAILADMIN_BASE_URL=self.base_url()), transaction.atomic():
+                return self._load()
+
+    def _load(self):
         logins = self.accounts()
         rows = [
             (username, logins[username], roles.ROLE_LABELS[group] if group else None)
@@ -270,8 +357,9 @@ class DemoLoader:
                 rows.append((username, logins[username], roles.ROLE_LABELS[roles.TUTORS]))
             self.programmes(home, content)
             self.requests(home, content)
+            self.workshops(home, content)
             if apps.is_installed("tutoria_cms.partnerships"):
-                from tutoria_cms.partnerships.demo import load_demo_partnerships
+                from sites.home.demo.partnerships import load_demo_partnerships
 
                 self.created += load_demo_partnerships(home, content.LANGUAGE, today=self.today)
             if apps.is_installed("tutoria_cms.mentoring"):

@@ -108,10 +108,11 @@ def workshop_admins():
         parameter_name = "workshop"
 
         def lookups(self, request, model_admin):
-            from tutoria_cms.workshops.models import GroupWorkshopPage
+            from tutoria_cms.workshops.models import get_page_model
 
+            # Any page built on the workshop mixin (the default page or the site's own).
             with_registrations = WorkshopRegistration.objects.values("workshop_id")
-            pages = GroupWorkshopPage.objects.filter(pk__in=with_registrations).order_by("title")
+            pages = get_page_model().objects.filter(pk__in=with_registrations).order_by("title")
             return [(str(page.pk), page.title) for page in pages]
 
         def queryset(self, request, queryset):

@@ -7,3 +7,6 @@ class TutoriaModelAdminConfig(AppConfig):
     label = "tutoria_modeladmin"
     verbose_name = _("Tutoring: evidence browser")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -8,6 +8,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from tutoria_cms.core.models import swappable_page_setting
+
 
 class Migration(migrations.Migration):
 
@@ -40,12 +42,13 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PartnershipIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
                 'verbose_name': 'partnership index page',
                 'verbose_name_plural': 'partnership index pages',
+                'swappable': swappable_page_setting('partnership_index'),
             },
             bases=('wagtailcore.page', models.Model),
         ),

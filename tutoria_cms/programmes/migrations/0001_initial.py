@@ -7,6 +7,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from tutoria_cms.core.models import swappable_page_setting
+
 
 class Migration(migrations.Migration):
 
@@ -20,19 +22,20 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ProgrammeIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
                 'verbose_name': 'programme index page',
                 'verbose_name_plural': 'programme index pages',
+                'swappable': swappable_page_setting('programme_index'),
             },
             bases=('wagtailcore.page', models.Model),
         ),
         migrations.CreateModel(
             name='TutoringProgrammePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('kind', models.CharField(choices=[('action_plan', 'Institutional tutoring action plan'), ('peer_mentoring', 'Peer mentoring'), ('individual_classes', 'Individual teaching classes'), ('other', 'Other')], default='action_plan', max_length=32, verbose_name='kind of programme')),
                 ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('objectives', wagtail.fields.RichTextField(blank=True, verbose_name='objectives')),
@@ -54,6 +57,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'tutoring programme',
                 'verbose_name_plural': 'tutoring programmes',
+                'swappable': swappable_page_setting('programme'),
             },
             bases=('wagtailcore.page', models.Model),
         ),

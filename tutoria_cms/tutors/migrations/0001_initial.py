@@ -11,6 +11,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from tutoria_cms.core.models import swappable_page_setting
+
 
 class Migration(migrations.Migration):
 
@@ -48,13 +50,14 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TutorIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('tutors_per_page', models.PositiveSmallIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='tutors per page')),
             ],
             options={
                 'verbose_name': 'tutor directory page',
                 'verbose_name_plural': 'tutor directory pages',
+                'swappable': swappable_page_setting('tutor_index'),
             },
             bases=('wagtailcore.page', models.Model),
         ),
@@ -185,7 +188,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TutorProfilePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('academic_title', models.CharField(blank=True, help_text='For example: Dra., Mtro., Prof. Dr.', max_length=100, verbose_name='academic title')),
                 ('department', models.CharField(blank=True, max_length=200, verbose_name='department')),
                 ('biography', wagtail.fields.RichTextField(blank=True, verbose_name='biography')),
@@ -207,6 +210,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'tutor profile',
                 'verbose_name_plural': 'tutor profiles',
+                'swappable': swappable_page_setting('tutor_profile'),
             },
             bases=('wagtailcore.page', models.Model),
         ),

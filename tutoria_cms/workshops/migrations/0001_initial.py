@@ -11,6 +11,8 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+from tutoria_cms.core.models import swappable_page_setting
+
 
 class Migration(migrations.Migration):
 
@@ -26,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='GroupWorkshopPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
                 ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('topic', models.CharField(choices=[('integration', 'Integration of new students into the institution'), ('cooperative_work', 'Cooperative work'), ('study_techniques', 'Study techniques'), ('cognitive_skills', 'Cognitive skills'), ('learning_styles', 'Learning styles'), ('other', 'Other')], max_length=32, verbose_name='topic')),
                 ('formats', tutoria_cms.core.fields.MultipleChoiceField(choices=[('talk', 'Talk'), ('lecture', 'Lecture'), ('test', 'Test'), ('group_technique', 'Group technique'), ('seminar', 'Seminar'), ('training', 'Training'), ('remedial_course', 'Remedial course')], verbose_name='formats')),
@@ -42,6 +44,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'group workshop',
                 'verbose_name_plural': 'group workshops',
+                'swappable': swappable_page_setting('workshop'),
             },
             bases=('wagtailcore.page', models.Model),
         ),

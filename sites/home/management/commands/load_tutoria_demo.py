@@ -1,7 +1,22 @@
-from django.core.management.base import BaseCommand
+import re
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from sites.home.demo.loader import INSTITUTIONS, PORT, DemoLoader
+from sites.home.demo.loader import DemoLoader
+
+ADDR_PATTERN = re.compile(r"^(?:(?P<host>\[[0-9a-fA-F:.]+\]|[^:\s]+):)?(?P<port>\d{1,5})$")
+
+
+def port_of(addr):
+    """The port of a runserver address ("8101", "127.0.0.1:8101", "[::1]:8101")."""
+    match = ADDR_PATTERN.match(addr.strip())
+    port = int(match["port"]) if match else 0
+    if not 0 < port < 65536:
+        raise CommandError(
+            _('"%(addr)s" is not an address to serve on (give PORT or HOST:PORT).') % {"addr": addr}
+        )
+    return port
 
 
 class Command(BaseCommand):
@@ -15,18 +30,29 @@ class Command(BaseCommand):
             "--logins-file",
             help=_("Where the generated demo passwords are kept (default: var/demo-logins.json)."),
         )
+        parser.add_argument(
+            "--addr",
+            help=_(
+                "The address the demo is served on, as given to runserver (default: keep the "
+                "sites' ports, 8000 at first). The demo sites, their links and e-mails use its "
+                "port."
+            ),
+        )
 
     def handle(self, *args, **options):
-        loader = DemoLoader(stdout=self.stdout, logins_file=options.get("logins_file"))
+        port = port_of(options["addr"]) if options.get("addr") else None
+        loader = DemoLoader(stdout=self.stdout, logins_file=options.get("logins_file"), port=port)
         rows = loader.load()
+        base_url = loader.write_base_url()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo content ready (%(count)d objects created).") % {"count": loader.created}
             )
         )
-        for content in INSTITUTIONS:
-            self.stdout.write(f"  {content.INSTITUTION}: http://{content.HOSTNAME}:{PORT}/")
-        self.stdout.write(_("Admin: http://localhost:%(port)d/admin/") % {"port": PORT})
+        for institution, url in loader.site_urls():
+            self.stdout.write(f"  {institution}: {url}")
+        self.stdout.write(_("Admin: %(url)s/admin/") % {"url": base_url})
         self.stdout.write(_("Logins (username / password):"))
         for username, password, role in rows:
-            self.stdout.write(f"  {username:<22} {password:<18} {role or _('superuser')}")
+            label = role or _("superuser")
+            self.stdout.write(f"  {username:<22} {password:<18} {label}")

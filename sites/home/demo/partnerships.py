@@ -1,6 +1,6 @@
-"""Demo partnerships: four agreements per site at various stages, in the site's language,
-and a page publishing the active ones. Idempotent: agreements are keyed by reference number,
-partners by name, the page by its slug under the home page.
+"""Demo partnerships: seven agreements per site, at every stage (one signed this term), in
+the site's language, and a page publishing the active ones. Idempotent: agreements are keyed
+by reference number, partners by name, the page by its slug under the home page.
 """
 
 import datetime
@@ -12,9 +12,14 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Site
 
-from . import services
-from .choices import STAGE_ORDER, Stage
-from .models import Agreement, Partner, PartnershipIndexPage, supported_pages
+from tutoria_cms.partnerships import services
+from tutoria_cms.partnerships.choices import STAGE_ORDER, Stage
+from tutoria_cms.partnerships.models import (
+    Agreement,
+    Partner,
+    PartnershipIndexPage,
+    supported_pages,
+)
 
 # Per language: the page, and agreements as (reference, title, partner, sector, purposes,
 # description, signed days ago or None, years in force, completed stages, commitments).
@@ -87,6 +92,56 @@ DEMO = {
                 2,
                 1,
                 [],
+            ),
+            (
+                "UTB-VIN-2023-09",
+                "Convenio de educación continua",
+                "Cámara de Comercio de León",
+                "private",
+                ["activities", "scholarships"],
+                "Cursos de actualización para egresados y becas para diplomados.",
+                400,
+                2,
+                4,
+                [
+                    (
+                        "partner",
+                        "Otorgar 10 becas para diplomados por año.",
+                        -60,
+                        "Se otorgaron 10 becas; 9 egresados concluyeron.",
+                    )
+                ],
+            ),
+            (
+                "UTB-VIN-2025-06",
+                "Convenio de investigación aplicada",
+                "Centro de Innovación Agroalimentaria del Bajío",
+                "public",
+                ["academic_exchange", "equipment"],
+                "Proyectos de investigación aplicada con estudiantes y préstamo de laboratorios.",
+                None,
+                2,
+                2,
+                [],
+            ),
+            (
+                "UTB-VIN-2025-11",
+                "Convenio de tutoría entre pares con egresados",
+                "Asociación de Egresados de la UTB, A.C.",
+                "social",
+                ["activities", "scholarships"],
+                "Egresados que acompañan a estudiantes de último año y becas de titulación.",
+                30,
+                2,
+                3,
+                [
+                    (
+                        "partner",
+                        "Proponer 15 egresados mentores para el semestre.",
+                        20,
+                        "",
+                    )
+                ],
             ),
             (
                 "UTB-VIN-2025-03",
@@ -169,6 +224,57 @@ DEMO = {
                 2,
                 1,
                 [],
+            ),
+            (
+                "UFT-CONV-2023-08",
+                "Convênio de residência pedagógica",
+                "Secretaria de Estado de Educação do Pará",
+                "public",
+                ["internships", "scholarships"],
+                "Residência pedagógica de licenciandos em escolas estaduais, com bolsas.",
+                450,
+                2,
+                4,
+                [
+                    (
+                        "partner",
+                        "Receber 20 residentes por semestre nas escolas conveniadas.",
+                        -90,
+                        "Foram recebidos 22 residentes no semestre.",
+                    )
+                ],
+            ),
+            (
+                "UFT-CONV-2025-09",
+                "Convênio de extensão com comunidades ribeirinhas",
+                "Associação das Comunidades do Baixo Tapajós",
+                "social",
+                ["activities", "cultural_exchange"],
+                "Ações de extensão e intercâmbio cultural nas comunidades ribeirinhas.",
+                None,
+                1,
+                0,
+                [],
+            ),
+            (
+                "UFT-CONV-2025-12",
+                "Convênio de monitoria com egressos",
+                "Associação dos Egressos da UFTap",
+                "social",
+                ["activities", "scholarships"],
+                "Egressos que acompanham discentes concluintes e bolsas para o trabalho de "
+                "conclusão de curso.",
+                25,
+                2,
+                3,
+                [
+                    (
+                        "partner",
+                        "Indicar 15 egressos monitores para o período.",
+                        20,
+                        "",
+                    )
+                ],
             ),
             (
                 "UFT-CONV-2025-05",

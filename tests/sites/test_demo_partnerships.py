@@ -2,10 +2,10 @@
 
 import pytest
 
+from sites.home.demo.partnerships import load_demo_partnerships
 from tests import factories
 from tutoria_cms.partnerships import services
 from tutoria_cms.partnerships.choices import CurrentStage
-from tutoria_cms.partnerships.demo import load_demo_partnerships
 from tutoria_cms.partnerships.models import (
     Agreement,
     AgreementStage,

@@ -2,10 +2,10 @@
 
 import pytest
 
+from sites.home.demo.mentoring import load_demo_mentoring
 from tests import factories
 from tutoria_cms.mentoring import services
 from tutoria_cms.mentoring.choices import PairStatus
-from tutoria_cms.mentoring.demo import load_demo_mentoring
 from tutoria_cms.mentoring.models import CheckIn, Goal, Meeting, Pair, Participant
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 
+from sites.home.demo.tutors import load_demo_tutors
 from tests import factories
 from tutoria_cms.tutors import services
-from tutoria_cms.tutors.demo import load_demo_tutors
 from tutoria_cms.tutors.models import CompetencyAssessment, TutorProfilePage
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import permissions, services
-from .models import MentoringProgramme, Participant
+from tutoria_cms.mentoring import permissions, services
+from tutoria_cms.mentoring.models import MentoringProgramme, Participant
 
 SLOTS_A = ["mon_am", "wed_am", "fri_pm"]
 SLOTS_B = ["tue_pm", "thu_pm", "sat_am"]

@@ -14,10 +14,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from tutoria_cms.core import roles
-
-from . import permissions, services
-from .loader import load_framework_file
-from .models import Competency, TutorDirectorySettings
+from tutoria_cms.tutors import permissions, services
+from tutoria_cms.tutors.loader import load_framework_file
+from tutoria_cms.tutors.models import Competency, TutorDirectorySettings
 
 # Tutor type -> the competencies it is strongest in (seed 001's descriptions of each type).
 TYPE_STRENGTHS = {

@@ -1,0 +1,54 @@
+"""Demo registrations and attendance for an institution's workshops, through the workshops
+app's services (capacity, waiting list, e-mails, attendance history)."""
+
+from tutoria_cms.workshops import services
+from tutoria_cms.workshops.models import GroupWorkshopPage, WorkshopRegistration
+
+
+def load_demo_registrations(home, students, language, user):
+    """Register the cohort's students in the site's workshops (a full workshop puts the last
+    ones on its waiting list; one registration is cancelled) and record attendance at the
+    sessions that have taken place. Idempotent: skipped once the site has registrations."""
+    workshops = list(GroupWorkshopPage.objects.live().descendant_of(home).order_by("path"))
+    if WorkshopRegistration.objects.filter(workshop__in=workshops).exists():
+        return 0
+    created = 0
+    for number, workshop in enumerate(workshops):
+        if not workshop.registration_is_open():
+            continue
+        # A different slice of the cohort in each workshop, a few more than a small one holds.
+        size = min(len(students), workshop.capacity + 2, 24)
+        start = (number * 7) % len(students)
+        chosen = (students[start:] + students[:start])[:size]
+        registrations = []
+        for student in chosen:
+            try:
+                result = services.register(
+                    workshop,
+                    student_number=student.student_number,
+                    full_name=student.full_name,
+                    email=student.email,
+                    consent=True,
+                    language=language,
+                )
+            except services.WorkshopFull:
+                break
+            registrations.append(result.registration)
+            created += 1
+        if len(registrations) > 3:
+            services.cancel(registrations[2], user)
+        confirmed = list(
+            WorkshopRegistration.objects.filter(
+                workshop=workshop, status=WorkshopRegistration.Status.CONFIRMED
+            ).order_by("pk")
+        )
+        for session in workshop.workshop_sessions.order_by("date"):
+            if not session.has_started():
+                continue
+            # About five in six came.
+            presence = {
+                registration.pk: position % 6 != 5
+                for position, registration in enumerate(confirmed)
+            }
+            services.record_attendance(session, presence, user)
+    return created

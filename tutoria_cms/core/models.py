@@ -1,0 +1,171 @@
+"""Which page classes the suite's pages are: its default concrete pages, or a site's own.
+
+Wagtail 8 lets a site replace its base page (``WAGTAIL_PAGE_MODEL``). The suite's pages are
+abstract mixins (``TutoringProgrammePageMixin``...) plus default concrete pages built on
+``wagtailcore.Page`` (``TutoringProgrammePage``...), the way Wagtail's contrib forms ships
+``FormMixin`` and ``AbstractForm``. Each default concrete page is swappable, the ``swapper``
+way (as Wagtail's own ``Page`` is): the setting ``<APP_LABEL>_<MODEL>_MODEL`` names the page
+class the suite uses instead, for example::
+
+    WAGTAIL_PAGE_MODEL = "mysite.BasePage"
+    TUTORIA_PROGRAMMES_TUTORINGPROGRAMMEPAGE_MODEL = "mysite.ProgrammePage"
+
+A swapped-out default page has no table, no system checks and is not offered in the admin.
+With the site's own base page every default page is swapped out (it is built on
+``wagtailcore.Page``, which no longer exists): for the page its setting names or, when it names
+none, for :data:`NO_PAGE_MODEL`, and the suite then asks for that page only where it needs it
+(:func:`get_page_model_for` says which setting to give). Existing installs keep their default
+pages, tables and migrations unchanged.
+
+This module declares no models; it lives here because the swappable settings are about models.
+"""
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from wagtail.coreutils import camelcase_to_underscore
+
+# key -> (app label, default concrete page, the mixin a site's page is built on)
+PAGE_MODELS = {
+    "programme_index": (
+        "tutoria_programmes",
+        "ProgrammeIndexPage",
+        "tutoria_cms.programmes.models.ProgrammeIndexPageMixin",
+    ),
+    "programme": (
+        "tutoria_programmes",
+        "TutoringProgrammePage",
+        "tutoria_cms.programmes.models.TutoringProgrammePageMixin",
+    ),
+    "workshop": (
+        "tutoria_workshops",
+        "GroupWorkshopPage",
+        "tutoria_cms.workshops.models.GroupWorkshopPageMixin",
+    ),
+    "tutor_index": (
+        "tutoria_tutors",
+        "TutorIndexPage",
+        "tutoria_cms.tutors.models.TutorIndexPageMixin",
+    ),
+    "tutor_profile": (
+        "tutoria_tutors",
+        "TutorProfilePage",
+        "tutoria_cms.tutors.models.TutorProfilePageMixin",
+    ),
+    "partnership_index": (
+        "tutoria_partnerships",
+        "PartnershipIndexPage",
+        "tutoria_cms.partnerships.models.PartnershipIndexPageMixin",
+    ),
+}
+
+# What a default page is swapped for when the site has its own base page and names no page of
+# its own for it (a model label that exists nowhere: the default page is simply left out).
+NO_PAGE_MODEL = "tutoria_core.NoPageModel"
+
+
+def _entry(key):
+    try:
+        return PAGE_MODELS[key]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Unknown tutoria-cms page {key!r}; the pages are: {', '.join(PAGE_MODELS)}."
+        ) from None
+
+
+def base_page_is_swapped():
+    """Whether the site has its own base page (``WAGTAIL_PAGE_MODEL``)."""
+    name = getattr(settings, "WAGTAIL_PAGE_MODEL", None)
+    return bool(name) and name.lower() != "wagtailcore.page"
+
+
+def page_model_setting(key):
+    """The name of the setting that swaps the default page ``key``, as swapper names it."""
+    app_label, model_name, _mixin = _entry(key)
+    return f"{app_label}_{model_name}_MODEL".upper()
+
+
+def swappable_page_setting(key):
+    """``Meta.swappable`` of the default concrete page ``key``.
+
+    With the site's own base page and no setting, the default page is swapped for
+    :data:`NO_PAGE_MODEL` (it cannot exist on a base page that is not its own).
+    """
+    name = page_model_setting(key)
+    if getattr(settings, name, None) is None and base_page_is_swapped():
+        setattr(settings, name, NO_PAGE_MODEL)
+    return name
+
+
+def get_page_model_name_for(key):
+    """``"app_label.Model"`` of the page class the suite uses for ``key``.
+
+    Usable at import time (``subpage_types``, ``parent_page_types``, page choosers).
+    """
+    app_label, model_name, _mixin = _entry(key)
+    return getattr(settings, page_model_setting(key), None) or f"{app_label}.{model_name}"
+
+
+def get_page_model_for(key, required=True):
+    """The page class the suite uses for ``key`` (``"programme"``, ``"workshop"``...).
+
+    The default concrete page, or the site's page its setting names. When there is none (its
+    app is not installed, or the site has its own base page and names no page for it), raises
+    ``ImproperlyConfigured`` saying what to set, or returns ``None`` if not ``required``.
+    """
+    app_label, model_name, mixin = _entry(key)
+    name = get_page_model_name_for(key)
+    model = None
+    if name != NO_PAGE_MODEL:
+        try:
+            model = apps.get_model(name)
+        except (LookupError, ValueError):
+            model = None
+    if model is None and required:
+        setting = page_model_setting(key)
+        if name == NO_PAGE_MODEL:
+            problem = "the site has its own base page (WAGTAIL_PAGE_MODEL) and names none"
+        else:
+            problem = f"{name!r} is not an installed model"
+        raise ImproperlyConfigured(
+            f"tutoria-cms has no {key.replace('_', ' ')} page: {problem}. Set {setting} to the "
+            f'site\'s page class built on {mixin} ("app_label.ModelName").'
+        )
+    return model
+
+
+def leave_out_if_swapped(page_class):
+    """Class decorator of a default concrete page: once swapped out, Wagtail forgets it.
+
+    Wagtail lists every concrete page class built on ``wagtailcore.Page`` as a page type; a
+    swapped-out page has no table, so it must not be offered (nor checked) as one.
+    """
+    if page_class._meta.swapped:
+        from wagtail.models import pages
+
+        page_class.is_creatable = False
+        if page_class in pages.PAGE_MODEL_CLASSES:
+            pages.PAGE_MODEL_CLASSES.remove(page_class)
+    return page_class
+
+
+def derived_template_name(page_class):
+    """The template Wagtail gives a page class that names none (``app_label/class_name.html``)."""
+    return f"{page_class._meta.app_label}/{camelcase_to_underscore(page_class.__name__)}.html"
+
+
+class SuiteTemplateMixin:
+    """Renders a page built on a suite mixin with the suite's template by default.
+
+    Wagtail gives a page class that sets no ``template`` the name ``myapp/programme_page.html``;
+    a site's page built on a mixin renders that template when the site has one, and the
+    suite's (``suite_template``) otherwise. A class that sets ``template`` renders it.
+    """
+
+    suite_template = None
+
+    def get_template(self, request, *args, **kwargs):
+        template = super().get_template(request, *args, **kwargs)
+        if self.suite_template and template == derived_template_name(type(self)):
+            return [template, self.suite_template]
+        return template

@@ -1,0 +1,11 @@
+"""System checks of ``tutoria_cms.programmes``: the apps it needs are installed."""
+
+from tutoria_cms.core.checks import require_apps
+
+check_required_apps = require_apps(
+    "tutoria_cms.programmes",
+    "tutoria_programmes",
+    {
+        "tutoria_cms.core": "shared fields, text cleaning, roles and settings",
+    },
+)
