@@ -32,9 +32,7 @@ def decide(page, request, action):
     with translation.override("es"):
         title = str(request.get_list_title())
     page.get_by_role("link", name=title).click()
-    page.get_by_role("navigation", name=es("Actions")).get_by_role(
-        "button", name=es("Actions")
-    ).click()
+    page.get_by_role("button", name=es("Actions")).first.click()
     page.get_by_role("link", name=es(action), exact=True).click()
 
 

@@ -65,7 +65,8 @@ def test_editor_creates_a_programme_page_and_submits_it(programmes, sign_in):
     body = page.get_by_role("region", name=capfirst(es("body")))
     body.get_by_role("button", name=INSERT_BLOCK).click()
     page.get_by_role("option", name=es("Paragraph")).click()
-    body.get_by_role("textbox").fill("La tutoría acompaña tu trayectoria.")
+    body.get_by_role("textbox").click()  # a rich-text editor: typed, key by key
+    page.keyboard.type("La tutoría acompaña tu trayectoria.")
     submit_to_moderation(page)
 
     message = es("Page '%(page_title)s' created and submitted for moderation.")
