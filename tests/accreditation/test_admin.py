@@ -202,3 +202,15 @@ def test_home_panel_for_quality_and_coordination_not_tutors(quality, coordinator
         assert 'data-indicator="workshops_held"' in content
     tutor_page = client_for(tutor).get(home)
     assert b"Tutoring indicators" not in tutor_page.content
+
+
+def test_an_export_by_term_is_built(quality, term):
+    """The job stores the term alone (not also its dates), so the task can rebuild it."""
+    client = client_for(quality)
+    response = client.post(reverse("tutoria_accreditation:export"), {"term": term.code})
+    assert response.status_code == 302, response.content[:2000]
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert job.filters["term"] == term.code
+    assert job.filters["date_from"] == job.filters["date_to"] == ""
+    assert job.filename().endswith(f"-{term.code}-{job.pk}.xlsx")

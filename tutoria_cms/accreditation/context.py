@@ -167,8 +167,10 @@ class ExportContext:
         return {
             "site": self.site.hostname if self.site else "",
             "term": self.term.code if self.term is not None else "",
-            "date_from": self.date_from.isoformat() if self.date_from else "",
-            "date_to": self.date_to.isoformat() if self.date_to else "",
+            # A term stands for its dates: storing both would make the job's own filters
+            # refused when the task rebuilds the context ("a term or a date range").
+            "date_from": self.date_from.isoformat() if self.date_from and not self.term else "",
+            "date_to": self.date_to.isoformat() if self.date_to and not self.term else "",
             "programme": self.programme.slug if self.programme is not None else "",
             "as_of": self.as_of.isoformat() if self.as_of else "",
             "identified": self.identified,

@@ -1,0 +1,224 @@
+"""Coordination journeys: academic records, agreements and their warnings, requests."""
+
+import datetime
+import re
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.text import capfirst
+from wagtail.documents import get_document_model
+
+from tests import factories
+from tests.e2e.journeys.conftest import es, list_title
+from tutoria_cms.academics.models import StudentRecord
+from tutoria_cms.core import roles
+from tutoria_cms.partnerships import services as partnership_services
+from tutoria_cms.partnerships.choices import Purpose, Sector, Stage
+from tutoria_cms.partnerships.models import Agreement, AgreementStage, Partner
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+STUDENTS_CSV = (
+    "student_number,name,curriculum_hours,completed_hours,email\n"
+    "2025001,Lucía Hernández Soto,3000,1200,lucia@alumnos.example.edu\n"
+    "2025002,Mario Gómez Ruiz,3000,900,mario@alumnos.example.edu\n"
+)
+
+
+@pytest.fixture
+def coordinacion(db):
+    return factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
+
+
+def test_coordinator_imports_academic_records(site, coordinacion, sign_in, tmp_path):
+    upload = tmp_path / "alumnos.csv"
+    upload.write_text(STUDENTS_CSV, encoding="utf-8")
+    page = sign_in("coordinacion")
+
+    page.get_by_role("button", name=es("Settings"), exact=True).click()
+    page.get_by_role("link", name=es("Import academic records")).click()
+    page.get_by_label(re.compile(es("File exported by the academic system"))).set_input_files(
+        upload
+    )
+    page.get_by_role("button", name=es("Preview")).click()
+
+    preview = es("Preview of %(name)s") % {"name": "alumnos.csv"}
+    page.get_by_role("heading", name=preview).wait_for()
+    assert StudentRecord.objects.count() == 0  # a preview saves nothing
+    page.get_by_role("button", name=es("Confirm the import")).click()
+
+    page.get_by_text(es("Import complete. %(counts)s").split("%")[0].strip()).wait_for()
+    lucia = StudentRecord.objects.get(student_number="2025001")
+    assert lucia.full_name == "Lucía Hernández Soto" and lucia.completed_hours == 1200
+    assert StudentRecord.objects.count() == 2
+
+
+def test_coordinator_acts_on_an_overdue_commitment_by_completing_the_follow_up(
+    site, coordinacion, sign_in
+):
+    today = timezone.localdate()
+    partner = Partner.objects.create(name="Industrias del Bajío S.A.", sector=Sector.PRIVATE)
+    agreement = partnership_services.create_agreement(
+        Agreement(
+            partner=partner,
+            title="Convenio de prácticas profesionales",
+            purposes=[Purpose.INTERNSHIPS],
+            starts_on=today - datetime.timedelta(days=200),
+            expires_on=today + datetime.timedelta(days=300),
+        ),
+        coordinacion,
+    )
+    documents = get_document_model()
+    for stage in (Stage.PLANNING, Stage.PROGRAMMING, Stage.EXECUTION):
+        deliverable = documents.objects.create(
+            title=f"Entregable {stage}", file=ContentFile(b"x", name="entregable.txt")
+        )
+        partnership_services.complete_stage(
+            agreement,
+            stage,
+            coordinacion,
+            deliverable,
+            signed_on=today - datetime.timedelta(days=190),
+        )
+    partnership_services.add_commitment(
+        agreement,
+        coordinacion,
+        party="partner",
+        description="Recibir a cinco practicantes",
+        due_on=today - datetime.timedelta(days=3),
+    )
+    documents.objects.create(
+        title="Reporte de seguimiento 2026", file=ContentFile(b"x", name="seguimiento.txt")
+    )
+    page = sign_in("coordinacion")
+
+    warnings = page.get_by_role("region", name=es("Partnerships: warnings"))
+    warnings.get_by_role("link", name="Convenio de prácticas profesionales").click()
+    page.get_by_role("row", name=re.compile(r"4\.")).get_by_role(
+        "link", name=es("Complete"), exact=True
+    ).click()
+    page.get_by_role("button", name=es("Choose a document")).click()
+    page.get_by_role("dialog").get_by_role("link", name="Reporte de seguimiento 2026").click()
+    page.get_by_role("button", name=es("Complete the stage")).click()
+
+    label = str(Stage(Stage.FOLLOW_UP).label)
+    page.get_by_text(es("Stage “%(stage)s” completed.") % {"stage": es(label)}).wait_for()
+    row = AgreementStage.objects.get(agreement=agreement, stage=Stage.FOLLOW_UP)
+    assert row.is_completed and row.deliverable.title == "Reporte de seguimiento 2026"
+
+
+def test_coordinator_runs_the_mentoring_suggestions_and_confirms_a_pair(
+    site, coordinacion, sign_in, mailoutbox
+):
+    from tutoria_cms.academics.models import StudentRecord
+    from tutoria_cms.mentoring.choices import PairStatus
+    from tutoria_cms.mentoring.models import MentoringProgramme, Pair, Participant
+
+    today = timezone.localdate()
+    page_of_programme = factories.build_programme(
+        factories.build_programme_index(site),
+        title="Mentoría entre iguales",
+        kind="peer_mentoring",
+        modalities=["in_person"],
+    )
+    mentoring = MentoringProgramme.objects.create(
+        page=page_of_programme,
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today + datetime.timedelta(days=120),
+        guidelines="Respeta la confidencialidad y acuerda un horario.",
+        mentor_capacity=2,
+        meeting_every_days=14,
+        check_in_every_days=30,
+        minimum_score=30,
+    )
+    for role, number, name, goals in (
+        ("mentor", "M001", "Alicia Mentora", ["técnicas de estudio"]),
+        ("mentee", "E001", "Elena Rojas", ["técnicas de estudio"]),
+    ):
+        student = StudentRecord.objects.create(
+            student_number=number,
+            full_name=name,
+            email=f"{number}@alumnos.example.edu",
+            curriculum_hours=3000,
+            completed_hours=300,
+        )
+        Participant.objects.create(
+            programme=mentoring,
+            role=role,
+            student=student,
+            goals=goals,
+            interests=["música"],
+            experience=2 if role == "mentor" else 0,
+            availability=["mon_am"],
+            languages=["español"],
+        )
+    page = sign_in("coordinacion")
+
+    page.get_by_role("button", name=es("Peer mentoring"), exact=True).click()
+    page.get_by_role("link", name=es("Programme settings"), exact=True).click()
+    page.get_by_role("row", name=re.compile("Mentoría entre iguales")).get_by_role(
+        "link", name=es("Suggest pairs")
+    ).click()
+    page.get_by_role("button", name=es("Suggest pairs again")).click()
+    page.get_by_text(es("%(count)d pairs suggested.") % {"count": 1}).wait_for()
+    row = page.get_by_role("row", name=re.compile("Elena Rojas"))
+    assert "Alicia Mentora" in row.inner_text()
+    row.get_by_role("button", name=es("Confirm"), exact=True).click()
+
+    page.get_by_text(
+        es("Pair confirmed: the first meeting is scheduled and the guidelines are sent to both.")
+    ).wait_for()
+    pair = Pair.objects.get()
+    assert pair.status == PairStatus.CONFIRMED
+    assert (pair.mentor.student.full_name, pair.mentee.student.full_name) == (
+        "Alicia Mentora",
+        "Elena Rojas",
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the new-request form has no Save button, and its programme chooser offers every "
+    "page instead of the programme pages of the coordinator's site",
+)
+def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, coordinacion, sign_in):
+    from tutoria_cms.requests.models import RequestState, TutoringRequest
+
+    programme = factories.build_programme(
+        factories.build_programme_index(site), title="Programa de Acción Tutorial"
+    )
+    student = factories.make_student("2025001", full_name="Lucía Hernández Soto")
+    factories.UserFactory(
+        username="tutora.ana", groups=[roles.TUTORS], first_name="Ana", last_name="Ramírez"
+    )
+    page = sign_in("coordinacion")
+
+    page.get_by_role("link", name=es("Tutoring requests"), exact=True).click()
+    add = es("Add %(model_name)s") % {"model_name": es("tutoring request")}
+    page.get_by_role("link", name=add).click()
+    page.get_by_label(re.compile(capfirst(es("kind")))).select_option(value="support")
+    page.get_by_label(re.compile(capfirst(es("student")))).select_option(label=str(student))
+    programme_field = page.get_by_label(re.compile(capfirst(es("programme"))))
+    programme_field.select_option(label=programme.title)
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+
+    request = TutoringRequest.objects.get(student=student)
+    page.get_by_role("link", name=list_title(request)).first.click()
+    for action in ("Submit", "Start review"):
+        page.get_by_role("navigation", name=es("Actions")).get_by_role(
+            "button", name=es("Actions")
+        ).click()
+        page.get_by_role("link", name=es(action), exact=True).click()
+        page.get_by_role("button", name=es(action), exact=True).click()
+    page.get_by_role("link", name=es("Assign a tutor")).click()
+    page.get_by_label(es("Tutor")).select_option(label="Ana Ramírez")
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+
+    request.refresh_from_db()
+    assert request.programme_id == programme.pk
+    assert request.state == RequestState.UNDER_REVIEW
+    assert request.assigned_tutor.username == "tutora.ana"

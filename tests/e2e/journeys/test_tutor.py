@@ -1,0 +1,109 @@
+"""Tutor journeys: work on an assigned request from the dashboard."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from tests.e2e.journeys.conftest import es, list_title, request_in_progress
+from tutoria_cms.requests.models import Referral, RequestState, TutoringSession
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the tutor's dashboard lists no assigned requests, and the request page has no "
+    "'Record a session' / 'Refer to a service' links (dashboard and request-page work)",
+)
+def test_tutor_records_a_session_refers_the_student_and_closes_the_request(site, sign_in):
+    request = request_in_progress()
+    today = timezone.localdate()
+    page = sign_in("tutora.ana")
+
+    page.get_by_role("main").get_by_role("link", name=list_title(request)).click()
+    page.get_by_role("link", name=es("Record a session")).click()
+    page.get_by_label(es("Date"), exact=True).fill(today.isoformat())
+    page.get_by_label(es("Duration (minutes)")).fill("50")
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+    page.get_by_text(es("The session was recorded.")).wait_for()
+
+    page.get_by_role("link", name=es("Refer to a service")).click()
+    page.get_by_label(es("Service")).fill("Orientación educativa")
+    page.get_by_label(es("Reason for the referral")).fill("Ansiedad ante los exámenes.")
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+    page.get_by_text(es("The student was referred.")).wait_for()
+
+    page.get_by_role("navigation", name=es("Actions")).get_by_role(
+        "button", name=es("Actions")
+    ).click()
+    page.get_by_role("link", name=es("Close"), exact=True).click()
+    page.get_by_role("button", name=es("Close"), exact=True).click()
+    page.get_by_text(es("Done: the request was %(action)s.") % {"action": es("closed")}).wait_for()
+
+    session = TutoringSession.objects.get(request=request)
+    assert session.date == today and session.duration_minutes == 50
+    assert session.date >= today - datetime.timedelta(days=1)
+    referral = Referral.objects.get(request=request)
+    assert referral.service == "Orientación educativa"
+    request.refresh_from_db()
+    assert request.state == RequestState.CLOSED
+
+
+def test_tutor_updates_matrix_and_profile_and_submits_the_profile(site, sign_in):
+    from django.utils import translation
+    from wagtail.models import Workflow, WorkflowPage, WorkflowState
+
+    from tests import factories
+    from tests.e2e.journeys.conftest import exactly
+    from tutoria_cms.core import roles
+    from tutoria_cms.tutors.models import Competency, CompetencyAssessment, TutorProfilePage
+
+    WorkflowPage.objects.create(
+        workflow=Workflow.objects.get(name=roles.CONTENT_WORKFLOW), page=site
+    )
+    factories.load_seed_framework()
+    index = factories.build_tutor_index(site, title="Tutores")
+    ana = factories.build_tutor_user("tutora.ana", first_name="Ana", last_name="Ramírez")
+    profile = factories.build_tutor_profile(index, title="Ana Ramírez", user=ana)
+    guidance = Competency.objects.get(code="guidance")
+    with translation.override("es"):
+        competency = str(guidance.name)
+    page = sign_in("tutora.ana")
+
+    page.get_by_role("link", name=es("My competency matrix")).click()
+    level = es("My level in %(competency)s") % {"competency": competency}
+    page.get_by_label(level, exact=True).select_option(value="3")
+    page.get_by_role("row", name=competency).get_by_label(es("Evidence"), exact=True).fill(
+        "Informe 2025: 12 tutorados"
+    )
+    page.get_by_role("button", name=es("Save my self-assessment")).click()
+    page.get_by_text(
+        es(
+            "Your self-assessment was saved. It becomes public when your profile is next "
+            "published, after moderation."
+        )
+    ).wait_for()
+
+    page.get_by_role("button", name=es("Pages"), exact=True).click()
+    # The page explorer opens at the tutor's own area (Wagtail's JavaScript, its own catalogue).
+    page.get_by_role("link", name="Editar 'Ana Ramírez'").click()
+    page.get_by_label(exactly(capfirst(es("office hours")))).fill("Martes de 10:00 a 12:00")
+    page.get_by_role("button", name=es("More actions")).click()
+    page.get_by_role(
+        "button", name=es("Submit to %(workflow_name)s") % {"workflow_name": roles.CONTENT_WORKFLOW}
+    ).click()
+
+    message = es("Page '%(page_title)s' has been submitted for moderation.")
+    page.get_by_text(message % {"page_title": "Ana Ramírez"}).wait_for()
+    assessment = CompetencyAssessment.objects.get(profile=profile, competency=guidance)
+    assert assessment.self_level == 3 and assessment.evidence == "Informe 2025: 12 tutorados"
+    profile = TutorProfilePage.objects.get(pk=profile.pk)
+    assert profile.latest_revision.as_object().office_hours == "Martes de 10:00 a 12:00"
+    state = profile.current_workflow_state
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.requested_by.username == "tutora.ana"
