@@ -147,7 +147,7 @@ def test_cancel_is_post_only_and_promotes(
 
     response = client.get(url)
     assert response.status_code == 200
-    assert 'method="post"' in response.content.decode()
+    assert 'method="post"' in response.content.decode().lower()
     confirmed.refresh_from_db()
     assert confirmed.status == Status.CONFIRMED
 

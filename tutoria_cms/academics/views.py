@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.views import AdminPageMixin
 
 from .forms import ImportUploadForm
 from .importer import KIND_LABELS, ImportRefused
@@ -32,8 +33,13 @@ def summary_rows(result):
     return [(KIND_LABELS[kind], counts) for kind, counts in result.summary().items()]
 
 
-class ImportView(View):
+class ImportView(AdminPageMixin, View):
+    """Two steps that do not fit the suite's one-form page (a preview table, then its own
+    confirmation form): Wagtail's admin chrome (breadcrumbs header), its own template."""
+
     template_name = "tutoria_cms/academics/admin/import.html"
+    page_title = gettext_lazy("Import academic records")
+    header_icon = "upload"
 
     def dispatch(self, request, *args, **kwargs):
         if not can_import(request.user):
@@ -42,7 +48,7 @@ class ImportView(View):
 
     def render(self, request, **context):
         context.setdefault("form", ImportUploadForm())
-        return TemplateResponse(request, self.template_name, context)
+        return self.render_to_response(self.get_context_data(**context))
 
     def get(self, request):
         return self.render(request)

@@ -7,17 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from tutoria_cms.core.evidence import HeatMap
 
-from ..core.views import AdminPageMixin
+from ..core.views import AdminFormView, AdminPageMixin
 from . import permissions, services
 from .builder import collect_indicators, unit_label
 from .charts import bar_chart, heat_map_chart, line_chart
@@ -284,28 +282,32 @@ class IndicatorsView(AccreditationView):
         return context
 
 
-class SubjectAccessView(View):
+class SubjectAccessView(AdminFormView):
     """A form for one student number; the workbook is downloaded directly (and logged)."""
 
-    template_name = "tutoria_cms/accreditation/admin/subject_access.html"
+    form_class = SubjectAccessForm
+    page_title = gettext_lazy("Subject access")
+    header_icon = "user"
+    submit_label = gettext_lazy("Download the workbook")
+    intro = gettext_lazy(
+        "Everything the suite holds about one student, as a workbook: academic record, "
+        "requests with their history and confidential details, sessions, referrals, workshop "
+        "registrations and attendance, and who read the confidential details. The export is "
+        "logged."
+    )
 
-    def dispatch(self, request, *args, **kwargs):
-        if not permissions.can_export_identified(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return permissions.can_export_identified(self.request.user)
 
-    def get(self, request):
-        return TemplateResponse(request, self.template_name, {"form": SubjectAccessForm()})
+    def get_cancel_url(self):
+        return ""
 
-    def post(self, request):
-        form = SubjectAccessForm(request.POST)
-        if not form.is_valid():
-            return TemplateResponse(request, self.template_name, {"form": form})
+    def form_valid(self, form):
         buffer = io.BytesIO()
         build_subject_workbook(
             form.cleaned_data["student_number"],
             buffer,
-            request.user,
+            self.request.user,
             language=translation.get_language() or "",
         )
         response = HttpResponse(

@@ -52,9 +52,12 @@ class AdminFormView(WagtailAdminTemplateMixin, FormView):
     """
 
     template_name = "tutoria_cms/core/admin/form.html"
+    # Not Django's PUT (its FormView takes PUT as POST).
+    http_method_names = ["get", "post", "head", "options"]
     submit_label = gettext_lazy("Save")
     # The name the submit button adds to the POST (none: it adds nothing).
     submit_name = ""
+    cancel_label = gettext_lazy("Cancel")
     extra_submits = ()
     success_message = ""
     # Shown above the form: a sentence about the action, and a warning (e.g. confidentiality).
@@ -82,6 +85,13 @@ class AdminFormView(WagtailAdminTemplateMixin, FormView):
 
     def get_cancel_url(self):
         return self.get_success_url()
+
+    def get_intro(self):
+        return self.intro
+
+    def get_quote(self):
+        """A text the action is about, quoted under the introduction."""
+        return ""
 
     def get_submit_label(self):
         return self.submit_label
@@ -126,7 +136,9 @@ class AdminFormView(WagtailAdminTemplateMixin, FormView):
             submit_name=self.submit_name,
             extra_submits=self.get_extra_submits(),
             cancel_url=self.get_cancel_url(),
-            intro=self.intro,
+            cancel_label=self.cancel_label,
+            intro=self.get_intro(),
+            quote=self.get_quote(),
             notice=self.notice,
         )
         return context

@@ -2,17 +2,15 @@
 only (CSRF-checked by Django's middleware), writes only through ``services`` and shows the
 services' translated refusals."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..core.views import AdminPageMixin
+from ..core.views import AdminPageMixin, ObjectFormView, ObjectOperationView
 from . import permissions, services
 from .choices import PairStatus, ParticipantRole
 from .forms import (
@@ -35,95 +33,42 @@ def suggestions_url(programme):
     return reverse("tutoria_mentoring_pairs:suggestions", args=[programme.pk])
 
 
-def _error_text(error):
-    return " ".join(error.messages)
-
-
-class PairMixin(WagtailAdminTemplateMixin):
-    """Loads a pair the user may see (404 otherwise) and checks ``allowed(user, pair)``."""
+class PairActionMixin:
+    """A pair the user may see (404 otherwise); ``allowed(user, pair)`` decides (403)."""
 
     header_icon = "group"
-    template_name = "tutoria_cms/mentoring/admin/form.html"
+
+    def get_object_queryset(self):
+        return permissions.visible_pairs(self.request.user).select_related(
+            "programme__page", "mentor__student", "mentee__student"
+        )
 
     def allowed(self, user, pair):
         return permissions.can_work_on(user, pair)
 
-    def dispatch(self, request, *args, **kwargs):
-        visible = permissions.visible_pairs(request.user).select_related(
-            "programme__page", "mentor__student", "mentee__student"
-        )
-        try:
-            self.pair = visible.get(pk=kwargs["pk"])
-        except Pair.DoesNotExist:
-            raise Http404 from None
-        if not self.allowed(request.user, self.pair):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return self.allowed(self.request.user, self.object)
 
-    def get_page_subtitle(self):
-        return str(self.pair)
+    @property
+    def pair(self):
+        return self.object
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
+    def get_object_url(self):
+        return inspect_url(self.object)
+
+
+class PairFormView(PairActionMixin, ObjectFormView):
+    """GET shows the form; POST hands its data to ``perform`` (a service call)."""
+
+    def get_parent_breadcrumbs(self):
+        return [
             {"url": reverse("tutoria_mentoring_pairs:index"), "label": _("Mentoring pairs")},
-            {"url": inspect_url(self.pair), "label": str(self.pair)},
-            {"url": "", "label": self.get_page_title()},
+            *super().get_parent_breadcrumbs(),
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["pair"] = self.pair
-        context["cancel_url"] = inspect_url(self.pair)
-        return context
 
-
-class PairFormView(PairMixin, TemplateView):
-    """GET shows the form; POST hands its data to ``save`` (a service call)."""
-
-    http_method_names = ["get", "post"]
-    success_message = ""
-
-    def get_form(self, data=None):
-        raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self.get_form()))
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            try:
-                result = self.save(form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, self.success_message)
-                return redirect(self.get_success_url(result))
-        return self.render_to_response(self.get_context_data(form=form))
-
-    def get_success_url(self, result):
-        return inspect_url(self.pair)
-
-
-class PairPostView(PairMixin, View):
-    """POST only: one service call, then back to the pair."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            result = self.act(request)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return redirect(self.get_failure_url())
-        messages.success(request, self.success_message)
-        return redirect(self.get_success_url(result))
-
-    def get_success_url(self, result):
-        return inspect_url(self.pair)
-
-    def get_failure_url(self):
-        return inspect_url(self.pair)
+class PairPostView(PairActionMixin, ObjectOperationView):
+    """POST only: one service call (``perform_operation``), then back to the pair."""
 
 
 # Suggestions (coordination) -------------------------------------------------------------------
@@ -186,10 +131,10 @@ class ConfirmView(PairPostView):
     def allowed(self, user, pair):
         return permissions.can_manage(user)
 
-    def act(self, request):
-        return services.confirm_pair(self.pair, request.user)
+    def perform_operation(self):
+        return services.confirm_pair(self.pair, self.request.user)
 
-    def get_success_url(self, result):
+    def get_success_url(self):
         return suggestions_url(self.pair.programme)
 
     def get_failure_url(self):
@@ -204,14 +149,14 @@ class RejectView(PairPostView):
     def allowed(self, user, pair):
         return permissions.can_manage(user)
 
-    def act(self, request):
-        form = ReasonForm(request.POST)
+    def perform_operation(self):
+        form = ReasonForm(self.request.POST)
         form.is_valid()
         return services.reject_pair(
-            self.pair, request.user, reason=form.cleaned_data.get("reason", "")
+            self.pair, self.request.user, reason=form.cleaned_data.get("reason", "")
         )
 
-    def get_success_url(self, result):
+    def get_success_url(self):
         return suggestions_url(self.pair.programme)
 
     def get_failure_url(self):
@@ -243,14 +188,13 @@ class ChangeMentorView(PairFormView):
             return _("Rematch the mentee")
         return _("Choose another mentor")
 
-    @property
-    def success_message(self):
-        return _("The mentee has a new mentor.")
+    form_class = MentorForm
+    success_message = gettext_lazy("The mentee has a new mentor.")
 
-    def get_form(self, data=None):
-        return MentorForm(data, mentors=_other_mentors(self.pair))
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "mentors": _other_mentors(self.pair)}
 
-    def save(self, form):
+    def perform(self, form):
         mentor = form.cleaned_data["mentor"]
         if self.pair.status == PairStatus.CONFIRMED:
             return services.rematch(
@@ -258,10 +202,10 @@ class ChangeMentorView(PairFormView):
             )
         return services.change_mentor(self.pair, mentor, self.request.user)
 
-    def get_success_url(self, result):
-        if result.status == PairStatus.SUGGESTED:
-            return suggestions_url(result.programme)
-        return inspect_url(result)
+    def get_success_url(self):
+        if self.result.status == PairStatus.SUGGESTED:
+            return suggestions_url(self.result.programme)
+        return inspect_url(self.result)
 
 
 # The pair's work (coordination and the pair's mentor) -----------------------------------------
@@ -271,10 +215,13 @@ class AddGoalView(PairFormView):
     page_title = gettext_lazy("Add a SMART goal")
     success_message = gettext_lazy("Goal added.")
 
-    def get_form(self, data=None):
-        return GoalForm(data, workshops=services.programme_workshops(self.pair.programme))
+    form_class = GoalForm
 
-    def save(self, form):
+    def get_form_kwargs(self):
+        workshops = services.programme_workshops(self.pair.programme)
+        return {**super().get_form_kwargs(), "workshops": workshops}
+
+    def perform(self, form):
         data = dict(form.cleaned_data)
         steps = data.pop("steps")
         workshops = data.pop("workshops", None) or ()
@@ -286,9 +233,9 @@ class AddGoalView(PairFormView):
 class StepDoneView(PairPostView):
     success_message = gettext_lazy("Action step done.")
 
-    def act(self, request):
+    def perform_operation(self):
         step = get_object_or_404(ActionStep, pk=self.kwargs["step_id"], goal__pair=self.pair)
-        return services.mark_step_done(step, request.user)
+        return services.mark_step_done(step, self.request.user)
 
 
 class LogMeetingView(PairFormView):
@@ -303,16 +250,17 @@ class LogMeetingView(PairFormView):
         # is refused by the service with a message, not answered with "not found".
         return get_object_or_404(self.pair.meetings, pk=meeting_id)
 
-    def get_form(self, data=None):
-        meeting = self.get_meeting()
-        initial = {"date": meeting.date, "mode": meeting.mode} if meeting else {}
-        return MeetingForm(
-            data,
-            initial=initial,
-            private_notes=permissions.is_mentor_of(self.request.user, self.pair),
-        )
+    form_class = MeetingForm
 
-    def save(self, form):
+    def get_initial(self):
+        meeting = self.get_meeting()
+        return {"date": meeting.date, "mode": meeting.mode} if meeting else {}
+
+    def get_form_kwargs(self):
+        private_notes = permissions.is_mentor_of(self.request.user, self.pair)
+        return {**super().get_form_kwargs(), "private_notes": private_notes}
+
+    def perform(self, form):
         return services.log_meeting(
             self.pair, self.request.user, meeting=self.get_meeting(), **form.cleaned_data
         )
@@ -322,10 +270,9 @@ class ScheduleMeetingView(PairFormView):
     page_title = gettext_lazy("Schedule a meeting")
     success_message = gettext_lazy("Meeting scheduled.")
 
-    def get_form(self, data=None):
-        return ScheduleForm(data)
+    form_class = ScheduleForm
 
-    def save(self, form):
+    def perform(self, form):
         return services.schedule_meeting(self.pair, self.request.user, **form.cleaned_data)
 
 
@@ -336,14 +283,16 @@ class CheckInView(PairFormView):
     def allowed(self, user, pair):
         return bool(permissions.check_in_roles(user, pair))
 
-    def get_form(self, data=None):
-        return CheckInForm(
-            data,
-            goals=self.pair.goals.filter(status="open"),
-            roles=permissions.check_in_roles(self.request.user, self.pair),
-        )
+    form_class = CheckInForm
 
-    def save(self, form):
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "goals": self.pair.goals.filter(status="open"),
+            "roles": permissions.check_in_roles(self.request.user, self.pair),
+        }
+
+    def perform(self, form):
         return services.check_in(
             self.pair,
             self.request.user,
@@ -360,10 +309,12 @@ class ClosePairView(PairFormView):
     def allowed(self, user, pair):
         return permissions.can_close(user, pair)
 
-    def get_form(self, data=None):
-        return CloseForm(data, goals=self.pair.goals.all())
+    form_class = CloseForm
 
-    def save(self, form):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "goals": self.pair.goals.all()}
+
+    def perform(self, form):
         return services.close_pair(
             self.pair,
             self.request.user,

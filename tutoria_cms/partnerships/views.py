@@ -1,19 +1,21 @@
 """Admin views: the stage, commitment and fulfilment actions of an agreement.
 
 They check permissions (``permissions``) themselves, accept writes by POST only (CSRF-checked
-by Django's middleware) and write only through ``services``.
+by Django's middleware) and write only through ``services``. They are the suite's
+``ObjectFormView`` and ``ObjectOperationView`` (tutoria_cms.core.views); the permission is
+asked before the agreement is looked up.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ..core.views import ObjectFormView, ObjectOperationView
 from . import permissions, services
 from .choices import STAGE_ORDER, Stage
 from .forms import CommitmentForm, CompleteStageForm, FulfilmentForm
@@ -32,43 +34,43 @@ def start_stage_url(agreement, stage):
     return reverse("tutoria_agreements:start_stage", args=[agreement.pk, stage])
 
 
-class AgreementActionMixin(WagtailAdminTemplateMixin):
-    """Loads the agreement and checks the permission ``allowed(user)``."""
+class AgreementActionMixin:
+    """The permission ``allowed(user)``, then the agreement (404)."""
 
     header_icon = "doc-full"
     allowed = staticmethod(permissions.can_manage_stages)
+    permission_before_object = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.allowed(request.user):
-            raise PermissionDenied
-        self.agreement = get_object_or_404(
-            Agreement.objects.select_related("partner"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return self.allowed(self.request.user)
 
-    def get_page_subtitle(self):
-        return str(self.agreement)
+    def get_object_queryset(self):
+        return Agreement.objects.select_related("partner")
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
+    @property
+    def agreement(self):
+        return self.object
+
+    def get_object_url(self):
+        return inspect_url(self.object)
+
+
+class AgreementFormView(AgreementActionMixin, ObjectFormView):
+    def get_parent_breadcrumbs(self):
+        return [
             {"url": reverse("tutoria_agreements:index"), "label": _("Agreements")},
-            {"url": inspect_url(self.agreement), "label": str(self.agreement)},
-            {"url": "", "label": self.get_page_title()},
+            *super().get_parent_breadcrumbs(),
         ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["agreement"] = self.agreement
-        context["cancel_url"] = inspect_url(self.agreement)
-        return context
 
+class StageMixin:
+    """An unknown stage is not found (before anything else)."""
 
-class StageMixin(AgreementActionMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["stage"] not in STAGE_ORDER:
+    def get_object(self):
+        if self.kwargs["stage"] not in STAGE_ORDER:
             raise Http404
-        self.stage = Stage(kwargs["stage"])
-        return super().dispatch(request, *args, **kwargs)
+        self.stage = Stage(self.kwargs["stage"])
+        return super().get_object()
 
     def get_stage_row(self):
         row = (
@@ -79,121 +81,99 @@ class StageMixin(AgreementActionMixin):
         return row or AgreementStage(agreement=self.agreement, stage=self.stage)
 
 
-class CompleteStageView(StageMixin, TemplateView):
-    template_name = "tutoria_cms/partnerships/admin/complete_stage.html"
-    page_title = gettext_lazy("Complete a stage")
-    http_method_names = ["get", "post"]
+class CompleteStageView(StageMixin, AgreementFormView):
+    form_class = CompleteStageForm
+    submit_label = gettext_lazy("Complete the stage")
 
     def get_page_title(self):
         return _("Complete “%(stage)s”") % {"stage": self.stage.label}
 
-    def get_form(self, data=None):
+    def get_intro(self):
+        return _(
+            "Complete the stage “%(stage)s” of “%(agreement)s”. Its deliverable is kept as "
+            "evidence."
+        ) % {"stage": self.stage.label, "agreement": self.agreement.title}
+
+    def get_form_kwargs(self):
         row = self.get_stage_row()
-        return CompleteStageForm(
-            data,
-            user=self.request.user,
-            stage=self.stage,
-            current_deliverable=row.deliverable,
-            signed_on=self.agreement.signed_on,
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "stage": self.stage,
+            "current_deliverable": row.deliverable,
+            "signed_on": self.agreement.signed_on,
+        }
+
+    def perform(self, form):
+        return services.complete_stage(
+            self.agreement,
+            self.stage,
+            self.request.user,
+            form.cleaned_data.get("deliverable"),
+            signed_on=form.cleaned_data.get("signed_on"),
+            notes=form.cleaned_data.get("notes", ""),
         )
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=self.get_form()))
+    def get_success_message(self):
+        return _("Stage “%(stage)s” completed.") % {"stage": self.stage.label}
 
-    def post(self, request, *args, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            try:
-                services.complete_stage(
-                    self.agreement,
-                    self.stage,
-                    request.user,
-                    form.cleaned_data.get("deliverable"),
-                    signed_on=form.cleaned_data.get("signed_on"),
-                    notes=form.cleaned_data.get("notes", ""),
-                )
-            except services.StageError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, _("Stage “%(stage)s” completed.") % {"stage": self.stage.label}
-                )
-                return redirect(inspect_url(self.agreement))
-        messages.error(request, _("The stage could not be completed."))
-        return self.render_to_response(self.get_context_data(form=form))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["stage"] = self.stage
-        return context
+    def form_invalid(self, form):
+        messages.error(self.request, _("The stage could not be completed."))
+        return super().form_invalid(form)
 
 
-class StartStageView(StageMixin, View):
+class StartStageView(StageMixin, AgreementActionMixin, ObjectOperationView):
     """POST only: mark a stage as in progress."""
 
-    http_method_names = ["post"]
+    def perform_operation(self):
+        return services.start_stage(self.agreement, self.stage, self.request.user)
 
-    def post(self, request, *args, **kwargs):
-        try:
-            services.start_stage(self.agreement, self.stage, request.user)
-        except services.StageError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Stage “%(stage)s” started.") % {"stage": self.stage.label})
-        return redirect(inspect_url(self.agreement))
+    def get_success_message(self):
+        return _("Stage “%(stage)s” started.") % {"stage": self.stage.label}
 
 
-class AddCommitmentView(AgreementActionMixin, TemplateView):
-    template_name = "tutoria_cms/partnerships/admin/form.html"
+class AddCommitmentView(AgreementFormView):
+    form_class = CommitmentForm
     page_title = gettext_lazy("Add a commitment")
+    success_message = gettext_lazy("Commitment added.")
     header_icon = "list-ul"
     allowed = staticmethod(permissions.can_add_commitments)
-    http_method_names = ["get", "post"]
 
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data(form=CommitmentForm()))
-
-    def post(self, request, *args, **kwargs):
-        form = CommitmentForm(request.POST)
-        if form.is_valid():
-            services.add_commitment(self.agreement, request.user, **form.cleaned_data)
-            messages.success(request, _("Commitment added."))
-            return redirect(inspect_url(self.agreement))
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.add_commitment(self.agreement, self.request.user, **form.cleaned_data)
 
 
-class RecordFulfilmentView(AgreementActionMixin, TemplateView):
-    template_name = "tutoria_cms/partnerships/admin/form.html"
+class RecordFulfilmentView(AgreementFormView):
+    form_class = FulfilmentForm
     page_title = gettext_lazy("Record fulfilment")
+    success_message = gettext_lazy("Fulfilment recorded.")
     header_icon = "tick"
     allowed = staticmethod(permissions.can_record_fulfilment)
-    http_method_names = ["get", "post"]
 
-    def get_commitment(self):
+    @cached_property
+    def commitment(self):
         return get_object_or_404(
             Commitment, pk=self.kwargs["commitment_id"], agreement=self.agreement
         )
 
-    def get(self, request, *args, **kwargs):
-        commitment = self.get_commitment()
-        form = FulfilmentForm(user=request.user)
-        return self.render_to_response(self.get_context_data(form=form, commitment=commitment))
+    def get_intro(self):
+        return _("Commitment of %(party)s, due on %(date)s:") % {
+            "party": self.commitment.get_party_display(),
+            "date": formats.date_format(self.commitment.due_on, "DATE_FORMAT"),
+        }
 
-    def post(self, request, *args, **kwargs):
-        commitment = self.get_commitment()
-        form = FulfilmentForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                services.record_fulfilment(
-                    commitment,
-                    request.user,
-                    fulfilled_on=form.cleaned_data["fulfilled_on"],
-                    report=form.cleaned_data["report"],
-                    document=form.cleaned_data.get("document"),
-                )
-            except services.CommitmentError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Fulfilment recorded."))
-                return redirect(inspect_url(self.agreement))
-        return self.render_to_response(self.get_context_data(form=form, commitment=commitment))
+    def get_quote(self):
+        return self.commitment.description
+
+    def get_form_kwargs(self):
+        self.commitment  # noqa: B018 (another agreement's commitment is not found)
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return services.record_fulfilment(
+            self.commitment,
+            self.request.user,
+            fulfilled_on=form.cleaned_data["fulfilled_on"],
+            report=form.cleaned_data["report"],
+            document=form.cleaned_data.get("document"),
+        )

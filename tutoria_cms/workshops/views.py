@@ -3,6 +3,7 @@
 They check permissions themselves and write only through ``services``.
 """
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -17,6 +18,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ..core.views import ObjectFormView
 from . import services
 from .forms import AttendanceForm
 from .models import Attendance, GroupWorkshopPageMixin, WorkshopRegistration, get_page_model
@@ -174,29 +176,34 @@ class AttendanceView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class CancelRegistrationView(WagtailAdminTemplateMixin, TemplateView):
+class CancelRegistrationForm(forms.Form):
+    """Confirms the cancellation; carries where to go back to."""
+
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class CancelRegistrationView(ObjectFormView):
     """Confirm (GET), then cancel (POST) a registration through ``services.cancel``."""
 
-    template_name = "tutoria_cms/workshops/admin/confirm_cancel.html"
+    form_class = CancelRegistrationForm
     page_title = gettext_lazy("Cancel registration")
     header_icon = "group"
-    http_method_names = ["get", "post"]
+    submit_label = gettext_lazy("Yes, cancel the registration")
+    cancel_label = gettext_lazy("No, keep it")
+    permission_before_object = True
 
-    def dispatch(self, request, *args, **kwargs):
-        if not can_cancel_registration(request.user):
-            raise PermissionDenied
-        self.registration = get_object_or_404(
-            WorkshopRegistration.objects.select_related("workshop"), pk=kwargs["pk"]
-        )
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self):
+        return can_cancel_registration(self.request.user)
 
-    def get_page_subtitle(self):
-        return str(self.registration)
+    def get_object_queryset(self):
+        return WorkshopRegistration.objects.select_related("workshop")
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse("workshop_registrations:index"), "label": _("Workshop registrations")},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+    def get_object_url(self):
+        return reverse("workshop_registrations:index")
+
+    def get_parent_breadcrumbs(self):
+        return [
+            {"url": reverse("workshop_registrations:index"), "label": _("Workshop registrations")}
         ]
 
     def get_success_url(self):
@@ -209,29 +216,57 @@ class CancelRegistrationView(WagtailAdminTemplateMixin, TemplateView):
             return next_url
         return reverse("workshop_registrations:index")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["registration"] = self.registration
-        context["next_url"] = self.get_success_url()
-        return context
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def get_initial(self):
+        return {"next": self.get_success_url()}
+
+    def get_intro(self):
+        registration = self.object
+        intro = _("Cancel the registration of %(name)s (%(student)s) for “%(workshop)s”?") % {
+            "student": registration.student_number,
+            "name": registration.full_name,
+            "workshop": registration.workshop.title,
+        }
+        if registration.status == WorkshopRegistration.Status.CONFIRMED:
+            intro += " " + _(
+                "The place goes to the first person on the waiting list, who is sent an e-mail."
+            )
+        return intro
+
+    def already_cancelled(self):
+        messages.warning(self.request, _("This registration was already cancelled."))
+        return redirect(self.get_success_url())
+
+    def get(self, request, *args, **kwargs):
+        if not self.object.is_active:
+            return self.already_cancelled()
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if not self.registration.is_active:
-            messages.warning(request, _("This registration was already cancelled."))
-            return redirect(self.get_success_url())
-        promoted = services.cancel(self.registration, request.user)
-        messages.success(
-            request,
-            _("Registration %(registration)s cancelled.")
-            % {"registration": self.registration.student_number},
-        )
-        if promoted is not None:
+        if not self.object.is_active:
+            return self.already_cancelled()
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        return services.cancel(self.object, self.request.user)
+
+    def get_success_message(self):
+        return _("Registration %(registration)s cancelled.") % {
+            "registration": self.object.student_number
+        }
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        promoted = getattr(self, "result", None)
+        if promoted is not None and response.status_code == 302:
             messages.success(
-                request,
+                self.request,
                 _(
                     "The place went to %(registration)s, the first on the waiting list, "
                     "who has been sent an e-mail."
                 )
                 % {"registration": promoted.student_number},
             )
-        return redirect(self.get_success_url())
+        return response
