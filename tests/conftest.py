@@ -29,6 +29,38 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
 
 
+def is_transactional(item):
+    """Whether a test flushes the database when it ends (as pytest-django decides it)."""
+    from pytest_django.fixtures import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    if marker and validate_django_db(marker)[0]:
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing the database, and what the migrations created
+    (the page tree's root, the role groups, the moderation workflow, permissions) goes with
+    it. Run alone, Django and pytest-django put those tests last; with pytest-xdist a worker
+    runs whole modules in the order it is handed them, so a later module would find an empty
+    database. Once the test's fixtures are torn down (the flush included), put the migrated
+    data back: the copy pytest-django serialised after migrating, as ``serialized_rollback``
+    restores it."""
+    result = yield
+    if is_transactional(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def english_by_default():
     """Code outside requests speaks English in tests unless a test overrides it."""

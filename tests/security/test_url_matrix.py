@@ -369,11 +369,15 @@ def test_every_viewset_of_ours_is_collected():
     from wagtail.admin.viewsets import viewsets
 
     namespaces = {key.split(":")[0] for key in inventory.our_views() if ":" in key}
+    # Wagtail's users and groups viewsets, subclassed by core only to show role names in the
+    # admin language (core/user_viewsets.py): their views and permission policy are
+    # Wagtail's own, unchanged.
+    relabelled = {"wagtailusers_groups", "wagtailusers_users"}
     expected = set()
     for viewset in viewsets.viewsets:
         model_module = getattr(getattr(viewset, "model", None), "__module__", "")
         ours = inventory.ours(type(viewset).__module__) or inventory.ours(model_module)
-        if ours and viewset.get_urlpatterns():
+        if ours and viewset.get_urlpatterns() and viewset.url_namespace not in relabelled:
             expected.add(viewset.url_namespace)
     assert expected, "no viewset found: the registry changed"
     assert expected <= namespaces, expected - namespaces

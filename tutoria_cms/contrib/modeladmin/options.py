@@ -31,6 +31,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
+from tutoria_cms.core.display import readable
 from tutoria_cms.core.pseudonyms import Pseudonymiser
 from tutoria_cms.core.text import search_query
 from tutoria_cms.core.xlsx import XlsxWriter
@@ -331,8 +332,7 @@ class EvidenceModelAdmin(ModelAdmin):
                 if field.choices:
                     row.append(getattr(record, f"get_{name}_display")())
                 else:
-                    value = getattr(record, name)
-                    row.append("" if value is None else value)
+                    row.append(readable(getattr(record, name)))
             row.append(self.history_reason(record.history_change_reason or ""))
             rows.append(row)
         return headers, rows
