@@ -357,7 +357,7 @@ def build_world():
         w.job.refresh_from_db()
     assert w.job.status == ExportJob.Status.DONE, w.job.status
     w.listing_export = ListingExport.objects.create(
-        user=users["quality"], username="qual", listing="requests", rows=1
+        user=users["quality"], username="qual", listing="tutoria_requests.tutoringrequest", rows=1
     )
     w.document = _document("Entregable")
     w.root = Page.get_first_root_node()

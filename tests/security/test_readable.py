@@ -64,13 +64,17 @@ class VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.nodes = []
-        self.stack = []  # (tag, hides its content)
+        # Texts inside an element that declares its own language (``lang="en"``: a workbook's
+        # sheet titles in the language it was made in) are not the admin's words.
+        self.declared_english = set()
+        self.stack = []  # (tag, hides its content, declares English)
 
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
             return
         hides = tag in self.HIDDEN or any(name == "hidden" for name, _value in attrs)
-        self.stack.append((tag, hides))
+        english = any(name == "lang" and (value or "").startswith("en") for name, value in attrs)
+        self.stack.append((tag, hides, english))
 
     def handle_startendtag(self, tag, attrs):
         pass
@@ -83,15 +87,21 @@ class VisibleText(HTMLParser):
 
     def handle_data(self, data):
         text = " ".join(data.split())
-        if text and not any(hides for _tag, hides in self.stack):
+        if text and not any(hides for _tag, hides, _english in self.stack):
             self.nodes.append(text)
+            if any(english for _tag, _hides, english in self.stack):
+                self.declared_english.add(text)
 
 
-def visible_text_nodes(html):
+def parse_visible_text(html):
     parser = VisibleText()
     parser.feed(html)
     parser.close()
-    return parser.nodes
+    return parser
+
+
+def visible_text_nodes(html):
+    return parse_visible_text(html).nodes
 
 
 def is_ours(path):
@@ -172,14 +182,15 @@ def unreadable(pages, english, codes, names=()):
     problems = {}
     for url, html in pages.items():
         found = []
-        for node in visible_text_nodes(html):
+        parsed = parse_visible_text(html)
+        for node in parsed.nodes:
             if PYTHON_REPRS.search(node):
                 found.append(f"repr: {node[:120]!r}")
             elif node in names:
                 continue  # an account's username ("student") is a name, not a label
             elif node in codes:
                 found.append(f"action code: {node!r}")
-            elif node.rstrip(":") in english:
+            elif node.rstrip(":") in english and node not in parsed.declared_english:
                 found.append(f"English: {node!r}")
         if found:
             problems[url] = sorted(set(found))
@@ -193,7 +204,13 @@ def test_visible_text_ignores_tags_scripts_and_attributes():
     )
     assert visible_text_nodes(html) == ["Sí", "None"]
     problems = unreadable(
-        {"/a/": html, "/b/": "<p>review</p><p>Expires on</p>"}, {"Expires on"}, {"review"}
+        {
+            "/a/": html,
+            "/b/": "<p>review</p><p>Expires on</p>",
+            "/c/": '<p lang="en">Expires on</p>',
+        },
+        {"Expires on"},
+        {"review"},
     )
     assert problems == {
         "/a/": ["repr: 'None'"],

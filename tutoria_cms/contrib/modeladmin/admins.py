@@ -329,17 +329,25 @@ def log_admins():
         base_url_path = "evidence/exports"
         menu_label = _("Listing exports")
         menu_icon = "download"
-        list_display = ("exported_at", "username", "listing", "rows", "identified")
-        list_filter = ("identified", "listing", "exported_at")
+        list_display = ("exported_at", "username", "listing_name", "rows", "identified")
+        list_filter = ("identified", "exported_at")
         search_fields = ("username", "listing")
         inspect_view_fields = (
             "exported_at",
             "username",
-            "listing",
+            "listing_name",
             "filters",
             "search",
             "rows",
             "identified",
         )
+
+        @display(_("listing"), "listing")
+        def listing_name(self, obj):
+            """The listing's name in the reader's language (stored as the model's label)."""
+            try:
+                return apps.get_model(obj.listing)._meta.verbose_name_plural
+            except (LookupError, ValueError):
+                return obj.listing
 
     return [ListingExportAdmin]
