@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.utils.text import capfirst
-from wagtail.models import Workflow, WorkflowPage, WorkflowState
+from wagtail.models import WorkflowPage, WorkflowState
 
 from tests import factories
 from tests.e2e.journeys.conftest import es, exactly
@@ -26,7 +26,7 @@ INSERT_BLOCK = "Insertar un bloque"
 @pytest.fixture
 def programmes(site):
     """The programme index of the Mexican site, whose tree is under the moderation workflow."""
-    workflow = Workflow.objects.get(name=roles.CONTENT_WORKFLOW)
+    workflow = roles.content_workflow()
     WorkflowPage.objects.create(workflow=workflow, page=site)
     return factories.build_programme_index(site, title="Programas")
 
@@ -41,7 +41,7 @@ def explore(page, *titles):
 
 
 def submit_to_moderation(page):
-    workflow = es("Submit to %(workflow_name)s") % {"workflow_name": roles.CONTENT_WORKFLOW}
+    workflow = es("Submit to %(workflow_name)s") % {"workflow_name": roles.content_workflow().name}
     page.get_by_role("button", name=es("More actions")).click()
     page.get_by_role("button", name=workflow).click()
 

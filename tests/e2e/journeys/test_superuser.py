@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from tests import factories
 from tests.e2e.journeys.conftest import es
@@ -21,7 +22,9 @@ def test_superuser_grants_the_identified_export_to_the_quality_office(site, sign
 
     page.get_by_role("button", name=es("Settings"), exact=True).click()
     page.get_by_role("link", name=es("Groups"), exact=True).click()
-    page.get_by_role("link", name=roles.QUALITY, exact=True).click()
+    with translation.override("es"):
+        quality_label = str(roles.role_label(roles.QUALITY))  # role names shown translated
+    page.get_by_role("link", name=quality_label, exact=True).click()
     permission = page.get_by_role("checkbox", name=es("Can export identified student data"))
     assert not permission.is_checked()
     permission.check()
