@@ -190,8 +190,9 @@ def test_coordinator_runs_the_mentoring_suggestions_and_confirms_a_pair(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the new-request form has no Save button, and its programme chooser offers every "
-    "page instead of the programme pages of the coordinator's site",
+    reason="unfinished: written before the new-request form had its Save button; its clicks "
+    "do not yet match the form as it is now (and the programme chooser is not limited to the "
+    "coordinator's site: staff belong to no institution yet)",
 )
 def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, coordinacion, sign_in):
     from tutoria_cms.requests.models import RequestState, TutoringRequest

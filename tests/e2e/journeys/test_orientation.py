@@ -16,7 +16,8 @@ pytestmark = [
 
 @pytest.mark.xfail(
     strict=True,
-    reason="the orientation service's dashboard lists no new referrals (nor links to them)",
+    reason="unfinished: written before the orientation service's work queue existed (it "
+    "links to the filtered request listing); its clicks do not yet match that screen",
 )
 def test_orientation_accepts_a_referral_and_records_its_outcome(site, sign_in):
     request = request_in_progress()
