@@ -5,6 +5,11 @@ concrete pages, or a site's own on its own base page (``tests/custom_base_page``
 page class the setting ``TESTS_HOME_PAGE_MODEL`` names.
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import factory
 import swapper
 from django.apps import apps
@@ -210,3 +215,23 @@ def assert_refused(response, also=()):
         assert response["Location"] == "/admin/", response["Location"]
     else:
         assert response.status_code in (403, 404, *also), response.status_code
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_with_settings(settings_module, *args, timeout=600):
+    """``python *args`` in the repository under other settings (a site without an optional
+    app, a site with its own base page). SQLite in memory: on PostgreSQL the child's test
+    database would have the same name as this run's."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(  # noqa: S603 -- our own interpreter and arguments
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,30 +1,14 @@
 """The suite works without the evidence browser installed (it is optional)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from django.apps import apps
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests import factories
+
 SETTINGS = "sites.settings.test_without_modeladmin"
 
 
 def run(*args, timeout=600):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
-    # SQLite in memory: on PostgreSQL the child's test database would have the same name as
-    # this run's.
-    env.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return factories.run_with_settings(SETTINGS, *args, timeout=timeout)
 
 
 def test_the_settings_leave_the_browser_out():

@@ -2,29 +2,13 @@
 mixins (README, "Sites with their own base page"): the checks, the migrations and the page
 tests pass under ``tests.custom_base_page.settings``, each in a subprocess (other settings)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests import factories
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 SETTINGS = "tests.custom_base_page.settings"
 
 
 def run(*args, timeout=900):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
-    # SQLite in memory: on PostgreSQL the child's test database would have the same name as
-    # this run's.
-    env.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return factories.run_with_settings(SETTINGS, *args, timeout=timeout)
 
 
 def test_system_checks_and_migrations_pass_with_a_custom_base_page():
