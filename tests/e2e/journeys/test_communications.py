@@ -40,6 +40,24 @@ def explore(page, *titles):
         page.get_by_role("link", name=name).click()
 
 
+def fill_date_or_time(page, field, value):
+    """Type into a date/time field, then leave it with Tab, as a person does.
+
+    Wagtail's picker closes on Tab (not always on Escape) but opens after a short delay, so
+    it may open again once the field is left: leave again until no picker is shown, since an
+    open one covers the footer's buttons.
+    """
+    field.fill(value)
+    pickers = page.locator(".xdsoft_datetimepicker:visible")
+    for _attempt in range(5):
+        field.press("Tab")
+        page.wait_for_timeout(300)
+        if pickers.count() == 0:
+            return
+        field.focus()
+    raise AssertionError("the date/time picker stays open")
+
+
 def submit_to_moderation(page):
     workflow = es("Submit to %(workflow_name)s") % {"workflow_name": roles.content_workflow().name}
     page.get_by_role("button", name=es("More actions")).click()
@@ -122,8 +140,7 @@ def test_editor_adds_a_session_to_a_workshop(programmes, sign_in):
     page.get_by_role("link", name="Técnicas de estudio", exact=True).click()
     page.get_by_role("button", name=es("Add %(label)s") % {"label": es("Session")}).click()
     for label, value in (("date", "2031-03-14"), ("start time", "16:00"), ("end time", "18:00")):
-        page.get_by_label(exactly(capfirst(es(label)))).last.fill(value)
-        page.keyboard.press("Escape")  # close the date/time picker
+        fill_date_or_time(page, page.get_by_label(exactly(capfirst(es(label)))).last, value)
     page.get_by_label(exactly(capfirst(es("place")))).last.fill("Aula B-12")
     submit_to_moderation(page)
 
