@@ -62,6 +62,14 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(autouse=True)
+def forget_every_site_users():
+    """Users of another test (ids are reused after a rollback) join no new Site."""
+    factories.EVERY_SITE.clear()
+    yield
+    factories.EVERY_SITE.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """Code outside requests speaks English in tests unless a test overrides it."""
     with translation.override("en"):

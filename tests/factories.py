@@ -16,11 +16,26 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models.signals import post_save
 from wagtail.models import Locale, Site
 
-from tutoria_cms.core.models import get_page_model_for
+from tutoria_cms.core.models import InstitutionMembership, get_page_model_for
 
 PASSWORD = "correct-horse-battery"
+
+
+# Users made by UserFactory without ``sites``: members of every Site, also of one created later
+# (the fixtures make people and sites in any order). Emptied before each test (conftest.py).
+EVERY_SITE = set()
+
+
+def join_new_site(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and EVERY_SITE:
+        for pk in EVERY_SITE:
+            InstitutionMembership.objects.get_or_create(user_id=pk, site=instance)
+
+
+post_save.connect(join_new_site, sender=Site, dispatch_uid="tests_join_new_site")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -40,6 +55,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted:
             self.groups.add(*(Group.objects.get(name=name) for name in extracted))
         self.save()
+
+    @factory.post_generation
+    def sites(self, create, extracted, **kwargs):
+        """Staff of the institutions ``sites`` (Sites or hostnames) with all their roles; by
+        default of every institution, also those created after the user (``sites=[]``: of
+        none). Tests about institutions kept apart name the sites."""
+        if not create or self.is_superuser:
+            return
+        if extracted is None:
+            EVERY_SITE.add(self.pk)
+            chosen = list(Site.objects.all())
+        else:
+            chosen = [Site.objects.get(hostname=s) if isinstance(s, str) else s for s in extracted]
+        for site in chosen:
+            InstitutionMembership.objects.get_or_create(user=self, site=site)
 
 
 def locale(language_code):

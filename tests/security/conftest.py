@@ -361,6 +361,9 @@ def build_world():
     )
     w.document = _document("Entregable")
     w.root = Page.get_first_root_node()
+    from tutoria_cms.core.models import InstitutionMembership
+
+    w.membership = InstitutionMembership.objects.filter(user=coordinator).first()
     return w
 
 

@@ -57,6 +57,21 @@ COMMUNICATIONS = frozenset({"communications", "moderators"})
 EVIDENCE_BROWSER = frozenset({"quality"})
 
 ALLOWED = {
+    # --- Institution memberships (core/viewsets.py): superusers only (no role holds the
+    # membership model's permissions).
+    **{
+        f"tutoria_institution_memberships:{view}": NOBODY
+        for view in (
+            "index",
+            "index_results",
+            "add",
+            "edit",
+            "delete",
+            "history",
+            "history_results",
+            "usage",
+        )
+    },
     # --- Tutoring requests (snippet viewset, tutoria_cms/requests/viewsets.py) ---------------
     "tutoria_requests:list": SEES_REQUESTS,
     "tutoria_requests:list_results": SEES_REQUESTS,

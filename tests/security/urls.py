@@ -25,6 +25,7 @@ NAMESPACE_OBJECT = {
     "tutoria_competency_dimensions": "dimension",
     "workshop_registrations": "registration",
     "tutoria_accreditation": "job",
+    "tutoria_institution_memberships": "membership",
 }
 # URLs whose ``pk`` is not their namespace's object.
 NAME_OBJECT = {

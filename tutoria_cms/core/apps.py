@@ -10,3 +10,6 @@ class TutoriaCoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .institutions import connect_signals
+
+        connect_signals()

@@ -3,6 +3,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .institutions import institution_name
+from .models import InstitutionMembership
+from .roles import role_label
 from .text import clean_text
 
 # The longest free text (a Textarea without a model limit) a form accepts, as the services.
@@ -63,3 +66,25 @@ class CleanTextViewSetMixin:
         if issubclass(form_class, CleanTextFormMixin):
             return form_class
         return type(form_class.__name__, (CleanTextFormMixin, form_class), {})
+
+
+class InstitutionMembershipForm(forms.ModelForm):
+    """Settings › Institution memberships: a person, an institution, the roles they hold there.
+
+    A role named here that the person does not hold yet is given to them on save (see
+    ``institutions.give_membership_roles``), so their admin menus show it.
+    """
+
+    class Meta:
+        model = InstitutionMembership
+        fields = ["user", "site", "roles"]
+        widgets = {"roles": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("for_user", None)
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name()} ({u.get_username()})" if u.get_full_name() else u.get_username()
+        )
+        self.fields["site"].label_from_instance = institution_name
+        self.fields["roles"].label_from_instance = role_label

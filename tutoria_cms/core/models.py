@@ -17,12 +17,16 @@ none, for :data:`NO_PAGE_MODEL`, and the suite then asks for that page only wher
 (:func:`get_page_model_for` says which setting to give). Existing installs keep their default
 pages, tables and migrations unchanged.
 
-This module declares no models; it lives here because the swappable settings are about models.
+The same module declares the institution scope every operational record lives in
+(:class:`InstitutionMembership`, :class:`InstitutionScopedModel`); the rules that use them are
+in :mod:`tutoria_cms.core.institutions`.
 """
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import camelcase_to_underscore
 
 # key -> (app label, default concrete page, the mixin a site's page is built on)
@@ -174,3 +178,81 @@ class SuiteTemplateMixin:
         if self.suite_template and template == derived_template_name(type(self)):
             return [template, self.suite_template]
         return template
+
+
+# Institutions -------------------------------------------------------------------------------
+# An institution is a Wagtail Site: each university of an install is served, and its records
+# are managed, under its own Site. See tutoria_cms.core.institutions for the rules.
+
+
+class InstitutionMembership(models.Model):
+    """A member of staff of one institution, with the roles they hold there.
+
+    The roles are the person's groups (Settings › Users) that apply in this institution; an
+    empty choice means all of them. A person may belong to several institutions with other
+    roles in each. Superusers need no membership: they reach every institution.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tutoria_memberships",
+        verbose_name=_("person"),
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="tutoria_memberships",
+        verbose_name=_("institution"),
+    )
+    roles = models.ManyToManyField(
+        "auth.Group",
+        blank=True,
+        related_name="+",
+        verbose_name=_("roles here"),
+        help_text=_(
+            "The person's roles that apply in this institution. Leave empty for all of them."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("institution membership")
+        verbose_name_plural = _("institution memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "site"], name="tutoria_one_membership_per_site")
+        ]
+        ordering = ["site__site_name", "site__hostname", "user__username"]
+
+    def __str__(self):
+        from .institutions import institution_name
+
+        person = self.user.get_full_name() or self.user.get_username()
+        return f"{person} · {institution_name(self.site)}"
+
+
+class InstitutionScopedModel(models.Model):
+    """An operational record that belongs to one institution (the Site it is managed under).
+
+    ``institution_parent``: the name of a foreign key whose record gives this one its
+    institution when none is set (a session takes its request's); ``None`` when the record is
+    placed by the code that creates it.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+
+    institution_parent = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.site_id is None and self.institution_parent:
+            parent = getattr(self, self.institution_parent, None)
+            if parent is not None:
+                self.site_id = parent.site_id
+        super().save(*args, **kwargs)

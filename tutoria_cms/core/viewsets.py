@@ -1,7 +1,16 @@
 """Shared pieces for the suite's Wagtail viewsets and permission policies."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+
+from .forms import InstitutionMembershipForm
+from .institutions import institution_name
+from .models import InstitutionMembership
+from .roles import role_label
 
 
 class ScopedPermissionPolicy(ModelPermissionPolicy):
@@ -87,3 +96,47 @@ class ReadOnlyViewSetMixin:
     def get_urlpatterns(self):
         kept = [p for p in super().get_urlpatterns() if p.name in self.routed_views]
         return kept + self.get_action_urlpatterns()
+
+
+class InstitutionMembershipViewSet(ModelViewSet):
+    """Settings › Institution memberships: who is staff of which institution, with which roles.
+
+    Wagtail's model permissions guard it: superusers (no role of the suite holds them).
+    """
+
+    model = InstitutionMembership
+    icon = "group"
+    add_to_settings_menu = True
+    copy_view_enabled = False
+    menu_label = _("Institution memberships")
+    url_prefix = "tutoria/institution-memberships"
+    name = "tutoria_institution_memberships"
+    form_fields = ["user", "site", "roles"]
+    list_filter = ["site", "roles"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+
+    def get_form_class(self, for_update=False):
+        return InstitutionMembershipForm
+
+    @property
+    def list_display(self):
+        return [
+            TitleColumn(
+                "user",
+                label=_("Person"),
+                accessor=lambda m: m.user.get_full_name() or m.user.get_username(),
+                get_url=lambda m: self.get_url_name("edit") and self.edit_url(m),
+            ),
+            Column("site", label=_("Institution"), accessor=lambda m: institution_name(m.site)),
+            Column(
+                "roles",
+                label=_("Roles here"),
+                accessor=lambda m: (
+                    ", ".join(str(role_label(g)) for g in m.roles.all())
+                    or _("All of the person's roles")
+                ),
+            ),
+        ]
+
+    def edit_url(self, membership):
+        return reverse(self.get_url_name("edit"), args=[membership.pk])

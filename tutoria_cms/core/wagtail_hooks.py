@@ -16,6 +16,13 @@ def register_custom_permissions():
     return custom_permissions()
 
 
+@hooks.register("register_admin_viewset")
+def register_institution_memberships():
+    from .viewsets import InstitutionMembershipViewSet
+
+    return InstitutionMembershipViewSet()
+
+
 @hooks.register("construct_homepage_panels")
 def add_work_queue_panel(request, panels):
     panels.append(WorkQueuePanel(request))
