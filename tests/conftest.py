@@ -47,9 +47,11 @@ def pytest_runtest_teardown(item, nextitem):
     runs whole modules in the order it is handed them, so a later module would find an empty
     database. Once the test's fixtures are torn down (the flush included), put the migrated
     data back: the copy pytest-django serialised after migrating, as ``serialized_rollback``
-    restores it."""
+    restores it. Not after the session's last test: its teardown has destroyed the test
+    database by then, and the connection points at the real one (on PostgreSQL, an empty
+    database without tables)."""
     result = yield
-    if is_transactional(item):
+    if nextitem is not None and is_transactional(item):
         from django.db import connections
         from pytest_django.plugin import blocking_manager_key
 
