@@ -59,8 +59,29 @@ def pytest_runtest_teardown(item, nextitem):
             for connection in connections.all(initialized_only=True):
                 contents = getattr(connection, "_test_serialized_contents", None)
                 if contents:
-                    connection.creation.deserialize_db_from_string(contents)
+                    restore_migrated_data(connection, contents)
     return result
+
+
+def restore_migrated_data(connection, contents):
+    """Put the serialised migrated data back. A test that migrates backwards and forwards
+    (the data migrations' tests) leaves rows the migrations recreated (content types,
+    permissions): the copy then clashes with them, so empty the database and load it again."""
+    from django.core.management import call_command
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic(using=connection.alias):
+            connection.creation.deserialize_db_from_string(contents)
+    except IntegrityError:
+        call_command(
+            "flush",
+            database=connection.alias,
+            interactive=False,
+            inhibit_post_migrate=True,
+            verbosity=0,
+        )
+        connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True)

@@ -154,6 +154,12 @@ def default_site():
     return Site.objects.filter(is_default_site=True).first() or Site.objects.order_by("pk").first()
 
 
+def only_site_id():
+    """The id of the install's only Site, or ``None`` when it serves several (or none)."""
+    ids = list(Site.objects.values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
 # Migrations ---------------------------------------------------------------------------------
 
 

@@ -251,8 +251,24 @@ class InstitutionScopedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.site_id is None and self.institution_parent:
+        if self.site_id is None:
+            self.site_id = self.implied_site_id()
+        super().save(*args, **kwargs)
+
+    def implied_site_id(self):
+        """The institution of a record saved without one: its parent's, else the only Site of
+        a single-institution install. With several institutions and no parent the code that
+        creates the record must place it (nothing is placed by guess)."""
+        if self.institution_parent:
             parent = getattr(self, self.institution_parent, None)
             if parent is not None:
-                self.site_id = parent.site_id
-        super().save(*args, **kwargs)
+                return parent.site_id
+        from .institutions import only_site_id
+
+        site_id = only_site_id()
+        if site_id is None:
+            raise ValueError(
+                f"{type(self).__name__} needs its institution (site): this install serves "
+                "several institutions and nothing placed the record in one."
+            )
+        return site_id
