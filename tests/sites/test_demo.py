@@ -173,11 +173,32 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         ]
         assert missing == [], hostname
 
-    logins = json.loads(logins_file.read_text())
+    rows = json.loads(logins_file.read_text())
+    assert all(set(row) == {"username", "password", "role", "site"} for row in rows)
+    logins = {row["username"]: row["password"] for row in rows}
     assert f"admin                  {logins['admin']}" in output
-    tutor_logins = [name for name in logins if name.startswith(("mx.", "br."))]
-    assert len(tutor_logins) >= 16
-    assert all(logins[name] in output for name in tutor_logins)
+    assert [row for row in rows if row["site"] is None] == [
+        {"username": "admin", "password": logins["admin"], "role": "superuser", "site": None}
+    ]
+    staff_roles = {
+        "communications",
+        "moderation",
+        "coordination",
+        "board",
+        "orientation",
+        "quality",
+    }
+    for hostname in ("localhost", "127.0.0.1"):
+        here = [row for row in rows if row["site"] == hostname]
+        assert staff_roles <= {row["role"] for row in here}, hostname
+        assert len([row for row in here if row["role"] == "tutor"]) >= 8, hostname
+        # Each account belongs to its own institution only.
+        for row in here:
+            user = get_user_model().objects.get(username=row["username"])
+            assert list(user.tutoria_memberships.values_list("site__hostname", flat=True)) == [
+                hostname
+            ], row["username"]
+    assert all(row["password"] in output for row in rows)
     assert "http://localhost:8000/" in output and "http://127.0.0.1:8000/" in output
     from tutoria_cms.tutors.models import TutorProfilePage
 
@@ -195,10 +216,10 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
     assert "Programas de tutoria" in br_page.text and 'lang="pt-br"' in br_page.text
 
     # The quality office's indicators page and coordination's dashboard render the demo.
-    client.force_login(get_user_model().objects.get(username="calidad"))
+    client.force_login(get_user_model().objects.get(username="mx.calidad"))
     indicators_page = client.get(reverse("tutoria_accreditation:indicators"))
     assert indicators_page.status_code == 200
-    client.force_login(get_user_model().objects.get(username="coordinacion"))
+    client.force_login(get_user_model().objects.get(username="mx.coordinacion"))
     dashboard = client.get(reverse("wagtailadmin_home"), HTTP_HOST="localhost:8000")
     assert dashboard.status_code == 200 and 'data-indicator="referrals"' in dashboard.text
 
@@ -211,8 +232,9 @@ def test_running_twice_changes_nothing_and_addr_moves_the_demo(logins_file, caps
     second_output = load(logins_file, capsys)
     assert snapshot() == before
     assert "(0 " in second_output
-    logins = json.loads(logins_file.read_text())
-    assert logins["coordinacion"] in first_output and logins["coordinacion"] in second_output
+    logins = {row["username"]: row["password"] for row in json.loads(logins_file.read_text())}
+    password = logins["mx.coordinacion"]
+    assert password in first_output and password in second_output
 
     # make demo ADDR=127.0.0.1:8101: the Sites, the printed URLs and the e-mails' base URL.
     output = load(logins_file, capsys, addr="127.0.0.1:8101")
@@ -239,3 +261,17 @@ def test_addr_gives_the_port(addr, port):
 def test_a_bad_addr_is_refused(addr):
     with pytest.raises(CommandError, match="not an address"):
         port_of(addr)
+
+
+def test_the_first_form_of_the_logins_file_keeps_its_passwords(logins_file, capsys):
+    logins_file.write_text(json.dumps({"admin": "kept-admin-pw", "mx.calidad": "kept-q-pw"}))
+    load(logins_file, capsys)
+    rows = {row["username"]: row for row in json.loads(logins_file.read_text())}
+    assert rows["admin"]["password"] == "kept-admin-pw"
+    assert rows["mx.calidad"] == {
+        "username": "mx.calidad",
+        "password": "kept-q-pw",
+        "role": "quality",
+        "site": "localhost",
+    }
+    assert get_user_model().objects.get(username="mx.calidad").check_password("kept-q-pw")

@@ -1,5 +1,7 @@
 """Demo content of the Mexican university (Spanish), drawn from seeds 000, 001 and 003."""
 
+from tutoria_cms.core import roles
+
 LANGUAGE = "es"
 HOSTNAME = "localhost"
 INSTITUTION = "Universidad Tecnológica del Bajío (demostración)"
@@ -26,6 +28,17 @@ INDEX = {
 }
 
 ACCOUNTS_PREFIX = "mx."
+
+# The institution's staff, one account per role: (username after ACCOUNTS_PREFIX, role group,
+# first name, last name). Members of this institution only.
+STAFF = [
+    ("comunicacion", roles.COMMUNICATIONS, "Carmen", "Ruiz"),
+    ("moderacion", roles.COMMUNICATIONS_MODERATORS, "Marta", "Vidal"),
+    ("coordinacion", roles.COORDINATION, "Laura", "Jiménez"),
+    ("colegiado", roles.BOARD, "Jorge", "Salinas"),
+    ("orientacion", roles.ORIENTATION, "Irene", "Campos"),
+    ("calidad", roles.QUALITY, "Hugo", "Navarro"),
+]
 
 TUTOR_INDEX = {
     "title": "Directorio de tutores",

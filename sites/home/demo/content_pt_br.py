@@ -1,5 +1,7 @@
 """Demo content of the Brazilian university (Portuguese), drawn from seeds 003 and 004."""
 
+from tutoria_cms.core import roles
+
 LANGUAGE = "pt-br"
 HOSTNAME = "127.0.0.1"
 INSTITUTION = "Universidade Federal do Tapajós (demonstração)"
@@ -24,6 +26,17 @@ INDEX = {
 }
 
 ACCOUNTS_PREFIX = "br."
+
+# The institution's staff, one account per role: (username after ACCOUNTS_PREFIX, role group,
+# first name, last name). Members of this institution only.
+STAFF = [
+    ("comunicacao", roles.COMMUNICATIONS, "Beatriz", "Almeida"),
+    ("moderacao", roles.COMMUNICATIONS_MODERATORS, "Renata", "Costa"),
+    ("coordenacao", roles.COORDINATION, "Juliana", "Pereira"),
+    ("colegiado", roles.BOARD, "Paulo", "Freitas"),
+    ("orientacao", roles.ORIENTATION, "Camila", "Rocha"),
+    ("qualidade", roles.QUALITY, "Rafael", "Martins"),
+]
 
 TUTOR_INDEX = {
     "title": "Docentes-tutores",

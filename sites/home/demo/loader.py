@@ -37,16 +37,29 @@ PORT = 8000  # the default port of the demo Sites (make demo ADDR=... changes it
 BASE_URL_FILE = "demo-base-url"  # beside the logins file; sites.settings.dev reads it
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
-# Demo accounts: (username, role group or None for the superuser, first name, last name).
-ACCOUNTS = [
-    ("admin", None, "Admin", "Demo"),
-    ("comunicacion", roles.COMMUNICATIONS, "Carmen", "Ruiz"),
-    ("moderacion", roles.COMMUNICATIONS_MODERATORS, "Marta", "Vidal"),
-    ("coordinacion", roles.COORDINATION, "Laura", "Jiménez"),
-    ("colegiado", roles.BOARD, "Paulo", "Freitas"),
-    ("orientacion", roles.ORIENTATION, "Irene", "Campos"),
-    ("calidad", roles.QUALITY, "Hugo", "Navarro"),
-]
+# The superuser (every institution); each institution's staff are in its content module
+# (``STAFF``, usernames after its ``ACCOUNTS_PREFIX``), its tutors made by the tutors' loader.
+SUPERUSER = ("admin", "Admin", "Demo")
+
+# The role of each account as ``var/demo-logins.json`` names it (for tools that read it).
+ROLE_KEYS = {
+    None: "superuser",
+    roles.COMMUNICATIONS: "communications",
+    roles.COMMUNICATIONS_MODERATORS: "moderation",
+    roles.COORDINATION: "coordination",
+    roles.BOARD: "board",
+    roles.ORIENTATION: "orientation",
+    roles.QUALITY: "quality",
+    roles.TUTORS: "tutor",
+}
+
+
+def staff_username(content, role):
+    """The username of ``content``'s institution's account with ``role`` (a group name)."""
+    for username, group, _first, _last in content.STAFF:
+        if group == role:
+            return f"{content.ACCOUNTS_PREFIX}{username}"
+    raise LookupError(role)
 
 
 class DemoLoader:
@@ -204,8 +217,8 @@ class DemoLoader:
             components=components,
             students=students,
             staff=[
-                User.objects.get(username=username)
-                for username in ("coordinacion", "colegiado", "orientacion")
+                User.objects.get(username=staff_username(content, role))
+                for role in (roles.COORDINATION, roles.BOARD, roles.ORIENTATION)
             ],
             tutors=[f"{self.accounts_prefix}{slug}" for slug in content.DEMO_REQUEST_TUTORS],
             group_tutor=User.objects.get(username=f"{self.accounts_prefix}{content.GROUP_TUTOR}"),
@@ -223,18 +236,35 @@ class DemoLoader:
 
     # -- accounts ------------------------------------------------------------------------
     def read_logins(self):
+        """The known passwords, username -> password (from the logins file, either form)."""
         try:
-            return json.loads(self.logins_file.read_text())
+            data = json.loads(self.logins_file.read_text())
         except (FileNotFoundError, ValueError):
             return {}
+        if isinstance(data, dict):  # the first form of the file: {username: password}
+            return {k: v for k, v in data.items() if isinstance(v, str)}
+        return {
+            row["username"]: row["password"]
+            for row in data
+            if isinstance(row, dict) and "username" in row and "password" in row
+        }
 
-    def write_logins(self, logins):
+    def write_logins(self, rows):
+        """``var/demo-logins.json``: a list of ``{"username", "password", "role", "site"}``
+        (``role`` a key of :data:`ROLE_KEYS`, ``site`` the institution's hostname, ``None`` for
+        the superuser), readable by the owner only."""
+        data = [
+            {"username": username, "password": password, "role": role, "site": hostname}
+            for username, password, role, hostname in rows
+        ]
         self.logins_file.parent.mkdir(parents=True, exist_ok=True)
-        self.logins_file.write_text(json.dumps(logins, indent=2, sort_keys=True))
+        self.logins_file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         os.chmod(self.logins_file, 0o600)
 
-    def account(self, logins, username, group, first_name, last_name):
-        """Create the account if missing; (re)set its password only if it does not match."""
+    def account(self, logins, username, group, first_name, last_name, site=None):
+        """Create the account if missing; (re)set its password only if it does not match.
+
+        With ``site``, the person is a member of that institution only, with the role."""
         User = get_user_model()
         password = logins.get(username) or secrets.token_urlsafe(10)
         user, created = User.objects.get_or_create(
@@ -252,15 +282,30 @@ class DemoLoader:
             user.save()
         if group is not None:
             user.groups.add(Group.objects.get(name=group))
+        if site is not None:
+            self.member(user, site, group)
         logins[username] = password
         return user
 
-    def accounts(self):
-        logins = self.read_logins()
-        for username, group, first_name, last_name in ACCOUNTS:
-            self.account(logins, username, group, first_name, last_name)
-        self.write_logins(logins)
-        return logins
+    def member(self, user, site, group):
+        """Make ``user`` a member of the institution ``site`` with the role ``group``."""
+        from tutoria_cms.core.models import InstitutionMembership
+
+        membership, _created = InstitutionMembership.objects.get_or_create(user=user, site=site)
+        if group is not None and not membership.roles.filter(name=group).exists():
+            membership.roles.add(Group.objects.get(name=group))
+
+    def accounts(self, logins, content, site):
+        """The institution's staff accounts; [(username, password, role key, hostname)]."""
+        rows = []
+        for name, group, first_name, last_name in content.STAFF:
+            username = f"{content.ACCOUNTS_PREFIX}{name}"
+            self.account(logins, username, group, first_name, last_name, site=site)
+            rows.append((username, logins[username], ROLE_KEYS[group], site.hostname))
+        return rows
+
+    def coordinator(self, content):
+        return get_user_model().objects.get(username=staff_username(content, roles.COORDINATION))
 
     def tutors(self, home, content, logins):
         """The tutor directory with eight tutors and their matrices (tutors app, optional)."""
@@ -271,7 +316,7 @@ class DemoLoader:
 
         spec = dict(content.TUTOR_INDEX)
         index = self.child(home, TutorIndexPage, spec.pop("slug"), show_in_menus=True, **spec)
-        validator = get_user_model().objects.get(username="coordinacion")
+        validator = self.coordinator(content)
         accounts = load_demo_tutors(
             index,
             content.LANGUAGE,
@@ -287,7 +332,9 @@ class DemoLoader:
         from sites.home.demo.mentoring import load_demo_mentoring
 
         for page in TutoringProgrammePage.objects.descendant_of(home).filter(kind="peer_mentoring"):
-            self.created += load_demo_mentoring(page, content.LANGUAGE, today=self.today)
+            self.created += load_demo_mentoring(
+                page, content.LANGUAGE, today=self.today, user=self.coordinator(content)
+            )
 
     # -- addresses -----------------------------------------------------------------------
     def site_urls(self):
@@ -334,12 +381,13 @@ class DemoLoader:
                 student_number__startswith=content.STUDENT_PREFIX
             ).order_by("student_number")
         )
-        coordinator = get_user_model().objects.get(username="coordinacion")
+        coordinator = self.coordinator(content)
         self.created += load_demo_registrations(home, students, content.LANGUAGE, coordinator)
 
     # -- all -----------------------------------------------------------------------------
     def load(self):
-        """Build everything; return [(username, password, role)] of the demo accounts.
+        """Build everything; return [(username, password, role key, hostname)] of the demo
+        accounts (hostname ``None`` for the superuser).
 
         The demo's past is not mailed: its e-mails (registrations, decisions) are built, with
         links to the demo's address, and dropped."""
@@ -352,24 +400,28 @@ class DemoLoader:
                 return self._load()
 
     def _load(self):
-        logins = self.accounts()
-        rows = [
-            (username, logins[username], roles.ROLE_LABELS[group] if group else None)
-            for username, group, _first, _last in ACCOUNTS
-        ]
+        logins = self.read_logins()
+        username, first_name, last_name = SUPERUSER
+        self.account(logins, username, None, first_name, last_name)
+        rows = [(username, logins[username], ROLE_KEYS[None], None)]
         for content in INSTITUTIONS:
             self.accounts_prefix = content.ACCOUNTS_PREFIX
             home = self.home(content)
+            site = Site.objects.get(root_page=home)
+            rows += self.accounts(logins, content, site)
             for username in self.tutors(home, content, logins):
-                rows.append((username, logins[username], roles.ROLE_LABELS[roles.TUTORS]))
+                self.member(get_user_model().objects.get(username=username), site, roles.TUTORS)
+                rows.append((username, logins[username], ROLE_KEYS[roles.TUTORS], site.hostname))
             self.programmes(home, content)
             self.requests(home, content)
             self.workshops(home, content)
             if apps.is_installed("tutoria_cms.partnerships"):
                 from sites.home.demo.partnerships import load_demo_partnerships
 
-                self.created += load_demo_partnerships(home, content.LANGUAGE, today=self.today)
+                self.created += load_demo_partnerships(
+                    home, content.LANGUAGE, today=self.today, user=self.coordinator(content)
+                )
             if apps.is_installed("tutoria_cms.mentoring"):
                 self.mentoring(home, content)
-        self.write_logins(logins)
+        self.write_logins(rows)
         return rows

@@ -167,12 +167,14 @@ def _student(number, name, domain):
     return student
 
 
-def _coordinator():
-    User = get_user_model()
-    user = User.objects.filter(username="coordinacion", is_active=True).first()
-    if user is not None and permissions.is_coordinator(user):
-        return user
-    return None
+def _coordinator(site):
+    """A coordinator of the institution ``site`` (the first by username), or ``None``."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, tutoria_memberships__site=site)
+        .order_by("username")
+    )
+    return next((user for user in users if permissions.is_coordinator(user)), None)
 
 
 @transaction.atomic
@@ -181,7 +183,7 @@ def load_demo_mentoring(programme_page, language, *, today=None, user=None):
     (0 on a second run)."""
     data = DEMO["pt-br" if language.lower().startswith("pt") else "es"]
     today = today or timezone.localdate()
-    user = user or _coordinator()
+    user = user or _coordinator(programme_page.get_site())
     if user is None:
         return 0
     created = 0

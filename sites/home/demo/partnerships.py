@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Site
 
+from tutoria_cms.core import roles
 from tutoria_cms.partnerships import services
 from tutoria_cms.partnerships.choices import STAGE_ORDER, Stage
 from tutoria_cms.partnerships.models import (
@@ -319,9 +320,14 @@ def load_demo_partnerships(home_page, language, *, today=None, user=None):
     """
     data = DEMO["pt-br" if language.lower().startswith("pt") else "es"]
     today = today or timezone.localdate()
-    if user is None:
-        user = get_user_model().objects.filter(username="coordinacion").first()
     site = Site.objects.filter(root_page=home_page).first()
+    if user is None:
+        user = (
+            get_user_model()
+            .objects.filter(tutoria_memberships__site=site, groups__name=roles.COORDINATION)
+            .order_by("username")
+            .first()
+        )
     created = 0
     programmes = list(supported_pages().descendant_of(home_page).order_by("path")[:2])
     for (

@@ -2,8 +2,10 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sites.home.demo.loader import DemoLoader
+from tutoria_cms.core import roles
 
 ADDR_PATTERN = re.compile(r"^(?:(?P<host>\[[0-9a-fA-F:.]+\]|[^:\s]+):)?(?P<port>\d{1,5})$")
 
@@ -17,6 +19,19 @@ def port_of(addr):
             _('"%(addr)s" is not an address to serve on (give PORT or HOST:PORT).') % {"addr": addr}
         )
     return port
+
+
+# How the printed list names each role (the logins file keeps the stable keys).
+ROLE_LABELS = {
+    "superuser": gettext_lazy("superuser"),
+    "communications": roles.ROLE_LABELS[roles.COMMUNICATIONS],
+    "moderation": roles.ROLE_LABELS[roles.COMMUNICATIONS_MODERATORS],
+    "coordination": roles.ROLE_LABELS[roles.COORDINATION],
+    "board": roles.ROLE_LABELS[roles.BOARD],
+    "orientation": roles.ROLE_LABELS[roles.ORIENTATION],
+    "quality": roles.ROLE_LABELS[roles.QUALITY],
+    "tutor": roles.ROLE_LABELS[roles.TUTORS],
+}
 
 
 class Command(BaseCommand):
@@ -52,7 +67,11 @@ class Command(BaseCommand):
         for institution, url in loader.site_urls():
             self.stdout.write(f"  {institution}: {url}")
         self.stdout.write(_("Admin: %(url)s/admin/") % {"url": base_url})
-        self.stdout.write(_("Logins (username / password):"))
-        for username, password, role in rows:
-            label = role or _("superuser")
-            self.stdout.write(f"  {username:<22} {password:<18} {label}")
+        self.stdout.write(
+            _("Logins (username / password / role / institution), kept in %(file)s:")
+            % {"file": loader.logins_file}
+        )
+        for username, password, role, hostname in rows:
+            label = ROLE_LABELS.get(role, role)
+            where = hostname or _("every institution")
+            self.stdout.write(f"  {username:<22} {password:<18} {label:<34} {where}")
