@@ -57,14 +57,6 @@ def test_coordinator_imports_academic_records(site, coordinacion, sign_in, tmp_p
     assert StudentRecord.objects.count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "after the stage views moved onto core's ObjectFormView, the document chooser "
-        "opened from 'Complete' does not list the deliverable uploaded for the test "
-        "(dialog link 'Reporte de seguimiento 2026' never appears): to investigate"
-    ),
-)
 def test_coordinator_acts_on_an_overdue_commitment_by_completing_the_follow_up(
     site, coordinacion, sign_in
 ):
