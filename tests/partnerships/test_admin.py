@@ -155,6 +155,17 @@ def test_complete_stage_through_the_admin(agreement, coordinator):
     assert "cannot begin before" in response.content.decode()
 
 
+def test_complete_stage_form_loads_the_document_choosers_script(agreement, coordinator):
+    """The form page carries its widgets' media: without it the "Choose a document" button
+    does nothing ("DocumentChooser is not defined")."""
+    from wagtail.documents.widgets import AdminDocumentChooser
+
+    url = reverse("tutoria_agreements:complete_stage", args=[agreement.pk, "planning"])
+    html = client_for(coordinator).get(url).content.decode()
+    for script in AdminDocumentChooser().media._js:
+        assert script in html
+
+
 def test_signature_date_is_asked_in_the_execution_form(agreement, coordinator):
     from tutoria_cms.partnerships import services
 

@@ -262,6 +262,39 @@ def test_assigned_tutor_records_confidential_details(client, assigned, tutor):
     assert history.history_user == tutor
 
 
+def test_new_request_offers_only_programme_pages_of_the_users_institutions(student):
+    """A coordinator of one institution is offered only its programme pages; a person of
+    both institutions, both."""
+    from tutoria_cms.core import roles
+
+    mx = factories.build_site("es", "localhost", title="Inicio", default=True)
+    br = factories.build_site("pt-br", "127.0.0.1", title="Início")
+    mx_programme = factories.build_programme(factories.build_programme_index(mx), title="PAT")
+    br_programme = factories.build_programme(factories.build_programme_index(br), title="PAT BR")
+    url = reverse("tutoria_requests:add")
+    for sites, expected in (
+        (["localhost"], {mx_programme.pk}),
+        (["127.0.0.1"], {br_programme.pk}),
+        (["localhost", "127.0.0.1"], {mx_programme.pk, br_programme.pk}),
+    ):
+        user = factories.UserFactory(groups=[roles.COORDINATION], sites=sites)
+        client = Client()
+        client.force_login(user)
+        field = client.get(url).context["form"].fields["programme"]
+        assert set(field.queryset.values_list("pk", flat=True)) == expected
+
+
+def test_assign_tutor_lists_tutors_by_name(client, support_request, coordinator, tutor):
+    """The tutor field showed usernames only; a person picks a tutor by name."""
+    tutor.first_name, tutor.last_name = "Ana", "Ramírez"
+    tutor.save()
+    client.force_login(coordinator)
+    url = reverse("tutoria_requests:assign", args=[support_request.pk])
+    field = client.get(url).context["form"].fields["tutor"]
+    labels = [label for _value, label in field.choices]
+    assert f"Ana Ramírez ({tutor.username})" in labels
+
+
 def test_inspect_history_lists_who_when_and_which_fields(client, assigned, coordinator):
     services.transition(assigned, "submit", coordinator)
     response = inspect(client, coordinator, assigned)

@@ -131,6 +131,11 @@ class AdminFormView(WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The form's widgets' assets (choosers, rich text...): without them a chooser's
+        # button does nothing ("DocumentChooser is not defined").
+        form = context.get("form")
+        if form is not None:
+            context["media"] = context["media"] + form.media if "media" in context else form.media
         context.update(
             submit_button_label=self.get_submit_label(),
             submit_name=self.submit_name,

@@ -13,9 +13,10 @@ from .models import TutoringRequest
 PROGRAMME_PAGE_MIXIN = "tutoria_cms.programmes.models.TutoringProgrammePageMixin"
 
 
-def programme_pages():
+def programme_pages(user=None, perm=None):
     """The pages a request may name as its programme: pages of the tutoring-programme mixin
-    (``TutoringProgrammePage`` and a site's own programme pages), not the rest of the tree."""
+    (``TutoringProgrammePage`` and a site's own programme pages), not the rest of the tree;
+    with ``user``, only those of the institutions (sites) where ``user`` holds ``perm``."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page, get_page_models
 
@@ -30,7 +31,18 @@ def programme_pages():
     if not models_:
         return Page.objects.none()
     content_types = ContentType.objects.get_for_models(*models_, for_concrete_models=False)
-    return Page.objects.filter(content_type__in=content_types.values()).order_by("title")
+    pages = Page.objects.filter(content_type__in=content_types.values()).order_by("title")
+    if user is not None:
+        from django.db.models import Q
+
+        from tutoria_cms.core import institutions
+
+        if not institutions.reaches_every_institution(user):
+            trees = Q(pk__in=[])
+            for site in institutions.sites_for(user, perm).select_related("root_page"):
+                trees |= Q(path__startswith=site.root_page.path)
+            pages = pages.filter(trees)
+    return pages
 
 
 class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
@@ -57,9 +69,12 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
             "language",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programme_pages()
+        # Only the programme pages of the user's institutions (sites).
+        from .permissions import MANAGE
+
+        self.fields["programme"].queryset = programme_pages(for_user, MANAGE)
 
     def clean(self):
         data = super().clean()
@@ -87,10 +102,18 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
             self.fields["reason"].required = True
 
 
+class TutorChoiceField(forms.ModelChoiceField):
+    """Tutors by name, with their username (two tutors may share a name)."""
+
+    def label_from_instance(self, user):
+        name = user.get_full_name().strip()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class AssignTutorForm(forms.Form):
     """The tutor of a request, or the designated tutor of an individual class."""
 
-    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
+    tutor = TutorChoiceField(label=_("Tutor"), queryset=None)
 
     def __init__(self, *args, tutors, **kwargs):
         super().__init__(*args, **kwargs)

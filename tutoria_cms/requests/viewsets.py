@@ -259,6 +259,9 @@ class RequestCreateView(SnippetCreateView):
     def get_form_class(self):
         return NewRequestForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "for_user": self.request.user}
+
     def get_edit_url(self):
         return reverse("tutoria_requests:inspect", args=[self.object.pk])
 
