@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from tutoria_cms.core import institutions
 from tutoria_cms.mentoring import permissions, services
 from tutoria_cms.mentoring.models import MentoringProgramme, Participant
 
@@ -167,11 +168,15 @@ def _student(number, name, domain):
     return student
 
 
-def _coordinator():
+def _coordinator(site=None):
+    """A coordinator of peer mentoring in ``site``'s institution ("coordinacion" first)."""
     User = get_user_model()
-    user = User.objects.filter(username="coordinacion", is_active=True).first()
-    if user is not None and permissions.is_coordinator(user):
-        return user
+    candidates = User.objects.with_perm(permissions.MANAGE, include_superusers=False).filter(
+        is_active=True
+    )
+    for user in sorted(candidates, key=lambda u: (u.username != "coordinacion", u.pk)):
+        if site is None or institutions.holds(user, permissions.MANAGE, site):
+            return user
     return None
 
 
@@ -181,7 +186,7 @@ def load_demo_mentoring(programme_page, language, *, today=None, user=None):
     (0 on a second run)."""
     data = DEMO["pt-br" if language.lower().startswith("pt") else "es"]
     today = today or timezone.localdate()
-    user = user or _coordinator()
+    user = user or _coordinator(programme_page.get_site())
     if user is None:
         return 0
     created = 0
