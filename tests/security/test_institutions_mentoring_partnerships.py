@@ -235,6 +235,21 @@ def test_warning_emails_go_to_each_institutions_coordinators(world, mx_coordinat
     assert "Convênio BR secreto" in br_mail and "Convenio MX secreto" not in br_mail
 
 
+def test_a_shared_partners_usage_shows_only_the_institutions_agreements(world, mx_coordinator):
+    from tutoria_cms.partnerships.models import Agreement
+
+    partner = world["mx_agreement"].partner
+    Agreement.objects.filter(pk=world["br_agreement"].pk).update(partner=partner)
+    from wagtail.models import ReferenceIndex
+
+    ReferenceIndex.create_or_update_for_object(Agreement.objects.get(pk=world["br_agreement"].pk))
+    ReferenceIndex.create_or_update_for_object(Agreement.objects.get(pk=world["mx_agreement"].pk))
+    response = client_for(mx_coordinator).get(reverse("tutoria_partners:usage", args=[partner.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Convenio MX secreto" in html and "Convênio BR secreto" not in html
+
+
 def test_a_person_of_both_institutions_sees_both(world, both_coordinator):
     client = client_for(both_coordinator)
     assert set(mentoring_permissions.visible_pairs(both_coordinator)) == {

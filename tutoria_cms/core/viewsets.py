@@ -152,17 +152,17 @@ def scoped_views(scope, **view_classes):
 
         def get_queryset(self):
             queryset = super(view, self).get_queryset()
-            if hasattr(self, "get_base_queryset"):  # listings: already scoped
-                return queryset
             return scope(queryset, self.request.user)
 
         def get_base_object_queryset(self):
             return scope(super(view, self).get_base_object_queryset(), self.request.user)
 
+        from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
+
         attrs = {"get_base_object_queryset": get_base_object_queryset}
-        if hasattr(base, "get_base_queryset"):
+        if issubclass(base, IndexView):  # a history view's base queryset is its log entries
             attrs["get_base_queryset"] = get_base_queryset
-        elif hasattr(base, "get_queryset"):
+        elif issubclass(base, EditView | DeleteView):  # their object comes from get_queryset
             attrs["get_queryset"] = get_queryset
         view = type(f"Scoped{base.__name__}", (base,), attrs)
         return view

@@ -231,6 +231,23 @@ class AgreementViewSet(ModelViewSet):
         ]
 
 
+class PartnerUsageView(usage.UsageView):
+    """A partner is shared: its usage lists only the agreements of the user's institutions."""
+
+    def get_queryset(self):
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import ReferenceIndex
+
+        hidden = Agreement.objects.filter(partner=self.object).exclude(
+            pk__in=permissions.visible_agreements(self.request.user).values("pk")
+        )
+        references = ReferenceIndex.get_references_to(self.object).exclude(
+            base_content_type=ContentType.objects.get_for_model(Agreement),
+            object_id__in=[str(pk) for pk in hidden.values_list("pk", flat=True)],
+        )
+        return references.group_by_source_object()
+
+
 class PartnerViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = Partner
     name = "tutoria_partners"
@@ -240,6 +257,7 @@ class PartnerViewSet(CleanTextViewSetMixin, ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     delete_view_class = ProtectedDeleteView
+    usage_view_class = PartnerUsageView
     list_display = ["name", Column("sector", label=_("Sector"), accessor="get_sector_display")]
     list_filter = ["sector"]
     search_fields = ["name"]
