@@ -269,6 +269,7 @@ def test_creating_an_agreement_in_the_admin_creates_its_stages(coordinator, prog
             "starts_on": "2025-01-01",
             "expires_on": "2027-01-01",
             "supported_pages": [programme.pk, workshop.pk],
+            "site": programme.get_site().pk,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

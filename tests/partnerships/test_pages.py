@@ -42,7 +42,7 @@ def test_lists_active_agreements_only(page, coordinator, today, br_home, program
     mx = Site.objects.get(root_page=page.get_site().root_page)
     br = Site.objects.get(root_page=br_home)
     active("Convenio vigente", coordinator, today, site=mx, pages=[programme])
-    active("Convenio sin sede", coordinator, today)
+    active("Convenio sin sede", coordinator, today, site=mx)  # every agreement has one now
     active("Convênio do Brasil", coordinator, today, site=br)
     make_agreement("Convenio sin firmar", site=mx)
     expired = make_agreement(

@@ -223,7 +223,7 @@ def test_signed_agreements_indicator(coordinator, mx_home, br_home):
     mx, br = Site.objects.get(root_page=mx_home), Site.objects.get(root_page=br_home)
     a = sign(make_agreement("A", site=mx), coordinator, signed_on=datetime.date(2025, 1, 1))
     sign(make_agreement("B", site=br), coordinator, signed_on=datetime.date(2025, 2, 1))
-    sign(make_agreement("C"), coordinator, signed_on=datetime.date(2024, 12, 31))
+    sign(make_agreement("C", site=mx), coordinator, signed_on=datetime.date(2024, 12, 31))
     make_agreement("D (not signed)", site=mx)
     assert services.signed_agreements() == 3
     assert services.signed_agreements(site=mx) == 2

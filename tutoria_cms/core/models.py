@@ -22,6 +22,8 @@ The same module declares the institution scope every operational record lives in
 in :mod:`tutoria_cms.core.institutions`.
 """
 
+import contextlib
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -254,6 +256,14 @@ class InstitutionScopedModel(models.Model):
         if self.site_id is None:
             self.site_id = self.implied_site_id()
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # A record validated before it is saved (full_clean) takes its implied institution
+        # first, when there is one to take (else the missing site is a validation error).
+        if self.site_id is None:
+            with contextlib.suppress(ValueError):
+                self.site_id = self.implied_site_id()
+        super().clean_fields(exclude=exclude)
 
     def implied_site_id(self):
         """The institution of a record saved without one: its parent's, else the only Site of

@@ -140,3 +140,31 @@ class InstitutionMembershipViewSet(ModelViewSet):
 
     def edit_url(self, membership):
         return reverse(self.get_url_name("edit"), args=[membership.pk])
+
+
+def scoped_views(scope, **view_classes):
+    """Subclasses of the viewset's ``view_classes`` whose listing and object (edit, delete,
+    history, usage) come from ``scope(queryset, user)``: another institution's ids are 404."""
+
+    def make(name, base):
+        def get_base_queryset(self):
+            return scope(super(view, self).get_base_queryset(), self.request.user)
+
+        def get_queryset(self):
+            queryset = super(view, self).get_queryset()
+            return scope(queryset, self.request.user)
+
+        def get_base_object_queryset(self):
+            return scope(super(view, self).get_base_object_queryset(), self.request.user)
+
+        from wagtail.admin.views.generic.models import DeleteView, EditView, IndexView
+
+        attrs = {"get_base_object_queryset": get_base_object_queryset}
+        if issubclass(base, IndexView):  # a history view's base queryset is its log entries
+            attrs["get_base_queryset"] = get_base_queryset
+        elif issubclass(base, EditView | DeleteView):  # their object comes from get_queryset
+            attrs["get_queryset"] = get_queryset
+        view = type(f"Scoped{base.__name__}", (base,), attrs)
+        return view
+
+    return {name: make(name, base) for name, base in view_classes.items()}

@@ -30,6 +30,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import EvidenceSource
 
 from . import services
@@ -48,6 +49,10 @@ def pairs_in_scope(context):
     pairs = context.pages_in_scope(
         Pair.objects.filter(status__in=STARTED_PAIR_STATUSES), "programme__page__path"
     )
+    if context.site is not None:
+        pairs = pairs.filter(site=context.site)
+    if getattr(context, "user", None) is not None:  # the exporting person's institutions
+        pairs = institutions.scope(pairs, context.user)
     if context.date_to is not None:
         pairs = pairs.filter(confirmed_at__date__lte=context.date_to)
     if context.date_from is not None:
@@ -58,7 +63,7 @@ def pairs_in_scope(context):
 def service_scope(context):
     """Keyword arguments of the evidence counts of ``services`` for the export's scope, or
     None when the programme filtered on has no peer-mentoring programme (every count is 0)."""
-    scope = {"site": context.site}
+    scope = {"site": context.site, "user": getattr(context, "user", None)}
     if context.programme is not None:
         programme = MentoringProgramme.objects.filter(page_id=context.programme.pk).first()
         if programme is None:

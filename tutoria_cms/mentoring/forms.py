@@ -1,16 +1,19 @@
 """Admin forms of peer mentoring. They only collect data: the rules live in ``services``."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.choices import Modality
 from tutoria_cms.core.forms import CleanTextFormMixin
 
+from . import permissions
 from .choices import RATING_CHOICES, ParticipantRole
-from .models import Participant
+from .models import MentoringProgramme, Participant
 from .tags import normalise_tags
 
 
@@ -45,6 +48,66 @@ class ParticipantForm(CleanTextFormMixin, WagtailAdminModelForm):
     languages = TagListField(
         label=_("languages"), help_text=Participant._meta.get_field("languages").help_text
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        site_ids = [site.pk for site in institutions.sites_for(user, permissions.MANAGE)]
+        self.institution_ids = site_ids
+        fields = self.fields
+        if "programme" in fields:
+            fields["programme"].queryset = permissions.managed(
+                MentoringProgramme.objects.select_related("page"), user
+            )
+        if "user" in fields:
+            fields["user"].queryset = (
+                get_user_model()
+                .objects.filter(is_active=True, tutoria_memberships__site__in=site_ids)
+                .distinct()
+            )
+        for name in ("student", "request"):
+            if name in fields:
+                fields[name].queryset = in_institutions(fields[name].queryset, site_ids)
+
+    def clean(self):
+        cleaned = super().clean()
+        programme = cleaned.get("programme")
+        if programme is None:
+            return cleaned
+        site_id = programme.site_id
+        account = cleaned.get("user")
+        if account is not None and not account.tutoria_memberships.filter(site_id=site_id):
+            self.add_error("user", _("Choose an account of the programme's institution."))
+        for name in ("student", "request"):
+            value = cleaned.get(name)
+            if value is not None and getattr(value, "site_id", site_id) != site_id:
+                self.add_error(name, _("Choose a record of the programme's institution."))
+        return cleaned
+
+
+class MentoringProgrammeForm(CleanTextFormMixin, WagtailAdminModelForm):
+    """A programme's page (and closing event) in an institution the user coordinates."""
+
+    def clean(self):
+        cleaned = super().clean()
+        page = cleaned.get("page")
+        if page is None:
+            return cleaned
+        site = page.get_site()
+        if site is None or not institutions.holds(self.for_user, permissions.MANAGE, site):
+            self.add_error("page", _("Choose a page of an institution you coordinate."))
+            return cleaned
+        event = cleaned.get("closing_event")
+        if event is not None and event.get_site() != site:
+            self.add_error("closing_event", _("Choose a page of the programme's institution."))
+        return cleaned
+
+
+def in_institutions(queryset, site_ids):
+    """``queryset`` limited to the institutions ``site_ids`` when its records have one."""
+    if any(field.name == "site" for field in queryset.model._meta.get_fields()):
+        return queryset.filter(site__in=site_ids)
+    return queryset
 
 
 def date_field(label, required=True, **kwargs):

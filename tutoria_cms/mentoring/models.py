@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from tutoria_cms.core.choices import Modality
 from tutoria_cms.core.fields import MultipleChoiceField
+from tutoria_cms.core.models import InstitutionScopedModel
 
 from .choices import (
     ACTIVE_PAIR_STATUSES,
@@ -44,8 +45,11 @@ def weight_field(verbose_name, default):
     )
 
 
-class MentoringProgramme(models.Model):
-    """How a peer-mentoring programme page runs its cycle (kept beside the page, not on it)."""
+class MentoringProgramme(InstitutionScopedModel):
+    """How a peer-mentoring programme page runs its cycle (kept beside the page, not on it).
+
+    Its institution is its page's site (set on save when none is given).
+    """
 
     page = models.OneToOneField(
         PAGE_MODEL,
@@ -129,6 +133,20 @@ class MentoringProgramme(models.Model):
         if not any(self.weights.values()):
             raise ValidationError(_("Give at least one weight above zero."))
 
+    def save(self, *args, **kwargs):
+        if self.page_id:  # the programme is of its page's institution
+            site = self.page.get_site()
+            if site is not None:
+                self.site_id = site.pk
+        super().save(*args, **kwargs)
+
+    def implied_site_id(self):
+        if self.page_id:
+            site = self.page.get_site()
+            if site is not None:
+                return site.pk
+        return super().implied_site_id()
+
     @property
     def weights(self):
         return {
@@ -140,8 +158,10 @@ class MentoringProgramme(models.Model):
         }
 
 
-class Participant(models.Model):
+class Participant(InstitutionScopedModel):
     """A mentor or a mentee of a programme, with what they said for matching."""
+
+    institution_parent = "programme"
 
     programme = models.ForeignKey(
         MentoringProgramme,
@@ -221,6 +241,8 @@ class Participant(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalise()  # the stored form is always normalised (see tags.py)
+        if self.programme_id:  # a participant is of its programme's institution
+            self.site_id = self.programme.site_id
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -248,10 +270,12 @@ class PairQuerySet(models.QuerySet):
     def for_site(self, site):
         if site is None:
             return self
-        return self.filter(programme__page__path__startswith=site.root_page.path)
+        return self.filter(site=site)
 
 
-class Pair(models.Model):
+class Pair(InstitutionScopedModel):
+    institution_parent = "programme"
+
     programme = models.ForeignKey(
         MentoringProgramme,
         on_delete=models.CASCADE,
@@ -344,8 +368,10 @@ class Pair(models.Model):
         return timezone.localdate(self.confirmed_at) if self.confirmed_at else None
 
 
-class Goal(models.Model):
+class Goal(InstitutionScopedModel):
     """A SMART goal of a pair: specific, measurable, achievable/relevant, time-bound."""
+
+    institution_parent = "pair"
 
     pair = models.ForeignKey(
         Pair, on_delete=models.CASCADE, related_name="goals", verbose_name=_("pair")
@@ -402,7 +428,9 @@ class Goal(models.Model):
         return _("Goal #%(id)s") % {"id": self.pk or "-"}
 
 
-class ActionStep(models.Model):
+class ActionStep(InstitutionScopedModel):
+    institution_parent = "goal"
+
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, related_name="steps", verbose_name=_("goal")
     )
@@ -419,7 +447,9 @@ class ActionStep(models.Model):
         return _("Action step #%(id)s") % {"id": self.pk or "-"}
 
 
-class Meeting(models.Model):
+class Meeting(InstitutionScopedModel):
+    institution_parent = "pair"
+
     pair = models.ForeignKey(
         Pair, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("pair")
     )
@@ -473,8 +503,10 @@ class Meeting(models.Model):
         return f"{self.date:%Y-%m-%d} #{self.pair_id}"
 
 
-class CheckIn(models.Model):
+class CheckIn(InstitutionScopedModel):
     """A rating of progress on one goal, by the mentor or the mentee, on a date."""
+
+    institution_parent = "pair"
 
     pair = models.ForeignKey(
         Pair, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("pair")

@@ -26,6 +26,9 @@ class MentoringPanel(Component):
             pairs=permissions.visible_pairs(self.user),
             risks=permissions.is_coordinator(self.user),
         )
+        # Pairs at risk: only those of the institutions the user coordinates (a coordinator
+        # of one institution may be a mentor in another).
+        at_risk = [(p, r) for p, r in at_risk if permissions.coordinates(self.user, p)]
         return {
             "at_risk": [
                 (pair, [services.RISK_LABELS[reason] for reason in reasons])

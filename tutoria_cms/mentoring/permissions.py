@@ -9,11 +9,16 @@
   mentor, closure.
 - A mentee with a linked account: their own pair (no private notes, no personal data of
   others beyond the mentor's name), check-ins as mentee.
+- Institutions: coordination acts only on the programmes, participants and pairs of the
+  institutions where it holds ``manage_mentoring`` (``core.institutions``); another
+  institution's records are not found.
 - Everybody else (other tutors, boards, communications, quality office): nothing. Superusers
   administer the site (as coordinators) but do not read private notes either.
 """
 
 from django.db.models import Q
+
+from tutoria_cms.core import institutions
 
 from .choices import STARTED_PAIR_STATUSES, PairStatus, ParticipantRole
 from .models import Pair
@@ -26,7 +31,24 @@ def _active(user):
 
 
 def is_coordinator(user):
-    return _active(user) and user.has_perm(MANAGE)
+    """Whether ``user`` coordinates peer mentoring in at least one institution."""
+    if not _active(user) or not user.has_perm(MANAGE):
+        return False
+    ids = institutions.site_ids_for(user, MANAGE)
+    return ids is institutions.ALL or bool(ids)
+
+
+def coordinates(user, record):
+    """Whether ``user`` coordinates peer mentoring in ``record``'s institution."""
+    return _active(user) and institutions.holds(user, MANAGE, record.site_id)
+
+
+def managed(queryset, user):
+    """``queryset`` (programmes, participants, pairs) limited to the institutions ``user``
+    coordinates."""
+    if not _active(user) or not user.has_perm(MANAGE):
+        return queryset.none()
+    return institutions.scope(queryset, user, MANAGE)
 
 
 def is_mentor_of(user, pair):
@@ -42,11 +64,10 @@ def visible_pairs(user, queryset=None):
     queryset = Pair.objects.all() if queryset is None else queryset
     if not _active(user):
         return queryset.none()
-    if is_coordinator(user):
-        return queryset
-    return queryset.filter(
-        Q(mentor__user=user) | Q(mentee__user=user), status__in=STARTED_PAIR_STATUSES
-    )
+    own = (Q(mentor__user=user) | Q(mentee__user=user)) & Q(status__in=STARTED_PAIR_STATUSES)
+    if user.has_perm(MANAGE):
+        return queryset.filter(institutions.institution_q(user, MANAGE) | own).distinct()
+    return queryset.filter(own)
 
 
 def has_pairs(user):
@@ -57,14 +78,17 @@ def can_view(user, pair):
     return visible_pairs(user, Pair.objects.filter(pk=pair.pk)).exists()
 
 
-def can_manage(user):
-    """Programmes, participants, suggestions, confirmation, rematching."""
+def can_manage(user, record=None):
+    """Programmes, participants, suggestions, confirmation, rematching (of ``record``'s
+    institution when given, else of any)."""
+    if record is not None:
+        return coordinates(user, record)
     return is_coordinator(user)
 
 
 def can_read_personal_data(user, pair):
     """The mentee's (and mentor's) e-mail and student number: coordination and the mentor."""
-    if is_coordinator(user):
+    if coordinates(user, pair):
         return True
     return is_mentor_of(user, pair) and pair.status in STARTED_PAIR_STATUSES
 
@@ -78,14 +102,14 @@ def can_work_on(user, pair):
     """Goals, action steps, meetings, workshop links of a confirmed pair."""
     if pair.status != PairStatus.CONFIRMED:
         return False
-    return is_coordinator(user) or is_mentor_of(user, pair)
+    return coordinates(user, pair) or is_mentor_of(user, pair)
 
 
 def check_in_roles(user, pair):
     """The roles in whose name ``user`` may rate progress on ``pair`` (coordination: both)."""
     if pair.status != PairStatus.CONFIRMED or not _active(user):
         return []
-    if is_coordinator(user):
+    if coordinates(user, pair):
         return [ParticipantRole.MENTOR, ParticipantRole.MENTEE]
     roles = []
     if is_mentor_of(user, pair):
@@ -97,5 +121,5 @@ def check_in_roles(user, pair):
 
 def can_close(user, pair):
     return pair.status == PairStatus.CONFIRMED and (
-        is_coordinator(user) or is_mentor_of(user, pair)
+        coordinates(user, pair) or is_mentor_of(user, pair)
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.forms import MAX_TEXT_LENGTH
 from tutoria_cms.core.models import get_page_model_for
 from tutoria_cms.core.text import clean_text
@@ -82,7 +83,7 @@ def add_participant(
     capacity=None,
 ):
     """Register a mentor or mentee (from their request or entered by staff)."""
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, programme))
     participant = Participant(
         programme=programme,
         role=role,
@@ -107,7 +108,7 @@ def participants_from_requests(programme, user):
     Returns the participants created; their goals, interests and availability are then
     completed by staff (the request carries the role, the student and the programme).
     """
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, programme))
     TutoringRequest = apps.get_model("tutoria_requests", "TutoringRequest")
     requests = TutoringRequest.objects.filter(
         kind="peer_mentoring",
@@ -175,7 +176,7 @@ def propose_pairs(programme, user, now=None):
     Mentees with a confirmed pair are left alone; mentors offer their free places; pairs
     rejected before are not suggested again. Returns the new suggested pairs.
     """
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, programme))
     now = now or timezone.now()
     with transaction.atomic():
         MentoringProgramme.objects.select_for_update().filter(pk=programme.pk).values("pk").get()
@@ -189,6 +190,7 @@ def propose_pairs(programme, user, now=None):
         pairs = [
             Pair(
                 programme=programme,
+                site_id=programme.site_id,  # bulk_create does not call save()
                 mentor_id=s.mentor.key,
                 mentee_id=s.mentee.key,
                 status=PairStatus.SUGGESTED,
@@ -264,7 +266,7 @@ def confirm_pair(pair, user, today=None, now=None):
 
     ``now`` (default: now) dates the confirmation, for records entered afterwards.
     """
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, pair))
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     with transaction.atomic():
@@ -280,7 +282,7 @@ def confirm_pair(pair, user, today=None, now=None):
 
 def reject_pair(pair, user, reason=""):
     """Reject a suggestion: this mentor is not suggested to this mentee again."""
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, pair))
     with transaction.atomic():
         pair = _lock_pair(pair, PairStatus.SUGGESTED)
         pair.status = PairStatus.REJECTED
@@ -291,7 +293,7 @@ def reject_pair(pair, user, reason=""):
 
 def change_mentor(pair, mentor, user):
     """Edit a suggestion: another mentor for the mentee (score and reasons recomputed)."""
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, pair))
     with transaction.atomic():
         pair = _lock_pair(pair, PairStatus.SUGGESTED)
         _check_pair_participants(pair.programme, mentor, pair.mentee)
@@ -303,7 +305,7 @@ def change_mentor(pair, mentor, user):
 
 def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=None, now=None):
     """A confirmed pair chosen by the coordinator (capacity and one pair per mentee hold)."""
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, programme))
     _check_pair_participants(programme, mentor, mentee)
     now = now or timezone.now()
     today = today or timezone.localdate(now)
@@ -337,7 +339,7 @@ def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=No
 
 def rematch(pair, mentor, user, reason="", today=None):
     """End a confirmed pair and pair its mentee with another mentor."""
-    _require(permissions.can_manage(user))
+    _require(permissions.can_manage(user, pair))
     with transaction.atomic():
         old = _lock_pair(pair, PairStatus.CONFIRMED)
         if mentor.pk == old.mentor_id:
@@ -791,21 +793,23 @@ def claim_reminder(pair, today):
 # Evidence (for the accreditation hook) --------------------------------------------------------
 
 
-def _pairs(programme=None, site=None):
+def _pairs(programme=None, site=None, user=None):
     pairs = Pair.objects.for_site(site)
+    if user is not None:  # only the institutions of the person exporting
+        pairs = institutions.scope(pairs, user)
     if programme is not None:
         pairs = pairs.filter(programme=programme)
     return pairs
 
 
-def active_pairs_count(programme=None, site=None):
+def active_pairs_count(programme=None, site=None, user=None):
     """Pairs confirmed and not yet closed."""
-    return _pairs(programme, site).filter(status=PairStatus.CONFIRMED).count()
+    return _pairs(programme, site, user).filter(status=PairStatus.CONFIRMED).count()
 
 
-def closed_pairs_count(programme=None, site=None, start=None, end=None):
+def closed_pairs_count(programme=None, site=None, start=None, end=None, user=None):
     """Pairs closed (with their achievements and reflection) between ``start`` and ``end``."""
-    pairs = _pairs(programme, site).filter(status=PairStatus.CLOSED)
+    pairs = _pairs(programme, site, user).filter(status=PairStatus.CLOSED)
     if start is not None:
         pairs = pairs.filter(closed_at__date__gte=start)
     if end is not None:
@@ -813,11 +817,11 @@ def closed_pairs_count(programme=None, site=None, start=None, end=None):
     return pairs.count()
 
 
-def goals_met_count(programme=None, site=None, start=None, end=None):
+def goals_met_count(programme=None, site=None, start=None, end=None, user=None):
     """Goals recorded as achieved at the closure of pairs closed between the dates."""
     goals = Goal.objects.filter(
         status=GoalStatus.ACHIEVED,
-        pair__in=_pairs(programme, site).filter(status=PairStatus.CLOSED),
+        pair__in=_pairs(programme, site, user).filter(status=PairStatus.CLOSED),
     )
     if start is not None:
         goals = goals.filter(pair__closed_at__date__gte=start)

@@ -86,7 +86,8 @@ class SuggestionsView(AdminPageMixin, TemplateView):
         if not permissions.can_manage(request.user):
             raise PermissionDenied
         self.programme = get_object_or_404(
-            MentoringProgramme.objects.select_related("page"), pk=kwargs["programme_id"]
+            permissions.managed(MentoringProgramme.objects.select_related("page"), request.user),
+            pk=kwargs["programme_id"],
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -129,7 +130,7 @@ class ConfirmView(PairPostView):
     )
 
     def allowed(self, user, pair):
-        return permissions.can_manage(user)
+        return permissions.can_manage(user, pair)
 
     def perform_operation(self):
         return services.confirm_pair(self.pair, self.request.user)
@@ -147,7 +148,7 @@ class RejectView(PairPostView):
     )
 
     def allowed(self, user, pair):
-        return permissions.can_manage(user)
+        return permissions.can_manage(user, pair)
 
     def perform_operation(self):
         form = ReasonForm(self.request.POST)
@@ -178,7 +179,7 @@ class ChangeMentorView(PairFormView):
     """Edit a suggestion (another mentor) or rematch a confirmed pair."""
 
     def allowed(self, user, pair):
-        return permissions.can_manage(user) and pair.status in (
+        return permissions.can_manage(user, pair) and pair.status in (
             PairStatus.SUGGESTED,
             PairStatus.CONFIRMED,
         )

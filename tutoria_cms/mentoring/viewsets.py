@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminPageChooser, Button
@@ -18,11 +19,11 @@ from tutoria_cms.core.display import ReadableColumn, ReadableInspectMixin
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.models import get_page_model_for
 from tutoria_cms.core.views import ProtectedDeleteView
-from tutoria_cms.core.viewsets import ReadOnlyViewSetMixin
+from tutoria_cms.core.viewsets import ReadOnlyViewSetMixin, scoped_views
 
 from . import permissions, services
 from .choices import AVAILABILITY_LABELS, MeetingStatus, PairStatus
-from .forms import ParticipantForm
+from .forms import MentoringProgrammeForm, ParticipantForm
 from .models import MentoringProgramme, Pair, Participant
 from .views import (
     AddGoalView,
@@ -39,7 +40,25 @@ from .views import (
 )
 
 
-class PairFilterSet(WagtailFilterSet):
+def _managed(queryset, user):
+    return permissions.managed(queryset, user)
+
+
+def _scoped(**view_classes):
+    return scoped_views(_managed, **view_classes)
+
+
+class ProgrammeChoicesMixin:
+    """The programme filter offers only the programmes of the user's institutions."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        field = self.filters.get("programme")
+        if field is not None and request is not None:
+            field.queryset = permissions.managed(MentoringProgramme.objects.all(), request.user)
+
+
+class PairFilterSet(ProgrammeChoicesMixin, WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PairStatus.choices)
 
     class Meta:
@@ -119,7 +138,7 @@ class PairInspectView(ReadableInspectMixin, InspectView):
             buttons.append(
                 Button(_("Close the pair"), url=self.url("close"), icon_name="tick", priority=50)
             )
-        if permissions.can_manage(user) and pair.status in (
+        if permissions.can_manage(user, pair) and pair.status in (
             PairStatus.SUGGESTED,
             PairStatus.CONFIRMED,
         ):
@@ -220,6 +239,15 @@ def _programme_page_chooser():
     return AdminPageChooser()
 
 
+_programme_views = _scoped(
+    index=IndexView,
+    edit=EditView,
+    delete=ProtectedDeleteView,
+    history=history.HistoryView,
+    usage=usage.UsageView,
+)
+
+
 class MentoringProgrammeViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = MentoringProgramme
     name = "tutoria_mentoring_programmes"
@@ -228,7 +256,11 @@ class MentoringProgrammeViewSet(CleanTextViewSetMixin, ModelViewSet):
     menu_label = _("Programme settings")
     add_to_admin_menu = False
     copy_view_enabled = False
-    delete_view_class = ProtectedDeleteView
+    index_view_class = _programme_views["index"]
+    edit_view_class = _programme_views["edit"]
+    delete_view_class = _programme_views["delete"]
+    history_view_class = _programme_views["history"]
+    usage_view_class = _programme_views["usage"]
     inspect_view_enabled = False
     list_display = [
         "__str__",
@@ -270,14 +302,24 @@ class MentoringProgrammeViewSet(CleanTextViewSetMixin, ModelViewSet):
                 ),
                 FieldPanel("guidelines"),
                 FieldPanel("closing_event"),
-            ]
+            ],
+            base_form_class=MentoringProgrammeForm,
         )
 
 
-class ParticipantFilterSet(WagtailFilterSet):
+class ParticipantFilterSet(ProgrammeChoicesMixin, WagtailFilterSet):
     class Meta:
         model = Participant
         fields = ["programme", "role", "active"]
+
+
+_participant_views = _scoped(
+    index=IndexView,
+    edit=EditView,
+    delete=ProtectedDeleteView,
+    history=history.HistoryView,
+    usage=usage.UsageView,
+)
 
 
 class ParticipantViewSet(ModelViewSet):
@@ -288,7 +330,11 @@ class ParticipantViewSet(ModelViewSet):
     menu_label = _("Participants")
     add_to_admin_menu = False
     copy_view_enabled = False
-    delete_view_class = ProtectedDeleteView
+    index_view_class = _participant_views["index"]
+    edit_view_class = _participant_views["edit"]
+    delete_view_class = _participant_views["delete"]
+    history_view_class = _participant_views["history"]
+    usage_view_class = _participant_views["usage"]
     inspect_view_enabled = False
     filterset_class = ParticipantFilterSet
     list_display = [

@@ -42,3 +42,10 @@ def mentoring_work_items(request):
     from .dashboard import work_items
 
     return work_items(request.user)
+
+
+@hooks.register("register_tutoria_subject_data")
+def mentoring_subject_data(student_number, user):
+    from .subject import subject_data
+
+    return subject_data(student_number, user)

@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import EvidenceSource
 
 from . import services
@@ -78,6 +79,8 @@ def _has_range(context):
 def agreements_for_scope(context):
     """Agreements of the export's site and programme, whatever their dates."""
     agreements = Agreement.objects.for_site(context.site)
+    if getattr(context, "user", None) is not None:  # the exporting person's institutions
+        agreements = institutions.scope(agreements, context.user)
     if context.programme is not None:
         agreements = agreements.filter(
             pk__in=Agreement.objects.filter(
@@ -218,7 +221,9 @@ class AgreementsSource(EvidenceSource):
 
     def indicators(self, context):
         if context.programme is None:
-            signed = services.signed_agreements(context.site, context.date_from, context.date_to)
+            signed = services.signed_agreements(
+                context.site, context.date_from, context.date_to, getattr(context, "user", None)
+            )
         else:
             signed = agreements_for_scope(context).filter(_signed_q(context)).count()
         _fulfilled, overdue = commitment_filters(reference_day(context))

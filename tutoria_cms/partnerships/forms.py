@@ -10,6 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.documents.widgets import AdminDocumentChooser
 from wagtail.permissions import policy_registry
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.forms import CleanTextFormMixin
 
 from .choices import DELIVERABLES, Party, Stage
@@ -26,6 +27,19 @@ class AgreementForm(CleanTextFormMixin, WagtailAdminModelForm):
             field.queryset = supported_pages().order_by("title", "pk")
             field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
             field.help_text = _("Only programme and workshop pages can be chosen.")
+        site = self.fields.get("site")
+        if site is not None:
+            # The institution that signs: one where the user may add (or change) agreements.
+            perm = "tutoria_partnerships.change_agreement"
+            if not self.instance.pk:
+                perm = "tutoria_partnerships.add_agreement"
+            site.queryset = institutions.sites_for(self.for_user, perm)
+            site.required = True
+            site.help_text = _("The institution that signs the agreement.")
+            if not self.instance.pk and not self.initial.get("site"):
+                current = institutions.institution_for_new(self.for_user, perm)
+                if current is not None:
+                    self.initial["site"] = current.pk
 
 
 def choosable_documents(user):

@@ -29,7 +29,12 @@ from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
 from tutoria_cms.core.fields import MultipleChoiceField, choice_labels
-from tutoria_cms.core.models import SuiteTemplateMixin, leave_out_if_swapped, swappable_page_setting
+from tutoria_cms.core.models import (
+    InstitutionScopedModel,
+    SuiteTemplateMixin,
+    leave_out_if_swapped,
+    swappable_page_setting,
+)
 
 from .choices import (
     STAGE_ORDER,
@@ -76,7 +81,12 @@ def supported_pages():
 
 
 class Partner(models.Model):
-    """An institution or organisation the university makes agreements with."""
+    """An institution or organisation the university makes agreements with.
+
+    Shared between institutions (a company may sign agreements with several; its name is
+    unique): what belongs to an institution is its agreements, and staff see a partner through
+    them (see ``permissions.visible_partners``).
+    """
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
@@ -106,26 +116,17 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def for_site(self, site):
-        """Agreements of ``site``'s institution, and those of no institution in particular."""
+        """Agreements of ``site``'s institution."""
         if site is None:
             return self
-        return self.filter(Q(site=site) | Q(site__isnull=True))
+        return self.filter(site=site)
 
 
-class Agreement(models.Model):
-    """A collaboration agreement (convenio / convênio) with a partner."""
+class Agreement(InstitutionScopedModel):
+    """A collaboration agreement (convenio / convênio) with a partner, of one institution."""
 
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("partner")
-    )
-    site = models.ForeignKey(
-        "wagtailcore.Site",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("institution (site)"),
-        help_text=_("The institution that signs. Leave empty when the install serves one."),
     )
     title = models.CharField(_("title"), max_length=255)
     reference = models.CharField(
@@ -209,8 +210,10 @@ class Agreement(models.Model):
         return [rows[code] for code in STAGE_ORDER if code in rows]
 
 
-class AgreementStage(models.Model):
+class AgreementStage(InstitutionScopedModel):
     """One of an agreement's five stages, with the deliverable that completes it."""
+
+    institution_parent = "agreement"
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="stages", verbose_name=_("agreement")
@@ -277,8 +280,10 @@ class CommitmentQuerySet(models.QuerySet):
         return self.unfulfilled().filter(due_on__lt=today)
 
 
-class Commitment(models.Model):
+class Commitment(InstitutionScopedModel):
     """Something one party of an agreement committed to, by a date (follow-up stage)."""
+
+    institution_parent = "agreement"
 
     agreement = models.ForeignKey(
         Agreement,

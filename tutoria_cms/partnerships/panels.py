@@ -20,9 +20,16 @@ class PartnershipWarningsPanel(Component):
         self.today = today or timezone.localdate()
 
     def get_context_data(self, parent_context=None):
+        # Only the institutions where the user changes agreements (and so is warned).
+        overdue = services.overdue_commitments(self.today).filter(
+            agreement__in=permissions.visible_agreements(self.user, perm=permissions.CHANGE)
+        )
+        expiring = permissions.visible_agreements(
+            self.user, services.expiring_agreements(self.today), perm=permissions.CHANGE
+        )
         return {
-            "overdue": list(services.overdue_commitments(self.today)[:PANEL_LIMIT]),
-            "expiring": list(services.expiring_agreements(self.today)[:PANEL_LIMIT]),
+            "overdue": list(overdue[:PANEL_LIMIT]),
+            "expiring": list(expiring[:PANEL_LIMIT]),
         }
 
     def render_html(self, parent_context=None):

@@ -5,9 +5,16 @@
   warned of overdue commitments and agreements about to expire.
 - Quality office (view): reads agreements, their stages, deliverables and history.
 - Everybody else: nothing.
+
+Institutions: agreements (with their stages and commitments) belong to one institution and
+each of the above applies only in the institutions where the person holds the permission
+(``core.institutions``); another institution's agreements are not found. Partners are shared
+(a company may sign with several institutions; its name is unique) and hold no student data.
 """
 
 from django.contrib.auth import get_user_model
+
+from tutoria_cms.core import institutions
 
 APP = "tutoria_partnerships"
 VIEW = f"{APP}.view_agreement"
@@ -37,17 +44,43 @@ def can_record_fulfilment(user):
     return _active(user) and user.has_perm(CHANGE_COMMITMENT) and user.has_perm(VIEW)
 
 
+def visible_agreements(user, queryset=None, perm=VIEW):
+    """The agreements ``user`` may see (``perm``: and act on), in their institutions."""
+    from .models import Agreement
+
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    if not _active(user) or not user.has_perm(VIEW):
+        return queryset.none()
+    queryset = institutions.scope(queryset, user, VIEW)
+    if perm != VIEW:
+        queryset = institutions.scope(queryset, user, perm)
+    return queryset
+
+
+def holds(user, perm, agreement):
+    """Whether ``user`` holds ``perm`` (and may see agreements) in ``agreement``'s institution."""
+    return (
+        _active(user)
+        and institutions.holds(user, VIEW, agreement.site_id)
+        and institutions.holds(user, perm, agreement.site_id)
+    )
+
+
 def receives_warnings(user):
     """Coordinators (who change agreements) are warned; readers are not."""
     return _active(user) and user.has_perm(CHANGE)
 
 
-def warning_recipients():
-    """Active accounts with an e-mail address that receive the warnings (no superusers)."""
+def warning_recipients(site=None):
+    """Active accounts with an e-mail address that receive the warnings (no superusers);
+    ``site``: only those who change agreements in that institution."""
     User = get_user_model()
-    return (
+    users = (
         User.objects.with_perm(CHANGE, include_superusers=False)
         .filter(is_active=True)
         .exclude(email="")
         .order_by("pk")
     )
+    if site is None:
+        return users
+    return [user for user in users if institutions.holds(user, CHANGE, site)]

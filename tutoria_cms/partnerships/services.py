@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core import institutions
+
 from .choices import DELIVERABLES, STAGE_ORDER, CurrentStage, Stage, StageStatus
 from .models import Agreement, AgreementStage, Commitment
 
@@ -233,13 +235,15 @@ def expiring_agreements(today=None, within_days=EXPIRY_WARNING_DAYS):
     )
 
 
-def signed_agreements(site=None, start=None, end=None):
+def signed_agreements(site=None, start=None, end=None, user=None):
     """Number of agreements signed between ``start`` and ``end`` (inclusive dates).
 
-    The seed's unit of measure, "signed agreement". ``site`` limits it to one institution
-    (agreements of no institution in particular count for every site).
+    The seed's unit of measure, "signed agreement". ``site`` limits it to one institution;
+    ``user``: to the institutions of the person asking.
     """
     agreements = Agreement.objects.signed().for_site(site)
+    if user is not None:
+        agreements = institutions.scope(agreements, user)
     if start is not None:
         agreements = agreements.filter(signed_on__gte=start)
     if end is not None:

@@ -39,13 +39,20 @@ class AgreementActionMixin:
 
     header_icon = "doc-full"
     allowed = staticmethod(permissions.can_manage_stages)
+    # The permission the action needs in the agreement's institution (another institution's
+    # agreement, or one where the user lacks it, is not found).
+    institution_perm = permissions.CHANGE_STAGE
     permission_before_object = True
 
     def has_permission(self):
         return self.allowed(self.request.user)
 
     def get_object_queryset(self):
-        return Agreement.objects.select_related("partner")
+        return permissions.visible_agreements(
+            self.request.user,
+            Agreement.objects.select_related("partner"),
+            perm=self.institution_perm,
+        )
 
     @property
     def agreement(self):
@@ -138,6 +145,7 @@ class AddCommitmentView(AgreementFormView):
     success_message = gettext_lazy("Commitment added.")
     header_icon = "list-ul"
     allowed = staticmethod(permissions.can_add_commitments)
+    institution_perm = permissions.ADD_COMMITMENT
 
     def perform(self, form):
         return services.add_commitment(self.agreement, self.request.user, **form.cleaned_data)
@@ -149,6 +157,7 @@ class RecordFulfilmentView(AgreementFormView):
     success_message = gettext_lazy("Fulfilment recorded.")
     header_icon = "tick"
     allowed = staticmethod(permissions.can_record_fulfilment)
+    institution_perm = permissions.CHANGE_COMMITMENT
 
     @cached_property
     def commitment(self):

@@ -4,6 +4,7 @@ deliverables, commitments and history, and the stage actions)."""
 import datetime
 
 import django_filters
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -12,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
+from wagtail.admin.views.generic import history, usage
+from wagtail.admin.views.generic.models import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -20,6 +22,7 @@ from tutoria_cms.core.display import ExpiryDateColumn, LocalDateColumn
 from tutoria_cms.core.fields import has_choice
 from tutoria_cms.core.forms import CleanTextViewSetMixin
 from tutoria_cms.core.views import ProtectedDeleteView
+from tutoria_cms.core.viewsets import scoped_views
 
 from . import permissions, services
 from .choices import STAGE_ORDER, CurrentStage, Purpose, Sector
@@ -66,9 +69,32 @@ class AgreementFilterSet(WagtailFilterSet):
         return queryset.exclude(pk__in=expiring)
 
 
+def _visible(queryset, user):
+    return permissions.visible_agreements(user, queryset)
+
+
+def _changeable(queryset, user):
+    return permissions.visible_agreements(user, queryset, perm=permissions.CHANGE)
+
+
+def _deletable(queryset, user):
+    return permissions.visible_agreements(
+        user, queryset, perm=f"{permissions.APP}.delete_agreement"
+    )
+
+
+_agreement_views = {
+    **scoped_views(_visible, history=history.HistoryView, usage=usage.UsageView),
+    **scoped_views(_changeable, edit=EditView),
+    **scoped_views(_deletable, delete=ProtectedDeleteView),
+}
+
+
 class AgreementIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("partner")
+        return permissions.visible_agreements(
+            self.request.user, super().get_base_queryset().select_related("partner")
+        )
 
 
 class AgreementCreateView(CreateView):
@@ -83,7 +109,14 @@ class AgreementInspectView(InspectView):
     template_name = "tutoria_cms/partnerships/admin/agreement_inspect.html"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Agreement.objects.select_related("partner", "site"), pk=self.pk)
+        if not permissions.can_view_agreements(self.request.user):
+            raise PermissionDenied
+        return get_object_or_404(
+            permissions.visible_agreements(
+                self.request.user, Agreement.objects.select_related("partner", "site")
+            ),
+            pk=self.pk,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,7 +131,9 @@ class AgreementInspectView(InspectView):
             existing.get(code) or AgreementStage(agreement=agreement, stage=code)
             for code in STAGE_ORDER
         ]
-        can_manage = permissions.can_manage_stages(user)
+        can_manage = permissions.can_manage_stages(user) and permissions.holds(
+            user, permissions.CHANGE_STAGE, agreement
+        )
         previous_completed = True
         rows = []
         for row in stages:
@@ -121,8 +156,10 @@ class AgreementInspectView(InspectView):
                 "commitments": list(agreement.commitments.select_related("report_document")),
                 "today": today,
                 "history_entries": agreement_history(agreement),
-                "can_add_commitments": permissions.can_add_commitments(user),
-                "can_record_fulfilment": permissions.can_record_fulfilment(user),
+                "can_add_commitments": permissions.can_add_commitments(user)
+                and permissions.holds(user, permissions.ADD_COMMITMENT, agreement),
+                "can_record_fulfilment": permissions.can_record_fulfilment(user)
+                and permissions.holds(user, permissions.CHANGE_COMMITMENT, agreement),
                 "supported_pages": agreement.supported_pages.order_by("title"),
                 "expires_soon": agreement.expires_on is not None
                 and today
@@ -145,7 +182,10 @@ class AgreementViewSet(ModelViewSet):
     inspect_view_class = AgreementInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
-    delete_view_class = ProtectedDeleteView
+    edit_view_class = _agreement_views["edit"]
+    delete_view_class = _agreement_views["delete"]
+    history_view_class = _agreement_views["history"]
+    usage_view_class = _agreement_views["usage"]
     list_display = [
         "title",
         Column("partner", label=_("Partner"), accessor="partner"),
@@ -191,6 +231,23 @@ class AgreementViewSet(ModelViewSet):
         ]
 
 
+class PartnerUsageView(usage.UsageView):
+    """A partner is shared: its usage lists only the agreements of the user's institutions."""
+
+    def get_queryset(self):
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import ReferenceIndex
+
+        hidden = Agreement.objects.filter(partner=self.object).exclude(
+            pk__in=permissions.visible_agreements(self.request.user).values("pk")
+        )
+        references = ReferenceIndex.get_references_to(self.object).exclude(
+            base_content_type=ContentType.objects.get_for_model(Agreement),
+            object_id__in=[str(pk) for pk in hidden.values_list("pk", flat=True)],
+        )
+        return references.group_by_source_object()
+
+
 class PartnerViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = Partner
     name = "tutoria_partners"
@@ -200,6 +257,7 @@ class PartnerViewSet(CleanTextViewSetMixin, ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     delete_view_class = ProtectedDeleteView
+    usage_view_class = PartnerUsageView
     list_display = ["name", Column("sector", label=_("Sector"), accessor="get_sector_display")]
     list_filter = ["sector"]
     search_fields = ["name"]

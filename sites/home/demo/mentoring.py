@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from tutoria_cms.core import institutions
 from tutoria_cms.mentoring import permissions, services
 from tutoria_cms.mentoring.models import MentoringProgramme, Participant
 
@@ -167,14 +168,16 @@ def _student(number, name, domain):
     return student
 
 
-def _coordinator(site):
-    """A coordinator of the institution ``site`` (the first by username), or ``None``."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, tutoria_memberships__site=site)
-        .order_by("username")
+def _coordinator(site=None):
+    """A coordinator of peer mentoring in ``site``'s institution ("coordinacion" first)."""
+    User = get_user_model()
+    candidates = User.objects.with_perm(permissions.MANAGE, include_superusers=False).filter(
+        is_active=True
     )
-    return next((user for user in users if permissions.is_coordinator(user)), None)
+    for user in sorted(candidates, key=lambda u: (u.username != "coordinacion", u.pk)):
+        if site is None or institutions.holds(user, permissions.MANAGE, site):
+            return user
+    return None
 
 
 @transaction.atomic

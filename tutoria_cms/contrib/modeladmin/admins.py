@@ -259,10 +259,28 @@ def tutor_admins():
 
 
 def partnership_admins():
+    from django.http import Http404
+
+    from tutoria_cms.core import institutions
     from tutoria_cms.partnerships.models import Agreement
+
+    from .options import EvidenceInspectView
+
+    class AgreementInspectView(EvidenceInspectView):
+        def dispatch(self, request, *args, **kwargs):
+            # Another institution's agreement is not found.
+            visible = institutions.scope(Agreement.objects.all(), request.user)
+            if not visible.filter(pk=self.instance.pk).exists():
+                raise Http404
+            return super().dispatch(request, *args, **kwargs)
 
     class AgreementAdmin(EvidenceModelAdmin):
         model = Agreement
+        inspect_view_class = AgreementInspectView
+
+        def get_queryset(self, request):
+            return institutions.scope(super().get_queryset(request), request.user)
+
         base_url_path = "evidence/agreements"
         menu_label = _("Agreements")
         menu_icon = "doc-full"

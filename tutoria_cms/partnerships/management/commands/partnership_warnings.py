@@ -1,5 +1,5 @@
-"""Print the partnership warnings (overdue commitments, agreements about to expire); with
-``--email``, also send them to the coordinators."""
+"""Print the partnership warnings (overdue commitments, agreements about to expire) per
+institution; with ``--email``, also send each institution's to its own coordinators."""
 
 import datetime
 
@@ -9,8 +9,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Site
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.institutions import institution_name
 from tutoria_cms.partnerships import permissions, services
 
 
@@ -27,25 +29,40 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="Today's date (YYYY-MM-DD); default: today.")
         parser.add_argument("--email", action="store_true", help="E-mail the coordinators.")
         parser.add_argument("--language", default=None, help="Language: es, pt-br, en.")
+        parser.add_argument("--site", help="Only this institution (hostname); default: each.")
 
-    def handle(self, *args, days, date, email, language, **options):
+    def handle(self, *args, days, date, email, language, site=None, **options):
         if days < 0:
             raise CommandError("--days must be zero or more.")
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--date: {error}") from error
+        sites = Site.objects.order_by("pk")
+        if site:
+            sites = sites.filter(hostname=site)
+            if not sites:
+                raise CommandError(f"--site: no site with hostname {site!r}.")
         language = language or translation.get_language() or "en"
+        several = len(sites) > 1
         with translation.override(language):
-            overdue = list(services.overdue_commitments(today))
-            expiring = list(services.expiring_agreements(today, days))
-            context = {"overdue": overdue, "expiring": expiring, "today": today, "days": days}
-            text = render_to_string("tutoria_cms/partnerships/emails/warnings.txt", context)
-            self.stdout.write(text.rstrip())
-            if email:
-                self.send(overdue, expiring, text)
+            for institution in sites:
+                # Each institution's warnings go to its own coordinators only.
+                overdue = list(
+                    services.overdue_commitments(today).filter(agreement__site=institution)
+                )
+                expiring = list(services.expiring_agreements(today, days).filter(site=institution))
+                if several and not overdue and not expiring:
+                    continue
+                context = {"overdue": overdue, "expiring": expiring, "today": today, "days": days}
+                text = render_to_string("tutoria_cms/partnerships/emails/warnings.txt", context)
+                if several:
+                    self.stdout.write(f"== {institution_name(institution)} ==")
+                self.stdout.write(text.rstrip())
+                if email:
+                    self.send(overdue, expiring, text, institution)
 
-    def send(self, overdue, expiring, text):
+    def send(self, overdue, expiring, text, site=None):
         if not overdue and not expiring:
             self.stdout.write(_("Nothing to warn about: no e-mail sent."))
             return
@@ -62,7 +79,7 @@ class Command(BaseCommand):
             % {"count": len(expiring)},
         }
         sent = 0
-        for user in permissions.warning_recipients():
+        for user in permissions.warning_recipients(site):
             sent += send_mail(subject, text, tutoria_settings.FROM_EMAIL or None, [user.email])
         self.stdout.write(
             ngettext("Sent to %(count)d coordinator.", "Sent to %(count)d coordinators.", sent)
