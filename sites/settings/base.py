@@ -167,9 +167,17 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
+PRIVATE_ROOT = Path(os.environ.get("TUTORIA_PRIVATE_ROOT", VAR_DIR / "private"))
+# "tutoria_private": uploads and evidence workbooks, outside MEDIA_ROOT and without a URL;
+# served only by the suite's views after a permission check (docs/installation.md).
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "tutoria_private": PRIVATE_STORAGE,
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -207,6 +215,9 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
+# Documents are always served by Wagtail's view, which checks collection view restrictions
+# (never a direct or redirected storage URL that could be shared).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # The suite's own settings (see tutoria_cms.core.conf for every key and its default).
 TUTORIA_CMS = {}

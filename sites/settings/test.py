@@ -14,6 +14,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "tutoria_private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 if not os.environ.get("DATABASE_URL"):
     DATABASES = {  # noqa: F811

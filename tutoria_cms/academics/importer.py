@@ -128,6 +128,15 @@ class Parsed:
 # -- reading ------------------------------------------------------------------------------
 
 
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+def real_suffix(data):
+    """The extension a file read by ``read_file`` is stored under: what it is, not what it was
+    called (a workbook named ``records.html`` is ``.xlsx``; anything else it read is CSV)."""
+    return ".xlsx" if data[:4] == XLSX_SIGNATURE else ".csv"
+
+
 def read_file(name, data):
     """Tables of raw rows from a CSV or XLSX file (bytes); raises ImportRefused."""
     limit = tutoria_settings.IMPORT_MAX_BYTES
@@ -145,7 +154,7 @@ def read_file(name, data):
     if not data.strip():
         raise ImportRefused([RowError(name, None, _("The file is empty."))])
     lowered = name.lower()
-    if lowered.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+    if lowered.endswith(".xlsx") or data[:4] == XLSX_SIGNATURE:
         return read_xlsx(name, data)
     if lowered.endswith((".csv", ".txt")):
         return [read_csv(name, data)]

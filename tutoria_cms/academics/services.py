@@ -5,7 +5,11 @@ from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.storage import files_older_than, private_storage
 
 from .importer import APPLY_ORDER, KIND_LABELS, ImportRefused, RowError, parse, read_file
 from .models import ComponentRecord, CurricularComponent, StudentRecord, Term, TermStanding
@@ -28,6 +32,23 @@ class ImportResult:
             for kind in APPLY_ORDER
             if self.created[kind] or self.updated[kind] or self.unchanged[kind]
         }
+
+
+# Folder of the private storage where an upload waits for its preview to be confirmed.
+UPLOAD_DIR = "tutoria-imports"
+
+
+def purge_import_previews(*, now=None, hours=None, dry_run=False):
+    """Delete uploads whose preview was not confirmed within ``IMPORT_PREVIEW_HOURS``;
+    return how many (would be) deleted."""
+    hours = tutoria_settings.IMPORT_PREVIEW_HOURS if hours is None else hours
+    cutoff = (now or timezone.now()) - timezone.timedelta(hours=hours)
+    storage = private_storage()
+    names = files_older_than(UPLOAD_DIR, cutoff, storage)
+    if not dry_run:
+        for name in names:
+            storage.delete(name)
+    return len(names)
 
 
 def import_academics(name, data, *, user=None, dry_run=False):

@@ -1,4 +1,10 @@
-"""Admin upload of academic records: upload, preview (a dry run), confirm. All or nothing."""
+"""Admin upload of academic records: upload, preview (a dry run), confirm. All or nothing.
+
+The file is parsed (validated) before it is stored; it is then kept, until the preview is
+confirmed, in the private storage (``STORAGES["tutoria_private"]``) as ``<uuid>.xlsx`` or
+``<uuid>.csv`` after what it really is, whatever the uploader called it. An upload never
+confirmed is deleted by ``manage.py purge_tutoria_files`` after ``IMPORT_PREVIEW_HOURS``.
+"""
 
 import uuid
 from pathlib import PurePath
@@ -6,7 +12,6 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,15 +19,15 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.storage import private_storage
 from tutoria_cms.core.views import AdminPageMixin
 
 from .forms import ImportUploadForm
-from .importer import KIND_LABELS, ImportRefused
-from .services import import_academics
+from .importer import KIND_LABELS, ImportRefused, real_suffix
+from .services import UPLOAD_DIR, import_academics
 
 PERMISSION = "tutoria_academics.import_academics"
 SESSION_KEY = "tutoria_academics_import"
-UPLOAD_DIR = "tutoria-imports"
 
 
 def can_import(user):
@@ -74,8 +79,8 @@ class ImportView(AdminPageMixin, View):
         except ImportRefused as refused:
             return self.render(request, form=form, errors=refused.errors, filename=name)
         token = uuid.uuid4().hex
-        stored = default_storage.save(
-            f"{UPLOAD_DIR}/{token}{PurePath(name).suffix.lower()}", ContentFile(data)
+        stored = private_storage().save(
+            f"{UPLOAD_DIR}/{token}{real_suffix(data)}", ContentFile(data)
         )
         request.session[SESSION_KEY] = {"token": token, "path": stored, "name": name}
         return self.render(request, preview=summary_rows(result), filename=name, token=token)
@@ -85,10 +90,15 @@ class ImportView(AdminPageMixin, View):
         if not pending or pending["token"] != request.POST.get("token"):
             messages.error(request, _("The preview has expired: upload the file again."))
             return redirect(reverse("tutoria_academics_import"))
-        with default_storage.open(pending["path"], "rb") as stored:
-            data = stored.read()
-        default_storage.delete(pending["path"])
+        storage = private_storage()
         del request.session[SESSION_KEY]
+        try:
+            with storage.open(pending["path"], "rb") as stored:
+                data = stored.read()
+        except FileNotFoundError:  # deleted by purge_tutoria_files
+            messages.error(request, _("The preview has expired: upload the file again."))
+            return redirect(reverse("tutoria_academics_import"))
+        storage.delete(pending["path"])
         try:
             result = import_academics(pending["name"], data, user=request.user)
         except ImportRefused as refused:  # the records changed since the preview

@@ -2,11 +2,13 @@
 
 A job is created for each export, from the admin (run as a background task) or from the
 command line, and is never deleted by the suite: it is the export log the issue asks for.
-The workbook goes to the default storage under an unguessable name and is served only by the
-download view, which checks permissions (it may hold identified data).
+The workbook goes to the private storage (``STORAGES["tutoria_private"]``, never public
+media) as ``<random>.xlsx`` and is served only by the download view, which checks permissions
+(it may hold identified data). ``manage.py purge_tutoria_files`` deletes it
+``EXPORT_FILE_DAYS`` after it was built; the job stays.
 """
 
-import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -14,9 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tutoria_cms.core.storage import private_storage
+
 
 def workbook_path(job, filename):
-    return f"tutoria/evidence/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}/{filename}"
+    """An unguessable name ending in ``.xlsx`` whatever ``filename`` says (the download view
+    gives the file its readable name)."""
+    return f"tutoria/evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
 class ExportJob(models.Model):
@@ -65,7 +71,13 @@ class ExportJob(models.Model):
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     rows_total = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
     row_counts = models.JSONField(_("rows per sheet"), default=dict, blank=True)
-    file = models.FileField(_("workbook"), upload_to=workbook_path, blank=True, max_length=255)
+    file = models.FileField(
+        _("workbook"),
+        upload_to=workbook_path,
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+    )
     output_path = models.CharField(
         _("written to"),
         max_length=500,

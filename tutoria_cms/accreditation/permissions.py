@@ -1,6 +1,8 @@
 """Who may export, see past exports, download a workbook and see the indicators."""
 
-from .context import can_export, can_export_identified
+from tutoria_cms.core import institutions
+
+from .context import EXPORT_PERMISSION, can_export, can_export_identified
 from .models import ExportJob
 
 VIEW_JOBS = "tutoria_accreditation.view_exportjob"
@@ -33,8 +35,12 @@ def can_view_job(user, job):
 
 def can_download(user, job):
     """The workbook itself: may export, may see the job, and for identified data, may export
-    identified data (now, not only when it was requested)."""
+    identified data (now, not only when it was requested); for a job of an institution, holds
+    the export permission there."""
     if not (can_view_job(user, job) and can_export(user)):
+        return False
+    site_id = getattr(job, "site_id", None)
+    if site_id is not None and not institutions.holds(user, EXPORT_PERMISSION, site_id):
         return False
     return not job.identified or can_export_identified(user)
 

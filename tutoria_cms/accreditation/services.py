@@ -5,7 +5,10 @@ import tempfile
 import time
 
 from django.core.files import File
+from django.db import models
 from django.utils import timezone, translation
+
+from tutoria_cms.core.conf import tutoria_settings
 
 from .builder import build_workbook
 from .context import build_context
@@ -99,6 +102,23 @@ def start_export(user, filters, language=""):
     ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
+
+
+def purge_export_files(*, now=None, days=None, dry_run=False):
+    """Delete the workbooks of jobs finished more than ``EXPORT_FILE_DAYS`` ago (the jobs stay:
+    they are the export log); return how many (would be) deleted."""
+    days = tutoria_settings.EXPORT_FILE_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timezone.timedelta(days=days)
+    jobs = ExportJob.objects.exclude(file="").filter(
+        models.Q(finished_at__lt=cutoff) | models.Q(finished_at=None, created_at__lt=cutoff)
+    )
+    count = 0
+    for job in jobs:
+        count += 1
+        if not dry_run:
+            job.file.delete(save=False)
+            ExportJob.objects.filter(pk=job.pk).update(file="")
+    return count
 
 
 def run_job(job_id):

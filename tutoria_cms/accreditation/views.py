@@ -85,13 +85,26 @@ class JobView(AccreditationView):
         return context
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def download(request, pk):
+    """The workbook, from the private storage, as an attachment (never shown inline)."""
     job = get_object_or_404(ExportJob, pk=pk)
     if not permissions.can_download(request.user, job):
         raise PermissionDenied
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename())
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:  # deleted by purge_tutoria_files
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=job.filename(), content_type=XLSX_CONTENT_TYPE
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def indicator_display(indicator):

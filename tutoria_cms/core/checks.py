@@ -51,6 +51,8 @@ def check_tutoria_settings(app_configs=None, **kwargs):
         "IMPORT_MAX_ROWS",
         "RETENTION_YEARS",
         "TREND_TERMS",
+        "IMPORT_PREVIEW_HOURS",
+        "EXPORT_FILE_DAYS",
     )
     for key in positive:
         value = user.get(key, DEFAULTS[key])
@@ -62,6 +64,25 @@ def check_tutoria_settings(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@checks.register(checks.Tags.compatibility)
+def check_private_storage(app_configs=None, **kwargs):
+    from .storage import PRIVATE_STORAGE_ALIAS
+
+    if PRIVATE_STORAGE_ALIAS in getattr(settings, "STORAGES", {}):
+        return []
+    return [
+        checks.Error(
+            f"STORAGES has no {PRIVATE_STORAGE_ALIAS!r} storage.",
+            hint=(
+                "Uploads and evidence workbooks are kept there, never in public media: add a "
+                "storage that no URL serves (a FileSystemStorage outside MEDIA_ROOT, or a "
+                "private bucket). See docs/installation.md."
+            ),
+            id="tutoria_core.E004",
+        )
+    ]
 
 
 # Shorter keys are accepted but weaker than the HMAC's 256 bits.

@@ -34,6 +34,12 @@ DEFAULTS = {
     # Confidential details of requests closed, denied or withdrawn more than this many years
     # ago are erased by ``manage.py purge_confidential`` (counts are kept).
     "RETENTION_YEARS": 5,
+    # Private files (``STORAGES["tutoria_private"]``), deleted by ``manage.py
+    # purge_tutoria_files``: an academic-records upload whose preview was not confirmed, after
+    # this many hours; an evidence workbook, this many days after it was built (the export
+    # job stays, as the log).
+    "IMPORT_PREVIEW_HOURS": 24,
+    "EXPORT_FILE_DAYS": 30,
     # How many terms the indicators page's trend shows (the selected term and those before).
     "TREND_TERMS": 6,
     # How many upcoming workshops a programme page lists.

@@ -33,3 +33,18 @@ def communications_work_items(request):
     from .work import communications_items
 
     return communications_items(request.user)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def only_visible_documents_in_chooser(documents, request):
+    """The chooser lists only the documents the person may see (core.documents)."""
+    from .documents import visible_documents
+
+    return visible_documents(documents, request.user)
+
+
+@hooks.register("construct_admin_api", order=100)  # after wagtail.documents registers its own
+def only_visible_documents_in_admin_api(router):
+    from .documents import DocumentsAdminAPIViewSet
+
+    router.register_endpoint("documents", DocumentsAdminAPIViewSet)

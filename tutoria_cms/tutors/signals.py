@@ -12,5 +12,22 @@ def publish_matrix_with_profile(sender, instance, revision=None, **kwargs):
         publish_matrix(instance, user=user)
 
 
+def file_evidence_document(sender, instance, **kwargs):
+    """A document chosen as evidence goes to the restricted "Tutors' evidence" collection."""
+    if instance.evidence_document_id:
+        from tutoria_cms.core.documents import TUTOR_EVIDENCE, file_document
+
+        file_document(instance.evidence_document_id, TUTOR_EVIDENCE)
+
+
 def connect():
+    from django.db.models.signals import post_save
+
+    from .models import CompetencyAssessment
+
     page_published.connect(publish_matrix_with_profile, dispatch_uid="tutoria_tutors_publish")
+    post_save.connect(
+        file_evidence_document,
+        sender=CompetencyAssessment,
+        dispatch_uid="tutoria_tutors_evidence_document",
+    )
