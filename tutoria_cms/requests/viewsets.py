@@ -259,6 +259,13 @@ class RequestCreateView(SnippetCreateView):
     def get_form_class(self):
         return NewRequestForm
 
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "http_request": self.request,
+        }
+
     def get_edit_url(self):
         return reverse("tutoria_requests:inspect", args=[self.object.pk])
 
