@@ -133,7 +133,7 @@ class ReviewReportView(ReportFormView):
     extra_submits = [("return", _("Return with the comment"))]
 
     def has_permission(self):
-        return permissions.is_coordinator(self.request.user)
+        return permissions.coordinates(self.request.user, self.object)
 
     def perform(self, form):
         return services.review_report(
@@ -154,7 +154,7 @@ class DesignateTutorView(ObjectFormView):
         return permissions.visible_classes(self.request.user)
 
     def has_permission(self):
-        return permissions.is_coordinator(self.request.user)
+        return permissions.coordinates(self.request.user, self.object)
 
     def get_object_url(self):
         return reverse("tutoria_classes:index")
@@ -163,7 +163,7 @@ class DesignateTutorView(ObjectFormView):
         return {"tutor": self.object.tutor_id}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "tutors": tutor_candidates()}
+        return {**super().get_form_kwargs(), "tutors": tutor_candidates(self.object)}
 
     def perform(self, form):
         return services.designate_tutor(self.object, form.cleaned_data["tutor"], self.request.user)

@@ -5,11 +5,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.views.generic.models import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
+from ..core import institutions
 from ..core.display import ReadableColumn, ReadableInspectMixin
 from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
@@ -35,6 +36,18 @@ class GroupPermissionPolicy(ScopedPermissionPolicy):
             and permissions.is_coordinator(user)
             and self.has_model_permission(user, action)
         )
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in ("change", "delete"):
+            return self.may_write(user, action) and permissions.coordinates(user, instance)
+        return super().user_has_permission_for_instance(user, action, instance)
+
+    def instances_user_has_permission_for(self, user, action):
+        if action in ("change", "delete"):
+            if not self.may_write(user, action):
+                return self.model.objects.none()
+            return institutions.scope(self.model.objects.all(), user, permissions.MANAGE)
+        return super().instances_user_has_permission_for(user, action)
 
 
 class ScopedIndexView(IndexView):
@@ -70,6 +83,62 @@ class GroupIndexView(ScopedIndexView):
         return buttons
 
 
+class GroupFormMixin:
+    """A group's form: the institution (chosen only by a person who coordinates in several;
+    never changed afterwards), programme pages and tutors of the user's institutions."""
+
+    def get_form(self, form_class=None):
+        from django.contrib.auth import get_user_model
+
+        from .forms import programme_pages
+
+        form = super().get_form(form_class)
+        user = self.request.user
+        sites = list(institutions.sites_for(user, permissions.MANAGE).select_related("root_page"))
+        creating = isinstance(self, CreateView)
+        if "site" in form.fields:
+            if creating and len(sites) > 1:
+                form.fields["site"].queryset = institutions.sites_for(user, permissions.MANAGE)
+                form.fields["site"].label_from_instance = institutions.institution_name
+            else:
+                del form.fields["site"]
+                if creating and form.instance.site_id is None:
+                    site = institutions.institution_for_new(user, permissions.MANAGE, self.request)
+                    form.instance.site = site or (sites[0] if sites else None)
+        chosen = sites if creating else [form.instance.site]
+        if "programme" in form.fields:
+            form.fields["programme"].queryset = programme_pages(chosen)
+        if "tutor" in form.fields:
+            form.fields["tutor"].queryset = (
+                get_user_model()
+                .objects.filter(
+                    is_active=True, tutoria_memberships__site__in=[s.pk for s in chosen]
+                )
+                .distinct()
+                .order_by("last_name", "first_name", "username")
+            )
+        return form
+
+
+class GroupCreateView(GroupFormMixin, CreateView):
+    pass
+
+
+class CoordinatedGroupsMixin:
+    """Another institution's group is not found (404)."""
+
+    def get_queryset(self):
+        return institutions.scope(StudentGroup.objects.all(), self.request.user, permissions.MANAGE)
+
+
+class GroupEditView(CoordinatedGroupsMixin, GroupFormMixin, EditView):
+    pass
+
+
+class GroupDeleteView(CoordinatedGroupsMixin, ProtectedDeleteView):
+    pass
+
+
 class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = StudentGroup
     name = "tutoria_groups"
@@ -78,8 +147,10 @@ class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     add_to_admin_menu = False
     index_view_class = GroupIndexView
     copy_view_enabled = False
-    delete_view_class = ProtectedDeleteView
-    form_fields = ["code", "name", "term", "programme", "tutor", "members"]
+    add_view_class = GroupCreateView
+    edit_view_class = GroupEditView
+    delete_view_class = GroupDeleteView
+    form_fields = ["site", "code", "name", "term", "programme", "tutor", "members"]
     list_display = ["code", "name", "term", "tutor"]
     list_filter = ["term"]
 
@@ -110,7 +181,7 @@ class ReportInspectView(ReadableInspectMixin, InspectView):
                     priority=10,
                 )
             )
-        if permissions.is_coordinator(user) and report.status == ReportStatus.SUBMITTED:
+        if permissions.coordinates(user, report) and report.status == ReportStatus.SUBMITTED:
             buttons.append(
                 Button(
                     _("Review the report"),
@@ -185,7 +256,7 @@ class ClassIndexView(ScopedIndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
-        if permissions.is_coordinator(self.request.user):
+        if permissions.coordinates(self.request.user, instance):
             buttons.append(
                 ActionMenuItem(
                     _("Designate the tutor"),

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core import roles
 from tutoria_cms.core.dashboard import ITEM_LIMIT, WorkItem, WorkLink
+from tutoria_cms.core.institutions import institution_q, scope
 
 from . import permissions
 from .models import (
@@ -136,17 +137,23 @@ def work_items(user):
     board = permissions.is_board(user)
     orientation = permissions.reads_referrals(user)
     conditions = {}
+    # Each role counts in the institutions where the person holds it.
+    coordinating = institution_q(user, permissions.MANAGE)
+    deciding = institution_q(user, permissions.DECIDE)
+    orienting = institution_q(user, permissions.RECEIVE_REFERRAL)
     if coordinator:
         conditions.update(
-            submitted=Q(state=RequestState.SUBMITTED),
-            **{key: attention_condition(key) for key, _label in ATTENTION_CHOICES},
+            submitted=Q(state=RequestState.SUBMITTED) & coordinating,
+            **{key: attention_condition(key) & coordinating for key, _label in ATTENTION_CHOICES},
         )
     if coordinator or board:
-        conditions["under_review"] = Q(state=RequestState.UNDER_REVIEW)
+        conditions["under_review"] = Q(state=RequestState.UNDER_REVIEW) & (
+            (coordinating if coordinator else Q(pk__in=[])) | (deciding if board else Q(pk__in=[]))
+        )
     if orientation:
         conditions.update(
-            referral_sent=referral_condition("sent"),
-            referral_active=referral_condition("active"),
+            referral_sent=referral_condition("sent") & orienting,
+            referral_active=referral_condition("active") & orienting,
         )
     counts = _counts(permissions.visible_requests(user), conditions)
     items = []
@@ -302,8 +309,11 @@ def reports_due(user, mine, today):
     """The tutor's reports still to write (draft or returned), then the tutees and groups of
     a term ending within :data:`REPORT_WINDOW_DAYS` (or ended) with no report yet."""
     horizon = today + datetime.timedelta(days=REPORT_WINDOW_DAYS)
-    unfinished = TermReport.objects.filter(
-        tutor=user, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)
+    unfinished = scope(
+        TermReport.objects.filter(
+            tutor=user, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED)
+        ),
+        user,
     ).select_related("term")
     no_report = ~Exists(TermReport.objects.filter(term=OuterRef("term"), request=OuterRef("pk")))
     tutees = (
@@ -314,7 +324,7 @@ def reports_due(user, mine, today):
         .order_by("term__ends_on", "pk")
     )
     groups = (
-        StudentGroup.objects.filter(tutor=user, term__ends_on__lte=horizon)
+        scope(StudentGroup.objects.filter(tutor=user, term__ends_on__lte=horizon), user)
         .filter(~Exists(TermReport.objects.filter(term=OuterRef("term"), group=OuterRef("pk"))))
         .select_related("term")
         .order_by("term__ends_on", "pk")

@@ -18,6 +18,7 @@ from collections import Counter
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
 from tutoria_cms.core.evidence import EvidenceSource, Unit, latest_history
 
@@ -45,8 +46,21 @@ APPROVED = (RequestState.APPROVED, RequestState.IN_PROGRESS, RequestState.CLOSED
 TUTORED = (RequestState.IN_PROGRESS, RequestState.CLOSED)
 
 
+def in_institution(queryset, context, field="site"):
+    """``queryset`` limited to the context's institution (``context.site``) and to those of
+    the person exporting (``context.user``), when the context names them."""
+    site = getattr(context, "site", None)
+    if site is not None:
+        queryset = queryset.filter(**{f"{field}_id": getattr(site, "pk", site)})
+    user = getattr(context, "user", None)
+    if user is not None:
+        queryset = institutions.scope(queryset, user, field=field)
+    return queryset
+
+
 def requests_in_scope(context, model=TutoringRequest, prefix=""):
     queryset = model.objects.filter(context.date_q(f"{prefix}created_at__date"))
+    queryset = in_institution(queryset, context, f"{prefix}site")
     if context.scope_path is not None:
         queryset = queryset.filter(**{f"{prefix}programme__path__startswith": context.scope_path})
     return queryset
@@ -427,14 +441,14 @@ class RequestHistorySource(EvidenceSource):
 
 
 def sessions_in_scope(context):
-    sessions = TutoringSession.objects.filter(context.date_q("date"))
+    sessions = in_institution(TutoringSession.objects.filter(context.date_q("date")), context)
     if context.scope_path is not None:
         sessions = sessions.filter(request__programme__path__startswith=context.scope_path)
     return sessions
 
 
 def group_sessions_in_scope(context):
-    sessions = GroupSession.objects.filter(context.date_q("date"))
+    sessions = in_institution(GroupSession.objects.filter(context.date_q("date")), context)
     if context.scope_path is not None:
         sessions = sessions.filter(group__programme__path__startswith=context.scope_path)
     return sessions
@@ -569,7 +583,7 @@ class ReportsSource(EvidenceSource):
     )
 
     def _reports(self, context):
-        reports = TermReport.objects.all()
+        reports = in_institution(TermReport.objects.all(), context)
         if context.term is not None:
             reports = reports.filter(term=context.term)
         else:
@@ -630,7 +644,9 @@ class ReferralsSource(EvidenceSource):
     columns = (_("Service"), _("Status"), _("Referrals"))
 
     def _referrals(self, context):
-        referrals = Referral.objects.filter(context.date_q("created_at__date"))
+        referrals = in_institution(
+            Referral.objects.filter(context.date_q("created_at__date")), context
+        )
         if context.scope_path is not None:
             referrals = referrals.filter(request__programme__path__startswith=context.scope_path)
         return referrals

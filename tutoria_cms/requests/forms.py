@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.choices import TutoringReason
 from tutoria_cms.core.forms import CleanTextFormMixin
 
@@ -13,10 +14,10 @@ from .models import TutoringRequest
 PROGRAMME_PAGE_MIXIN = "tutoria_cms.programmes.models.TutoringProgrammePageMixin"
 
 
-def programme_pages(user=None, perm=None):
+def programme_pages(sites=None):
     """The pages a request may name as its programme: pages of the tutoring-programme mixin
     (``TutoringProgrammePage`` and a site's own programme pages), not the rest of the tree;
-    with ``user``, only those of the institutions (sites) where ``user`` holds ``perm``."""
+    with ``sites``, only those under these Sites' root pages (their institutions')."""
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page, get_page_models
 
@@ -31,22 +32,36 @@ def programme_pages(user=None, perm=None):
     if not models_:
         return Page.objects.none()
     content_types = ContentType.objects.get_for_models(*models_, for_concrete_models=False)
-    pages = Page.objects.filter(content_type__in=content_types.values()).order_by("title")
-    if user is not None:
-        from django.db.models import Q
+    pages = Page.objects.filter(content_type__in=content_types.values())
+    if sites is not None:
+        pages = pages.filter(under_sites(sites))
+    return pages.order_by("title")
 
-        from tutoria_cms.core import institutions
 
-        if not institutions.reaches_every_institution(user):
-            trees = Q(pk__in=[])
-            for site in institutions.sites_for(user, perm).select_related("root_page"):
-                trees |= Q(path__startswith=site.root_page.path)
-            pages = pages.filter(trees)
-    return pages
+def under_sites(sites):
+    """A ``Q`` matching the pages under (or at) the root page of one of ``sites``."""
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for site in sites:
+        condition |= Q(path__startswith=site.root_page.path)
+    return condition
 
 
 class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
-    """What coordination records when a request arrives (never the confidential part)."""
+    """What coordination records when a request arrives (never the confidential part).
+
+    The request goes to the coordinator's institution (``institutions.institution_for_new``);
+    a person who coordinates in several chooses it ("Institution", limited to theirs). The
+    programme is a programme page of that institution.
+    """
+
+    site = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=None,
+        required=True,
+        help_text=_("The institution the request belongs to."),
+    )
 
     language = forms.ChoiceField(
         label=_("Language of notifications"),
@@ -69,15 +84,39 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
             "language",
         ]
 
-    def __init__(self, *args, for_user=None, **kwargs):
+    def __init__(self, *args, user=None, http_request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the programme pages of the user's institutions (sites).
         from .permissions import MANAGE
 
-        self.fields["programme"].queryset = programme_pages(for_user, MANAGE)
+        sites = list(institutions.sites_for(user, MANAGE).select_related("root_page"))
+        self.institution = institutions.institution_for_new(user, MANAGE, http_request)
+        if len(sites) > 1:
+            self.fields["site"].queryset = institutions.sites_for(user, MANAGE)
+            self.fields["site"].label_from_instance = institutions.institution_name
+            if self.institution is not None:
+                self.fields["site"].initial = self.institution.pk
+        else:
+            del self.fields["site"]
+            if self.institution is None and sites:
+                self.institution = sites[0]
+        self.institution_choices = sites
+        self.fields["programme"].queryset = programme_pages(sites)
 
     def clean(self):
         data = super().clean()
+        if "site" in self.fields:
+            site = data.get("site")
+        else:
+            site = data["site"] = self.institution
+            if site is None:
+                raise forms.ValidationError(_("You do not coordinate tutoring in any institution."))
+        programme = data.get("programme")
+        if (
+            site is not None
+            and programme is not None
+            and not programme.path.startswith(site.root_page.path)
+        ):
+            self.add_error("programme", _("Choose a programme of the request's institution."))
         if data.get("kind") == "individual_class":
             for field in ("term", "component"):
                 if not data.get(field):
@@ -102,18 +141,10 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
             self.fields["reason"].required = True
 
 
-class TutorChoiceField(forms.ModelChoiceField):
-    """Tutors by name, with their username (two tutors may share a name)."""
-
-    def label_from_instance(self, user):
-        name = user.get_full_name().strip()
-        return f"{name} ({user.get_username()})" if name else user.get_username()
-
-
 class AssignTutorForm(forms.Form):
     """The tutor of a request, or the designated tutor of an individual class."""
 
-    tutor = TutorChoiceField(label=_("Tutor"), queryset=None)
+    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
 
     def __init__(self, *args, tutors, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ state, dates, decision) carries nothing sensitive, so its history, ``__str__``, 
 Wagtail's audit-log labels can be shown to coordinators and boards.
 """
 
+import contextlib
 import math
 
 import swapper
@@ -27,8 +28,27 @@ from wagtail.models.audit_log import ModelLogEntryManager
 
 from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
 from tutoria_cms.core.fields import MultipleChoiceField
+from tutoria_cms.core.models import InstitutionScopedModel
 
 PAGE_MODEL = swapper.get_model_name("wagtailcore", "Page")
+
+
+class ScopedRecord(InstitutionScopedModel):
+    """A record of the request workflow: it belongs to one institution (``site``).
+
+    Validation places it first (its parent's institution, else the only one of the install),
+    so that ``full_clean()`` before ``save()`` does not refuse a record its parent places.
+    """
+
+    class Meta:
+        abstract = True
+
+    def full_clean(self, *args, **kwargs):
+        if self.site_id is None:
+            # Else validation says the institution is missing.
+            with contextlib.suppress(ValueError, models.ObjectDoesNotExist):
+                self.site_id = self.implied_site_id()
+        return super().full_clean(*args, **kwargs)
 
 
 class RequestKind(models.TextChoices):
@@ -69,7 +89,7 @@ class MentoringRole(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
 
 
-class TutoringRequest(models.Model):
+class TutoringRequest(ScopedRecord):
     kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices)
     state = models.CharField(
         _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
@@ -189,8 +209,10 @@ class TutoringRequest(models.Model):
         return self.state in OPEN_STATES
 
 
-class RequestDisclosure(models.Model):
+class RequestDisclosure(ScopedRecord):
     """What the student confides: sensitive, need-to-know (see permissions.py)."""
+
+    institution_parent = "request"
 
     request = models.OneToOneField(
         TutoringRequest,
@@ -215,8 +237,10 @@ class RequestDisclosure(models.Model):
         return [labels[code] for code in self.reasons if code in labels]
 
 
-class Notification(models.Model):
+class Notification(ScopedRecord):
     """An e-mail to the student about a decision: an outbox row, sent once after commit."""
+
+    institution_parent = "request"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -247,7 +271,7 @@ class Notification(models.Model):
         return f"{self.event} #{self.request_id}"
 
 
-class IndividualClass(models.Model):
+class IndividualClass(ScopedRecord):
     """A term's single individual teaching class of a component (Res. 331/2020, arts. 241-246).
 
     One per component per term (art. 245 sole paragraph; equivalents are checked by the
@@ -365,12 +389,14 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Referral(models.Model):
+class Referral(ScopedRecord):
     """A referral (canalización / encaminhamento) to the orientation service.
 
     The reason and the outcome notes are confidential: the assigned tutor and the
     orientation service read them; coordination sees that a referral exists and its status.
     """
+
+    institution_parent = "request"
 
     request = models.ForeignKey(
         TutoringRequest,
@@ -417,8 +443,10 @@ class Referral(models.Model):
         return self.service
 
 
-class TutoringSession(models.Model):
+class TutoringSession(ScopedRecord):
     """An individual tutoring session held for a request (support or mentoring)."""
+
+    institution_parent = "request"
 
     request = models.ForeignKey(
         TutoringRequest,
@@ -458,7 +486,7 @@ class TutoringSession(models.Model):
         return f"{self.date:%Y-%m-%d} #{self.request_id}"
 
 
-class StudentGroup(models.Model):
+class StudentGroup(ScopedRecord):
     """A cohort or class group given group tutoring (tutoría grupal) in a term."""
 
     code = models.CharField(_("code"), max_length=30)
@@ -506,7 +534,9 @@ class StudentGroup(models.Model):
         return f"{self.code} ({self.term})"
 
 
-class GroupSession(models.Model):
+class GroupSession(ScopedRecord):
+    institution_parent = "group"
+
     group = models.ForeignKey(
         StudentGroup,
         on_delete=models.CASCADE,
@@ -557,8 +587,16 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", _("Returned for changes")
 
 
-class TermReport(models.Model):
+class TermReport(ScopedRecord):
     """The tutor's written end-of-term report on a tutee (request) or a group (seed 001)."""
+
+    institution_parent = "request"
+
+    def implied_site_id(self):
+        # A group's report takes its group's institution.
+        if self.request_id is None and self.group_id is not None:
+            return self.group.site_id
+        return super().implied_site_id()
 
     term = models.ForeignKey(
         "tutoria_academics.Term",
@@ -634,8 +672,10 @@ class TermReport(models.Model):
         return self.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
-class SensitiveRead(models.Model):
+class SensitiveRead(ScopedRecord):
     """Who read a request's confidential details, and when (subject access, audits)."""
+
+    institution_parent = "request"
 
     class What(models.TextChoices):
         DISCLOSURE = "disclosure", _("Confidential details")

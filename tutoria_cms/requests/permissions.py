@@ -11,9 +11,15 @@ orientation service once referred), as in Plone's workflow security.
 - Superusers administer the site but do not read confidential details either.
 - Group tutoring, end-of-term reports, individual classes: coordination sees them all (boards
   also every class), a tutor their own.
+
+Institutions (``core.institutions``): every role applies in the institutions where the person
+holds it; a request of another institution is never seen (its id is "not found"), and the
+per-object checks ask ``institutions.holds(user, perm, request.site_id)``.
 """
 
 from django.db.models import Q
+
+from tutoria_cms.core import institutions
 
 from .models import (
     OPEN_STATES,
@@ -49,7 +55,27 @@ def reads_referrals(user):
 
 
 def is_assigned_tutor(user, request):
-    return user.is_authenticated and request.assigned_tutor_id == user.pk
+    """The request's tutor, while a member of its institution."""
+    return (
+        user.is_authenticated
+        and request.assigned_tutor_id == user.pk
+        and institutions.holds(user, None, request.site_id)
+    )
+
+
+def coordinates(user, record):
+    """Coordination in the institution of ``record`` (a request, group, report, class)."""
+    return user.is_active and institutions.holds(user, MANAGE, record.site_id)
+
+
+def decides(user, record):
+    """The board of the institution of ``record``."""
+    return user.is_active and institutions.holds(user, DECIDE, record.site_id)
+
+
+def orientation_of(user, record):
+    """The orientation service of the institution of ``record`` (never superusers)."""
+    return reads_referrals(user) and institutions.holds(user, RECEIVE_REFERRAL, record.site_id)
 
 
 def is_referred(request):
@@ -62,13 +88,15 @@ def visible_requests(user, queryset=None):
     queryset = TutoringRequest.objects.all() if queryset is None else queryset
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.is_superuser or is_coordinator(user):
+    if user.is_superuser:
         return queryset
-    condition = Q(assigned_tutor=user)
+    condition = Q(assigned_tutor=user) & institutions.institution_q(user)
+    if is_coordinator(user):
+        condition |= institutions.institution_q(user, MANAGE)
     if is_board(user):
-        condition |= ~Q(state=RequestState.DRAFT)
+        condition |= ~Q(state=RequestState.DRAFT) & institutions.institution_q(user, DECIDE)
     if is_orientation(user):
-        condition |= Q(referrals__isnull=False)
+        condition |= Q(referrals__isnull=False) & institutions.institution_q(user, RECEIVE_REFERRAL)
     return queryset.filter(condition).distinct()
 
 
@@ -82,18 +110,18 @@ def can_read_disclosure(user, request):
         return False
     if is_assigned_tutor(user, request):
         return True
-    return reads_referrals(user) and is_referred(request)
+    return orientation_of(user, request) and is_referred(request)
 
 
 def can_transition(user, request, action):
     """Whether ``user`` may take ``action`` on ``request`` (state is checked separately)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    coordinator = is_coordinator(user)
+    coordinator = coordinates(user, request)
     if action in ("submit", "review", "start", "withdraw", "assign_tutor"):
         return coordinator
     if action in ("approve", "deny"):
-        if is_board(user):
+        if decides(user, request):
             return True
         # Coordination accepts support and mentoring requests; boards judge classes.
         return coordinator and request.kind != RequestKind.INDIVIDUAL_CLASS
@@ -122,10 +150,18 @@ def available_actions(user, request):
 
 
 def _tutoring_work(model, user, board_sees_all=False):
-    """Coordination (and superusers) see every row of ``model``; a tutor, their own."""
-    if is_coordinator(user) or (board_sees_all and is_board(user)) or user.is_superuser:
+    """Coordination (and superusers) see every row of ``model`` of their institutions; a
+    tutor, their own."""
+    if not user.is_authenticated or not user.is_active:
+        return model.objects.none()
+    if user.is_superuser:
         return model.objects.all()
-    return model.objects.filter(tutor=user)
+    condition = Q(tutor=user) & institutions.institution_q(user)
+    if is_coordinator(user):
+        condition |= institutions.institution_q(user, MANAGE)
+    if board_sees_all and is_board(user):
+        condition |= institutions.institution_q(user, DECIDE)
+    return model.objects.filter(condition)
 
 
 def visible_groups(user):
@@ -148,6 +184,9 @@ __all__ = [
     "can_record_work",
     "can_transition",
     "can_view",
+    "coordinates",
+    "decides",
+    "orientation_of",
     "visible_classes",
     "visible_groups",
     "visible_reports",

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.text import clean_text
 
@@ -112,19 +113,27 @@ def create_request(
     term=None,
     component=None,
     programme=None,
+    site=None,
     reasons=(),
     description="",
     language="es",
     **facts,
 ):
-    """A new draft request; the confidential details go to their own row."""
+    """A new draft request; the confidential details go to their own row.
+
+    ``site``: its institution (from ``institutions.institution_for_new`` or the form's choice);
+    without one, its programme page's site, else the only institution of the install.
+    """
     if kind == RequestKind.INDIVIDUAL_CLASS and (component is None or term is None):
         raise ValidationError(_("An individual-class request needs a term and a component."))
     description = clean_text(
         description, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
     )
     with transaction.atomic():
+        if site is None and programme is not None:
+            site = programme.get_site()
         request = TutoringRequest(
+            site=site,
             kind=kind,
             student=student,
             term=term,
@@ -360,7 +369,7 @@ def join_individual_class(request):
     )
     existing = (
         IndividualClass.objects.select_for_update()
-        .filter(term_id=request.term_id, component_id__in=components)
+        .filter(site_id=request.site_id, term_id=request.term_id, component_id__in=components)
         .order_by("pk")
         .first()
     )
@@ -368,7 +377,7 @@ def join_individual_class(request):
         try:
             with transaction.atomic():
                 existing = IndividualClass.objects.create(
-                    term_id=request.term_id, component_id=component.pk
+                    site_id=request.site_id, term_id=request.term_id, component_id=component.pk
                 )
         except IntegrityError:
             existing = IndividualClass.objects.select_for_update().get(
@@ -389,8 +398,9 @@ def join_individual_class(request):
 
 def designate_tutor(individual_class, tutor, user):
     """Designate the class's tutor: one individual class per tutor per term (art. 241)."""
-    if not permissions.is_coordinator(user):
+    if not permissions.coordinates(user, individual_class):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
+    _require_member(tutor, individual_class)
     individual_class.tutor = tutor
     individual_class._history_user = user
     try:
@@ -408,6 +418,15 @@ def designate_tutor(individual_class, tutor, user):
 
 
 # -- tutors ----------------------------------------------------------------------------------
+
+
+def _require_member(tutor, record):
+    """A tutor works in the institutions they belong to."""
+    if not institutions.holds(tutor, None, record.site_id):
+        raise TransitionError(
+            _("This tutor does not belong to this institution: choose another tutor."),
+            code="other_institution",
+        )
 
 
 def tutor_capacity(tutor):
@@ -433,6 +452,7 @@ def assign_tutor(request, tutor, user):
                 _("This tutor's account is deactivated: choose another tutor."),
                 code="inactive_tutor",
             )
+        _require_member(tutor, locked)
         capacity = tutor_capacity(tutor)
         if capacity is not None:
             type(tutor).objects.select_for_update().get(pk=tutor.pk)
@@ -562,7 +582,8 @@ def refer(request, user, *, reason, service=""):
 def update_referral(referral, user, *, status, outcome_notes=""):
     """The orientation service records what happened (attended, follow-up, closed)."""
     if not (
-        permissions.reads_referrals(user) or permissions.is_assigned_tutor(user, referral.request)
+        permissions.orientation_of(user, referral)
+        or permissions.is_assigned_tutor(user, referral.request)
     ):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     referral.status = status
@@ -579,8 +600,9 @@ def update_referral(referral, user, *, status, outcome_notes=""):
 
 
 def assign_group_tutor(group, tutor, user):
-    if not permissions.is_coordinator(user):
+    if not permissions.coordinates(user, group):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
+    _require_member(tutor, group)
     group.tutor = tutor
     group._history_user = user
     group.save()
@@ -719,7 +741,7 @@ def review_report(report, user, *, accept, comment=""):
     """The coordinator accepts the report, or returns it with a comment."""
     from .models import ReportStatus, TermReport
 
-    if not permissions.is_coordinator(user):
+    if not permissions.coordinates(user, report):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     comment = clean_text(comment, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False)
     with transaction.atomic():
@@ -747,7 +769,8 @@ def log_sensitive_read(user, request, *what):
     from .models import SensitiveRead
 
     SensitiveRead.objects.bulk_create(
-        SensitiveRead(request_id=request.pk, user=user, what=item) for item in what
+        SensitiveRead(request_id=request.pk, site_id=request.site_id, user=user, what=item)
+        for item in what
     )
 
 

@@ -5,6 +5,7 @@ Datetimes stay aware: the workbook writer shows them in local time."""
 
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import SubjectSheet
 
 from .models import (
@@ -16,15 +17,22 @@ from .models import (
 )
 
 
-def subject_data(student_number, user):
+def subject_data(student_number, user, site=None):
     """The sheets; the confidential texts they hold count as read by ``user`` (logged first,
-    so the "Confidential reads" sheet shows this export too)."""
-    requests = TutoringRequest.objects.filter(student__student_number=student_number)
-    ids = list(requests.values_list("pk", flat=True))
+    so the "Confidential reads" sheet shows this export too).
+
+    Only the requests of the institutions ``user`` belongs to (``site``: of that one)."""
+    requests = institutions.scope(
+        TutoringRequest.objects.filter(student__student_number=student_number), user
+    )
+    if site is not None:
+        requests = requests.filter(site=site)
+    sites = dict(requests.values_list("pk", "site_id"))
+    ids = list(sites)
     if not ids:
         return []
     reads = [
-        SensitiveRead(request_id=pk, user=user, what=what)
+        SensitiveRead(request_id=pk, site_id=sites[pk], user=user, what=what)
         for model, what in (
             (RequestDisclosure, SensitiveRead.What.DISCLOSURE),
             (TutoringSession, SensitiveRead.What.SESSION_NOTES),

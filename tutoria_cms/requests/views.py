@@ -86,10 +86,16 @@ class TransitionView(RequestFormView):
         )
 
 
-def tutor_candidates():
+def tutor_candidates(record):
+    """The active tutors who belong to the institution of ``record``."""
     return (
         get_user_model()
-        .objects.filter(groups__name=roles.TUTORS, is_active=True)
+        .objects.filter(
+            groups__name=roles.TUTORS,
+            is_active=True,
+            tutoria_memberships__site_id=record.site_id,
+        )
+        .distinct()
         .order_by("last_name", "first_name", "username")
     )
 
@@ -108,7 +114,7 @@ class AssignTutorView(RequestFormView):
         return {"tutor": self.object.assigned_tutor_id}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "tutors": tutor_candidates()}
+        return {**super().get_form_kwargs(), "tutors": tutor_candidates(self.object)}
 
     def perform(self, form):
         return services.assign_tutor(self.object, form.cleaned_data["tutor"], self.request.user)

@@ -260,7 +260,11 @@ class RequestCreateView(SnippetCreateView):
         return NewRequestForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "for_user": self.request.user}
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "http_request": self.request,
+        }
 
     def get_edit_url(self):
         return reverse("tutoria_requests:inspect", args=[self.object.pk])

@@ -98,10 +98,10 @@ def request_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number, user):
+def subject_access_data(student_number, user, site=None, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user)
+    return subject_data(student_number, user, site=site)
 
 
 @hooks.register("register_tutoria_work_queue")

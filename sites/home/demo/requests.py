@@ -317,6 +317,7 @@ class DemoTutoring:
                     name=self.text["group"],
                     term=term,
                     programme=self.action_plan,
+                    site=self.action_plan.get_site(),
                 )
                 group._history_user = self.coordinator
                 group.full_clean()
