@@ -21,6 +21,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Site
 
 from tests import factories
 from tutoria_cms.tutors.models import Competency, CompetencyAssessment
@@ -148,7 +149,7 @@ def make_agreement(
     agreement = services.create_agreement(
         Agreement(
             partner=partner,
-            site=site,
+            site=site or Site.objects.get(is_default_site=True),
             title=title,
             reference=reference,
             purposes=["internships", "scholarships"],

@@ -452,10 +452,12 @@ def test_new_requests_only_take_a_known_language(world):
     from tutoria_cms.requests.forms import NewRequestForm
 
     data = {"kind": "support", "student": world.sen_student.pk}
+    coordinator = world.users["coordination"]
     for language in ("xx", "es\x07", ""):
-        form = NewRequestForm({**data, "language": language})
+        form = NewRequestForm({**data, "language": language}, user=coordinator)
         assert not form.is_valid() and "language" in form.errors
-    assert NewRequestForm({**data, "language": "pt-br"}).is_valid()
+    form = NewRequestForm({**data, "language": "pt-br"}, user=coordinator)
+    assert form.is_valid(), form.errors
 
 
 # The services, which every write goes through (forms bypassed) --------------------------------

@@ -100,7 +100,9 @@ def institution_q(user, perm=None, field="site"):
     """
     ids = site_ids_for(user, perm)
     if ids is ALL:
-        return Q()
+        # Every row, as a condition that survives ``|`` (an empty ``Q()`` is dropped when
+        # combined: ``Q() | other`` is just ``other``).
+        return Q(pk__isnull=False)
     if not ids:
         return Q(pk__in=[])
     return Q(**{f"{field}__in": ids})

@@ -248,6 +248,9 @@ class InstitutionScopedModel(models.Model):
     )
 
     institution_parent = None
+    # The name of a foreign key to a page whose site places the record when it has no parent
+    # (a student group of a programme page); ``None`` when there is none.
+    institution_page = None
 
     class Meta:
         abstract = True
@@ -267,12 +270,18 @@ class InstitutionScopedModel(models.Model):
 
     def implied_site_id(self):
         """The institution of a record saved without one: its parent's, else the only Site of
-        a single-institution install. With several institutions and no parent the code that
+        a single-institution install (a record with ``institution_page``: that page's site
+        first). With several institutions and no parent the code that
         creates the record must place it (nothing is placed by guess)."""
         if self.institution_parent:
             parent = getattr(self, self.institution_parent, None)
             if parent is not None:
                 return parent.site_id
+        if self.institution_page:
+            page = getattr(self, self.institution_page, None)
+            site = page.get_site() if page is not None else None
+            if site is not None:
+                return site.pk
         from .institutions import only_site_id
 
         site_id = only_site_id()

@@ -141,10 +141,18 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
             self.fields["reason"].required = True
 
 
+class TutorChoiceField(forms.ModelChoiceField):
+    """Tutors by name, with their username (two tutors may share a name)."""
+
+    def label_from_instance(self, user):
+        name = user.get_full_name().strip()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class AssignTutorForm(forms.Form):
     """The tutor of a request, or the designated tutor of an individual class."""
 
-    tutor = forms.ModelChoiceField(label=_("Tutor"), queryset=None)
+    tutor = TutorChoiceField(label=_("Tutor"), queryset=None)
 
     def __init__(self, *args, tutors, **kwargs):
         super().__init__(*args, **kwargs)

@@ -90,6 +90,8 @@ class MentoringRole(models.TextChoices):
 
 
 class TutoringRequest(ScopedRecord):
+    institution_page = "programme"  # a request without a site takes its programme page's
+
     kind = models.CharField(_("kind"), max_length=20, choices=RequestKind.choices)
     state = models.CharField(
         _("state"), max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
@@ -488,6 +490,8 @@ class TutoringSession(ScopedRecord):
 
 class StudentGroup(ScopedRecord):
     """A cohort or class group given group tutoring (tutoría grupal) in a term."""
+
+    institution_page = "programme"  # a group without a site takes its programme page's
 
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=150)
