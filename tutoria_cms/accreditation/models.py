@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tutoria_cms.core.models import InstitutionScopedModel
+
 
 def workbook_path(job, filename):
     return f"tutoria/evidence/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}/{filename}"
 
 
-class ExportJob(models.Model):
+class ExportJob(InstitutionScopedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
