@@ -6,6 +6,7 @@ from django.utils import translation
 from tests import factories
 from tutoria_cms.academics.models import CurricularComponent, Term
 from tutoria_cms.core import roles
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind
 
@@ -144,6 +145,7 @@ def br_workshop(br_programme):
 @pytest.fixture
 def term(db):
     return Term.objects.create(
+        site=default_site(),
         code="2026-1",
         name="2026/1",
         starts_on=datetime.date(2026, 2, 2),
@@ -155,6 +157,7 @@ def term(db):
 @pytest.fixture
 def special_term(db):
     return Term.objects.create(
+        site=default_site(),
         code="2026-V",
         name="Férias",
         starts_on=datetime.date(2026, 7, 1),
@@ -165,7 +168,9 @@ def special_term(db):
 
 @pytest.fixture
 def component(db):
-    return CurricularComponent.objects.create(code="MAT101", name="Cálculo I", hours=60)
+    return CurricularComponent.objects.create(
+        site=default_site(), code="MAT101", name="Cálculo I", hours=60
+    )
 
 
 # People and requests (the request workflow, and every area that needs a role) ----------------

@@ -215,6 +215,10 @@ def make_student(number="2019001", **kwargs):
         "completed_hours": 2800,
     }
     values.update(kwargs)
+    if "site" not in values and "site_id" not in values:
+        from tutoria_cms.core.institutions import default_site
+
+        values["site"] = default_site()
     return StudentRecord.objects.create(student_number=number, **values)
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from tests import factories
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.tutors.models import Competency, CompetencyAssessment
 from tutoria_cms.workshops.models import Attendance, GroupWorkshopPage, WorkshopRegistration
 
@@ -247,6 +248,7 @@ def make_student(number, name=None):
     from tutoria_cms.academics.models import StudentRecord
 
     return StudentRecord.objects.create(
+        site=default_site(),
         student_number=number,
         full_name=name or f"Estudiante {number}",
         email=f"{number}@alumnos.example.edu",

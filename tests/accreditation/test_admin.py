@@ -12,6 +12,7 @@ from tests import factories
 from tests.accreditation.conftest import range_filters
 from tutoria_cms.accreditation.models import ExportJob
 from tutoria_cms.core import roles
+from tutoria_cms.core.institutions import default_site
 
 
 def client_for(user, language="en"):
@@ -144,7 +145,7 @@ def test_the_workbook_is_in_the_language_of_the_admin(quality, scenario):
 
 def test_bad_filters_show_an_error(quality, db):
     response = client_for(quality).post(
-        EXPORT, {"date_from": "2025-05-02", "date_to": "2025-05-01"}
+        EXPORT, {"site": "localhost", "date_from": "2025-05-02", "date_to": "2025-05-01"}
     )
     assert response.status_code == 200
     assert b"ends before it starts" in response.content
@@ -153,7 +154,11 @@ def test_bad_filters_show_an_error(quality, db):
 
 def test_a_running_job_page_refreshes_itself(quality, db):
     job = ExportJob.objects.create(
-        requested_by=quality, status=ExportJob.Status.RUNNING, progress=40, rows_done=400
+        site=default_site(),
+        requested_by=quality,
+        status=ExportJob.Status.RUNNING,
+        progress=40,
+        rows_done=400,
     )
     page = client_for(quality).get(reverse("tutoria_accreditation:job", args=[job.pk]))
     assert b'<meta http-equiv="refresh" content="2">' in page.content
@@ -207,7 +212,9 @@ def test_home_panel_for_quality_and_coordination_not_tutors(quality, coordinator
 def test_an_export_by_term_is_built(quality, term):
     """The job stores the term alone (not also its dates), so the task can rebuild it."""
     client = client_for(quality)
-    response = client.post(reverse("tutoria_accreditation:export"), {"term": term.code})
+    response = client.post(
+        reverse("tutoria_accreditation:export"), {"site": "localhost", "term": term.code}
+    )
     assert response.status_code == 302, response.content[:2000]
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE, job.error

@@ -16,6 +16,7 @@ def export(path, **options):
     out = io.StringIO()
     options.setdefault("language", "en")
     options.setdefault("no_progress", True)
+    options.setdefault("site", "localhost")
     call_command("export_evidence", output=str(path), stdout=out, **options)
     return out.getvalue()
 
@@ -94,5 +95,11 @@ def test_progress_bar_on_a_terminal(scenario, tmp_path):
             return True
 
     out = Terminal()
-    call_command("export_evidence", output=str(tmp_path / "x.xlsx"), language="en", stdout=out)
+    call_command(
+        "export_evidence",
+        output=str(tmp_path / "x.xlsx"),
+        site="localhost",
+        language="en",
+        stdout=out,
+    )
     assert "\r[" in out.getvalue() and "100%" in out.getvalue()

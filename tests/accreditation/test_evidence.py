@@ -16,6 +16,7 @@ from tutoria_cms.accreditation.builder import build_workbook, collect_indicators
 from tutoria_cms.accreditation.context import FilterError, build_context
 from tutoria_cms.accreditation.registry import EVIDENCE_HOOK, get_sources
 from tutoria_cms.core.evidence import EvidenceSource
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.core.pseudonyms import Pseudonymiser
 
 
@@ -191,7 +192,11 @@ def test_term_sets_the_range(scenario):
 
     today = timezone.localdate()
     Term.objects.create(
-        code="T1", name="T1", starts_on=today - datetime.timedelta(days=20), ends_on=today
+        site=default_site(),
+        code="T1",
+        name="T1",
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today,
     )
     assert indicators({"term": "T1", "site": "localhost"})["workshop_sessions"].value == 2
     with pytest.raises(FilterError, match="not both"):

@@ -30,8 +30,9 @@ from tests.requests.conftest import make_student, walk
 from tutoria_cms.academics.evidence import NO_OUTCOMES, NO_TUTORING, TermOutcomesSource
 from tutoria_cms.academics.models import Term, TermStanding
 from tutoria_cms.accreditation.builder import build_workbook, collect_indicators
-from tutoria_cms.accreditation.context import build_context
+from tutoria_cms.accreditation.context import FilterError, build_context
 from tutoria_cms.core import roles
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind, StudentGroup
 
@@ -77,8 +78,12 @@ def outcomes(programme, br_programme):
     )
     support("BR1", "submit", "review", "approve", "start", prog=br_programme)
 
-    term = Term.objects.create(code="OUT", name="Outcomes", starts_on=days(-30), ends_on=days(30))
-    old = Term.objects.create(code="OLD", name="Old", starts_on=days(-300), ends_on=days(-100))
+    term = Term.objects.create(
+        site=default_site(), code="OUT", name="Outcomes", starts_on=days(-30), ends_on=days(30)
+    )
+    old = Term.objects.create(
+        site=default_site(), code="OLD", name="Old", starts_on=days(-300), ends_on=days(-100)
+    )
     group = StudentGroup.objects.create(
         code="1A", name="Grupo 1A", term=term, programme=programme, tutor=tutor
     )
@@ -140,12 +145,15 @@ def test_suppression_follows_the_threshold(outcomes, settings):
     assert not found["term_outcomes_tutored"].suppressed  # group sizes are not sensitive
 
 
-def test_the_scope_decides_who_is_tutored(outcomes):
-    # Seen from the Brazilian site, only BR1 is tutored; everybody else is "other".
-    found = got({"site": "127.0.0.1", "term": "OUT"})
-    assert found["term_outcomes_tutored"].value == 1
-    assert found["term_outcomes_not_tutored"].value == 18
-    assert found["failure_rate_tutored"].suppressed
+def test_another_institution_counts_none_of_these_outcomes(outcomes):
+    # Terms and student records belong to the Mexican institution (the default site): the
+    # Brazilian one has no term "OUT" and counts none of these students.
+    with pytest.raises(FilterError, match="No term"):
+        got({"site": "127.0.0.1", "term": "OUT"})
+    filters = {"site": "127.0.0.1", "date_from": days(-365).isoformat()}
+    found = got(filters)
+    assert not found["term_outcomes_tutored"].value
+    assert not found["term_outcomes_not_tutored"].value
 
 
 def test_a_date_range_counts_each_student_once(outcomes):
@@ -161,7 +169,9 @@ def test_a_date_range_counts_each_student_once(outcomes):
 
 
 def test_without_term_outcomes_the_indicators_are_not_available(outcomes):
-    Term.objects.create(code="EMPTY", name="Empty", starts_on=days(40), ends_on=days(60))
+    Term.objects.create(
+        site=default_site(), code="EMPTY", name="Empty", starts_on=days(40), ends_on=days(60)
+    )
     found = got({"site": "localhost", "term": "EMPTY"})
     for key in (
         "term_outcomes_tutored",
@@ -228,7 +238,9 @@ def test_summary_and_sheet_of_the_workbook(outcomes):
 
 
 def test_not_available_in_the_workbook_and_on_the_page(outcomes):
-    Term.objects.create(code="EMPTY", name="Empty", starts_on=days(40), ends_on=days(60))
+    Term.objects.create(
+        site=default_site(), code="EMPTY", name="Empty", starts_on=days(40), ends_on=days(60)
+    )
     context = build_context({"site": "localhost", "term": "EMPTY"})
     buffer = io.BytesIO()
     build_workbook(context, buffer)

@@ -12,6 +12,7 @@ from tests import factories
 from tests.requests.conftest import make_student, walk
 from tutoria_cms.accreditation.models import ExportJob
 from tutoria_cms.core import roles
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind
 
@@ -56,6 +57,7 @@ def student_data(workshop):
     from tutoria_cms.academics.models import Term, TermStanding
 
     term = Term.objects.create(
+        site=default_site(),
         code="2026-1",
         name="2026/1",
         starts_on=datetime.date(2026, 2, 2),

@@ -21,6 +21,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Site
 
 from tests import factories
 from tests.accreditation.test_admin import INDICATORS, client_for
@@ -30,6 +31,7 @@ from tutoria_cms.accreditation.builder import collect_indicators
 from tutoria_cms.accreditation.context import build_context
 from tutoria_cms.accreditation.trends import collect_trends, trend_periods
 from tutoria_cms.core import roles
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind, StudentGroup, TutoringRequest
 from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
@@ -43,7 +45,11 @@ def days(n):
 
 def make_term(code, start, end):
     return Term.objects.create(
-        code=code, name=f"Term {code}", starts_on=days(start), ends_on=days(end)
+        site=default_site(),
+        code=code,
+        name=f"Term {code}",
+        starts_on=days(start),
+        ends_on=days(end),
     )
 
 
@@ -192,7 +198,12 @@ def test_a_selected_term_ends_the_trend_and_the_setting_bounds_it(history, setti
     assert [p.key for p in trend_periods(build_context({}))] == ["T2", "T3"]
 
 
-def test_other_sites_are_out_of_the_trend(history):
+def test_other_sites_are_out_of_the_trend(history, br_home):
+    # Terms are per institution: the Brazilian one has terms of the same dates.
+    for term in list(Term.objects.all()):
+        term.pk = None
+        term.site = Site.objects.get(root_page=br_home)
+        term.save()
     _keys, got = trend_values({"site": "127.0.0.1"})
     assert got["requests"] == {"T1": 0, "T2": 1, "T3": 0}
     assert got["workshop_sessions"] == {"T1": 0, "T2": 0, "T3": 0}

@@ -285,17 +285,21 @@ def test_evidence_workbooks_hold_no_secret(world, identified, tmp_path):
 
 
 def test_the_admin_evidence_export_holds_no_secret(world):
-    client = client_for(world.users["quality"])
-    response = client.post(reverse("tutoria_accreditation:export"), {})
-    assert response.status_code == 302
-    assert client.get(response["Location"]).status_code == 200  # the job's page
     from tutoria_cms.accreditation.models import ExportJob
+    from tutoria_cms.core.institutions import sites_for
 
-    job = ExportJob.objects.latest("pk")
-    assert job.status == ExportJob.Status.DONE and not job.identified
-    file = client.get(reverse("tutoria_accreditation:download", args=[job.pk]))
-    values = cells(b"".join(file.streaming_content))
-    assert_no_secret_in_cells(values, (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS), "admin export")
+    client = client_for(world.users["quality"])
+    for site in sites_for(world.users["quality"], "tutoria_accreditation.export_evidence"):
+        # An export is about one institution: every one the quality office may export.
+        response = client.post(reverse("tutoria_accreditation:export"), {"site": site.hostname})
+        assert response.status_code == 302
+        assert client.get(response["Location"]).status_code == 200  # the job's page
+        job = ExportJob.objects.latest("pk")
+        assert job.status == ExportJob.Status.DONE and not job.identified
+        assert job.site_id == site.pk
+        file = client.get(reverse("tutoria_accreditation:download", args=[job.pk]))
+        values = cells(b"".join(file.streaming_content))
+        assert_no_secret_in_cells(values, (*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS), "admin export")
 
 
 def test_evidence_browser_listing_exports_hold_no_secret(world):

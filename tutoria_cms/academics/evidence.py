@@ -46,7 +46,7 @@ GROUPS = (
 
 
 def standings_in_period(context):
-    standings = TermStanding.objects.all()
+    standings = context.in_institution(TermStanding.objects.all())
     if context.term is not None:
         return standings.filter(term=context.term)
     return standings.filter(context.date_q("term__ends_on"))

@@ -14,14 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from tutoria_cms.core.models import InstitutionScopedModel
+
 
 class TermKind(models.TextChoices):
     REGULAR = "regular", _("Regular term")
     SPECIAL = "special", _("Special (vacation) term")
 
 
-class Term(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
+class Term(InstitutionScopedModel):
+    code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -36,7 +38,8 @@ class Term(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gt=F("starts_on")), name="tutoria_term_ends_after_start"
-            )
+            ),
+            models.UniqueConstraint(fields=["site", "code"], name="tutoria_term_code_per_site"),
         ]
 
     def __str__(self):
@@ -51,8 +54,8 @@ class Term(models.Model):
         return self.kind == TermKind.REGULAR
 
 
-class CurricularComponent(models.Model):
-    code = models.CharField(_("code"), max_length=30, unique=True)
+class CurricularComponent(InstitutionScopedModel):
+    code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=200)
     hours = models.PositiveIntegerField(
         pgettext_lazy("curricular component", "hours"), validators=[MinValueValidator(1)]
@@ -72,15 +75,18 @@ class CurricularComponent(models.Model):
         verbose_name = _("curricular component")
         verbose_name_plural = _("curricular components")
         constraints = [
-            models.CheckConstraint(condition=Q(hours__gt=0), name="tutoria_component_hours")
+            models.CheckConstraint(condition=Q(hours__gt=0), name="tutoria_component_hours"),
+            models.UniqueConstraint(
+                fields=["site", "code"], name="tutoria_component_code_per_site"
+            ),
         ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
 
 
-class StudentRecord(models.Model):
-    student_number = models.CharField(_("student number"), max_length=20, unique=True)
+class StudentRecord(InstitutionScopedModel):
+    student_number = models.CharField(_("student number"), max_length=20)
     full_name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail"), blank=True)
     programme_of_study = models.CharField(_("programme of study"), max_length=150, blank=True)
@@ -105,7 +111,10 @@ class StudentRecord(models.Model):
             models.CheckConstraint(
                 condition=Q(curriculum_hours__gt=0) & Q(completed_hours__lte=F("curriculum_hours")),
                 name="tutoria_student_hours",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["site", "student_number"], name="tutoria_student_number_per_site"
+            ),
         ]
 
     def __str__(self):
@@ -122,8 +131,10 @@ class StudentRecord(models.Model):
             )
 
 
-class ComponentRecord(models.Model):
+class ComponentRecord(InstitutionScopedModel):
     """A student's history in one component: failures by absence and by grade."""
+
+    institution_parent = "student"
 
     student = models.ForeignKey(
         StudentRecord,
@@ -156,7 +167,7 @@ class ComponentRecord(models.Model):
         return f"{self.student_id}:{self.component_id}"
 
 
-class TermStanding(models.Model):
+class TermStanding(InstitutionScopedModel):
     """A student's outcome in one term, as the academic system records it at the term's end.
 
     The smallest record that lets the indicators compare failure, lag and dropout of tutored
@@ -165,6 +176,8 @@ class TermStanding(models.Model):
     the student left the programme (dropout: deserción / evasão). A student with a standing in
     a term was enrolled in it. Imported like the other academic records.
     """
+
+    institution_parent = "student"
 
     student = models.ForeignKey(
         StudentRecord,

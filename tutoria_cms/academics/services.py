@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.institutions import only_site_id
 from tutoria_cms.core.storage import files_older_than, private_storage
 
 from .importer import APPLY_ORDER, KIND_LABELS, ImportRefused, RowError, parse, read_file
@@ -51,16 +52,25 @@ def purge_import_previews(*, now=None, hours=None, dry_run=False):
     return len(names)
 
 
-def import_academics(name, data, *, user=None, dry_run=False):
-    """Import a CSV/XLSX export; all or nothing. Raises ImportRefused with every error."""
+def import_academics(name, data, *, site=None, user=None, dry_run=False):
+    """Import a CSV/XLSX export into the institution ``site``; all or nothing. Raises
+    ImportRefused with every error.
+
+    Codes and student numbers are the institution's own: the same student number in another
+    institution is another student (never looked up, never changed). ``site`` may be left out
+    only in a single-institution install (its only Site).
+    """
+    site_id = getattr(site, "pk", site) if site is not None else only_site_id()
+    if site_id is None:
+        raise ValueError("import_academics needs the institution (site) to import into.")
     parsed = parse(read_file(name, data))
-    errors = list(parsed.errors) + check_references(parsed)
+    errors = list(parsed.errors) + check_references(parsed, site_id)
     if errors:
         raise ImportRefused(errors)
     result = ImportResult(Counter(), Counter(), Counter(), dry_run)
     try:
         with transaction.atomic():
-            apply(parsed, result, user)
+            apply(parsed, result, user, site_id)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:
@@ -80,9 +90,9 @@ def import_academics(name, data, *, user=None, dry_run=False):
     return result
 
 
-def check_references(parsed):
+def check_references(parsed, site_id):
     """Equivalences, failures and term outcomes must name components, students and terms
-    that exist (in the file or already in the records)."""
+    that exist (in the file or already in the institution's records)."""
     component_codes = {record["code"] for _n, record in parsed.records["components"]}
     student_numbers = {record["student_number"] for _n, record in parsed.records["students"]}
     term_codes = {record["code"] for _n, record in parsed.records["terms"]}
@@ -97,16 +107,18 @@ def check_references(parsed):
     wanted_terms = {record["term"] for _n, record in parsed.records["standings"]}
     if wanted_terms - term_codes:
         term_codes |= set(
-            Term.objects.filter(code__in=wanted_terms - term_codes).values_list("code", flat=True)
+            Term.objects.filter(site_id=site_id, code__in=wanted_terms - term_codes).values_list(
+                "code", flat=True
+            )
         )
     component_codes |= set(
         CurricularComponent.objects.filter(
-            code__in=wanted_components - component_codes
+            site_id=site_id, code__in=wanted_components - component_codes
         ).values_list("code", flat=True)
     )
     student_numbers |= set(
         StudentRecord.objects.filter(
-            student_number__in=wanted_students - student_numbers
+            site_id=site_id, student_number__in=wanted_students - student_numbers
         ).values_list("student_number", flat=True)
     )
     errors = []
@@ -193,6 +205,7 @@ def upsert(model, lookup, values, kind, result, user=None, row=None, instance=_L
         # The related records of ``lookup`` are in hand (check_references found them), and
         # the constraints on them are the lookup itself: neither needs a query per row.
         related = [name for name, value in lookup.items() if isinstance(value, models.Model)]
+        related += ["site"]  # the importer's institution, checked by the caller
         instance.full_clean(exclude=related, validate_unique=False)
     except ValidationError as exc:
         raise ImportRefused(
@@ -213,44 +226,62 @@ def _per_student(model, other, students, others):
     return {(row.student_id, getattr(row, f"{other}_id")): row for row in rows}
 
 
-def apply(parsed, result, user):
+def _by(model, site_id, field, values):
+    """The institution's records of ``model`` whose ``field`` (unique per institution) is one
+    of ``values``, by that field."""
+    rows = model.objects.filter(site_id=site_id, **{f"{field}__in": list(values)})
+    return {getattr(row, field): row for row in rows}
+
+
+def apply(parsed, result, user, site_id):
     terms = {}
     for number, record in parsed.records["terms"]:
         record = dict(record)
         code = record.pop("code")
-        terms[code] = upsert(Term, {"code": code}, record, "terms", result, row=number)
+        terms[code] = upsert(
+            Term, {"site_id": site_id, "code": code}, record, "terms", result, row=number
+        )
     components = {}
     for number, record in parsed.records["components"]:
         record = dict(record)
         record.pop("equivalents")
         code = record.pop("code")
         components[code] = upsert(
-            CurricularComponent, {"code": code}, record, "components", result, row=number
+            CurricularComponent,
+            {"site_id": site_id, "code": code},
+            record,
+            "components",
+            result,
+            row=number,
         )
     for _n, record in parsed.records["components"]:
         if record["equivalents"]:
             component = components[record["code"]]
             component.equivalents.add(
-                *CurricularComponent.objects.filter(code__in=record["equivalents"])
+                *CurricularComponent.objects.filter(site_id=site_id, code__in=record["equivalents"])
             )
     students = {}
     for row, record in parsed.records["students"]:
         record = dict(record)
         number = record.pop("student_number")
         students[number] = upsert(
-            StudentRecord, {"student_number": number}, record, "students", result, user, row
+            StudentRecord,
+            {"site_id": site_id, "student_number": number},
+            record,
+            "students",
+            result,
+            user,
+            row,
         )
     # Failures and term outcomes name students, components and terms that exist (checked):
     # fetch those and the rows already recorded for them once, not per row.
     failures, standings = parsed.records["failures"], parsed.records["standings"]
     numbers = {record["student_number"] for kind in (failures, standings) for _n, record in kind}
-    students.update(
-        StudentRecord.objects.in_bulk(numbers - set(students), field_name="student_number")
-    )
+    students.update(_by(StudentRecord, site_id, "student_number", numbers - set(students)))
     codes = {record["component"] for _n, record in failures} - set(components)
-    components.update(CurricularComponent.objects.in_bulk(codes, field_name="code"))
+    components.update(_by(CurricularComponent, site_id, "code", codes))
     codes = {record["term"] for _n, record in standings} - set(terms)
-    terms.update(Term.objects.in_bulk(codes, field_name="code"))
+    terms.update(_by(Term, site_id, "code", codes))
     if failures:
         existing = _per_student(ComponentRecord, "component", students, components)
         for row, record in failures:

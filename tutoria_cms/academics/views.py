@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.storage import private_storage
 from tutoria_cms.core.views import AdminPageMixin
@@ -51,8 +52,11 @@ class ImportView(AdminPageMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def form(self, request, *args):
+        return ImportUploadForm(*args, user=request.user, permission=PERMISSION, request=request)
+
     def render(self, request, **context):
-        context.setdefault("form", ImportUploadForm())
+        context.setdefault("form", self.form(request))
         return self.render_to_response(self.get_context_data(**context))
 
     def get(self, request):
@@ -61,9 +65,12 @@ class ImportView(AdminPageMixin, View):
     def post(self, request):
         if "confirm" in request.POST:
             return self.confirm(request)
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = self.form(request, request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, form=form)
+        site = form.institution()
+        if site is None:
+            raise PermissionDenied
         upload = form.cleaned_data["file"]
         if upload.size > tutoria_settings.IMPORT_MAX_BYTES:
             form.add_error(
@@ -75,19 +82,34 @@ class ImportView(AdminPageMixin, View):
         name = PurePath(upload.name).name
         data = upload.read()
         try:
-            result = import_academics(name, data, user=request.user, dry_run=True)
+            result = import_academics(name, data, site=site, user=request.user, dry_run=True)
         except ImportRefused as refused:
             return self.render(request, form=form, errors=refused.errors, filename=name)
         token = uuid.uuid4().hex
         stored = private_storage().save(
             f"{UPLOAD_DIR}/{token}{real_suffix(data)}", ContentFile(data)
         )
-        request.session[SESSION_KEY] = {"token": token, "path": stored, "name": name}
-        return self.render(request, preview=summary_rows(result), filename=name, token=token)
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "path": stored,
+            "name": name,
+            "site": site.pk,
+        }
+        return self.render(
+            request,
+            preview=summary_rows(result),
+            filename=name,
+            token=token,
+            institution=institutions.institution_name(site),
+        )
 
     def confirm(self, request):
         pending = request.session.get(SESSION_KEY)
-        if not pending or pending["token"] != request.POST.get("token"):
+        if (
+            not pending
+            or pending["token"] != request.POST.get("token")
+            or not institutions.holds(request.user, PERMISSION, pending.get("site"))
+        ):
             messages.error(request, _("The preview has expired: upload the file again."))
             return redirect(reverse("tutoria_academics_import"))
         storage = private_storage()
@@ -100,7 +122,9 @@ class ImportView(AdminPageMixin, View):
             return redirect(reverse("tutoria_academics_import"))
         storage.delete(pending["path"])
         try:
-            result = import_academics(pending["name"], data, user=request.user)
+            result = import_academics(
+                pending["name"], data, site=pending["site"], user=request.user
+            )
         except ImportRefused as refused:  # the records changed since the preview
             return self.render(request, errors=refused.errors, filename=pending["name"])
         counts = ", ".join(

@@ -34,7 +34,7 @@ def register_import_menu_item():
 def subject_access_data(student_number, user):
     from .subject import subject_data
 
-    return subject_data(student_number)
+    return subject_data(student_number, user)
 
 
 @hooks.register("register_tutoria_evidence")

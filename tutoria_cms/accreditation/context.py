@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.pseudonyms import Pseudonymiser
 
@@ -81,6 +82,12 @@ class ExportContext:
         if path is None:
             return queryset
         return queryset.filter(**{f"{path_field}__startswith": path})
+
+    def in_institution(self, queryset, field="site"):
+        """``queryset`` limited to the export's institution (its rows with ``field``)."""
+        if self.site is None:
+            return queryset
+        return queryset.filter(**{field: self.site})
 
     def date_q(self, field_name):
         q = Q()
@@ -200,12 +207,16 @@ def term_model():
     return apps.get_model("tutoria_academics", "Term")
 
 
-def find_term(code):
+def find_term(code, site=None):
+    """The term of ``code`` in the institution ``site`` (codes are per institution)."""
     if not code:
         return None
     if term_model() is None:
         raise FilterError(_("Terms need the academics app, which is not installed."))
-    term = term_model().objects.filter(code=code).first()
+    terms = term_model().objects.filter(code=code)
+    if site is not None:
+        terms = terms.filter(site=site)
+    term = terms.first()
     if term is None:
         raise FilterError(_("No term with code %(code)r.") % {"code": code})
     return term
@@ -229,10 +240,40 @@ def can_export_identified(user):
     return bool(user and user.is_active and user.has_perm(IDENTIFIED_PERMISSION))
 
 
-def build_context(filters, user=None, sources=None, pseudonymiser=None):
+def find_institution(hostname, user, permission):
+    """The one institution an export or the indicators are about.
+
+    The site named by ``hostname``, where ``user`` must hold ``permission``; without one, the
+    user's only institution; superusers, the install's only site; with several it must be
+    chosen. Code that asks for nobody (the command line without ``--user``, which checks
+    ``--site`` itself, and tests) may leave it out: then every institution (``None``).
+    """
+    site = find_site(hostname)
+    if site is None and user is None:
+        return None
+    if site is None:
+        if user is not None:
+            site = institutions.institution_for_new(user, permission)
+        if site is None and user.is_superuser:
+            only = institutions.only_site_id()
+            site = Site.objects.get(pk=only) if only is not None else None
+        if site is None:
+            raise FilterError(_("Choose the institution (site) the export is about."))
+        site = Site.objects.select_related("root_page").get(pk=site.pk)
+    if user is not None and not institutions.holds(user, permission, site):
+        raise FilterError(
+            _("You may not see the data of %(institution)s.")
+            % {"institution": institutions.institution_name(site)}
+        )
+    return site
+
+
+def build_context(filters, user=None, sources=None, pseudonymiser=None, permission=None):
     """An :class:`ExportContext` from ``filters`` (keys of ``FILTER_KEYS``), checked.
 
     ``user`` is who asks; an identified export needs ``export_identified`` (explicitly granted).
+    An export is about one institution (``site``), one where ``user`` holds ``permission``
+    (by default the permission to export).
     """
     from .registry import get_sources
 
@@ -240,8 +281,10 @@ def build_context(filters, user=None, sources=None, pseudonymiser=None):
     if unknown:
         raise FilterError(_("Unknown filters: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     sources = get_sources() if sources is None else sources
-    site = find_site(filters.get("site"))
-    term = find_term(filters.get("term"))
+    if user is not None and permission in (None, EXPORT_PERMISSION) and not can_export(user):
+        raise FilterError(_("You do not have permission to export evidence."))
+    site = find_institution(filters.get("site"), user, permission or EXPORT_PERMISSION)
+    term = find_term(filters.get("term"), site)
     date_from = _date(filters.get("date_from"), _("from"))
     date_to = _date(filters.get("date_to"), _("to"))
     as_of = _date(filters.get("as_of"), _("as of"))
@@ -255,8 +298,6 @@ def build_context(filters, user=None, sources=None, pseudonymiser=None):
         raise FilterError(_('The "as of" date cannot be in the future.'))
     programme = find_programme(filters.get("programme"), site, sources)
     identified = bool(filters.get("identified"))
-    if user is not None and not can_export(user):
-        raise FilterError(_("You do not have permission to export evidence."))
     if identified and not (user is not None and can_export_identified(user)):
         raise FilterError(
             _("An identified export needs a user holding the permission to export identified data.")

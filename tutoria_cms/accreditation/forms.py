@@ -1,31 +1,62 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.models import Site
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.forms import CleanTextFormMixin
 
-from .context import can_export_identified, term_model
+from .context import EXPORT_PERMISSION, can_export_identified, term_model
+
+VIEW_INDICATORS = "tutoria_accreditation.view_indicators"
 
 
-def site_choices():
-    return [("", _("All sites"))] + [
+def site_choices(user, permission):
+    """The institutions where ``user`` holds ``permission``: an export (and the indicators)
+    is about one of them."""
+    return [
         (site.hostname, f"{site.site_name or site.hostname} ({site.hostname})")
-        for site in Site.objects.order_by("hostname", "port")
+        for site in institutions.sites_for(user, permission)
     ]
 
 
-def term_choices():
+def term_choices(user, permission):
+    """The terms of the institutions where ``user`` holds ``permission`` (codes are per
+    institution: a term is looked up in the chosen one)."""
     model = term_model()
     if model is None:
         return [("", _("No term"))]
-    return [("", _("No term (use the dates)"))] + [
-        (term.code, f"{term.code} · {term.name}") for term in model.objects.all()
-    ]
+    terms = institutions.scope(model.objects.select_related("site"), user, permission)
+    several = len(site_choices(user, permission)) > 1
+    return [("", _("No term (use the dates)"))] + list(
+        dict.fromkeys(
+            (
+                term.code,
+                f"{term.code} · {term.name}"
+                + (f" ({institutions.institution_name(term.site)})" if several else ""),
+            )
+            for term in terms
+        )
+    )
 
 
-class ExportForm(CleanTextFormMixin, forms.Form):
-    site = forms.ChoiceField(label=_("Site"), required=False)
+class InstitutionChoiceMixin:
+    permission = EXPORT_PERMISSION
+
+    def set_institution_choices(self, user):
+        choices = site_choices(user, self.permission)
+        self.fields["site"].choices = choices
+        self.fields["site"].required = True
+        self.fields["term"].choices = term_choices(user, self.permission)
+        if not self.is_bound:
+            self.initial.setdefault("site", self.default_site())
+
+    def default_site(self):
+        choices = self.fields["site"].choices
+        return choices[0][0] if choices else ""
+
+
+class ExportForm(InstitutionChoiceMixin, CleanTextFormMixin, forms.Form):
+    site = forms.ChoiceField(label=_("Institution"))
     term = forms.ChoiceField(label=_("Term"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=AdminDateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=AdminDateInput)
@@ -52,8 +83,7 @@ class ExportForm(CleanTextFormMixin, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = site_choices()
-        self.fields["term"].choices = term_choices()
+        self.set_institution_choices(user)
         if not can_export_identified(user):
             del self.fields["identified"]
 
@@ -70,14 +100,14 @@ class ExportForm(CleanTextFormMixin, forms.Form):
         }
 
 
-class IndicatorsForm(forms.Form):
-    site = forms.ChoiceField(label=_("Site"), required=False)
+class IndicatorsForm(InstitutionChoiceMixin, forms.Form):
+    site = forms.ChoiceField(label=_("Institution"))
     term = forms.ChoiceField(label=_("Term"), required=False)
+    permission = VIEW_INDICATORS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = site_choices()
-        self.fields["term"].choices = term_choices()
+        self.set_institution_choices(user)
 
 
 class SubjectAccessForm(CleanTextFormMixin, forms.Form):

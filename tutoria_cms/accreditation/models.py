@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tutoria_cms.core.models import InstitutionScopedModel
 from tutoria_cms.core.storage import private_storage
 
 
@@ -25,7 +26,7 @@ def workbook_path(job, filename):
     return f"tutoria/evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
-class ExportJob(models.Model):
+class ExportJob(InstitutionScopedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")

@@ -30,23 +30,37 @@ def can_view_job(user, job):
     """Exporters see their own jobs; holders of "view" on export jobs see all of them."""
     if not _active(user):
         return False
-    return user.has_perm(VIEW_JOBS) or (can_export(user) and job.requested_by_id == user.pk)
+    if user.has_perm(VIEW_JOBS) and institutions.holds(user, VIEW_JOBS, job.site_id):
+        return True
+    return (
+        can_export(user)
+        and job.requested_by_id == user.pk
+        and institutions.holds(user, EXPORT_PERMISSION, job.site_id)
+    )
 
 
 def can_download(user, job):
     """The workbook itself: may export, may see the job, and for identified data, may export
-    identified data (now, not only when it was requested); for a job of an institution, holds
-    the export permission there."""
-    if not (can_view_job(user, job) and can_export(user)):
-        return False
-    site_id = getattr(job, "site_id", None)
-    if site_id is not None and not institutions.holds(user, EXPORT_PERMISSION, site_id):
+    identified data (now, not only when it was requested), in the job's institution."""
+    if not (
+        can_view_job(user, job)
+        and can_export(user)
+        and institutions.holds(user, EXPORT_PERMISSION, job.site_id)
+    ):
         return False
     return not job.identified or can_export_identified(user)
 
 
+def jobs_in_reach(user):
+    """The export jobs of the institutions ``user`` belongs to (others' are "not found")."""
+    return institutions.scope(ExportJob.objects.select_related("requested_by"), user)
+
+
 def visible_jobs(user):
+    """The jobs of the institutions where ``user`` sees export jobs, and their own jobs in
+    those where they export."""
     jobs = ExportJob.objects.select_related("requested_by")
+    own = institutions.scope(jobs.filter(requested_by=user), user, EXPORT_PERMISSION)
     if user.has_perm(VIEW_JOBS):
-        return jobs
-    return jobs.filter(requested_by=user)
+        return institutions.scope(jobs, user, VIEW_JOBS) | own
+    return own

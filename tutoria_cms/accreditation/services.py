@@ -47,6 +47,7 @@ def _user_name(user):
 
 def create_job(context, origin=ExportJob.Origin.ADMIN, output_path="", language=""):
     job = ExportJob.objects.create(
+        site=context.site,
         language=language or translation.get_language() or "",
         requested_by=context.user,
         requested_by_name=_user_name(context.user),

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from wagtail import hooks
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import SUBJECT_DATA_HOOK
 from tutoria_cms.core.pseudonyms import Pseudonymiser
 from tutoria_cms.core.text import clean_text
 from tutoria_cms.core.xlsx import XlsxWriter
 
-from .context import can_export_identified
+from .context import IDENTIFIED_PERMISSION, can_export_identified
 from .models import ExportJob
 
 
@@ -34,6 +35,8 @@ def build_subject_workbook(
         raise PermissionDenied
     student_number = clean_text(student_number, max_length=20)
     job = ExportJob.objects.create(
+        site=institutions.institution_for_new(user, IDENTIFIED_PERMISSION)
+        or institutions.sites_for(user, IDENTIFIED_PERMISSION).first(),
         requested_by=user,
         requested_by_name=user.get_username(),
         origin=origin,

@@ -23,7 +23,7 @@ def trend_periods(context, count=None):
     if model is None:
         return []
     count = count or tutoria_settings.TREND_TERMS
-    terms = model.objects.all()
+    terms = context.in_institution(model.objects.all())
     if context.term is not None:
         terms = terms.filter(starts_on__lte=context.term.starts_on)
     else:

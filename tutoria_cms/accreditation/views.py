@@ -69,7 +69,7 @@ class JobView(AccreditationView):
     template_name = "tutoria_cms/accreditation/job.html"
 
     def dispatch(self, request, pk, *args, **kwargs):
-        self.job = get_object_or_404(ExportJob, pk=pk)
+        self.job = get_object_or_404(permissions.jobs_in_reach(request.user), pk=pk)
         if not permissions.can_view_job(request.user, self.job):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -90,7 +90,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 def download(request, pk):
     """The workbook, from the private storage, as an attachment (never shown inline)."""
-    job = get_object_or_404(ExportJob, pk=pk)
+    job = get_object_or_404(permissions.jobs_in_reach(request.user), pk=pk)
     if not permissions.can_download(request.user, job):
         raise PermissionDenied
     if job.status != ExportJob.Status.DONE or not job.file:
@@ -251,9 +251,14 @@ def heat_map_charts(context, sources=None):
     return charts
 
 
-def dashboard_indicators(site_hostname="", term_code=""):
-    """The indicators of a site and term (whoever may see indicators may see these)."""
-    context = build_context({"site": site_hostname, "term": term_code})
+def dashboard_indicators(site_hostname="", term_code="", user=None):
+    """The indicators of an institution and term (whoever may see indicators there may see
+    these)."""
+    context = build_context(
+        {"site": site_hostname, "term": term_code},
+        permission=permissions.VIEW_INDICATORS,
+        **({"user": user} if user is not None else {}),
+    )
     return context, collect_indicators(context, context.sources)
 
 
@@ -269,18 +274,19 @@ class IndicatorsView(AccreditationView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = IndicatorsForm(self.request.GET or None)
+        user = self.request.user
+        form = IndicatorsForm(self.request.GET or None, user=user)
         site = term = ""
         if form.is_valid():
             site, term = form.cleaned_data["site"], form.cleaned_data["term"]
         try:
-            export_context, indicators = dashboard_indicators(site, term)
+            export_context, indicators = dashboard_indicators(site, term, user=user)
         except FilterError as error:
             messages.error(self.request, str(error))
-            export_context, indicators = dashboard_indicators()
+            export_context, indicators = dashboard_indicators(form.default_site(), user=user)
         periods, trends = collect_trends(export_context, export_context.sources)
         context.update(
-            form=form if form.is_bound else IndicatorsForm(),
+            form=form if form.is_bound else IndicatorsForm(user=user),
             indicators=indicators,
             charts=indicator_charts(indicators),
             heat_maps=heat_map_charts(export_context, export_context.sources),

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.models import Site
+
+from tutoria_cms.core import institutions
 
 from . import permissions, urls
 from .context import term_model
@@ -63,12 +64,13 @@ def register_subject_access_menu_item():
     )
 
 
-def current_term_code():
+def current_term_code(site):
+    """The code of the term of the institution ``site`` under way today ("" when none)."""
     model = term_model()
     if model is None:
         return ""
     today = timezone.localdate()
-    term = model.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
+    term = model.objects.filter(site=site, starts_on__lte=today, ends_on__gte=today).first()
     return term.code if term is not None else ""
 
 
@@ -86,11 +88,16 @@ class IndicatorsPanel(Component):
     def get_context_data(self, parent_context=None):
         from .views import dashboard_indicators, indicator_groups
 
-        site = Site.find_for_request(self.request)
-        export_context, indicators = dashboard_indicators(
-            site.hostname if site is not None else "", current_term_code()
-        )
         user = self.request.user
+        site = (
+            institutions.institution_for_new(user, permissions.VIEW_INDICATORS, self.request)
+            or institutions.sites_for(user, permissions.VIEW_INDICATORS).first()
+        )
+        if site is None:
+            return {"export_context": None, "groups": [], "jobs": None}
+        export_context, indicators = dashboard_indicators(
+            site.hostname, current_term_code(site), user=user
+        )
         jobs = None
         if permissions.can_export(user):
             jobs = list(permissions.visible_jobs(user)[:LATEST_JOBS])

@@ -243,7 +243,7 @@ class RequestsSource(EvidenceSource):
 
         individual, group = tutored_student_querysets(context)
         tutored_count = StudentRecord.objects.filter(Q(pk__in=individual) | Q(pk__in=group)).count()
-        enrolled = StudentRecord.objects.count()
+        enrolled = context.in_institution(StudentRecord.objects.all()).count()
         out.append(
             percent(
                 "coverage",
@@ -334,7 +334,7 @@ def request_trends(context, periods):
         .order_by(),
         periods,
     )
-    enrolled = StudentRecord.objects.count()
+    enrolled = context.in_institution(StudentRecord.objects.all()).count()
     sessions = sum_by_period(
         list(
             sessions_in_scope(context)

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.models import Site
 
 from tutoria_cms.accreditation.context import FilterError, build_context
 from tutoria_cms.accreditation.services import export_to_path
@@ -115,6 +116,15 @@ class Command(BaseCommand):
         if language not in {code for code, _name in settings.LANGUAGES}:
             raise CommandError(
                 _("--language: %(code)r is not one of the site's languages.") % {"code": language}
+            )
+        if not options["site"] and Site.objects.count() > 1:
+            known = ", ".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
+            raise CommandError(
+                _(
+                    "This install serves several institutions and an export is about one: "
+                    "give --site HOSTNAME (sites: %(known)s)."
+                )
+                % {"known": known}
             )
         filters = {
             "site": options["site"],
