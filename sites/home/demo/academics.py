@@ -33,12 +33,13 @@ def student_names(content):
     return (names + more)[:COHORT]
 
 
-def load_terms(today=None):
-    """The previous regular term (ended), the current one and the coming special term."""
+def load_terms(site, today=None):
+    """The institution's previous regular term (ended), current one and coming special term."""
     today = today or timezone.localdate()
     year = today.year
     previous, _created = Term.objects.get_or_create(
         code=f"{year - 1}-R",
+        site=site,
         defaults={
             "name": f"{year - 1} (regular)",
             "starts_on": today - datetime.timedelta(days=250),
@@ -47,6 +48,7 @@ def load_terms(today=None):
     )
     regular, _created = Term.objects.get_or_create(
         code=f"{year}-R",
+        site=site,
         defaults={
             "name": f"{year} (regular)",
             "starts_on": today - datetime.timedelta(days=60),
@@ -55,6 +57,7 @@ def load_terms(today=None):
     )
     Term.objects.get_or_create(
         code=f"{year}-V",
+        site=site,
         defaults={
             "name": f"{year} (special)",
             "kind": "special",
@@ -65,11 +68,12 @@ def load_terms(today=None):
     return previous, regular
 
 
-def load_demo_academics(prefix, names, programme_of_study, today=None):
-    """Idempotent: terms around today, four components, the students numbered ``prefix``.
+def load_demo_academics(site, prefix, names, programme_of_study, today=None):
+    """Idempotent: the institution ``site``'s terms around today, four components, the
+    students numbered ``prefix``.
 
     Returns (previous term, current term, components by code, students)."""
-    previous, regular = load_terms(today)
+    previous, regular = load_terms(site, today)
     components = {}
     for code, name, hours, mandatory, activity in (
         (f"{prefix}MAT101", "Cálculo I", 60, True, False),
@@ -79,6 +83,7 @@ def load_demo_academics(prefix, names, programme_of_study, today=None):
     ):
         components[code[len(prefix) :]], _created = CurricularComponent.objects.get_or_create(
             code=code,
+            site=site,
             defaults={
                 "name": name,
                 "hours": hours,
@@ -94,6 +99,7 @@ def load_demo_academics(prefix, names, programme_of_study, today=None):
         )
         student, _created = StudentRecord.objects.get_or_create(
             student_number=number,
+            site=site,
             defaults={
                 "full_name": name,
                 "email": f"{number.lower()}@demo.example.edu",

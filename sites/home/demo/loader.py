@@ -197,10 +197,10 @@ class DemoLoader:
         from sites.home.demo.requests import TUTORED, load_demo_requests
         from tutoria_cms.requests.models import TutoringRequestSettings
 
-        previous, term, components, students = load_demo_academics(
-            content.STUDENT_PREFIX, student_names(content), content.PROGRAMME_OF_STUDY
-        )
         site = Site.objects.get(root_page=home)
+        previous, term, components, students = load_demo_academics(
+            site, content.STUDENT_PREFIX, student_names(content), content.PROGRAMME_OF_STUDY
+        )
         request_settings = TutoringRequestSettings.for_site(site)
         if request_settings.rule_set != content.RULE_SET:
             request_settings.rule_set = content.RULE_SET

@@ -152,12 +152,13 @@ DEMO = {
 }
 
 
-def _student(number, name, domain):
+def _student(number, name, domain, site):
     from django.apps import apps
 
     StudentRecord = apps.get_model("tutoria_academics", "StudentRecord")
     student, _created = StudentRecord.objects.get_or_create(
         student_number=number,
+        site=site,
         defaults={
             "full_name": name,
             "email": f"{number.lower()}@{domain}",
@@ -209,7 +210,7 @@ def load_demo_mentoring(programme_page, language, *, today=None, user=None):
         else:
             (name, goals, interests, slots), experience = spec, 0
         number = f"{data['prefix']}-{'T' if role == 'mentor' else 'D'}{index:02d}"
-        student = _student(number, name, data["domain"])
+        student = _student(number, name, data["domain"], programme_page.get_site())
         _participant, was_created = Participant.objects.get_or_create(
             programme=programme,
             student=student,
