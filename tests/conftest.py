@@ -83,6 +83,16 @@ def restore_migrated_data(connection, contents):
             verbosity=0,
         )
         connection.creation.deserialize_db_from_string(contents)
+        # ``flush`` restarted the sequences; the copy came back with its own ids (PostgreSQL).
+        from django.apps import apps
+        from django.core.management.color import no_style
+
+        statements = connection.ops.sequence_reset_sql(
+            no_style(), apps.get_models(include_auto_created=True)
+        )
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)

@@ -62,7 +62,7 @@ def w(mx_home, br_home, programme, br_programme, term):
     w.both = staff("coord_both", roles.COORDINATION, [w.a_site, w.b_site])
     w.root = factories.UserFactory(username="root", is_superuser=True)
     w.req_a = running_request(w, "a", make_student("A1"), programme)
-    w.req_b = running_request(w, "b", make_student("B1"), br_programme)
+    w.req_b = running_request(w, "b", make_student("ZZB7731"), br_programme)
     w.group_b = StudentGroup.objects.create(
         site=w.b_site, code="GB", name="Grupo B", term=term, tutor=w.tutor_b
     )
@@ -193,10 +193,10 @@ def test_tutor_choices_are_of_the_request_institution(w):
 def test_subject_export_of_a_holds_nothing_of_b(w):
     from tutoria_cms.requests.subject import subject_data
 
-    sheets = subject_data("B1", w.coord_a)
+    sheets = subject_data("ZZB7731", w.coord_a)
     assert sheets == []
-    assert subject_data("B1", w.coord_b)
-    assert subject_data("B1", w.both, site=w.a_site) == []
+    assert subject_data("ZZB7731", w.coord_b)
+    assert subject_data("ZZB7731", w.both, site=w.a_site) == []
 
 
 def test_new_request_form_of_one_institution(w, rf, programme, br_programme):
