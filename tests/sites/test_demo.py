@@ -164,8 +164,9 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
     from tutoria_cms.accreditation.wagtail_hooks import current_term_code
 
     outcomes = ("term_outcomes_", "failure_rate_", "lag_rate_", "dropout_rate_")
-    for hostname in ("localhost", "127.0.0.1"):
-        _context, indicators = dashboard_indicators(hostname, current_term_code())
+    for site in (mx, br):
+        hostname = site.hostname
+        _context, indicators = dashboard_indicators(hostname, current_term_code(site))
         missing = [
             i.key
             for i in indicators

@@ -16,7 +16,7 @@ from tutoria_cms.academics.models import (
 
 # How many students each demo institution has (enough that no indicator of a group of students
 # falls under the small-cell threshold).
-COHORT = 48
+COHORT = 64
 # Completed hours of the first students (those with individual-class requests, art. 243).
 COMPLETED_HOURS = (2950, 2800, 2700, 2100, 2900, 2850, 2750, 2990)
 
@@ -29,7 +29,7 @@ def student_names(content):
         for surname, first in itertools.product(content.MORE_SURNAMES, content.MORE_FIRST_NAMES)
     )
     # A stride through the product, so that names vary in both parts.
-    more = list(more)[::7]
+    more = list(more)[::3]
     return (names + more)[:COHORT]
 
 
