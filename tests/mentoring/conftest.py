@@ -15,6 +15,10 @@ PERIOD = (TODAY - datetime.timedelta(days=30), TODAY + datetime.timedelta(days=1
 
 
 def make_student(number, name=None, **kwargs):
+    if "site" not in kwargs:
+        from tutoria_cms.core.institutions import default_site
+
+        kwargs["site"] = default_site()
     return StudentRecord.objects.create(
         student_number=number,
         full_name=name or f"Estudiante {number}",

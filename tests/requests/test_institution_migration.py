@@ -29,6 +29,7 @@ def test_existing_rows_are_placed_in_institutions():
     mx_site, br_site = mx_home.get_site(), br_home.get_site()
     student = factories.make_student("M1")
     term = Term.objects.create(
+        site=mx_site,
         code="2026-1",
         name="2026/1",
         starts_on=datetime.date(2026, 2, 2),

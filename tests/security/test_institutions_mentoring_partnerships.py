@@ -54,14 +54,14 @@ def people(programme, prefix):
     mentor = Participant.objects.create(
         programme=programme,
         role="mentor",
-        student=make_student(f"{prefix}T1", name=f"Mentor secreto {prefix}"),
+        student=make_student(f"{prefix}T1", name=f"Mentor secreto {prefix}", site=programme.site),
         goals=["cálculo"],
         availability=["mon_am"],
     )
     mentee = Participant.objects.create(
         programme=programme,
         role="mentee",
-        student=make_student(f"{prefix}D1", name=f"Mentee secreto {prefix}"),
+        student=make_student(f"{prefix}D1", name=f"Mentee secreto {prefix}", site=programme.site),
         goals=["cálculo"],
         availability=["mon_am"],
     )
@@ -318,46 +318,63 @@ def test_data_migrations_place_existing_rows():
     before = [
         ("tutoria_mentoring", "0002_role_permissions"),
         ("tutoria_partnerships", "0002_role_permissions"),
+        # Student records stay as they are now (with their institution).
+        ("tutoria_academics", "0007_institution_required"),
     ]
     after = [
         ("tutoria_mentoring", "0005_institution_required"),
         ("tutoria_partnerships", "0005_institution_required"),
     ]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    executor.loader.build_graph()
-    old = executor.loader.project_state(before).apps
-    Programme = old.get_model("tutoria_mentoring", "MentoringProgramme")
-    OldParticipant = old.get_model("tutoria_mentoring", "Participant")
-    OldPair = old.get_model("tutoria_mentoring", "Pair")
-    Student = old.get_model("tutoria_academics", "StudentRecord")
-    Partner = old.get_model("tutoria_partnerships", "Partner")
-    OldAgreement = old.get_model("tutoria_partnerships", "Agreement")
-    OldStage = old.get_model("tutoria_partnerships", "AgreementStage")
-    programme = Programme.objects.create(
-        page_id=br_page.pk, period_start=PERIOD[0], period_end=PERIOD[1]
-    )
-    students = [
-        Student.objects.create(
-            student_number=f"MIG{n}", full_name=f"S{n}", curriculum_hours=1, completed_hours=0
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        executor.loader.build_graph()
+        old = executor.loader.project_state(before).apps
+        Programme = old.get_model("tutoria_mentoring", "MentoringProgramme")
+        OldParticipant = old.get_model("tutoria_mentoring", "Participant")
+        OldPair = old.get_model("tutoria_mentoring", "Pair")
+        Student = old.get_model("tutoria_academics", "StudentRecord")
+        Partner = old.get_model("tutoria_partnerships", "Partner")
+        OldAgreement = old.get_model("tutoria_partnerships", "Agreement")
+        OldStage = old.get_model("tutoria_partnerships", "AgreementStage")
+        programme = Programme.objects.create(
+            page_id=br_page.pk, period_start=PERIOD[0], period_end=PERIOD[1]
         )
-        for n in (1, 2)
-    ]
-    mentor = OldParticipant.objects.create(programme=programme, role="mentor", student=students[0])
-    mentee = OldParticipant.objects.create(programme=programme, role="mentee", student=students[1])
-    pair = OldPair.objects.create(programme=programme, mentor=mentor, mentee=mentee)
-    partner = Partner.objects.create(name="Socio", sector="private")
-    unplaced = OldAgreement.objects.create(partner=partner, title="Sin sede", purposes=[])
-    placed = OldAgreement.objects.create(partner=partner, title="BR", site_id=br.pk, purposes=[])
-    stage = OldStage.objects.create(agreement=placed, stage="planning")
+        students = [
+            Student.objects.create(
+                student_number=f"MIG{n}",
+                full_name=f"S{n}",
+                curriculum_hours=1,
+                completed_hours=0,
+                site_id=br.pk,
+            )
+            for n in (1, 2)
+        ]
+        mentor = OldParticipant.objects.create(
+            programme=programme, role="mentor", student=students[0]
+        )
+        mentee = OldParticipant.objects.create(
+            programme=programme, role="mentee", student=students[1]
+        )
+        pair = OldPair.objects.create(programme=programme, mentor=mentor, mentee=mentee)
+        partner = Partner.objects.create(name="Socio", sector="private")
+        unplaced = OldAgreement.objects.create(partner=partner, title="Sin sede", purposes=[])
+        placed = OldAgreement.objects.create(
+            partner=partner, title="BR", site_id=br.pk, purposes=[]
+        )
+        stage = OldStage.objects.create(agreement=placed, stage="planning")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    assert MentoringProgramme.objects.get(pk=programme.pk).site_id == br.pk
-    assert set(
-        Participant.objects.filter(pk__in=[mentor.pk, mentee.pk]).values_list("site", flat=True)
-    ) == {br.pk}
-    assert Pair.objects.get(pk=pair.pk).site_id == br.pk
-    assert Agreement.objects.get(pk=unplaced.pk).site_id == mx.pk  # the default site
-    assert Agreement.objects.get(pk=placed.pk).site_id == br.pk
-    assert AgreementStage.objects.get(pk=stage.pk).site_id == br.pk
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        assert MentoringProgramme.objects.get(pk=programme.pk).site_id == br.pk
+        assert set(
+            Participant.objects.filter(pk__in=[mentor.pk, mentee.pk]).values_list("site", flat=True)
+        ) == {br.pk}
+        assert Pair.objects.get(pk=pair.pk).site_id == br.pk
+        assert Agreement.objects.get(pk=unplaced.pk).site_id == mx.pk  # the default site
+        assert Agreement.objects.get(pk=placed.pk).site_id == br.pk
+        assert AgreementStage.objects.get(pk=stage.pk).site_id == br.pk
+    finally:
+        # Whatever failed, the next tests find the latest schema.
+        MigrationExecutor(connection).migrate(latest)
