@@ -45,7 +45,7 @@ def test_quality_officer_exports_and_downloads_a_workbook(site, held_workshop, l
 
     page.get_by_role("link", name="Evidence workbooks").click()
     page.wait_for_url("**/admin/evidence/")
-    page.get_by_label("Site", exact=True).select_option(value="localhost")
+    page.get_by_label("Institution").select_option(value="localhost")
     page.get_by_label("From", exact=True).fill((today - datetime.timedelta(days=30)).isoformat())
     page.get_by_label("To", exact=True).fill(today.isoformat())
     page.get_by_role("button", name="Build the workbook").click()
