@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tests.requests.conftest import walk
@@ -107,3 +107,16 @@ def test_recent_and_open_requests_are_kept(closed, support_request):
     counts = services.purge_confidential(services.requests_past_retention(5), dry_run=False)
     assert counts["requests"] == 0
     assert RequestDisclosure.objects.get(request=closed).description.startswith(SECRET)
+
+
+def test_retention_of_one_institution_leaves_the_others(closed, br_home, capsys):
+    age(closed, 10)
+    assert closed.site.hostname == "localhost"
+    call_command("purge_confidential", "--years", "5", "--site", "127.0.0.1", "--apply")
+    assert "0 requests past retention" in capsys.readouterr().out
+    assert RequestDisclosure.objects.get(request=closed).description.startswith(SECRET)
+    call_command("purge_confidential", "--years", "5", "--site", "localhost", "--apply")
+    assert "1 requests past retention" in capsys.readouterr().out
+    assert RequestDisclosure.objects.get(request=closed).description == ""
+    with pytest.raises(CommandError, match="nowhere.example"):
+        call_command("purge_confidential", "--site", "nowhere.example")

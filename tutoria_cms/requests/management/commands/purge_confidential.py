@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from tutoria_cms.requests.services import purge_confidential, requests_past_retention
 
@@ -18,12 +19,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--apply", action="store_true", help=_("Erase for real (without it, only report).")
         )
+        parser.add_argument(
+            "--site",
+            metavar="HOSTNAME",
+            help=_("Only the requests of this institution (Wagtail site); default: every one."),
+        )
 
     def handle(self, *args, **options):
         years = options["years"]
         if years is not None and years < 0:
             raise CommandError(_("--years must be zero or more."))
-        counts = purge_confidential(requests_past_retention(years), dry_run=not options["apply"])
+        requests = requests_past_retention(years)
+        if options["site"]:
+            site = Site.objects.filter(hostname=options["site"]).first()
+            if site is None:
+                known = ", ".join(
+                    Site.objects.order_by("hostname").values_list("hostname", flat=True)
+                )
+                raise CommandError(
+                    _("No institution (site) with hostname %(hostname)s (sites: %(known)s).")
+                    % {"hostname": options["site"], "known": known or "-"}
+                )
+            requests = requests.filter(site=site)
+        counts = purge_confidential(requests, dry_run=not options["apply"])
         self.stdout.write(
             _(
                 "%(requests)d requests past retention: %(descriptions)d descriptions, "
