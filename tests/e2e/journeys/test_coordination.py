@@ -185,11 +185,6 @@ def test_coordinator_runs_the_mentoring_suggestions_and_confirms_a_pair(
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="clicks rewritten for the current screens (Actions menu, tutor by name, programme "
-    "choices of the coordinator's site) but not yet run in the browser",
-)
 def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, br_site, sign_in):
     from tutoria_cms.requests.models import RequestState, TutoringRequest
 
@@ -210,9 +205,11 @@ def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, br_site
     page.get_by_role("link", name=es("Tutoring requests"), exact=True).click()
     add = es("Add %(model_name)s") % {"model_name": es("tutoring request")}
     page.get_by_role("link", name=add).click()
-    page.get_by_label(exactly(capfirst(es("kind")))).select_option(value="support")
-    page.get_by_label(exactly(capfirst(es("student")))).select_option(label=str(student))
-    programme_field = page.get_by_label(exactly(capfirst(es("programme"))))
+    page.get_by_role("combobox", name=exactly(capfirst(es("kind")))).select_option(value="support")
+    page.get_by_role("combobox", name=exactly(capfirst(es("student")))).select_option(
+        label=str(student)
+    )
+    programme_field = page.get_by_role("combobox", name=exactly(capfirst(es("programme"))))
     offered = programme_field.locator("option").all_inner_texts()
     # Only the programme pages of the coordinator's site (not the other site's, nor the index).
     assert [text for text in offered if text.strip("- ")] == ["Programa de Acción Tutorial"]
