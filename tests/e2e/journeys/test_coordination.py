@@ -232,3 +232,89 @@ def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, br_site
     assert request.programme_id == programme.pk
     assert request.state == RequestState.UNDER_REVIEW
     assert request.assigned_tutor.username == "tutora.ana"
+
+
+def test_coordinator_records_an_individual_class_request_and_sends_it_to_the_board(
+    site, br_site, sign_in
+):
+    from tutoria_cms.academics.models import CurricularComponent, Term
+    from tutoria_cms.requests.models import RequestState, TutoringRequest
+
+    factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION], sites=["localhost"])
+    factories.UserFactory(username="colegiado", groups=[roles.BOARD], sites=["localhost"])
+    mx, br = site.get_site(), br_site.get_site()
+    term = Term.objects.create(
+        site=mx,
+        code="2026-1",
+        name="Primavera 2026",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    component = CurricularComponent.objects.create(
+        site=mx, code="MAT101", name="Cálculo I", hours=60
+    )
+    # Another institution's records, which this coordinator must not be offered.
+    Term.objects.create(
+        site=br,
+        code="2026-BR",
+        name="2026/1",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    CurricularComponent.objects.create(site=br, code="BR101", name="Cálculo I", hours=60)
+    factories.make_student("2025999", full_name="Maria da Silva", site=br)
+    # 2800 of 3000 hours (93 %), a mandatory component, no failures: eligible.
+    student = factories.make_student("2025001", full_name="Lucía Hernández Soto")
+    page = sign_in("coordinacion")
+
+    page.get_by_role("link", name=es("Tutoring requests"), exact=True).click()
+    add = es("Add %(model_name)s") % {"model_name": es("tutoring request")}
+    page.get_by_role("link", name=add).click()
+    field = {
+        name: page.get_by_role("combobox", name=exactly(capfirst(es(name))))
+        for name in ("kind", "student", "term", "curricular component")
+    }
+    field["kind"].select_option(value="individual_class")  # waits for the form
+    offered = {
+        name: [text for text in select.locator("option").all_text_contents() if text.strip("- ")]
+        for name, select in field.items()
+        if name != "kind"
+    }
+    assert offered == {
+        "student": [str(student)],
+        "term": [str(term)],
+        "curricular component": [str(component)],
+    }
+    field["student"].select_option(label=str(student))
+    field["term"].select_option(label=str(term))
+    field["curricular component"].select_option(label=str(component))
+    page.get_by_role(
+        "checkbox", name=capfirst(es("the component (or an equivalent) is offered this term"))
+    ).check()
+    page.get_by_role(
+        "checkbox", name=capfirst(es("its schedule clashes with another mandatory component"))
+    ).check()
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+
+    for action, past in (("Submit", "submitted"), ("Start review", "put under review")):
+        open_actions(page)
+        page.get_by_role("link", name=es(action), exact=True).click()
+        page.get_by_role("button", name=es(action), exact=True).click()
+        page.get_by_text(es("Done: the request was %(action)s.") % {"action": es(past)}).wait_for()
+
+    verdict = f"{es('Eligibility verdict')}: {es('eligible')}"
+    page.get_by_role("heading", name=verdict, exact=True).wait_for()
+    # Boards judge individual classes: coordination has no Approve action.
+    open_actions(page)
+    page.get_by_role("link", name=es("Withdraw"), exact=True).wait_for()  # the menu is open
+    assert page.get_by_role("link", name=es("Approve"), exact=True).count() == 0
+    request = TutoringRequest.objects.get(student=student)
+    assert request.state == RequestState.UNDER_REVIEW
+    assert (request.kind, request.term_id, request.component_id) == (
+        "individual_class",
+        term.pk,
+        component.pk,
+    )
+    assert request.component_offered_this_term and request.schedule_clash
+    assert request.site_id == mx.pk and request.submitted_at is not None
+    assert request.rule_set == "ufopa-331-2020" and request.verdict["eligible"] is True
