@@ -152,12 +152,17 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
             self.fields["reason"].required = True
 
 
+def tutor_label(user):
+    """A tutor by name, with their username (two tutors may share a name)."""
+    name = user.get_full_name().strip()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class TutorChoiceField(forms.ModelChoiceField):
     """Tutors by name, with their username (two tutors may share a name)."""
 
     def label_from_instance(self, user):
-        name = user.get_full_name().strip()
-        return f"{name} ({user.get_username()})" if name else user.get_username()
+        return tutor_label(user)
 
 
 class AssignTutorForm(forms.Form):

@@ -318,3 +318,75 @@ def test_coordinator_records_an_individual_class_request_and_sends_it_to_the_boa
     assert request.component_offered_this_term and request.schedule_clash
     assert request.site_id == mx.pk and request.submitted_at is not None
     assert request.rule_set == "ufopa-331-2020" and request.verdict["eligible"] is True
+
+
+def test_coordinator_forms_a_group_whose_tutor_records_a_session_with_attendance(
+    site, br_site, sign_in
+):
+    from tutoria_cms.academics.models import Term
+    from tutoria_cms.requests.models import GroupSession, StudentGroup
+
+    factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION], sites=["localhost"])
+    ana = factories.UserFactory(
+        username="tutora.ana",
+        groups=[roles.TUTORS],
+        first_name="Ana",
+        last_name="Ramírez",
+        sites=["localhost"],
+    )
+    mx, br = site.get_site(), br_site.get_site()
+    dates = {"starts_on": datetime.date(2026, 2, 2), "ends_on": datetime.date(2026, 6, 30)}
+    term = Term.objects.create(site=mx, code="2026-1", name="Primavera 2026", **dates)
+    Term.objects.create(site=br, code="2026-BR", name="2026/1", **dates)
+    factories.make_student("2025999", full_name="Maria da Silva", site=br)
+    lucia = factories.make_student("2025001", full_name="Lucía Hernández Soto")
+    mario = factories.make_student("2025002", full_name="Mario Gómez Ruiz")
+    today = timezone.localdate()
+
+    page = sign_in("coordinacion")
+    page.get_by_role("button", name=es("Tutoring work"), exact=True).click()
+    page.get_by_role("link", name=es("Group tutoring"), exact=True).click()
+    add = es("Add %(model_name)s") % {"model_name": es("student group")}
+    page.get_by_role("link", name=add).click()
+    page.get_by_role("textbox", name=exactly(capfirst(es("code")))).fill("ING-1A")
+    page.get_by_role("textbox", name=exactly(capfirst(es("name")))).fill("Ingeniería, 1.º A")
+    term_field = page.get_by_role("combobox", name=exactly(capfirst(es("term"))))
+    offered = [
+        text for text in term_field.locator("option").all_text_contents() if text.strip("- ")
+    ]
+    assert offered == [str(term)]  # not the other institution's
+    term_field.select_option(label=str(term))
+    page.get_by_role("combobox", name=exactly(capfirst(es("group tutor")))).select_option(
+        label="Ana Ramírez (tutora.ana)"
+    )
+    members = page.get_by_role("listbox", name=exactly(capfirst(es("members"))))
+    offered = members.locator("option").all_text_contents()
+    assert sorted(offered) == sorted([str(lucia), str(mario)])
+    members.select_option(label=[str(lucia), str(mario)])
+    page.get_by_role("button", name=es("Create"), exact=True).click()
+    page.get_by_role("link", name=re.compile("ING-1A")).wait_for()
+
+    page = sign_in("tutora.ana")
+    page.get_by_role("button", name=es("Tutoring work"), exact=True).click()
+    page.get_by_role("link", name=es("Group tutoring"), exact=True).click()
+    group = StudentGroup.objects.get(code="ING-1A")
+    more = es("More options for '%(title)s'") % {"title": str(group)}
+    page.get_by_role("button", name=more).click()
+    page.get_by_role("link", name=es("Record a group session"), exact=True).click()
+    page.get_by_label(exactly(es("Date"))).fill(today.isoformat())
+    page.get_by_label(exactly(es("Topic"))).fill("Técnicas de estudio")
+    page.get_by_label(exactly(es("Modality"))).select_option(value="in_person")
+    page.get_by_label(exactly(es("Duration (minutes)"))).fill("90")
+    page.get_by_role("checkbox", name=str(lucia), exact=True).check()
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+    page.get_by_text(es("The session was recorded.")).wait_for()
+
+    assert (group.site_id, group.term_id, group.tutor_id) == (mx.pk, term.pk, ana.pk)
+    assert set(group.members.all()) == {lucia, mario}
+    session = GroupSession.objects.get(group=group)
+    assert (session.date, session.topic, session.duration_minutes) == (
+        today,
+        "Técnicas de estudio",
+        90,
+    )
+    assert list(session.attendees.all()) == [lucia] and session.recorded_by == ana
