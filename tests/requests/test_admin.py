@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests import factories
 from tests.requests.conftest import walk
 from tutoria_cms.requests import services
-from tutoria_cms.requests.models import RequestState
+from tutoria_cms.requests.models import RequestState, TutoringRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +282,46 @@ def test_new_request_offers_only_programme_pages_of_the_users_institutions(stude
         client.force_login(user)
         field = client.get(url).context["form"].fields["programme"]
         assert set(field.queryset.values_list("pk", flat=True)) == expected
+
+
+def test_new_request_offers_only_students_terms_and_components_of_the_users_institution():
+    """The student, term and component fields listed every institution's records."""
+    import datetime
+
+    from tutoria_cms.academics.models import CurricularComponent, Term
+    from tutoria_cms.core import roles
+
+    mx = factories.build_site("es", "localhost", title="Inicio", default=True).get_site()
+    br = factories.build_site("pt-br", "127.0.0.1", title="Início").get_site()
+    mine, theirs = {}, {}
+    for site, records in ((mx, mine), (br, theirs)):
+        records["student"] = factories.make_student(f"S{site.pk}", site=site)
+        records["term"] = Term.objects.create(
+            site=site,
+            code=f"T{site.pk}",
+            name="2026/1",
+            starts_on=datetime.date(2026, 2, 2),
+            ends_on=datetime.date(2026, 6, 30),
+        )
+        records["component"] = CurricularComponent.objects.create(
+            site=site, code=f"C{site.pk}", name="Cálculo I", hours=60
+        )
+    client = Client()
+    client.force_login(factories.UserFactory(groups=[roles.COORDINATION], sites=["localhost"]))
+    url = reverse("tutoria_requests:add")
+    fields = client.get(url).context["form"].fields
+    for name, record in mine.items():
+        assert set(fields[name].queryset.values_list("pk", flat=True)) == {record.pk}
+    data = {
+        "kind": "individual_class",
+        "student": theirs["student"].pk,
+        "term": theirs["term"].pk,
+        "component": theirs["component"].pk,
+        "language": "es",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and set(response.context["form"].errors) >= set(theirs)
+    assert not TutoringRequest.objects.exists()
 
 
 def test_assign_tutor_lists_tutors_by_name(client, support_request, coordinator, tutor):

@@ -169,3 +169,49 @@ def test_only_the_tutor_prepares_and_only_coordination_reviews(
         )
     with pytest.raises(services.TransitionRefused):
         services.review_report(report, board, accept=True)
+
+
+def test_group_form_offers_terms_members_and_tutors_of_the_coordinators_institution():
+    """The term and members fields listed every institution's records; tutors showed their
+    usernames only."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests import factories
+    from tutoria_cms.academics.models import Term
+    from tutoria_cms.core import roles
+
+    mx = factories.build_site("es", "localhost", title="Inicio", default=True).get_site()
+    br = factories.build_site("pt-br", "127.0.0.1", title="Início").get_site()
+    terms, students = {}, {}
+    for site in (mx, br):
+        terms[site] = Term.objects.create(
+            site=site,
+            code=f"T{site.pk}",
+            name="2026/1",
+            starts_on=datetime.date(2026, 2, 2),
+            ends_on=datetime.date(2026, 6, 30),
+        )
+        students[site] = make_student(f"S{site.pk}", site=site)
+    tutor = factories.UserFactory(
+        username="tutora.ana",
+        groups=[roles.TUTORS],
+        first_name="Ana",
+        last_name="Ramírez",
+        sites=["localhost"],
+    )
+    client = Client()
+    client.force_login(factories.UserFactory(groups=[roles.COORDINATION], sites=["localhost"]))
+    url = reverse("tutoria_groups:add")
+    fields = client.get(url).context["form"].fields
+    assert list(fields["term"].queryset) == [terms[mx]]
+    assert list(fields["members"].queryset) == [students[mx]]
+    assert (tutor.pk, "Ana Ramírez (tutora.ana)") in [
+        (choice[0].value if hasattr(choice[0], "value") else choice[0], choice[1])
+        for choice in fields["tutor"].choices
+    ]
+    data = {"code": "1A", "name": "Primer A", "term": terms[br].pk, "members": [students[br].pk]}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert {"term", "members"} <= set(response.context["form"].errors)
+    assert not StudentGroup.objects.exists()

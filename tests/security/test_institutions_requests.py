@@ -208,7 +208,7 @@ def test_new_request_form_of_one_institution(w, rf, programme, br_programme):
 
 
 def test_new_request_form_of_several_institutions(w, programme, br_programme):
-    student = make_student("N1")
+    student = make_student("N1", site=w.b_site)
     form = NewRequestForm(user=w.both, http_request=None)
     assert set(form.fields["site"].queryset) == {w.a_site, w.b_site}
     assert {p.pk for p in form.fields["programme"].queryset} == {programme.pk, br_programme.pk}
@@ -227,13 +227,18 @@ def test_new_request_form_of_several_institutions(w, programme, br_programme):
     form = NewRequestForm(data, user=w.both, http_request=None)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["site"] == w.b_site
+    # The student is a record of the request's institution (the same number elsewhere is
+    # another student).
+    other = make_student("N1", site=w.a_site)
+    form = NewRequestForm({**data, "student": other.pk}, user=w.both, http_request=None)
+    assert not form.is_valid() and "student" in form.errors
     # A site the person does not coordinate in is not a choice.
     form = NewRequestForm({**data}, user=w.coord_a, http_request=None)
     assert "site" not in form.fields
 
 
 def test_new_request_in_the_admin_goes_to_the_coordinator_institution(w, client, br_programme):
-    student = make_student("N2")
+    student = make_student("N2", site=w.b_site)
     client.force_login(w.coord_b)
     response = client.post(
         reverse("tutoria_requests:add"),

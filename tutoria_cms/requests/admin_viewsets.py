@@ -23,6 +23,7 @@ from .admin_views import (
     PrepareReportView,
     ReviewReportView,
 )
+from .forms import tutor_label
 from .models import IndividualClass, ReferralStatus, ReportStatus, StudentGroup, TermReport
 
 
@@ -108,6 +109,11 @@ class GroupFormMixin:
         chosen = sites if creating else [form.instance.site]
         if "programme" in form.fields:
             form.fields["programme"].queryset = programme_pages(chosen)
+        # The term and the members are records of the same institutions.
+        for name in ("term", "members"):
+            if name in form.fields:
+                field = form.fields[name]
+                field.queryset = field.queryset.filter(site__in=[s.pk for s in chosen])
         if "tutor" in form.fields:
             form.fields["tutor"].queryset = (
                 get_user_model()
@@ -117,6 +123,8 @@ class GroupFormMixin:
                 .distinct()
                 .order_by("last_name", "first_name", "username")
             )
+            # By name, with the username (as the request's tutor field).
+            form.fields["tutor"].label_from_instance = tutor_label
         return form
 
 

@@ -48,6 +48,9 @@ def under_sites(sites):
     return condition
 
 
+INSTITUTION_RECORDS = ("student", "term", "component")
+
+
 class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
     """What coordination records when a request arrives (never the confidential part).
 
@@ -101,6 +104,10 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
                 self.institution = sites[0]
         self.institution_choices = sites
         self.fields["programme"].queryset = programme_pages(sites)
+        # The student, term and component are records of the coordinator's institutions.
+        for name in INSTITUTION_RECORDS:
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(site__in=[site.pk for site in sites])
 
     def clean(self):
         data = super().clean()
@@ -117,6 +124,10 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
             and not programme.path.startswith(site.root_page.path)
         ):
             self.add_error("programme", _("Choose a programme of the request's institution."))
+        for name in INSTITUTION_RECORDS:
+            record = data.get(name)
+            if site is not None and record is not None and record.site_id != site.pk:
+                self.add_error(name, _("Choose a record of the request's institution."))
         if data.get("kind") == "individual_class":
             for field in ("term", "component"):
                 if not data.get(field):
@@ -141,12 +152,17 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
             self.fields["reason"].required = True
 
 
+def tutor_label(user):
+    """A tutor by name, with their username (two tutors may share a name)."""
+    name = user.get_full_name().strip()
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class TutorChoiceField(forms.ModelChoiceField):
     """Tutors by name, with their username (two tutors may share a name)."""
 
     def label_from_instance(self, user):
-        name = user.get_full_name().strip()
-        return f"{name} ({user.get_username()})" if name else user.get_username()
+        return tutor_label(user)
 
 
 class AssignTutorForm(forms.Form):

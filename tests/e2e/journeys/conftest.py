@@ -98,8 +98,9 @@ def br_site(live_server):
     return home
 
 
-def request_in_progress(student_number="2019001", tutor_username="tutora.ana"):
-    """A support request approved, assigned to a tutor and started (with its people)."""
+def request_in_progress(student_number="2019001", tutor_username="tutora.ana", term=None):
+    """A support request approved, assigned to a tutor and started (with its people); of
+    ``term`` when given."""
     from tutoria_cms.core import roles
     from tutoria_cms.requests import services
     from tutoria_cms.requests.models import RequestKind
@@ -113,6 +114,7 @@ def request_in_progress(student_number="2019001", tutor_username="tutora.ana"):
         kind=RequestKind.SUPPORT,
         student=factories.make_student(student_number, full_name="Lucía Hernández Soto"),
         user=coordinator,
+        term=term,
         reasons=["academic"],
         description="Bajo rendimiento en el primer parcial.",
         language="es",

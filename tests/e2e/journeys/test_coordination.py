@@ -185,11 +185,6 @@ def test_coordinator_runs_the_mentoring_suggestions_and_confirms_a_pair(
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="clicks rewritten for the current screens (Actions menu, tutor by name, programme "
-    "choices of the coordinator's site) but not yet run in the browser",
-)
 def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, br_site, sign_in):
     from tutoria_cms.requests.models import RequestState, TutoringRequest
 
@@ -210,9 +205,11 @@ def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, br_site
     page.get_by_role("link", name=es("Tutoring requests"), exact=True).click()
     add = es("Add %(model_name)s") % {"model_name": es("tutoring request")}
     page.get_by_role("link", name=add).click()
-    page.get_by_label(exactly(capfirst(es("kind")))).select_option(value="support")
-    page.get_by_label(exactly(capfirst(es("student")))).select_option(label=str(student))
-    programme_field = page.get_by_label(exactly(capfirst(es("programme"))))
+    page.get_by_role("combobox", name=exactly(capfirst(es("kind")))).select_option(value="support")
+    page.get_by_role("combobox", name=exactly(capfirst(es("student")))).select_option(
+        label=str(student)
+    )
+    programme_field = page.get_by_role("combobox", name=exactly(capfirst(es("programme"))))
     offered = programme_field.locator("option").all_inner_texts()
     # Only the programme pages of the coordinator's site (not the other site's, nor the index).
     assert [text for text in offered if text.strip("- ")] == ["Programa de Acción Tutorial"]
@@ -235,3 +232,161 @@ def test_coordinator_creates_a_support_request_and_assigns_a_tutor(site, br_site
     assert request.programme_id == programme.pk
     assert request.state == RequestState.UNDER_REVIEW
     assert request.assigned_tutor.username == "tutora.ana"
+
+
+def test_coordinator_records_an_individual_class_request_and_sends_it_to_the_board(
+    site, br_site, sign_in
+):
+    from tutoria_cms.academics.models import CurricularComponent, Term
+    from tutoria_cms.requests.models import RequestState, TutoringRequest
+
+    factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION], sites=["localhost"])
+    factories.UserFactory(username="colegiado", groups=[roles.BOARD], sites=["localhost"])
+    mx, br = site.get_site(), br_site.get_site()
+    term = Term.objects.create(
+        site=mx,
+        code="2026-1",
+        name="Primavera 2026",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    component = CurricularComponent.objects.create(
+        site=mx, code="MAT101", name="Cálculo I", hours=60
+    )
+    # Another institution's records, which this coordinator must not be offered.
+    Term.objects.create(
+        site=br,
+        code="2026-BR",
+        name="2026/1",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    CurricularComponent.objects.create(site=br, code="BR101", name="Cálculo I", hours=60)
+    factories.make_student("2025999", full_name="Maria da Silva", site=br)
+    # 2800 of 3000 hours (93 %), a mandatory component, no failures: eligible.
+    student = factories.make_student("2025001", full_name="Lucía Hernández Soto")
+    page = sign_in("coordinacion")
+
+    page.get_by_role("link", name=es("Tutoring requests"), exact=True).click()
+    add = es("Add %(model_name)s") % {"model_name": es("tutoring request")}
+    page.get_by_role("link", name=add).click()
+    field = {
+        name: page.get_by_role("combobox", name=exactly(capfirst(es(name))))
+        for name in ("kind", "student", "term", "curricular component")
+    }
+    field["kind"].select_option(value="individual_class")  # waits for the form
+    offered = {
+        name: [text for text in select.locator("option").all_text_contents() if text.strip("- ")]
+        for name, select in field.items()
+        if name != "kind"
+    }
+    assert offered == {
+        "student": [str(student)],
+        "term": [str(term)],
+        "curricular component": [str(component)],
+    }
+    field["student"].select_option(label=str(student))
+    field["term"].select_option(label=str(term))
+    field["curricular component"].select_option(label=str(component))
+    page.get_by_role(
+        "checkbox", name=capfirst(es("the component (or an equivalent) is offered this term"))
+    ).check()
+    page.get_by_role(
+        "checkbox", name=capfirst(es("its schedule clashes with another mandatory component"))
+    ).check()
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+
+    for action, past in (("Submit", "submitted"), ("Start review", "put under review")):
+        open_actions(page)
+        page.get_by_role("link", name=es(action), exact=True).click()
+        page.get_by_role("button", name=es(action), exact=True).click()
+        page.get_by_text(es("Done: the request was %(action)s.") % {"action": es(past)}).wait_for()
+
+    verdict = f"{es('Eligibility verdict')}: {es('eligible')}"
+    page.get_by_role("heading", name=verdict, exact=True).wait_for()
+    # Boards judge individual classes: coordination has no Approve action.
+    open_actions(page)
+    page.get_by_role("link", name=es("Withdraw"), exact=True).wait_for()  # the menu is open
+    assert page.get_by_role("link", name=es("Approve"), exact=True).count() == 0
+    request = TutoringRequest.objects.get(student=student)
+    assert request.state == RequestState.UNDER_REVIEW
+    assert (request.kind, request.term_id, request.component_id) == (
+        "individual_class",
+        term.pk,
+        component.pk,
+    )
+    assert request.component_offered_this_term and request.schedule_clash
+    assert request.site_id == mx.pk and request.submitted_at is not None
+    assert request.rule_set == "ufopa-331-2020" and request.verdict["eligible"] is True
+
+
+def test_coordinator_forms_a_group_whose_tutor_records_a_session_with_attendance(
+    site, br_site, sign_in
+):
+    from tutoria_cms.academics.models import Term
+    from tutoria_cms.requests.models import GroupSession, StudentGroup
+
+    factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION], sites=["localhost"])
+    ana = factories.UserFactory(
+        username="tutora.ana",
+        groups=[roles.TUTORS],
+        first_name="Ana",
+        last_name="Ramírez",
+        sites=["localhost"],
+    )
+    mx, br = site.get_site(), br_site.get_site()
+    dates = {"starts_on": datetime.date(2026, 2, 2), "ends_on": datetime.date(2026, 6, 30)}
+    term = Term.objects.create(site=mx, code="2026-1", name="Primavera 2026", **dates)
+    Term.objects.create(site=br, code="2026-BR", name="2026/1", **dates)
+    factories.make_student("2025999", full_name="Maria da Silva", site=br)
+    lucia = factories.make_student("2025001", full_name="Lucía Hernández Soto")
+    mario = factories.make_student("2025002", full_name="Mario Gómez Ruiz")
+    today = timezone.localdate()
+
+    page = sign_in("coordinacion")
+    page.get_by_role("button", name=es("Tutoring work"), exact=True).click()
+    page.get_by_role("link", name=es("Group tutoring"), exact=True).click()
+    add = es("Add %(model_name)s") % {"model_name": es("student group")}
+    page.get_by_role("link", name=add).click()
+    page.get_by_role("textbox", name=exactly(capfirst(es("code")))).fill("ING-1A")
+    page.get_by_role("textbox", name=exactly(capfirst(es("name")))).fill("Ingeniería, 1.º A")
+    term_field = page.get_by_role("combobox", name=exactly(capfirst(es("term"))))
+    offered = [
+        text for text in term_field.locator("option").all_text_contents() if text.strip("- ")
+    ]
+    assert offered == [str(term)]  # not the other institution's
+    term_field.select_option(label=str(term))
+    page.get_by_role("combobox", name=exactly(capfirst(es("group tutor")))).select_option(
+        label="Ana Ramírez (tutora.ana)"
+    )
+    members = page.get_by_role("listbox", name=exactly(capfirst(es("members"))))
+    offered = members.locator("option").all_text_contents()
+    assert sorted(offered) == sorted([str(lucia), str(mario)])
+    members.select_option(label=[str(lucia), str(mario)])
+    page.get_by_role("button", name=es("Create"), exact=True).click()
+    page.get_by_role("link", name=re.compile("ING-1A")).wait_for()
+
+    page = sign_in("tutora.ana")
+    page.get_by_role("button", name=es("Tutoring work"), exact=True).click()
+    page.get_by_role("link", name=es("Group tutoring"), exact=True).click()
+    group = StudentGroup.objects.get(code="ING-1A")
+    more = es("More options for '%(title)s'") % {"title": str(group)}
+    page.get_by_role("button", name=more).click()
+    page.get_by_role("link", name=es("Record a group session"), exact=True).click()
+    page.get_by_label(exactly(es("Date"))).fill(today.isoformat())
+    page.get_by_label(exactly(es("Topic"))).fill("Técnicas de estudio")
+    page.get_by_label(exactly(es("Modality"))).select_option(value="in_person")
+    page.get_by_label(exactly(es("Duration (minutes)"))).fill("90")
+    page.get_by_role("checkbox", name=str(lucia), exact=True).check()
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+    page.get_by_text(es("The session was recorded.")).wait_for()
+
+    assert (group.site_id, group.term_id, group.tutor_id) == (mx.pk, term.pk, ana.pk)
+    assert set(group.members.all()) == {lucia, mario}
+    session = GroupSession.objects.get(group=group)
+    assert (session.date, session.topic, session.duration_minutes) == (
+        today,
+        "Técnicas de estudio",
+        90,
+    )
+    assert list(session.attendees.all()) == [lucia] and session.recorded_by == ana

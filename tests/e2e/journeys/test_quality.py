@@ -66,9 +66,7 @@ def test_quality_officer_reads_the_indicators_of_a_term(evidence, calidad, sign_
     page = sign_in("calidad")
 
     page.get_by_role("link", name=es("Indicators"), exact=True).click()
-    page.get_by_label(es("Institution")).select_option(
-        label="Universidad de Ejemplo (localhost)"
-    )
+    page.get_by_label(es("Institution")).select_option(label="Universidad de Ejemplo (localhost)")
     page.get_by_label(es("Term"), exact=True).select_option(label="2026-2 · Otoño 2026")
     page.get_by_role("button", name=es("Show")).click()
 
@@ -85,9 +83,7 @@ def test_quality_officer_exports_and_downloads_a_workbook(evidence, calidad, sig
     page = sign_in("calidad")
 
     page.get_by_role("link", name=es("Evidence workbooks")).click()
-    page.get_by_label(es("Institution")).select_option(
-        label="Universidad de Ejemplo (localhost)"
-    )
+    page.get_by_label(es("Institution")).select_option(label="Universidad de Ejemplo (localhost)")
     page.get_by_label(es("Term"), exact=True).select_option(label="2026-2 · Otoño 2026")
     page.get_by_role("button", name=es("Build the workbook")).click()
 

@@ -107,3 +107,52 @@ def test_tutor_updates_matrix_and_profile_and_submits_the_profile(site, sign_in)
     state = profile.current_workflow_state
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
     assert state.requested_by.username == "tutora.ana"
+
+
+def test_tutor_fills_in_and_submits_the_end_of_term_report(site, sign_in):
+    from tutoria_cms.academics.models import Term
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import ReportStatus, TermReport
+
+    today = timezone.localdate()
+    term = Term.objects.create(
+        site=site.get_site(),
+        code="2026-2",
+        name="Otoño 2026",
+        starts_on=today - datetime.timedelta(days=90),
+        ends_on=today + datetime.timedelta(days=30),
+    )
+    request = request_in_progress(term=term)
+    for days_ago, minutes in ((14, 50), (7, 40)):
+        services.record_session(
+            request,
+            request.assigned_tutor,
+            date=today - datetime.timedelta(days=days_ago),
+            modality="in_person",
+            duration_minutes=minutes,
+        )
+    page = sign_in("tutora.ana")
+
+    # The term ends within a month: the dashboard lists the report as due, to prepare.
+    page.get_by_role("main").get_by_role("link", name=list_title(request)).click()
+    page.get_by_role("heading", name=es("End-of-term report")).wait_for()
+    page.get_by_role("button", name=es("Prepare the report"), exact=True).click()
+    page.get_by_label(exactly(es("Progress", "term report"))).fill(
+        "Mejoró su organización del estudio y aprobó el segundo parcial."
+    )
+    page.get_by_label(exactly(es("Difficulties"))).fill("Ansiedad ante los exámenes.")
+    page.get_by_label(exactly(es("Recommendation"))).fill("Continuar con tutoría quincenal.")
+    page.get_by_label(exactly(es("Outcome"))).select_option(label=es("Continues"))
+    page.get_by_role("button", name=es("Save and submit to the coordinator"), exact=True).click()
+
+    page.get_by_text(es("The report was saved.")).wait_for()
+    summary = page.get_by_role("region", name=es("From the records"))
+    assert summary.get_by_role("definition").nth(0).inner_text().strip() == "2"
+    assert summary.get_by_role("definition").nth(1).inner_text().strip() in ("1.5", "1,5")
+    report = TermReport.objects.get(request=request, term=term)
+    assert report.tutor.username == "tutora.ana" and report.status == ReportStatus.SUBMITTED
+    assert report.progress.startswith("Mejoró su organización")
+    assert report.difficulties == "Ansiedad ante los exámenes."
+    assert report.recommendation == "Continuar con tutoría quincenal."
+    assert report.outcome == "continues" and report.submitted_at is not None
+    assert report.summary["sessions"] == 2 and report.summary["hours"] == 1.5
