@@ -156,3 +156,35 @@ def test_tutor_fills_in_and_submits_the_end_of_term_report(site, sign_in):
     assert report.recommendation == "Continuar con tutoría quincenal."
     assert report.outcome == "continues" and report.submitted_at is not None
     assert report.summary["sessions"] == 2 and report.summary["hours"] == 1.5
+
+
+def test_tutor_reads_the_outcome_of_a_referral_the_service_closed(site, sign_in):
+    from django.utils import translation
+
+    from tests import factories
+    from tutoria_cms.core import roles
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import ReferralStatus, SensitiveRead
+
+    request = request_in_progress()
+    orientation = factories.UserFactory(username="orientacion", groups=[roles.ORIENTATION])
+    referral = services.refer(
+        request, request.assigned_tutor, reason="Ansiedad ante los exámenes.", service="SOE"
+    )
+    services.update_referral(
+        referral,
+        orientation,
+        status=ReferralStatus.CLOSED,
+        outcome_notes="Atendida en tres sesiones; alta.",
+    )
+    page = sign_in("tutora.ana")
+
+    page.get_by_role("main").get_by_role("link", name=list_title(request)).click()
+    referrals = page.get_by_role("region", name=es("Referrals"))
+    row = referrals.get_by_role("row").filter(has_text="Atendida en tres sesiones; alta.")
+    with translation.override("es"):
+        closed = str(ReferralStatus.CLOSED.label)
+    assert row.get_by_role("cell").nth(1).inner_text().strip() == closed
+    assert "Ansiedad ante los exámenes." in row.inner_text()
+    # Reading the referral's confidential text is logged (need-to-know, with a trace).
+    assert SensitiveRead.objects.filter(user__username="tutora.ana", what="referrals").exists()
