@@ -112,6 +112,24 @@ def test_classes_listing_and_designation(client, term, component, coordinator, t
     )
 
 
+def test_listings_link_each_row_to_its_page_and_actions(
+    client, group, term, component, coordinator, tutor
+):
+    """The classes' and reports' listings name each row with a title cell: the class's row
+    carries its "More options" menu (designate the tutor), the report's row links to the
+    report's page (where it is reviewed)."""
+    cls = IndividualClass.objects.create(term=term, component=component)
+    report = TermReport.objects.create(
+        term=term, group=group, tutor=tutor, status=ReportStatus.SUBMITTED
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("tutoria_classes:index"), HTTP_ACCEPT_LANGUAGE="en")
+    assert f"More options for &#x27;{cls}&#x27;" in page.text
+    assert f'href="{reverse("tutoria_classes:designate", args=[cls.pk])}"' in page.text
+    page = client.get(reverse("tutoria_reports:index"), HTTP_ACCEPT_LANGUAGE="en")
+    assert f'href="{reverse("tutoria_reports:inspect", args=[report.pk])}"' in page.text
+
+
 def test_a_tutor_with_reports_of_their_own_cannot_inspect_another_tutors_report(
     client, group, term, tutor, other_tutor, coordinator, support_request, board
 ):

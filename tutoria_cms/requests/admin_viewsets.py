@@ -2,9 +2,10 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.models import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -56,6 +57,26 @@ class ScopedIndexView(IndexView):
 
     def get_base_queryset(self):
         return type(self).scope(self.request.user)
+
+    @cached_property
+    def columns(self):
+        """The first column is each row's title: a link to the record's page (when it has
+        one) carrying the row's "More options" menu. Wagtail builds such a column only from
+        a field name, not from a ``Column`` of ``list_display``; without it the row's
+        actions (designate the tutor...) and its page would be out of reach."""
+        columns = list(super().columns)
+        first = columns[0]
+        if not isinstance(first, TitleColumn):
+            title_column = self._get_title_column_class(TitleColumn)
+            columns[0] = title_column(
+                first.name,
+                label=first.label,
+                accessor=first.accessor,
+                get_url=lambda instance: (
+                    self.get_edit_url(instance) or self.get_inspect_url(instance)
+                ),
+            )
+        return columns
 
 
 class GroupIndexView(ScopedIndexView):

@@ -390,3 +390,79 @@ def test_coordinator_forms_a_group_whose_tutor_records_a_session_with_attendance
         90,
     )
     assert list(session.attendees.all()) == [lucia] and session.recorded_by == ana
+
+
+def test_coordinator_designates_the_tutor_of_an_approved_individual_class(site, br_site, sign_in):
+    from tutoria_cms.academics.models import CurricularComponent, Term
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import IndividualClass, RequestKind, RequestState
+
+    coordinator = factories.UserFactory(
+        username="coordinacion", groups=[roles.COORDINATION], sites=["localhost"]
+    )
+    board = factories.UserFactory(username="colegiado", groups=[roles.BOARD], sites=["localhost"])
+    ana = factories.UserFactory(
+        username="tutora.ana",
+        groups=[roles.TUTORS],
+        first_name="Ana",
+        last_name="Ramírez",
+        sites=["localhost"],
+    )
+    # A tutor of the other institution, whom this class must not be offered.
+    factories.UserFactory(
+        username="tutor.joao",
+        groups=[roles.TUTORS],
+        first_name="João",
+        last_name="Pereira",
+        sites=[br_site.get_site()],
+    )
+    mx = site.get_site()
+    term = Term.objects.create(
+        site=mx,
+        code="2026-1",
+        name="Primavera 2026",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    component = CurricularComponent.objects.create(
+        site=mx, code="MAT101", name="Cálculo I", hours=60
+    )
+    request = services.create_request(
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=factories.make_student("2025001", full_name="Lucía Hernández Soto"),
+        user=coordinator,
+        term=term,
+        component=component,
+        site=mx,
+        component_offered_this_term=True,
+        schedule_clash=True,
+    )
+    people = {"submit": coordinator, "review": coordinator, "approve": board}
+    request = factories.walk(request, people, "submit", "review", "approve")
+    assert request.state == RequestState.APPROVED
+    individual_class = IndividualClass.objects.get()  # opened by the board's approval
+    assert individual_class.tutor is None
+    page = sign_in("coordinacion")
+
+    page.get_by_role("button", name=es("Tutoring work"), exact=True).click()
+    page.get_by_role("link", name=es("Individual classes"), exact=True).click()
+    row = page.get_by_role("row", name=re.compile(re.escape(str(individual_class))))
+    assert "18" in row.inner_text()  # in-person hours: 30 % of the component's 60
+    more = es("More options for '%(title)s'") % {"title": str(individual_class)}
+    row.get_by_role("button", name=more).click()
+    page.get_by_role("link", name=es("Designate the tutor"), exact=True).click()
+    tutor_field = page.get_by_role("combobox", name=exactly(es("Tutor")))
+    tutor_field.wait_for()  # the form has loaded
+    offered = [
+        text for text in tutor_field.locator("option").all_text_contents() if text.strip("- ")
+    ]
+    assert offered == ["Ana Ramírez (tutora.ana)"]  # not the other institution's tutor
+    tutor_field.select_option(label="Ana Ramírez (tutora.ana)")
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+
+    page.get_by_text(es("The tutor was designated.")).wait_for()
+    row = page.get_by_role("row", name=re.compile(re.escape(str(individual_class))))
+    assert "tutora.ana" in row.inner_text()  # the listing's tutor column
+    individual_class.refresh_from_db()
+    assert individual_class.tutor == ana
+    assert list(individual_class.requests.all()) == [request]
