@@ -466,3 +466,86 @@ def test_coordinator_designates_the_tutor_of_an_approved_individual_class(site, 
     individual_class.refresh_from_db()
     assert individual_class.tutor == ana
     assert list(individual_class.requests.all()) == [request]
+
+
+def test_coordinator_returns_an_end_of_term_report_and_accepts_it_once_corrected(site, sign_in):
+    from tests.e2e.journeys.conftest import request_in_progress
+    from tutoria_cms.academics.models import Term
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import ReportStatus, TermReport
+
+    today = timezone.localdate()
+    term = Term.objects.create(
+        site=site.get_site(),
+        code="2026-2",
+        name="Otoño 2026",
+        starts_on=today - datetime.timedelta(days=90),
+        ends_on=today + datetime.timedelta(days=30),
+    )
+    request = request_in_progress(term=term)
+    tutor = request.assigned_tutor
+    services.record_session(
+        request,
+        tutor,
+        date=today - datetime.timedelta(days=7),
+        modality="in_person",
+        duration_minutes=60,
+    )
+    # The tutor has written and submitted the report (their journey: test_tutor.py).
+    report = services.prepare_report(term, tutor, request=request)
+    services.update_report(
+        report,
+        tutor,
+        progress="Mejoró su organización del estudio.",
+        difficulties="",
+        recommendation="Continuar.",
+        outcome="continues",
+    )
+    report = services.submit_report(report, tutor)
+    to_review = re.compile(re.escape(es("end-of-term reports to review")))
+    comment = "Detalla la recomendación: frecuencia y temas de las sesiones."
+
+    page = sign_in("coordinacion")
+    page.get_by_role("link", name=to_review).click()
+    page.get_by_role("link", name=str(report), exact=True).click()
+    assert "Mejoró su organización del estudio." in page.get_by_role("main").inner_text()
+    open_actions(page)
+    page.get_by_role("link", name=es("Review the report"), exact=True).click()
+    page.get_by_role("textbox", name=exactly(es("Comment"))).fill(comment)
+    page.get_by_role("button", name=es("Return with the comment"), exact=True).click()
+    page.get_by_text(es("The report was reviewed.")).wait_for()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and report.coordinator_comment == comment
+
+    # The tutor finds the returned report on the dashboard, reads the comment and corrects it.
+    page = sign_in("tutora.ana")
+    page.get_by_role("main").get_by_role("link", name=str(report), exact=True).click()
+    assert comment in page.get_by_role("main").inner_text()
+    open_actions(page)
+    page.get_by_role("link", name=es("Edit the report"), exact=True).click()
+    page.get_by_label(exactly(es("Recommendation"))).fill(
+        "Continuar con tutoría quincenal sobre técnicas de estudio."
+    )
+    page.get_by_role("button", name=es("Save and submit to the coordinator"), exact=True).click()
+    page.get_by_text(es("The report was saved.")).wait_for()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+    page = sign_in("coordinacion")
+    page.get_by_role("link", name=to_review).click()
+    page.get_by_role("link", name=str(report), exact=True).click()
+    open_actions(page)
+    page.get_by_role("link", name=es("Review the report"), exact=True).click()
+    page.get_by_role("button", name=es("Accept"), exact=True).click()
+    page.get_by_text(es("The report was reviewed.")).wait_for()
+
+    report = TermReport.objects.get(request=request, term=term)
+    assert report.status == ReportStatus.ACCEPTED
+    assert report.recommendation == "Continuar con tutoría quincenal sobre técnicas de estudio."
+    assert report.reviewed_by.username == "coordinacion" and report.reviewed_at is not None
+    # Nothing is left to review: the dashboard's count is back to zero, with no link.
+    page.get_by_role("link", name=es("Dashboard")).first.click()
+    page.wait_for_url("**/admin/")
+    item = page.get_by_role("listitem").filter(has_text=to_review)
+    assert item.inner_text().split()[0] == "0"
+    assert item.get_by_role("link").count() == 0
