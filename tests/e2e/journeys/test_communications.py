@@ -59,13 +59,20 @@ def fill_date_or_time(page, field, value):
 
 
 def wait_for_autosave(page):
-    """Wait until Wagtail's autosave (after each pause in the typing) reads "Saved", as a
-    person would before submitting: a submission racing an autosave of a new page made two
-    requests create the same page (on the test server, one SQLite connection for both)."""
+    """Wait until Wagtail's autosave (after each pause in the typing) reads "Saved", or has
+    stayed idle for a while, as a person would before submitting: a submission racing an
+    autosave of a new page made two requests create the same page (on the test server, one
+    SQLite connection for both)."""
     indicator = page.locator("#w-autosave-indicator")
-    page.wait_for_timeout(1000)  # longer than the autosave's pause (500 ms)
-    indicator.get_by_text(es("Saving…")).wait_for(state="hidden")
-    indicator.get_by_text(es("Saved"), exact=True).wait_for()
+    saving = indicator.get_by_text(es("Saving…"))
+    saved = indicator.get_by_text(es("Saved"), exact=True)
+    for _second in range(15):
+        page.wait_for_timeout(1000)  # longer than the autosave's pause (500 ms)
+        saving.wait_for(state="hidden")
+        if saved.is_visible():
+            return
+    # On a slow machine the autosave may not have started at all (the indicator stays idle):
+    # then no autosave is in flight, and nothing races the submission either.
 
 
 def submit_to_moderation(page):
