@@ -1,11 +1,12 @@
 import re
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sites.home.demo.loader import DemoLoader
 from tutoria_cms.core import roles
+from tutoria_cms.core.management.base import TutoriaCommand
 
 ADDR_PATTERN = re.compile(r"^(?:(?P<host>\[[0-9a-fA-F:.]+\]|[^:\s]+):)?(?P<port>\d{1,5})$")
 
@@ -34,8 +35,8 @@ ROLE_LABELS = {
 }
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(TutoriaCommand):
+    help = gettext_lazy(
         "Build the two demo institutions (Spanish and Brazilian Portuguese) with their "
         "programmes, workshops and accounts. Running it again changes nothing."
     )

@@ -1,16 +1,18 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
 from tutoria_cms.academics.importer import KIND_LABELS, ImportRefused
 from tutoria_cms.academics.services import import_academics
+from tutoria_cms.core.management.base import TutoriaCommand
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(TutoriaCommand):
+    help = gettext_lazy(
         "Import terms, curricular components, students, failures and term outcomes from a "
         "CSV or XLSX file exported by the academic system. All or nothing: any bad row stops "
         "the import."

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +23,7 @@ from wagtail.models import Site
 
 from tutoria_cms.accreditation.context import FilterError, build_context
 from tutoria_cms.accreditation.services import export_to_path
+from tutoria_cms.core.management.base import TutoriaCommand
 
 
 class ProgressBar:
@@ -46,7 +47,7 @@ class ProgressBar:
         self.stream.flush()
 
 
-class Command(BaseCommand):
+class Command(TutoriaCommand):
     help = gettext_lazy("Build an accreditation evidence workbook (.xlsx).")
 
     def add_arguments(self, parser):

@@ -7,15 +7,17 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tutoria_cms.accreditation.models import ExportJob
 from tutoria_cms.accreditation.subject_access import build_subject_workbook
+from tutoria_cms.core.management.base import TutoriaCommand
 
 
-class Command(BaseCommand):
-    help = _("Export everything the suite holds about one student (subject access).")
+class Command(TutoriaCommand):
+    help = gettext_lazy("Export everything the suite holds about one student (subject access).")
 
     def add_arguments(self, parser):
         parser.add_argument("student_number", help=_("The student's number."))

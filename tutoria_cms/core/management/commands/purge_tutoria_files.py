@@ -1,12 +1,14 @@
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.management.base import TutoriaCommand
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(TutoriaCommand):
+    help = gettext_lazy(
         "Delete private files past their retention: academic-records uploads whose preview "
         "was not confirmed (IMPORT_PREVIEW_HOURS) and evidence workbooks built more than "
         "EXPORT_FILE_DAYS ago (their export jobs are kept). Run it regularly, e.g. hourly."

@@ -4,28 +4,29 @@ only: no personal data on the console)."""
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from tutoria_cms.core.management.base import TutoriaCommand
 from tutoria_cms.mentoring import services
 from tutoria_cms.mentoring.tasks import build_email, contact_email, programme_language
 
 
-class Command(BaseCommand):
-    help = "Remind mentors whose pair has not met recently; list the pairs at risk."
+class Command(TutoriaCommand):
+    help = gettext_lazy("Remind mentors whose pair has not met recently; list the pairs at risk.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="Today's date (YYYY-MM-DD); default: today.")
-        parser.add_argument("--dry-run", action="store_true", help="Send nothing.")
-        parser.add_argument("--language", default=None, help="Language of the output.")
+        parser.add_argument("--date", help=_("Today's date (YYYY-MM-DD); default: today."))
+        parser.add_argument("--dry-run", action="store_true", help=_("Send nothing."))
+        parser.add_argument("--language", default=None, help=_("Language of the output."))
 
     def handle(self, *args, date, dry_run, language, **options):
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
-            raise CommandError(f"--date: {error}") from error
+            raise CommandError(_("--date: %(error)s") % {"error": error}) from error
         with translation.override(language or translation.get_language() or "en"):
             sent = 0
             pairs, at_risk = services.follow_up(today)

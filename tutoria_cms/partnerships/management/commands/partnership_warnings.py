@@ -4,45 +4,48 @@ institution; with ``--email``, also send each institution's to its own coordinat
 import datetime
 
 from django.core.mail import send_mail
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.models import Site
 
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.institutions import institution_name
+from tutoria_cms.core.management.base import TutoriaCommand
 from tutoria_cms.partnerships import permissions, services
 
 
-class Command(BaseCommand):
-    help = "Overdue commitments and agreements about to expire; --email sends them to coordinators."
+class Command(TutoriaCommand):
+    help = gettext_lazy(
+        "Overdue commitments and agreements about to expire; --email sends them to coordinators."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
             type=int,
             default=services.EXPIRY_WARNING_DAYS,
-            help="Warn of agreements expiring within this many days (default %(default)s).",
+            help=_("Warn of agreements expiring within this many days (default %(default)s)."),
         )
-        parser.add_argument("--date", help="Today's date (YYYY-MM-DD); default: today.")
-        parser.add_argument("--email", action="store_true", help="E-mail the coordinators.")
-        parser.add_argument("--language", default=None, help="Language: es, pt-br, en.")
-        parser.add_argument("--site", help="Only this institution (hostname); default: each.")
+        parser.add_argument("--date", help=_("Today's date (YYYY-MM-DD); default: today."))
+        parser.add_argument("--email", action="store_true", help=_("E-mail the coordinators."))
+        parser.add_argument("--language", default=None, help=_("Language: es, pt-br, en."))
+        parser.add_argument("--site", help=_("Only this institution (hostname); default: each."))
 
     def handle(self, *args, days, date, email, language, site=None, **options):
         if days < 0:
-            raise CommandError("--days must be zero or more.")
+            raise CommandError(_("--days must be zero or more."))
         try:
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
-            raise CommandError(f"--date: {error}") from error
+            raise CommandError(_("--date: %(error)s") % {"error": error}) from error
         sites = Site.objects.order_by("pk")
         if site:
             sites = sites.filter(hostname=site)
             if not sites:
-                raise CommandError(f"--site: no site with hostname {site!r}.")
+                raise CommandError(_("--site: no site with hostname %(name)r.") % {"name": site})
         language = language or translation.get_language() or "en"
         several = len(sites) > 1
         with translation.override(language):

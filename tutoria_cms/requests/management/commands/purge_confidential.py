@@ -1,12 +1,14 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
+from tutoria_cms.core.management.base import TutoriaCommand
 from tutoria_cms.requests.services import purge_confidential, requests_past_retention
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(TutoriaCommand):
+    help = gettext_lazy(
         "Erase the confidential text (private descriptions, session notes, referral reasons "
         "and outcomes, and their history rows) of requests finished more than N years ago. "
         "A dry run unless --apply is given; counts used by the indicators are kept."

@@ -1,12 +1,15 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tutoria_cms.core.management.base import TutoriaCommand
 from tutoria_cms.requests.services import pending_notifications
 from tutoria_cms.requests.tasks import send_notification
 
 
-class Command(BaseCommand):
-    help = _("Send the decision e-mails that are pending or failed (run it periodically).")
+class Command(TutoriaCommand):
+    help = gettext_lazy(
+        "Send the decision e-mails that are pending or failed (run it periodically)."
+    )
 
     def handle(self, *args, **options):
         sent = failed = 0

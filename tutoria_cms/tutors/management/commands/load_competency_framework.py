@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tutoria_cms.core.management.base import TutoriaCommand
 from tutoria_cms.tutors.loader import DEFAULT_PATH, FrameworkFileError, load_framework_file
 
 
-class Command(BaseCommand):
+class Command(TutoriaCommand):
     help = gettext_lazy(
         "Load or update a competency framework from a JSON fixture (natural keys), checking it "
         "first. Without PATH, loads the framework shipped from the seeds. Loading twice changes "
