@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tutoria_cms.tutors import services
-from tutoria_cms.tutors.models import Competency, Dimension, TutorDirectorySettings
+from tutoria_cms.tutors.models import (
+    Competency,
+    CompetencyAssessment,
+    Dimension,
+    TutorDirectorySettings,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +65,78 @@ def test_history_view_shows_the_matrix_as_of_a_date(client, profile_a, tutor_a):
     assert "3 of 4" not in html
     html = client.get(url, {"as_of": "not-a-date"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Give the date as YYYY-MM-DD." in html
+
+
+# --- Frameworks that tutors have assessed themselves against (#14 item 9) ---------------------
+
+
+@pytest.fixture
+def assessed(profile_a, tutor_a):
+    """One self-assessment, of the "guidance" competency (dimension "human")."""
+    competency = Competency.objects.get(code="guidance")
+    services.self_assess(profile_a, competency, user=tutor_a, level=3, evidence="Informe")
+    return competency
+
+
+def test_an_assessed_framework_cannot_be_deleted(client, framework, coordinator, assessed):
+    client.force_login(coordinator)
+    url = reverse("tutoria_competency_frameworks:delete", args=[framework.pk])
+    response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    assert "no se puede eliminar" in response.content.decode()
+    assert Competency.objects.filter(pk=assessed.pk).exists()
+    assert CompetencyAssessment.objects.count() == 1
+    dimension = reverse("tutoria_competency_dimensions:delete", args=[assessed.dimension_id])
+    client.post(dimension, follow=True)
+    assert Dimension.objects.filter(pk=assessed.dimension_id).exists()
+
+
+def test_a_framework_nobody_assessed_can_be_deleted(client, framework, coordinator):
+    client.force_login(coordinator)
+    url = reverse("tutoria_competency_frameworks:delete", args=[framework.pk])
+    assert client.post(url).status_code == 302
+    assert not Competency.objects.exists()
+
+
+def _without(client, url, prefix, code):
+    """The edit form's data as the browser would post it, with the inline row of ``code``
+    marked for deletion."""
+    from tests.security.forms import form_data
+
+    data = form_data(client.get(url).content.decode(), url)
+    index = next(
+        key.split("-")[1]
+        for key, values in data.items()
+        if key.startswith(f"{prefix}-") and key.endswith("-code") and values == [code]
+    )
+    data[f"{prefix}-{index}-DELETE"] = ["1"]
+    return data
+
+
+def test_an_assessed_competency_cannot_be_removed_from_its_dimension(
+    client, framework, coordinator, assessed
+):
+    client.force_login(coordinator)
+    url = reverse("tutoria_competency_dimensions:edit", args=[assessed.dimension_id])
+    response = client.post(url, _without(client, url, "competencies", "guidance"))
+    assert response.status_code == 200  # the form again, with the reason
+    assert "tutors have assessed themselves against it" in response.content.decode()
+    assert Competency.objects.filter(pk=assessed.pk).exists()
+    # Another competency of the dimension, which nobody assessed, can be removed.
+    other = Competency.objects.filter(dimension_id=assessed.dimension_id).exclude(pk=assessed.pk)
+    other = other.first()
+    response = client.post(url, _without(client, url, "competencies", other.code))
+    assert response.status_code == 302
+    assert not Competency.objects.filter(pk=other.pk).exists()
+
+
+def test_an_assessed_dimension_cannot_be_removed_from_its_framework(
+    client, framework, coordinator, assessed
+):
+    client.force_login(coordinator)
+    url = reverse("tutoria_competency_frameworks:edit", args=[framework.pk])
+    code = assessed.dimension.code
+    response = client.post(url, _without(client, url, "dimensions", code))
+    assert response.status_code == 200
+    assert "tutors have assessed themselves against it" in response.content.decode()
+    assert Dimension.objects.filter(pk=assessed.dimension_id).exists()

@@ -2,13 +2,54 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from tutoria_cms.core.choices import AttentionType, Modality
 from tutoria_cms.core.forms import CleanTextFormMixin
 from tutoria_cms.core.text import clean_text
 
 from .choices import TutorType
+
+
+class AssessedChildrenFormMixin:
+    """Refuses to remove, from an inline panel, a row that tutors' competency assessments use.
+
+    Deleting it would delete the competencies below it, which assessments protect
+    (``on_delete=PROTECT``): without this check the save would fail with a server error.
+    ``assessed_formsets`` maps a formset (the inline panel's relation) to the lookup from a
+    competency assessment to that formset's rows.
+    """
+
+    assessed_formsets = {}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        from .models import CompetencyAssessment
+
+        for name, lookup in self.assessed_formsets.items():
+            formset = self.formsets.get(name)
+            if formset is None:
+                continue
+            for form in formset.deleted_forms:
+                row = form.instance
+                if row.pk and CompetencyAssessment.objects.filter(**{lookup: row.pk}).exists():
+                    self.add_error(
+                        None,
+                        _(
+                            "“%(name)s” cannot be removed: tutors have assessed themselves "
+                            "against it. Their assessments would be lost."
+                        )
+                        % {"name": row},
+                    )
+        return cleaned_data
+
+
+class FrameworkForm(AssessedChildrenFormMixin, WagtailAdminModelForm):
+    assessed_formsets = {"dimensions": "competency__dimension"}
+
+
+class DimensionForm(AssessedChildrenFormMixin, WagtailAdminModelForm):
+    assessed_formsets = {"competencies": "competency"}
 
 
 class TutorProfilePageForm(CleanTextFormMixin, WagtailAdminPageForm):

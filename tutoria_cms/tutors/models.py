@@ -52,7 +52,7 @@ from tutoria_cms.core.models import (
 )
 
 from .choices import TutorType
-from .forms import TutorProfilePageForm
+from .forms import DimensionForm, FrameworkForm, TutorProfilePageForm
 from .i18n import LANGUAGE_SUFFIXES, LocalizedTextMixin
 
 PAGE_MODEL = swapper.get_model_name("wagtailcore", "Page")
@@ -127,6 +127,7 @@ class CompetencyFramework(LocalizedTextMixin, ClusterableModel):
 
     objects = CompetencyFrameworkManager()
 
+    base_form_class = FrameworkForm
     panels = [
         FieldPanel("code"),
         *text_panels(),
@@ -237,6 +238,7 @@ class Dimension(LocalizedTextMixin, Orderable, ClusterableModel):
 
     objects = DimensionManager()
 
+    base_form_class = DimensionForm
     panels = [
         FieldPanel("framework"),
         FieldPanel("code"),
@@ -617,9 +619,11 @@ class CompetencyAssessment(models.Model):
         related_name="competency_assessments",
         verbose_name=_("tutor profile"),
     )
+    # PROTECT: a framework, dimension or competency that tutors have assessed themselves
+    # against cannot be deleted (the admin says why; see forms.AssessedChildrenFormMixin).
     competency = models.ForeignKey(
         Competency,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="assessments",
         verbose_name=_("competency"),
     )

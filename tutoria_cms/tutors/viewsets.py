@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from tutoria_cms.core.display import ReadableInspectMixin
 from tutoria_cms.core.forms import CleanTextViewSetMixin
+from tutoria_cms.core.views import ProtectedDeleteView
 
 from .models import CompetencyFramework, Dimension
 
@@ -25,6 +26,8 @@ class CompetencyFrameworkViewSet(CleanTextViewSetMixin, ModelViewSet):
     search_fields = ["code", "name_es", "name_pt_br", "name_en"]
     inspect_view_enabled = True
     inspect_view_class = ReadableInspectView
+    # Frameworks and dimensions that tutors have assessed themselves against are protected.
+    delete_view_class = ProtectedDeleteView
     url_prefix = "tutors/frameworks"
     name = "tutoria_competency_frameworks"
 
@@ -44,6 +47,7 @@ class DimensionViewSet(CleanTextViewSetMixin, ModelViewSet):
     ]
     list_filter = ["framework"]
     search_fields = ["code", "name_es", "name_pt_br", "name_en"]
+    delete_view_class = ProtectedDeleteView
     url_prefix = "tutors/dimensions"
     name = "tutoria_competency_dimensions"
 
