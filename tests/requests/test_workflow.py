@@ -336,3 +336,77 @@ def test_nothing_sensitive_in_str_or_history_of_the_request(support_request):
     assert str(support_request) == f"Tutoring support #{support_request.pk}"
     fields = {f.name for f in support_request.history.model._meta.fields}
     assert not {"reasons", "description"} & fields
+
+
+# --- Facts of the limits of art. 244 (UFOPA Res. 331/2020), whatever the term (#14 item 1) ----
+# III: "no máximo 2 componentes curriculares por período letivo"; IV: "no máximo 4
+# componentes curriculares ... durante o curso". Both count what the student has taken and
+# what is on its way: approving every pending request must not exceed the limit.
+
+
+def _sibling(student, term, component, coordinator, state):
+    request = services.create_request(
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=student,
+        term=term,
+        component=component,
+        user=coordinator,
+        language="pt-br",
+    )
+    return force_state(request, state)
+
+
+@pytest.fixture
+def earlier_term(db):
+    import datetime
+
+    from tutoria_cms.academics.models import Term
+    from tutoria_cms.core.institutions import default_site
+
+    return Term.objects.create(
+        site=default_site(),
+        code="2025-2",
+        name="2025/2",
+        starts_on=datetime.date(2025, 8, 1),
+        ends_on=datetime.date(2025, 12, 15),
+        kind="regular",
+    )
+
+
+@pytest.mark.parametrize(
+    ("earlier", "current", "taken", "this_term"),
+    [
+        # The finding: 3 classes in earlier terms, 1 approved now: the 5th must count 4.
+        ([RequestState.CLOSED] * 3, [RequestState.APPROVED], 4, 1),
+        ([], [RequestState.IN_PROGRESS, RequestState.CLOSED], 2, 2),
+        ([], [RequestState.SUBMITTED, RequestState.UNDER_REVIEW], 2, 2),
+        ([RequestState.APPROVED], [], 1, 0),
+        # Drafts, denials and withdrawals are no class.
+        (
+            [RequestState.DENIED, RequestState.WITHDRAWN],
+            [RequestState.DRAFT, RequestState.DENIED],
+            0,
+            0,
+        ),
+    ],
+)
+def test_limits_count_every_term_and_pending_requests(
+    class_request, earlier_term, coordinator, earlier, current, taken, this_term
+):
+    student, component = class_request.student, class_request.component
+    for state in earlier:
+        _sibling(student, earlier_term, component, coordinator, state)
+    for state in current:
+        _sibling(student, class_request.term, component, coordinator, state)
+    facts = services.facts_for(class_request)
+    assert facts.individual_classes_taken == taken
+    assert facts.other_requests_this_term == this_term
+
+
+def test_a_fifth_class_in_the_course_is_refused(class_request, earlier_term, coordinator, board):
+    student, component = class_request.student, class_request.component
+    for _ in range(3):
+        _sibling(student, earlier_term, component, coordinator, RequestState.CLOSED)
+    _sibling(student, class_request.term, component, coordinator, RequestState.APPROVED)
+    _rule_set, verdict = services.judge(class_request)
+    assert verdict.outcome("art244.IV") == "fail"

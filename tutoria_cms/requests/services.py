@@ -188,14 +188,15 @@ def facts_for(request):
         regular_undergraduate=student.regular_undergraduate,
         completed_hours=student.completed_hours,
         curriculum_hours=student.curriculum_hours,
+        # Art. 244 III: the components of the term, pending, approved, running or finished.
         other_requests_this_term=siblings.filter(
-            term=request.term, state__in=ACTIVE_STATES
+            term=request.term, state__in=(*ACTIVE_STATES, RequestState.CLOSED)
         ).count(),
+        # Art. 244 IV limits the classes of the whole course: every term's, the current
+        # one included, and the pending requests too (approving them all must not exceed it).
         individual_classes_taken=siblings.filter(
-            state__in=(RequestState.APPROVED, RequestState.IN_PROGRESS, RequestState.CLOSED)
-        )
-        .exclude(term=request.term)
-        .count(),
+            state__in=(*ACTIVE_STATES, RequestState.CLOSED)
+        ).count(),
         component_mandatory=component.mandatory,
         component_offered_this_term=request.component_offered_this_term,
         schedule_clash=request.schedule_clash,

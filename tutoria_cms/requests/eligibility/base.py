@@ -51,6 +51,8 @@ class EligibilityFacts:
     completed_hours: int
     curriculum_hours: int
     other_requests_this_term: int
+    # The student's other individual-class requests, any term, taken or on their way:
+    # closed, in progress, approved, submitted or under review.
     individual_classes_taken: int
     component_mandatory: bool
     component_offered_this_term: bool

@@ -124,12 +124,12 @@ RULE_SET = RuleSet(
             exempt=has_special_need,
             explain=by_outcome(
                 lambda: _(
-                    "The student has taken %(taken)d individual classes; at most "
-                    "%(per_course)d are allowed over the course."
+                    "The student has %(taken)d other individual classes, taken or requested; "
+                    "at most %(per_course)d are allowed over the course."
                 ),
                 lambda: _(
-                    "The student has already taken %(taken)d individual classes; at most "
-                    "%(per_course)d are allowed over the course."
+                    "The student already has %(taken)d individual classes, taken or "
+                    "requested; at most %(per_course)d are allowed over the course."
                 ),
                 lambda: _(
                     "Exempt: the student has a registered special educational need "
