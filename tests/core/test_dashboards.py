@@ -220,6 +220,7 @@ def test_coordination_queue_and_alerts_first(world):
             "requests_submitted": 1,
             "requests_under_review": 2,
             "requests_without_tutor": 1,
+            "requests_undelivered": 0,
             "reports_to_review": 0,
         },
     )

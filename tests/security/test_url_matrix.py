@@ -86,6 +86,9 @@ ALLOWED = {
     # Transition "close" of request A: its tutor and coordination.
     "tutoria_requests:transition": frozenset({"tutor", "coordination"}),
     "tutoria_requests:assign": COORDINATION,
+    # The decision notice as a letter (request A's decision e-mail): coordination.
+    "tutoria_requests:letter": COORDINATION,
+    "tutoria_requests:print_letter": COORDINATION,
     # The confidential details: the assigned tutor, the orientation service once referred.
     "tutoria_requests:disclosure": frozenset({"tutor", "orientation"}),
     "tutoria_requests:record_session": frozenset({"tutor"}),

@@ -22,6 +22,7 @@ from tutoria_cms.core.institutions import institution_q, scope
 from . import permissions
 from .models import (
     OPEN_STATES,
+    Notification,
     Referral,
     ReferralStatus,
     ReportStatus,
@@ -58,6 +59,7 @@ ATTENTION_CHOICES = [
     ("no_tutor", _("Approved, without a tutor")),
     ("overdue", _("Waiting too long for a decision")),
     ("inactive_tutor", _("Open, tutor deactivated")),
+    ("undelivered", _("Decision notice not delivered")),
 ]
 
 REFERRAL_CHOICES = [
@@ -93,6 +95,12 @@ def attention_condition(value, now=None):
         )
     if value == "inactive_tutor":
         return Q(state__in=OPEN_STATES, assigned_tutor__is_active=False)
+    if value == "undelivered":
+        # Art. 248: the student must be told; the e-mail did not reach them.
+        undelivered = Notification.objects.filter(
+            request=OuterRef("pk"), status__in=Notification.UNDELIVERED
+        )
+        return Q(Exists(undelivered))
     return Q()
 
 
@@ -213,6 +221,18 @@ def coordination_items(user, counts):
             url=listing_url(attention="inactive_tutor"),
             section=REQUESTS_SECTION,
             order=11,
+            alert=True,
+        ),
+        WorkItem(
+            key="requests_undelivered",
+            label=_(
+                "decisions whose notice did not reach the student (no e-mail address, or "
+                "the mail server refused it): print the letter"
+            ),
+            count=counts["undelivered"],
+            url=listing_url(attention="undelivered"),
+            section=REQUESTS_SECTION,
+            order=12,
             alert=True,
         ),
         WorkItem(

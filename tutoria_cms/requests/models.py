@@ -249,6 +249,12 @@ class Notification(ScopedRecord):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        NO_ADDRESS = "no_address", _("Not sent: no address")
+        LETTER = "letter", _("Delivered as a letter")
+
+    # Not delivered (yet): to send again, and a to-do of coordination.
+    RETRYABLE = (Status.PENDING, Status.FAILED, Status.NO_ADDRESS)
+    UNDELIVERED = (Status.FAILED, Status.NO_ADDRESS)
 
     request = models.ForeignKey(
         TutoringRequest, on_delete=models.CASCADE, related_name="notifications"

@@ -496,8 +496,23 @@ def notify(request, event):
 
 
 def pending_notifications():
+    """The notifications to send (again): pending, failed, and those without an address
+    whose student has one now."""
     return Notification.objects.filter(
-        Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.FAILED)
+        Q(status__in=(Notification.Status.PENDING, Notification.Status.FAILED))
+        | (Q(status=Notification.Status.NO_ADDRESS) & ~Q(request__student__email=""))
+    )
+
+
+def mark_delivered_by_letter(notification, user):
+    """Coordination handed over or posted the printed notice of a notification that did not
+    reach the student by e-mail. False when it was delivered meanwhile."""
+    if not institutions.holds(user, permissions.MANAGE, notification.request.site_id):
+        raise TransitionRefused(_("You are not allowed to do this with this request."))
+    return bool(
+        Notification.objects.filter(pk=notification.pk, status__in=Notification.UNDELIVERED).update(
+            status=Notification.Status.LETTER, sent_at=timezone.now(), last_error=""
+        )
     )
 
 

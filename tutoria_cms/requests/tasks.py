@@ -5,13 +5,13 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 
 from tutoria_cms.core.conf import tutoria_settings
 
 from .models import Notification
+from .notices import decision_notice
 
 logger = logging.getLogger(__name__)
 
@@ -19,10 +19,14 @@ logger = logging.getLogger(__name__)
 @task()
 def send_notification(notification_id):
     """Send one decision e-mail. Claimed first, so it is never sent twice; retried later
-    (``manage.py send_tutoria_notifications``) if the mail server fails."""
+    (``manage.py send_tutoria_notifications``) if the mail server fails.
+
+    "Sent" means the mail server accepted it. A student without an e-mail address gets
+    "not sent: no address" (retried once the record has one); a refusal or an error of the
+    mail server, "failed". Coordination sees both as a to-do, with a printable letter.
+    """
     claimed = Notification.objects.filter(
-        pk=notification_id,
-        status__in=(Notification.Status.PENDING, Notification.Status.FAILED),
+        pk=notification_id, status__in=Notification.RETRYABLE
     ).update(status=Notification.Status.SENDING, attempts=F("attempts") + 1)
     if not claimed:
         return False
@@ -30,21 +34,24 @@ def send_notification(notification_id):
         "request", "request__student", "request__component"
     ).get(pk=notification_id)
     request = notification.request
-    context = {"request": request, "verdict": request.verdict or {}, "student": request.student}
-    with translation.override(request.language):
-        subject = render_to_string("tutoria_cms/requests/emails/decision_subject.txt", context)
-        body = render_to_string("tutoria_cms/requests/emails/decision_body.txt", context)
-    try:
-        send_mail(
-            " ".join(subject.split()),
-            body,
-            tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
-            [request.student.email],
-        )
-    except Exception as error:  # any mail failure: keep the row for a retry
-        logger.warning("Notification %s failed: %s", notification_id, error.__class__.__name__)
+    address = (request.student.email or "").strip()
+    if not address:
         Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED, last_error=error.__class__.__name__[:200]
+            status=Notification.Status.NO_ADDRESS, last_error=""
+        )
+        return False
+    subject, body = decision_notice(request)
+    try:
+        accepted = send_mail(
+            subject, body, tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL, [address]
+        )
+        error = "" if accepted else "NotAccepted"
+    except Exception as exception:  # any mail failure: keep the row for a retry
+        error = exception.__class__.__name__
+    if error:
+        logger.warning("Notification %s failed: %s", notification_id, error)
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.FAILED, last_error=error[:200]
         )
         return False
     Notification.objects.filter(pk=notification_id).update(

@@ -4,14 +4,16 @@ They are ``ObjectFormView``s (tutoria_cms.core.views): the request is looked up 
 ones the user may see (404 otherwise), then the action's permission is asked (403).
 """
 
+from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from tutoria_cms.core import roles
+from tutoria_cms.core import institutions, roles
 from tutoria_cms.core.views import ObjectFormView
 
 from . import permissions, services
@@ -23,6 +25,8 @@ from .forms import (
     SessionForm,
     TransitionForm,
 )
+from .models import Notification
+from .notices import decision_notice
 
 CONFIDENTIAL = _(
     "Confidential: only you and, once referred, the orientation service can read this."
@@ -192,3 +196,61 @@ class UpdateReferralView(TutorWorkView):
 
     def perform(self, form):
         return services.update_referral(self.referral, self.request.user, **form.cleaned_data)
+
+
+class DecisionLetterView(RequestFormView):
+    """Art. 248: the decision notice as a letter, for a student the e-mail did not reach (no
+    address, or the mail server refused it). Coordination of the request's institution prints
+    it, hands it over or posts it, and marks it delivered (the to-do then leaves the
+    dashboard)."""
+
+    form_class = forms.Form
+    template_name = "tutoria_cms/requests/admin/letter.html"
+    page_title = _("Decision letter")
+    submit_label = _("Mark as delivered")
+    success_message = _("The decision notice is recorded as delivered by letter.")
+
+    def has_permission(self):
+        return institutions.holds(self.request.user, permissions.MANAGE, self.object.site_id)
+
+    @cached_property
+    def notification(self):
+        notification = self.object.notifications.order_by("-created_at").first()
+        if notification is None:
+            raise Http404
+        return notification
+
+    def get_intro(self):
+        if self.notification.status in Notification.UNDELIVERED:
+            return _(
+                "The e-mail did not reach the student (%(status)s). Print this letter, hand it "
+                "over or post it, then mark it as delivered."
+            ) % {"status": self.notification.get_status_display()}
+        return _("The decision notice: %(status)s.") % {
+            "status": self.notification.get_status_display()
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subject, body = decision_notice(self.object)
+        context.update(
+            letter_subject=subject,
+            letter_body=body,
+            institution=institutions.institution_name(self.object.site),
+            undelivered=self.notification.status in Notification.UNDELIVERED,
+            print_url=reverse("tutoria_requests:print_letter", args=[self.object.pk]),
+        )
+        return context
+
+    def perform(self, form):
+        delivered = services.mark_delivered_by_letter(self.notification, self.request.user)
+        if not delivered:
+            raise ValidationError(_("This notice had already been delivered."))
+        return delivered
+
+
+class PrintLetterView(DecisionLetterView):
+    """The letter alone, on a page made for printing (no admin chrome)."""
+
+    template_name = "tutoria_cms/requests/letter_print.html"
+    http_method_names = ["get", "head", "options"]

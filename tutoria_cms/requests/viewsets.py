@@ -17,14 +17,17 @@ from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..core import institutions
 from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
 from . import dashboard, permissions, services
 from .forms import NewRequestForm
-from .models import RequestKind, RequestState, SensitiveRead, TutoringRequest
+from .models import Notification, RequestKind, RequestState, SensitiveRead, TutoringRequest
 from .views import (
     AssignTutorView,
+    DecisionLetterView,
     DisclosureView,
+    PrintLetterView,
     RecordSessionView,
     ReferView,
     TransitionView,
@@ -193,6 +196,9 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
         context["sessions"] = list(request.sessions.all())
         context["referrals"] = list(request.referrals.all())
+        context["notifications"] = list(request.notifications.order_by("created_at"))
+        context["undelivered"] = Notification.UNDELIVERED
+        context["may_send_letters"] = institutions.holds(user, permissions.MANAGE, request.site_id)
         if context["can_read_disclosure"]:
             read = [SensitiveRead.What.DISCLOSURE]
             if any(session.private_notes for session in context["sessions"]):
@@ -397,6 +403,8 @@ class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
         return [
             path("<int:pk>/action/<str:action>/", TransitionView.as_view(), name="transition"),
             path("<int:pk>/assign/", AssignTutorView.as_view(), name="assign"),
+            path("<int:pk>/letter/", DecisionLetterView.as_view(), name="letter"),
+            path("<int:pk>/letter/print/", PrintLetterView.as_view(), name="print_letter"),
             path("<int:pk>/confidential/", DisclosureView.as_view(), name="disclosure"),
             path("<int:pk>/sessions/new/", RecordSessionView.as_view(), name="record_session"),
             path("<int:pk>/referrals/new/", ReferView.as_view(), name="refer"),
