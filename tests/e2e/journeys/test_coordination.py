@@ -549,3 +549,36 @@ def test_coordinator_returns_an_end_of_term_report_and_accepts_it_once_corrected
     item = page.get_by_role("listitem").filter(has_text=to_review)
     assert item.inner_text().split()[0] == "0"
     assert item.get_by_role("link").count() == 0
+
+
+def test_coordinator_delivers_a_decision_notice_by_letter(site, sign_in):
+    """Art. 248: a student without an e-mail address is told on paper (#14)."""
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import Notification, RequestKind
+
+    coordinator = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
+    board = factories.UserFactory(username="colegiado", groups=[roles.BOARD])
+    request = services.create_request(
+        kind=RequestKind.SUPPORT,
+        student=factories.make_student("2025077", full_name="Julián Sin Correo", email=""),
+        user=coordinator,
+        reasons=["academic"],
+        language="es",
+    )
+    people = {"submit": coordinator, "review": coordinator, "approve": board}
+    factories.walk(request, people, "submit", "review", "approve")
+    notification = Notification.objects.get(request=request)
+    assert notification.status == Notification.Status.NO_ADDRESS
+
+    page = sign_in("coordinacion")
+    page.locator('[data-work-item="requests_undelivered"] a').first.click()
+    page.get_by_role("link", name=re.compile(str(request.pk))).first.click()
+    notices = page.get_by_role("region", name=es("Decision notice"))
+    notices.get_by_role("link", name=es("Print the letter")).click()
+    page.get_by_role("heading", name=es("Decision letter")).wait_for()
+    assert page.get_by_role("link", name=es("Print the letter")).is_visible()
+    page.get_by_role("button", name=es("Mark as delivered")).click()
+
+    page.get_by_text(es("The decision notice is recorded as delivered by letter.")).wait_for()
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.LETTER
