@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests import factories
 from tutoria_cms.tutors import services
@@ -233,3 +234,29 @@ def test_profile_queries_do_not_grow_with_the_matrix(
     levels = {c.code: 1 + i % 4 for i, c in enumerate(Competency.objects.all())}
     assess(full, tutor_b, levels, coordinator, validated=set(list(levels)[:5]))
     assert _count_queries(client, full.url) == _count_queries(client, empty.url)
+
+
+def test_copying_a_profile_gives_a_profile_of_nobody(client, profile_a, tutor_a):
+    """Wagtail's "Copy" on a tutor profile (a server error when the copy kept the account,
+    one tutor's only): the copy is a draft profile without an account; the original keeps it."""
+    from wagtail.models import Page
+
+    superuser = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    url = reverse("wagtailadmin_pages:copy", args=[profile_a.pk])
+    response = client.post(
+        url,
+        {
+            "new_title": "Copia de perfil",
+            "new_slug": "copia-de-perfil",
+            "new_parent_page": profile_a.get_parent().pk,
+            "copy_subpages": False,
+            "publish_copies": False,
+            "alias": False,
+        },
+    )
+    assert response.status_code == 302
+    copy = Page.objects.get(slug="copia-de-perfil").specific
+    assert copy.user is None and not copy.live
+    profile_a.refresh_from_db()
+    assert profile_a.user == tutor_a

@@ -414,6 +414,9 @@ class TutorProfilePageMixin(SuiteTemplateMixin, models.Model):
 
     # Lets other apps recognise a profile page without importing this app.
     is_tutor_profile = True
+    # A copy is a new profile, of nobody yet: the account is one tutor's only (a copy that
+    # kept it broke the one-profile-per-tutor constraint: a server error).
+    exclude_fields_in_copy = ["user"]
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
