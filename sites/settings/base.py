@@ -182,6 +182,12 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Sessions end after this many seconds without a request (an idle timeout: every request
+# renews the session), not after Django's two weeks: accounts read students' health and
+# family details. SESSION_IDLE_SECONDS; 30 minutes by default.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+
 # E-mail: console by default; SMTP when EMAIL_HOST is given.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
