@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.coreutils import camelcase_to_underscore
 
 # key -> (app label, default concrete page, the mixin a site's page is built on)
@@ -315,7 +316,7 @@ class InstitutionGroup(models.Model):
         "auth.Group",
         on_delete=models.CASCADE,
         related_name="tutoria_institution_group",
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("user group", "group"),
     )
 
     class Meta:
