@@ -512,3 +512,15 @@ def test_sync_command_repairs_the_groups(pages, people, sites):
     assert "2 institution(s)" in out.getvalue()
     assert can_edit(people["mx_communications"], pages["mx_programme"])
     assert not can_edit(people["mx_communications"], pages["br_programme"])
+
+
+def test_people_and_institutions_can_be_deleted(pages, people, sites, br_home):
+    _mx, br = sites
+    group_ids = list(InstitutionGroup.objects.filter(site=br).values_list("group", flat=True))
+    people["both"].delete()
+    people["br_moderator"].delete()
+    # A Site goes with its root page, its groups and its workflow with it.
+    br_home.delete()
+    assert not Group.objects.filter(pk__in=group_ids).exists()
+    assert not InstitutionMembership.objects.filter(site_id=br.pk).exists()
+    assert can_edit(people["mx_communications"], pages["mx_programme"])

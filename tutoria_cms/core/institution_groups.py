@@ -125,12 +125,6 @@ def institution_group(site, role_name):
     return row.group if row is not None else None
 
 
-def is_institution_group(group):
-    from .models import InstitutionGroup
-
-    return InstitutionGroup.objects.filter(group=group).exists()
-
-
 def institution_group_ids():
     from .models import InstitutionGroup
 
