@@ -29,7 +29,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import WorkflowPage
 
 from tests import factories
 from tutoria_cms.accreditation.models import ExportJob
@@ -105,8 +104,6 @@ def world(term, coordinator, board, orientation, tutor, other_tutor, programme_i
     other_tutor.is_active = False
     other_tutor.save()
 
-    workflow = roles.content_workflow()
-    WorkflowPage.objects.create(workflow=workflow, page=programme_index.get_parent())
     editor = factories.UserFactory(username="editor", groups=[roles.COMMUNICATIONS])
     moderator = factories.UserFactory(
         username="moderator", groups=[roles.COMMUNICATIONS_MODERATORS]

@@ -2,10 +2,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from wagtail.models import Page, Workflow, WorkflowPage, WorkflowState
+from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowState
 
 from tests import factories
-from tutoria_cms.core import roles
+from tutoria_cms.core import institution_groups, roles
 from tutoria_cms.programmes.models import TutoringProgrammePage
 
 pytestmark = pytest.mark.django_db
@@ -17,39 +17,58 @@ def test_every_role_group_exists_with_admin_access():
         assert group.permissions.filter(codename="access_admin").exists(), name
 
 
-def test_communications_may_edit_but_not_publish_and_moderators_may_publish():
-    root = Page.get_first_root_node()
-    communications = Group.objects.get(name=roles.COMMUNICATIONS)
-    moderators = Group.objects.get(name=roles.COMMUNICATIONS_MODERATORS)
-
-    def perms(group):
-        return set(
-            group.page_permissions.filter(page=root).values_list("permission__codename", flat=True)
-        )
-
-    assert {"add_page", "change_page"} <= perms(communications)
-    assert "publish_page" not in perms(communications)
-    assert {"add_page", "change_page", "publish_page"} <= perms(moderators)
+def page_perms(group, page):
+    return set(
+        group.page_permissions.filter(page=page).values_list("permission__codename", flat=True)
+    )
 
 
-def test_every_workflow_created_has_its_approval_task():
-    workflow = roles.content_workflow()
-    tasks = [wt.task.specific for wt in workflow.workflow_tasks.all()]
-    assert len(tasks) == 1
-    assert list(tasks[0].groups.values_list("name", flat=True)) == [roles.COMMUNICATIONS_MODERATORS]
+def test_communications_may_edit_but_not_publish_and_moderators_may_publish(mx_home):
+    """On their institution's root page, through its groups; the global role groups hold no
+    page permission (at the tree root or anywhere)."""
+    site = mx_home.get_site()
+    communications = institution_groups.institution_group(site, roles.COMMUNICATIONS)
+    moderators = institution_groups.institution_group(site, roles.COMMUNICATIONS_MODERATORS)
+    assert communications.name == "Communications · Universidad de Ejemplo"
+    assert page_perms(communications, mx_home) == {
+        "add_page",
+        "change_page",
+        "lock_page",
+        "unlock_page",
+    }
+    assert page_perms(moderators, mx_home) == {
+        "add_page",
+        "change_page",
+        "publish_page",
+        "lock_page",
+        "unlock_page",
+    }
+    for name in roles.ALL_ROLES:
+        assert not GroupPagePermission.objects.filter(group__name=name).exists(), name
+
+
+def test_every_workflow_created_has_its_approval_task(mx_home, br_home):
+    for home in (mx_home, br_home):
+        site = home.get_site()
+        workflow = roles.content_workflow(site)
+        assert WorkflowPage.objects.get(page=home).workflow == workflow
+        tasks = [wt.task.specific for wt in workflow.workflow_tasks.all()]
+        assert tasks == [roles.content_review_task(site)]
+        assert list(tasks[0].groups.all()) == [
+            institution_groups.institution_group(site, roles.COMMUNICATIONS_MODERATORS)
+        ]
     for other in Workflow.objects.all():
         assert other.workflow_tasks.exists(), f"workflow {other.name} has no task"
 
 
 def test_submitted_page_waits_for_a_moderator(programme_index):
-    workflow = roles.content_workflow()
-    WorkflowPage.objects.create(workflow=workflow, page=programme_index.get_parent())
     editor = factories.UserFactory(groups=[roles.COMMUNICATIONS])
     moderator = factories.UserFactory(groups=[roles.COMMUNICATIONS_MODERATORS])
 
     page = TutoringProgrammePage(title="Borrador", slug="borrador", live=False)
     programme_index.add_child(instance=page)
     revision = page.save_revision(user=editor)
+    assert page.get_workflow() == roles.content_workflow(programme_index.get_site())
     state = page.get_workflow().start(page, editor)
     page.refresh_from_db()
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
@@ -65,16 +84,20 @@ def test_submitted_page_waits_for_a_moderator(programme_index):
     assert page.live_revision_id == revision.pk
 
 
-def test_workflow_and_task_are_named_in_the_site_language():
+def test_workflow_and_task_are_named_in_the_site_language(mx_home, br_home):
     """The page editor said "Enviar a Tutoring content moderation": Wagtail shows the stored
-    names, so they are stored in the site's language (LANGUAGE_CODE, es here)."""
-    from django.conf import settings
-
-    assert settings.LANGUAGE_CODE == "es"
-    workflow = roles.content_workflow()
-    assert workflow.name == "Moderación de contenidos de tutoría"
-    assert roles.content_review_task().name == "Revisión de Comunicación"
-    assert [wt.task.name for wt in workflow.workflow_tasks.all()] == ["Revisión de Comunicación"]
+    names, so each institution's are stored in its site's language, with its name."""
+    mx, br = mx_home.get_site(), br_home.get_site()
+    workflow = roles.content_workflow(mx)
+    assert workflow.name == "Moderación de contenidos de tutoría · Universidad de Ejemplo"
+    assert roles.content_review_task(mx).name == "Revisión de Comunicación · Universidad de Ejemplo"
+    assert [wt.task.name for wt in workflow.workflow_tasks.all()] == [
+        "Revisión de Comunicación · Universidad de Ejemplo"
+    ]
+    assert roles.content_workflow(br).name == (
+        "Moderação de conteúdos de tutoria · Universidade Exemplo"
+    )
+    assert roles.content_review_task(br).name == "Revisão da Comunicação · Universidade Exemplo"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.utils import timezone, translation
-from wagtail.models import WorkflowPage, WorkflowState
+from wagtail.models import WorkflowState
 
 from tests import factories
 from tutoria_cms.core import roles
@@ -26,9 +26,8 @@ def exactly(label):
 
 @pytest.fixture
 def programme(site):
-    """A published programme under the site, whose tree is under the moderation workflow."""
-    workflow = roles.content_workflow()
-    WorkflowPage.objects.create(workflow=workflow, page=site)
+    """A published programme under the site, whose tree is under its institution's moderation
+    workflow (created with the site)."""
     return factories.build_programme(factories.build_programme_index(site))
 
 
@@ -49,7 +48,8 @@ def test_communications_editor_creates_and_submits_a_workshop(programme, login):
     page.get_by_label(exactly("Place")).fill("Biblioteca central, sala 2")
     page.get_by_label(exactly("Capacity")).fill("25")
     page.get_by_role("button", name="More actions").click()
-    workflow_name = roles.content_workflow().name  # stored in the site's language
+    # Stored in the site's language, with the institution's name.
+    workflow_name = roles.content_workflow(programme.get_site()).name
     page.get_by_role("button", name=f"Submit to {workflow_name}").click()
 
     page.get_by_text("submitted for moderation").first.wait_for()

@@ -224,6 +224,38 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
     dashboard = client.get(reverse("wagtailadmin_home"), HTTP_HOST="localhost:8000")
     assert dashboard.status_code == 200 and 'data-indicator="referrals"' in dashboard.text
 
+    # Each institution's communications staff edit its pages only; its moderators approve
+    # in its own workflow; its tutors add profiles under its directory only.
+    from tutoria_cms.core import roles
+    from tutoria_cms.tutors.models import TutorIndexPage
+
+    User = get_user_model()
+    for site, other in ((mx, br), (br, mx)):
+        role_of = {row["username"]: row["role"] for row in rows if row["site"] == site.hostname}
+        staff = {role: username for username, role in role_of.items() if role != "tutor"}
+        tutor = User.objects.get(username=next(u for u, r in role_of.items() if r == "tutor"))
+        own = TutoringProgrammePage.objects.descendant_of(site.root_page).first()
+        theirs = TutoringProgrammePage.objects.descendant_of(other.root_page).first()
+        for role in ("communications", "moderation"):
+            user = User.objects.get(username=staff[role])
+            client.force_login(user)
+            edit = reverse("wagtailadmin_pages:edit", args=[own.pk])
+            assert client.get(edit).status_code == 200, user
+            refusal = client.get(reverse("wagtailadmin_pages:edit", args=[theirs.pk]))
+            assert refusal.status_code == 302 and refusal["Location"] == "/admin/", user
+            assert own.permissions_for_user(user).can_publish() is (role == "moderation")
+        moderator = User.objects.get(username=staff["moderation"])
+        task = roles.content_review_task(site)
+        assert WorkflowPage.objects.get(page=site.root_page).workflow == roles.content_workflow(
+            site
+        )
+        assert task.groups.filter(user=moderator).exists()
+        assert not roles.content_review_task(other).groups.filter(user=moderator).exists()
+        directory = TutorIndexPage.objects.descendant_of(site.root_page).get()
+        other_directory = TutorIndexPage.objects.descendant_of(other.root_page).get()
+        assert directory.permissions_for_user(tutor).can_add_subpage()
+        assert not other_directory.permissions_for_user(tutor).can_add_subpage()
+
 
 def test_running_twice_changes_nothing_and_addr_moves_the_demo(logins_file, capsys):
     first_output = load(logins_file, capsys)

@@ -14,7 +14,7 @@ from wagtail.models import WorkflowPage
 from wagtail.test.utils.form_data import rich_text
 
 from tests import factories
-from tutoria_cms.core import roles
+from tutoria_cms.core import institution_groups, roles
 from tutoria_cms.tutors import services
 from tutoria_cms.tutors.models import Competency, CompetencyAssessment, TutorProfilePage
 
@@ -247,9 +247,9 @@ def test_tutor_creates_one_profile_of_their_own_and_cannot_publish(
 
 
 def test_tutor_edits_go_through_moderation(client, mx_home, profile_a, tutor_a):
-    workflow = roles.content_workflow()
+    workflow = roles.content_workflow(mx_home.get_site())
     assert workflow.workflow_tasks.exists()
-    WorkflowPage.objects.create(page=mx_home, workflow=workflow)
+    assert WorkflowPage.objects.get(page=mx_home).workflow == workflow
     client.force_login(tutor_a)
     edit = reverse("wagtailadmin_pages:edit", args=[profile_a.pk])
     data = _profile_form_data(
@@ -271,13 +271,16 @@ def test_tutor_edits_go_through_moderation(client, mx_home, profile_a, tutor_a):
 
 
 def test_tutors_hold_add_but_not_publish_on_the_directory(tutor_index, tutor_a):
-    tutors = Group.objects.get(name=roles.TUTORS)
+    """Through their institution's tutors group; the global Tutors group holds no page."""
+    tutors = institution_groups.institution_group(tutor_index.get_site(), roles.TUTORS)
     actions = set(
         tutors.page_permissions.filter(page=tutor_index).values_list(
             "permission__codename", flat=True
         )
     )
     assert actions == {"add_page"}
+    assert tutors in tutor_a.groups.all()
+    assert not Group.objects.get(name=roles.TUTORS).page_permissions.exists()
     assert not tutor_index.permissions_for_user(tutor_a).can_publish_subpage()
 
 

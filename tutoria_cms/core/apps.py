@@ -9,7 +9,12 @@ class TutoriaCoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
-        from .institutions import connect_signals
+        from . import (
+            checks,  # noqa: F401  (registers the system checks)
+            institution_groups,
+            institutions,
+        )
 
-        connect_signals()
+        institutions.connect_signals()
+        # After the membership roles' own receiver (a role given is a group first).
+        institution_groups.connect_signals()

@@ -88,3 +88,7 @@ class InstitutionMembershipForm(forms.ModelForm):
         )
         self.fields["site"].label_from_instance = institution_name
         self.fields["roles"].label_from_instance = role_label
+        # Roles are the role groups, not the institution groups derived from them.
+        self.fields["roles"].queryset = self.fields["roles"].queryset.filter(
+            tutoria_institution_group__isnull=True
+        )

@@ -47,7 +47,15 @@ def forget(user):
     """Drop the cached answers for ``user`` (after their memberships or groups change)."""
     if hasattr(user, CACHE_ATTRIBUTE):
         delattr(user, CACHE_ATTRIBUTE)
-    for attribute in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+    for attribute in (
+        "_perm_cache",
+        "_group_perm_cache",
+        "_user_perm_cache",
+        # Wagtail's page permissions and group approval tasks (institution groups).
+        "_page_permission_cache",
+        "_explorable_root_page_cache",
+        "_group_approval_task_checks",
+    ):
         if hasattr(user, attribute):
             delattr(user, attribute)
 

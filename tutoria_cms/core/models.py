@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.coreutils import camelcase_to_underscore
 
 # key -> (app label, default concrete page, the mixin a site's page is built on)
@@ -291,3 +292,65 @@ class InstitutionScopedModel(models.Model):
                 "several institutions and nothing placed the record in one."
             )
         return site_id
+
+
+class InstitutionGroup(models.Model):
+    """The group through which the people who hold a page-holding role in one institution
+    hold that role's page permissions there ("Communications · Universidad de Ejemplo").
+
+    Managed by the suite (:mod:`tutoria_cms.core.institution_groups`): created with the Site,
+    given its page permissions on that Site's pages only, and its members kept in sync with
+    the role groups and the institution memberships. Nobody edits it by hand.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="tutoria_groups",
+        verbose_name=_("institution"),
+    )
+    role = models.ForeignKey(
+        "auth.Group", on_delete=models.CASCADE, related_name="+", verbose_name=_("role")
+    )
+    group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.CASCADE,
+        related_name="tutoria_institution_group",
+        verbose_name=pgettext_lazy("user group", "group"),
+    )
+
+    class Meta:
+        verbose_name = _("institution group")
+        verbose_name_plural = _("institution groups")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "role"], name="tutoria_one_group_per_role")
+        ]
+
+    def __str__(self):
+        return self.group.name
+
+
+class InstitutionWorkflow(models.Model):
+    """The content moderation workflow of one institution: its Site's root page is under it,
+    and its one task is approved by that institution's moderators group (managed by
+    :mod:`tutoria_cms.core.institution_groups`)."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="tutoria_workflow",
+        verbose_name=_("institution"),
+    )
+    workflow = models.OneToOneField(
+        "wagtailcore.Workflow",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("workflow"),
+    )
+
+    class Meta:
+        verbose_name = _("institution workflow")
+        verbose_name_plural = _("institution workflows")
+
+    def __str__(self):
+        return self.workflow.name

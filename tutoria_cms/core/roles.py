@@ -24,6 +24,18 @@ ALL_ROLES = (
     QUALITY,
 )
 
+# The roles that hold page permissions, each through one group per institution (Site):
+# "Communications · Universidad de Ejemplo" (``core.institution_groups``). Communications and
+# its moderators on the Site's root page (the actions below), tutors "add" on the Site's tutor
+# directory pages (the tutors app, through the ``register_tutoria_page_permissions`` hook).
+PAGE_ROLES = (COMMUNICATIONS, COMMUNICATIONS_MODERATORS, TUTORS)
+ROOT_PAGE_ACTIONS = {
+    COMMUNICATIONS: ("add", "change", "lock", "unlock"),
+    COMMUNICATIONS_MODERATORS: ("add", "change", "publish", "lock", "unlock"),
+}
+# Between a role's name and its institution's in an institution group's name.
+INSTITUTION_SEPARATOR = " · "
+
 ROLE_LABELS = {
     COMMUNICATIONS: _("Communications"),
     COMMUNICATIONS_MODERATORS: _("Communications moderators"),
@@ -34,11 +46,13 @@ ROLE_LABELS = {
     QUALITY: _("Quality office"),
 }
 
-# The moderation workflow for programme, workshop and directory pages, and its task. Their
-# stable identifiers (the English names 0001 created them with) and the names shown to people:
-# Wagtail shows ``Workflow.name`` and ``Task.name`` as stored ("Submit to %(workflow_name)s"),
-# so migration 0003 stores them in the site's language (``LANGUAGE_CODE``); code finds them
-# through ``content_workflow()`` / ``content_review_task()``, whatever language they are in.
+# The moderation workflow for programme, workshop and directory pages, and its task: one per
+# institution (``core.institution_groups``), named in its Site's language after these labels
+# and the institution ("Moderación de contenidos de tutoría · Universidad de Ejemplo"); code
+# finds them through ``content_workflow(site)`` / ``content_review_task(site)``. Their stable
+# identifiers are the English names 0001 created the install's one workflow with (migration
+# 0003 stored them in ``LANGUAGE_CODE``; 0006 replaced that workflow by one per institution:
+# ``legacy_content_workflow()`` finds it, whatever language it is in).
 CONTENT_WORKFLOW = "Tutoring content moderation"
 CONTENT_REVIEW_TASK = "Communications review"
 CONTENT_WORKFLOW_LABEL = _("Tutoring content moderation")
@@ -47,9 +61,15 @@ CONTENT_REVIEW_TASK_LABEL = _("Communications review")
 
 def role_label(group):
     """The name of a group (or a group name) as shown to people: the translated role name for
-    the suite's roles, the name itself for any other group."""
+    the suite's roles and their institution groups ("Comunicación · Universidad de Ejemplo"),
+    the name itself for any other group."""
     name = getattr(group, "name", group)
-    return ROLE_LABELS.get(name, name)
+    if name in ROLE_LABELS:
+        return ROLE_LABELS[name]
+    role, separator, institution = name.partition(INSTITUTION_SEPARATOR)
+    if separator and role in ROLE_LABELS:
+        return f"{ROLE_LABELS[role]}{INSTITUTION_SEPARATOR}{institution}"
+    return name
 
 
 def names_in_every_language(identifier, label):
@@ -64,20 +84,29 @@ def names_in_every_language(identifier, label):
     return names
 
 
-def content_workflow():
-    """The content moderation workflow (or None), by its name in any language."""
+def content_workflow(site):
+    """The content moderation workflow of the institution ``site`` (a Site or its id), or
+    None."""
+    from .institution_groups import site_workflow
+
+    return site_workflow(site)
+
+
+def content_review_task(site):
+    """The communications review task of the institution ``site`` (a Site or its id), or
+    None."""
+    from .institution_groups import site_review_task
+
+    return site_review_task(site)
+
+
+def legacy_content_workflow():
+    """The install-wide content moderation workflow of before institutions (or None), by its
+    name in any language."""
     from wagtail.models import Workflow
 
     names = names_in_every_language(CONTENT_WORKFLOW, CONTENT_WORKFLOW_LABEL)
     return Workflow.objects.filter(name__in=names).order_by("pk").first()
-
-
-def content_review_task():
-    """The communications review task (or None), by its name in any language."""
-    from wagtail.models import Task
-
-    names = names_in_every_language(CONTENT_REVIEW_TASK, CONTENT_REVIEW_TASK_LABEL)
-    return Task.objects.filter(name__in=names).order_by("pk").first()
 
 
 def ensure_permission(apps, app_label, model_name, codename, name):

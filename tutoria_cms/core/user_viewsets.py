@@ -24,10 +24,15 @@ class GroupViewSet(WagtailGroupViewSet):
 
 
 class RoleLabelsMixin:
+    """The role groups by their translated names; not the institution groups, which follow
+    from the roles and the memberships (``core.institution_groups``: kept on save)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "groups" in self.fields:
-            self.fields["groups"].label_from_instance = role_label
+            field = self.fields["groups"]
+            field.label_from_instance = role_label
+            field.queryset = field.queryset.filter(tutoria_institution_group__isnull=True)
 
 
 class TutoriaUserCreationForm(RoleLabelsMixin, UserCreationForm):

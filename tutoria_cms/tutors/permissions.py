@@ -1,8 +1,9 @@
 """Who may do what in the tutor directory. Every view, hook and service asks this module.
 
-- A tutor edits only their own profile page (Wagtail page ownership: the Tutors group holds "add"
-  on each directory page, which lets its members create a profile and edit the pages they own,
-  never publish) and only their own self-assessments.
+- A tutor edits only their own profile page (Wagtail page ownership: each institution's tutors
+  group, "Tutors · <institution>", holds "add" on that institution's directory pages, which lets
+  its members create a profile there and edit the pages they own, never publish) and only their
+  own self-assessments.
 - Coordinators (holders of ``validate_competencyassessment``: the "Tutoring coordination" group)
   see every matrix, validate other tutors' matrices (never their own) and see the heat map.
 - Page editors (Communications) may create profiles for tutors and assign the tutor's account.
@@ -24,6 +25,15 @@ def profile_models():
     from .models import TutorProfilePageMixin
 
     return [model for model in get_page_models() if issubclass(model, TutorProfilePageMixin)]
+
+
+def directory_models():
+    """Concrete page models that are tutor directories (the default one and any site's own)."""
+    from wagtail.models import get_page_models
+
+    from .models import TutorIndexPageMixin
+
+    return [model for model in get_page_models() if issubclass(model, TutorIndexPageMixin)]
 
 
 def is_profile(page):

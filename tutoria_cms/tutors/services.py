@@ -9,15 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import swapper
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import GroupPagePermission
 
-from tutoria_cms.core import roles
+from tutoria_cms.core import institution_groups, roles
 
 from . import permissions
 from .models import (
@@ -34,17 +31,25 @@ from .models import (
 # --------------------------------------------------------------------------------------------
 
 
+DIRECTORY_ACTIONS = ("add",)
+
+
 def open_directory_to_tutors(index_page):
-    """Give the Tutors group "add" on a directory page: tutors may then create their profile
-    below it and edit the page they own (Wagtail's ownership rule), and nothing else."""
+    """Give the tutors of the directory page's institution "add" on it (their institution
+    group, "Tutors · <institution>"): they may then create their profile below it and edit the
+    page they own (Wagtail's ownership rule), and nothing else. The same grant comes from
+    :func:`directory_page_permissions` whenever the institution is synchronised."""
+    institution_groups.grant_in_institution(index_page, roles.TUTORS, DIRECTORY_ACTIONS)
+
+
+def directory_page_permissions(site):
+    """The ``register_tutoria_page_permissions`` contribution: the institution's tutors hold
+    "add" on each tutor directory page of the site's tree."""
     page_model = swapper.load_model("wagtailcore", "Page")
-    content_type = ContentType.objects.get_for_model(page_model)
-    codename = f"add_{page_model._meta.model_name}"
-    permission, _created = Permission.objects.get_or_create(
-        content_type=content_type, codename=codename, defaults={"name": "Can add page"}
+    directories = page_model.objects.descendant_of(site.root_page, inclusive=True).type(
+        *permissions.directory_models()
     )
-    group, _created = Group.objects.get_or_create(name=roles.TUTORS)
-    GroupPagePermission.objects.get_or_create(group=group, page=index_page, permission=permission)
+    return [(roles.TUTORS, DIRECTORY_ACTIONS, list(directories))]
 
 
 # --------------------------------------------------------------------------------------------

@@ -104,3 +104,12 @@ def tutor_evidence():
     from .evidence import CompetencyMatrixSource, TutorsSource
 
     return [TutorsSource(), CompetencyMatrixSource()]
+
+
+@hooks.register("register_tutoria_page_permissions")
+def tutor_directory_page_permissions(site):
+    """Each institution's tutors hold "add" on its tutor directory pages
+    (``core.institution_groups``)."""
+    from .services import directory_page_permissions
+
+    return directory_page_permissions(site)

@@ -24,7 +24,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from wagtail.models import Locale, Page, Site, WorkflowPage
+from wagtail.models import Locale, Page, Site
 
 from sites.home.models import HomePage
 from tutoria_cms.core import roles
@@ -120,9 +120,8 @@ class DemoLoader:
                 and not Site.objects.filter(is_default_site=True).exists(),
             )
             self.created += 1
-        workflow = roles.content_workflow()
-        if workflow is not None and not WorkflowPage.objects.filter(page=home).exists():
-            WorkflowPage.objects.create(workflow=workflow, page=home)
+        # The new Site comes with its institution's groups and moderation workflow, assigned
+        # to its home page (tutoria_cms.core.institution_groups).
         return home.specific
 
     def programmes(self, home, content):

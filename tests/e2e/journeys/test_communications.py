@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.utils.text import capfirst
-from wagtail.models import WorkflowPage, WorkflowState
+from wagtail.models import Site, WorkflowState
 
 from tests import factories
 from tests.e2e.journeys.conftest import es, exactly
@@ -25,9 +25,8 @@ INSERT_BLOCK = "Insertar un bloque"
 
 @pytest.fixture
 def programmes(site):
-    """The programme index of the Mexican site, whose tree is under the moderation workflow."""
-    workflow = roles.content_workflow()
-    WorkflowPage.objects.create(workflow=workflow, page=site)
+    """The programme index of the Mexican site, whose tree is under its institution's
+    moderation workflow (created with the site)."""
     return factories.build_programme_index(site, title="Programas")
 
 
@@ -76,7 +75,8 @@ def wait_for_autosave(page):
 
 
 def submit_to_moderation(page):
-    workflow = es("Submit to %(workflow_name)s") % {"workflow_name": roles.content_workflow().name}
+    workflow_name = roles.content_workflow(Site.objects.get(site_name=SITE_TITLE)).name
+    workflow = es("Submit to %(workflow_name)s") % {"workflow_name": workflow_name}
     page.get_by_role("button", name=es("More actions")).click()
     page.get_by_role("button", name=workflow).click()
 

@@ -57,14 +57,13 @@ def test_tutor_records_a_session_refers_the_student_and_closes_the_request(site,
 
 def test_tutor_updates_matrix_and_profile_and_submits_the_profile(site, sign_in):
     from django.utils import translation
-    from wagtail.models import WorkflowPage, WorkflowState
+    from wagtail.models import WorkflowState
 
     from tests import factories
     from tests.e2e.journeys.conftest import exactly
     from tutoria_cms.core import roles
     from tutoria_cms.tutors.models import Competency, CompetencyAssessment, TutorProfilePage
 
-    WorkflowPage.objects.create(workflow=roles.content_workflow(), page=site)
     factories.load_seed_framework()
     index = factories.build_tutor_index(site, title="Tutores")
     ana = factories.build_tutor_user("tutora.ana", first_name="Ana", last_name="Ramírez")
@@ -95,7 +94,8 @@ def test_tutor_updates_matrix_and_profile_and_submits_the_profile(site, sign_in)
     page.get_by_role("button", name=es("More actions")).click()
     page.get_by_role(
         "button",
-        name=es("Submit to %(workflow_name)s") % {"workflow_name": roles.content_workflow().name},
+        name=es("Submit to %(workflow_name)s")
+        % {"workflow_name": roles.content_workflow(site.get_site()).name},
     ).click()
 
     message = es("Page '%(page_title)s' has been submitted for moderation.")
