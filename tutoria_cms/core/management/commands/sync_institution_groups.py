@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tutoria_cms.core.institution_groups import sync_everything
+from tutoria_cms.core.management.base import TutoriaCommand
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(TutoriaCommand):
+    help = gettext_lazy(
         "Set up every institution's page groups, their page permissions and its moderation "
         "workflow, and put every person in the institution groups their roles and memberships "
         "give them (after loading data without signals, e.g. loaddata)."
