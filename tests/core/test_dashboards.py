@@ -198,8 +198,16 @@ def test_orientation_queue(world):
 def test_tutor_queue(world):
     _client, _page, queue = assert_queue(
         world["tutor"],
-        {"tutor_requests": 2, "tutor_sessions_due": 1, "tutor_reports_due": 2},
+        {
+            "tutor_requests": 2,
+            "tutor_sessions_due": 1,
+            "tutor_reports_due": 2,
+            # The referral of "running_met" that the orientation service took in.
+            "tutor_referral_news": 1,
+        },
     )
+    news = queue["tutor_referral_news"][2]
+    assert news == [reverse("tutoria_requests:inspect", args=[world["running_met"].pk])]
     due = queue["tutor_sessions_due"][2]
     assert due == [reverse("tutoria_requests:inspect", args=[world["running"].pk])]
     assert sorted(queue["tutor_reports_due"][2]) == sorted(

@@ -115,3 +115,75 @@ def test_only_coordination_of_the_institution_prints_letters(
         assert client.get(letter_url).status_code == status
         assert client.post(letter_url).status_code == status
     assert Notification.objects.get(request=class_request).status == Notification.Status.NO_ADDRESS
+
+
+# --- The referral loop closes (#14 item 8): the tutor hears when the service accepts or closes
+
+
+@pytest.fixture
+def referral(support_request, coordinator, board, tutor):
+    request = services.assign_tutor(support_request, tutor, coordinator)
+    actors = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
+    request = walk(request, actors, "submit", "review", "approve", "start")
+    # The decision e-mail to the student is another matter: out of the way.
+    Notification.objects.update(status=Notification.Status.SENT)
+    return services.refer(request, tutor, reason="ZZ-REFERRAL-REASON")
+
+
+def test_the_tutor_is_told_when_the_service_accepts_and_closes(
+    referral, tutor, orientation, django_capture_on_commit_callbacks
+):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(tutor)
+    profile.preferred_language = "pt-br"
+    profile.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_referral(
+            referral, orientation, status="attended", outcome_notes="ZZ-OUTCOME-NOTES"
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [tutor.email]
+    assert message.subject == f"Encaminhamento da solicitação nº {referral.request_id}: Atendido"
+    assert reverse("tutoria_requests:inspect", args=[referral.request_id]) in message.body
+    # Never what the tutor or the service wrote.
+    assert "ZZ-" not in message.body + message.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_referral(referral, orientation, status="follow_up")
+    assert len(mail.outbox) == 1  # follow-up is no news
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_referral(referral, orientation, status="closed")
+    assert len(mail.outbox) == 2 and "encerrado" in mail.outbox[1].body
+    call_command("send_tutoria_notifications")
+    assert len(mail.outbox) == 2  # each news once
+    # And on the tutor's dashboard.
+    items = {item.key: item for item in dashboard.work_items(tutor)}
+    news = items["tutor_referral_news"]
+    assert news.count == 1
+    assert news.links[0].url == reverse("tutoria_requests:inspect", args=[referral.request_id])
+
+
+def test_the_tutor_is_not_told_of_their_own_change(
+    referral, tutor, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_referral(referral, tutor, status="closed")
+    call_command("send_tutoria_notifications")
+    assert len(mail.outbox) == 0
+
+
+def test_a_failed_referral_news_is_retried(
+    referral, tutor, orientation, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with (
+        mock.patch("tutoria_cms.requests.tasks.send_mail", side_effect=OSError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.update_referral(referral, orientation, status="attended")
+    assert len(mail.outbox) == 0
+    call_command("send_tutoria_notifications")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [tutor.email]

@@ -22,6 +22,7 @@ from tutoria_cms.core.institutions import institution_q, scope
 from . import permissions
 from .models import (
     OPEN_STATES,
+    REFERRAL_NEWS,
     Notification,
     Referral,
     ReferralStatus,
@@ -39,6 +40,8 @@ DECISION_OVERDUE_DAYS = 15
 SESSION_INTERVAL_DAYS = 14
 # End-of-term reports are due from this many days before the end of the term.
 REPORT_WINDOW_DAYS = 30
+# The tutor sees the news of their referrals (accepted, closed) for this many days.
+REFERRAL_NEWS_DAYS = 14
 
 REQUESTS_SECTION = pgettext_lazy("work queue", "Tutoring requests")
 TUTOR_SECTION = pgettext_lazy("work queue", "Your tutoring")
@@ -296,6 +299,7 @@ def tutor_items(user, today=None):
         for request in due[:ITEM_LIMIT]
     ]
     report_count, report_links = reports_due(user, mine, today)
+    news_count, news_links = referral_news(user, today)
     return [
         WorkItem(
             key="tutor_requests",
@@ -322,7 +326,36 @@ def tutor_items(user, today=None):
             section=TUTOR_SECTION,
             order=22,
         ),
+        WorkItem(
+            key="tutor_referral_news",
+            label=_("your referrals accepted or closed in the last %(days)s days")
+            % {"days": REFERRAL_NEWS_DAYS},
+            count=news_count,
+            links=news_links,
+            section=TUTOR_SECTION,
+            order=23,
+        ),
     ]
+
+
+def referral_news(user, today):
+    """The tutor's referrals that the service accepted or closed lately (the loop closes)."""
+    since = timezone.now() - datetime.timedelta(days=REFERRAL_NEWS_DAYS)
+    news = scope(
+        Referral.objects.filter(
+            referred_by=user, status__in=REFERRAL_NEWS, status_changed_at__gte=since
+        ),
+        user,
+    ).order_by("-status_changed_at", "-pk")
+    links = [
+        WorkLink(
+            str(referral.request),
+            reverse("tutoria_requests:inspect", args=[referral.request_id]),
+            referral.get_status_display(),
+        )
+        for referral in news.select_related("request")[:ITEM_LIMIT]
+    ]
+    return news.count(), links
 
 
 def reports_due(user, mine, today):

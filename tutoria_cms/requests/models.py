@@ -397,6 +397,11 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The news of a referral its tutor is told of (e-mail and dashboard): the service took the
+# student in, or closed the referral.
+REFERRAL_NEWS = (ReferralStatus.ATTENDED, ReferralStatus.CLOSED)
+
+
 class Referral(ScopedRecord):
     """A referral (canalización / encaminhamento) to the orientation service.
 
@@ -423,6 +428,10 @@ class Referral(ScopedRecord):
         _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
     outcome_notes = models.TextField(_("outcome notes"), blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # The status the referring tutor was last told of by e-mail (claimed before sending, so
+    # each news is sent once; see tasks.send_referral_update).
+    tutor_notified_status = models.CharField(max_length=12, blank=True, editable=False)
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

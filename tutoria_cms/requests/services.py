@@ -13,7 +13,7 @@ import logging
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -26,6 +26,7 @@ from . import permissions
 from .eligibility import EligibilityFacts, evaluate, get_rule_set
 from .models import (
     ACTIVE_STATES,
+    REFERRAL_NEWS,
     IndividualClass,
     Notification,
     RequestDisclosure,
@@ -602,14 +603,33 @@ def update_referral(referral, user, *, status, outcome_notes=""):
         or permissions.is_assigned_tutor(user, referral.request)
     ):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
+    changed = referral.status != status
     referral.status = status
     referral.outcome_notes = clean_text(
         outcome_notes, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
     )
+    if changed:
+        referral.status_changed_at = timezone.now()
+        if user.pk == referral.referred_by_id:
+            referral.tutor_notified_status = status  # their own change: nothing to tell
     referral.full_clean()
     referral._history_user = user
     referral.save()
+    if changed and status in REFERRAL_NEWS and user.pk != referral.referred_by_id:
+        # The loop closes: the referring tutor is told (never what the service wrote).
+        from .tasks import send_referral_update
+
+        transaction.on_commit(lambda: send_referral_update.enqueue(referral.pk))
     return referral
+
+
+def pending_referral_updates():
+    """Referrals whose news (accepted, closed) their tutor has not been told of yet."""
+    from .models import Referral
+
+    return Referral.objects.filter(
+        status__in=REFERRAL_NEWS, referred_by__isnull=False, status_changed_at__isnull=False
+    ).exclude(tutor_notified_status=F("status"))
 
 
 # -- group tutoring ----------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django_tasks import task
 
 from tutoria_cms.core.conf import tutoria_settings
@@ -57,4 +58,56 @@ def send_notification(notification_id):
     Notification.objects.filter(pk=notification_id).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
     )
+    return True
+
+
+def preferred_language(user):
+    """The language ``user`` chose for the admin (Account › Preferences), else the site's."""
+    from wagtail.users.models import UserProfile
+
+    return UserProfile.get_for_user(user).get_preferred_language() or settings.LANGUAGE_CODE
+
+
+@task()
+def send_referral_update(referral_id):
+    """Tell the referring tutor that the service accepted (attended) or closed a referral:
+    the request's number, the new status and a link, never the service's notes. Claimed
+    first (``tutor_notified_status``), so each news is sent once; released when the mail
+    server fails, for ``send_tutoria_notifications`` to retry."""
+    from django.db.models import F
+    from django.urls import reverse
+
+    from .models import REFERRAL_NEWS, Referral
+
+    claimed = (
+        Referral.objects.filter(pk=referral_id, status__in=REFERRAL_NEWS)
+        .exclude(tutor_notified_status=F("status"))
+        .update(tutor_notified_status=F("status"))
+    )
+    if not claimed:
+        return False
+    referral = Referral.objects.select_related("referred_by").get(pk=referral_id)
+    tutor = referral.referred_by
+    if tutor is None or not tutor.is_active or not tutor.email:
+        return False
+    url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "tutoria_requests:inspect", args=[referral.request_id]
+    )
+    context = {"referral": referral, "tutor": tutor, "url": url}
+    with translation.override(preferred_language(tutor)):
+        subject = render_to_string("tutoria_cms/requests/emails/referral_subject.txt", context)
+        body = render_to_string("tutoria_cms/requests/emails/referral_body.txt", context)
+    try:
+        accepted = send_mail(
+            " ".join(subject.split()),
+            body,
+            tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+            [tutor.email],
+        )
+    except Exception as error:  # any mail failure: released for a retry
+        logger.warning("Referral update %s failed: %s", referral_id, error.__class__.__name__)
+        accepted = 0
+    if not accepted:
+        Referral.objects.filter(pk=referral_id).update(tutor_notified_status="")
+        return False
     return True

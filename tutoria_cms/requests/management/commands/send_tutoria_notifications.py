@@ -2,19 +2,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tutoria_cms.core.management.base import TutoriaCommand
-from tutoria_cms.requests.services import pending_notifications
-from tutoria_cms.requests.tasks import send_notification
+from tutoria_cms.requests.services import pending_notifications, pending_referral_updates
+from tutoria_cms.requests.tasks import send_notification, send_referral_update
 
 
 class Command(TutoriaCommand):
     help = gettext_lazy(
-        "Send the decision e-mails that are pending or failed (run it periodically)."
+        "Send the decision e-mails and the tutors' referral news that are pending or failed "
+        "(run it periodically)."
     )
 
     def handle(self, *args, **options):
         sent = failed = 0
         for pk in list(pending_notifications().values_list("pk", flat=True)):
             if send_notification.call(pk):
+                sent += 1
+            else:
+                failed += 1
+        for pk in list(pending_referral_updates().values_list("pk", flat=True)):
+            if send_referral_update.call(pk):
                 sent += 1
             else:
                 failed += 1
