@@ -13,3 +13,14 @@ class TutoriaCoreConfig(AppConfig):
         from .institutions import connect_signals
 
         connect_signals()
+
+        # Documents a person may not see are left out of the admin's document views (an exact
+        # class registration takes precedence over the one wagtail.documents makes).
+        from wagtail.documents import get_document_model
+        from wagtail.permissions import register_permission_policy
+
+        from .documents import document_permission_policy
+
+        register_permission_policy(
+            get_document_model(), document_permission_policy(), exact_class=True
+        )
