@@ -184,6 +184,29 @@ def test_documents_are_stored_in_private_storage(deliverable):
     assert not deliverable.is_stored_locally()
 
 
+def test_an_upload_in_the_admin_goes_to_private_storage(coordinator, mx_home):
+    from wagtail.models import Collection
+
+    response = client_for(coordinator).post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Uploaded",
+            "file": ContentFile(b"uploaded\n", name="uploaded.txt"),
+            "collection": Collection.get_first_root_node().pk,
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    document = get_document_model().objects.get(title="Uploaded")
+    assert document.uploaded_by_user == coordinator
+    assert storages[PRIVATE_STORAGE_ALIAS].exists(document.file.name)
+    assert not storages["default"].exists(document.file.name)
+    # Their own upload: listed for them, and its edit view opens (no path, no URL needed).
+    assert (
+        client_for(coordinator).get(reverse("wagtaildocs:edit", args=[document.pk])).status_code
+        == 200
+    )
+
+
 def test_download_is_an_attachment_that_is_not_sniffed(deliverable, coordinator):
     response = client_for(coordinator).get(deliverable.url)
     assert response.status_code == 200
@@ -290,6 +313,9 @@ def test_documents_go_to_their_institutions_collection(br_deliverable, br_eviden
     assert purpose_collection(AGREEMENT_DOCUMENTS, mx) != br_deliverable.collection
     br_deliverable.refresh_from_db()  # collections are ordered by name: paths moved
     assert br_deliverable.collection.get_parent().name == "Universidade Exemplo"
+    # Named in the institution's language.
+    assert br_deliverable.collection.name == "Documentos de convênios"
+    assert purpose_collection(AGREEMENT_DOCUMENTS, mx).name == "Documentos de convenios"
 
 
 def test_anonymous_download_of_another_institutions_document_asks_for_login(

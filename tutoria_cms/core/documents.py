@@ -65,6 +65,14 @@ def _site_id(site):
     return getattr(site, "pk", site)
 
 
+def _site_language(site_id):
+    """The language of the institution's site (its root page's locale), for collection
+    names."""
+    site = Site.objects.select_related("root_page__locale").filter(pk=site_id).first()
+    locale = getattr(getattr(site, "root_page", None), "locale", None)
+    return getattr(locale, "language_code", None) or settings.LANGUAGE_CODE
+
+
 def institution_collection(site):
     """The collection of the institution ``site`` (a child of the root, created on first
     use)."""
@@ -99,7 +107,7 @@ def purpose_collection(key, site=None):
             collection = row.collection
         else:
             parent = institution_collection(site_id)
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(_site_language(site_id)):
                 collection = parent.add_child(instance=Collection(name=str(purpose.label)))
             InstitutionCollection.objects.create(
                 site_id=site_id, purpose=key, collection=collection
