@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     # The example site.
     "sites.home",
+    "sites.documents",  # its document model: files in private storage
     # Wagtail.
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.settings",
@@ -224,6 +225,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 # Documents are always served by Wagtail's view, which checks collection view restrictions
 # (never a direct or redirected storage URL that could be shared).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents' files in private storage (STORAGES["tutoria_private"]), never under MEDIA_URL. Set
+# before the first migrate (docs/installation.md).
+WAGTAILDOCS_DOCUMENT_MODEL = "site_documents.PrivateDocument"
+# Every document is downloaded as an attachment (none shown inline in the browser).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
 
 # The suite's own settings (see tutoria_cms.core.conf for every key and its default).
 TUTORIA_CMS = {}

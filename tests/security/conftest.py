@@ -408,10 +408,13 @@ def db_state():
     """Every row of the suite's tables (history included), Wagtail's pages, revisions, logs,
     workflow states and documents, and the accounts: what a refused POST must not change."""
     from django.apps import apps
+    from wagtail.documents import get_document_model
 
     from . import inventory
 
+    # The documents: Wagtail's, or the site's own document model (WAGTAILDOCS_DOCUMENT_MODEL).
     tracked = {"wagtailcore", "wagtaildocs", "auth", "wagtailusers"}
+    tracked.add(get_document_model()._meta.app_label)
     state = {}
     for model in apps.get_models(include_auto_created=True):
         if inventory.ours(model.__module__) or model._meta.app_label in tracked:

@@ -18,3 +18,14 @@ class TutoriaCoreConfig(AppConfig):
         institutions.connect_signals()
         # After the membership roles' own receiver (a role given is a group first).
         institution_groups.connect_signals()
+
+        # Documents a person may not see are left out of the admin's document views (an exact
+        # class registration takes precedence over the one wagtail.documents makes).
+        from wagtail.documents import get_document_model
+        from wagtail.permissions import register_permission_policy
+
+        from .documents import document_permission_policy
+
+        register_permission_policy(
+            get_document_model(), document_permission_policy(), exact_class=True
+        )

@@ -85,6 +85,41 @@ def check_private_storage(app_configs=None, **kwargs):
     ]
 
 
+@checks.register(checks.Tags.security)
+def check_document_storage(app_configs=None, **kwargs):
+    """Documents (tutors' evidence, agreements' deliverables) in a storage that hands out URLs
+    could be downloaded by their file URL, past Wagtail's checks."""
+    from django.core.exceptions import ImproperlyConfigured
+    from wagtail.documents import get_document_model, get_document_model_string
+
+    from .storage import PrivateFieldFile
+
+    try:
+        field = get_document_model()._meta.get_field("file")
+    except (ImproperlyConfigured, LookupError):
+        return []
+    if issubclass(field.attr_class, PrivateFieldFile):
+        return []
+    try:
+        url = field.storage.url("documents/check.pdf")
+    except (NotImplementedError, ValueError):
+        url = None
+    if not url:
+        return []
+    return [
+        checks.Warning(
+            f"The document model {get_document_model_string()} keeps its files in a storage "
+            f"that hands out URLs ({url}): restricted documents could be downloaded past "
+            "their checks.",
+            hint=(
+                "Use a document model whose file is in private storage (the example site's "
+                "sites.documents, WAGTAILDOCS_DOCUMENT_MODEL). See docs/installation.md."
+            ),
+            id="tutoria_core.W005",
+        )
+    ]
+
+
 # Shorter keys are accepted but weaker than the HMAC's 256 bits.
 MIN_PSEUDONYMISATION_KEY_LENGTH = 32
 

@@ -12,6 +12,8 @@ no roles: then all of the person's roles apply there).
   inspect view, chooser, form choice, bulk action, dashboard count, indicator and export
   starts from it, so another institution's ids are simply "not found";
 - :func:`holds` — one record's institution, for action checks;
+- :func:`holds_role` / :func:`roles_in` — the roles a person holds in one institution (for
+  what is restricted by role rather than by permission: documents' collections);
 - :func:`institution_for_new` — where a record created by a person goes.
 
 Superusers keep their reach: every institution (they administer the install). Anonymous and
@@ -133,6 +135,44 @@ def holds(user, perm, site):
     if ids is ALL:
         return bool(user.has_perm(perm)) if perm else True
     return site_id in ids
+
+
+def roles_in(user, site):
+    """The names of the roles (groups) ``user`` holds in the institution ``site`` (a Site or
+    its id): their membership's roles there, or all their roles when it names none.
+
+    :data:`ALL` for superusers; none without a membership there.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ALL
+    site_id = getattr(site, "pk", site)
+    cache = _cache(user)
+    key = ("roles", site_id)
+    if key in cache:
+        return cache[key]
+    from .models import InstitutionMembership
+
+    membership = (
+        InstitutionMembership.objects.filter(user=user, site_id=site_id)
+        .prefetch_related("roles")
+        .first()
+    )
+    names = frozenset()
+    if membership is not None:
+        held = set(user.groups.values_list("name", flat=True))
+        named = {role.name for role in membership.roles.all()}
+        names = frozenset(held & named if named else held)
+    cache[key] = names
+    return names
+
+
+def holds_role(user, role_names, site):
+    """Whether ``user`` holds one of ``role_names`` in the institution ``site`` (superusers:
+    always)."""
+    names = roles_in(user, site)
+    return names is ALL or bool(names & set(role_names))
 
 
 def sites_for(user, perm=None):

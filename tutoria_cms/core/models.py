@@ -233,6 +233,44 @@ class InstitutionMembership(models.Model):
         return f"{person} · {institution_name(self.site)}"
 
 
+class InstitutionCollection(models.Model):
+    """A collection of one institution's restricted documents (``core.documents``).
+
+    Each institution has a collection named after it (``purpose`` empty) and, inside it, one
+    per purpose ("Tutors' evidence", "Agreements' documents"), with a view restriction by role;
+    this row ties a collection to its institution, so that downloads and listings check the
+    person's roles *in that institution*.
+    """
+
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("collection"),
+    )
+
+    class Meta:
+        verbose_name = _("institution's document collection")
+        verbose_name_plural = _("institutions' document collections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "purpose"], name="tutoria_one_collection_per_purpose"
+            )
+        ]
+
+    def __str__(self):
+        from .institutions import institution_name
+
+        return f"{institution_name(self.site)} · {self.collection.name}"
+
+
 class InstitutionScopedModel(models.Model):
     """An operational record that belongs to one institution (the Site it is managed under).
 

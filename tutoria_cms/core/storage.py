@@ -10,6 +10,8 @@ attachment).
 
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
+from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
 
@@ -54,3 +56,31 @@ def files_older_than(directory, cutoff, storage=None):
     for folder in folders:
         old.extend(files_older_than(f"{directory}/{folder}", cutoff, storage))
     return old
+
+
+class PrivateFieldFile(FieldFile):
+    """A file of the private storage: read through the storage API only.
+
+    It has no local path and no URL, whatever the backend (``FileSystemStorage`` or
+    ``InMemoryStorage`` would give one): code that serves it (Wagtail's document view among
+    them) streams it from ``open()`` after its own permission checks.
+    """
+
+    @property
+    def path(self):
+        raise NotImplementedError("Private files are read through the storage API only.")
+
+    @property
+    def url(self):
+        raise NotImplementedError("Private files have no URL: a view serves them after a check.")
+
+
+class PrivateFileField(models.FileField):
+    """A ``FileField`` in the private storage (``STORAGES["tutoria_private"]``) with
+    :class:`PrivateFieldFile` files (no path, no URL)."""
+
+    attr_class = PrivateFieldFile
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("storage", private_storage)
+        super().__init__(*args, **kwargs)

@@ -43,6 +43,23 @@ def only_visible_documents_in_chooser(documents, request):
     return visible_documents(documents, request.user)
 
 
+@hooks.register("before_serve_document")
+def documents_of_their_institution(document, request):
+    """A restricted document is downloaded only by a person holding one of its collection's
+    roles in the document's institution (core.documents); Wagtail's own check of the
+    collection's view restriction applies too."""
+    from django.core.exceptions import PermissionDenied
+    from wagtail.wagtail_hooks import require_wagtail_login
+
+    from .documents import may_download
+
+    if may_download(request.user, document):
+        return None
+    if not request.user.is_authenticated:
+        return require_wagtail_login(next=request.get_full_path())
+    raise PermissionDenied
+
+
 @hooks.register("construct_admin_api", order=100)  # after wagtail.documents registers its own
 def only_visible_documents_in_admin_api(router):
     from .documents import DocumentsAdminAPIViewSet

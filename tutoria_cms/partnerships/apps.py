@@ -24,10 +24,10 @@ class TutoriaPartnershipsConfig(AppConfig):
 
 def file_agreement_documents(sender, instance, **kwargs):
     """Deliverables and fulfilment reports go to the restricted "Agreements' documents"
-    collection."""
+    collection of the record's institution."""
     from tutoria_cms.core.documents import AGREEMENT_DOCUMENTS, file_document
 
     for field in ("deliverable_id", "report_document_id"):
         document_id = getattr(instance, field, None)
         if document_id:
-            file_document(document_id, AGREEMENT_DOCUMENTS)
+            file_document(document_id, AGREEMENT_DOCUMENTS, instance.site_id)

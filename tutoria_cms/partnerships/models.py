@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 from wagtail.models import Page, get_page_models
 from wagtail.search import index
@@ -223,7 +224,7 @@ class AgreementStage(InstitutionScopedModel):
         _("status"), max_length=20, choices=StageStatus.choices, default=StageStatus.PENDING
     )
     deliverable = models.ForeignKey(
-        "wagtaildocs.Document",
+        get_document_model_string(),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -297,7 +298,7 @@ class Commitment(InstitutionScopedModel):
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True)
     report = models.TextField(_("fulfilment report"), blank=True)
     report_document = models.ForeignKey(
-        "wagtaildocs.Document",
+        get_document_model_string(),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

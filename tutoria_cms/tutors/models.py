@@ -37,6 +37,7 @@ from taggit.models import TaggedItemBase
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -635,7 +636,7 @@ class CompetencyAssessment(models.Model):
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     evidence_document = models.ForeignKey(
-        "wagtaildocs.Document",
+        get_document_model_string(),
         verbose_name=_("evidence document"),
         null=True,
         blank=True,

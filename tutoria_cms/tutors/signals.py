@@ -13,11 +13,14 @@ def publish_matrix_with_profile(sender, instance, revision=None, **kwargs):
 
 
 def file_evidence_document(sender, instance, **kwargs):
-    """A document chosen as evidence goes to the restricted "Tutors' evidence" collection."""
+    """A document chosen as evidence goes to the restricted "Tutors' evidence" collection of
+    the profile's institution (its site)."""
     if instance.evidence_document_id:
         from tutoria_cms.core.documents import TUTOR_EVIDENCE, file_document
 
-        file_document(instance.evidence_document_id, TUTOR_EVIDENCE)
+        profile = instance.profile
+        site = profile.get_site() if profile is not None else None
+        file_document(instance.evidence_document_id, TUTOR_EVIDENCE, site)
 
 
 def connect():

@@ -11,13 +11,17 @@ from django.db import migrations, models
 from tutoria_cms.core.models import swappable_page_setting
 
 
+# The configured document model (WAGTAILDOCS_DOCUMENT_MODEL), or Wagtail's own.
+DOCUMENT_MODEL = getattr(settings, "WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document")
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
         ('wagtailcore', '0098_apitoken'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
+        migrations.swappable_dependency(DOCUMENT_MODEL),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
@@ -90,7 +94,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('agreement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tutoria_partnerships.agreement', verbose_name='agreement')),
                 ('completed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='completed by')),
-                ('deliverable', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='wagtaildocs.document', verbose_name='deliverable')),
+                ('deliverable', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=DOCUMENT_MODEL, verbose_name='deliverable')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -116,7 +120,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('agreement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tutoria_partnerships.agreement', verbose_name='agreement')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report_document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='wagtaildocs.document', verbose_name='report document')),
+                ('report_document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=DOCUMENT_MODEL, verbose_name='report document')),
             ],
             options={
                 'verbose_name': 'historical commitment',
@@ -165,7 +169,7 @@ class Migration(migrations.Migration):
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
                 ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='tutoria_partnerships.agreement', verbose_name='agreement')),
                 ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='completed by')),
-                ('deliverable', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtaildocs.document', verbose_name='deliverable')),
+                ('deliverable', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=DOCUMENT_MODEL, verbose_name='deliverable')),
             ],
             options={
                 'verbose_name': 'agreement stage',
@@ -183,7 +187,7 @@ class Migration(migrations.Migration):
                 ('fulfilled_on', models.DateField(blank=True, null=True, verbose_name='fulfilled on')),
                 ('report', models.TextField(blank=True, verbose_name='fulfilment report')),
                 ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='tutoria_partnerships.agreement', verbose_name='agreement')),
-                ('report_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtaildocs.document', verbose_name='report document')),
+                ('report_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=DOCUMENT_MODEL, verbose_name='report document')),
             ],
             options={
                 'verbose_name': 'commitment',

@@ -14,6 +14,10 @@ from django.db import migrations, models
 from tutoria_cms.core.models import swappable_page_setting
 
 
+# The configured document model (WAGTAILDOCS_DOCUMENT_MODEL), or Wagtail's own.
+DOCUMENT_MODEL = getattr(settings, "WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document")
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -21,7 +25,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
         ('wagtailcore', '0098_apitoken'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
+        migrations.swappable_dependency(DOCUMENT_MODEL),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
@@ -139,7 +143,7 @@ class Migration(migrations.Migration):
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('competency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tutoria_tutors.competency', verbose_name='competency')),
-                ('evidence_document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='wagtaildocs.document', verbose_name='evidence document')),
+                ('evidence_document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=DOCUMENT_MODEL, verbose_name='evidence document')),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('profile', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='tutor profile')),
                 ('validated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='validated by')),
@@ -226,7 +230,7 @@ class Migration(migrations.Migration):
                 ('validated_level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='validated level')),
                 ('validated_at', models.DateTimeField(blank=True, null=True, verbose_name='validated at')),
                 ('competency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='tutoria_tutors.competency', verbose_name='competency')),
-                ('evidence_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtaildocs.document', verbose_name='evidence document')),
+                ('evidence_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=DOCUMENT_MODEL, verbose_name='evidence document')),
                 ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competency_assessments', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='tutor profile')),
                 ('validated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='validated by')),
             ],
