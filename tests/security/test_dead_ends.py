@@ -38,6 +38,11 @@ NO_FORM_BY_DESIGN = {
     # Wagtail's delete view of a row that others protect explains why it cannot be deleted.
     ("tutoria_mentoring_participants:delete", "superuser"): "protected by a pair: a message",
     ("tutoria_partners:delete", "superuser"): "protected by agreements: a message",
+    # The decision letter of a notice the e-mail delivered: the letter, nothing to record.
+    **{
+        ("tutoria_requests:letter", role): "notice delivered by e-mail: the letter only"
+        for role in ("coordination", "superuser")
+    },
 }
 
 

@@ -179,7 +179,8 @@ def test_tutor_reads_the_outcome_of_a_referral_the_service_closed(site, sign_in)
     )
     page = sign_in("tutora.ana")
 
-    page.get_by_role("main").get_by_role("link", name=list_title(request)).click()
+    # The dashboard lists the request under "open requests" and under the referral's news.
+    page.get_by_role("main").get_by_role("link", name=list_title(request)).first.click()
     referrals = page.get_by_role("region", name=es("Referrals"))
     row = referrals.get_by_role("row").filter(has_text="Atendida en tres sesiones; alta.")
     with translation.override("es"):
