@@ -88,7 +88,8 @@ def secret_of(text, institution):
     return text if institution == "a" else text.replace("CONFIDENTIAL-", "XINST-PRIVADO-")
 
 
-# The text of the deliverable document (a file) of each institution's agreement.
+# The text of the deliverable document (a file) of each institution's agreement (its title is
+# ``secret_of("CONFIDENTIAL-DELIVERABLE-TITLE", institution)``: documents are records too).
 FILE_TEXT = {"a": "CONFIDENTIAL-DELIVERABLE-FILE-A", "b": "XINST-PRIVADO-DELIVERABLE-FILE"}
 
 # Per institution: the confidential texts (-> their readers, roles of that institution).
@@ -163,7 +164,7 @@ def others_data(world, institution):
     """What a reader of ``institution`` must never read: the other institution's
     confidential texts, its students' personal data and the text of its files."""
     other = world.institutions["b" if institution == "a" else "a"]
-    return (*other.secrets, *other.personal, other.file_text)
+    return (*other.secrets, *other.personal, other.file_text, other.document_title)
 
 
 def _user(username, *groups, **kwargs):
@@ -489,8 +490,9 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
         due_on=today + datetime.timedelta(days=30),
     )
     # The deliverable of the framework agreement: a document whose file holds a secret.
+    w.document_title = secret_of("CONFIDENTIAL-DELIVERABLE-TITLE", institution)
     w.deliverable = _document(
-        f"Entregable {spec['title']}",
+        w.document_title,
         text=f"{w.file_text}\n".encode(),
         name=f"entregable-{institution}.txt",
     )
