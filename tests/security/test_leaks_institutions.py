@@ -24,6 +24,27 @@ from .conftest import ROLES, others_data
 pytestmark = pytest.mark.django_db
 
 OTHER = {"a": "b", "b": "a"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def documents_on_disk(tmp_path_factory):
+    """Wagtail serves documents from a local path when the storage has one, and the tests'
+    InMemoryStorage claims one it does not have (every document would be "not found"): a
+    real folder for this module, set before its world is built (autouse comes first)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("documents")},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
 FILES = ("/documents/", "/media/")
 ADMIN_ROLES = [role for role in ROLES if role != "anonymous"]
 
