@@ -23,7 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone, translation
 from wagtail.documents import get_document_model
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from tests import factories
 from tutoria_cms.academics.models import CurricularComponent, StudentRecord, Term
@@ -76,20 +76,125 @@ PERSONAL = (
 )
 
 
+# The second institution (issue #13): the same world, built by the same code, on its own Site,
+# with its own staff (members of it only), its own students and its own confidential texts.
+# Institution "a" is the world the tests always had; "b" is the other one. No text of one
+# contains a text of the other (a check for one must not fire on the other's).
+INSTITUTIONS = ("a", "b")
+
+
+def secret_of(text, institution):
+    """The confidential ``text`` of institution A as institution ``institution`` writes it."""
+    return text if institution == "a" else text.replace("CONFIDENTIAL-", "XINST-PRIVADO-")
+
+
+# The text of the deliverable document (a file) of each institution's agreement (its title is
+# ``secret_of("CONFIDENTIAL-DELIVERABLE-TITLE", institution)``: documents are records too).
+FILE_TEXT = {"a": "CONFIDENTIAL-DELIVERABLE-FILE-A", "b": "XINST-PRIVADO-DELIVERABLE-FILE"}
+
+# Per institution: the confidential texts (-> their readers, roles of that institution).
+SECRETS_OF = {
+    institution: {secret_of(text, institution): readers for text, readers in SECRETS.items()}
+    for institution in INSTITUTIONS
+}
+
+# Each institution's people: (student number, full name[, e-mail]); a student record's e-mail
+# is ``<number>@<domain>``. Institution B's are distinctive strings (numbers included).
+SPECS = {
+    "a": {
+        "hostname": "localhost",
+        "title": "Universidad de Ejemplo",
+        "language": "es",
+        "default": True,
+        "username_prefix": "",
+        "email_domain": "example.edu",
+        "tutors": (("Tomás", "Tutor"), ("Olga", "Otra"), ("Nico", "Nuevo")),
+        "people": {
+            "student_a": ("2019001", "Maria da Silva"),
+            "student_b": ("2019002", "Bruno Borges"),
+            "mentor_a": ("M001", "Mentor Tomás"),
+            "mentee_a": ("E001", "Elena Mentee"),
+            "mentor_b": ("M002", "Mentora Olga"),
+            "mentee_b": ("E002", "Ernesto Mentee"),
+            "registrant": ("R0001", "Rita Registrante", "registrante@example.edu"),
+            "registrant_2": ("R0002", "Raúl Registrante", "raul@example.edu"),
+        },
+        "partner": "Industrias del Bajío",
+    },
+    "b": {
+        "hostname": "instb.example.org",
+        "title": "Instituto Beta",
+        "language": "es",
+        "default": False,
+        "username_prefix": "b_",
+        "email_domain": "instb.example.org",
+        "tutors": (("Ulises", "Ugarte"), ("Valeria", "Vidal"), ("Nadia", "Novo")),
+        "people": {
+            "student_a": ("QB70011", "Quirino Quintela"),
+            "student_b": ("QB70012", "Querida Quesada"),
+            "mentor_a": ("QBM7001", "Xenia Xisto"),
+            "mentee_a": ("QBE7001", "Yago Yunque"),
+            "mentor_b": ("QBM7002", "Xavier Xunqueira"),
+            "mentee_b": ("QBE7002", "Yolanda Yebra"),
+            "registrant": ("QBR7001", "Wanda Wolff", "wanda.wolff@instb.example.org"),
+            "registrant_2": ("QBR7002", "Wilma Weiss", "wilma.weiss@instb.example.org"),
+        },
+        "partner": "Metalúrgica del Sur",
+    },
+}
+
+
+def student_email(institution, number):
+    return f"{number.lower()}@{SPECS[institution]['email_domain']}"
+
+
+def personal_of(institution):
+    """The personal data of ``institution``'s students: names, numbers (B's: A's numbers are
+    too short to be told apart from other text) and e-mails."""
+    if institution == "a":
+        return PERSONAL
+    found = []
+    for person in SPECS[institution]["people"].values():
+        number, name, *email = person
+        found += [number, name, email[0] if email else student_email(institution, number)]
+    return tuple(found)
+
+
+def others_data(world, institution):
+    """What a reader of ``institution`` must never read: the other institution's
+    confidential texts, its students' personal data and the text of its files."""
+    other = world.institutions["b" if institution == "a" else "a"]
+    return (*other.secrets, *other.personal, other.file_text, other.document_title)
+
+
 def _user(username, *groups, **kwargs):
     return factories.UserFactory(username=username, groups=list(groups), **kwargs)
 
 
-def _document(title):
-    return get_document_model().objects.create(
-        title=title, file=ContentFile(b"deliverable\n", name="deliverable.txt")
-    )
+def _document(title, text=b"deliverable\n", name="deliverable.txt"):
+    return get_document_model().objects.create(title=title, file=ContentFile(text, name=name))
 
 
 def build_world():
+    """Institution A (the world of the tests: its attributes are the world's), with
+    institution B (``world.b``, the same attributes) beside it."""
+    shared = SimpleNamespace(
+        superuser=_user("root", is_superuser=True, is_staff=True),
+        framework=factories.load_seed_framework(),
+        root=Page.get_first_root_node(),
+    )
+    w = build_institution("a", shared)
+    w.b = build_institution("b", shared)
+    w.institutions = {"a": w, "b": w.b}
+    w.b.institutions = w.institutions
+    return w
+
+
+def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told in order
     from tutoria_cms.accreditation import services as accreditation
     from tutoria_cms.accreditation.models import ExportJob
     from tutoria_cms.contrib.modeladmin.models import ListingExport
+    from tutoria_cms.core.models import InstitutionMembership
     from tutoria_cms.mentoring import services as mentoring
     from tutoria_cms.mentoring.models import MentoringProgramme, Participant
     from tutoria_cms.partnerships import services as partnerships
@@ -101,31 +206,53 @@ def build_world():
     from tutoria_cms.workshops import services as workshops
     from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
 
-    w = SimpleNamespace()
+    spec = SPECS[institution]
+    people = spec["people"]
+
+    def text(secret):
+        return secret_of(secret, institution)
+
+    w = SimpleNamespace(key=institution, spec=spec, superuser=shared.superuser, root=shared.root)
+    w.secrets = SECRETS_OF[institution]
+    w.personal = personal_of(institution)
+    w.file_text = FILE_TEXT[institution]
     today = timezone.localdate()
 
-    # Accounts ---------------------------------------------------------------------------------
+    # The institution: a Site with its home page --------------------------------------------
+    w.home = factories.build_site(
+        spec["language"], spec["hostname"], title=spec["title"], default=spec["default"]
+    )
+    w.site = Site.objects.get(root_page=w.home)
+    site = w.site
+
+    # Accounts: members of this institution only --------------------------------------------
+    prefix = spec["username_prefix"]
+
+    def account(username, *groups, **kwargs):
+        username = prefix + username
+        kwargs.setdefault("email", f"{username}@{spec['email_domain']}")
+        return _user(username, *groups, sites=[site], **kwargs)
+
+    (t1_first, t1_last), (t2_first, t2_last), (t3_first, t3_last) = spec["tutors"]
     users = {
         "anonymous": None,
-        "student": _user("student"),
-        "communications": _user("com", roles.COMMUNICATIONS),
-        "moderators": _user("mod", roles.COMMUNICATIONS_MODERATORS),
-        "tutor": _user("tutor1", roles.TUTORS, first_name="Tomás", last_name="Tutor"),
-        "other_tutor": _user("tutor2", roles.TUTORS, first_name="Olga", last_name="Otra"),
-        "new_tutor": _user("tutor3", roles.TUTORS, first_name="Nico", last_name="Nuevo"),
-        "coordination": _user("coord", roles.COORDINATION),
-        "board": _user("board", roles.BOARD),
-        "orientation": _user("orient", roles.ORIENTATION),
-        "quality": _user("qual", roles.QUALITY),
+        "student": account("student"),
+        "communications": account("com", roles.COMMUNICATIONS),
+        "moderators": account("mod", roles.COMMUNICATIONS_MODERATORS),
+        "tutor": account("tutor1", roles.TUTORS, first_name=t1_first, last_name=t1_last),
+        "other_tutor": account("tutor2", roles.TUTORS, first_name=t2_first, last_name=t2_last),
+        "new_tutor": account("tutor3", roles.TUTORS, first_name=t3_first, last_name=t3_last),
+        "coordination": account("coord", roles.COORDINATION),
+        "board": account("board", roles.BOARD),
+        "orientation": account("orient", roles.ORIENTATION),
+        "quality": account("qual", roles.QUALITY),
     }
     assert set(users) == set(ROLES)
     w.users = users
-    w.superuser = _user("root", is_superuser=True, is_staff=True)
     tutor, other_tutor = users["tutor"], users["other_tutor"]
     coordinator, board = users["coordination"], users["board"]
 
     # Public site ------------------------------------------------------------------------------
-    w.home = factories.build_site("es", "localhost", title="Universidad de Ejemplo", default=True)
     w.programme_index = factories.build_programme_index(w.home)
     w.programme = factories.build_programme(w.programme_index)
     w.workshop = factories.build_workshop(
@@ -133,29 +260,26 @@ def build_world():
         capacity=5,
         sessions=[factories.session_data(days=-2), factories.session_data(days=7)],
     )
-    workshops.register(
-        w.workshop,
-        student_number="R0001",
-        full_name="Rita Registrante",
-        email="registrante@example.edu",
-        consent=True,
-        language="es",
-    )
-    w.registration = WorkshopRegistration.objects.get(workshop_id=w.workshop.pk)
+
+    def register(workshop, who):
+        number, name, email = people[who]
+        workshops.register(
+            workshop,
+            student_number=number,
+            full_name=name,
+            email=email,
+            consent=True,
+            language="es",
+        )
+        return WorkshopRegistration.objects.get(workshop_id=workshop.pk)
+
+    w.registration = register(w.workshop, "registrant")
     w.workshop_2 = factories.build_workshop(
         w.programme,
         title="Taller de escritura",
         sessions=[factories.session_data(days=-1), factories.session_data(days=9)],
     )
-    workshops.register(
-        w.workshop_2,
-        student_number="R0002",
-        full_name="Raúl Registrante",
-        email="raul@example.edu",
-        consent=True,
-        language="es",
-    )
-    w.registration_2 = WorkshopRegistration.objects.get(workshop_id=w.workshop_2.pk)
+    w.registration_2 = register(w.workshop_2, "registrant_2")
     w.attendance = Attendance.objects.create(
         session=w.workshop.ordered_sessions[0], registration=w.registration, present=True
     )
@@ -168,37 +292,46 @@ def build_world():
     w.partnership_index = factories.add_page(w.home, PartnershipIndexPage(title="Convenios"))
 
     # Tutor directory: profile A (tutor), profile B (other tutor) ------------------------------
-    w.framework = factories.load_seed_framework()
+    w.framework = shared.framework
     w.tutor_index = factories.build_tutor_index(w.home)
-    w.profile_a = factories.build_tutor_profile(w.tutor_index, title="Tomás Tutor", user=tutor)
-    w.profile_b = factories.build_tutor_profile(w.tutor_index, title="Olga Otra", user=other_tutor)
+    w.profile_a = factories.build_tutor_profile(
+        w.tutor_index, title=f"{t1_first} {t1_last}", user=tutor
+    )
+    w.profile_b = factories.build_tutor_profile(
+        w.tutor_index, title=f"{t2_first} {t2_last}", user=other_tutor
+    )
     competency = Competency.objects.filter(dimension__framework=w.framework).first()
     w.assessment = tutors.self_assess(
-        w.profile_a, competency, user=tutor, level=3, evidence=EVIDENCE_A
+        w.profile_a, competency, user=tutor, level=3, evidence=text(EVIDENCE_A)
     )
     w.dimension = competency.dimension
 
     # Academic records -------------------------------------------------------------------------
     w.term = Term.objects.create(
+        site=site,
         code="T-NOW",
         name="Current term",
         kind="regular",
         starts_on=today - datetime.timedelta(days=60),
         ends_on=today + datetime.timedelta(days=60),
     )
-    w.component = CurricularComponent.objects.create(code="MAT101", name="Cálculo I", hours=60)
+    w.component = CurricularComponent.objects.create(
+        site=site, code="MAT101", name="Cálculo I", hours=60
+    )
 
-    def student(number, name):
+    def student(who):
+        number, name, *_email = people[who]
         return StudentRecord.objects.create(
+            site=site,
             student_number=number,
             full_name=name,
-            email=f"{number}@example.edu",
+            email=student_email(institution, number),
             curriculum_hours=3000,
             completed_hours=2800,
         )
 
-    w.student_a = student("2019001", "Maria da Silva")
-    w.student_b = student("2019002", "Bruno Borges")
+    w.student_a = student("student_a")
+    w.student_b = student("student_b")
 
     # Requests: A (tutor, referred), B (other tutor), a class request ---------------------------
     actors = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
@@ -209,6 +342,7 @@ def build_world():
             student=student_record,
             user=coordinator,
             term=w.term,
+            site=site,
             reasons=["emotional"],
             description=description,
         )
@@ -217,22 +351,23 @@ def build_world():
             request = requests.transition(request, action, actors[action])
         return request
 
-    w.request_a = running_request(w.student_a, tutor, DISCLOSURE_A)
-    w.request_b = running_request(w.student_b, other_tutor, DISCLOSURE_B)
+    w.request_a = running_request(w.student_a, tutor, text(DISCLOSURE_A))
+    w.request_b = running_request(w.student_b, other_tutor, text(DISCLOSURE_B))
     w.session = requests.record_session(
         w.request_a,
         tutor,
         date=today,
         modality="in_person",
         duration_minutes=60,
-        private_notes=SESSION_NOTES,
+        private_notes=text(SESSION_NOTES),
     )
-    w.referral = requests.refer(w.request_a, tutor, reason=REFERRAL_REASON)
+    w.referral = requests.refer(w.request_a, tutor, reason=text(REFERRAL_REASON))
     w.referral_b = requests.refer(w.request_b, other_tutor, reason="Orientación B")
     w.draft_request = requests.create_request(
         kind=RequestKind.SUPPORT,
         student=w.student_b,
         user=coordinator,
+        site=site,
         reasons=["family_substance"],
     )
     class_request = requests.create_request(
@@ -241,6 +376,7 @@ def build_world():
         term=w.term,
         component=w.component,
         user=coordinator,
+        site=site,
         language="pt-br",
     )
     for action, actor in (("submit", coordinator), ("review", coordinator), ("approve", board)):
@@ -249,17 +385,19 @@ def build_world():
     requests.designate_tutor(w.individual_class, tutor, coordinator)
 
     # Groups and end-of-term reports -----------------------------------------------------------
-    w.group_a = StudentGroup.objects.create(code="1A", name="Grupo A", term=w.term, tutor=tutor)
+    w.group_a = StudentGroup.objects.create(
+        site=site, code="1A", name="Grupo A", term=w.term, tutor=tutor
+    )
     w.group_a.members.set([w.student_a])
     w.group_b = StudentGroup.objects.create(
-        code="1B", name="Grupo B", term=w.term, tutor=other_tutor
+        site=site, code="1B", name="Grupo B", term=w.term, tutor=other_tutor
     )
     w.group_b.members.set([w.student_b])
     w.report_a = requests.prepare_report(w.term, tutor, request=w.request_a)
     w.report_a = requests.update_report(
         w.report_a,
         tutor,
-        progress=REPORT_A,
+        progress=text(REPORT_A),
         difficulties="",
         recommendation="Continuar",
         outcome="continues",
@@ -268,26 +406,27 @@ def build_world():
 
     # Peer mentoring: pair A (mentor: tutor; mentee: the student), pair B (other tutor) --------
     w.mentoring = MentoringProgramme.objects.create(
+        site=site,
         page=w.mentoring_page,
         period_start=today - datetime.timedelta(days=30),
         period_end=today + datetime.timedelta(days=120),
         mentor_capacity=2,
     )
 
-    def participant(role, number, name, user=None):
+    def participant(role, who, user=None):
         return Participant.objects.create(
             programme=w.mentoring,
             role=role,
-            student=student(number, name),
+            student=student(who),
             user=user,
             availability=["mon_am"],
             languages=["español"],
         )
 
-    w.mentor_a = participant("mentor", "M001", "Mentor Tomás", user=tutor)
-    w.mentee_a = participant("mentee", "E001", "Elena Mentee", user=users["student"])
-    w.mentor_b = participant("mentor", "M002", "Mentora Olga", user=other_tutor)
-    w.mentee_b = participant("mentee", "E002", "Ernesto Mentee")
+    w.mentor_a = participant("mentor", "mentor_a", user=tutor)
+    w.mentee_a = participant("mentee", "mentee_a", user=users["student"])
+    w.mentor_b = participant("mentor", "mentor_b", user=other_tutor)
+    w.mentee_b = participant("mentee", "mentee_b")
     w.pair_a = mentoring.pair_manually(w.mentoring, w.mentor_a, w.mentee_a, coordinator)
     w.pair_b = mentoring.pair_manually(w.mentoring, w.mentor_b, w.mentee_b, coordinator)
     w.goal = mentoring.add_goal(
@@ -321,13 +460,15 @@ def build_world():
         mode="in_person",
         duration_minutes=45,
         shared_notes="Primera reunión",
-        mentor_private_notes=MENTOR_NOTES,
+        mentor_private_notes=text(MENTOR_NOTES),
     )
 
-    # Partnerships -----------------------------------------------------------------------------
-    w.partner = Partner.objects.create(name="Industrias del Bajío", sector="private")
+    # Partnerships: partners are shared between institutions, agreements are not --------------
+    w.partner = Partner.objects.create(name=spec["partner"], sector="private")
     w.agreement = partnerships.create_agreement(
-        Agreement(partner=w.partner, title="Convenio de prácticas", purposes=["internships"]),
+        Agreement(
+            site=site, partner=w.partner, title="Convenio de prácticas", purposes=["internships"]
+        ),
         coordinator,
     )
     w.commitment = partnerships.add_commitment(
@@ -338,7 +479,7 @@ def build_world():
         due_on=today + datetime.timedelta(days=30),
     )
     w.agreement_2 = partnerships.create_agreement(
-        Agreement(partner=w.partner, title="Convenio marco", purposes=["internships"]),
+        Agreement(site=site, partner=w.partner, title="Convenio marco", purposes=["internships"]),
         coordinator,
     )
     w.commitment_2 = partnerships.add_commitment(
@@ -348,21 +489,32 @@ def build_world():
         description="Becas",
         due_on=today + datetime.timedelta(days=30),
     )
+    # The deliverable of the framework agreement: a document whose file holds a secret.
+    w.document_title = secret_of("CONFIDENTIAL-DELIVERABLE-TITLE", institution)
+    w.deliverable = _document(
+        w.document_title,
+        text=f"{w.file_text}\n".encode(),
+        name=f"entregable-{institution}.txt",
+    )
+    partnerships.record_fulfilment(
+        w.commitment_2, coordinator, fulfilled_on=today, report="Becas", document=w.deliverable
+    )
+    w.deliverable.refresh_from_db()
 
     # Evidence: an export job of the quality office, a listing export --------------------------
-    w.job = accreditation.start_export(users["quality"], {"site": "localhost"}, language="en")
+    w.job = accreditation.start_export(users["quality"], {"site": spec["hostname"]}, language="en")
     w.job.refresh_from_db()
     if w.job.status != ExportJob.Status.DONE:  # queued for after the (never) commit
         accreditation.run_job(w.job.pk)
         w.job.refresh_from_db()
     assert w.job.status == ExportJob.Status.DONE, w.job.status
     w.listing_export = ListingExport.objects.create(
-        user=users["quality"], username="qual", listing="tutoria_requests.tutoringrequest", rows=1
+        user=users["quality"],
+        username=users["quality"].username,
+        listing="tutoria_requests.tutoringrequest",
+        rows=1,
     )
     w.document = _document("Entregable")
-    w.root = Page.get_first_root_node()
-    from tutoria_cms.core.models import InstitutionMembership
-
     w.membership = InstitutionMembership.objects.filter(user=coordinator).first()
     return w
 
@@ -388,12 +540,15 @@ class Browser:
         self.world = world
         self.client = Client(**kwargs)
 
-    def user(self, role):
-        return self.world.superuser if role == "superuser" else self.world.users[role]
+    def user(self, role, institution="a"):
+        if role == "superuser":
+            return self.world.superuser
+        return self.world.institutions[institution].users[role]
 
-    def as_role(self, role):
+    def as_role(self, role, institution="a"):
+        """The client logged in as ``role`` of ``institution`` ("a": the world's own)."""
         self.client.cookies.clear()
-        user = self.user(role)
+        user = self.user(role, institution)
         if user is not None:
             self.client.force_login(user)
         return self.client

@@ -70,18 +70,22 @@ def parameterless_admin_urls():
     return sorted(set(urls))
 
 
-def normalise(url, base, prefix):
+def normalise(url, base, prefix, also=(), hosts=("testserver", "localhost")):
+    """The URL to fetch for ``url`` found on page ``base``, or ``None``: same host (one of
+    ``hosts``), under ``prefix`` and not skipped, or under one of the prefixes ``also``
+    (files: ``/documents/``, ``/media/``), which are followed wherever they were found."""
     url = html.unescape(url).strip()
     if url.startswith("//") or url.startswith(("mailto:", "tel:", "javascript:")):
         return None
     absolute = urljoin(base, url)
     parts = urlsplit(absolute)
-    if parts.netloc and parts.netloc not in ("testserver", "localhost"):
+    if parts.netloc and parts.netloc not in hosts:
         return None
     path = parts.path
-    if not path.startswith(prefix) or any(path.startswith(skip) for skip in SKIPPED):
-        return None
+    followed = path.startswith(prefix) and not any(path.startswith(skip) for skip in SKIPPED)
     if prefix == "/" and path.startswith("/admin/"):
+        followed = False
+    if not followed and not (also and path.startswith(tuple(also))):
         return None
     query = parts.query if KEPT_QUERY.search(parts.query) else ""
     return path + (f"?{query}" if query else "")
@@ -111,8 +115,11 @@ def response_text(response):
     return data.decode(response.charset or "utf-8", errors="replace"), content_type.split(";")[0]
 
 
-def crawl(client, start, *, prefix="/admin/", limit=1500):
-    """{url: Page} of every page reachable from ``start`` under ``prefix`` by GET."""
+def crawl(
+    client, start, *, prefix="/admin/", limit=1500, also=(), hosts=("testserver", "localhost")
+):
+    """{url: Page} of every page reachable from ``start`` under ``prefix`` (or one of the
+    prefixes ``also``) by GET. ``hosts``: the hosts whose absolute URLs are followed."""
     pages = {}
     queue = deque(dict.fromkeys(start))
     queued = set(queue)
@@ -120,7 +127,7 @@ def crawl(client, start, *, prefix="/admin/", limit=1500):
         url = queue.popleft()
         response = client.get(url)
         if response.status_code in (301, 302, 303, 307, 308):
-            target = normalise(response["Location"], url, prefix)
+            target = normalise(response["Location"], url, prefix, also, hosts)
             if target and target not in queued:
                 queued.add(target)
                 queue.append(target)
@@ -131,7 +138,7 @@ def crawl(client, start, *, prefix="/admin/", limit=1500):
         if kind not in ("text/html", "application/json"):
             continue
         for found in URL_IN_PAGE.findall(text.replace("\\/", "/")):
-            target = normalise(found, url, prefix)
+            target = normalise(found, url, prefix, also, hosts)
             if target and target not in queued:
                 queued.add(target)
                 queue.append(target)

@@ -37,6 +37,7 @@ from .conftest import (
     ROLES,
     SECRETS,
     SESSION_NOTES,
+    others_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -366,6 +367,9 @@ def test_permission_matrix(world, browser, key, role):
     else:
         assert_refused(response, key, role, world)
     assert_no_secrets(response, role)
+    # Nothing of the other institution either (issue #13; test_url_matrix_institutions.py).
+    text = text_of(response)
+    assert not [data for data in others_data(world, "a") if data in text]
 
 
 def test_every_view_has_a_decision():

@@ -132,7 +132,6 @@ def bulk_keys():
 
 def pseudo_url(world, key):
     from django.apps import apps
-    from wagtail.models import Site
 
     kind, rest = key.split(":", 1)
     if kind in ("page_add", "page_edit", "page_serve"):
@@ -149,10 +148,9 @@ def pseudo_url(world, key):
         )
     if kind == "settings":
         model = apps.get_model(rest)
-        site = Site.objects.get(hostname="localhost")
         return reverse(
             "wagtailsettings:edit",
-            args=[model._meta.app_label, model._meta.model_name, site.pk],
+            args=[model._meta.app_label, model._meta.model_name, world.site.pk],
         )
     if kind == "bulk":
         target, action = rest.split(":")

@@ -11,6 +11,8 @@ no roles: then all of the person's roles apply there).
 - :func:`scope` / :func:`institution_q` — a queryset or ``Q`` limited to them: every listing,
   inspect view, chooser, form choice, bulk action, dashboard count, indicator and export
   starts from it, so another institution's ids are simply "not found";
+- :func:`scope_pages` — the same for pages (and rows of a page: workshop registrations),
+  placed by the Site whose root page they are under;
 - :func:`holds` — one record's institution, for action checks;
 - :func:`holds_role` / :func:`roles_in` — the roles a person holds in one institution (for
   what is restricted by role rather than by permission: documents' collections);
@@ -25,6 +27,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
+from wagtail.permission_policies.sites import SitePermissionPolicy
 
 ALL = None  # "every institution" (superusers)
 CACHE_ATTRIBUTE = "_tutoria_institutions"
@@ -128,6 +131,20 @@ def scope(queryset, user, perm=None, field="site"):
     return queryset.filter(**{f"{field}__in": ids})
 
 
+def scope_pages(queryset, user, perm=None, path_field="path"):
+    """``queryset`` of pages, or of rows that belong to a page (``path_field``: the path to the
+    page's tree path, ``"workshop__path"``), limited to the pages of the institutions where
+    ``user`` holds ``perm``: a page belongs to the Site whose root page it is under."""
+    ids = site_ids_for(user, perm)
+    if ids is ALL:
+        return queryset
+    roots = Site.objects.filter(pk__in=ids or []).values_list("root_page__path", flat=True)
+    condition = Q(pk__in=[])
+    for path in roots:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return queryset.filter(condition)
+
+
 def holds(user, perm, site):
     """Whether ``user`` holds ``perm`` in the institution ``site`` (a Site or its id)."""
     site_id = getattr(site, "pk", site)
@@ -173,6 +190,31 @@ def holds_role(user, role_names, site):
     always)."""
     names = roles_in(user, site)
     return names is ALL or bool(names & set(role_names))
+
+
+class InstitutionSitePermissionPolicy(SitePermissionPolicy):
+    """Wagtail's policy of site settings (``BaseSiteSetting.get_permission_policy``), kept to
+    the institutions where the person holds the permission: a role's model-wide "change"
+    reaches the settings of its own institutions only, never another's."""
+
+    def _permission_names(self, actions):
+        return [self._get_permission_name(action) for action in actions]
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not super().user_has_any_permission_for_instance(user, actions, instance):
+            return False
+        site_id = instance.pk if isinstance(instance, Site) else instance.site_id
+        return any(holds(user, perm, site_id) for perm in self._permission_names(actions))
+
+    def sites_user_has_any_permission_for(self, user, actions):
+        sites = super().sites_user_has_any_permission_for(user, actions)
+        ids = set()
+        for perm in self._permission_names(actions):
+            reached = site_ids_for(user, perm)
+            if reached is ALL:
+                return sites
+            ids |= reached
+        return sites.filter(pk__in=ids)
 
 
 def sites_for(user, perm=None):

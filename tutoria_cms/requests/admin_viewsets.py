@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.models import CreateView, EditView, IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -15,7 +16,7 @@ from ..core import institutions
 from ..core.display import ReadableColumn, ReadableInspectMixin
 from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
-from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
+from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
 from . import permissions
 from .admin_views import (
     DesignateTutorView,
@@ -168,6 +169,13 @@ class GroupDeleteView(CoordinatedGroupsMixin, ProtectedDeleteView):
     pass
 
 
+_group_views = scoped_views(
+    lambda queryset, user: institutions.scope(queryset, user, permissions.MANAGE),
+    history=history.HistoryView,
+    usage=usage.UsageView,
+)
+
+
 class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = StudentGroup
     name = "tutoria_groups"
@@ -179,6 +187,9 @@ class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     add_view_class = GroupCreateView
     edit_view_class = GroupEditView
     delete_view_class = GroupDeleteView
+    # Another institution's group has no history or usage here (it is not found).
+    history_view_class = _group_views["history"]
+    usage_view_class = _group_views["usage"]
     form_fields = ["site", "code", "name", "term", "programme", "tutor", "members"]
     list_display = ["code", "name", "term", "tutor"]
     list_filter = ["term"]

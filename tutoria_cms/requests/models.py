@@ -376,6 +376,13 @@ class RuleSetSelect(forms.Select):
 class TutoringRequestSettings(BaseSiteSetting):
     """Which regulation judges individual-class requests on this site."""
 
+    @classmethod
+    def get_permission_policy(cls):
+        """Wagtail's site policy, within the institutions where the person holds it."""
+        from ..core.institutions import InstitutionSitePermissionPolicy
+
+        return InstitutionSitePermissionPolicy(cls)
+
     rule_set = models.CharField(
         _("eligibility rule set"),
         max_length=50,

@@ -15,11 +15,13 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.views import chooser
 from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
+from wagtail.snippets.views.snippets import HistoryView as SnippetHistoryView
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import UsageView as SnippetUsageView
 
 from ..core import institutions
 from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
-from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy
+from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
 from . import dashboard, permissions, services
 from .forms import NewRequestForm
 from .models import Notification, RequestKind, RequestState, SensitiveRead, TutoringRequest
@@ -359,6 +361,13 @@ class RequestDeleteBulkAction(DeleteBulkAction):
         return super().dispatch(request, *args, **kwargs)
 
 
+_scoped = scoped_views(
+    lambda queryset, user: institutions.scope(queryset, user),
+    history=SnippetHistoryView,
+    usage=SnippetUsageView,
+)
+
+
 class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
     model = TutoringRequest
     icon = "clipboard-list"
@@ -370,6 +379,9 @@ class TutoringRequestViewSet(ReadOnlyViewSetMixin, SnippetViewSet):
     index_view_class = RequestIndexView
     inspect_view_class = RequestInspectView
     add_view_class = RequestCreateView
+    # Another institution's request has no history or usage here (it is not found).
+    history_view_class = _scoped["history"]
+    usage_view_class = _scoped["usage"]
     chooser_viewset_class = RequestChooserViewSet
     inspect_view_enabled = True
     # The verdict is shown as its table below the fields, not as a value.

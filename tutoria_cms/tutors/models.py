@@ -342,6 +342,13 @@ class TutorDirectorySettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("tutor directory")
 
+    @classmethod
+    def get_permission_policy(cls):
+        """Wagtail's site policy, within the institutions where the person holds it."""
+        from ..core.institutions import InstitutionSitePermissionPolicy
+
+        return InstitutionSitePermissionPolicy(cls)
+
 
 # --------------------------------------------------------------------------------------------
 # Tutor directory pages

@@ -64,11 +64,21 @@ def is_coordinator(user):
     return _active(user) and user.has_perm(VALIDATE_PERMISSION)
 
 
+def coordinates_profile(user, profile):
+    """A coordinator of the profile's institution (the Site its page is under)."""
+    from ..core.institutions import holds
+
+    site = profile.get_site()
+    return is_coordinator(user) and site is not None and holds(user, VALIDATE_PERMISSION, site)
+
+
 def can_view_matrix(user, profile):
-    """The tutor themself and coordinators see a profile's whole matrix (evidence included)."""
+    """The tutor themself and coordinators of the profile's institution see a profile's whole
+    matrix (evidence included)."""
     if not _active(user):
         return False
-    return (profile.user_id is not None and profile.user_id == user.pk) or is_coordinator(user)
+    own = profile.user_id is not None and profile.user_id == user.pk
+    return own or coordinates_profile(user, profile)
 
 
 can_view_history = can_view_matrix
@@ -80,8 +90,8 @@ def can_self_assess(user, profile):
 
 
 def can_validate(user, profile):
-    """Coordinators validate other tutors' matrices, never their own."""
-    return is_coordinator(user) and profile.user_id != user.pk
+    """Coordinators validate other tutors' matrices (of their institution), never their own."""
+    return coordinates_profile(user, profile) and profile.user_id != user.pk
 
 
 def can_view_heat_map(user):

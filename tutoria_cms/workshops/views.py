@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from ..core.institutions import scope_pages
 from ..core.views import ObjectFormView
 from . import services
 from .forms import AttendanceForm
@@ -39,9 +40,19 @@ def attendance_url(page):
     return reverse("workshop_attendance:sheet", args=[page.pk])
 
 
-def workshop_pages():
-    """Every workshop page, whatever concrete page class it uses."""
-    return get_page_model().objects.type(GroupWorkshopPageMixin)
+VIEW_REGISTRATIONS = "tutoria_workshops.view_workshopregistration"
+
+
+def workshop_pages(user=None, perm=None):
+    """Every workshop page, whatever concrete page class it uses; with ``user``, those of the
+    institutions where ``user`` holds ``perm``."""
+    pages = get_page_model().objects.type(GroupWorkshopPageMixin)
+    return pages if user is None else scope_pages(pages, user, perm)
+
+
+def registrations_of(user, perm=VIEW_REGISTRATIONS):
+    """The registrations of the workshops of the institutions where ``user`` holds ``perm``."""
+    return scope_pages(WorkshopRegistration.objects.all(), user, perm, "workshop__path")
 
 
 class AttendanceIndexView(WagtailAdminTemplateMixin, TemplateView):
@@ -64,7 +75,7 @@ class AttendanceIndexView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         confirmed = WorkshopRegistration.Status.CONFIRMED
         workshops = (
-            workshop_pages()
+            workshop_pages(self.request.user, RECORD_ATTENDANCE)
             .annotate(
                 confirmed_count=Count(
                     "workshop_registrations",
@@ -90,7 +101,9 @@ class AttendanceView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not can_record_attendance(request.user):
             raise PermissionDenied
-        page = get_object_or_404(get_page_model(), pk=kwargs["page_id"]).specific
+        # Another institution's workshop is not found.
+        pages = scope_pages(get_page_model().objects.all(), request.user, RECORD_ATTENDANCE)
+        page = get_object_or_404(pages, pk=kwargs["page_id"]).specific
         if not isinstance(page, GroupWorkshopPageMixin):
             raise Http404
         self.workshop = page
@@ -196,7 +209,8 @@ class CancelRegistrationView(ObjectFormView):
         return can_cancel_registration(self.request.user)
 
     def get_object_queryset(self):
-        return WorkshopRegistration.objects.select_related("workshop")
+        registrations = registrations_of(self.request.user, CANCEL_REGISTRATION)
+        return registrations.select_related("workshop")
 
     def get_object_url(self):
         return reverse("workshop_registrations:index")

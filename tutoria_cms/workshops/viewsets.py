@@ -17,15 +17,18 @@ from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from ..core.display import LocalDateColumn, ReadableInspectMixin
+from ..core.institutions import scope_pages
 from ..core.viewsets import ReadOnlyViewSetMixin
 from .models import WorkshopRegistration
 from .views import (
+    VIEW_REGISTRATIONS,
     AttendanceIndexView,
     AttendanceView,
     CancelRegistrationView,
     attendance_url,
     can_cancel_registration,
     can_record_attendance,
+    registrations_of,
     workshop_pages,
 )
 
@@ -61,7 +64,7 @@ def cancel_url(registration, next_url=None):
 class WorkshopRegistrationFilterSet(WagtailFilterSet):
     workshop = django_filters.ModelChoiceFilter(
         label=_("Workshop"),
-        queryset=lambda request: workshop_pages().order_by("title"),
+        queryset=lambda request: workshop_pages(request.user, VIEW_REGISTRATIONS).order_by("title"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=WorkshopRegistration.Status.choices
@@ -74,7 +77,9 @@ class WorkshopRegistrationFilterSet(WagtailFilterSet):
 
 class WorkshopRegistrationIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("workshop")
+        # Another institution's registrations are not listed (nor counted).
+        queryset = super().get_base_queryset().select_related("workshop")
+        return scope_pages(queryset, self.request.user, VIEW_REGISTRATIONS, "workshop__path")
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -103,7 +108,7 @@ class WorkshopRegistrationIndexView(IndexView):
 class WorkshopRegistrationInspectView(ReadableInspectMixin, InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(
-            WorkshopRegistration.objects.select_related("workshop"), pk=self.pk
+            registrations_of(self.request.user).select_related("workshop"), pk=self.pk
         )
 
     @property

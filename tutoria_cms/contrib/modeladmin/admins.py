@@ -137,6 +137,7 @@ def workshop_admins():
     class RegistrationAdmin(EvidenceModelAdmin):
         model = WorkshopRegistration
         base_url_path = "evidence/registrations"
+        institution_page_path = "workshop__path"
         menu_label = _("Workshop registrations")
         menu_icon = "group"
         list_display = ("workshop_title", "student", "status", "created_at")
@@ -165,6 +166,7 @@ def workshop_admins():
     class AttendanceAdmin(EvidenceModelAdmin):
         model = Attendance
         base_url_path = "evidence/attendance"
+        institution_page_path = "registration__workshop__path"
         menu_label = _("Workshop attendance")
         menu_icon = "tick"
         list_display = ("workshop_title", "session_date", "student", "present", "recorded_at")
@@ -221,6 +223,7 @@ def tutor_admins():
     class AssessmentAdmin(EvidenceModelAdmin):
         model = CompetencyAssessment
         base_url_path = "evidence/assessments"
+        institution_page_path = "profile__path"
         menu_label = _("Competency assessments")
         menu_icon = "list-ul"
         list_display = (
@@ -345,6 +348,8 @@ def log_admins():
     class ListingExportAdmin(EvidenceModelAdmin):
         model = ListingExport
         base_url_path = "evidence/exports"
+        # An export belongs to the institutions of the person who made it.
+        institution_field = "user__tutoria_memberships__site"
         menu_label = _("Listing exports")
         menu_icon = "download"
         list_display = ("exported_at", "username", "listing_name", "rows", "identified")

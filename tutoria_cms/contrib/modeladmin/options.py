@@ -31,6 +31,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import IndexView, InspectView
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.display import readable
 from tutoria_cms.core.pseudonyms import Pseudonymiser
 from tutoria_cms.core.text import search_query
@@ -151,6 +152,9 @@ class EvidenceInspectView(InspectView):
     """The record's fields (as the ModelAdmin names them) and its history rows."""
 
     def dispatch(self, request, *args, **kwargs):
+        # Another institution's record is not found (the listing's rows are the reader's).
+        if not self.model_admin.get_queryset(request).filter(pk=self.instance.pk).exists():
+            raise Http404
         self.privacy = Privacy(request.user)
         return super().dispatch(request, *args, **kwargs)
 
@@ -203,6 +207,10 @@ class EvidenceModelAdmin(ModelAdmin):
     history_fields = ()
     export_fields = None
     identified_search_fields = ()
+    # Where a row's institution is (core/institutions.py): the path to its Site ("site"), or,
+    # for rows of a page, to the page's tree path (``institution_page_path``).
+    institution_field = "site"
+    institution_page_path = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -226,6 +234,16 @@ class EvidenceModelAdmin(ModelAdmin):
 
     def register_indexing(self):
         """No reference indexing: the browser adds no relations."""
+
+    def get_queryset(self, request):
+        """The rows of the reader's institutions only (listing, inspect, export)."""
+        queryset = super().get_queryset(request)
+        if self.institution_page_path:
+            return institutions.scope_pages(
+                queryset, request.user, path_field=self.institution_page_path
+            )
+        queryset = institutions.scope(queryset, request.user, field=self.institution_field)
+        return queryset if self.institution_field == "site" else queryset.distinct()
 
     def get_search_fields(self, request):
         fields = tuple(self.search_fields or ())

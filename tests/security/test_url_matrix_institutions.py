@@ -1,0 +1,187 @@
+"""The permission matrix across institutions (issue #13): every URL of the suite pointed at
+the objects of one institution, asked by every role of the other, is refused; and no
+response to a role of one institution, on any URL (its own or the other's), shows the other
+institution's confidential texts or its students' personal data (names, numbers, e-mails),
+nor the text of its files.
+
+The URLs are those of ``test_url_matrix`` (collected from the resolver and Wagtail's
+registries, so a new view is covered here as soon as it has its decision there), filled from
+each institution's objects (``conftest.build_institution``). A URL that does not depend on an
+institution's objects (a listing, an "add" form, the search) is the same for both: it is only
+searched for the other institution's data. Superusers administer the install: they reach
+both institutions (checked below on the views coordination reaches).
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import ROLES, others_data
+from .test_url_matrix import (
+    ADMIN_LOGIN,
+    ALLOWED,
+    DASHBOARD,
+    EVERYONE,
+    REFUSED_BY_REDIRECT,
+    is_post_only,
+    text_of,
+    url_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+OTHER = {"a": "b", "b": "a"}
+# Served to everybody, whatever the institution: the public pages and the site search.
+PUBLIC = frozenset(key for key, allowed in ALLOWED.items() if allowed == EVERYONE)
+# Shared between institutions by design (docs/architecture.md, "Institutions"): partners (a
+# company may sign agreements with several institutions). Competency frameworks are shared
+# too (the world's one framework: the same URL in both institutions).
+SHARED_NAMESPACES = frozenset({"tutoria_partners"})
+
+
+def shared(key):
+    return key.split(":")[0] in SHARED_NAMESPACES
+
+
+def get(client, url):
+    """GET ``url``; a page of another Site is asked for on that Site's host."""
+    parts = urlsplit(url)
+    if parts.netloc:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return client.get(path, HTTP_HOST=parts.netloc)
+    return client.get(url)
+
+
+def assert_nothing_of_the_other(response, world, institution, where):
+    text = text_of(response)
+    leaked = [data for data in others_data(world, institution) if data in text]
+    assert not leaked, (where, leaked)
+
+
+def assert_refused(response, key, role, own):
+    status = response.status_code
+    if status == 302:
+        location = response["Location"]
+        expected = REFUSED_BY_REDIRECT.get((key, role))
+        if expected is not None:
+            from django.urls import reverse
+
+            assert location == reverse("wagtailadmin_pages:edit", args=[expected(own).pk])
+        else:
+            assert location == DASHBOARD or location.startswith(ADMIN_LOGIN), location
+    else:
+        assert status in (403, 404), status
+
+
+def cases():
+    return [
+        pytest.param(key, role, institution, id=f"{key}-{role}-{institution}")
+        for institution in ("a", "b")
+        for key in sorted(ALLOWED)
+        for role in ROLES
+    ]
+
+
+@pytest.mark.parametrize(("key", "role", "institution"), cases())
+def test_the_other_institutions_objects_are_refused(world, browser, key, role, institution):
+    """``role`` of ``institution`` asks for the URL of ``key`` filled with the other
+    institution's objects: refused (unless public), and nothing of the other shows."""
+    own, other = world.institutions[institution], world.institutions[OTHER[institution]]
+    own_url, other_url = url_of(own, key), url_of(other, key)
+    client = browser.as_role(role, institution)
+    response = get(client, other_url)
+    if other_url != own_url and key not in PUBLIC and not shared(key):
+        assert_refused(response, key, role, own)
+    if key not in PUBLIC:
+        # A public page of the other institution shows its own public content (tutors'
+        # profiles...): searched for confidential texts only.
+        assert_nothing_of_the_other(response, world, institution, other_url)
+    else:
+        text = text_of(response)
+        assert not [s for s in (*other.secrets, other.file_text) if s in text]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(ALLOWED))
+def test_institution_bs_own_urls_show_nothing_of_a(world, browser, key, role):
+    """B's roles on B's URLs (allowed or not, listings and counts included) read nothing of
+    institution A (A's roles on A's URLs: ``test_url_matrix.test_permission_matrix``)."""
+    url = url_of(world.b, key)
+    response = get(browser.as_role(role, "b"), url)
+    assert_nothing_of_the_other(response, world, "b", url)
+
+
+def allowed_cases():
+    return [
+        pytest.param(key, role, id=f"{key}-{role}")
+        for key in sorted(ALLOWED)
+        for role in sorted(ALLOWED[key])
+    ]
+
+
+@pytest.mark.parametrize(("key", "role"), allowed_cases())
+def test_institution_b_reaches_its_own_objects(world, browser, key, role):
+    """The control: institution B's roles have the decisions of the matrix on B's objects
+    (so the refusals above are the institution's doing, not a broken URL)."""
+    url = url_of(world.b, key)
+    response = get(browser.as_role(role, "b"), url)
+    expected = 405 if is_post_only(key) else 200
+    assert response.status_code == expected, (url, response.status_code, response.get("Location"))
+
+
+SUPERUSER_KEYS = sorted(
+    key for key, allowed in ALLOWED.items() if "coordination" in allowed and not is_post_only(key)
+)
+
+
+@pytest.mark.parametrize("institution", ["a", "b"])
+@pytest.mark.parametrize("key", SUPERUSER_KEYS)
+def test_superusers_reach_both_institutions(world, browser, key, institution):
+    url = url_of(world.institutions[institution], key)
+    response = get(browser.as_role("superuser"), url)
+    assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+
+
+def test_institution_bs_secrets_are_shown_to_its_readers(world, browser):
+    """The control of the searches above: B's texts are in B's pages for B's readers."""
+    from django.urls import reverse
+
+    from .conftest import DISCLOSURE_A, EVIDENCE_A, MENTOR_NOTES, REPORT_A, secret_of
+
+    b = world.b
+    shown = {
+        ("tutor", reverse("tutoria_requests:disclosure", args=[b.request_a.pk])): DISCLOSURE_A,
+        ("tutor", reverse("tutoria_mentoring_pairs:inspect", args=[b.pair_a.pk])): MENTOR_NOTES,
+        ("coordination", reverse("tutoria_tutors:profile_matrix", args=[b.profile_a.pk])): (
+            EVIDENCE_A
+        ),
+        ("coordination", reverse("tutoria_reports:inspect", args=[b.report_a.pk])): REPORT_A,
+        ("coordination", reverse("workshop_registrations:index")): "Wanda Wolff",
+    }
+    for (role, url), text in shown.items():
+        response = browser.as_role(role, "b").get(url)
+        assert response.status_code == 200, url
+        assert secret_of(text, "b") in text_of(response), (role, url, text)
+
+
+# The evidence browser's listings: pseudonymised rows, so no personal data would tell another
+# institution's rows apart; their links do (each row links to its inspect view).
+
+EVIDENCE_LISTINGS = ("requests", "sessions", "registrations", "attendance", "assessments")
+
+
+@pytest.mark.parametrize("institution", ["a", "b"])
+@pytest.mark.parametrize("listing", [*EVIDENCE_LISTINGS, "agreements", "exports"])
+def test_evidence_listings_hold_only_ones_own_institution(world, browser, listing, institution):
+    from . import urls
+
+    own, other = world.institutions[institution], world.institutions[OTHER[institution]]
+    attribute = urls.MODELADMIN_OBJECT[listing]
+    client = browser.as_role("quality", institution)
+    index = url_of(own, f"evidence_{listing}_modeladmin_index")
+    text = text_of(client.get(index))
+    own_link = url_of(own, f"evidence_{listing}_modeladmin_inspect")
+    other_link = url_of(other, f"evidence_{listing}_modeladmin_inspect")
+    assert getattr(own, attribute).pk != getattr(other, attribute).pk
+    assert f'"{own_link}"' in text, own_link  # the control
+    assert f'"{other_link}"' not in text, other_link
