@@ -17,6 +17,18 @@ from .notices import decision_notice
 logger = logging.getLogger(__name__)
 
 
+def deliver(subject, body, address):
+    """Send one e-mail; "" when the mail server accepted it, else why not (the error's class
+    name, or "NotAccepted" when the backend sent nothing): the caller keeps it for a retry."""
+    try:
+        accepted = send_mail(
+            subject, body, tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL, [address]
+        )
+    except Exception as exception:  # any mail failure
+        return exception.__class__.__name__
+    return "" if accepted else "NotAccepted"
+
+
 @task()
 def send_notification(notification_id):
     """Send one decision e-mail. Claimed first, so it is never sent twice; retried later
@@ -42,13 +54,7 @@ def send_notification(notification_id):
         )
         return False
     subject, body = decision_notice(request)
-    try:
-        accepted = send_mail(
-            subject, body, tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL, [address]
-        )
-        error = "" if accepted else "NotAccepted"
-    except Exception as exception:  # any mail failure: keep the row for a retry
-        error = exception.__class__.__name__
+    error = deliver(subject, body, address)
     if error:
         logger.warning("Notification %s failed: %s", notification_id, error)
         Notification.objects.filter(pk=notification_id).update(
@@ -97,17 +103,9 @@ def send_referral_update(referral_id):
     with translation.override(preferred_language(tutor)):
         subject = render_to_string("tutoria_cms/requests/emails/referral_subject.txt", context)
         body = render_to_string("tutoria_cms/requests/emails/referral_body.txt", context)
-    try:
-        accepted = send_mail(
-            " ".join(subject.split()),
-            body,
-            tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
-            [tutor.email],
-        )
-    except Exception as error:  # any mail failure: released for a retry
-        logger.warning("Referral update %s failed: %s", referral_id, error.__class__.__name__)
-        accepted = 0
-    if not accepted:
+    error = deliver(" ".join(subject.split()), body, tutor.email)
+    if error:  # released for a retry
+        logger.warning("Referral update %s failed: %s", referral_id, error)
         Referral.objects.filter(pk=referral_id).update(tutor_notified_status="")
         return False
     return True
