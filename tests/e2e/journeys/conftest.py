@@ -17,6 +17,7 @@ import urllib.parse
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests import factories
 from tests.e2e.conftest import TIMEOUT_MS
@@ -48,6 +49,27 @@ def list_title(request):
 def exactly(label):
     """A field's accessible name: the label, with Wagtail's "*" when the field is required."""
     return re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$")
+
+
+def open_page_explorer(page, first_link):
+    """Open the sidebar's page explorer and wait for ``first_link`` (a locator) in it.
+
+    The explorer fetches its listing from the admin API after the click; on a loaded test
+    server that request is sometimes answered after the panel has drawn an empty state.
+    A person closes and reopens the explorer then; so does this (up to three times), which
+    fetches the listing again.
+    """
+    pages = page.get_by_role("button", name=es("Pages"), exact=True)
+    for _attempt in range(3):
+        if pages.get_attribute("aria-expanded") == "true":
+            pages.click()  # close it first, so the next click fetches again
+        pages.click()
+        try:
+            first_link.wait_for(state="visible", timeout=TIMEOUT_MS // 2)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    first_link.wait_for(state="visible")  # the last word: fails with Playwright's message
 
 
 def new_page(browsing, locale="es-MX", base_url=None):

@@ -7,7 +7,7 @@ from django.utils.text import capfirst
 from wagtail.models import Site, WorkflowState
 
 from tests import factories
-from tests.e2e.journeys.conftest import es, exactly
+from tests.e2e.journeys.conftest import es, exactly, open_page_explorer
 from tutoria_cms.core import roles
 from tutoria_cms.programmes.models import TutoringProgrammePage
 from tutoria_cms.workshops.models import GroupWorkshopPage
@@ -32,8 +32,9 @@ def programmes(site):
 
 def explore(page, *titles):
     """From the sidebar's page explorer, down the tree through the listings' explore links."""
-    page.get_by_role("button", name=es("Pages"), exact=True).click()
-    page.get_by_role("link", name=re.compile(rf"^{SITE_TITLE}")).first.click()
+    site_link = page.get_by_role("link", name=re.compile(rf"^{SITE_TITLE}")).first
+    open_page_explorer(page, site_link)
+    site_link.click()
     for title in titles:
         name = es("Explore child pages of '%(title)s'") % {"title": title}
         page.get_by_role("link", name=name).click()

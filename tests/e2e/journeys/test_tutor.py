@@ -6,7 +6,13 @@ import pytest
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from tests.e2e.journeys.conftest import es, exactly, list_title, request_in_progress
+from tests.e2e.journeys.conftest import (
+    es,
+    exactly,
+    list_title,
+    open_page_explorer,
+    request_in_progress,
+)
 from tutoria_cms.requests.models import Referral, RequestState, TutoringSession
 
 pytestmark = [
@@ -87,9 +93,10 @@ def test_tutor_updates_matrix_and_profile_and_submits_the_profile(site, sign_in)
         )
     ).wait_for()
 
-    page.get_by_role("button", name=es("Pages"), exact=True).click()
     # The page explorer opens at the tutor's own area (Wagtail's JavaScript, its own catalogue).
-    page.get_by_role("link", name="Editar 'Ana Ramírez'").click()
+    own_profile = page.get_by_role("link", name="Editar 'Ana Ramírez'")
+    open_page_explorer(page, own_profile)
+    own_profile.click()
     page.get_by_label(exactly(capfirst(es("office hours")))).fill("Martes de 10:00 a 12:00")
     page.get_by_role("button", name=es("More actions")).click()
     page.get_by_role(
