@@ -13,9 +13,12 @@ moderation workflow) is there in every test. The site under test is served at
 import contextlib
 import os
 import shutil
+import threading
 import urllib.parse
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests import factories
 
@@ -30,6 +33,47 @@ CHROMIUM_ARGS = [
 ]
 # Playwright's default (30 s) only makes a failing run slow; a local server answers in far less.
 TIMEOUT_MS = 15_000
+
+
+# With in-memory SQLite the live server's request threads and the test share ONE database
+# connection. Two requests at once on it (the browser's page and a background fetch), or a
+# request still running while the test flushes the database, corrupt its transaction state:
+# an on_commit callback (the e-mail of a decision) lost, or "on_commit() cannot be used in
+# manual transaction management" in the test. Requests are therefore served one at a time,
+# each wholly (body included) under SERVER_LOCK, and the test waits for the server to be
+# idle before it touches the database again (``browsing``'s teardown).
+SERVER_LOCK = threading.RLock()
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """Django's live server, serving one request at a time when it shares the test's
+    connection (keep-alive connections still get their own threads)."""
+
+    def get_app(self):
+        app = super().get_app()
+        if not self.connections_override:
+            return app  # its own connections (PostgreSQL): requests run concurrently
+
+        def serialised(environ, start_response):
+            with SERVER_LOCK:
+                response = app(environ, start_response)
+                try:
+                    return [b"".join(response)]  # streamed bodies read the database too
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return serialised
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
+
+
+@contextlib.contextmanager
+def server_idle():
+    """While this holds, no request of the live server is running."""
+    with SERVER_LOCK:
+        yield
 
 
 def chromium_path():
@@ -150,6 +194,8 @@ def browsing(request, browser, live_server, tmp_path):
     session = Browsing(browser, live_server.url, tmp_path)
     yield session
     session.close(failed=getattr(request.node, "e2e_failed", True))
+    with server_idle():
+        pass  # a request the closed pages left running ends before the database is flushed
 
 
 @pytest.fixture
