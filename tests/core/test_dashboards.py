@@ -71,8 +71,10 @@ def build_requests(term, coordinator, board, orientation, tutor, other_tutor, pr
     made["submitted"] = walk(make_request(f"{prefix}00001", coordinator), "submit")
     made["review"] = walk(make_request(f"{prefix}00002", coordinator), "submit", "review")
     made["review_old"] = walk(make_request(f"{prefix}00003", coordinator), "submit", "review")
+    # Submitted 20 days ago: its decision was due 5 days ago (15 days, the default level).
     TutoringRequest.objects.filter(pk=made["review_old"].pk).update(
-        submitted_at=timezone.now() - datetime.timedelta(days=20)
+        submitted_at=timezone.now() - datetime.timedelta(days=20),
+        due_on=timezone.localdate() - datetime.timedelta(days=5),
     )
     made["approved"] = walk(
         make_request(f"{prefix}00004", coordinator), "submit", "review", "approve"
@@ -188,17 +190,20 @@ def assert_queue(user, expected, follow_rows=True):
 
 
 def test_board_queue(world):
-    assert_queue(world["board"], {"requests_to_decide": 2})
+    assert_queue(world["board"], {"requests_to_decide": 2, "requests_overdue": 1})
 
 
 def test_orientation_queue(world):
-    assert_queue(world["orientation"], {"referrals_new": 1, "referrals_active": 1})
+    assert_queue(
+        world["orientation"], {"referrals_new": 1, "referrals_active": 1, "referrals_overdue": 0}
+    )
 
 
 def test_tutor_queue(world):
     _client, _page, queue = assert_queue(
         world["tutor"],
         {
+            "tutor_overdue": 0,
             "tutor_requests": 2,
             "tutor_sessions_due": 1,
             "tutor_reports_due": 2,
@@ -221,6 +226,7 @@ def test_coordination_queue_and_alerts_first(world):
         world["coordinator"],
         {
             "requests_overdue": 1,
+            "requests_late_start": 0,
             "requests_inactive_tutor": 1,
             "requests_submitted": 1,
             "requests_under_review": 2,

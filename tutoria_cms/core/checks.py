@@ -53,6 +53,10 @@ def check_tutoria_settings(app_configs=None, **kwargs):
         "TREND_TERMS",
         "IMPORT_PREVIEW_HOURS",
         "EXPORT_FILE_DAYS",
+        "DECISION_DAYS",
+        "START_DAYS",
+        "REFERRAL_ACCEPT_DAYS",
+        "REFERRAL_CLOSE_DAYS",
     )
     for key in positive:
         value = user.get(key, DEFAULTS[key])

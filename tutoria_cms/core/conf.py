@@ -44,6 +44,14 @@ DEFAULTS = {
     "TREND_TERMS": 6,
     # How many upcoming workshops a programme page lists.
     "PROGRAMME_UPCOMING_WORKSHOPS": 12,
+    # Service levels of the request workflow, in days, when a site has not set its own
+    # (Settings › Tutoring requests): from submission to the decision; from approval to the
+    # start of the tutoring (tutor assigned, tutoring started); from a referral to the
+    # orientation service taking the student in; from then to the referral's closure.
+    "DECISION_DAYS": 15,
+    "START_DAYS": 10,
+    "REFERRAL_ACCEPT_DAYS": 5,
+    "REFERRAL_CLOSE_DAYS": 60,
 }
 
 

@@ -19,7 +19,7 @@ from tutoria_cms.core import roles
 from tutoria_cms.core.dashboard import ITEM_LIMIT, WorkItem, WorkLink
 from tutoria_cms.core.institutions import institution_q, scope
 
-from . import permissions
+from . import deadlines, permissions
 from .models import (
     OPEN_STATES,
     REFERRAL_NEWS,
@@ -34,8 +34,6 @@ from .models import (
     TutoringRequest,
 )
 
-# A request waiting longer than this for its decision (since submission) is overdue.
-DECISION_OVERDUE_DAYS = 15
 # A tutee in tutoring without a session for this long is due one.
 SESSION_INTERVAL_DAYS = 14
 # End-of-term reports are due from this many days before the end of the term.
@@ -48,7 +46,7 @@ TUTOR_SECTION = pgettext_lazy("work queue", "Your tutoring")
 REFERRALS_SECTION = pgettext_lazy("work queue", "Referrals")
 REPORTS_SECTION = pgettext_lazy("work queue", "End-of-term reports")
 
-AWAITING_DECISION = (RequestState.SUBMITTED, RequestState.UNDER_REVIEW)
+AWAITING_DECISION = deadlines.AWAITING_DECISION
 
 
 # Conditions shared by the counts and the listing filters ---------------------------------------
@@ -60,7 +58,8 @@ OPEN_CHOICES = [
 
 ATTENTION_CHOICES = [
     ("no_tutor", _("Approved, without a tutor")),
-    ("overdue", _("Waiting too long for a decision")),
+    ("overdue", _("Past its decision date")),
+    ("late_start", _("Approved, past its start date")),
     ("inactive_tutor", _("Open, tutor deactivated")),
     ("undelivered", _("Decision notice not delivered")),
 ]
@@ -69,6 +68,7 @@ REFERRAL_CHOICES = [
     ("sent", _("New referral")),
     ("active", _("Referral attended or in follow-up")),
     ("closed", _("Referral closed")),
+    ("overdue", _("Referral past its due date")),
 ]
 
 REFERRAL_STATUSES = {
@@ -82,20 +82,18 @@ def open_condition(value):
     return Q(state__in=OPEN_STATES) if value == "true" else ~Q(state__in=OPEN_STATES)
 
 
-def attention_condition(value, now=None):
+def attention_condition(value, today=None):
     """The requests needing coordination's attention, by kind of attention."""
-    now = now or timezone.now()
     if value == "no_tutor":
         return Q(
             kind__in=(RequestKind.SUPPORT, RequestKind.PEER_MENTORING),
             state__in=(RequestState.APPROVED, RequestState.IN_PROGRESS),
             assigned_tutor__isnull=True,
         )
-    if value == "overdue":
-        return Q(
-            state__in=AWAITING_DECISION,
-            submitted_at__lt=now - datetime.timedelta(days=DECISION_OVERDUE_DAYS),
-        )
+    if value == "overdue":  # past the decision date of the service levels (deadlines.py)
+        return deadlines.overdue_decision_condition(today)
+    if value == "late_start":
+        return deadlines.late_start_condition(today)
     if value == "inactive_tutor":
         return Q(state__in=OPEN_STATES, assigned_tutor__is_active=False)
     if value == "undelivered":
@@ -108,7 +106,13 @@ def attention_condition(value, now=None):
 
 
 def referral_condition(value):
-    """Requests with a referral in one of the statuses of ``value`` (no duplicate rows)."""
+    """Requests with a referral in one of the statuses of ``value``, or past its due date
+    (no duplicate rows)."""
+    if value == "overdue":
+        overdue = Referral.objects.filter(
+            deadlines.overdue_referral_condition(), request=OuterRef("pk")
+        )
+        return Q(Exists(overdue))
     statuses = REFERRAL_STATUSES.get(value)
     if statuses is None:
         return Q()
@@ -161,17 +165,20 @@ def work_items(user):
         conditions["under_review"] = Q(state=RequestState.UNDER_REVIEW) & (
             (coordinating if coordinator else Q(pk__in=[])) | (deciding if board else Q(pk__in=[]))
         )
+    if board and not coordinator:
+        conditions["board_overdue"] = attention_condition("overdue") & deciding
     if orientation:
         conditions.update(
             referral_sent=referral_condition("sent") & orienting,
             referral_active=referral_condition("active") & orienting,
+            referral_overdue=referral_condition("overdue") & orienting,
         )
     counts = _counts(permissions.visible_requests(user), conditions)
     items = []
     if coordinator:
         items += coordination_items(user, counts)
     elif board:
-        items.append(
+        items += [
             WorkItem(
                 key="requests_to_decide",
                 label=_("requests awaiting your decision"),
@@ -179,8 +186,17 @@ def work_items(user):
                 url=listing_url(state=RequestState.UNDER_REVIEW),
                 section=REQUESTS_SECTION,
                 order=10,
-            )
-        )
+            ),
+            WorkItem(
+                key="requests_overdue",
+                label=_("requests past their decision date"),
+                count=counts["board_overdue"],
+                url=listing_url(attention="overdue"),
+                section=REQUESTS_SECTION,
+                order=10,
+                alert=True,
+            ),
+        ]
     if orientation:
         items += [
             WorkItem(
@@ -199,6 +215,15 @@ def work_items(user):
                 section=REFERRALS_SECTION,
                 order=11,
             ),
+            WorkItem(
+                key="referrals_overdue",
+                label=_("referrals past their due date (to take in or to close)"),
+                count=counts["referral_overdue"],
+                url=listing_url(referral="overdue"),
+                section=REFERRALS_SECTION,
+                order=10,
+                alert=True,
+            ),
         ]
     if not coordinator and _is_tutor(user):
         items += tutor_items(user)
@@ -209,10 +234,18 @@ def coordination_items(user, counts):
     return [
         WorkItem(
             key="requests_overdue",
-            label=_("requests waiting more than %(days)s days for a decision")
-            % {"days": DECISION_OVERDUE_DAYS},
+            label=_("requests past their decision date"),
             count=counts["overdue"],
             url=listing_url(attention="overdue"),
+            section=REQUESTS_SECTION,
+            order=10,
+            alert=True,
+        ),
+        WorkItem(
+            key="requests_late_start",
+            label=_("approved requests past their start date (tutor to assign, tutoring to start)"),
+            count=counts["late_start"],
+            url=listing_url(attention="late_start"),
             section=REQUESTS_SECTION,
             order=10,
             alert=True,
@@ -300,7 +333,25 @@ def tutor_items(user, today=None):
     ]
     report_count, report_links = reports_due(user, mine, today)
     news_count, news_links = referral_news(user, today)
+    late = mine.filter(deadlines.late_start_condition(today)).order_by("due_on", "pk")
+    late_links = [
+        WorkLink(
+            str(request),
+            reverse("tutoria_requests:inspect", args=[request.pk]),
+            deadlines.due_text(request.due_on, today),
+        )
+        for request in late[:ITEM_LIMIT]
+    ]
     return [
+        WorkItem(
+            key="tutor_overdue",
+            label=_("approved requests assigned to you past their start date"),
+            count=late.count(),
+            links=late_links,
+            section=TUTOR_SECTION,
+            order=20,
+            alert=True,
+        ),
         WorkItem(
             key="tutor_requests",
             label=_("open requests assigned to you"),

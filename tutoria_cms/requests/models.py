@@ -160,6 +160,9 @@ class TutoringRequest(ScopedRecord):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # When the step of the current state is due (deadlines.py): the decision while submitted
+    # or under review, the start of the tutoring once approved; empty in other states.
+    due_on = models.DateField(_("due date"), null=True, blank=True, editable=False)
     language = models.CharField(_("language of notifications"), max_length=10, default="es")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -197,7 +200,11 @@ class TutoringRequest(ScopedRecord):
                 name="tutoria_request_denial_has_a_reason",
             ),
         ]
-        indexes = [models.Index(fields=["state", "kind"]), models.Index(fields=["term", "state"])]
+        indexes = [
+            models.Index(fields=["state", "kind"]),
+            models.Index(fields=["term", "state"]),
+            models.Index(fields=["due_on", "state"]),
+        ]
 
     def __str__(self):
         # Never anything sensitive: this string is copied into audit-log labels.
@@ -391,7 +398,54 @@ class TutoringRequestSettings(BaseSiteSetting):
         help_text=_("The regulation that judges individual-class requests on this site."),
     )
 
-    panels = [FieldPanel("rule_set", widget=RuleSetSelect)]
+    # Service levels (deadlines.py): empty means the suite's default (TUTORIA_CMS).
+    decision_days = models.PositiveSmallIntegerField(
+        _("days to decide a request"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "From submission to the decision (board or coordination). Empty: the suite's default."
+        ),
+    )
+    start_days = models.PositiveSmallIntegerField(
+        _("days to start the tutoring"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "From approval to the start of the tutoring (tutor assigned, tutoring started). "
+            "Empty: the suite's default."
+        ),
+    )
+    referral_accept_days = models.PositiveSmallIntegerField(
+        _("days to take in a referral"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "From a referral to the orientation service attending the student. Empty: the "
+            "suite's default."
+        ),
+    )
+    referral_close_days = models.PositiveSmallIntegerField(
+        _("days to close a referral"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "From the orientation service attending the student to the referral's closure. "
+            "Empty: the suite's default."
+        ),
+    )
+
+    panels = [
+        FieldPanel("rule_set", widget=RuleSetSelect),
+        FieldPanel("decision_days"),
+        FieldPanel("start_days"),
+        FieldPanel("referral_accept_days"),
+        FieldPanel("referral_close_days"),
+    ]
 
     class Meta:
         verbose_name = _("tutoring requests")
@@ -436,6 +490,9 @@ class Referral(ScopedRecord):
     )
     outcome_notes = models.TextField(_("outcome notes"), blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # When the service's next step is due (deadlines.py): taking the student in while sent,
+    # the closure once attended or in follow-up; empty once closed.
+    due_on = models.DateField(_("due date"), null=True, blank=True, editable=False)
     # The status the referring tutor was last told of by e-mail (claimed before sending, so
     # each news is sent once; see tasks.send_referral_update).
     tutor_notified_status = models.CharField(max_length=12, blank=True, editable=False)
@@ -731,6 +788,39 @@ class SensitiveRead(ScopedRecord):
 
     def __str__(self):
         return f"#{self.request_id} {self.what}"
+
+
+class OverdueDigest(models.Model):
+    """One person's daily digest of overdue requests and referrals (``manage.py
+    send_overdue_digest``): at most one a day, claimed before it is sent; "sent" only when
+    the mail server accepted it, "failed" (sent again by a later run that day) otherwise.
+    It holds no text of the items, only how many there were."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    items = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("overdue digest")
+        verbose_name_plural = _("overdue digests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sent_on"], name="tutoria_one_overdue_digest_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sent_on:%Y-%m-%d} #{self.user_id}"
 
 
 class RequestLogEntryManager(ModelLogEntryManager):

@@ -22,7 +22,7 @@ from tutoria_cms.core import institutions
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.text import clean_text
 
-from . import permissions
+from . import deadlines, permissions
 from .eligibility import EligibilityFacts, evaluate, get_rule_set
 from .models import (
     ACTIVE_STATES,
@@ -247,6 +247,8 @@ def transition(request, action, user, *, reason=""):
         now = timezone.now()
         RULES.get(action, _no_rule)(locked, user, reason, now)
         locked.state = spec.target
+        # The next step's due date, from the institution's service levels (deadlines.py).
+        locked.due_on = deadlines.request_due_on(locked, previous, now)
         locked._history_user = user
         locked._change_reason = reason or action
         locked.save()
@@ -588,6 +590,7 @@ def refer(request, user, *, reason, service=""):
     if service:
         referral.service = clean_text(service, max_length=100)
     referral.full_clean()
+    referral.due_on = deadlines.referral_due_on(referral, None, timezone.now())
     referral._history_user = user
     referral.save()
     log(
@@ -604,12 +607,14 @@ def update_referral(referral, user, *, status, outcome_notes=""):
     ):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     changed = referral.status != status
+    previous = referral.status
     referral.status = status
     referral.outcome_notes = clean_text(
         outcome_notes, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
     )
     if changed:
         referral.status_changed_at = timezone.now()
+        referral.due_on = deadlines.referral_due_on(referral, previous, referral.status_changed_at)
         if user.pk == referral.referred_by_id:
             referral.tutor_notified_status = status  # their own change: nothing to tell
     referral.full_clean()

@@ -1,9 +1,12 @@
 """Background tasks of the request workflow (django-tasks, as Wagtail uses)."""
 
+import datetime
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -11,7 +14,7 @@ from django_tasks import task
 
 from tutoria_cms.core.conf import tutoria_settings
 
-from .models import Notification
+from .models import Notification, OverdueDigest
 from .notices import decision_notice
 
 logger = logging.getLogger(__name__)
@@ -109,3 +112,61 @@ def send_referral_update(referral_id):
         Referral.objects.filter(pk=referral_id).update(tutor_notified_status="")
         return False
     return True
+
+
+@task()
+def send_overdue_digest(user_id, day):
+    """E-mail one person the list of the overdue requests and referrals they are responsible
+    for (deadlines.py), in their language: titles, what is late, since when and a link,
+    never confidential text. At most one a day (``day``, ISO date): claimed first
+    (:class:`OverdueDigest`), "sent" only when the mail server accepted it; a failed one is
+    recorded as such and sent again by a later run of that day.
+
+    Returns "sent", "failed", or "" when nothing was to be sent (no item, no address, or
+    already sent that day)."""
+    from .deadlines import due_text, overdue_items
+
+    today = datetime.date.fromisoformat(day)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return ""
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    items = overdue_items(user, today, base_url=base_url)
+    if not items:
+        return ""
+    try:
+        with transaction.atomic():
+            digest = OverdueDigest.objects.create(
+                user=user, sent_on=today, items=len(items), attempts=1
+            )
+    except IntegrityError:  # one already today: sent again only if it failed
+        claimed = OverdueDigest.objects.filter(
+            user=user, sent_on=today, status=OverdueDigest.Status.FAILED
+        ).update(status=OverdueDigest.Status.SENDING, attempts=F("attempts") + 1, items=len(items))
+        if not claimed:
+            return ""
+        digest = OverdueDigest.objects.get(user=user, sent_on=today)
+    with translation.override(preferred_language(user)):
+        lines = [
+            {
+                "title": item.title,
+                "what": item.what,
+                "due": due_text(item.due_on, today),
+                "url": item.url,
+            }
+            for item in items
+        ]
+        context = {"user": user, "items": lines, "today": today}
+        subject = render_to_string("tutoria_cms/requests/emails/overdue_subject.txt", context)
+        body = render_to_string("tutoria_cms/requests/emails/overdue_body.txt", context)
+    error = deliver(" ".join(subject.split()), body, user.email)
+    if error:
+        logger.warning("Overdue digest %s failed: %s", digest.pk, error)
+        OverdueDigest.objects.filter(pk=digest.pk).update(
+            status=OverdueDigest.Status.FAILED, last_error=error[:200]
+        )
+        return "failed"
+    OverdueDigest.objects.filter(pk=digest.pk).update(
+        status=OverdueDigest.Status.SENT, delivered_at=timezone.now(), last_error=""
+    )
+    return "sent"

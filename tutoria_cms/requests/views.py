@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from tutoria_cms.core import institutions, roles
 from tutoria_cms.core.views import ObjectFormView
 
-from . import permissions, services
+from . import deadlines, permissions, services
 from .forms import (
     AssignTutorForm,
     DisclosureForm,
@@ -190,6 +190,10 @@ class UpdateReferralView(TutorWorkView):
         self.referral  # noqa: B018 (a referral of another request is not found)
         services.log_sensitive_read(request.user, self.object, "referrals")
         return super().get(request, *args, **kwargs)
+
+    def get_intro(self):
+        # When the service's next step is due (taking the student in, then closing).
+        return deadlines.due_text(self.referral.due_on) or super().get_intro()
 
     def get_initial(self):
         return {"status": self.referral.status, "outcome_notes": self.referral.outcome_notes}

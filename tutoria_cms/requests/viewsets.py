@@ -22,7 +22,7 @@ from wagtail.snippets.views.snippets import UsageView as SnippetUsageView
 from ..core import institutions
 from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
-from . import dashboard, permissions, services
+from . import dashboard, deadlines, permissions, services
 from .forms import NewRequestForm
 from .models import Notification, RequestKind, RequestState, SensitiveRead, TutoringRequest
 from .views import (
@@ -119,6 +119,10 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
         except KeyError:
             return code or "—"
 
+    def get_due_on_display_value(self):
+        """ "Due on …" or "Overdue by N days (due on …)" (the service levels, deadlines.py)."""
+        return deadlines.due_text(self.object.due_on) or "—"
+
     def get_rule_set_display_value(self):
         from .eligibility import get_rule_set
 
@@ -198,6 +202,8 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
         context["sessions"] = list(request.sessions.all())
         context["referrals"] = list(request.referrals.all())
+        for referral in context["referrals"]:
+            referral.due_text = deadlines.due_text(referral.due_on)
         context["notifications"] = list(request.notifications.order_by("created_at"))
         context["undelivered"] = Notification.UNDELIVERED
         context["may_send_letters"] = institutions.holds(user, permissions.MANAGE, request.site_id)
