@@ -3,8 +3,9 @@
 Each transition checks, in one transaction with the request's row locked: that the
 transition exists from the current state, that the actor may take it (permissions.py), and
 the rules (reasoned denial, eligibility, class limits, the decisions the rule set allows).
-Refusals are translated ``TransitionError``s. Each transition is recorded twice: by django-simple-history (field
-history with the reason) and in Wagtail's audit log (registered log actions).
+Refusals are translated ``TransitionError``s. Each transition is recorded twice: by
+django-simple-history (field history with the reason) and in Wagtail's audit log (registered
+log actions).
 """
 
 import dataclasses
