@@ -28,6 +28,8 @@ def actors(coordinator, board):
         "review": coordinator,
         "approve": board,
         "deny": board,
+        "redirect": board,
+        "change_schedule": board,
         "start": coordinator,
         "close": coordinator,
         "withdraw": coordinator,
@@ -35,31 +37,43 @@ def actors(coordinator, board):
 
 
 def force_state(request, state):
-    # Test set-up only (bypasses the services); a denial always carries its reason.
-    TutoringRequest.objects.filter(pk=request.pk).update(state=state, decision_reason="x")
+    # Test set-up only (bypasses the services); a denial (a redirect, a schedule change)
+    # always carries its reason, a redirect its regular class.
+    TutoringRequest.objects.filter(pk=request.pk).update(
+        state=state, decision_reason="x", regular_class="x"
+    )
     request.refresh_from_db()
     return request
 
 
+# Decisions beyond approve / deny: only for individual-class requests (their rule set allows
+# them), with reasons and, for a redirect, the regular class.
+OUTCOMES = ("redirect", "change_schedule")
+
+
 @pytest.mark.parametrize("action", list(services.TRANSITIONS))
 @pytest.mark.parametrize("state", ALL_STATES)
-def test_transition_table_by_state(action, state, support_request, coordinator, board, tutor):
+def test_transition_table_by_state(
+    action, state, support_request, class_request, coordinator, board, tutor
+):
     """Every (state, action) pair: allowed exactly where the table says, else refused."""
-    support_request.assigned_tutor = tutor
-    support_request.save()
-    force_state(support_request, state)
+    request = class_request if action in OUTCOMES else support_request
+    request.assigned_tutor = tutor
+    request.save()
+    force_state(request, state)
     spec = services.TRANSITIONS[action]
     user = actors(coordinator, board)[action]
-    reason = "Motivos fundados" if action == "deny" else ""
+    reason = "Motivos fundados" if action in ("deny", *OUTCOMES) else ""
+    extra = {"regular_class": "MAT101 T02"} if action == "redirect" else {}
     if state in spec.sources:
-        result = services.transition(support_request, action, user, reason=reason)
+        result = services.transition(request, action, user, reason=reason, **extra)
         assert result.state == spec.target
     else:
         with pytest.raises(services.TransitionError) as error:
-            services.transition(support_request, action, user, reason=reason)
+            services.transition(request, action, user, reason=reason, **extra)
         assert error.value.code == "state"
-        support_request.refresh_from_db()
-        assert support_request.state == state
+        request.refresh_from_db()
+        assert request.state == state
 
 
 @pytest.mark.parametrize(
@@ -76,6 +90,20 @@ def test_transition_table_by_state(action, state, support_request, coordinator, 
         (roles.ORIENTATION, "approve", False),
         (roles.TUTORS, "deny", False),
         (roles.BOARD, "deny", True),
+        # Redirect and schedule change: who decides today (the board, for classes), nobody else.
+        (roles.BOARD, "redirect", True),
+        (roles.BOARD, "change_schedule", True),
+        *(
+            (role, action, False)
+            for action in OUTCOMES
+            for role in (
+                roles.COORDINATION,
+                roles.TUTORS,
+                roles.ORIENTATION,
+                roles.QUALITY,
+                roles.COMMUNICATIONS,
+            )
+        ),
     ],
 )
 def test_transitions_by_role_on_an_individual_class(
@@ -84,11 +112,16 @@ def test_transitions_by_role_on_an_individual_class(
     user = factories.UserFactory(username=f"u-{role}", groups=[role])
     sources = {"submit": RequestState.DRAFT, "review": RequestState.SUBMITTED}
     force_state(class_request, sources.get(action, RequestState.UNDER_REVIEW))
+    extra = {"regular_class": "MAT101 T02"} if action == "redirect" else {}
     if allowed:
-        services.transition(class_request, action, user, reason="Fundamentação")
+        services.transition(class_request, action, user, reason="Fundamentação", **extra)
+        assert action not in OUTCOMES or action in permissions.available_actions(
+            user, force_state(class_request, RequestState.UNDER_REVIEW)
+        )
     else:
         with pytest.raises(services.TransitionRefused):
-            services.transition(class_request, action, user, reason="Fundamentação")
+            services.transition(class_request, action, user, reason="Fundamentação", **extra)
+        assert action not in permissions.available_actions(user, class_request)
 
 
 def test_coordination_may_accept_support_requests(support_request, coordinator):

@@ -92,6 +92,14 @@ def _requests_forms():
             lambda w, v: forms.TransitionForm({"reason": v}, action="deny"),
         ),
         FormCase(
+            "request.redirect_regular_class",
+            "regular_class",
+            200,
+            lambda w, v: forms.TransitionForm(
+                {"reason": "Hay grupo ordinario.", "regular_class": v}, action="redirect"
+            ),
+        ),
+        FormCase(
             "request.disclosure",
             "description",
             5000,

@@ -4,12 +4,12 @@ Scope: requests whose programme page lies in the export's site or programme (req
 programme count only in exports without a site or programme filter), created in the date
 range (a term sets the range). Students are pseudonymised unless the export is identified.
 
-Sheets: requests (kind, state, dates, verdict per article, decision; rebuilt from the history
-table with an "as of" date), request history (every transition, who and when), tutoring
-sessions (individual and group), end-of-term reports by outcome, referrals as counts by
-service and status. Confidential details (reason categories, descriptions, session notes,
-referral reasons) never appear: reasons and referrals only as counts, suppressed under the
-small-cell threshold.
+Sheets: requests (kind, state, dates, verdict per article, decision, the regular class a
+redirect names; rebuilt from the history table with an "as of" date), request history (every
+transition, who and when), tutoring sessions (individual and group), end-of-term reports by
+outcome, referrals as counts by service and status. Confidential details (reason categories,
+descriptions, session notes, referral reasons) never appear: reasons and referrals only as
+counts, suppressed under the small-cell threshold.
 """
 
 import statistics
@@ -36,9 +36,13 @@ from .models import (
 from .services import TRANSITIONS
 
 SECTION = _("Tutoring requests")
+# Every decision counts as decided; only an approval (and what follows it) as approved: a
+# redirect to a regular class or a schedule change is neither an approval nor a denial.
 DECIDED = (
     RequestState.APPROVED,
     RequestState.DENIED,
+    RequestState.REDIRECTED,
+    RequestState.SCHEDULE_CHANGE,
     RequestState.IN_PROGRESS,
     RequestState.CLOSED,
 )
@@ -93,6 +97,7 @@ class RequestsSource(EvidenceSource):
         _("Eligible"),
         _("Articles not met"),
         _("Tutor assigned"),
+        _("Regular class"),
     )
     FIELDS = (
         "pk",
@@ -107,6 +112,7 @@ class RequestsSource(EvidenceSource):
         "rule_set",
         "verdict",
         "assigned_tutor_id",
+        "regular_class",
     )
 
     def count(self, context):
@@ -146,6 +152,7 @@ class RequestsSource(EvidenceSource):
             rule_set,
             verdict,
             tutor,
+            regular_class,
         ) in self._rows(context):
             days = (decided - submitted).days if decided and submitted else None
             eligible = verdict.get("eligible") if verdict else None
@@ -164,6 +171,7 @@ class RequestsSource(EvidenceSource):
                 eligible,
                 failed_articles(verdict),
                 tutor is not None,
+                regular_class or "",
             )
 
     def indicators(self, context):
@@ -201,7 +209,11 @@ class RequestsSource(EvidenceSource):
                 _("Approval rate"),
                 approved,
                 decided,
-                _("Requests approved (including those in progress or closed) / requests decided."),
+                _(
+                    "Requests approved (including those in progress or closed) / requests "
+                    "decided (approved, denied, redirected to a regular class or sent to a "
+                    "schedule change)."
+                ),
             )
         )
         durations = [
@@ -373,7 +385,8 @@ def request_trends(context, periods):
             section=SECTION,
             definition=_(
                 "Requests of the term approved (including those in progress or "
-                "closed) / requests of the term decided."
+                "closed) / requests of the term decided (approved, denied, redirected to a "
+                "regular class or sent to a schedule change)."
             ),
         ),
         Trend(

@@ -138,6 +138,9 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
 
 
 class TransitionForm(CleanTextFormMixin, forms.Form):
+    """The reasons of a transition; required for every decision but approval, with the
+    regular class for a redirect."""
+
     reason = forms.CharField(
         label=_("Reasons"),
         required=False,
@@ -146,10 +149,27 @@ class TransitionForm(CleanTextFormMixin, forms.Form):
     )
 
     def __init__(self, *args, action, **kwargs):
+        from .eligibility import DECISION_OUTCOMES, REDIRECT
+
         super().__init__(*args, **kwargs)
         self.action = action
         if action == "deny":
             self.fields["reason"].required = True
+        if action in DECISION_OUTCOMES:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _(
+                "Required: the student receives these reasons, with what to do next."
+            )
+        if action == REDIRECT:
+            self.fields["regular_class"] = forms.CharField(
+                label=_("Regular class"),
+                max_length=200,
+                help_text=_(
+                    "The regular class the student is sent to: component, class code, schedule."
+                ),
+            )
+            # The regular class first: the reasons explain it.
+            self.order_fields(["regular_class", "reason"])
 
 
 def tutor_label(user):

@@ -63,6 +63,10 @@ class RequestState(models.TextChoices):
     UNDER_REVIEW = "under_review", _("Under review")
     APPROVED = "approved", _("Approved")
     DENIED = "denied", _("Denied")
+    # Decisions beyond approve / deny, where the rule set allows them (eligibility.base):
+    # final states, like a denial, each with its reasons.
+    REDIRECTED = "redirected", _("Redirected to a regular class")
+    SCHEDULE_CHANGE = "schedule_change", _("Sent to a schedule change")
     IN_PROGRESS = "in_progress", _("In progress")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -81,6 +85,12 @@ ACTIVE_STATES = (
     RequestState.UNDER_REVIEW,
     RequestState.APPROVED,
     RequestState.IN_PROGRESS,
+)
+# Decisions that need written reasons (the student receives them).
+REASONED_STATES = (
+    RequestState.DENIED,
+    RequestState.REDIRECTED,
+    RequestState.SCHEDULE_CHANGE,
 )
 
 
@@ -150,6 +160,12 @@ class TutoringRequest(ScopedRecord):
     rule_set = models.CharField(_("eligibility rule set"), max_length=50, blank=True)
     verdict = models.JSONField(_("eligibility verdict"), null=True, blank=True, editable=False)
     decision_reason = models.TextField(_("reasoned decision"), blank=True)
+    regular_class = models.CharField(
+        _("regular class"),
+        max_length=200,
+        blank=True,
+        help_text=_("The regular class (component, class code, schedule) the student is sent to."),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -198,6 +214,15 @@ class TutoringRequest(ScopedRecord):
             models.CheckConstraint(
                 condition=~Q(state=RequestState.DENIED) | ~Q(decision_reason=""),
                 name="tutoria_request_denial_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[RequestState.REDIRECTED, RequestState.SCHEDULE_CHANGE])
+                | ~Q(decision_reason=""),
+                name="tutoria_request_decision_outcome_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=RequestState.REDIRECTED) | ~Q(regular_class=""),
+                name="tutoria_request_redirect_names_a_regular_class",
             ),
         ]
         indexes = [

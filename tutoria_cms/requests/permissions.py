@@ -5,7 +5,8 @@ orientation service once referred), as in Plone's workflow security.
 
 - Coordination (``manage_tutoringrequest``): every request's state, dates and decision,
   never the confidential details.
-- Board (``decide_tutoringrequest``): requests from submission on; decides them.
+- Board (``decide_tutoringrequest``): requests from submission on; decides them (approve,
+  deny, and where the rule set allows, redirect to a regular class or schedule change).
 - Assigned tutor: their own requests, with the confidential details.
 - Orientation service (``receive_referral``): requests referred to it, with the details.
 - Superusers administer the site but do not read confidential details either.
@@ -34,6 +35,9 @@ from .models import (
 MANAGE = "tutoria_requests.manage_tutoringrequest"
 DECIDE = "tutoria_requests.decide_tutoringrequest"
 RECEIVE_REFERRAL = "tutoria_requests.receive_referral"
+# Who may decide takes every decision; redirect and schedule change only where the request's
+# rule set allows them (services.action_offered).
+DECISIONS = ("approve", "deny", "redirect", "change_schedule")
 
 
 def is_coordinator(user):
@@ -120,7 +124,7 @@ def can_transition(user, request, action):
     coordinator = coordinates(user, request)
     if action in ("submit", "review", "start", "withdraw", "assign_tutor"):
         return coordinator
-    if action in ("approve", "deny"):
+    if action in DECISIONS:
         if decides(user, request):
             return True
         # Coordination accepts support and mentoring requests; boards judge classes.
@@ -136,13 +140,16 @@ def can_record_work(user, request):
 
 
 def available_actions(user, request):
-    """The transitions ``user`` may take now, in a stable order (for action buttons)."""
-    from .services import TRANSITIONS
+    """The transitions ``user`` may take now, in a stable order (for action buttons); the
+    decisions beyond approve / deny only where the request's rule set allows them."""
+    from .services import TRANSITIONS, action_offered
 
     return [
         name
         for name, spec in TRANSITIONS.items()
-        if request.state in spec.sources and can_transition(user, request, name)
+        if request.state in spec.sources
+        and can_transition(user, request, name)
+        and action_offered(request, name)
     ]
 
 

@@ -2,9 +2,10 @@
 
 Each transition checks, in one transaction with the request's row locked: that the
 transition exists from the current state, that the actor may take it (permissions.py), and
-the rules (reasoned denial, eligibility, class limits). Refusals are translated
-``TransitionError``s. Each transition is recorded twice: by django-simple-history (field
-history with the reason) and in Wagtail's audit log (registered log actions).
+the rules (reasoned denial, eligibility, class limits, the decisions the rule set allows).
+Refusals are translated ``TransitionError``s. Each transition is recorded twice: by
+django-simple-history (field history with the reason) and in Wagtail's audit log (registered
+log actions).
 """
 
 import dataclasses
@@ -23,7 +24,14 @@ from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.text import clean_text
 
 from . import deadlines, permissions
-from .eligibility import EligibilityFacts, evaluate, get_rule_set
+from .eligibility import (
+    CHANGE_SCHEDULE,
+    DECISION_OUTCOMES,
+    REDIRECT,
+    EligibilityFacts,
+    evaluate,
+    get_rule_set,
+)
 from .models import (
     ACTIVE_STATES,
     REFERRAL_NEWS,
@@ -39,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM = 2  # Res. 331/2020, art. 244, III
 MAX_REASON_LENGTH = 5000
+MAX_REGULAR_CLASS_LENGTH = 200
 INACTIVE_TUTOR = _("The assigned tutor's account is deactivated: assign another tutor.")
 
 
@@ -81,6 +90,22 @@ TRANSITIONS = {
         ),
         Transition(
             "deny", (RequestState.UNDER_REVIEW,), RequestState.DENIED, _("Deny"), _("denied")
+        ),
+        # Decisions beyond approve / deny, offered where the request's rule set allows them
+        # (``decision_outcomes``); final, with written reasons, like a denial.
+        Transition(
+            REDIRECT,
+            (RequestState.UNDER_REVIEW,),
+            RequestState.REDIRECTED,
+            _("Redirect to a regular class"),
+            _("redirected to a regular class"),
+        ),
+        Transition(
+            CHANGE_SCHEDULE,
+            (RequestState.UNDER_REVIEW,),
+            RequestState.SCHEDULE_CHANGE,
+            _("Send to a schedule change"),
+            _("sent to a schedule change"),
         ),
         Transition(
             "start",
@@ -217,11 +242,28 @@ def judge(request):
         return rule_set, evaluate(facts_for(request), rule_set)
 
 
+def offered_outcomes(request):
+    """The decisions beyond approve / deny the request's rule set allows: only for
+    individual-class requests (rule sets judge those), by the rule set the decision will be
+    judged by (``rule_set_for``)."""
+    if request.kind != RequestKind.INDIVIDUAL_CLASS:
+        return ()
+    rule_set = rule_set_for(request)
+    return tuple(outcome for outcome in DECISION_OUTCOMES if rule_set.allows(outcome))
+
+
+def action_offered(request, action):
+    """False for a decision outcome the request's rule set does not allow; True otherwise."""
+    return action not in DECISION_OUTCOMES or action in offered_outcomes(request)
+
+
 # -- transitions -------------------------------------------------------------------------------
 
 
-def transition(request, action, user, *, reason=""):
-    """Take ``action`` on ``request`` as ``user``; returns the updated request."""
+def transition(request, action, user, *, reason="", regular_class=""):
+    """Take ``action`` on ``request`` as ``user``; returns the updated request.
+
+    ``regular_class``: for ``redirect``, the regular class the student is sent to."""
     spec = TRANSITIONS.get(action)
     if spec is None:
         raise TransitionError(_("Unknown action “%(action)s”.") % {"action": action})
@@ -231,6 +273,12 @@ def transition(request, action, user, *, reason=""):
         )
     except ValidationError as error:
         raise TransitionError(error.messages, code="reason") from None
+    try:
+        regular_class = clean_text(
+            regular_class, max_length=MAX_REGULAR_CLASS_LENGTH, required=False
+        )
+    except ValidationError as error:
+        raise TransitionError(error.messages, code="regular_class") from None
     with transaction.atomic():
         locked = TutoringRequest.objects.select_for_update().get(pk=request.pk)
         if locked.state not in spec.sources:
@@ -245,6 +293,8 @@ def transition(request, action, user, *, reason=""):
             )
         previous = locked.state
         now = timezone.now()
+        if action == REDIRECT:
+            locked.regular_class = regular_class
         RULES.get(action, _no_rule)(locked, user, reason, now)
         locked.state = spec.target
         # The next step's due date, from the institution's service levels (deadlines.py).
@@ -332,6 +382,45 @@ def _deny(request, user, reason, now):
     request.decided_at = now
 
 
+def _decision_outcome(request, user, reason, now, action):
+    """Redirect to a regular class, or a schedule change: allowed by the rule set, with
+    reasons (and, for a redirect, the regular class)."""
+    if request.kind != RequestKind.INDIVIDUAL_CLASS:
+        raise TransitionError(
+            _("Only individual-class requests can be decided this way: approve or deny it."),
+            code="outcome_not_allowed",
+        )
+    rule_set, verdict = judge(request)
+    if not rule_set.allows(action):
+        raise TransitionError(
+            _("The rule set of this request (%(rule_set)s) does not allow this decision.")
+            % {"rule_set": rule_set},
+            code="outcome_not_allowed",
+        )
+    if not reason:
+        raise TransitionError(
+            _("This decision needs a reasoned decision: write the reasons."),
+            code="reason_required",
+        )
+    if action == REDIRECT and not request.regular_class:
+        raise TransitionError(
+            _("Name the regular class the student is sent to."), code="regular_class_required"
+        )
+    request.rule_set = rule_set.identifier
+    request.verdict = verdict.as_dict()
+    request.decision_reason = reason
+    request.decided_by = user
+    request.decided_at = now
+
+
+def _redirect(request, user, reason, now):
+    _decision_outcome(request, user, reason, now, REDIRECT)
+
+
+def _change_schedule(request, user, reason, now):
+    _decision_outcome(request, user, reason, now, CHANGE_SCHEDULE)
+
+
 def _start(request, user, reason, now):
     if request.kind == RequestKind.SUPPORT and request.assigned_tutor_id is None:
         raise TransitionError(
@@ -341,7 +430,15 @@ def _start(request, user, reason, now):
         raise TransitionError(INACTIVE_TUTOR, code="inactive_tutor")
 
 
-RULES = {"submit": _submit, "review": _review, "approve": _approve, "deny": _deny, "start": _start}
+RULES = {
+    "submit": _submit,
+    "review": _review,
+    "approve": _approve,
+    "deny": _deny,
+    REDIRECT: _redirect,
+    CHANGE_SCHEDULE: _change_schedule,
+    "start": _start,
+}
 
 
 def _after_decision(request, user, reason, now):
@@ -350,7 +447,12 @@ def _after_decision(request, user, reason, now):
     notify(request, "decision")
 
 
-AFTER = {"approve": _after_decision, "deny": _after_decision}
+AFTER = {
+    "approve": _after_decision,
+    "deny": _after_decision,
+    REDIRECT: _after_decision,
+    CHANGE_SCHEDULE: _after_decision,
+}
 
 
 # -- individual classes --------------------------------------------------------------------
@@ -815,7 +917,13 @@ def log_sensitive_read(user, request, *what):
     )
 
 
-RETAINED_STATES = (RequestState.CLOSED, RequestState.DENIED, RequestState.WITHDRAWN)
+RETAINED_STATES = (
+    RequestState.CLOSED,
+    RequestState.DENIED,
+    RequestState.REDIRECTED,
+    RequestState.SCHEDULE_CHANGE,
+    RequestState.WITHDRAWN,
+)
 
 
 def requests_past_retention(years=None, today=None):

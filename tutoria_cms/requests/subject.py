@@ -56,6 +56,7 @@ def subject_data(student_number, user, site=None):
                 _("Submitted"),
                 _("Decided"),
                 _("Reasoned decision"),
+                _("Regular class"),
             ),
             [
                 (
@@ -67,6 +68,7 @@ def subject_data(student_number, user, site=None):
                     r.submitted_at,
                     r.decided_at,
                     r.decision_reason,
+                    r.regular_class,
                 )
                 for r in requests.select_related("term", "component").order_by("pk")
             ],

@@ -67,6 +67,9 @@ class TransitionView(RequestFormView):
 
     def has_permission(self):
         self.spec  # noqa: B018 (an unknown action is not found, before the permission)
+        if not services.action_offered(self.object, self.kwargs["action"]):
+            # A decision the request's rule set does not allow does not exist for it.
+            raise Http404
         return permissions.can_transition(self.request.user, self.object, self.kwargs["action"])
 
     def get_page_title(self):
@@ -87,6 +90,7 @@ class TransitionView(RequestFormView):
             self.kwargs["action"],
             self.request.user,
             reason=form.cleaned_data["reason"],
+            regular_class=form.cleaned_data.get("regular_class", ""),
         )
 
 

@@ -64,6 +64,16 @@ def register_request_log_actions(actions):
         ("review", _("Review request"), _("Request put under review")),
         ("approve", _("Approve request"), _("Request approved")),
         ("deny", _("Deny request"), _("Request denied")),
+        (
+            "redirect",
+            _("Redirect request to a regular class"),
+            _("Request redirected to a regular class"),
+        ),
+        (
+            "change_schedule",
+            _("Send request to a schedule change"),
+            _("Request sent to a schedule change"),
+        ),
         ("start", _("Start tutoring"), _("Tutoring started")),
         ("close", _("Close request"), _("Request closed")),
         ("withdraw", _("Withdraw request"), _("Request withdrawn")),

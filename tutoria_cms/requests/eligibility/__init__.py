@@ -4,10 +4,14 @@ from tutoria_cms.requests.eligibility import EligibilityFacts, evaluate, get_rul
 rule_set = get_rule_set("ufopa-331-2020")
 verdict = evaluate(EligibilityFacts(...), rule_set)
 verdict.eligible; verdict.outcome("art244.II"); verdict.results
+rule_set.allows(REDIRECT)  # decisions beyond approve / deny the regulation allows
 """
 
 from . import ufopa_331_2020
 from .base import (
+    CHANGE_SCHEDULE,
+    DECISION_OUTCOMES,
+    REDIRECT,
     EligibilityFacts,
     Outcome,
     Rule,
@@ -23,6 +27,9 @@ from .base import (
 register_rule_set(ufopa_331_2020.RULE_SET)
 
 __all__ = [
+    "CHANGE_SCHEDULE",
+    "DECISION_OUTCOMES",
+    "REDIRECT",
     "EligibilityFacts",
     "Outcome",
     "Rule",

@@ -129,18 +129,41 @@ class RuleResult:
         return self.outcome not in NON_BLOCKING
 
 
+# Decisions a rule set may allow beyond approve and deny (the names of their transitions in
+# ``requests.services.TRANSITIONS``): send the student to a regular class of the component
+# instead of opening an individual class, or settle the request by a schedule change
+# (enrolment adjustment).
+REDIRECT = "redirect"
+CHANGE_SCHEDULE = "change_schedule"
+DECISION_OUTCOMES = (REDIRECT, CHANGE_SCHEDULE)
+
+
 @dataclasses.dataclass(frozen=True)
 class RuleSet:
+    """A regulation's rules; ``decision_outcomes``: the decisions beyond approve / deny it
+    allows (``DECISION_OUTCOMES``), none unless it says so."""
+
     identifier: str
     regulation_name: str
     regulation_number: str
     effective_date: datetime.date
     rules: Sequence[Rule]
+    decision_outcomes: tuple[str, ...] = ()
 
     def __post_init__(self):
         codes = [rule.code for rule in self.rules]
         if len(codes) != len(set(codes)):
             raise ValueError(f"Rule set {self.identifier!r} has repeated rule codes.")
+        unknown = set(self.decision_outcomes) - set(DECISION_OUTCOMES)
+        if unknown:
+            raise ValueError(
+                f"Rule set {self.identifier!r} allows unknown decision outcomes: "
+                f"{', '.join(sorted(unknown))}."
+            )
+
+    def allows(self, outcome):
+        """Whether a decision ``outcome`` beyond approve / deny is allowed."""
+        return outcome in self.decision_outcomes
 
     @property
     def codes(self):

@@ -1,6 +1,8 @@
 """UFOPA Resolução nº 331, de 28 de setembro de 2020 (Regimento de Graduação), arts. 242-244.
 
-Individual teaching classes (turma de ensino individual, tutoria). Seed 004.
+Individual teaching classes (turma de ensino individual, tutoria). Seed 004. Besides approve
+and deny, the board may redirect the student to a regular class (art. 242, § 1; art. 246,
+sole paragraph) or settle the request by a schedule change.
 """
 
 import datetime
@@ -8,7 +10,7 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .base import Outcome, Rule, RuleSet
+from .base import CHANGE_SCHEDULE, REDIRECT, Outcome, Rule, RuleSet
 
 REGULATION = "UFOPA Resolução nº 331/2020"
 MIN_PERCENT_COMPLETED = 90
@@ -216,4 +218,7 @@ RULE_SET = RuleSet(
             ),
         ),
     ),
+    # Art. 242, § 1: the unit prefers opening a regular class whenever possible; SIGAA also
+    # settles a request by a schedule change (ajuste de matrícula).
+    decision_outcomes=(REDIRECT, CHANGE_SCHEDULE),
 )
