@@ -319,7 +319,7 @@ class IndividualClass(ScopedRecord):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["requests"])
 
     class Meta:
         verbose_name = _("individual teaching class")
@@ -546,7 +546,7 @@ class StudentGroup(ScopedRecord):
         blank=True,
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["members"])
 
     class Meta:
         ordering = ["term", "code"]
@@ -589,7 +589,7 @@ class GroupSession(ScopedRecord):
         verbose_name=_("recorded by"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["attendees"])
 
     class Meta:
         ordering = ["-date", "-pk"]
