@@ -8,9 +8,9 @@ Sheets: requests (kind, state, dates, verdict per article, decision; rebuilt fro
 table with an "as of" date), request history (every transition, who and when), tutoring
 sessions (individual and group; "as of" a date, rebuilt from the history tables, the
 students present at a group session from the history of its attendance), end-of-term reports
-by outcome, referrals as counts by service and status. Confidential details (reason categories, descriptions, session notes,
-referral reasons) never appear: reasons and referrals only as counts, suppressed under the
-small-cell threshold.
+by outcome, referrals as counts by service and status. Confidential details (reason
+categories, descriptions, session notes, referral reasons) never appear: reasons and referrals
+only as counts, suppressed under the small-cell threshold.
 """
 
 import statistics
