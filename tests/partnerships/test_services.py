@@ -245,3 +245,18 @@ def test_commitment_needs_report_when_fulfilled(agreement):
             fulfilled_on=TODAY,
             report="",
         )
+
+
+def test_agreement_history_shows_the_supported_pages_added_and_removed(
+    agreement, coordinator, programme
+):
+    from tutoria_cms.partnerships.history import agreement_history
+
+    agreement._history_user = coordinator
+    agreement.supported_pages.add(programme)
+    agreement.supported_pages.remove(programme)
+    texts = [str(change) for entry in agreement_history(agreement) for change in entry.related]
+    assert texts == [
+        f"Programmes and workshops supported: removed {programme.title}",
+        f"Programmes and workshops supported: added {programme.title}",
+    ]

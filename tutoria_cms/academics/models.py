@@ -70,6 +70,8 @@ class CurricularComponent(InstitutionScopedModel):
         "self", verbose_name=_("equivalent components"), blank=True, symmetrical=True
     )
 
+    history = HistoricalRecords(m2m_fields=["equivalents"])
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("curricular component")

@@ -257,9 +257,20 @@ def apply(parsed, result, user, site_id):
     for _n, record in parsed.records["components"]:
         if record["equivalents"]:
             component = components[record["code"]]
-            component.equivalents.add(
-                *CurricularComponent.objects.filter(site_id=site_id, code__in=record["equivalents"])
+            before = set(component.equivalents.values_list("pk", flat=True))
+            others = list(
+                CurricularComponent.objects.filter(site_id=site_id, code__in=record["equivalents"])
             )
+            if user is not None:
+                component._history_user = user
+            component.equivalents.add(*others)
+            # The mirror rows of a symmetrical relation send no signal of their own: each
+            # newly equivalent component records its side in its history too.
+            for other in others:
+                if other.pk not in before and other.pk != component.pk:
+                    if user is not None:
+                        other._history_user = user
+                    other.save()
     students = {}
     for row, record in parsed.records["students"]:
         record = dict(record)

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core.history import m2m_changes
+
 from .choices import CurrentStage, Party, Stage, StageStatus
 from .models import Agreement, AgreementStage, Commitment
 
@@ -15,6 +17,7 @@ class Entry:
     user: object
     subject: str
     changes: list = field(default_factory=list)  # (label, old, new)
+    related: list = field(default_factory=list)  # core.history.M2MChange: "added ...; removed ..."
     created: bool = False
 
 
@@ -27,10 +30,13 @@ def _label(choices, value):
         return value
 
 
-def _entries(records, subject, fields, created_changes):
-    """Entries from historical ``records`` (any order), diffing each against its previous one."""
+def _entries(records, subject, fields, created_changes, related=None):
+    """Entries from historical ``records`` (any order), diffing each against its previous one.
+
+    ``related``: {history id: M2MChange} of the records' many-to-many fields."""
     previous = {}
     entries = []
+    related = related or {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         before = previous.get(record.id)
         previous[record.id] = record
@@ -50,9 +56,16 @@ def _entries(records, subject, fields, created_changes):
             for name, label, display in fields
             if getattr(before, name) != getattr(record, name)
         ]
-        if changes:
+        added = [related[record.history_id]] if record.history_id in related else []
+        if changes or added:
             entries.append(
-                Entry(record.history_date, record.history_user, subject(record), changes)
+                Entry(
+                    record.history_date,
+                    record.history_user,
+                    subject(record),
+                    changes,
+                    related=added,
+                )
             )
     return entries
 
@@ -64,7 +77,8 @@ def _same(value):
 def agreement_history(agreement):
     """Every recorded change of the agreement, its stages and commitments, newest first.
 
-    Three queries, whatever the number of changes.
+    Five queries, whatever the number of changes (the supported pages' snapshots and pages
+    are two).
     """
     stage_fields = [
         ("status", _("status"), lambda v: _label(StageStatus, v)),
@@ -85,11 +99,13 @@ def agreement_history(agreement):
         ("title", _("title"), _same),
         ("reference", _("reference number"), _same),
     ]
+    records = list(Agreement.history.filter(id=agreement.pk).select_related("history_user"))
     entries = _entries(
-        Agreement.history.filter(id=agreement.pk).select_related("history_user"),
+        records,
         lambda r: _("Agreement"),
         agreement_fields,
         lambda r: [],
+        m2m_changes(Agreement, "supported_pages", records),
     )
     entries += _entries(
         AgreementStage.history.filter(agreement_id=agreement.pk).select_related("history_user"),

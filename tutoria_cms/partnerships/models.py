@@ -164,7 +164,7 @@ class Agreement(InstitutionScopedModel):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=["supported_pages"])
     objects = AgreementQuerySet.as_manager()
 
     class Meta:

@@ -176,6 +176,19 @@ _group_views = scoped_views(
 )
 
 
+class GroupHistoryView(_group_views["history"]):
+    """Wagtail's history (the log entries) and, below it, who changed the group's members
+    and its sessions' attendance, and when (``history.group_membership_history``)."""
+
+    def get_context_data(self, *args, **kwargs):
+        from .history import group_membership_history
+
+        context = super().get_context_data(*args, **kwargs)
+        if not self.results_only:  # the filtered results alone have no such section
+            context["membership_history"] = group_membership_history(self.object)
+        return context
+
+
 class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     model = StudentGroup
     name = "tutoria_groups"
@@ -188,7 +201,8 @@ class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     edit_view_class = GroupEditView
     delete_view_class = GroupDeleteView
     # Another institution's group has no history or usage here (it is not found).
-    history_view_class = _group_views["history"]
+    history_view_class = GroupHistoryView
+    history_template_name = "tutoria_cms/requests/admin/group_history.html"
     usage_view_class = _group_views["usage"]
     form_fields = ["site", "code", "name", "term", "programme", "tutor", "members"]
     list_display = ["code", "name", "term", "tutor"]

@@ -6,10 +6,12 @@ range (a term sets the range). Students are pseudonymised unless the export is i
 
 Sheets: requests (kind, state, dates, verdict per article, decision, the regular class a
 redirect names; rebuilt from the history table with an "as of" date), request history (every
-transition, who and when), tutoring sessions (individual and group), end-of-term reports by
-outcome, referrals as counts by service and status. Confidential details (reason categories,
-descriptions, session notes, referral reasons) never appear: reasons and referrals only as
-counts, suppressed under the small-cell threshold.
+transition, who and when), tutoring sessions (individual and group; "as of" a date, rebuilt
+from the history tables, the students present at a group session from the history of its
+attendance), end-of-term reports by outcome, referrals as counts by service and status.
+Confidential details (reason categories, descriptions, session notes, referral reasons)
+never appear: reasons and referrals only as counts, suppressed under the small-cell
+threshold.
 """
 
 import statistics
@@ -453,18 +455,60 @@ class RequestHistorySource(EvidenceSource):
             yield pk, when, who or "", states.get(state, state), reason or ""
 
 
-def sessions_in_scope(context):
-    sessions = in_institution(TutoringSession.objects.filter(context.date_q("date")), context)
+def sessions_in_scope(context, model=TutoringSession):
+    """The individual sessions in scope (``model``: the sessions or their history rows)."""
+    sessions = in_institution(model.objects.filter(context.date_q("date")), context)
     if context.scope_path is not None:
         sessions = sessions.filter(request__programme__path__startswith=context.scope_path)
     return sessions
 
 
-def group_sessions_in_scope(context):
-    sessions = in_institution(GroupSession.objects.filter(context.date_q("date")), context)
+def group_sessions_in_scope(context, model=GroupSession):
+    """The group sessions in scope (``model``: the sessions or their history rows)."""
+    sessions = in_institution(model.objects.filter(context.date_q("date")), context)
     if context.scope_path is not None:
         sessions = sessions.filter(group__programme__path__startswith=context.scope_path)
     return sessions
+
+
+def _as_of(records, context, fields):
+    """The newest history row at ``context.as_of`` of each record (``fields`` of it), by id."""
+    rows = (
+        records.filter(history_date__lte=context.as_of_moment)
+        .order_by("id", "-history_date", "-history_id")
+        .values_list("id", "history_type", *fields)
+    )
+    return latest_history(rows.iterator(chunk_size=context.chunk_size))
+
+
+GROUP_SESSION_FIELDS = ("date", "modality", "duration_minutes", "group__code")
+
+
+def group_session_rows(context):
+    """(date, modality, minutes, group code, students present) of each group session in
+    scope; "as of" a date, as recorded then (the attendance from simple-history's snapshots
+    of ``attendees``, ``core.history``)."""
+    if context.as_of is None:
+        yield from (
+            group_sessions_in_scope(context)
+            .order_by("date", "pk")
+            .annotate(present=Count("attendees"))
+            .values_list(*GROUP_SESSION_FIELDS, "present")
+            .iterator(chunk_size=context.chunk_size)
+        )
+        return
+    from tutoria_cms.core.history import snapshots
+
+    rows = list(
+        _as_of(
+            group_sessions_in_scope(context, GroupSession.history.model),
+            context,
+            ("history_id", *GROUP_SESSION_FIELDS),
+        )
+    )
+    present = snapshots(GroupSession, "attendees", [row[0] for row in rows])
+    for history_id, *values in rows:
+        yield (*values, len(present[history_id]))
 
 
 class SessionsSource(EvidenceSource):
@@ -483,24 +527,41 @@ class SessionsSource(EvidenceSource):
         _("Students present"),
     )
 
+    as_of_supported = True
+    FIELDS = (
+        "date",
+        "attention_type",
+        "modality",
+        "duration_minutes",
+        "request_id",
+        "request__student__student_number",
+    )
+
     def count(self, context):
-        return sessions_in_scope(context).count() + group_sessions_in_scope(context).count()
+        if context.as_of is None:
+            return sessions_in_scope(context).count() + group_sessions_in_scope(context).count()
+        return sum(1 for _row in self._individual(context)) + sum(
+            1
+            for _row in _as_of(
+                group_sessions_in_scope(context, GroupSession.history.model), context, ("id",)
+            )
+        )
+
+    def _individual(self, context):
+        if context.as_of is None:
+            return (
+                sessions_in_scope(context)
+                .order_by("date", "pk")
+                .values_list(*self.FIELDS)
+                .iterator(chunk_size=context.chunk_size)
+            )
+        return _as_of(
+            sessions_in_scope(context, TutoringSession.history.model), context, self.FIELDS
+        )
 
     def rows(self, context):
         modalities, attention = dict(Modality.choices), dict(AttentionType.choices)
-        for date, kind, modality, minutes, request, number in (
-            sessions_in_scope(context)
-            .order_by("date", "pk")
-            .values_list(
-                "date",
-                "attention_type",
-                "modality",
-                "duration_minutes",
-                "request_id",
-                "request__student__student_number",
-            )
-            .iterator(chunk_size=context.chunk_size)
-        ):
+        for date, kind, modality, minutes, request, number in self._individual(context):
             yield (
                 date,
                 attention.get(kind, kind),
@@ -511,13 +572,7 @@ class SessionsSource(EvidenceSource):
                 "",
                 None,
             )
-        for date, modality, minutes, code, present in (
-            group_sessions_in_scope(context)
-            .order_by("date", "pk")
-            .annotate(present=Count("attendees"))
-            .values_list("date", "modality", "duration_minutes", "group__code", "present")
-            .iterator(chunk_size=context.chunk_size)
-        ):
+        for date, modality, minutes, code, present in group_session_rows(context):
             yield (
                 date,
                 attention[AttentionType.GROUP],

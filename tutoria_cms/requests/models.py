@@ -351,7 +351,7 @@ class IndividualClass(ScopedRecord):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["requests"])
 
     class Meta:
         verbose_name = _("individual teaching class")
@@ -628,7 +628,7 @@ class StudentGroup(ScopedRecord):
         blank=True,
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["members"])
 
     class Meta:
         ordering = ["term", "code"]
@@ -671,7 +671,7 @@ class GroupSession(ScopedRecord):
         verbose_name=_("recorded by"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["attendees"])
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -443,7 +443,7 @@ RULES = {
 
 def _after_decision(request, user, reason, now):
     if request.kind == RequestKind.INDIVIDUAL_CLASS and request.state == RequestState.APPROVED:
-        join_individual_class(request)
+        join_individual_class(request, user)
     notify(request, "decision")
 
 
@@ -458,8 +458,10 @@ AFTER = {
 # -- individual classes --------------------------------------------------------------------
 
 
-def join_individual_class(request):
-    """Open the term's class for the component (or an equivalent), or join it (max. 4)."""
+def join_individual_class(request, user=None):
+    """Open the term's class for the component (or an equivalent), or join it (max. 4).
+
+    ``user`` (who approved) is recorded in the class's history (its requests are tracked)."""
     component = request.component
     components = sorted({component.pk, *component.equivalents.values_list("pk", flat=True)})
     # One class for a component and its equivalents per term (art. 245): lock the group's
@@ -482,9 +484,12 @@ def join_individual_class(request):
     if existing is None:
         try:
             with transaction.atomic():
-                existing = IndividualClass.objects.create(
+                existing = IndividualClass(
                     site_id=request.site_id, term_id=request.term_id, component_id=component.pk
                 )
+                if user is not None:
+                    existing._history_user = user
+                existing.save()
         except IntegrityError:
             existing = IndividualClass.objects.select_for_update().get(
                 term_id=request.term_id, component_id=component.pk
@@ -498,6 +503,8 @@ def join_individual_class(request):
             % {"max": IndividualClass.MAX_STUDENTS},
             code="class_full",
         )
+    if user is not None:
+        existing._history_user = user
     existing.requests.add(request)
     return existing
 

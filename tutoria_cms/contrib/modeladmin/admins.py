@@ -313,6 +313,7 @@ def partnership_admins():
             "supported_pages",
         )
         history_fields = ("current_stage", "signed_on", "expires_on")
+        history_m2m_fields = ("supported_pages",)
 
         @display(_("sector"), "partner__sector")
         def sector(self, obj):

@@ -33,6 +33,7 @@ from wagtail_modeladmin.views import IndexView, InspectView
 
 from tutoria_cms.core import institutions
 from tutoria_cms.core.display import readable
+from tutoria_cms.core.history import m2m_changes
 from tutoria_cms.core.pseudonyms import Pseudonymiser
 from tutoria_cms.core.text import search_query
 from tutoria_cms.core.xlsx import XlsxWriter
@@ -195,7 +196,10 @@ class EvidenceModelAdmin(ModelAdmin):
 
     Subclasses set ``list_display`` (with ``"student"`` where a student identifier goes),
     ``inspect_view_fields``, ``history_fields`` (fields of the history rows besides date,
-    user and change) and ``export_fields`` (defaults to the listing's columns).
+    user and change), ``history_m2m_fields`` (many-to-many fields the model's history
+    tracks, ``HistoricalRecords(m2m_fields=...)``: a column says what each row added and
+    removed; their related objects must not identify students) and ``export_fields``
+    (defaults to the listing's columns).
     """
 
     permission_helper_class = ReadOnlyPermissionHelper
@@ -205,6 +209,7 @@ class EvidenceModelAdmin(ModelAdmin):
     history_view_enabled = False
     list_per_page = 50
     history_fields = ()
+    history_m2m_fields = ()
     export_fields = None
     identified_search_fields = ()
     # Where a row's institution is (core/institutions.py): the path to its Site ("site"), or,
@@ -332,6 +337,10 @@ class EvidenceModelAdmin(ModelAdmin):
             capfirst(force_str(history_model._meta.get_field(name).verbose_name))
             for name in self.history_fields
         ]
+        if self.history_m2m_fields:
+            headers.append(_("Related records"))
+            records = list(records)
+            related = [m2m_changes(self.model, name, records) for name in self.history_m2m_fields]
         headers.append(_("Reason"))
         kinds = {
             "+": pgettext("history change", "Created"),
@@ -351,6 +360,9 @@ class EvidenceModelAdmin(ModelAdmin):
                     row.append(getattr(record, f"get_{name}_display")())
                 else:
                     row.append(readable(getattr(record, name)))
+            if self.history_m2m_fields:
+                changes = [str(c[record.history_id]) for c in related if record.history_id in c]
+                row.append(" · ".join(changes))
             row.append(self.history_reason(record.history_change_reason or ""))
             rows.append(row)
         return headers, rows
