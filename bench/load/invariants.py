@@ -17,8 +17,9 @@ from tutoria_cms.requests.models import (
     RequestLogEntry,
     RequestState,
     TutoringRequest,
+    site_rule_set,
 )
-from tutoria_cms.requests.services import MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM, TRANSITIONS
+from tutoria_cms.requests.services import TRANSITIONS
 from tutoria_cms.workshops.models import (
     Attendance,
     GroupWorkshopPageMixin,
@@ -96,18 +97,33 @@ def workshops_within_capacity():
     return violations
 
 
+def _limit(site_id, name, cache):
+    """The limit ``name`` of the rule set of the institution ``site_id`` (None: no limit)."""
+    from wagtail.models import Site
+
+    if site_id not in cache:
+        site = Site.objects.filter(pk=site_id).first() if site_id else None
+        cache[site_id] = site_rule_set(site)
+    rule_set = cache[site_id]
+    return getattr(rule_set, name) if rule_set is not None else None
+
+
 def classes_within_limit():
-    """No individual class over its maximum (4 students); one class per component and its
+    """No individual class over its rule set's maximum (UFOPA: 4 students); one class per
+    component and its
     equivalents per term; each approved individual-class request is in exactly one class,
     and a class holds only approved (or later) requests."""
     violations = []
+    rule_sets = {}
     for individual_class in IndividualClass.objects.annotate(students=Count("requests")).filter(
-        students__gt=IndividualClass.MAX_STUDENTS
+        students__gt=1
     ):
-        violations.append(
-            f"individual class {individual_class.pk}: {individual_class.students} students, at "
-            f"most {IndividualClass.MAX_STUDENTS}"
-        )
+        limit = _limit(individual_class.site_id, "max_students_per_class", rule_sets)
+        if limit is not None and individual_class.students > limit:
+            violations.append(
+                f"individual class {individual_class.pk}: {individual_class.students} "
+                f"students, at most {limit}"
+            )
     classes = list(IndividualClass.objects.values("pk", "term_id", "component_id"))
     through = CurricularComponent.equivalents.through
     equivalent = set(
@@ -151,19 +167,22 @@ def students_within_term_limit():
     """No student has more active individual-class requests in a term than allowed, nor two
     for the same component."""
     violations = []
+    rule_sets = {}
     active = TutoringRequest.objects.filter(
         kind=RequestKind.INDIVIDUAL_CLASS, state__in=ACTIVE_STATES
     )
     for row in (
-        active.values("student_id", "term_id")
+        active.values("site_id", "student_id", "term_id")
         .annotate(count=Count("pk"))
-        .filter(count__gt=MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM)
+        .filter(count__gt=1)
         .order_by()
     ):
-        violations.append(
-            f"student {row['student_id']}: {row['count']} active individual-class requests in "
-            f"term {row['term_id']}, at most {MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM}"
-        )
+        limit = _limit(row["site_id"], "max_requests_per_term", rule_sets)
+        if limit is not None and row["count"] > limit:
+            violations.append(
+                f"student {row['student_id']}: {row['count']} active individual-class "
+                f"requests in term {row['term_id']}, at most {limit}"
+            )
     for row in (
         active.values("student_id", "term_id", "component_id")
         .annotate(count=Count("pk"))

@@ -140,6 +140,7 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
     # site's are judged by its regulation, chosen in its settings.
     mx_requests = TutoringRequest.objects.filter(programme__path__startswith=mx.root_page.path)
     assert not mx_requests.filter(kind=RequestKind.INDIVIDUAL_CLASS).exists()
+    assert TutoringRequestSettings.for_site(mx).rule_set == "none"
     br_classes = TutoringRequest.objects.filter(
         programme__path__startswith=br.root_page.path, kind=RequestKind.INDIVIDUAL_CLASS
     )

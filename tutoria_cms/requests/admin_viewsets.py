@@ -306,7 +306,7 @@ class ClassIndexView(ScopedIndexView):
     scope = staticmethod(permissions.visible_classes)
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("term", "component", "tutor")
+        return super().get_base_queryset().select_related("site", "term", "component", "tutor")
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -333,7 +333,8 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     list_display = [
         Column("title", label=_("Class"), accessor="__str__"),
         ReadableColumn("tutor", label=_("Tutor"), accessor="tutor"),
-        Column("in_person_hours", label=_("In-person hours (30%)"), accessor="in_person_hours"),
+        # The share is the rule set's (UFOPA: 30%), shown with the hours.
+        Column("in_person_hours", label=_("In-person hours"), accessor="in_person_hours_display"),
     ]
     list_filter = ["term"]
 

@@ -8,7 +8,6 @@ Wagtail's audit-log labels can be shown to coordinators and boards.
 """
 
 import contextlib
-import math
 
 import swapper
 from django import forms
@@ -312,16 +311,15 @@ class Notification(ScopedRecord):
 
 
 class IndividualClass(ScopedRecord):
-    """A term's single individual teaching class of a component (Res. 331/2020, arts. 241-246).
+    """A term's single individual teaching class of a component.
 
-    One per component per term (art. 245 sole paragraph; equivalents are checked by the
-    service), one per tutor per regular term in the work plan (art. 241 sole paragraph), at
-    most four students (art. 246 sole paragraph): the first two by unique constraints, the
-    third under a row lock in ``services``.
+    One per component per term (every rule set: UFOPA Res. 331/2020, art. 245 sole
+    paragraph; UFERSA's special classes), by a unique constraint (equivalents are checked by
+    the service). The other limits are the site's rule set's (``rule_set``), checked under
+    row locks in ``services``: students per class (UFOPA: 4, art. 246 sole paragraph), classes
+    per tutor per term (UFOPA: 1, art. 241 sole paragraph); its in-person hours come from the
+    rule set's share (UFOPA: 30%, art. 241).
     """
-
-    MAX_STUDENTS = 4
-    IN_PERSON_SHARE = 30  # per cent of the component's hours (art. 241)
 
     term = models.ForeignKey(
         "tutoria_academics.Term",
@@ -360,31 +358,72 @@ class IndividualClass(ScopedRecord):
             models.UniqueConstraint(
                 fields=["term", "component"], name="tutoria_one_individual_class_per_component"
             ),
-            models.UniqueConstraint(
-                fields=["term", "tutor"], name="tutoria_one_individual_class_per_tutor"
-            ),
         ]
 
     def __str__(self):
         return f"{self.component} ({self.term})"
 
     @property
+    def rule_set(self):
+        """The rule set of the class's institution (``site_rule_set``), or None."""
+        return site_rule_set(self.site)
+
+    @property
     def in_person_hours(self):
-        return math.ceil(self.component.hours * self.IN_PERSON_SHARE / 100)
+        """The in-person hours by the rule set's share, or None where it sets none."""
+        rule_set = self.rule_set
+        return rule_set.in_person_hours(self.component.hours) if rule_set else None
+
+    @property
+    def in_person_hours_display(self):
+        rule_set = self.rule_set
+        hours = self.in_person_hours
+        if hours is None:
+            return _("Not set by the rule set")
+        return _("%(hours)d h (%(share)d%% of %(total)d h)") % {
+            "hours": hours,
+            "share": rule_set.in_person_share,
+            "total": self.component.hours,
+        }
+
+
+# The value of a site's rule set setting for "this site takes no individual-class requests".
+NO_INDIVIDUAL_CLASSES = "none"
+
+
+def site_rule_set(site):
+    """The rule set that judges a site's individual-class requests and sets their limits: the
+    one chosen in the site's settings, else the suite's default (``DEFAULT_RULE_SET``); None
+    where the site takes no individual-class requests (``NO_INDIVIDUAL_CLASSES``)."""
+    from django.apps import apps
+
+    from tutoria_cms.core.conf import tutoria_settings
+
+    from .eligibility import get_rule_set
+
+    identifier = ""
+    if site is not None and apps.is_installed("wagtail.contrib.settings"):
+        identifier = TutoringRequestSettings.for_site(site).rule_set
+    identifier = identifier or tutoria_settings.DEFAULT_RULE_SET
+    if identifier == NO_INDIVIDUAL_CLASSES:
+        return None
+    return get_rule_set(identifier)
 
 
 def rule_set_choices():
     from .eligibility import rule_sets
 
-    return [("", _("The suite's default"))] + [
-        (rule_set.identifier, str(rule_set)) for rule_set in rule_sets()
-    ]
+    return (
+        [("", _("The suite's default"))]
+        + [(rule_set.identifier, str(rule_set)) for rule_set in rule_sets()]
+        + [(NO_INDIVIDUAL_CLASSES, _("None: this site takes no individual-class requests"))]
+    )
 
 
 def validate_rule_set(value):
     from .eligibility import get_rule_set
 
-    if value:
+    if value and value != NO_INDIVIDUAL_CLASSES:
         try:
             get_rule_set(value)
         except LookupError as error:
@@ -420,7 +459,11 @@ class TutoringRequestSettings(BaseSiteSetting):
         max_length=50,
         blank=True,
         validators=[validate_rule_set],
-        help_text=_("The regulation that judges individual-class requests on this site."),
+        help_text=_(
+            "The regulation that judges individual-class requests on this site and sets "
+            "their limits (requests per term, students per class, in-person hours); or none, "
+            "for a site that takes no individual-class requests."
+        ),
     )
 
     # Service levels (deadlines.py): empty means the suite's default (TUTORIA_CMS).

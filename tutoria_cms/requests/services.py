@@ -30,7 +30,6 @@ from .eligibility import (
     REDIRECT,
     EligibilityFacts,
     evaluate,
-    get_rule_set,
 )
 from .models import (
     ACTIVE_STATES,
@@ -41,11 +40,11 @@ from .models import (
     RequestKind,
     RequestState,
     TutoringRequest,
+    site_rule_set,
 )
 
 logger = logging.getLogger(__name__)
 
-MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM = 2  # Res. 331/2020, art. 244, III
 MAX_REASON_LENGTH = 5000
 MAX_REGULAR_CLASS_LENGTH = 200
 INACTIVE_TUTOR = _("The assigned tutor's account is deactivated: assign another tutor.")
@@ -172,6 +171,8 @@ def create_request(
         request._history_user = user
         request._change_reason = "create"
         request.full_clean()
+        if kind == RequestKind.INDIVIDUAL_CLASS and rule_set_for(request) is None:
+            raise ValidationError(NO_INDIVIDUAL_CLASSES_HERE, code="no_individual_classes")
         request.save()
         disclosure = RequestDisclosure(
             request=request, reasons=list(reasons), description=description
@@ -186,16 +187,25 @@ def create_request(
 # -- eligibility -------------------------------------------------------------------------------
 
 
-def rule_set_for(request):
-    """The site's chosen rule set (site settings), else the suite's default."""
-    identifier = ""
-    if request.programme_id and apps.is_installed("wagtail.contrib.settings"):
-        from .models import TutoringRequestSettings
+NO_INDIVIDUAL_CLASSES_HERE = _("This institution takes no individual-class requests.")
 
-        site = request.programme.get_site()
-        if site is not None:
-            identifier = TutoringRequestSettings.for_site(site).rule_set
-    return get_rule_set(identifier or tutoria_settings.DEFAULT_RULE_SET)
+
+def rule_set_for(request):
+    """The rule set of the request's site (its programme page's site, else its institution):
+    the one chosen in the site's settings, else the suite's default (``site_rule_set``);
+    None where the site takes no individual-class requests."""
+    site = request.programme.get_site() if request.programme_id else None
+    if site is None and request.site_id:
+        site = request.site
+    return site_rule_set(site)
+
+
+def required_rule_set(request):
+    """``rule_set_for``, refusing a site that takes no individual-class requests."""
+    rule_set = rule_set_for(request)
+    if rule_set is None:
+        raise TransitionError(NO_INDIVIDUAL_CLASSES_HERE, code="no_individual_classes")
+    return rule_set
 
 
 def facts_for(request):
@@ -237,7 +247,7 @@ def facts_for(request):
 
 def judge(request):
     """Evaluate an individual-class request, in its notification language; store nothing."""
-    rule_set = rule_set_for(request)
+    rule_set = required_rule_set(request)
     with translation.override(request.language):
         return rule_set, evaluate(facts_for(request), rule_set)
 
@@ -249,6 +259,8 @@ def offered_outcomes(request):
     if request.kind != RequestKind.INDIVIDUAL_CLASS:
         return ()
     rule_set = rule_set_for(request)
+    if rule_set is None:
+        return ()
     return tuple(outcome for outcome in DECISION_OUTCOMES if rule_set.allows(outcome))
 
 
@@ -333,13 +345,16 @@ def _submit(request, user, reason, now):
             _("The student already has an open request for this component this term."),
             code="duplicate",
         )
-    if active.count() >= MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM:
+    # The rule set's limit (UFOPA Res. 331/2020, art. 244, III; UFERSA: 2 per term).
+    rule_set = required_rule_set(request)
+    limit = rule_set.max_requests_per_term
+    if limit is not None and active.count() >= limit:
         raise TransitionError(
             _(
                 "The student already has %(count)d individual-class requests this term, the "
-                "most allowed (Res. 331/2020, art. 244, III)."
+                "most allowed (%(rule_set)s)."
             )
-            % {"count": MAX_INDIVIDUAL_CLASS_REQUESTS_PER_TERM},
+            % {"count": limit, "rule_set": rule_set},
             code="per_term_limit",
         )
 
@@ -459,7 +474,8 @@ AFTER = {
 
 
 def join_individual_class(request, user=None):
-    """Open the term's class for the component (or an equivalent), or join it (max. 4).
+    """Open the term's class for the component (or an equivalent), or join it, up to the
+    rule set's class size (``max_students_per_class``; UFOPA: 4).
 
     ``user`` (who approved) is recorded in the class's history (its requests are tracked)."""
     component = request.component
@@ -494,13 +510,15 @@ def join_individual_class(request, user=None):
             existing = IndividualClass.objects.select_for_update().get(
                 term_id=request.term_id, component_id=component.pk
             )
-    if existing.requests.count() >= IndividualClass.MAX_STUDENTS:
+    rule_set = required_rule_set(request)
+    limit = rule_set.max_students_per_class
+    if limit is not None and existing.requests.count() >= limit:
         raise TransitionError(
             _(
-                "The individual class of this component is full (%(max)d students, Res. "
-                "331/2020, art. 246): open a regular class instead."
+                "The individual class of this component is full (%(max)d students, "
+                "%(rule_set)s): open a regular class instead."
             )
-            % {"max": IndividualClass.MAX_STUDENTS},
+            % {"max": limit, "rule_set": rule_set},
             code="class_full",
         )
     if user is not None:
@@ -510,23 +528,34 @@ def join_individual_class(request, user=None):
 
 
 def designate_tutor(individual_class, tutor, user):
-    """Designate the class's tutor: one individual class per tutor per term (art. 241)."""
+    """Designate the class's tutor, within the classes a tutor may have in a term by the
+    class's rule set (``max_classes_per_tutor_per_term``; UFOPA: 1, art. 241 sole paragraph)."""
     if not permissions.coordinates(user, individual_class):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     _require_member(tutor, individual_class)
-    individual_class.tutor = tutor
-    individual_class._history_user = user
-    try:
-        with transaction.atomic():
-            individual_class.save()
-    except IntegrityError:
-        raise TransitionError(
-            _(
-                "This tutor already has an individual class this term (Res. 331/2020, art. 241, "
-                "sole paragraph)."
-            ),
-            code="tutor_limit",
-        ) from None
+    rule_set = individual_class.rule_set
+    limit = rule_set.max_classes_per_tutor_per_term if rule_set is not None else None
+    with transaction.atomic():
+        # One tutor, one row lock: parallel designations are counted one after the other.
+        type(tutor).objects.select_for_update().get(pk=tutor.pk)
+        if limit is not None:
+            load = (
+                IndividualClass.objects.filter(term_id=individual_class.term_id, tutor=tutor)
+                .exclude(pk=individual_class.pk)
+                .count()
+            )
+            if load >= limit:
+                raise TransitionError(
+                    _(
+                        "This tutor already has as many individual classes this term as "
+                        "allowed (%(max)d, %(rule_set)s)."
+                    )
+                    % {"max": limit, "rule_set": rule_set},
+                    code="tutor_limit",
+                )
+        individual_class.tutor = tutor
+        individual_class._history_user = user
+        individual_class.save()
     return individual_class
 
 

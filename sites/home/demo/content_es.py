@@ -105,8 +105,10 @@ MORE_SURNAMES = [
 ]
 DEMO_REQUEST_TUTORS = ["ana", "jorge", "mariana", "guadalupe"]
 GROUP_TUTOR = "roberto"
-# No regulation of individual classes fits this university: it takes no such requests.
-RULE_SET = ""
+# Neither registered regulation of individual classes (UFOPA Res. 331/2020, UFERSA's special
+# classes) is a Mexican university's: the site takes no individual-class requests ("none" is
+# ``tutoria_cms.requests.models.NO_INDIVIDUAL_CLASSES``; empty would mean the suite's default).
+RULE_SET = "none"
 
 PROGRAMMES = [
     {

@@ -194,7 +194,7 @@ class DemoLoader:
             student_names,
         )
         from sites.home.demo.requests import TUTORED, load_demo_requests
-        from tutoria_cms.requests.models import TutoringRequestSettings
+        from tutoria_cms.requests.models import NO_INDIVIDUAL_CLASSES, TutoringRequestSettings
 
         site = Site.objects.get(root_page=home)
         previous, term, components, students = load_demo_academics(
@@ -221,7 +221,7 @@ class DemoLoader:
             ],
             tutors=[f"{self.accounts_prefix}{slug}" for slug in content.DEMO_REQUEST_TUTORS],
             group_tutor=User.objects.get(username=f"{self.accounts_prefix}{content.GROUP_TUTOR}"),
-            allows_classes=bool(content.RULE_SET),
+            allows_classes=content.RULE_SET != NO_INDIVIDUAL_CLASSES,
             prefix=content.STUDENT_PREFIX,
             today=self.today,
         )

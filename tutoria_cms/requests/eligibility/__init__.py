@@ -5,12 +5,14 @@ rule_set = get_rule_set("ufopa-331-2020")
 verdict = evaluate(EligibilityFacts(...), rule_set)
 verdict.eligible; verdict.outcome("art244.II"); verdict.results
 rule_set.allows(REDIRECT)  # decisions beyond approve / deny the regulation allows
+rule_set.max_requests_per_term  # its limits (``LIMITS``; None: the regulation sets none)
 """
 
-from . import ufopa_331_2020
+from . import ufersa_turma_especial, ufopa_331_2020
 from .base import (
     CHANGE_SCHEDULE,
     DECISION_OUTCOMES,
+    LIMITS,
     REDIRECT,
     EligibilityFacts,
     Outcome,
@@ -25,10 +27,12 @@ from .base import (
 )
 
 register_rule_set(ufopa_331_2020.RULE_SET)
+register_rule_set(ufersa_turma_especial.RULE_SET)
 
 __all__ = [
     "CHANGE_SCHEDULE",
     "DECISION_OUTCOMES",
+    "LIMITS",
     "REDIRECT",
     "EligibilityFacts",
     "Outcome",

@@ -7,6 +7,7 @@ explanation. Requests store the verdict they were judged by (``Verdict.as_dict``
 
 import dataclasses
 import datetime
+import math
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 
@@ -137,18 +138,45 @@ REDIRECT = "redirect"
 CHANGE_SCHEDULE = "change_schedule"
 DECISION_OUTCOMES = (REDIRECT, CHANGE_SCHEDULE)
 
+# The limits a rule set carries besides its rules (``RuleSet``).
+LIMITS = (
+    "max_requests_per_term",
+    "max_classes_per_course",
+    "max_students_per_class",
+    "max_classes_per_tutor_per_term",
+    "in_person_share",
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class RuleSet:
-    """A regulation's rules; ``decision_outcomes``: the decisions beyond approve / deny it
-    allows (``DECISION_OUTCOMES``), none unless it says so."""
+    """A regulation's rules and limits.
+
+    ``decision_outcomes``: the decisions beyond approve / deny it allows
+    (``DECISION_OUTCOMES``), none unless it says so. The limits the requests app enforces
+    outside the rules (on submission, when a class is joined, on a tutor's designation, in
+    the class's hours) live here too; ``None`` means the regulation sets no such limit:
+
+    - ``max_requests_per_term``: active individual-class requests of a student in a term;
+    - ``max_classes_per_course``: individual classes of a student over the whole course
+      (informative: the rules judge it, with their exemptions);
+    - ``max_students_per_class``: students in one individual class;
+    - ``max_classes_per_tutor_per_term``: individual classes one tutor is designated to in a
+      term;
+    - ``in_person_share``: per cent of the component's hours taught in person.
+    """
 
     identifier: str
     regulation_name: str
     regulation_number: str
-    effective_date: datetime.date
+    effective_date: datetime.date | None
     rules: Sequence[Rule]
     decision_outcomes: tuple[str, ...] = ()
+    max_requests_per_term: int | None = None
+    max_classes_per_course: int | None = None
+    max_students_per_class: int | None = None
+    max_classes_per_tutor_per_term: int | None = None
+    in_person_share: int | None = None
 
     def __post_init__(self):
         codes = [rule.code for rule in self.rules]
@@ -160,6 +188,19 @@ class RuleSet:
                 f"Rule set {self.identifier!r} allows unknown decision outcomes: "
                 f"{', '.join(sorted(unknown))}."
             )
+        for name in LIMITS:
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise ValueError(
+                    f"Rule set {self.identifier!r}: {name} must be a whole number of at least "
+                    f"1, or None (no limit), not {value!r}."
+                )
+        if self.in_person_share is not None and self.in_person_share > 100:
+            raise ValueError(
+                f"Rule set {self.identifier!r}: in_person_share is a percentage (at most 100)."
+            )
 
     def allows(self, outcome):
         """Whether a decision ``outcome`` beyond approve / deny is allowed."""
@@ -169,7 +210,15 @@ class RuleSet:
     def codes(self):
         return [rule.code for rule in self.rules]
 
+    def in_person_hours(self, hours):
+        """The in-person hours of a component of ``hours`` hours, or None without a share."""
+        if self.in_person_share is None:
+            return None
+        return math.ceil(hours * self.in_person_share / 100)
+
     def __str__(self):
+        if not self.regulation_number:
+            return self.regulation_name
         return f"{self.regulation_name} ({self.regulation_number})"
 
 

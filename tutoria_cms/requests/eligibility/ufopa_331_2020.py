@@ -2,7 +2,9 @@
 
 Individual teaching classes (turma de ensino individual, tutoria). Seed 004. Besides approve
 and deny, the board may redirect the student to a regular class (art. 242, § 1; art. 246,
-sole paragraph) or settle the request by a schedule change.
+sole paragraph) or settle the request by a schedule change. Its limits (requests per term,
+classes per course, students per class, classes per tutor, the in-person share) are on the
+rule set, where the requests app reads them.
 """
 
 import datetime
@@ -17,6 +19,9 @@ MIN_PERCENT_COMPLETED = 90
 MAX_COMPONENTS_PER_TERM = 2
 MAX_COMPONENTS_PER_COURSE = 4
 MAX_FAILURES_BY_GRADE = 2
+MAX_STUDENTS_PER_CLASS = 4  # art. 246, sole paragraph
+MAX_CLASSES_PER_TUTOR_PER_TERM = 1  # art. 241, sole paragraph (the tutor's work plan)
+IN_PERSON_SHARE = 30  # art. 241: per cent of the component's hours
 
 
 def cite(article, clause=None):
@@ -221,4 +226,9 @@ RULE_SET = RuleSet(
     # Art. 242, § 1: the unit prefers opening a regular class whenever possible; SIGAA also
     # settles a request by a schedule change (ajuste de matrícula).
     decision_outcomes=(REDIRECT, CHANGE_SCHEDULE),
+    max_requests_per_term=MAX_COMPONENTS_PER_TERM,
+    max_classes_per_course=MAX_COMPONENTS_PER_COURSE,
+    max_students_per_class=MAX_STUDENTS_PER_CLASS,
+    max_classes_per_tutor_per_term=MAX_CLASSES_PER_TUTOR_PER_TERM,
+    in_person_share=IN_PERSON_SHARE,
 )
