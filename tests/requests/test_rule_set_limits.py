@@ -177,7 +177,12 @@ def test_a_request_is_judged_and_stored_by_its_sites_ufersa_rule_set(
     assert request.state == RequestState.APPROVED
 
 
-def test_the_same_student_fails_the_ufopa_share_of_hours(term, component, coordinator, board):
+def test_the_same_student_fails_the_ufopa_share_of_hours_chosen_by_the_institution(
+    settings, term, component, coordinator, board
+):
+    """A request without a programme page is judged by its institution's choice, not by the
+    suite's default."""
+    settings.TUTORIA_CMS = {**settings.TUTORIA_CMS, "DEFAULT_RULE_SET": UFERSA}
     choose(UFOPA)
     student = make_student("2019080", completed_hours=2400)
     request = walk(
@@ -271,6 +276,7 @@ def test_ufopa_keeps_one_class_per_tutor_per_term(term, coordinator, tutor):
     with pytest.raises(services.TransitionError) as error:
         services.designate_tutor(second, tutor, coordinator)
     assert error.value.code == "tutor_limit"
+    assert str(get_rule_set(UFOPA)) in error.value.messages[0]
     second.refresh_from_db()
     assert second.tutor is None
 
