@@ -7,6 +7,7 @@ import dataclasses
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Site
 
@@ -337,3 +338,29 @@ def test_a_request_made_before_the_site_dropped_individual_classes_cannot_procee
 def class_request_on_ufopa(student, term, component, coordinator):
     choose(UFOPA)
     return class_request(student, term, component, coordinator)
+
+
+def test_the_new_request_form_refuses_an_individual_class_where_the_site_takes_none(
+    client, coordinator, student, term, component
+):
+    choose(NO_INDIVIDUAL_CLASSES)
+    client.force_login(coordinator)
+    data = {
+        "kind": "individual_class",
+        "student": student.pk,
+        "term": term.pk,
+        "component": component.pk,
+        "language": "es",
+        "procedures_compatible": "on",
+    }
+    with translation.override("en"):
+        response = client.post(reverse("tutoria_requests:add"), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["form"].errors["kind"] == [
+        "This institution takes no individual-class requests."
+    ]
+    assert not student.tutoring_requests.exists()
+    choose(UFERSA)
+    response = client.post(reverse("tutoria_requests:add"), data)
+    assert response.status_code == 302
+    assert student.tutoring_requests.get().kind == RequestKind.INDIVIDUAL_CLASS

@@ -7,7 +7,7 @@ from tutoria_cms.core import institutions
 from tutoria_cms.core.choices import TutoringReason
 from tutoria_cms.core.forms import CleanTextFormMixin
 
-from .models import TutoringRequest
+from .models import NO_INDIVIDUAL_CLASSES_HERE, TutoringRequest, site_rule_set
 
 # Named, not imported: requests do not depend on the programmes app; a site's own programme
 # page classes built on the mixin count too.
@@ -132,6 +132,10 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
             for field in ("term", "component"):
                 if not data.get(field):
                     self.add_error(field, _("An individual-class request needs this field."))
+            # The rule set of the request's site (``services.rule_set_for``): none, no request.
+            place = programme.get_site() if programme is not None else site
+            if place is not None and site_rule_set(place) is None:
+                self.add_error("kind", NO_INDIVIDUAL_CLASSES_HERE)
         if data.get("kind") == "peer_mentoring" and not data.get("mentoring_role"):
             self.add_error("mentoring_role", _("Choose whether the student is mentee or mentor."))
         return data

@@ -389,6 +389,7 @@ class IndividualClass(ScopedRecord):
 
 # The value of a site's rule set setting for "this site takes no individual-class requests".
 NO_INDIVIDUAL_CLASSES = "none"
+NO_INDIVIDUAL_CLASSES_HERE = _("This institution takes no individual-class requests.")
 
 
 def site_rule_set(site):

@@ -33,6 +33,7 @@ from .eligibility import (
 )
 from .models import (
     ACTIVE_STATES,
+    NO_INDIVIDUAL_CLASSES_HERE,
     REFERRAL_NEWS,
     IndividualClass,
     Notification,
@@ -185,9 +186,6 @@ def create_request(
 
 
 # -- eligibility -------------------------------------------------------------------------------
-
-
-NO_INDIVIDUAL_CLASSES_HERE = _("This institution takes no individual-class requests.")
 
 
 def rule_set_for(request):
