@@ -170,3 +170,32 @@ def test_parallel_approvals_on_equivalent_components_open_one_class(people, term
     assert sorted(results) == ["approved"] * 4 + ["class_full"] * 4
     assert IndividualClass.objects.filter(term=term).count() == 1
     assert IndividualClass.objects.get(term=term).requests.count() == 4
+
+
+def test_parallel_designations_never_give_a_tutor_more_classes_than_the_rule_set_allows(
+    people, term_component
+):
+    """UFOPA (the default): one individual class per tutor per term (art. 241, sole
+    paragraph), now the rule set's limit under a lock on the tutor, no longer a constraint."""
+    coordinator, _board = people
+    term, _component = term_component
+    tutor = factories.UserFactory(username="tutor-c", groups=[roles.TUTORS])
+    classes = [
+        IndividualClass.objects.create(
+            term=term,
+            component=CurricularComponent.objects.create(code=f"D{number}", name="D", hours=60),
+        )
+        for number in range(4)
+    ]
+
+    def designate(number):
+        try:
+            services.designate_tutor(classes[number], tutor, coordinator)
+            return "designated"
+        except services.TransitionError as error:
+            return error.code
+
+    results, errors = run_in_threads(4, designate)
+    assert errors == []
+    assert sorted(results) == ["designated"] + ["tutor_limit"] * 3
+    assert IndividualClass.objects.filter(term=term, tutor=tutor).count() == 1
