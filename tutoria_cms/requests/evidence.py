@@ -37,6 +37,10 @@ from .models import (
 )
 from .services import TRANSITIONS
 
+# What pseudonymised exports and the evidence browser show instead of a reason staff typed
+# with an action (free text about a student).
+REASON_WITHHELD = _("reason given (shown in identified exports)")
+
 SECTION = _("Tutoring requests")
 # Every decision counts as decided; only an approval (and what follows it) as approved: a
 # redirect to a regular class or a schedule change is neither an approval nor a denial.
@@ -445,13 +449,12 @@ class RequestHistorySource(EvidenceSource):
         # The change is the action's name, or the reason staff typed for a decision: free
         # text about a student, shown only in identified exports.
         actions = {*TRANSITIONS, "create", "assign_tutor"}
-        withheld = _("reason given (shown in identified exports)")
         records = self._records(context).order_by("id", "history_date", "history_id")
         for pk, when, who, state, reason in records.values_list(
             "id", "history_date", "history_user__username", "state", "history_change_reason"
         ).iterator(chunk_size=context.chunk_size):
             if reason and not context.identified and reason not in actions:
-                reason = withheld
+                reason = REASON_WITHHELD
             yield pk, when, who or "", states.get(state, state), reason or ""
 
 
