@@ -325,7 +325,8 @@ def request_records(context):
         )
         return (RequestRecord(*row) for row in rows)
     history = requests_in_scope(context, TutoringRequest.history.model)
-    return (RequestRecord(*row) for row in _as_of(history, context, RequestRecord._fields))
+    rows = _as_of(history, context, ("id", *RECORD_FIELDS))  # "pk" would be the history id
+    return (RequestRecord(*row) for row in rows)
 
 
 def disclosure_reasons(context, request_ids):
