@@ -11,7 +11,9 @@ requests "tutoring support", tutor T:
 - day 1: A and B submitted;
 - day 5: A reviewed and approved, B reviewed and denied (4 days from submission each);
 - day 10: A started, one session of A (day 10, video, 60 min), A referred; C submitted;
-- day 15: C reviewed and approved (5 days), A closed.
+- day 11: T prepares A's end-of-term report of term "AS-1" (draft, no outcome yet);
+- day 15: C reviewed and approved (5 days), A closed; T completes the report (outcome
+  completed) and submits it.
 
 Hand-computed, by "as of" date (and today, for the current workbook):
 
@@ -28,6 +30,8 @@ tutees per tutor              None              None             1/1 = 1.0      
 coverage                      0/4 = 0.0         0.0              1/4 = 25.0       25.0
 sessions / hours (video)      0 / 0.00          0 / 0.00         1 / 1.00         1 / 1.00
 reasons academic / emotional  2 / 1 (< 5)       2 / 1            2 / 1            2 / 1
+referrals (sent)              0                 0                1 (< 5)          1
+reports (row; completed)      none; 0           none; 0          draft; 0         submitted; 1
 ============================  ================  ===============  ===============  =========
 
 On today's code before this change, the Summary as of day 2 counted A and C by their states
@@ -46,10 +50,12 @@ from django.utils import timezone
 
 from tests import factories
 from tests.requests.conftest import make_student, walk
+from tutoria_cms.academics.models import Term
 from tutoria_cms.accreditation.builder import build_workbook
 from tutoria_cms.accreditation.context import build_context
 from tutoria_cms.accreditation.registry import get_sources
 from tutoria_cms.core import roles
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind
 
@@ -58,13 +64,15 @@ pytestmark = pytest.mark.django_db
 DAY0 = timezone.localdate() - datetime.timedelta(days=30)
 
 # The indicators rebuilt as of the date (the request workflow's); every other one is current.
-REBUILT_PREFIXES = ("requests_", "reason_", "sessions_", "hours_")
+REBUILT_PREFIXES = ("requests_", "reason_", "sessions_", "hours_", "reports_", "referrals")
 REBUILT_KEYS = {"approval_rate", "median_days_to_decision", "tutees_per_tutor", "coverage"}
 # The sheets rebuilt as of the date; every other one carries the "current data" line.
 REBUILT_SHEETS = {
     "Tutoring requests",
     "Request history",
     "Tutoring sessions",
+    "End-of-term reports",
+    "Referrals",
     "Competency matrix",
     "Workshop attendance",
     "Workshop registrations",
@@ -109,6 +117,14 @@ def history(programme, br_programme):
         return request
 
     with on_day(0):
+        term = Term.objects.create(
+            site=default_site(),
+            code="AS-1",
+            name="AS-1",
+            starts_on=day(-10),
+            ends_on=day(40),
+            kind="regular",
+        )
         students = [make_student(f"S{n}") for n in range(1, 5)]
         a = create(students[0], ["academic"], True)
         b = create(students[1], ["academic", "emotional"], True)
@@ -124,9 +140,20 @@ def history(programme, br_programme):
         services.record_session(a, tutor, date=day(10), modality="video", duration_minutes=60)
         services.refer(a, tutor, reason="Orientación")
         c = walk(c, actors, "submit")
+    with on_day(11):
+        report = services.prepare_report(term, tutor, request=a)
     with on_day(15):
         c = walk(c, actors, "review", "approve")
         a = walk(a, actors, "close")
+        services.update_report(
+            report,
+            tutor,
+            progress="Avanzó",
+            difficulties="",
+            recommendation="Ninguna",
+            outcome="completed",
+        )
+        services.submit_report(report, tutor)
     return {"A": a.pk, "B": b.pk, "C": c.pk}
 
 
@@ -224,6 +251,8 @@ def test_summary_request_indicators_are_those_of_the_date(history, offset):
     assert value(rows, "sessions_individual_video") == sessions
     assert number(value(rows, "hours_individual_video")) == number(hours)
     assert value(rows, "sessions_individual_in_person") == 0
+    assert value(rows, "reports_completed") == (1 if offset is None else 0)
+    assert value(rows, "reports_continues") == 0
     # Reasons are sensitive: under the threshold the Summary shows "< 5" ...
     assert value(rows, "reason_academic") == "< 5"
 
@@ -239,7 +268,10 @@ def test_sensitive_counts_are_rebuilt_too(history, offset):
     # ... but the figure behind it is that of the date, and marked as rebuilt.
     assert got["reason_academic"].value == 2 and got["reason_academic"].rebuilt_as_of
     assert got["reason_emotional"].value == 1
-    assert not got["referrals"].rebuilt_as_of
+    # The referral of day 10 (sensitive too).
+    assert got["referrals"].value == (1 if offset >= 10 else 0) and got["referrals"].rebuilt_as_of
+    assert got["referrals_sent"].value == (1 if offset >= 10 else 0)
+    assert not got["tutors"].rebuilt_as_of  # a sheet of current data: its indicators too
 
 
 def test_the_summary_does_not_count_approved_a_request_only_submitted_then(history):
@@ -293,10 +325,15 @@ def test_every_sheet_is_rebuilt_or_marked_current(history, offset):
     assert [
         (row["Date"].date(), row["Modality"], row["Minutes"], row["Request id"]) for row in sessions
     ] == expected_sessions
-    # A sheet of current data shows today's rows, whatever the date: the referral of day 10
-    # is there even as of day 2, under its "current data" line.
+    _note, reports = sheet(book, "End-of-term reports")
+    expected_reports = [("AS-1", "Tutee", None, "Draft", 1, 1)] if offset >= 11 else []
+    assert [
+        (row["Term"], row["About"], row["Outcome"], row["Status"], row["Sessions"], row["Hours"])
+        for row in reports
+    ] == expected_reports
     _note, referrals = sheet(book, "Referrals")
-    assert [(row["Status"], row["Referrals"]) for row in referrals] == [("Sent", "< 5")]
+    expected_referrals = [("Sent", "< 5")] if offset >= 10 else []
+    assert [(row["Status"], row["Referrals"]) for row in referrals] == expected_referrals
 
 
 @pytest.mark.parametrize("offset", [2, 7, 12])

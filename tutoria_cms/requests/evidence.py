@@ -757,6 +757,7 @@ class ReportsSource(EvidenceSource):
     title = _("End-of-term reports")
     section = SECTION
     order = 53
+    as_of_supported = True
     columns = (
         _("Report id"),
         _("Term"),
@@ -767,8 +768,11 @@ class ReportsSource(EvidenceSource):
         _("Hours"),
     )
 
-    def _reports(self, context):
-        reports = in_institution(TermReport.objects.all(), context)
+    FIELDS = ("term__code", "request_id", "outcome", "status", "summary")
+
+    def _reports(self, context, model=TermReport):
+        """The reports in scope (``model``: the reports or their history rows)."""
+        reports = in_institution(model.objects.all(), context)
         if context.term is not None:
             reports = reports.filter(term=context.term)
         else:
@@ -780,19 +784,28 @@ class ReportsSource(EvidenceSource):
             )
         return reports
 
+    def _rows(self, context):
+        """(id, *FIELDS) of each report: "as of" a date, as recorded then."""
+        if context.as_of is None:
+            return (
+                self._reports(context)
+                .order_by("pk")
+                .values_list("pk", *self.FIELDS)
+                .iterator(chunk_size=context.chunk_size)
+            )
+        history = self._reports(context, TermReport.history.model)
+        return _as_of(history, context, ("id", *self.FIELDS))
+
     def count(self, context):
-        return self._reports(context).count()
+        if context.as_of is None:
+            return self._reports(context).count()
+        return None
 
     def rows(self, context):
         from .models import ReportOutcome, ReportStatus
 
         outcomes, statuses = dict(ReportOutcome.choices), dict(ReportStatus.choices)
-        for pk, term, request, outcome, status, summary in (
-            self._reports(context)
-            .order_by("pk")
-            .values_list("pk", "term__code", "request_id", "outcome", "status", "summary")
-            .iterator(chunk_size=context.chunk_size)
-        ):
+        for pk, term, request, outcome, status, summary in self._rows(context):
             yield (
                 pk,
                 term,
@@ -806,9 +819,12 @@ class ReportsSource(EvidenceSource):
     def indicators(self, context):
         from .models import ReportOutcome
 
-        counts = dict(
-            self._reports(context).values_list("outcome").annotate(n=Count("pk")).order_by()
-        )
+        if context.as_of is None:
+            counts = dict(
+                self._reports(context).values_list("outcome").annotate(n=Count("pk")).order_by()
+            )
+        else:
+            counts = Counter(row[3] for row in self._rows(context))
         return [
             context.count_indicator(
                 f"reports_{outcome}",
@@ -816,6 +832,7 @@ class ReportsSource(EvidenceSource):
                 counts.get(outcome, 0),
                 section=SECTION,
                 definition=_("End-of-term reports of the range with this outcome."),
+                rebuilt_as_of=context.as_of is not None,
             )
             for outcome, label in ReportOutcome.choices
         ]
@@ -826,17 +843,24 @@ class ReferralsSource(EvidenceSource):
     title = _("Referrals")
     section = SECTION
     order = 54
+    as_of_supported = True
     columns = (_("Service"), _("Status"), _("Referrals"))
 
-    def _referrals(self, context):
+    def _referrals(self, context, model=Referral):
+        """The referrals in scope (``model``: the referrals or their history rows)."""
         referrals = in_institution(
-            Referral.objects.filter(context.date_q("created_at__date")), context
+            model.objects.filter(context.date_q("created_at__date")), context
         )
         if context.scope_path is not None:
             referrals = referrals.filter(request__programme__path__startswith=context.scope_path)
         return referrals
 
     def _counts(self, context):
+        """(service, status, count) sorted: "as of" a date, of the referrals as then."""
+        if context.as_of is not None:
+            history = self._referrals(context, Referral.history.model)
+            counts = Counter(_as_of(history, context, ("service", "status")))
+            return [(service, status, n) for (service, status), n in sorted(counts.items())]
         return list(
             self._referrals(context)
             .values_list("service", "status")
@@ -869,6 +893,7 @@ class ReferralsSource(EvidenceSource):
                     "Referrals to a service in the range (counts under the small-cell "
                     "threshold are suppressed)."
                 ),
+                rebuilt_as_of=context.as_of is not None,
             )
         ]
         for status, label in ReferralStatus.choices:
@@ -879,7 +904,12 @@ class ReferralsSource(EvidenceSource):
                     counts.get(status, 0),
                     sensitive=True,
                     section=SECTION,
-                    definition=_("Referrals in the range now in this status."),
+                    definition=_(
+                        'Referrals in the range in this status at the end of the "as of" day.'
+                    )
+                    if context.as_of is not None
+                    else _("Referrals in the range now in this status."),
+                    rebuilt_as_of=context.as_of is not None,
                 )
             )
         return out
