@@ -8,7 +8,9 @@ Sheets: requests (kind, state, dates, verdict per article, decision, the regular
 redirect names; rebuilt from the history table with an "as of" date), request history (every
 transition, who and when), tutoring sessions (individual and group; "as of" a date, rebuilt
 from the history tables, the students present at a group session from the history of its
-attendance), end-of-term reports by outcome, referrals as counts by service and status.
+attendance), end-of-term reports by outcome, referrals as counts by service and status
+(both "as of" a date rebuilt too). The indicators are computed from the same records as the
+sheets: "as of" a date, from the rebuilt ones (``Indicator.rebuilt_as_of``).
 Confidential details (reason categories, descriptions, session notes, referral reasons)
 never appear: reasons and referrals only as counts, suppressed under the small-cell
 threshold.
