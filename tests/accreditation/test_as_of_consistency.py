@@ -46,7 +46,7 @@ from unittest import mock
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests import factories
 from tests.requests.conftest import make_student, walk
@@ -365,3 +365,25 @@ def test_a_current_workbook_has_no_as_of_marks(history):
             assert sheet(book, title)[0] is None, title
     info = provenance(book)
     assert not any(key.startswith("Summary: indicators") for key in info)
+
+
+@pytest.mark.parametrize(
+    ("language", "sheet_mark", "indicator_mark"),
+    [
+        ("es", "Datos actuales: no reconstruidos al", "Datos actuales"),
+        ("pt-br", "Dados atuais: não reconstruídos em", "Dados atuais"),
+    ],
+)
+def test_the_marks_are_translated(history, language, sheet_mark, indicator_mark):
+    with translation.override(language):
+        book = export(day(2))
+    marked = [
+        title
+        for title in book.sheetnames
+        if str(book[title]["A1"].value or "").startswith(sheet_mark)
+    ]
+    assert len(marked) == len(get_sources()) - len(REBUILT_SHEETS)
+    rows = list(book.worksheets[0].iter_rows(min_row=3, values_only=True))
+    notes = {row[6]: row[5] or "" for row in rows}
+    assert notes["tutors"].startswith(indicator_mark)
+    assert not notes["approval_rate"].startswith(indicator_mark)

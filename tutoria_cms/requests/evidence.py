@@ -801,7 +801,7 @@ class ReportsSource(EvidenceSource):
     def count(self, context):
         if context.as_of is None:
             return self._reports(context).count()
-        return None
+        return sum(1 for _row in self._rows(context))
 
     def rows(self, context):
         from .models import ReportOutcome, ReportStatus
