@@ -424,6 +424,42 @@ def test_identified_export(world, identified_quality):
     assert log.identified and log.search == STUDENT_NUMBER
 
 
+def test_decision_reasons_are_withheld_from_pseudonymised_readers(
+    world, quality, identified_quality
+):
+    """The history of a request showed the reason the board typed with a decision (free text
+    about a student) to the pseudonymised quality office, which the workbook withholds."""
+    reason = "SECRETO-MOTIVO-DECISION-7310"
+    denied = services.create_request(
+        kind=RequestKind.SUPPORT,
+        student=make_student("MX2024999"),
+        programme=world["request"].programme,
+        term=world["request"].term,
+        user=world["coordinator"],
+        reasons=["academic"],
+    )
+    staff = dict.fromkeys(("submit", "review"), world["coordinator"])
+    denied = walk(denied, staff, "submit", "review")
+    denied = walk(denied, {"deny": world["board"]}, "deny", reason=reason)
+    page = logged_in(quality).get(url("requests", "inspect", denied.pk)).text
+    assert reason not in page
+    assert "reason given (shown in identified exports)" in page and "Denied" in page
+    page = logged_in(identified_quality).get(url("requests", "inspect", denied.pk)).text
+    assert reason in page
+
+
+def test_the_export_log_hides_an_identified_search_from_pseudonymised_readers(
+    world, quality, identified_quality
+):
+    logged_in(identified_quality).get(url("requests") + "?export=xlsx&q=" + STUDENT_NUMBER)
+    log = ListingExport.objects.get()
+    page = logged_in(quality).get(url("exports", "inspect", log.pk)).text
+    assert STUDENT_NUMBER not in page
+    assert "(hidden: searched in an identified export)" in page
+    page = logged_in(identified_quality).get(url("exports", "inspect", log.pk)).text
+    assert STUDENT_NUMBER in page
+
+
 def test_other_export_formats_are_not_offered(world, quality):
     client = logged_in(quality)
     assert client.get(url("requests") + "?export=csv").status_code == 404

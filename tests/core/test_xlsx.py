@@ -92,6 +92,18 @@ def test_header_is_styled_frozen_and_filtered_with_widths():
     assert widths["B"] > widths["A"] > widths["C"] >= 6
 
 
+def test_a_note_goes_above_the_header_which_stays_frozen_and_filtered():
+    rows = [(f"name {i}", "b", i) for i in range(60)]
+    buffer = write(rows, headers=("Name", "B", "N"), note="=Current data: not as of the date.")
+    sheet = read(buffer).active
+    assert sheet["A1"].value == "=Current data: not as of the date."  # text, not a formula
+    assert sheet["A1"].data_type == "s" and sheet["A1"].font.bold
+    assert [c.value for c in sheet[2]] == ["Name", "B", "N"]
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref == "A2:C62"
+    assert sheet["A3"].value == "name 0" and sheet.max_row == 62
+
+
 def test_empty_sheet_has_its_header():
     sheet = read(write([])).active
     assert [c.value for c in sheet[1]] == ["A", "B", "C"]

@@ -147,3 +147,41 @@ def test_an_assessed_dimension_cannot_be_removed_from_its_framework(
     assert response.status_code == 200
     assert ASSESSED_REFUSAL.search(response.content.decode())
     assert Dimension.objects.filter(pk=assessed.dimension_id).exists()
+
+
+# Page deletion ----------------------------------------------------------------------------------
+
+
+def _bulk_delete_url(*pages):
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+    return url + "?" + "&".join(f"id={page.pk}" for page in pages)
+
+
+def test_a_profile_with_a_competency_matrix_is_not_deleted_alone_or_with_its_directory(
+    client, tutor_index, profile_a, profile_b, tutor_a, admin_user
+):
+    """Deleting a profile deleted its competency assessments (evidence) with it; now the
+    profile, its directory and a bulk deletion are refused with a message, and the ORM
+    protects the rows too."""
+    from django.db.models import ProtectedError
+    from wagtail.models import Page
+
+    competency = Competency.objects.order_by("pk").first()
+    services.self_assess(profile_a, competency, user=tutor_a, level=2)
+    client.force_login(admin_user)
+    for page in (profile_a, tutor_index):
+        response = client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
+        assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
+        assert Page.objects.filter(pk=page.pk).exists()
+    followed = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "matriz de competencias" in followed
+    response = client.post(_bulk_delete_url(profile_a))
+    assert response.status_code == 302
+    assert CompetencyAssessment.objects.filter(profile=profile_a).count() == 1
+    with pytest.raises(ProtectedError):
+        Page.objects.get(pk=profile_a.pk).delete()
+
+    # A profile without assessments is deleted as before.
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[profile_b.pk]))
+    assert response.status_code == 302
+    assert not Page.objects.filter(pk=profile_b.pk).exists()

@@ -60,6 +60,38 @@ def expected_rows(context, sources):
     return None if any(c is None for c in counts) else sum(counts)
 
 
+def is_current(context, indicator):
+    """Whether ``indicator`` shows current data in an export "as of" a date."""
+    return context.as_of is not None and not indicator.rebuilt_as_of
+
+
+def current_data_note(context):
+    """What a sheet or indicator not rebuilt "as of" the date says about itself."""
+    return _("Current data: not rebuilt as of %(date)s.") % {"date": _date_text(context.as_of)}
+
+
+def summary_note(context):
+    """The line above the Summary's header in an export "as of" a date, else ""."""
+    if context.as_of is None:
+        return ""
+    return _(
+        "As of %(date)s: each indicator was computed from the records as they stood at the "
+        'end of that day, except those whose note begins "Current data" (today\'s values).'
+    ) % {"date": _date_text(context.as_of)}
+
+
+def sheet_note(context, source):
+    """The line above a sheet's header: only on a sheet showing current data in an export
+    "as of" a date (a rebuilt sheet needs none: the Provenance sheet dates it)."""
+    if context.as_of is None or source.as_of_supported:
+        return ""
+    return (
+        current_data_note(context)
+        + " "
+        + _("This sheet shows the data as it is today, not as it stood on that date.")
+    )
+
+
 def _indicator_rows(context, indicators):
     threshold = context.small_cell_threshold
     for indicator in indicators:
@@ -84,6 +116,8 @@ def _indicator_rows(context, indicators):
                 ) % {"n": threshold}
             elif indicator.sensitive:
                 note = _("Sensitive: counts under %(n)s are suppressed.") % {"n": threshold}
+        if is_current(context, indicator):
+            note = f"{current_data_note(context)} {note}".strip()
         yield (
             str(indicator.section),
             str(indicator.label),
@@ -165,10 +199,23 @@ def _provenance_rows(context, sources, result, sheet_titles):
                 "date": _date_text(context.as_of)
             }
         else:
-            state = _("current data (this sheet has no history: not reproduced as of the date)")
+            state = _("current data (not rebuilt as of %(date)s: marked on the sheet)") % {
+                "date": _date_text(context.as_of)
+            }
         if context.programme is not None and not source.programme_filtered:
             state += " " + _("(not filtered by programme)")
         yield (_("Data: %(sheet)s") % {"sheet": title}, state)
+    if context.as_of is not None:
+        rebuilt = [i.key for i in result.indicators if not is_current(context, i)]
+        current = [i.key for i in result.indicators if is_current(context, i)]
+        yield (
+            _("Summary: indicators rebuilt as of %(date)s") % {"date": _date_text(context.as_of)},
+            ", ".join(rebuilt) or _("(none)"),
+        )
+        yield (
+            _("Summary: indicators with current data"),
+            ", ".join(current) or _("(none)"),
+        )
 
 
 def build_workbook(context, target, sources=None, progress=None):
@@ -199,11 +246,17 @@ def build_workbook(context, target, sources=None, progress=None):
                 _("Key"),
             ],
             widths=[22, 40, 12, 10, 60, 30, 24],
+            note=summary_note(context),
         )
         summary.write_rows(_indicator_rows(context, result.indicators))
         sheet_titles = {}
         for source in sources:
-            sheet = book.sheet(source.title, [str(c) for c in source.columns], source.widths)
+            sheet = book.sheet(
+                source.title,
+                [str(c) for c in source.columns],
+                source.widths,
+                note=sheet_note(context, source),
+            )
             sheet_titles[source.key] = sheet.title
             sheet.write_rows(source.rows(context), progress=report)
             done += sheet.rows_written

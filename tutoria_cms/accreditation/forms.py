@@ -71,8 +71,9 @@ class ExportForm(InstitutionChoiceMixin, CleanTextFormMixin, forms.Form):
         required=False,
         widget=AdminDateInput,
         help_text=_(
-            "Rebuild registrations, attendance and competency levels as they were on "
-            "this day. Empty: current data."
+            "Rebuild the sheets and indicators that have a change history as they were at "
+            "the end of this day; the others show current data and say so. Empty: current "
+            "data."
         ),
     )
     identified = forms.BooleanField(

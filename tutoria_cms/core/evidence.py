@@ -36,6 +36,10 @@ class Indicator:
     recorded at all, so that a missing figure never reads as zero.
     ``chart`` and ``chart_title``: indicators with the same ``chart`` key are drawn together
     on the indicators page (e.g. "requests by state"); the others are drawn by unit.
+    ``rebuilt_as_of``: in an export "as of" a date, the value was computed from the records
+    as they stood at the end of that day (rebuilt from the history tables, as the sheets of
+    sources with ``as_of_supported``). An indicator that leaves it False is current data:
+    the Summary and the Provenance sheet say so.
     """
 
     key: str
@@ -49,6 +53,7 @@ class Indicator:
     unavailable: str = ""
     chart: str = ""
     chart_title: str = ""
+    rebuilt_as_of: bool = False
 
     @property
     def display_value(self):
@@ -64,7 +69,9 @@ class EvidenceSource:
     queries whatever the number of rows). ``order`` places the sheet among the others.
 
     ``as_of_supported``: the sheet is rebuilt from the history tables as of ``context.as_of``
-    (others show current data; the provenance sheet says which is which).
+    (others show current data: the sheet itself says so on a line above its header, and the
+    provenance sheet says which is which). Its indicators say whether they were rebuilt
+    with :attr:`Indicator.rebuilt_as_of`.
     ``programme_filtered``: the programme filter applies to the sheet.
     """
 

@@ -46,6 +46,7 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_BORDER = Border(bottom=Side(style="thin", color="000000"))
 HEADER_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
+NOTE_FONT = Font(bold=True, color="9C0006")
 
 # Types written as they are (openpyxl types them correctly).
 _PLAIN = frozenset({int, float, bool, Decimal, type(None)})
@@ -112,8 +113,11 @@ def _display_length(value):
 class SheetWriter:
     """One worksheet being streamed. Made by :meth:`XlsxWriter.sheet`."""
 
-    def __init__(self, book, title, headers, widths=None, width_sample=50):
+    def __init__(self, book, title, headers, widths=None, width_sample=50, note=""):
         self.book = book
+        # A line of text above the header (e.g. "current data, not as of the date").
+        self.note = clean_text(str(note)) if note else ""
+        self.header_row = 2 if self.note else 1
         self.title = title
         self.headers = [clean_text(str(h)) for h in headers]
         self.widths = dict(enumerate(widths or [], 1))
@@ -234,7 +238,11 @@ class SheetWriter:
                 )
                 width = min(max(longest + 2, MIN_WIDTH), MAX_WIDTH)
             worksheet.column_dimensions[get_column_letter(index)].width = width
-        worksheet.freeze_panes = "A2"
+        worksheet.freeze_panes = f"A{self.header_row + 1}"
+        if self.note:
+            note = self._text_cell(self.note)
+            note.font = NOTE_FONT
+            worksheet.append([note])
         header_cells = []
         for header in self.headers:
             cell = self._text_cell(header)
@@ -279,7 +287,8 @@ class SheetWriter:
         if not self._started:
             self._start()
         last_column = get_column_letter(max(len(self.headers), 1))
-        self.worksheet.auto_filter.ref = f"A1:{last_column}{self.rows_written + 1}"
+        first, last = self.header_row, self.header_row + self.rows_written
+        self.worksheet.auto_filter.ref = f"A{first}:{last_column}{last}"
         self._closed = True
         self.book.row_counts[self.title] = self.rows_written
 
@@ -294,11 +303,12 @@ class XlsxWriter:
         self.mark = truncation_mark()
         self._current = None
 
-    def sheet(self, title, headers, widths=None, width_sample=50):
+    def sheet(self, title, headers, widths=None, width_sample=50, note=""):
+        """A new sheet (the previous one is closed); ``note``: a line above the header."""
         if self._current is not None:
             self._current.close()
         title = safe_sheet_title(title, [ws.title for ws in self.workbook.worksheets])
-        self._current = SheetWriter(self, title, headers, widths, width_sample)
+        self._current = SheetWriter(self, title, headers, widths, width_sample, note)
         return self._current
 
     def save(self):

@@ -8,7 +8,9 @@ Sheets: requests (kind, state, dates, verdict per article, decision, the regular
 redirect names; rebuilt from the history table with an "as of" date), request history (every
 transition, who and when), tutoring sessions (individual and group; "as of" a date, rebuilt
 from the history tables, the students present at a group session from the history of its
-attendance), end-of-term reports by outcome, referrals as counts by service and status.
+attendance), end-of-term reports by outcome, referrals as counts by service and status
+(both "as of" a date rebuilt too). The indicators are computed from the same records as the
+sheets: "as of" a date, from the rebuilt ones (``Indicator.rebuilt_as_of``).
 Confidential details (reason categories, descriptions, session notes, referral reasons)
 never appear: reasons and referrals only as counts, suppressed under the small-cell
 threshold.
@@ -16,6 +18,7 @@ threshold.
 
 import statistics
 from collections import Counter
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +39,10 @@ from .models import (
     TutoringSession,
 )
 from .services import TRANSITIONS
+
+# What pseudonymised exports and the evidence browser show instead of a reason staff typed
+# with an action (free text about a student).
+REASON_WITHHELD = _("reason given (shown in identified exports)")
 
 SECTION = _("Tutoring requests")
 # Every decision counts as decided; only an approval (and what follows it) as approved: a
@@ -177,9 +184,14 @@ class RequestsSource(EvidenceSource):
             )
 
     def indicators(self, context):
-        requests = requests_in_scope(context)
+        """Computed from the same records as the sheet: "as of" a date, the requests as
+        they stood at the end of that day (rebuilt from the history tables), else now."""
+        from tutoria_cms.core.evidence import Indicator
+
+        rebuilt = context.as_of is not None
+        records = list(request_records(context))
         out = []
-        by_kind = dict(requests.values_list("kind").annotate(n=Count("pk")).order_by())
+        by_kind = Counter(record.kind for record in records)
         for kind, label in RequestKind.choices:
             out.append(
                 context.count_indicator(
@@ -188,19 +200,30 @@ class RequestsSource(EvidenceSource):
                     by_kind.get(kind, 0),
                     section=SECTION,
                     definition=_("Requests of this kind created in the range."),
+                    rebuilt_as_of=rebuilt,
                 )
             )
-        by_state = dict(requests.values_list("state").annotate(n=Count("pk")).order_by())
+        by_state = Counter(record.state for record in records)
+        if rebuilt:
+            state_label = _("Requests %(state)s as of the date")
+            state_definition = _(
+                'Requests created in the range that were in this state at the end of the "as '
+                'of" day.'
+            )
+        else:
+            state_label = _("Requests now %(state)s")
+            state_definition = _("Requests created in the range that are in this state now.")
         for state, label in RequestState.choices:
             out.append(
                 context.count_indicator(
                     f"requests_state_{state}",
-                    _("Requests now %(state)s") % {"state": label},
+                    state_label % {"state": label},
                     by_state.get(state, 0),
                     section=SECTION,
-                    definition=_("Requests created in the range that are in this state now."),
+                    definition=state_definition,
                     chart="requests_by_state",
                     chart_title=_("Requests by state"),
+                    rebuilt_as_of=rebuilt,
                 )
             )
         decided = sum(by_state.get(state, 0) for state in DECIDED)
@@ -216,16 +239,14 @@ class RequestsSource(EvidenceSource):
                     "decided (approved, denied, redirected to a regular class or sent to a "
                     "schedule change)."
                 ),
+                rebuilt_as_of=rebuilt,
             )
         )
         durations = [
-            (decided_at - submitted_at).total_seconds() / 86400
-            for submitted_at, decided_at in requests.filter(
-                submitted_at__isnull=False, decided_at__isnull=False
-            ).values_list("submitted_at", "decided_at")
+            (record.decided_at - record.submitted_at).total_seconds() / 86400
+            for record in records
+            if record.submitted_at is not None and record.decided_at is not None
         ]
-        from tutoria_cms.core.evidence import Indicator
-
         out.append(
             Indicator(
                 key="median_days_to_decision",
@@ -236,11 +257,12 @@ class RequestsSource(EvidenceSource):
                 definition=_(
                     "Median of (decided at - submitted at), in days, over decided requests."
                 ),
+                rebuilt_as_of=rebuilt,
             )
         )
-        tutored = requests.filter(state__in=TUTORED)
-        students = tutored.values("student").distinct().count()
-        tutors = tutored.exclude(assigned_tutor=None).values("assigned_tutor").distinct().count()
+        tutored = [record for record in records if record.state in TUTORED]
+        students = len({record.student_id for record in tutored})
+        tutors = len({r.assigned_tutor_id for r in tutored if r.assigned_tutor_id is not None})
         out.append(
             Indicator(
                 key="tutees_per_tutor",
@@ -251,29 +273,12 @@ class RequestsSource(EvidenceSource):
                     "Distinct students with a request in progress or closed / distinct "
                     "tutors assigned to them."
                 ),
+                rebuilt_as_of=rebuilt,
             )
         )
-        from tutoria_cms.academics.models import StudentRecord
-
-        individual, group = tutored_student_querysets(context)
-        tutored_count = StudentRecord.objects.filter(Q(pk__in=individual) | Q(pk__in=group)).count()
-        enrolled = context.in_institution(StudentRecord.objects.all()).count()
-        out.append(
-            percent(
-                "coverage",
-                _("Coverage"),
-                tutored_count,
-                enrolled,
-                _(
-                    "Students tutored (individually: a request in progress or closed; in groups: "
-                    "present at a group session) / students in the academic records."
-                ),
-            )
-        )
+        out.append(coverage_indicator(context, tutored))
         reasons = Counter()
-        for values in RequestDisclosure.objects.filter(
-            request__in=requests.values("pk")
-        ).values_list("reasons", flat=True):
+        for values in disclosure_reasons(context, {record.pk for record in records}):
             reasons.update(values or ())
         for code, label in TutoringReason.choices:
             out.append(
@@ -289,6 +294,7 @@ class RequestsSource(EvidenceSource):
                     ),
                     chart="reasons",
                     chart_title=_("Reasons by category"),
+                    rebuilt_as_of=rebuilt,
                 )
             )
         return out
@@ -298,6 +304,100 @@ class RequestsSource(EvidenceSource):
 
     def trends(self, context, periods):
         return request_trends(context, periods)
+
+
+class RequestRecord(NamedTuple):
+    pk: int
+    kind: str
+    state: str
+    student_id: int
+    submitted_at: object
+    decided_at: object
+    assigned_tutor_id: object
+
+
+RECORD_FIELDS = RequestRecord._fields[1:]
+
+
+def request_records(context):
+    """The requests in scope as :class:`RequestRecord`: "as of" a date, as they stood at the
+    end of that day (the newest history row of each, ``latest_history``), else now."""
+    if context.as_of is None:
+        rows = (
+            requests_in_scope(context)
+            .order_by("pk")
+            .values_list("pk", *RECORD_FIELDS)
+            .iterator(chunk_size=context.chunk_size)
+        )
+        return (RequestRecord(*row) for row in rows)
+    history = requests_in_scope(context, TutoringRequest.history.model)
+    rows = _as_of(history, context, ("id", *RECORD_FIELDS))  # "pk" would be the history id
+    return (RequestRecord(*row) for row in rows)
+
+
+def disclosure_reasons(context, request_ids):
+    """The reasons (lists of codes) given by the requests in scope whose ids are in
+    ``request_ids``: "as of" a date, as recorded then."""
+    if context.as_of is None:
+        disclosures = RequestDisclosure.objects.filter(
+            request__in=requests_in_scope(context).values("pk")
+        )
+        return disclosures.values_list("reasons", flat=True).iterator()
+    requests = requests_in_scope(context, TutoringRequest.history.model).values("id")
+    records = RequestDisclosure.history.model.objects.filter(request_id__in=requests)
+    wanted = set(request_ids)
+    return (
+        reasons
+        for request_id, reasons in _as_of(records, context, ("request_id", "reasons"))
+        if request_id in wanted
+    )
+
+
+def group_attendees(context):
+    """The student record ids present at a group session in scope: "as of" a date, from
+    simple-history's snapshots of ``attendees`` (``core.history``)."""
+    if context.as_of is None:
+        return set(
+            GroupSession.attendees.through.objects.filter(
+                groupsession__in=group_sessions_in_scope(context)
+            ).values_list("studentrecord_id", flat=True)
+        )
+    from tutoria_cms.core.history import snapshots
+
+    history_ids = [
+        history_id
+        for (history_id,) in _as_of(
+            group_sessions_in_scope(context, GroupSession.history.model), context, ("history_id",)
+        )
+    ]
+    present = set()
+    for students in snapshots(GroupSession, "attendees", history_ids).values():
+        present |= students
+    return present
+
+
+def coverage_indicator(context, tutored):
+    """Coverage from ``tutored`` (the :class:`RequestRecord` in progress or closed) and the
+    group attendance; "as of" a date, the students in the academic records then."""
+    from tutoria_cms.academics.models import StudentRecord
+
+    tutored_count = len({record.student_id for record in tutored} | group_attendees(context))
+    if context.as_of is None:
+        enrolled = context.in_institution(StudentRecord.objects.all()).count()
+    else:
+        history = context.in_institution(StudentRecord.history.model.objects.all())
+        enrolled = sum(1 for _row in _as_of(history, context, ()))
+    return percent(
+        "coverage",
+        _("Coverage"),
+        tutored_count,
+        enrolled,
+        _(
+            "Students tutored (individually: a request in progress or closed; in groups: "
+            "present at a group session) / students in the academic records."
+        ),
+        rebuilt_as_of=context.as_of is not None,
+    )
 
 
 def tutored_student_querysets(context):
@@ -411,14 +511,20 @@ def request_trends(context, periods):
     ]
 
 
-def percent(key, label, part, whole, definition):
+def percent(key, label, part, whole, definition, rebuilt_as_of=False):
     from decimal import Decimal
 
     from tutoria_cms.core.evidence import Indicator
 
     value = (Decimal(100) * part / whole).quantize(Decimal("0.1")) if whole else None
     return Indicator(
-        key=key, label=label, value=value, unit=Unit.PERCENT, section=SECTION, definition=definition
+        key=key,
+        label=label,
+        value=value,
+        unit=Unit.PERCENT,
+        section=SECTION,
+        definition=definition,
+        rebuilt_as_of=rebuilt_as_of,
     )
 
 
@@ -445,13 +551,12 @@ class RequestHistorySource(EvidenceSource):
         # The change is the action's name, or the reason staff typed for a decision: free
         # text about a student, shown only in identified exports.
         actions = {*TRANSITIONS, "create", "assign_tutor"}
-        withheld = _("reason given (shown in identified exports)")
         records = self._records(context).order_by("id", "history_date", "history_id")
         for pk, when, who, state, reason in records.values_list(
             "id", "history_date", "history_user__username", "state", "history_change_reason"
         ).iterator(chunk_size=context.chunk_size):
             if reason and not context.identified and reason not in actions:
-                reason = withheld
+                reason = REASON_WITHHELD
             yield pk, when, who or "", states.get(state, state), reason or ""
 
 
@@ -584,10 +689,19 @@ class SessionsSource(EvidenceSource):
                 present,
             )
 
-    def indicators(self, context):
-        out = []
-        rows = Counter()
-        minutes = Counter()
+    def _totals(self, context):
+        """(sessions, minutes), Counters by (attention type, modality): "as of" a date, from
+        the sessions as recorded then (the same rows as the sheet), else grouped in SQL."""
+        rows, minutes = Counter(), Counter()
+        group = AttentionType.GROUP.value
+        if context.as_of is not None:
+            for _date, kind, modality, duration, _request, _number in self._individual(context):
+                rows[(kind, modality)] += 1
+                minutes[(kind, modality)] += duration or 0
+            for _date, modality, duration, _code, _present in group_session_rows(context):
+                rows[(group, modality)] += 1
+                minutes[(group, modality)] += duration or 0
+            return rows, minutes
         for kind, modality, count, total in (
             sessions_in_scope(context)
             .values_list("attention_type", "modality")
@@ -602,8 +716,14 @@ class SessionsSource(EvidenceSource):
             .annotate(n=Count("pk"), m=Sum("duration_minutes"))
             .order_by()
         ):
-            rows[(AttentionType.GROUP.value, modality)] += count
-            minutes[(AttentionType.GROUP.value, modality)] += total or 0
+            rows[(group, modality)] += count
+            minutes[(group, modality)] += total or 0
+        return rows, minutes
+
+    def indicators(self, context):
+        out = []
+        rows, minutes = self._totals(context)
+        rebuilt = context.as_of is not None
         from decimal import Decimal
 
         from tutoria_cms.core.evidence import Indicator
@@ -620,6 +740,7 @@ class SessionsSource(EvidenceSource):
                         definition=_("Tutoring sessions held in the range."),
                         chart="sessions_by_modality",
                         chart_title=_("Sessions by attention type and modality"),
+                        rebuilt_as_of=rebuilt,
                     )
                 )
                 out.append(
@@ -630,6 +751,7 @@ class SessionsSource(EvidenceSource):
                         unit=Unit.HOURS,
                         section=SECTION,
                         definition=_("Sum of the durations of those sessions."),
+                        rebuilt_as_of=rebuilt,
                     )
                 )
         return out
@@ -640,6 +762,7 @@ class ReportsSource(EvidenceSource):
     title = _("End-of-term reports")
     section = SECTION
     order = 53
+    as_of_supported = True
     columns = (
         _("Report id"),
         _("Term"),
@@ -650,8 +773,11 @@ class ReportsSource(EvidenceSource):
         _("Hours"),
     )
 
-    def _reports(self, context):
-        reports = in_institution(TermReport.objects.all(), context)
+    FIELDS = ("term__code", "request_id", "outcome", "status", "summary")
+
+    def _reports(self, context, model=TermReport):
+        """The reports in scope (``model``: the reports or their history rows)."""
+        reports = in_institution(model.objects.all(), context)
         if context.term is not None:
             reports = reports.filter(term=context.term)
         else:
@@ -663,19 +789,28 @@ class ReportsSource(EvidenceSource):
             )
         return reports
 
+    def _rows(self, context):
+        """(id, *FIELDS) of each report: "as of" a date, as recorded then."""
+        if context.as_of is None:
+            return (
+                self._reports(context)
+                .order_by("pk")
+                .values_list("pk", *self.FIELDS)
+                .iterator(chunk_size=context.chunk_size)
+            )
+        history = self._reports(context, TermReport.history.model)
+        return _as_of(history, context, ("id", *self.FIELDS))
+
     def count(self, context):
-        return self._reports(context).count()
+        if context.as_of is None:
+            return self._reports(context).count()
+        return sum(1 for _row in self._rows(context))
 
     def rows(self, context):
         from .models import ReportOutcome, ReportStatus
 
         outcomes, statuses = dict(ReportOutcome.choices), dict(ReportStatus.choices)
-        for pk, term, request, outcome, status, summary in (
-            self._reports(context)
-            .order_by("pk")
-            .values_list("pk", "term__code", "request_id", "outcome", "status", "summary")
-            .iterator(chunk_size=context.chunk_size)
-        ):
+        for pk, term, request, outcome, status, summary in self._rows(context):
             yield (
                 pk,
                 term,
@@ -689,9 +824,12 @@ class ReportsSource(EvidenceSource):
     def indicators(self, context):
         from .models import ReportOutcome
 
-        counts = dict(
-            self._reports(context).values_list("outcome").annotate(n=Count("pk")).order_by()
-        )
+        if context.as_of is None:
+            counts = dict(
+                self._reports(context).values_list("outcome").annotate(n=Count("pk")).order_by()
+            )
+        else:
+            counts = Counter(row[3] for row in self._rows(context))
         return [
             context.count_indicator(
                 f"reports_{outcome}",
@@ -699,6 +837,7 @@ class ReportsSource(EvidenceSource):
                 counts.get(outcome, 0),
                 section=SECTION,
                 definition=_("End-of-term reports of the range with this outcome."),
+                rebuilt_as_of=context.as_of is not None,
             )
             for outcome, label in ReportOutcome.choices
         ]
@@ -709,17 +848,24 @@ class ReferralsSource(EvidenceSource):
     title = _("Referrals")
     section = SECTION
     order = 54
+    as_of_supported = True
     columns = (_("Service"), _("Status"), _("Referrals"))
 
-    def _referrals(self, context):
+    def _referrals(self, context, model=Referral):
+        """The referrals in scope (``model``: the referrals or their history rows)."""
         referrals = in_institution(
-            Referral.objects.filter(context.date_q("created_at__date")), context
+            model.objects.filter(context.date_q("created_at__date")), context
         )
         if context.scope_path is not None:
             referrals = referrals.filter(request__programme__path__startswith=context.scope_path)
         return referrals
 
     def _counts(self, context):
+        """(service, status, count) sorted: "as of" a date, of the referrals as then."""
+        if context.as_of is not None:
+            history = self._referrals(context, Referral.history.model)
+            counts = Counter(_as_of(history, context, ("service", "status")))
+            return [(service, status, n) for (service, status), n in sorted(counts.items())]
         return list(
             self._referrals(context)
             .values_list("service", "status")
@@ -752,6 +898,7 @@ class ReferralsSource(EvidenceSource):
                     "Referrals to a service in the range (counts under the small-cell "
                     "threshold are suppressed)."
                 ),
+                rebuilt_as_of=context.as_of is not None,
             )
         ]
         for status, label in ReferralStatus.choices:
@@ -762,7 +909,12 @@ class ReferralsSource(EvidenceSource):
                     counts.get(status, 0),
                     sensitive=True,
                     section=SECTION,
-                    definition=_("Referrals in the range now in this status."),
+                    definition=_(
+                        'Referrals in the range in this status at the end of the "as of" day.'
+                    )
+                    if context.as_of is not None
+                    else _("Referrals in the range now in this status."),
+                    rebuilt_as_of=context.as_of is not None,
                 )
             )
         return out

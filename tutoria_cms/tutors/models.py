@@ -624,9 +624,11 @@ class TutorProfilePage(TutorProfilePageMixin, Page):  # noqa: DJ008 (Page.__str_
 class CompetencyAssessment(models.Model):
     """A tutor's level in one competency: self-assessed, published and validated."""
 
+    # PROTECT: the matrix is evidence of the programme; a profile that holds assessments is
+    # unpublished, not deleted (wagtail_hooks refuses the deletion with a message).
     profile = models.ForeignKey(
         PAGE_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="competency_assessments",
         verbose_name=_("tutor profile"),
     )
@@ -698,3 +700,10 @@ class CompetencyAssessment(models.Model):
             and self.self_assessed_at
             and self.self_assessed_at > self.validated_at
         )
+
+
+def has_competency_assessments(page):
+    """Whether ``page`` or a page below it is a tutor profile with competency assessments."""
+    return CompetencyAssessment.objects.filter(
+        profile__path__startswith=page.path, profile__depth__gte=page.depth
+    ).exists()

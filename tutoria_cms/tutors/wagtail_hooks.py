@@ -9,8 +9,21 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from tutoria_cms.core.deletion import protect_pages_holding_records
+
 from . import permissions, urls
+from .models import has_competency_assessments
 from .viewsets import CompetencyFrameworkGroup
+
+# A tutor profile whose competency matrix has assessments (evidence of the programme) is
+# unpublished, not deleted.
+protect_pages_holding_records(
+    has_competency_assessments,
+    _(
+        "This page cannot be deleted: a tutor profile in it has a competency matrix, which "
+        "is evidence of the programme. Unpublish it instead."
+    ),
+)
 
 
 @hooks.register("register_admin_urls")

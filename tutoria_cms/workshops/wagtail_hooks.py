@@ -1,17 +1,16 @@
 """Wiring only: permission policy, viewsets, buttons, and the hooks of other apps."""
 
-from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin import messages
 from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
+
+from tutoria_cms.core.deletion import protect_pages_holding_records
 
 from .models import (
     GroupWorkshopPageMixin,
     WorkshopRegistration,
-    get_page_model,
     get_upcoming_workshops,
     get_workshops_facilitated_by,
     has_registrations,
@@ -81,36 +80,14 @@ def workshop_page_header_buttons(page, user, view_name, next_url=None):
     yield from _workshop_buttons(page, user, priority=75)
 
 
-def _refuse_deletion(request):
-    messages.error(
-        request,
-        _(
-            "This page cannot be deleted: a workshop in it has registrations, which are "
-            "evidence of the programme. Unpublish it instead."
-        ),
-    )
-
-
-@hooks.register("before_delete_page")
-def refuse_deleting_workshops_with_registrations(request, page):
-    if has_registrations(page):
-        _refuse_deletion(request)
-        return redirect("wagtailadmin_pages:edit", page.pk)
-    return None
-
-
-@hooks.register("before_bulk_action")
-def refuse_bulk_deleting_workshops_with_registrations(request, action_type, objects, action):
-    if action_type != "delete":
-        return None
-    page_model = get_page_model()
-    if any(isinstance(obj, page_model) and has_registrations(obj) for obj in objects):
-        _refuse_deletion(request)
-        next_url = getattr(action, "next_url", None)
-        if not next_url or next_url == request.path:
-            return redirect("wagtailadmin_explore_root")
-        return redirect(next_url)
-    return None
+# A workshop with registrations (evidence of the programme) is unpublished, not deleted.
+protect_pages_holding_records(
+    has_registrations,
+    _(
+        "This page cannot be deleted: a workshop in it has registrations, which are "
+        "evidence of the programme. Unpublish it instead."
+    ),
+)
 
 
 @hooks.register("register_tutoria_evidence")

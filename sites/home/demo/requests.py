@@ -10,7 +10,9 @@ Student roles, by index in the institution's cohort (see ``academics.COHORT``):
   each, one referral each (in every status), reports in every state;
 * 26-31: support requests tutored and closed last term (accepted reports);
 * 20-37: a student group this term (group sessions with attendance), 26-37 also last term;
-* 38-41: peer-mentoring requests approved; 38-47: students not tutored.
+* 38-41: peer-mentoring requests approved; 38-47: students not tutored;
+* 48-49: where individual classes are taken, one request redirected to a regular class and
+  one settled by a schedule change.
 """
 
 import contextlib
@@ -43,6 +45,11 @@ TUTORED_BEFORE = range(26, 32)
 GROUP_NOW = range(20, 38)
 GROUP_BEFORE = range(26, 38)
 PEER_MENTORING = range(38, 42)
+# Individual-class requests the board redirects to a regular class or settles by a schedule
+# change (student index, component, decision), where the rule set allows classes.
+DECISION_OUTCOME_STUDENTS = ((48, "MAT101", "redirect"), (49, "EST101", "change_schedule"))
+BOARD_DECISIONS = ("approve", "deny", "redirect", "change_schedule")
+REASONED_DECISIONS = ("deny", "redirect", "change_schedule")
 TUTORED = sorted({*TUTORED_NOW, *TUTORED_BEFORE, *GROUP_NOW, *GROUP_BEFORE})
 
 TEXT = {
@@ -69,6 +76,9 @@ TEXT = {
         "difficulties": "Dificultades con la carga de trabajo de Cálculo I.",
         "recommendation": "Continuar con la tutoría el próximo periodo.",
         "returned": "Agregue las sesiones del último mes y las metas para el próximo periodo.",
+        "redirect": "Hay un grupo regular de la asignatura con cupo y sin choque de horario.",
+        "regular_class": "Grupo regular MAT101-B, martes y jueves de 16:00 a 18:00",
+        "change_schedule": "Un ajuste de horario resuelve el choque que motivó la solicitud.",
     },
     "pt-br": {
         "description": "Dúvidas sobre o curso e organização dos estudos.",
@@ -93,6 +103,9 @@ TEXT = {
         "difficulties": "Dificuldades com a carga de Cálculo I.",
         "recommendation": "Manter a tutoria no próximo período.",
         "returned": "Inclua os encontros do último mês e as metas para o próximo período.",
+        "redirect": "Há turma regular do componente com vaga e sem choque de horário.",
+        "regular_class": "Turma regular MAT101-B, terças e quintas das 16h às 18h",
+        "change_schedule": "Um ajuste de matrícula resolve o choque de horário do pedido.",
     },
 }
 
@@ -162,16 +175,21 @@ class DemoTutoring:
         self.created.append(request)
         return request
 
-    def act(self, request, actions, days_ago, reason=""):
-        """Take ``actions`` one day after the other from ``days_ago``."""
+    def act(self, request, actions, days_ago, reason="", regular_class=""):
+        """Take ``actions`` one day after the other from ``days_ago`` (``reason``: of the
+        reasoned decisions; ``regular_class``: of a redirect)."""
         for offset, action in enumerate(actions):
-            if request.kind == RequestKind.INDIVIDUAL_CLASS and action in ("approve", "deny"):
+            if request.kind == RequestKind.INDIVIDUAL_CLASS and action in BOARD_DECISIONS:
                 actor = self.board
             else:
                 actor = self.coordinator
             with at(moment(self.day(days_ago - offset), 11)):
                 request = services.transition(
-                    request, action, actor, reason=reason if action == "deny" else ""
+                    request,
+                    action,
+                    actor,
+                    reason=reason if action in REASONED_DECISIONS else "",
+                    regular_class=regular_class if action == "redirect" else "",
                 )
         return request
 
@@ -204,6 +222,23 @@ class DemoTutoring:
             individual_class = IndividualClass.objects.get(requests=approved)
             with at(moment(self.day(3))):
                 services.designate_tutor(individual_class, self.tutors[0], self.coordinator)
+        if self.allows_classes:
+            # Decisions beyond approve / deny, where the rule set allows them.
+            for index, code, action in DECISION_OUTCOME_STUDENTS:
+                request = self.new(
+                    index,
+                    RequestKind.INDIVIDUAL_CLASS,
+                    10,
+                    term=self.term,
+                    component=self.components[code],
+                )
+                self.act(
+                    request,
+                    ["submit", "review", action],
+                    9,
+                    reason=self.text[action],
+                    regular_class=self.text["regular_class"],
+                )
         withdrawn = self.new(5, RequestKind.SUPPORT, 20, self.reasons(5))
         self.act(withdrawn, ["submit", "review", "withdraw"], 20)
         for index in PEER_MENTORING:

@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .options import EvidenceModelAdmin, display
 
+# What the listing-export log shows a pseudonymised reader instead of the search typed in an
+# identified export (it may be a student number).
+SEARCH_WITHHELD = _("(hidden: searched in an identified export)")
+
 
 def request_admins():
     from tutoria_cms.requests.models import TutoringRequest, TutoringSession
@@ -55,11 +59,16 @@ def request_admins():
         )
         history_fields = ("state",)
 
-        def history_reason(self, reason):
-            # An action code ("submit") by its translated name; a reason as written.
+        def history_reason(self, reason, privacy):
+            # An action code ("submit") by its translated name; a reason staff typed (free
+            # text about a student) only to identified users, as in the evidence workbook.
+            from tutoria_cms.requests.evidence import REASON_WITHHELD
             from tutoria_cms.requests.viewsets import history_action
 
-            return history_action(reason) or reason
+            label = history_action(reason)
+            if label or not reason:
+                return label or ""
+            return reason if privacy.identified else REASON_WITHHELD
 
         @display(_("request"), "pk")
         def request_id(self, obj):
@@ -365,6 +374,13 @@ def log_admins():
             "rows",
             "identified",
         )
+
+        def column_value(self, name, obj, privacy):
+            # An identified export's search may be a student number: hidden from the
+            # pseudonymised readers of the log.
+            if name == "search" and obj.identified and obj.search and not privacy.identified:
+                return SEARCH_WITHHELD
+            return super().column_value(name, obj, privacy)
 
         @display(_("listing"), "listing")
         def listing_name(self, obj):

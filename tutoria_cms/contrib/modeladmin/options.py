@@ -322,8 +322,9 @@ class EvidenceModelAdmin(ModelAdmin):
             .order_by("history_date", "history_id")
         )
 
-    def history_reason(self, reason):
-        """A history row's change reason as people read it (subclasses translate codes)."""
+    def history_reason(self, reason, privacy):
+        """A history row's change reason as ``privacy``'s user may read it (subclasses
+        translate action codes and withhold free text the evidence workbooks withhold)."""
         return reason
 
     def history_table(self, instance, privacy):
@@ -363,7 +364,7 @@ class EvidenceModelAdmin(ModelAdmin):
             if self.history_m2m_fields:
                 changes = [str(c[record.history_id]) for c in related if record.history_id in c]
                 row.append(" · ".join(changes))
-            row.append(self.history_reason(record.history_change_reason or ""))
+            row.append(self.history_reason(record.history_change_reason or "", privacy))
             rows.append(row)
         return headers, rows
 
