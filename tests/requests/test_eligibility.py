@@ -60,6 +60,7 @@ def facts(**changes):
 
 def test_rule_set_identity(rule_set):
     assert rule_set.regulation_number == "331/2020"
+    assert str(rule_set) == "UFOPA Resolução nº 331/2020"  # the number once
     assert rule_set.effective_date == datetime.date(2020, 9, 28)
     assert rule_set.codes == CODES
 

@@ -217,7 +217,8 @@ class RuleSet:
         return math.ceil(hours * self.in_person_share / 100)
 
     def __str__(self):
-        if not self.regulation_number:
+        # "UFOPA Resolução nº 331/2020", not "... 331/2020 (331/2020)".
+        if not self.regulation_number or self.regulation_number in self.regulation_name:
             return self.regulation_name
         return f"{self.regulation_name} ({self.regulation_number})"
 
