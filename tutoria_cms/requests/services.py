@@ -441,6 +441,20 @@ def _start(request, user, reason, now):
         )
     if request.assigned_tutor_id is not None and not request.assigned_tutor.is_active:
         raise TransitionError(INACTIVE_TUTOR, code="inactive_tutor")
+    if request.kind == RequestKind.INDIVIDUAL_CLASS:
+        # The class is offered only once its tutor is designated (UFOPA Res. 331/2020,
+        # art. 246): its requests cannot start before.
+        individual_class = request.individual_classes.select_related("tutor").order_by("pk").first()
+        if individual_class is None or individual_class.tutor_id is None:
+            raise TransitionError(
+                _("Designate the class's tutor before starting the class."),
+                code="class_tutor_required",
+            )
+        if not individual_class.tutor.is_active:
+            raise TransitionError(
+                _("The class tutor's account is deactivated: designate another tutor."),
+                code="inactive_tutor",
+            )
 
 
 RULES = {
