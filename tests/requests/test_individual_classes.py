@@ -2,13 +2,18 @@
 arts. 241 and 246): no class starts without its designated tutor; the class tutor records the
 class's sessions; the in-person share is tracked per class."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests import factories
 from tests.requests.conftest import walk
+from tutoria_cms.core import roles
+from tutoria_cms.core.choices import Modality
 from tutoria_cms.requests import services
-from tutoria_cms.requests.models import IndividualClass, RequestState
+from tutoria_cms.requests.models import IndividualClass, InPersonShare, RequestState
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +71,187 @@ def test_the_start_screen_refuses_a_class_without_tutor(client, approved, coordi
     approved.refresh_from_db()
     assert approved.state == RequestState.APPROVED
     assert "Designa al tutor de la clase" in response.content.decode()  # the admin speaks es
+
+
+# The class tutor records the class's sessions ------------------------------------------------
+
+
+@pytest.fixture
+def running(approved, coordinator, tutor):
+    """A started class: its tutor designated, its request in progress."""
+    individual_class = IndividualClass.objects.get()
+    services.designate_tutor(individual_class, tutor, coordinator)
+    services.transition(approved, "start", coordinator)
+    individual_class.refresh_from_db()
+    return individual_class
+
+
+def session(individual_class, user, minutes=120, modality=Modality.IN_PERSON, day=10):
+    return services.record_class_session(
+        individual_class,
+        user,
+        date=datetime.date(2026, 3, day),
+        modality=modality,
+        duration_minutes=minutes,
+    )
+
+
+def test_the_class_tutor_records_the_class_sessions(running, tutor):
+    recorded = session(running, tutor)
+    assert recorded.individual_class == running and recorded.site_id == running.site_id
+    assert recorded.recorded_by == tutor and recorded.history.get().history_user == tutor
+
+
+def test_coordination_records_class_sessions_too(running, coordinator):
+    assert session(running, coordinator).recorded_by == coordinator
+
+
+def test_the_requests_assigned_tutor_is_not_the_class_tutor(running, approved, other_tutor):
+    """A tutor assigned to one of the class's requests, not designated to the class, records
+    no session of the class; nor does the board."""
+    approved.assigned_tutor = other_tutor
+    approved.save()
+    board = factories.UserFactory(username="board2", groups=[roles.BOARD])
+    for user in (other_tutor, board):
+        with pytest.raises(services.TransitionRefused):
+            session(running, user)
+    assert not running.sessions.exists()
+
+
+def test_a_class_tutor_of_another_institution_records_nothing(running, tutor):
+    from tutoria_cms.core.models import InstitutionMembership
+
+    other = factories.build_site("es", "other.example.org", title="Otra").get_site()
+    InstitutionMembership.objects.filter(user=tutor, site=other).delete()
+    running.site = other
+    running.save()
+    with pytest.raises(services.TransitionRefused):
+        session(running, tutor)
+
+
+def test_class_sessions_only_once_the_class_has_started(approved, coordinator, tutor):
+    individual_class = IndividualClass.objects.get()
+    services.designate_tutor(individual_class, tutor, coordinator)
+    with pytest.raises(services.TransitionError) as error:
+        session(individual_class, tutor)
+    assert error.value.code == "state"
+
+
+def test_class_sessions_need_sensible_values(running, tutor):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        session(running, tutor, minutes=2)
+    with pytest.raises(ValidationError):
+        session(running, tutor, modality="carrier_pigeon")
+
+
+def test_the_class_tutor_records_a_session_through_the_class_page(client, running, tutor):
+    client.force_login(tutor)
+    page = client.get(reverse("tutoria_classes:inspect", args=[running.pk]))
+    url = reverse("tutoria_classes:session", args=[running.pk])
+    assert page.status_code == 200 and url in page.text
+    assert url in client.get(reverse("tutoria_classes:index")).text
+    response = client.post(
+        url, {"date": "2026-03-10", "modality": "in_person", "duration_minutes": "90"}
+    )
+    assert response.status_code == 302
+    assert running.sessions.get().duration_minutes == 90
+
+
+def test_other_tutors_cannot_reach_the_class_session_screen(client, running, other_tutor):
+    client.force_login(other_tutor)
+    url = reverse("tutoria_classes:session", args=[running.pk])
+    assert client.get(url).status_code in (403, 404)
+    response = client.post(url, {"date": "2026-03-10", "modality": "video", "duration_minutes": 60})
+    assert response.status_code in (403, 404)
+    assert client.get(reverse("tutoria_classes:inspect", args=[running.pk])).status_code in (
+        403,
+        404,
+        302,
+    )
+    assert not running.sessions.exists()
+
+
+# The in-person share per class (art. 241: 30% of the component's hours) -----------------------
+
+
+def test_the_in_person_share_counts_only_in_person_sessions(running, tutor):
+    session(running, tutor, minutes=180)
+    session(running, tutor, minutes=120, modality=Modality.VIDEO, day=11)
+    share = running.in_person_share
+    assert share.required_hours == 18  # 30% of 60 h
+    assert share.in_person_hours == 3 and share.recorded_hours == 5
+    assert share.hours_left == 55 and share.needed_hours == 15
+    assert share.status == InPersonShare.ON_TRACK and not share.warns
+    assert "3 h of 18 h in person" in str(share)
+
+
+def test_the_share_is_met(running, tutor):
+    for day in range(1, 4):
+        session(running, tutor, minutes=360, day=day)
+    assert running.in_person_share.status == InPersonShare.MET
+
+
+def test_a_warning_before_the_share_is_lost(running, tutor):
+    """42 h at a distance leave 18 h of the component: all of them must be in person."""
+    for day in range(1, 8):
+        session(running, tutor, minutes=360, modality=Modality.VIDEO, day=day)
+    share = running.in_person_share
+    assert share.status == InPersonShare.AT_RISK and share.warns
+    assert "18 h" in share.warning
+
+
+def test_a_warning_once_the_share_can_no_longer_be_reached(running, tutor):
+    for day in range(1, 9):
+        session(running, tutor, minutes=360, modality=Modality.VIDEO, day=day)
+    share = running.in_person_share
+    assert share.status == InPersonShare.BELOW and share.warns
+    assert "no longer" in share.warning
+
+
+def test_the_class_page_and_listing_show_the_share_and_its_warning(client, running, tutor):
+    for day in range(1, 9):
+        session(running, tutor, minutes=360, modality=Modality.VIDEO, day=day)
+    client.force_login(tutor)
+    # The admin speaks Spanish here.
+    page = client.get(reverse("tutoria_classes:inspect", args=[running.pk])).text
+    assert "0 h de 18 h presenciales" in page and "Ya no se puede alcanzar" in page
+    listing = client.get(reverse("tutoria_classes:index")).text
+    assert "0 h de 18 h presenciales" in listing and "Ya no se puede alcanzar" in listing
+
+
+def test_the_dashboard_warns_coordination_and_the_class_tutor(running, tutor, coordinator):
+    from tutoria_cms.requests.dashboard import class_share_items, work_items
+
+    assert class_share_items(tutor) == []  # on track: nothing to say
+    for day in range(1, 8):
+        session(running, tutor, minutes=360, modality=Modality.VIDEO, day=day)
+    for user in (tutor, coordinator):
+        (item,) = [i for i in work_items(user) if i.key == "classes_in_person_share"]
+        assert item.alert and item.count == 1
+        assert item.links[0].url == reverse("tutoria_classes:inspect", args=[running.pk])
+    other = factories.UserFactory(username="tutor3", groups=[roles.TUTORS])
+    board = factories.UserFactory(username="board3", groups=[roles.BOARD])
+    for user in (other, board):
+        assert class_share_items(user) == []
+
+
+def test_the_evidence_workbook_shows_the_class_sessions_and_share(running, tutor):
+    import io
+
+    import openpyxl
+
+    from tutoria_cms.accreditation.builder import build_workbook
+    from tutoria_cms.accreditation.context import build_context
+
+    session(running, tutor, minutes=180)
+    session(running, tutor, minutes=120, modality=Modality.VIDEO, day=11)
+    buffer = io.BytesIO()
+    build_workbook(build_context({}), buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["Tutoring sessions"]
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert header[-2:] == ("Individual teaching class", "In-person share of the class")
+    mine = [row for row in rows if row[-2] == str(running)]
+    assert len(mine) == 2
+    assert {row[-1] for row in mine} == {"3 h of 18 h in person (30% of 60 h)"}

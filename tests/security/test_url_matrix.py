@@ -134,6 +134,10 @@ ALLOWED = {
     "tutoria_classes:index": frozenset({"tutor", "coordination", "board"}),
     "tutoria_classes:index_results": frozenset({"tutor", "coordination", "board"}),
     "tutoria_classes:designate": COORDINATION,
+    # The class page: whoever sees the class; its sessions: the designated tutor (not the
+    # tutors of its requests) and coordination (tests/requests/test_individual_classes.py).
+    "tutoria_classes:inspect": frozenset({"tutor", "coordination", "board"}),
+    "tutoria_classes:session": frozenset({"tutor", "coordination"}),
     # --- Peer mentoring (tutoria_cms/mentoring/permissions.py) -------------------------------
     # Pairs: coordination, and mentors of confirmed pairs (their own only); the student (the
     # mentee of pair A) has no admin access.

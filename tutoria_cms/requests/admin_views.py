@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tutoria_cms.core.views import ObjectFormView
 
 from . import permissions, services
-from .forms import AssignTutorForm, GroupSessionForm, ReportForm, ReviewForm
+from .forms import AssignTutorForm, ClassSessionForm, GroupSessionForm, ReportForm, ReviewForm
 from .views import tutor_candidates
 
 
@@ -167,3 +167,24 @@ class DesignateTutorView(ObjectFormView):
 
     def perform(self, form):
         return services.designate_tutor(self.object, form.cleaned_data["tutor"], self.request.user)
+
+
+class ClassSessionView(ObjectFormView):
+    """The class's designated tutor (or coordination) records a session of the class."""
+
+    form_class = ClassSessionForm
+    page_title = _("Record a class session")
+    success_message = _("The session was recorded.")
+    header_icon = "date"
+
+    def get_object_queryset(self):
+        return permissions.visible_classes(self.request.user)
+
+    def has_permission(self):
+        return permissions.can_record_class_sessions(self.request.user, self.object)
+
+    def get_object_url(self):
+        return reverse("tutoria_classes:inspect", args=[self.object.pk])
+
+    def perform(self, form):
+        return services.record_class_session(self.object, self.request.user, **form.cleaned_data)

@@ -19,6 +19,7 @@ from ..core.views import ProtectedDeleteView
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
 from . import permissions
 from .admin_views import (
+    ClassSessionView,
     DesignateTutorView,
     EditReportView,
     GroupSessionView,
@@ -310,6 +311,15 @@ class ClassIndexView(ScopedIndexView):
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
+        if permissions.can_record_class_sessions(self.request.user, instance):
+            buttons.append(
+                ActionMenuItem(
+                    _("Record a class session"),
+                    url=reverse("tutoria_classes:session", args=[instance.pk]),
+                    icon_name="date",
+                    priority=30,
+                )
+            )
         if permissions.coordinates(self.request.user, instance):
             buttons.append(
                 ActionMenuItem(
@@ -320,6 +330,51 @@ class ClassIndexView(ScopedIndexView):
                 )
             )
         return buttons
+
+
+class ClassInspectView(ReadableInspectMixin, InspectView):
+    """The class page: its tutor, requests and sessions, and where it stands with the rule
+    set's in-person share (with a warning before the share is lost)."""
+
+    template_name = "tutoria_cms/requests/admin/class_inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            permissions.visible_classes(self.request.user).select_related(
+                "site", "term", "component", "tutor"
+            ),
+            pk=self.pk,
+        )
+
+    @property
+    def header_more_buttons(self):
+        user, individual_class = self.request.user, self.object
+        buttons = []
+        if permissions.can_record_class_sessions(user, individual_class):
+            buttons.append(
+                Button(
+                    _("Record a class session"),
+                    url=reverse("tutoria_classes:session", args=[individual_class.pk]),
+                    icon_name="date",
+                    priority=10,
+                )
+            )
+        if permissions.coordinates(user, individual_class):
+            buttons.append(
+                Button(
+                    _("Designate the tutor"),
+                    url=reverse("tutoria_classes:designate", args=[individual_class.pk]),
+                    icon_name="user",
+                    priority=20,
+                )
+            )
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["share"] = self.object.in_person_share
+        context["class_sessions"] = self.object.sessions.all()
+        return context
 
 
 class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
@@ -335,14 +390,20 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         ReadableColumn("tutor", label=_("Tutor"), accessor="tutor"),
         # The share is the rule set's (UFOPA: 30%), shown with the hours.
         Column("in_person_hours", label=_("In-person hours"), accessor="in_person_hours_display"),
+        # The in-person hours recorded against them, with the warning when at risk.
+        Column("in_person_share", label=_("In-person share"), accessor="in_person_share_summary"),
     ]
     list_filter = ["term"]
+    inspect_view_class = ClassInspectView
+    inspect_view_enabled = True
+    inspect_view_fields = ["term", "component", "tutor", "requests"]
 
-    routed_views = frozenset({"index", "index_results"})
+    routed_views = frozenset({"index", "index_results", "inspect"})
 
     def get_action_urlpatterns(self):
         return [
             path("<int:pk>/designate/", DesignateTutorView.as_view(), name="designate"),
+            path("<int:pk>/session/", ClassSessionView.as_view(), name="session"),
         ]
 
 

@@ -45,6 +45,7 @@ REQUESTS_SECTION = pgettext_lazy("work queue", "Tutoring requests")
 TUTOR_SECTION = pgettext_lazy("work queue", "Your tutoring")
 REFERRALS_SECTION = pgettext_lazy("work queue", "Referrals")
 REPORTS_SECTION = pgettext_lazy("work queue", "End-of-term reports")
+CLASSES_SECTION = pgettext_lazy("work queue", "Individual classes")
 
 AWAITING_DECISION = deadlines.AWAITING_DECISION
 
@@ -227,7 +228,49 @@ def work_items(user):
         ]
     if not coordinator and _is_tutor(user):
         items += tutor_items(user)
+    items += class_share_items(user)
     return items
+
+
+def class_share_items(user):
+    """Running individual classes whose in-person share is at risk or lost (art. 241): for
+    coordination of their institution and for their designated tutor. Shown only when there
+    is one."""
+    running = (
+        permissions.visible_classes(user)
+        .filter(requests__state=RequestState.IN_PROGRESS)
+        .distinct()
+        .select_related("site", "term", "component", "tutor")
+        .order_by("pk")
+    )
+    warned = []
+    for individual_class in running:
+        if not permissions.can_record_class_sessions(user, individual_class):
+            continue
+        share = individual_class.in_person_share
+        if share.warns:
+            warned.append((individual_class, share))
+    if not warned:
+        return []
+    return [
+        WorkItem(
+            key="classes_in_person_share",
+            label=_("individual classes whose in-person share is at risk"),
+            count=len(warned),
+            url=reverse("tutoria_classes:index"),
+            section=CLASSES_SECTION,
+            order=15,
+            alert=True,
+            links=[
+                WorkLink(
+                    str(individual_class),
+                    reverse("tutoria_classes:inspect", args=[individual_class.pk]),
+                    share.share_display,
+                )
+                for individual_class, share in warned[:ITEM_LIMIT]
+            ],
+        )
+    ]
 
 
 def coordination_items(user, counts):

@@ -8,7 +8,8 @@ Sheets: requests (kind, state, dates, verdict per article, decision, the regular
 redirect names; rebuilt from the history table with an "as of" date), request history (every
 transition, who and when), tutoring sessions (individual and group; "as of" a date, rebuilt
 from the history tables, the students present at a group session from the history of its
-attendance), end-of-term reports by outcome, referrals as counts by service and status
+attendance; the individual classes' sessions, each with its class's in-person share),
+end-of-term reports by outcome, referrals as counts by service and status
 (both "as of" a date rebuilt too). The indicators are computed from the same records as the
 sheets: "as of" a date, from the rebuilt ones (``Indicator.rebuilt_as_of``).
 Confidential details (reason categories, descriptions, session notes, referral reasons)
@@ -28,7 +29,9 @@ from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
 from tutoria_cms.core.evidence import EvidenceSource, Unit, latest_history
 
 from .models import (
+    ClassSession,
     GroupSession,
+    IndividualClass,
     Referral,
     ReferralStatus,
     RequestDisclosure,
@@ -576,6 +579,61 @@ def group_sessions_in_scope(context, model=GroupSession):
     return sessions
 
 
+def class_sessions_in_scope(context, model=ClassSession):
+    """The individual classes' sessions in scope (``model``: the sessions or their history
+    rows); with a programme filter, those of classes with a request of the programme."""
+    sessions = in_institution(model.objects.filter(context.date_q("date")), context)
+    if context.scope_path is not None:
+        classes = IndividualClass.objects.filter(
+            requests__programme__path__startswith=context.scope_path
+        )
+        sessions = sessions.filter(individual_class_id__in=classes.values("pk"))
+    return sessions
+
+
+CLASS_SESSION_FIELDS = ("date", "modality", "duration_minutes", "individual_class_id")
+
+
+def class_session_rows(context):
+    """(date, modality, minutes, class id) of each class session in scope; "as of" a date,
+    as recorded then."""
+    if context.as_of is None:
+        return (
+            class_sessions_in_scope(context)
+            .order_by("date", "pk")
+            .values_list(*CLASS_SESSION_FIELDS)
+            .iterator(chunk_size=context.chunk_size)
+        )
+    return _as_of(
+        class_sessions_in_scope(context, ClassSession.history.model), context, CLASS_SESSION_FIELDS
+    )
+
+
+def class_shares(rows):
+    """The class, and its in-person share from ``rows`` (the class sessions of the sheet), by
+    class id: in-person hours recorded against the rule set's minimum (art. 241)."""
+    in_person = Counter()
+    for _date, modality, minutes, class_id in rows:
+        in_person[class_id] += minutes if modality == Modality.IN_PERSON else 0
+    shares = {}
+    for individual_class in IndividualClass.objects.filter(pk__in=in_person).select_related(
+        "site", "term", "component"
+    ):
+        hours = round(in_person[individual_class.pk] / 60, 2)
+        required = individual_class.in_person_hours
+        if required is None:
+            text = _("%(hours)s h in person (no minimum share set)") % {"hours": f"{hours:g}"}
+        else:
+            text = _("%(hours)s h of %(required)s h in person (%(share)d%% of %(total)d h)") % {
+                "hours": f"{hours:g}",
+                "required": f"{required:g}",
+                "share": individual_class.rule_set.in_person_share,
+                "total": individual_class.component.hours,
+            }
+        shares[individual_class.pk] = (str(individual_class), str(text))
+    return shares
+
+
 def _as_of(records, context, fields):
     """The newest history row at ``context.as_of`` of each record (``fields`` of it), by id."""
     rows = (
@@ -630,6 +688,8 @@ class SessionsSource(EvidenceSource):
         _("Student"),
         _("Group"),
         _("Students present"),
+        _("Individual teaching class"),
+        _("In-person share of the class"),
     )
 
     as_of_supported = True
@@ -644,12 +704,20 @@ class SessionsSource(EvidenceSource):
 
     def count(self, context):
         if context.as_of is None:
-            return sessions_in_scope(context).count() + group_sessions_in_scope(context).count()
-        return sum(1 for _row in self._individual(context)) + sum(
-            1
-            for _row in _as_of(
-                group_sessions_in_scope(context, GroupSession.history.model), context, ("id",)
+            return (
+                sessions_in_scope(context).count()
+                + group_sessions_in_scope(context).count()
+                + class_sessions_in_scope(context).count()
             )
+        return (
+            sum(1 for _row in self._individual(context))
+            + sum(
+                1
+                for _row in _as_of(
+                    group_sessions_in_scope(context, GroupSession.history.model), context, ("id",)
+                )
+            )
+            + sum(1 for _row in class_session_rows(context))
         )
 
     def _individual(self, context):
@@ -676,6 +744,8 @@ class SessionsSource(EvidenceSource):
                 context.student_id(number),
                 "",
                 None,
+                "",
+                "",
             )
         for date, modality, minutes, code, present in group_session_rows(context):
             yield (
@@ -687,6 +757,26 @@ class SessionsSource(EvidenceSource):
                 "",
                 code,
                 present,
+                "",
+                "",
+            )
+        # The individual classes' sessions, each with its class's in-person share over the
+        # sessions of the sheet (the rule set's minimum: UFOPA 30% of the hours, art. 241).
+        rows = list(class_session_rows(context))
+        shares = class_shares(rows)
+        for date, modality, minutes, class_id in rows:
+            label, share = shares.get(class_id, ("", ""))
+            yield (
+                date,
+                _("Individual teaching class"),
+                modalities.get(modality, modality),
+                minutes,
+                None,
+                "",
+                "",
+                None,
+                label,
+                share,
             )
 
     def _totals(self, context):

@@ -261,6 +261,22 @@ class GroupSessionForm(CleanTextFormMixin, forms.Form):
         self.fields["attendees"].queryset = group.members.order_by("full_name")
 
 
+class ClassSessionForm(CleanTextFormMixin, forms.Form):
+    """A session of an individual class: its modality and duration count towards the rule
+    set's in-person share."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    modality = forms.ChoiceField(label=_("Modality"), choices=())
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from tutoria_cms.core.choices import Modality
+
+        super().__init__(*args, **kwargs)
+        self.fields["modality"].choices = Modality.choices
+
+
 class ReportForm(CleanTextFormMixin, forms.Form):
     from .models import ReportOutcome
 

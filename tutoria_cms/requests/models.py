@@ -386,6 +386,162 @@ class IndividualClass(ScopedRecord):
             "total": self.component.hours,
         }
 
+    @property
+    def in_person_share(self):
+        """Where the class stands with the rule set's in-person share (``InPersonShare``)."""
+        return InPersonShare(self)
+
+    @property
+    def in_person_share_summary(self):
+        """The listing's cell: the share, and its warning when at risk."""
+        share = self.in_person_share
+        if share.warns:
+            return _("%(share)s. Warning: %(warning)s") % {
+                "share": share.share_display,
+                "warning": share.warning,
+            }
+        return share.share_display
+
+    def is_class_tutor(self, user):
+        """The class's designated tutor, while an active member of its institution."""
+        from tutoria_cms.core import institutions
+
+        return (
+            user.is_authenticated
+            and user.is_active
+            and self.tutor_id is not None
+            and self.tutor_id == user.pk
+            and institutions.holds(user, None, self.site_id)
+        )
+
+    @property
+    def has_started(self):
+        """Whether one of its requests is in progress (the class is running)."""
+        return self.requests.filter(state=RequestState.IN_PROGRESS).exists()
+
+
+class ClassSession(ScopedRecord):
+    """A session of an individual class, recorded by its designated tutor (or coordination):
+    its modality and duration count towards the rule set's in-person share (art. 241)."""
+
+    institution_parent = "individual_class"
+
+    individual_class = models.ForeignKey(
+        IndividualClass,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        verbose_name=_("individual teaching class"),
+    )
+    date = models.DateField(_("date"))
+    modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(5), MaxValueValidator(600)]
+    )
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("class session")
+        verbose_name_plural = _("class sessions")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} #{self.individual_class_id}"
+
+
+class InPersonShare:
+    """Where an individual class stands with the rule set's in-person share (UFOPA: 30% of the
+    component's hours in person, art. 241), from the sessions its tutor recorded.
+
+    ``status``: ``"unset"`` (the rule set sets no share), ``"met"`` (the in-person hours are
+    recorded), ``"on_track"``, ``"at_risk"`` (every hour left of the component must now be
+    in person: the warning comes before the share is lost) or ``"below"`` (the hours left can
+    no longer reach it)."""
+
+    UNSET, MET, ON_TRACK, AT_RISK, BELOW = "unset", "met", "on_track", "at_risk", "below"
+    WARNINGS = (AT_RISK, BELOW)
+
+    def __init__(self, individual_class):
+        from tutoria_cms.core.choices import Modality
+
+        self.individual_class = individual_class
+        self.component_hours = individual_class.component.hours
+        self.required_hours = individual_class.in_person_hours
+        minutes = {Modality.IN_PERSON: 0, "other": 0}
+        for modality, duration in individual_class.sessions.values_list(
+            "modality", "duration_minutes"
+        ):
+            key = Modality.IN_PERSON if modality == Modality.IN_PERSON else "other"
+            minutes[key] += duration
+        self.in_person_minutes = minutes[Modality.IN_PERSON]
+        self.recorded_minutes = minutes[Modality.IN_PERSON] + minutes["other"]
+        self.in_person_hours = round(self.in_person_minutes / 60, 2)
+        self.recorded_hours = round(self.recorded_minutes / 60, 2)
+        self.hours_left = max(0, round(self.component_hours - self.recorded_minutes / 60, 2))
+        if self.required_hours is None:
+            self.needed_hours = None
+            self.status = self.UNSET
+        else:
+            self.needed_hours = max(0, round(self.required_hours - self.in_person_minutes / 60, 2))
+            if self.needed_hours == 0:
+                self.status = self.MET
+            elif self.needed_hours > self.hours_left:
+                self.status = self.BELOW
+            elif self.needed_hours == self.hours_left:
+                self.status = self.AT_RISK
+            else:
+                self.status = self.ON_TRACK
+
+    @property
+    def warns(self):
+        return self.status in self.WARNINGS
+
+    @property
+    def share_display(self):
+        """E.g. "6 h of 18 h in person (30% of 60 h)"."""
+        if self.required_hours is None:
+            return _("%(hours)s h in person (no minimum share set)") % {
+                "hours": _hours(self.in_person_hours)
+            }
+        return _("%(hours)s h of %(required)s h in person (%(share)d%% of %(total)d h)") % {
+            "hours": _hours(self.in_person_hours),
+            "required": _hours(self.required_hours),
+            "share": self.individual_class.rule_set.in_person_share,
+            "total": self.component_hours,
+        }
+
+    @property
+    def warning(self):
+        """The warning to show, or an empty string."""
+        if self.status == self.BELOW:
+            return _(
+                "The in-person share can no longer be reached: %(needed)s h in person are "
+                "still needed and only %(left)s h of the component are left."
+            ) % {"needed": _hours(self.needed_hours), "left": _hours(self.hours_left)}
+        if self.status == self.AT_RISK:
+            return _(
+                "Every hour left of the component (%(left)s h) must now be in person to reach "
+                "the in-person share."
+            ) % {"left": _hours(self.hours_left)}
+        return ""
+
+    def __str__(self):
+        return str(self.share_display)
+
+
+def _hours(value):
+    """Hours without a useless decimal part: 6, 7.5."""
+    return f"{value:g}" if value is not None else "—"
+
 
 # The value of a site's rule set setting for "this site takes no individual-class requests".
 NO_INDIVIDUAL_CLASSES = "none"

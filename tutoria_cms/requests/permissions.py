@@ -184,7 +184,20 @@ def visible_classes(user):
     return _tutoring_work(IndividualClass, user, board_sees_all=True)
 
 
+def is_class_tutor(user, individual_class):
+    """The individual class's designated tutor, while an active member of its institution."""
+    return individual_class.is_class_tutor(user)
+
+
+def can_record_class_sessions(user, individual_class):
+    """An individual class's sessions: its designated tutor, and coordination of its
+    institution (not the tutors its students' requests may have been assigned)."""
+    return is_class_tutor(user, individual_class) or coordinates(user, individual_class)
+
+
 __all__ = [
+    "can_record_class_sessions",
+    "is_class_tutor",
     "OPEN_STATES",
     "available_actions",
     "can_read_disclosure",

@@ -571,6 +571,36 @@ def designate_tutor(individual_class, tutor, user):
     return individual_class
 
 
+def record_class_session(individual_class, user, *, date, modality, duration_minutes, topic=""):
+    """The class's designated tutor (or coordination) records a session of the class, while
+    the class runs (one of its requests in progress): its modality and duration count towards
+    the rule set's in-person share (UFOPA Res. 331/2020, art. 241)."""
+    from .models import ClassSession
+
+    if not permissions.can_record_class_sessions(user, individual_class):
+        raise TransitionRefused(
+            _("Only the class's designated tutor and coordination can record its sessions."),
+            code="permission",
+        )
+    if not individual_class.has_started:
+        raise TransitionError(
+            _("The class's sessions are recorded once the class has started."), code="state"
+        )
+    session = ClassSession(
+        individual_class=individual_class,
+        site_id=individual_class.site_id,
+        date=date,
+        modality=modality,
+        duration_minutes=duration_minutes,
+        topic=clean_text(topic, max_length=200, required=False),
+        recorded_by=user,
+    )
+    session.full_clean()
+    session._history_user = user
+    session.save()
+    return session
+
+
 # -- tutors ----------------------------------------------------------------------------------
 
 
