@@ -255,3 +255,84 @@ def test_the_evidence_workbook_shows_the_class_sessions_and_share(running, tutor
     mine = [row for row in rows if row[-2] == str(running)]
     assert len(mine) == 2
     assert {row[-1] for row in mine} == {"3 h of 18 h in person (30% of 60 h)"}
+
+
+# The tutor's work plan (PIT), art. 241 sole paragraph ----------------------------------------
+
+
+def test_the_ufopa_text_gives_no_cap_in_hours_for_the_work_plan():
+    from tutoria_cms.requests.eligibility import get_rule_set
+
+    ufopa = get_rule_set("ufopa-331-2020")
+    assert ufopa.max_work_plan_hours_per_term is None
+    assert ufopa.max_classes_per_tutor_per_term == 1  # one component per regular term
+
+
+def test_the_work_plan_credits_the_in_person_hours_taught(running, tutor, coordinator):
+    from tutoria_cms.requests.models import WorkPlanRecord
+
+    record = WorkPlanRecord.objects.get(tutor=tutor, term=running.term)
+    assert record.class_hours == 0 and record.classes_credited == 1 and record.hours_cap is None
+    session(running, tutor, minutes=180)
+    session(running, tutor, minutes=120, modality=Modality.VIDEO, day=11)
+    record.refresh_from_db()
+    assert float(record.class_hours) == 3.0  # only the in-person hours
+    # No more than the class's in-person hours (18 of 60) are credited.
+    for day in range(12, 17):
+        session(running, coordinator, minutes=300, day=day)
+    record.refresh_from_db()
+    assert float(record.class_hours) == 18.0
+    assert "18 h credited (no cap in hours)" in str(record.display)
+
+
+def test_a_rule_set_caps_the_work_plan_hours(running, tutor):
+    import dataclasses
+
+    from tutoria_cms.requests.eligibility import get_rule_set, register_rule_set
+    from tutoria_cms.requests.eligibility.base import _REGISTRY
+    from tutoria_cms.requests.models import TutoringRequestSettings, WorkPlanRecord
+
+    capped = dataclasses.replace(
+        get_rule_set("ufopa-331-2020"), identifier="test-pit-cap", max_work_plan_hours_per_term=4
+    )
+    register_rule_set(capped)
+    try:
+        request_settings = TutoringRequestSettings.for_site(running.site)
+        request_settings.rule_set = capped.identifier
+        request_settings.save()
+        session(running, tutor, minutes=360)
+        record = WorkPlanRecord.objects.get(tutor=tutor, term=running.term)
+        assert float(record.class_hours) == 4.0 and record.hours_cap == 4
+    finally:
+        _REGISTRY.pop(capped.identifier, None)
+
+
+def test_the_work_plan_follows_a_new_designation(running, tutor, other_tutor, coordinator):
+    from tutoria_cms.requests.models import WorkPlanRecord
+
+    session(running, tutor, minutes=120)
+    services.designate_tutor(running, other_tutor, coordinator)
+    mine = WorkPlanRecord.objects.get(tutor=tutor, term=running.term)
+    theirs = WorkPlanRecord.objects.get(tutor=other_tutor, term=running.term)
+    assert mine.class_hours == 0 and mine.classes_credited == 0
+    assert float(theirs.class_hours) == 2.0
+
+
+def test_the_class_page_shows_the_tutors_work_plan(client, running, tutor):
+    session(running, tutor, minutes=120)
+    client.force_login(tutor)
+    page = client.get(reverse("tutoria_classes:inspect", args=[running.pk])).text
+    assert "PIT" in page and "2 h" in page
+
+
+def test_recording_a_session_that_puts_the_share_at_risk_says_so(client, running, tutor):
+    for day in range(1, 7):
+        session(running, tutor, minutes=360, modality=Modality.VIDEO, day=day)
+    client.force_login(tutor)
+    response = client.post(
+        reverse("tutoria_classes:session", args=[running.pk]),
+        {"date": "2026-03-20", "modality": "video", "duration_minutes": "360"},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("(18 h)" in m for m in messages)  # every hour left must now be in person

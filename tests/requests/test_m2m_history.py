@@ -138,7 +138,7 @@ def test_sessions_sheet_as_of_counts_the_attendance_of_that_day(
         build_workbook(context, buffer)
         book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
         rows = list(book["Tutoring sessions"].iter_rows(values_only=True))[1:]
-        return [row[-1] for row in rows if row[6] == "1A"]
+        return [row[7] for row in rows if row[6] == "1A"]  # "Students present"
 
     assert present(timezone.localdate() - datetime.timedelta(days=3)) == [1]
     assert present(timezone.localdate()) == [2]

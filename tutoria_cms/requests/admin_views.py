@@ -188,3 +188,10 @@ class ClassSessionView(ObjectFormView):
 
     def perform(self, form):
         return services.record_class_session(self.object, self.request.user, **form.cleaned_data)
+
+    def get_success_message(self):
+        """The warning of the class's in-person share, when at risk, comes with it."""
+        share = self.object.in_person_share
+        if share.warns:
+            return f"{self.success_message} {share.warning}"
+        return self.success_message

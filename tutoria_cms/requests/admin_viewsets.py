@@ -27,7 +27,14 @@ from .admin_views import (
     ReviewReportView,
 )
 from .forms import tutor_label
-from .models import IndividualClass, ReferralStatus, ReportStatus, StudentGroup, TermReport
+from .models import (
+    IndividualClass,
+    ReferralStatus,
+    ReportStatus,
+    StudentGroup,
+    TermReport,
+    WorkPlanRecord,
+)
 
 
 class GroupPermissionPolicy(ScopedPermissionPolicy):
@@ -374,6 +381,15 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
         context = super().get_context_data(**kwargs)
         context["share"] = self.object.in_person_share
         context["class_sessions"] = self.object.sessions.all()
+        context["work_plan"] = (
+            WorkPlanRecord.objects.filter(
+                site_id=self.object.site_id,
+                tutor_id=self.object.tutor_id,
+                term_id=self.object.term_id,
+            ).first()
+            if self.object.tutor_id
+            else None
+        )
         return context
 
 

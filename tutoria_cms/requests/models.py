@@ -543,6 +543,63 @@ def _hours(value):
     return f"{value:g}" if value is not None else "—"
 
 
+class WorkPlanRecord(ScopedRecord):
+    """A tutor's work plan (PIT, Plano Individual de Trabalho) for a term: the individual-class
+    hours credited to it (UFOPA Res. 331/2020, art. 241 sole paragraph: the in-person hours
+    the tutor taught, up to one component per regular term), within the rule set's cap in
+    hours (``max_work_plan_hours_per_term``; UFOPA gives none). Kept up to date by
+    ``services.update_work_plan`` whenever a class session is recorded or a tutor designated."""
+
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="work_plans",
+        verbose_name=_("tutor"),
+    )
+    term = models.ForeignKey(
+        "tutoria_academics.Term",
+        on_delete=models.PROTECT,
+        related_name="work_plans",
+        verbose_name=_("term"),
+    )
+    class_hours = models.DecimalField(
+        _("individual-class hours credited"), max_digits=7, decimal_places=2, default=0
+    )
+    classes_credited = models.PositiveSmallIntegerField(_("classes credited"), default=0)
+    hours_cap = models.PositiveIntegerField(
+        _("cap in hours (rule set)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the rule set sets no cap in hours."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("work plan (PIT) record")
+        verbose_name_plural = _("work plan (PIT) records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "tutor", "term"], name="tutoria_one_work_plan_per_tutor_and_term"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} #{self.tutor_id}"
+
+    @property
+    def display(self):
+        if self.hours_cap is None:
+            return _("%(hours)s h credited (no cap in hours)") % {
+                "hours": _hours(float(self.class_hours))
+            }
+        return _("%(hours)s h credited (cap: %(cap)d h)") % {
+            "hours": _hours(float(self.class_hours)),
+            "cap": self.hours_cap,
+        }
+
+
 # The value of a site's rule set setting for "this site takes no individual-class requests".
 NO_INDIVIDUAL_CLASSES = "none"
 NO_INDIVIDUAL_CLASSES_HERE = _("This institution takes no individual-class requests.")

@@ -565,9 +565,13 @@ def designate_tutor(individual_class, tutor, user):
                     % {"max": limit, "rule_set": rule_set},
                     code="tutor_limit",
                 )
+        previous = individual_class.tutor
         individual_class.tutor = tutor
         individual_class._history_user = user
         individual_class.save()
+        # Both tutors' work plans (PIT) for the term follow the designation.
+        for each in {previous, tutor} - {None}:
+            update_work_plan(each, individual_class.term, individual_class.site, user)
     return individual_class
 
 
@@ -597,8 +601,50 @@ def record_class_session(individual_class, user, *, date, modality, duration_min
     )
     session.full_clean()
     session._history_user = user
-    session.save()
+    with transaction.atomic():
+        session.save()
+        update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
     return session
+
+
+def update_work_plan(tutor, term, site, user=None):
+    """The tutor's work plan (PIT) record for the term, brought up to date: the in-person
+    hours recorded in the individual classes they are designated to, each class up to its
+    rule set's in-person hours, at most ``max_classes_per_tutor_per_term`` classes (UFOPA: one
+    component per regular term, art. 241 sole paragraph), within the rule set's cap in hours
+    (``max_work_plan_hours_per_term``; None: no cap). None without a tutor or a rule set."""
+    from decimal import Decimal
+
+    from .models import WorkPlanRecord
+
+    rule_set = site_rule_set(site)
+    if tutor is None or rule_set is None:
+        return None
+    classes = list(
+        IndividualClass.objects.filter(site=site, term=term, tutor=tutor)
+        .select_related("component", "term")
+        .order_by("pk")
+    )
+    limit = rule_set.max_classes_per_tutor_per_term
+    credited = classes if limit is None else classes[:limit]
+    hours = Decimal(0)
+    for individual_class in credited:
+        share = individual_class.in_person_share
+        taught = Decimal(share.in_person_minutes) / 60
+        if share.required_hours is not None:
+            taught = min(taught, Decimal(share.required_hours))
+        hours += taught
+    cap = rule_set.max_work_plan_hours_per_term
+    if cap is not None:
+        hours = min(hours, Decimal(cap))
+    record, _created = WorkPlanRecord.objects.get_or_create(site=site, tutor=tutor, term=term)
+    record.class_hours = hours.quantize(Decimal("0.01"))
+    record.classes_credited = len(credited)
+    record.hours_cap = cap
+    if user is not None:
+        record._history_user = user
+    record.save()
+    return record
 
 
 # -- tutors ----------------------------------------------------------------------------------

@@ -145,6 +145,7 @@ LIMITS = (
     "max_students_per_class",
     "max_classes_per_tutor_per_term",
     "in_person_share",
+    "max_work_plan_hours_per_term",
 )
 
 
@@ -163,7 +164,9 @@ class RuleSet:
     - ``max_students_per_class``: students in one individual class;
     - ``max_classes_per_tutor_per_term``: individual classes one tutor is designated to in a
       term;
-    - ``in_person_share``: per cent of the component's hours taught in person.
+    - ``in_person_share``: per cent of the component's hours taught in person;
+    - ``max_work_plan_hours_per_term``: individual-class hours credited to a tutor's work
+      plan (PIT) in a term.
     """
 
     identifier: str
@@ -177,6 +180,7 @@ class RuleSet:
     max_students_per_class: int | None = None
     max_classes_per_tutor_per_term: int | None = None
     in_person_share: int | None = None
+    max_work_plan_hours_per_term: int | None = None
 
     def __post_init__(self):
         codes = [rule.code for rule in self.rules]

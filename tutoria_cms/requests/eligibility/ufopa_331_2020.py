@@ -22,6 +22,10 @@ MAX_FAILURES_BY_GRADE = 2
 MAX_STUDENTS_PER_CLASS = 4  # art. 246, sole paragraph
 MAX_CLASSES_PER_TUTOR_PER_TERM = 1  # art. 241, sole paragraph (the tutor's work plan)
 IN_PERSON_SHARE = 30  # art. 241: per cent of the component's hours
+# Art. 241, sole paragraph: the in-person hours are recorded in the tutor's work plan (PIT)
+# up to one component per regular term; it gives no number of hours. The limit is the one
+# class per tutor per term above: no cap in hours.
+MAX_WORK_PLAN_HOURS_PER_TERM = None
 
 
 def cite(article, clause=None):
@@ -231,4 +235,5 @@ RULE_SET = RuleSet(
     max_students_per_class=MAX_STUDENTS_PER_CLASS,
     max_classes_per_tutor_per_term=MAX_CLASSES_PER_TUTOR_PER_TERM,
     in_person_share=IN_PERSON_SHARE,
+    max_work_plan_hours_per_term=MAX_WORK_PLAN_HOURS_PER_TERM,
 )
