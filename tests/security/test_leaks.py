@@ -220,6 +220,8 @@ def test_audit_log_and_history_labels_carry_no_secret(world):
             ]
     history_rows = 0
     for model in registered_models.values():
+        if not hasattr(model, "history"):
+            continue  # a tracked many-to-many's through model: its rows hold two ids
         for row in model.history.all():
             history_rows += 1
             texts += [str(row), str(row.history_change_reason or "")]

@@ -13,6 +13,11 @@ def baseline(apps, schema_editor):
     baseline_m2m_history(apps, "tutoria_partnerships", "Agreement", "supported_pages")
 
 
+# The through table's column for the pages is named after the site's page model ("page" for
+# Wagtail's, "mybasepage" for a custom base page): simple-history copies that name.
+PAGE_FIELD = settings.WAGTAIL_PAGE_MODEL.rsplit(".", 1)[1].lower()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("tutoria_partnerships", "0005_institution_required"),
@@ -51,7 +56,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "page",
+                    PAGE_FIELD,
                     models.ForeignKey(
                         blank=True,
                         db_constraint=False,
