@@ -196,3 +196,65 @@ def test_tutor_reads_the_outcome_of_a_referral_the_service_closed(site, sign_in)
     assert "Ansiedad ante los exámenes." in row.inner_text()
     # Reading the referral's confidential text is logged (need-to-know, with a trace).
     assert SensitiveRead.objects.filter(user__username="tutora.ana", what="referrals").exists()
+
+
+def test_class_tutor_records_a_class_session_from_the_menu(site, sign_in):
+    """The designated tutor of an individual class records its sessions: from the menu to the
+    class listing, the row's actions, the form; the class page then counts the in-person
+    hours against the rule set's share."""
+    import re
+
+    from tests import factories
+    from tutoria_cms.academics.models import CurricularComponent, Term
+    from tutoria_cms.core import roles
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import IndividualClass, RequestKind
+
+    coordinator = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
+    board = factories.UserFactory(username="colegiado", groups=[roles.BOARD])
+    ana = factories.UserFactory(
+        username="tutora.ana", groups=[roles.TUTORS], first_name="Ana", last_name="Ramírez"
+    )
+    mx = site.get_site()
+    term = Term.objects.create(
+        site=mx,
+        code="2026-1",
+        name="Primavera 2026",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    component = CurricularComponent.objects.create(
+        site=mx, code="MAT101", name="Cálculo I", hours=60
+    )
+    request = services.create_request(
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=factories.make_student("2025001", full_name="Lucía Hernández Soto"),
+        user=coordinator,
+        term=term,
+        component=component,
+        site=mx,
+        component_offered_this_term=True,
+        schedule_clash=True,
+    )
+    people = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
+    request = factories.walk(request, people, "submit", "review", "approve")
+    individual_class = IndividualClass.objects.get()
+    services.designate_tutor(individual_class, ana, coordinator)
+    factories.walk(request, people, "start")
+    page = sign_in("tutora.ana")
+
+    page.get_by_role("button", name=es("Tutoring work"), exact=True).click()
+    page.get_by_role("link", name=es("Individual classes"), exact=True).click()
+    row = page.get_by_role("row", name=re.compile(re.escape(str(individual_class))))
+    more = es("More options for '%(title)s'") % {"title": str(individual_class)}
+    row.get_by_role("button", name=more).click()
+    page.get_by_role("link", name=es("Record a class session"), exact=True).click()
+    page.get_by_label(exactly(es("Date"))).fill("2026-03-10")
+    page.get_by_label(exactly(es("Modality"))).select_option(value="in_person")
+    page.get_by_label(exactly(es("Duration (minutes)"))).fill("120")
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+    page.get_by_text(es("The session was recorded.")).first.wait_for()
+
+    session = individual_class.sessions.get()
+    assert session.date == datetime.date(2026, 3, 10) and session.duration_minutes == 120
+    assert session.modality == "in_person" and session.recorded_by == ana
