@@ -147,6 +147,14 @@ def _requests_forms():
             ),
         ),
         FormCase(
+            "request.class_session_topic",
+            "topic",
+            200,
+            lambda w, v: forms.ClassSessionForm(
+                {"date": today, "topic": v, "modality": "in_person", "duration_minutes": 90}
+            ),
+        ),
+        FormCase(
             "request.report_progress",
             "progress",
             5000,
