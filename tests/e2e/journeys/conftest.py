@@ -147,3 +147,38 @@ def request_in_progress(student_number="2019001", tutor_username="tutora.ana", t
     request = factories.walk(request, people, "start")
     request.refresh_from_db()
     return request
+
+
+def approved_class_request(site, coordinator, board):
+    """An individual-class request of ``site`` (a Site) approved by ``board``: term 2026-1,
+    Cálculo I (60 h), student Lucía Hernández Soto. Returns the request and the individual
+    class its approval opened (no tutor designated yet)."""
+    import datetime
+
+    from tutoria_cms.academics.models import CurricularComponent, Term
+    from tutoria_cms.requests import services
+    from tutoria_cms.requests.models import IndividualClass, RequestKind
+
+    term = Term.objects.create(
+        site=site,
+        code="2026-1",
+        name="Primavera 2026",
+        starts_on=datetime.date(2026, 2, 2),
+        ends_on=datetime.date(2026, 6, 30),
+    )
+    component = CurricularComponent.objects.create(
+        site=site, code="MAT101", name="Cálculo I", hours=60
+    )
+    request = services.create_request(
+        kind=RequestKind.INDIVIDUAL_CLASS,
+        student=factories.make_student("2025001", full_name="Lucía Hernández Soto"),
+        user=coordinator,
+        term=term,
+        component=component,
+        site=site,
+        component_offered_this_term=True,
+        schedule_clash=True,
+    )
+    people = {"submit": coordinator, "review": coordinator, "approve": board}
+    request = factories.walk(request, people, "submit", "review", "approve")
+    return request, IndividualClass.objects.get(requests=request)

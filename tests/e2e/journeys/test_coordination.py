@@ -393,9 +393,8 @@ def test_coordinator_forms_a_group_whose_tutor_records_a_session_with_attendance
 
 
 def test_coordinator_designates_the_tutor_of_an_approved_individual_class(site, br_site, sign_in):
-    from tutoria_cms.academics.models import CurricularComponent, Term
-    from tutoria_cms.requests import services
-    from tutoria_cms.requests.models import IndividualClass, RequestKind, RequestState
+    from tests.e2e.journeys.conftest import approved_class_request
+    from tutoria_cms.requests.models import RequestState
 
     coordinator = factories.UserFactory(
         username="coordinacion", groups=[roles.COORDINATION], sites=["localhost"]
@@ -416,31 +415,8 @@ def test_coordinator_designates_the_tutor_of_an_approved_individual_class(site, 
         last_name="Pereira",
         sites=[br_site.get_site()],
     )
-    mx = site.get_site()
-    term = Term.objects.create(
-        site=mx,
-        code="2026-1",
-        name="Primavera 2026",
-        starts_on=datetime.date(2026, 2, 2),
-        ends_on=datetime.date(2026, 6, 30),
-    )
-    component = CurricularComponent.objects.create(
-        site=mx, code="MAT101", name="Cálculo I", hours=60
-    )
-    request = services.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS,
-        student=factories.make_student("2025001", full_name="Lucía Hernández Soto"),
-        user=coordinator,
-        term=term,
-        component=component,
-        site=mx,
-        component_offered_this_term=True,
-        schedule_clash=True,
-    )
-    people = {"submit": coordinator, "review": coordinator, "approve": board}
-    request = factories.walk(request, people, "submit", "review", "approve")
+    request, individual_class = approved_class_request(site.get_site(), coordinator, board)
     assert request.state == RequestState.APPROVED
-    individual_class = IndividualClass.objects.get()  # opened by the board's approval
     assert individual_class.tutor is None
     page = sign_in("coordinacion")
 

@@ -205,42 +205,18 @@ def test_class_tutor_records_a_class_session_from_the_menu(site, sign_in):
     import re
 
     from tests import factories
-    from tutoria_cms.academics.models import CurricularComponent, Term
+    from tests.e2e.journeys.conftest import approved_class_request
     from tutoria_cms.core import roles
     from tutoria_cms.requests import services
-    from tutoria_cms.requests.models import IndividualClass, RequestKind
 
     coordinator = factories.UserFactory(username="coordinacion", groups=[roles.COORDINATION])
     board = factories.UserFactory(username="colegiado", groups=[roles.BOARD])
     ana = factories.UserFactory(
         username="tutora.ana", groups=[roles.TUTORS], first_name="Ana", last_name="Ramírez"
     )
-    mx = site.get_site()
-    term = Term.objects.create(
-        site=mx,
-        code="2026-1",
-        name="Primavera 2026",
-        starts_on=datetime.date(2026, 2, 2),
-        ends_on=datetime.date(2026, 6, 30),
-    )
-    component = CurricularComponent.objects.create(
-        site=mx, code="MAT101", name="Cálculo I", hours=60
-    )
-    request = services.create_request(
-        kind=RequestKind.INDIVIDUAL_CLASS,
-        student=factories.make_student("2025001", full_name="Lucía Hernández Soto"),
-        user=coordinator,
-        term=term,
-        component=component,
-        site=mx,
-        component_offered_this_term=True,
-        schedule_clash=True,
-    )
-    people = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
-    request = factories.walk(request, people, "submit", "review", "approve")
-    individual_class = IndividualClass.objects.get()
+    request, individual_class = approved_class_request(site.get_site(), coordinator, board)
     services.designate_tutor(individual_class, ana, coordinator)
-    factories.walk(request, people, "start")
+    services.transition(request, "start", coordinator)
     page = sign_in("tutora.ana")
 
     page.get_by_role("button", name=es("Tutoring work"), exact=True).click()

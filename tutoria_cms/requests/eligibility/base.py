@@ -281,6 +281,36 @@ class Verdict:
 _REGISTRY: dict[str, RuleSet] = {}
 
 
+def explainer(*, minimum, per_term, per_course, max_grade):
+    """A rule set's ``by_outcome(passed, failed, exempt=None)``: an ``explain`` function that
+    picks a sentence by outcome and formats it with the facts and the rule set's numbers
+    (``%(minimum)d``, ``%(per_term)d``, ``%(per_course)d``, ``%(max_grade)d``)."""
+
+    def by_outcome(passed, failed, exempt=None):
+        def explain(facts, outcome):
+            template = {Outcome.PASS: passed, Outcome.FAIL: failed, Outcome.EXEMPT: exempt}.get(
+                outcome
+            )
+            values = {
+                "completed": facts.completed_hours,
+                "total": facts.curriculum_hours,
+                "percent": facts.completed_hours * 100 // facts.curriculum_hours,
+                "minimum": minimum,
+                "requests": facts.other_requests_this_term + 1,
+                "per_term": per_term,
+                "taken": facts.individual_classes_taken,
+                "per_course": per_course,
+                "absence": facts.failures_by_absence,
+                "grade": facts.failures_by_grade,
+                "max_grade": max_grade,
+            }
+            return (template() if template else "") % values
+
+        return explain
+
+    return by_outcome
+
+
 def register_rule_set(rule_set):
     if rule_set.identifier in _REGISTRY and _REGISTRY[rule_set.identifier] is not rule_set:
         raise ValueError(f"A rule set {rule_set.identifier!r} is already registered.")

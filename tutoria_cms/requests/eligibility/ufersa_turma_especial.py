@@ -18,7 +18,7 @@ them words the requirements differently); the citations name the published list.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .base import Outcome, Rule, RuleSet
+from .base import Rule, RuleSet, explainer
 
 REGULATION = "UFERSA, turma especial (SIGAA)"
 MIN_PERCENT_COMPLETED = 75
@@ -35,27 +35,13 @@ def condition(number):
     return f"{REGULATION}, observação {number}"
 
 
-def by_outcome(passed, failed):
-    """An ``explain`` function that picks a sentence by outcome, formatted with the facts."""
-
-    def explain(facts, outcome):
-        template = {Outcome.PASS: passed, Outcome.FAIL: failed}.get(outcome)
-        values = {
-            "completed": facts.completed_hours,
-            "total": facts.curriculum_hours,
-            "percent": facts.completed_hours * 100 // facts.curriculum_hours,
-            "minimum": MIN_PERCENT_COMPLETED,
-            "requests": facts.other_requests_this_term + 1,
-            "per_term": MAX_COMPONENTS_PER_TERM,
-            "taken": facts.individual_classes_taken,
-            "per_course": MAX_COMPONENTS_PER_COURSE,
-            "absence": facts.failures_by_absence,
-            "grade": facts.failures_by_grade,
-            "max_grade": MAX_FAILURES_BY_GRADE,
-        }
-        return (template() if template else "") % values
-
-    return explain
+# Sentences by outcome, formatted with the facts and this regulation's numbers.
+by_outcome = explainer(
+    minimum=MIN_PERCENT_COMPLETED,
+    per_term=MAX_COMPONENTS_PER_TERM,
+    per_course=MAX_COMPONENTS_PER_COURSE,
+    max_grade=MAX_FAILURES_BY_GRADE,
+)
 
 
 RULE_SET = RuleSet(

@@ -12,7 +12,7 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .base import CHANGE_SCHEDULE, REDIRECT, Outcome, Rule, RuleSet
+from .base import CHANGE_SCHEDULE, REDIRECT, Rule, RuleSet, explainer
 
 REGULATION = "UFOPA Resolução nº 331/2020"
 MIN_PERCENT_COMPLETED = 90
@@ -32,27 +32,13 @@ def cite(article, clause=None):
     return f"{REGULATION}, art. {article}" + (f", {clause}" if clause else "")
 
 
-def by_outcome(passed, failed, exempt=None):
-    """An ``explain`` function that picks a sentence by outcome, formatted with the facts."""
-
-    def explain(facts, outcome):
-        template = {Outcome.PASS: passed, Outcome.FAIL: failed, Outcome.EXEMPT: exempt}.get(outcome)
-        values = {
-            "completed": facts.completed_hours,
-            "total": facts.curriculum_hours,
-            "percent": facts.completed_hours * 100 // facts.curriculum_hours,
-            "minimum": MIN_PERCENT_COMPLETED,
-            "requests": facts.other_requests_this_term + 1,
-            "per_term": MAX_COMPONENTS_PER_TERM,
-            "taken": facts.individual_classes_taken,
-            "per_course": MAX_COMPONENTS_PER_COURSE,
-            "absence": facts.failures_by_absence,
-            "grade": facts.failures_by_grade,
-            "max_grade": MAX_FAILURES_BY_GRADE,
-        }
-        return (template() if template else "") % values
-
-    return explain
+# Sentences by outcome, formatted with the facts and this regulation's numbers.
+by_outcome = explainer(
+    minimum=MIN_PERCENT_COMPLETED,
+    per_term=MAX_COMPONENTS_PER_TERM,
+    per_course=MAX_COMPONENTS_PER_COURSE,
+    max_grade=MAX_FAILURES_BY_GRADE,
+)
 
 
 def has_special_need(facts):
