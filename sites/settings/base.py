@@ -240,3 +240,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"tutoria_cms": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# --- Content-Security-Policy (django-csp 4; docs/settings.md#content-security-policy) -------
+# Kept in one block, apart from the rest, on purpose. Every response (public site, admin,
+# login) carries the header; scripts run only from this origin or with the request's nonce
+# (`request.csp_nonce`, `{{ CSP_NONCE }}`). Wagtail's own inline scripts (inline panels, date
+# pickers) are replaced by data attributes read by a static file (tutoria_cms.core's
+# templates/wagtailadmin overrides and static/tutoria_cms/core/js/csp-init.js).
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "sites.csp.NonceCSPMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("csp.context_processors.nonce")
+# Extra origins, comma-separated: images (an object storage or CDN serving MEDIA_URL) and
+# frames (video embeds in pages), e.g. CSP_IMG_HOSTS=https://media.example.org.
+CSP_IMG_HOSTS = env_list("CSP_IMG_HOSTS")
+CSP_FRAME_HOSTS = env_list("CSP_FRAME_HOSTS")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # <style> elements need this origin or the nonce; style="" attributes are allowed:
+        # Wagtail 8's admin writes them in its templates and from its scripts (the sidebar,
+        # tooltips, the rich-text editor, the userbar's and the preview panel's sizing), and
+        # so do some of the suite's admin tables. An injected attribute can restyle a page but
+        # runs no code (scripts stay nonce-only).
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *CSP_IMG_HOSTS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, *CSP_FRAME_HOSTS],
+        # The page editor previews the page in an iframe of the admin (same origin).
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Avatars from this origin only: no user's e-mail hash sent to gravatar.com (and no image
+# from another origin for img-src).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# --- end of Content-Security-Policy -------------------------------------------------------

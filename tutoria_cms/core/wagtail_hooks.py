@@ -2,10 +2,14 @@
 every app contributes items to, and the communications team's items (pages in moderation,
 own drafts)."""
 
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.staticfiles import versioned_static
 
 from .dashboard import WORK_QUEUE_HOOK, WorkQueuePanel
 from .permissions import custom_permissions
+
+CSP_INIT_JS = "tutoria_cms/core/js/csp-init.js"
 
 
 @hooks.register("register_permissions")
@@ -65,3 +69,10 @@ def only_visible_documents_in_admin_api(router):
     from .documents import DocumentsAdminAPIViewSet
 
     router.register_endpoint("documents", DocumentsAdminAPIViewSet)
+
+
+@hooks.register("insert_global_admin_js")
+def csp_init_js():
+    """Runs what Wagtail's inline scripts did (inline panels, date pickers) from a static file:
+    the admin then works under a Content-Security-Policy without 'unsafe-inline' scripts."""
+    return format_html('<script src="{}"></script>', versioned_static(CSP_INIT_JS))
