@@ -16,9 +16,7 @@ NONCE_IN_HEADER = re.compile(r"script-src 'self' 'nonce-([A-Za-z0-9+/=]+)'")
 def policy(response):
     header = response.headers.get("Content-Security-Policy")
     assert header, "no Content-Security-Policy header"
-    return dict(
-        (part.split()[0], part.split()[1:]) for part in header.split("; ") if part.strip()
-    )
+    return {part.split()[0]: part.split()[1:] for part in header.split("; ") if part.strip()}
 
 
 def nonce_of(response):
