@@ -263,14 +263,13 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        # <style> elements need this origin or the nonce; style="" attributes are allowed:
-        # Wagtail 8's admin writes them in its templates and from its scripts (the sidebar,
-        # tooltips, the rich-text editor, the userbar's and the preview panel's sizing), and
-        # so do some of the suite's admin tables. An injected attribute can restyle a page but
-        # runs no code (scripts stay nonce-only).
+        # Styles: 'unsafe-inline' because Wagtail 8's admin cannot do without. Its scripts
+        # (vendor.js: the page editor, the sidebar, the userbar on public pages, the preview)
+        # insert <style> elements with no nonce, and its templates and ours write style=""
+        # attributes; a nonce here would make browsers ignore 'unsafe-inline'. Injected
+        # styles can restyle a page but run no code: scripts stay nonce-only. The suite's own
+        # <style> elements carry the nonce anyway, for a site that tightens this.
         "style-src": [SELF, UNSAFE_INLINE],
-        "style-src-elem": [SELF, NONCE],
-        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:", *CSP_IMG_HOSTS],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
@@ -285,4 +284,6 @@ CONTENT_SECURITY_POLICY = {
 # Avatars from this origin only: no user's e-mail hash sent to gravatar.com (and no image
 # from another origin for img-src).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask releases.wagtail.org for a newer version (connect-src 'self').
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # --- end of Content-Security-Policy -------------------------------------------------------

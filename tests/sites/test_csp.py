@@ -49,8 +49,8 @@ def assert_the_policy(response):
     assert directives["script-src"][1].startswith("'nonce-")
     assert "'unsafe-inline'" not in directives["script-src"]
     assert "'unsafe-eval'" not in directives["script-src"]
-    assert directives["style-src-elem"][0] == "'self'"
-    assert directives["style-src-elem"][1].startswith("'nonce-")
+    # Wagtail's admin inserts <style> elements without a nonce (docs/settings.md).
+    assert directives["style-src"] == ["'self'", "'unsafe-inline'"]
     assert directives["img-src"] == ["'self'", "data:"]
     assert directives["frame-ancestors"] == ["'self'"]
     assert directives["form-action"] == ["'self'"]
