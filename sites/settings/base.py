@@ -216,7 +216,7 @@ WAGTAIL_SITE_NAME = "tutoria-cms"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": os.environ.get("WAGTAILSEARCH_BACKEND", "wagtail.search.backends.database"),
+        "BACKEND": os.environ.get("WAGTAILSEARCH_BACKEND", "tutoria_cms.core.search_backend"),
         # On PostgreSQL, accent-insensitive ("tutoria" finds "tutoría"); see core/search.py.
         "SEARCH_CONFIG": search_config_for(DATABASES["default"]),
     }

@@ -27,7 +27,7 @@ if not os.environ.get("DATABASE_URL"):
     }
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        "BACKEND": "tutoria_cms.core.search_backend",
         "SEARCH_CONFIG": search_config_for(DATABASES["default"]),  # noqa: F405
     }
 }

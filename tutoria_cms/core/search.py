@@ -7,7 +7,7 @@ search configuration ``tutoria_unaccent`` (the ``simple`` dictionary behind the 
 extension), and sites point Wagtail's database search backend at it::
 
     WAGTAILSEARCH_BACKENDS = {"default": {
-        "BACKEND": "wagtail.search.backends.database",
+        "BACKEND": "tutoria_cms.core.search_backend",  # wagtail's "database", queries cleaned
         "SEARCH_CONFIG": search_config_for(DATABASES["default"]),
     }}
 

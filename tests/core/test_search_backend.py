@@ -1,0 +1,105 @@
+"""Whatever is typed in a search box, of the admin or of the public site, gives a page (200),
+never a server error, on SQLite and on PostgreSQL (``tutoria_cms.core.search_backend``)."""
+
+import pytest
+from django.test import Client
+from wagtail.models import Page
+from wagtail.search.query import And, Phrase, PlainText
+from wagtail.search.utils import parse_query_string
+
+from tests import factories
+from tutoria_cms.core.search_backend import MAX_TERMS, clean_query
+from tutoria_cms.core.text import search_query
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = [
+    '"',
+    '""',
+    '"unbalanced phrase',
+    " OR ".join(f"w{n}" for n in range(200)),
+    " OR ".join(["a"] * 200),
+    "-",
+    "AND",
+    "NOT",
+    "x" * 5000,
+    "a\x00b",
+    "a & b | !c",
+    "(",
+    ")",
+    ":*",
+    "*",
+    "'",
+    "\\",
+    "^",
+    "NEAR(a b)",
+    "a:b",
+    "<->",
+    "taller -estudio",
+]
+
+SEARCH_URLS = [
+    "/search/",
+    "/admin/pages/search/",
+    "/admin/pages/{root}/",
+    "/admin/choose-page/search/",
+    "/admin/images/",
+    "/admin/documents/",
+    "/admin/users/",
+    "/admin/tutoria/requests/",
+    "/admin/tutors/frameworks/",
+    "/admin/partnerships/agreements/",
+    "/admin/partnerships/partners/",
+    "/admin/tutoria/institution-memberships/",
+    "/admin/workshop_registrations/",
+    "/admin/tutors/dimensions/",
+    "/admin/mentoring/pairs/",
+    "/admin/mentoring/programmes/",
+    "/admin/mentoring/participants/",
+]
+
+
+@pytest.fixture
+def superuser_client(workshop):
+    client = Client(raise_request_exception=False)
+    client.force_login(factories.UserFactory(username="raiz", is_superuser=True, is_staff=True))
+    return client
+
+
+@pytest.mark.parametrize("url", SEARCH_URLS)
+def test_every_search_box_answers_any_query(superuser_client, workshop, url):
+    url = url.format(root=workshop.get_site().root_page.pk)
+    assert superuser_client.get(url).status_code == 200, url
+    failed = []
+    for query in HOSTILE:
+        response = superuser_client.get(url, {"q": query})
+        if response.status_code != 200:
+            failed.append((query[:40], response.status_code))
+    assert failed == [], url
+
+
+def test_the_searches_still_find(superuser_client, workshop):
+    """The control: cleaned queries find what they should."""
+    public = superuser_client.get("/search/", {"q": '"técnicas de estudio'})
+    assert workshop.title in public.content.decode()
+    admin = superuser_client.get("/admin/pages/search/", {"q": 'taller "técnicas"'})
+    assert workshop.title in admin.content.decode()
+    found = Page.objects.live().search("taller OR ( estudio")
+    assert workshop.pk in [page.pk for page in found]
+
+
+def test_clean_query_keeps_words_and_drops_operators():
+    assert clean_query('"taller" (estudio) a&b | !c :* ^2') == "taller estudio a b c 2"
+    assert clean_query('"') is None
+    assert clean_query("\x00") is None
+    assert clean_query("o'neill ana.perez@example.edu -x") == "o'neill ana.perez@example.edu x"
+    assert len(clean_query(" OR ".join(["a"] * 200)).split()) == MAX_TERMS
+    _filters, parsed = parse_query_string('taller "técnicas (de) estudio" ' + "y " * 40)
+    cleaned = clean_query(parsed)
+    assert isinstance(cleaned, And)
+    assert isinstance(cleaned.subqueries[1], Phrase)
+    assert cleaned.subqueries[1].query_string == "técnicas de estudio"
+    total = sum(len(q.query_string.split()) for q in cleaned.subqueries)
+    assert total == MAX_TERMS
+    assert clean_query(PlainText('"()')) is None
+    assert search_query("a\x00b") == "a b"
