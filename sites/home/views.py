@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from wagtail.models import Page, Site
 from wagtail.search.utils import parse_query_string
 
+from tutoria_cms.core.search_backend import clean_query
 from tutoria_cms.core.text import search_query
 
 RESULTS_PER_PAGE = 10
@@ -13,10 +14,13 @@ def search(request):
     query = search_query(request.GET.get("q", ""))
     site = Site.find_for_request(request)
     results = Page.objects.none()
+    not_understood = False
     if query and site is not None:
         results = Page.objects.live().public().descendant_of(site.root_page, inclusive=True)
         # Parsed as the admin parses it ("quoted phrases"; an unbalanced quote is no error).
         _filters, parsed = parse_query_string(query)
+        # Only quotes or symbols: said so, rather than "no pages match".
+        not_understood = clean_query(parsed) is None
         results = results.specific().search(parsed)
     paginator = Paginator(results, RESULTS_PER_PAGE)
     try:
@@ -28,5 +32,10 @@ def search(request):
     return TemplateResponse(
         request,
         "home/search.html",
-        {"search_query": query, "search_results": page, "site": site},
+        {
+            "search_query": query,
+            "search_results": page,
+            "site": site,
+            "search_not_understood": not_understood,
+        },
     )

@@ -103,3 +103,13 @@ def test_clean_query_keeps_words_and_drops_operators():
     assert total == MAX_TERMS
     assert clean_query(PlainText('"()')) is None
     assert search_query("a\x00b") == "a b"
+
+
+def test_the_public_search_says_when_it_cannot_understand(client, workshop):
+    """In the site's language; a search that is understood and finds nothing says so."""
+    response = client.get("/search/", {"q": '"()'})
+    assert response.status_code == 200
+    assert "No se entendió tu búsqueda" in response.content.decode()
+    response = client.get("/search/", {"q": "zzzz"})
+    assert "Ninguna página coincide con tu búsqueda." in response.content.decode()
+    assert "No se entendió" not in response.content.decode()

@@ -18,6 +18,7 @@ A query of nothing searchable matches nothing. Use it in ``WAGTAILSEARCH_BACKEND
     "BACKEND": "tutoria_cms.core.search_backend"
 """
 
+import copy
 import re
 
 from wagtail.search.backends.database import SearchBackend as database_backend
@@ -45,7 +46,8 @@ def clean_words(text, budget):
 def clean_query(query, budget=None):
     """``query`` (a string or a Wagtail search query) with only searchable words, at most
     ``MAX_TERMS`` of them; None when nothing is left."""
-    budget = [MAX_TERMS] if budget is None else budget
+    if budget is None:  # the caller's query is left as it was
+        query, budget = copy.deepcopy(query), [MAX_TERMS]
     if isinstance(query, str):
         words = clean_words(query, budget[0])
         budget[0] -= len(words)
