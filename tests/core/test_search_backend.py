@@ -121,3 +121,20 @@ def test_the_public_search_says_when_it_cannot_understand(client, workshop):
     response = client.get("/search/", {"q": "zzzz"})
     assert "Ninguna página coincide con tu búsqueda." in response.content.decode()
     assert "No se entendió" not in response.content.decode()
+
+
+@pytest.mark.parametrize("how", ["search", "autocomplete", "parsed"])
+def test_the_backend_answers_any_query(workshop, how):
+    """What every search box calls. On the old backend (Wagtail's database backend): a quote
+    or a NUL is an OperationalError on SQLite ("unterminated string"), 200 words a
+    RecursionError and a NUL a DataError on PostgreSQL."""
+    pages = Page.objects.live()
+    for query in HOSTILE:
+        if how == "search":
+            found = pages.search(query)
+        elif how == "autocomplete":
+            found = pages.autocomplete(query)
+        else:
+            found = pages.search(parse_query_string(query, operator="and")[1])
+        list(found)
+    assert workshop.pk in [page.pk for page in pages.search('"técnicas\x00')]
