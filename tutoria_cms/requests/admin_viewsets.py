@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -33,6 +34,7 @@ from .models import (
     ReportStatus,
     StudentGroup,
     TermReport,
+    TutoringRequest,
     WorkPlanRecord,
 )
 
@@ -352,6 +354,29 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
             ),
             pk=self.pk,
         )
+
+    def get_requests_display_value(self):
+        """The class's requests, each a link to its page for who may open it (the class
+        tutor, read only; coordination; the board)."""
+        requests = list(self.object.requests.order_by("pk"))
+        if not requests:
+            return "—"
+        visible = set(
+            permissions.visible_requests(
+                self.request.user, TutoringRequest.objects.filter(pk__in=[r.pk for r in requests])
+            ).values_list("pk", flat=True)
+        )
+        items = [
+            format_html(
+                '<li><a href="{}">{}</a></li>',
+                reverse("tutoria_requests:inspect", args=[request.pk]),
+                request.get_list_title(),
+            )
+            if request.pk in visible
+            else format_html("<li>{}</li>", request.get_list_title())
+            for request in requests
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((item,) for item in items)))
 
     @property
     def header_more_buttons(self):

@@ -179,6 +179,18 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
                     priority=80,
                 ),
             ]
+        # The individual class it belongs to, for who sees that class (its tutor among them).
+        for individual_class in (
+            permissions.visible_classes(user).filter(requests=self.object).order_by("pk")
+        ):
+            buttons.append(
+                Button(
+                    _("Individual class"),
+                    url=reverse("tutoria_classes:inspect", args=[individual_class.pk]),
+                    icon_name="user",
+                    priority=85,
+                )
+            )
         if self.object.term_id and permissions.is_assigned_tutor(user, self.object):
             buttons.append(
                 Button(
