@@ -2,12 +2,15 @@
 their class (read only, no confidential details), edits and deletes the class's sessions, the
 work plan (PIT) records have their listing."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from tests import factories
 from tests.requests.conftest import walk
 from tutoria_cms.core import roles
+from tutoria_cms.core.choices import Modality
 from tutoria_cms.requests import permissions, services
 from tutoria_cms.requests.models import IndividualClass, SensitiveRead
 
@@ -133,3 +136,135 @@ def test_a_tutor_of_another_class_does_not_see_the_request(running, approved, ot
     board2 = factories.UserFactory(username="board9", groups=[roles.BOARD])
     assert permissions.can_view(board2, approved)  # the board, as before
 
+
+# 2. Class sessions are corrected and deleted ----------------------------------------------------
+
+
+def record(individual_class, user, minutes=120, modality=Modality.IN_PERSON, day=10):
+    return services.record_class_session(
+        individual_class,
+        user,
+        date=datetime.date(2026, 3, day),
+        modality=modality,
+        duration_minutes=minutes,
+    )
+
+
+def edit_data(**changes):
+    return {
+        "date": "2026-03-11",
+        "modality": "in_person",
+        "duration_minutes": "60",
+        "topic": "Limits",
+        **changes,
+    }
+
+
+def test_the_class_tutor_and_coordination_edit_a_session(running, tutor, coordinator):
+    session = record(running, tutor, minutes=120)
+    for user, minutes in ((tutor, 90), (coordinator, 60)):
+        services.update_class_session(
+            session,
+            user,
+            date=datetime.date(2026, 3, 11),
+            modality=Modality.IN_PERSON,
+            duration_minutes=minutes,
+            topic="Limits",
+        )
+        session.refresh_from_db()
+        assert session.duration_minutes == minutes
+        assert session.history.first().history_user == user  # the newest row
+        assert running.in_person_share.in_person_minutes == minutes
+    assert session.history.count() == 3
+    plan = running.tutor.work_plans.get(term=running.term)
+    assert plan.class_hours == 1  # the PIT follows the correction
+
+
+def test_the_class_tutor_deletes_a_session_and_its_history_stays(running, tutor):
+    from tutoria_cms.requests.models import ClassSession
+
+    kept = record(running, tutor, minutes=60, day=9)
+    session = record(running, tutor, minutes=120)
+    session_id = session.pk
+    assert running.in_person_share.in_person_minutes == 180
+    services.delete_class_session(session, tutor)
+    assert list(ClassSession.objects.all()) == [kept]
+    deleted = ClassSession.history.filter(id=session_id).order_by("history_id").last()
+    assert deleted.history_type == "-" and deleted.history_user == tutor
+    assert running.in_person_share.in_person_minutes == 60
+    assert running.tutor.work_plans.get(term=running.term).class_hours == 1
+
+
+def test_others_neither_edit_nor_delete_a_session(running, approved, tutor, other_tutor, board):
+    session = record(running, tutor)
+    approved.assigned_tutor = other_tutor  # the request's tutor is not the class's
+    approved.save()
+    for user in (other_tutor, board):
+        with pytest.raises(services.TransitionRefused):
+            services.update_class_session(
+                session, user, date=session.date, modality="video", duration_minutes=5
+            )
+        with pytest.raises(services.TransitionRefused):
+            services.delete_class_session(session, user)
+    session.refresh_from_db()
+    assert session.duration_minutes == 120
+
+
+def test_sessions_are_not_changed_once_the_class_is_closed(running, approved, tutor, coordinator):
+    session = record(running, tutor)
+    services.transition(approved, "close", coordinator)
+    with pytest.raises(services.TransitionError) as error:
+        services.delete_class_session(session, coordinator)
+    assert error.value.code == "state"
+    with pytest.raises(services.TransitionError):
+        services.update_class_session(
+            session, tutor, date=session.date, modality="video", duration_minutes=30
+        )
+    assert session.__class__.objects.filter(pk=session.pk).exists()
+
+
+def test_the_class_page_offers_edit_and_delete_to_its_tutor(client, running, tutor):
+    session = record(running, tutor)
+    client.force_login(tutor)
+    page = client.get(reverse("tutoria_classes:inspect", args=[running.pk])).text
+    edit = reverse("tutoria_classes:edit_session", args=[session.pk])
+    delete = reverse("tutoria_classes:delete_session", args=[session.pk])
+    assert edit in page and delete in page
+    form = client.get(edit)
+    assert form.status_code == 200 and 'value="120"' in form.text
+    response = client.post(edit, edit_data(duration_minutes="45"), follow=True)
+    session.refresh_from_db()
+    assert session.duration_minutes == 45 and session.topic == "Limits"
+    assert "Se actualizó la sesión" in response.text  # the admin speaks es
+    confirm = client.get(delete)
+    assert confirm.status_code == 200 and "¿Eliminar la sesión" in confirm.text
+    response = client.post(delete, follow=True)
+    assert not running.sessions.exists()
+    assert "Se eliminó la sesión" in response.text
+
+
+def test_the_session_screens_are_closed_to_others(client, running, tutor, other_tutor, board):
+    session = record(running, tutor)
+    for user in (other_tutor, board):
+        client.force_login(user)
+        for name in ("edit_session", "delete_session"):
+            url = reverse(f"tutoria_classes:{name}", args=[session.pk])
+            # Not found (the other tutor), or refused (the board sees the class).
+            assert client.get(url).status_code in (302, 403, 404)
+            response = client.post(url, edit_data(duration_minutes="5"))
+            assert response.status_code in (302, 403, 404)
+        page = client.get(reverse("tutoria_classes:inspect", args=[running.pk])).text
+        assert reverse("tutoria_classes:edit_session", args=[session.pk]) not in page
+    session.refresh_from_db()
+    assert session.duration_minutes == 120
+
+
+def test_a_closed_class_offers_no_session_change(client, running, approved, tutor, coordinator):
+    session = record(running, tutor)
+    services.transition(approved, "close", coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("tutoria_classes:inspect", args=[running.pk])).text
+    assert reverse("tutoria_classes:delete_session", args=[session.pk]) not in page
+    response = client.post(reverse("tutoria_classes:delete_session", args=[session.pk]))
+    assert response.status_code == 200  # the form, with the refusal
+    assert running.sessions.exists()

@@ -200,7 +200,12 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     from tutoria_cms.partnerships import services as partnerships
     from tutoria_cms.partnerships.models import Agreement, Partner, PartnershipIndexPage
     from tutoria_cms.requests import services as requests
-    from tutoria_cms.requests.models import IndividualClass, RequestKind, StudentGroup
+    from tutoria_cms.requests.models import (
+        ClassSession,
+        IndividualClass,
+        RequestKind,
+        StudentGroup,
+    )
     from tutoria_cms.tutors import services as tutors
     from tutoria_cms.tutors.models import Competency
     from tutoria_cms.workshops import services as workshops
@@ -383,6 +388,16 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
         class_request = requests.transition(class_request, action, actor)
     w.individual_class = IndividualClass.objects.get(term=w.term, component=w.component)
     requests.designate_tutor(w.individual_class, tutor, coordinator)
+    # A session of the class (stored directly: the class has not started), for the screens
+    # that correct or delete it.
+    w.class_session = ClassSession.objects.create(
+        individual_class=w.individual_class,
+        site=site,
+        date=w.term.starts_on,
+        modality="in_person",
+        duration_minutes=60,
+        recorded_by=tutor,
+    )
 
     # Groups and end-of-term reports -----------------------------------------------------------
     w.group_a = StudentGroup.objects.create(

@@ -138,6 +138,9 @@ ALLOWED = {
     # tutors of its requests) and coordination (tests/requests/test_individual_classes.py).
     "tutoria_classes:inspect": frozenset({"tutor", "coordination", "board"}),
     "tutoria_classes:session": frozenset({"tutor", "coordination"}),
+    # Correcting or deleting a class session: the same people (the class must be open to save).
+    "tutoria_classes:edit_session": frozenset({"tutor", "coordination"}),
+    "tutoria_classes:delete_session": frozenset({"tutor", "coordination"}),
     # --- Peer mentoring (tutoria_cms/mentoring/permissions.py) -------------------------------
     # Pairs: coordination, and mentors of confirmed pairs (their own only); the student (the
     # mentee of pair A) has no admin access.

@@ -30,6 +30,8 @@ NAMESPACE_OBJECT = {
 # URLs whose ``pk`` is not their namespace's object.
 NAME_OBJECT = {
     "tutoria_reports:prepare": "request_a",  # with kind "request"
+    "tutoria_classes:edit_session": "class_session",
+    "tutoria_classes:delete_session": "class_session",
 }
 # The evidence browser's listings (wagtail-modeladmin URL names: evidence_<listing>_modeladmin_*).
 MODELADMIN_OBJECT = {

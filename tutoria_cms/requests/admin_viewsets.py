@@ -21,7 +21,9 @@ from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped
 from . import permissions
 from .admin_views import (
     ClassSessionView,
+    DeleteClassSessionView,
     DesignateTutorView,
+    EditClassSessionView,
     EditReportView,
     GroupSessionView,
     PrepareReportView,
@@ -406,6 +408,11 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
         context = super().get_context_data(**kwargs)
         context["share"] = self.object.in_person_share
         context["class_sessions"] = self.object.sessions.all()
+        # Corrected or deleted by who records them, while the class is open.
+        context["may_change_sessions"] = (
+            permissions.can_record_class_sessions(self.request.user, self.object)
+            and self.object.has_started
+        )
         context["work_plan"] = (
             WorkPlanRecord.objects.filter(
                 site_id=self.object.site_id,
@@ -445,6 +452,12 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         return [
             path("<int:pk>/designate/", DesignateTutorView.as_view(), name="designate"),
             path("<int:pk>/session/", ClassSessionView.as_view(), name="session"),
+            path("sessions/<int:pk>/edit/", EditClassSessionView.as_view(), name="edit_session"),
+            path(
+                "sessions/<int:pk>/delete/",
+                DeleteClassSessionView.as_view(),
+                name="delete_session",
+            ),
         ]
 
 

@@ -607,6 +607,52 @@ def record_class_session(individual_class, user, *, date, modality, duration_min
     return session
 
 
+def _require_class_record(individual_class, user):
+    """Who corrects a class's sessions (its designated tutor, coordination of its
+    institution), while the class is open (one of its requests in progress)."""
+    if not permissions.can_record_class_sessions(user, individual_class):
+        raise TransitionRefused(
+            _("Only the class's designated tutor and coordination can record its sessions."),
+            code="permission",
+        )
+    if not individual_class.has_started:
+        raise TransitionError(
+            _("The class's sessions can be changed only while the class is open."),
+            code="state",
+        )
+
+
+def update_class_session(session, user, *, date, modality, duration_minutes, topic=""):
+    """Correct a class session (its designated tutor or coordination, while the class is
+    open): the change is kept in the session's history, and the class's in-person share and
+    its tutor's work plan (PIT) follow it."""
+    individual_class = session.individual_class
+    _require_class_record(individual_class, user)
+    session.date = date
+    session.modality = modality
+    session.duration_minutes = duration_minutes
+    session.topic = clean_text(topic, max_length=200, required=False)
+    session.full_clean()
+    session._history_user = user
+    with transaction.atomic():
+        session.save()
+        update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
+    return session
+
+
+def delete_class_session(session, user):
+    """Delete a class session recorded by mistake (its designated tutor or coordination,
+    while the class is open): its history keeps it (who deleted it, when), and the class's
+    in-person share and its tutor's work plan (PIT) no longer count it."""
+    individual_class = session.individual_class
+    _require_class_record(individual_class, user)
+    session._history_user = user
+    with transaction.atomic():
+        session.delete()
+        update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
+    return individual_class
+
+
 def update_work_plan(tutor, term, site, user=None):
     """The tutor's work plan (PIT) record for the term, brought up to date: the in-person
     hours recorded in the individual classes they are designated to, each class up to its
