@@ -268,3 +268,106 @@ def test_a_closed_class_offers_no_session_change(client, running, approved, tuto
     response = client.post(reverse("tutoria_classes:delete_session", args=[session.pk]))
     assert response.status_code == 200  # the form, with the refusal
     assert running.sessions.exists()
+
+
+# 3. The work plan (PIT) records' listing; the record's creation race ---------------------------
+
+
+def test_the_work_plans_listing_shows_a_tutor_their_own(client, running, tutor, other_tutor):
+    from tutoria_cms.requests.models import WorkPlanRecord
+
+    record(running, tutor, minutes=90)
+    WorkPlanRecord.objects.create(
+        site_id=running.site_id, tutor=other_tutor, term=running.term, class_hours=7
+    )
+    url = reverse("tutoria_work_plans:index")
+    client.force_login(tutor)
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = response.text.split("<tbody")[-1]
+    assert "tutor1" in rows and "1,50" in rows  # the admin speaks es
+    assert "tutor2" not in rows
+    client.force_login(other_tutor)
+    rows = client.get(url).text.split("<tbody")[-1]
+    assert "tutor2" in rows and "tutor1" not in rows
+
+
+def test_coordination_reads_every_work_plan_of_its_institution_filtered(
+    client, running, tutor, other_tutor, coordinator
+):
+    from tutoria_cms.requests.models import WorkPlanRecord
+
+    record(running, tutor)
+    WorkPlanRecord.objects.create(
+        site_id=running.site_id, tutor=other_tutor, term=running.term, class_hours=7
+    )
+    client.force_login(coordinator)
+    url = reverse("tutoria_work_plans:index")
+    page = client.get(url).text
+    assert "tutor1" in page and "tutor2" in page
+    filtered = client.get(url, {"tutor": other_tutor.pk, "term": running.term_id}).text
+    assert "tutor2" in filtered and "tutor1 " not in filtered.split("<tbody")[-1]
+    # No write screen: the records are kept by the services.
+    assert b"/add/" not in client.get(url).content.split(b"<tbody")[-1]
+
+
+def test_the_work_plans_are_not_another_institutions(client, running, tutor, coordinator):
+    from tutoria_cms.requests.models import WorkPlanRecord
+
+    record(running, tutor)
+    from tutoria_cms.core import institutions
+    from tutoria_cms.core.models import InstitutionMembership
+
+    other = factories.build_site("es", "other.example.org", title="Otra").get_site()
+    foreign_tutor = factories.UserFactory(username="tutorx", groups=[roles.TUTORS])
+    # Test users belong to every institution by default: not the coordinator, here.
+    InstitutionMembership.objects.filter(user=coordinator, site=other).delete()
+    institutions.forget(coordinator)
+    WorkPlanRecord.objects.create(site=other, tutor=foreign_tutor, term=running.term)
+    client.force_login(coordinator)
+    url = reverse("tutoria_work_plans:index")
+    page = client.get(url).text
+    assert "tutor1" in page and "tutorx" not in page
+    assert "tutorx" not in client.get(url, {"tutor": foreign_tutor.pk}).text
+
+
+def test_the_work_plans_are_closed_to_the_board_and_tutors_without_one(
+    client, running, tutor, board, other_tutor
+):
+    record(running, tutor)
+    url = reverse("tutoria_work_plans:index")
+    for user in (board, other_tutor):
+        client.force_login(user)
+        assert client.get(url).status_code in (302, 403)
+
+
+def test_the_work_plans_are_in_the_menu_next_to_the_classes(client, running, tutor):
+    record(running, tutor)
+    client.force_login(tutor)
+    page = client.get(reverse("wagtailadmin_home")).text
+    classes = page.find(reverse("tutoria_classes:index"))
+    plans = page.find(reverse("tutoria_work_plans:index"))
+    assert classes != -1 and plans != -1
+
+
+def test_a_work_plan_created_meanwhile_is_taken_not_an_error(running, tutor, monkeypatch):
+    """Two sessions recorded at once: the other transaction creates the tutor's record between
+    this one's look-up and its insert; the unique constraint refuses the second row and the
+    other's row is taken (and locked), not a server error."""
+    from tutoria_cms.requests.models import WorkPlanRecord
+
+    assert WorkPlanRecord.objects.filter(tutor=tutor).exists()  # "created meanwhile"
+    real = WorkPlanRecord.objects.select_for_update
+    lookups = []
+
+    def first_lookup_misses(*args, **kwargs):
+        lookups.append(args)
+        queryset = real(*args, **kwargs)
+        return queryset.none() if len(lookups) == 1 else queryset
+
+    monkeypatch.setattr(WorkPlanRecord.objects, "select_for_update", first_lookup_misses)
+    record(running, tutor, minutes=120)
+    assert len(lookups) == 2  # the look-up, then the row taken after the refused insert
+    plan = WorkPlanRecord.objects.get(tutor=tutor)
+    assert plan.class_hours == 2
+

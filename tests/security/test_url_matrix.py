@@ -141,6 +141,10 @@ ALLOWED = {
     # Correcting or deleting a class session: the same people (the class must be open to save).
     "tutoria_classes:edit_session": frozenset({"tutor", "coordination"}),
     "tutoria_classes:delete_session": frozenset({"tutor", "coordination"}),
+    # Work plan (PIT) records, read only: coordination, and the tutor with a record (the class's
+    # designation gave ``tutor`` one; ``other_tutor`` has none).
+    "tutoria_work_plans:index": frozenset({"tutor", "coordination"}),
+    "tutoria_work_plans:index_results": frozenset({"tutor", "coordination"}),
     # --- Peer mentoring (tutoria_cms/mentoring/permissions.py) -------------------------------
     # Pairs: coordination, and mentors of confirmed pairs (their own only); the student (the
     # mentee of pair A) has no admin access.

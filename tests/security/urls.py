@@ -16,6 +16,7 @@ NAMESPACE_OBJECT = {
     "tutoria_groups": "group_a",
     "tutoria_reports": "report_a",
     "tutoria_classes": "individual_class",
+    "tutoria_work_plans": "individual_class",
     "tutoria_mentoring_pairs": "pair_a",
     "tutoria_mentoring_participants": "mentee_a",
     "tutoria_mentoring_programmes": "mentoring",

@@ -1,10 +1,12 @@
 """Viewsets for group tutoring, end-of-term reports and individual classes."""
 
+import django_filters
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import history, usage
@@ -14,7 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from ..core import institutions
-from ..core.display import ReadableColumn, ReadableInspectMixin
+from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
 from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
@@ -461,8 +463,89 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         ]
 
 
+class WorkPlanFilterSet(WagtailFilterSet):
+    """By term and tutor; the choices are those of the records the user sees (another
+    institution's terms and tutors are not offered)."""
+
+    term = django_filters.ModelChoiceFilter(
+        label=_("Term"), queryset=lambda request: _plan_terms(request)
+    )
+    tutor = django_filters.ModelChoiceFilter(
+        label=_("Tutor"), queryset=lambda request: _plan_tutors(request)
+    )
+
+    class Meta:
+        model = WorkPlanRecord
+        fields = ["term", "tutor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["tutor"].field.label_from_instance = tutor_label
+
+
+def _plan_terms(request):
+    from tutoria_cms.academics.models import Term
+
+    if request is None:
+        return Term.objects.none()
+    visible = permissions.visible_work_plans(request.user)
+    return institutions.scope(Term.objects.all(), request.user).filter(
+        pk__in=visible.values("term_id")
+    )
+
+
+def _plan_tutors(request):
+    from django.contrib.auth import get_user_model
+
+    if request is None:
+        return get_user_model().objects.none()
+    visible = permissions.visible_work_plans(request.user)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=visible.values("tutor_id"))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class WorkPlanIndexView(ScopedIndexView):
+    scope = staticmethod(permissions.visible_work_plans)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("site", "term", "tutor")
+
+    @cached_property
+    def columns(self):
+        # No page of their own: the rows are read here (no title link).
+        return list(IndexView.columns.func(self))
+
+
+class WorkPlanViewSet(ReadOnlyViewSetMixin, ModelViewSet):
+    """The work plan (PIT) records, read only: kept by ``services.update_work_plan``."""
+
+    model = WorkPlanRecord
+    name = "tutoria_work_plans"
+    icon = "doc-full-inverse"
+    menu_label = _("Work plans (PIT)")
+    add_to_admin_menu = False
+    index_view_class = WorkPlanIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    filterset_class = WorkPlanFilterSet
+    list_display = [
+        ReadableColumn("tutor", label=_("Tutor"), accessor="tutor"),
+        ReadableColumn("term", label=_("Term"), accessor="term"),
+        Column("class_hours", label=_("Individual-class hours credited"), accessor="class_hours"),
+        Column("classes_credited", label=_("Classes credited"), accessor="classes_credited"),
+        Column("hours_cap", label=_("Cap in hours (rule set)"), accessor="cap_display"),
+        LocalDateColumn("updated_at", label=_("Updated at")),
+    ]
+    ordering = ["-term__starts_on", "tutor__last_name", "tutor__username"]
+
+    routed_views = frozenset({"index", "index_results"})
+
+
 class TutoringWorkViewSetGroup(ViewSetGroup):
     menu_label = _("Tutoring work")
     menu_icon = "clipboard-list"
     menu_order = 251
-    items = (StudentGroupViewSet, TermReportViewSet, IndividualClassViewSet)
+    items = (StudentGroupViewSet, TermReportViewSet, IndividualClassViewSet, WorkPlanViewSet)

@@ -589,6 +589,13 @@ class WorkPlanRecord(ScopedRecord):
         return f"{self.term} #{self.tutor_id}"
 
     @property
+    def cap_display(self):
+        """The rule set's cap in hours, or that it sets none."""
+        if self.hours_cap is None:
+            return _("No cap in hours")
+        return _("%(cap)d h") % {"cap": self.hours_cap}
+
+    @property
     def display(self):
         if self.hours_cap is None:
             return _("%(hours)s h credited (no cap in hours)") % {

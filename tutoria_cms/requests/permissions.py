@@ -33,6 +33,7 @@ from .models import (
     StudentGroup,
     TermReport,
     TutoringRequest,
+    WorkPlanRecord,
 )
 
 MANAGE = "tutoria_requests.manage_tutoringrequest"
@@ -206,6 +207,12 @@ def visible_classes(user):
     return _tutoring_work(IndividualClass, user, board_sees_all=True)
 
 
+def visible_work_plans(user):
+    """Work plan (PIT) records, read only: coordination those of its institutions, a tutor
+    their own (in the institutions they belong to)."""
+    return _tutoring_work(WorkPlanRecord, user)
+
+
 def is_class_tutor(user, individual_class):
     """The individual class's designated tutor, while an active member of its institution."""
     return individual_class.is_class_tutor(user)
@@ -233,5 +240,6 @@ __all__ = [
     "visible_classes",
     "visible_groups",
     "visible_reports",
+    "visible_work_plans",
     "visible_requests",
 ]

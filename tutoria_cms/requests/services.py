@@ -661,36 +661,53 @@ def update_work_plan(tutor, term, site, user=None):
     (``max_work_plan_hours_per_term``; None: no cap). None without a tutor or a rule set."""
     from decimal import Decimal
 
-    from .models import WorkPlanRecord
-
     rule_set = site_rule_set(site)
     if tutor is None or rule_set is None:
         return None
-    classes = list(
-        IndividualClass.objects.filter(site=site, term=term, tutor=tutor)
-        .select_related("component", "term")
-        .order_by("pk")
-    )
-    limit = rule_set.max_classes_per_tutor_per_term
-    credited = classes if limit is None else classes[:limit]
-    hours = Decimal(0)
-    for individual_class in credited:
-        share = individual_class.in_person_share
-        taught = Decimal(share.in_person_minutes) / 60
-        if share.required_hours is not None:
-            taught = min(taught, Decimal(share.required_hours))
-        hours += taught
-    cap = rule_set.max_work_plan_hours_per_term
-    if cap is not None:
-        hours = min(hours, Decimal(cap))
-    record, _created = WorkPlanRecord.objects.get_or_create(site=site, tutor=tutor, term=term)
-    record.class_hours = hours.quantize(Decimal("0.01"))
-    record.classes_credited = len(credited)
-    record.hours_cap = cap
-    if user is not None:
-        record._history_user = user
-    record.save()
+    with transaction.atomic():
+        record = _locked_work_plan(site, tutor, term)
+        # Counted under the record's lock: two sessions recorded at once are both credited.
+        classes = list(
+            IndividualClass.objects.filter(site=site, term=term, tutor=tutor)
+            .select_related("component", "term")
+            .order_by("pk")
+        )
+        limit = rule_set.max_classes_per_tutor_per_term
+        credited = classes if limit is None else classes[:limit]
+        hours = Decimal(0)
+        for individual_class in credited:
+            share = individual_class.in_person_share
+            taught = Decimal(share.in_person_minutes) / 60
+            if share.required_hours is not None:
+                taught = min(taught, Decimal(share.required_hours))
+            hours += taught
+        cap = rule_set.max_work_plan_hours_per_term
+        if cap is not None:
+            hours = min(hours, Decimal(cap))
+        record.class_hours = hours.quantize(Decimal("0.01"))
+        record.classes_credited = len(credited)
+        record.hours_cap = cap
+        if user is not None:
+            record._history_user = user
+        record.save()
     return record
+
+
+def _locked_work_plan(site, tutor, term):
+    """The tutor's work plan record for the term, created if missing and locked (one per
+    site, tutor and term, by a unique constraint): when two transactions create it at once,
+    the one that loses the race gets the other's row instead of an ``IntegrityError``."""
+    from .models import WorkPlanRecord
+
+    lookup = {"site": site, "tutor": tutor, "term": term}
+    record = WorkPlanRecord.objects.select_for_update().filter(**lookup).first()
+    if record is not None:
+        return record
+    try:
+        with transaction.atomic():
+            return WorkPlanRecord.objects.create(**lookup)
+    except IntegrityError:
+        return WorkPlanRecord.objects.select_for_update().get(**lookup)
 
 
 # -- tutors ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .models import (
     StudentGroup,
     TermReport,
     TutoringRequest,
+    WorkPlanRecord,
 )
 from .viewsets import RequestDeleteBulkAction, RequestPermissionPolicy, TutoringRequestViewSet
 
@@ -41,6 +42,15 @@ register_permission_policy(
         IndividualClass,
         permissions.visible_classes,
         viewers=lambda user: permissions.is_coordinator(user) or permissions.is_board(user),
+    ),
+    exact_class=True,
+)
+# Work plan (PIT) records: read only, coordination of its institutions and each tutor their
+# own (the menu item shows for tutors with a record).
+register_permission_policy(
+    WorkPlanRecord,
+    ScopedPermissionPolicy(
+        WorkPlanRecord, permissions.visible_work_plans, viewers=permissions.is_coordinator
     ),
     exact_class=True,
 )
