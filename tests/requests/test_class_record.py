@@ -371,3 +371,46 @@ def test_a_work_plan_created_meanwhile_is_taken_not_an_error(running, tutor, mon
     plan = WorkPlanRecord.objects.get(tutor=tutor)
     assert plan.class_hours == 2
 
+
+# 6. The classes' listing reads the rule set and the sessions once, not per row ------------------
+
+
+def add_classes(term, tutor, count, start=0):
+    from tutoria_cms.academics.models import CurricularComponent
+    from tutoria_cms.core.choices import Modality as M
+    from tutoria_cms.requests.models import ClassSession
+
+    for number in range(start, start + count):
+        component = CurricularComponent.objects.create(
+            site=term.site, code=f"N{number:03d}", name=f"Componente {number}", hours=60
+        )
+        individual_class = IndividualClass.objects.create(
+            site=term.site, term=term, component=component, tutor=tutor
+        )
+        for day in (1, 2):
+            ClassSession.objects.create(
+                individual_class=individual_class,
+                site=term.site,
+                date=datetime.date(2026, 3, day),
+                modality=M.IN_PERSON if day == 1 else M.VIDEO,
+                duration_minutes=60,
+            )
+
+
+def test_the_classes_listing_queries_do_not_grow_with_its_rows(
+    client, term, coordinator, tutor, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("tutoria_classes:index")
+    client.force_login(coordinator)
+    add_classes(term, tutor, 1)
+    client.get(url)  # warm the caches (content types, settings...)
+    with CaptureQueriesContext(connection) as one_row:
+        assert client.get(url).status_code == 200
+    add_classes(term, tutor, 6, start=1)
+    with django_assert_max_num_queries(len(one_row.captured_queries)):
+        page = client.get(url)
+    assert page.status_code == 200 and "N006" in page.text
+    assert "1 h de 18 h presenciales" in page.text  # the share from the prefetched sessions

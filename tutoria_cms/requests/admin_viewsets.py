@@ -1,6 +1,7 @@
 """Viewsets for group tutoring, end-of-term reports and individual classes."""
 
 import django_filters
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -33,6 +34,7 @@ from .admin_views import (
 )
 from .forms import tutor_label
 from .models import (
+    ClassSession,
     IndividualClass,
     ReferralStatus,
     ReportStatus,
@@ -320,7 +322,26 @@ class ClassIndexView(ScopedIndexView):
     scope = staticmethod(permissions.visible_classes)
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("site", "term", "component", "tutor")
+        # The sessions of the page's rows in one query (the in-person share of each row).
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("site", "term", "component", "tutor")
+            .prefetch_related(
+                Prefetch(
+                    "sessions",
+                    queryset=ClassSession.objects.only(
+                        "pk", "individual_class_id", "modality", "duration_minutes"
+                    ),
+                )
+            )
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        """The rule set of each site read once for the page (not twice per row)."""
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        object_list = IndividualClass.with_rule_sets(list(object_list))
+        return paginator, page, object_list, is_paginated
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)

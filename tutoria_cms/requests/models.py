@@ -363,10 +363,26 @@ class IndividualClass(ScopedRecord):
     def __str__(self):
         return f"{self.component} ({self.term})"
 
+    # A listing reads the rule set of each site once and sets it here (``with_rule_sets``).
+    _preset_rule_set = None
+
     @property
     def rule_set(self):
         """The rule set of the class's institution (``site_rule_set``), or None."""
+        if self._preset_rule_set is not None:
+            return self._preset_rule_set[0]
         return site_rule_set(self.site)
+
+    @classmethod
+    def with_rule_sets(cls, classes):
+        """``classes`` with the rule set of their sites read once per site (a listing: not
+        twice per row)."""
+        by_site = {}
+        for individual_class in classes:
+            if individual_class.site_id not in by_site:
+                by_site[individual_class.site_id] = site_rule_set(individual_class.site)
+            individual_class._preset_rule_set = (by_site[individual_class.site_id],)
+        return classes
 
     @property
     def in_person_hours(self):
@@ -477,9 +493,14 @@ class InPersonShare:
         self.component_hours = individual_class.component.hours
         self.required_hours = individual_class.in_person_hours
         minutes = {Modality.IN_PERSON: 0, "other": 0}
-        for modality, duration in individual_class.sessions.values_list(
-            "modality", "duration_minutes"
-        ):
+        # A listing prefetches the sessions (``prefetch_related("sessions")``): no query per row.
+        prefetched = getattr(individual_class, "_prefetched_objects_cache", {}).get("sessions")
+        sessions = (
+            [(session.modality, session.duration_minutes) for session in prefetched]
+            if prefetched is not None
+            else individual_class.sessions.values_list("modality", "duration_minutes")
+        )
+        for modality, duration in sessions:
             key = Modality.IN_PERSON if modality == Modality.IN_PERSON else "other"
             minutes[key] += duration
         self.in_person_minutes = minutes[Modality.IN_PERSON]
