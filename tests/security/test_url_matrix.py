@@ -141,6 +141,9 @@ ALLOWED = {
     # Correcting or deleting a class session: the same people (the class must be open to save).
     "tutoria_classes:edit_session": frozenset({"tutor", "coordination"}),
     "tutoria_classes:delete_session": frozenset({"tutor", "coordination"}),
+    # The class's history (tutor, requests, sessions): coordination of its institution.
+    "tutoria_classes:history": COORDINATION,
+    "tutoria_classes:history_results": COORDINATION,
     # Work plan (PIT) records, read only: coordination, and the tutor with a record (the class's
     # designation gave ``tutor`` one; ``other_tutor`` has none).
     "tutoria_work_plans:index": frozenset({"tutor", "coordination"}),

@@ -425,6 +425,14 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
                     priority=20,
                 )
             )
+            buttons.append(
+                Button(
+                    _("History"),
+                    url=reverse("tutoria_classes:history", args=[individual_class.pk]),
+                    icon_name="history",
+                    priority=30,
+                )
+            )
         return buttons
 
     def get_context_data(self, **kwargs):
@@ -445,6 +453,31 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
             if self.object.tutor_id
             else None
         )
+        return context
+
+
+_class_views = scoped_views(
+    lambda queryset, user: institutions.scope(queryset, user, permissions.MANAGE),
+    history=history.HistoryView,
+)
+
+
+class ClassHistoryView(_class_views["history"]):
+    """Wagtail's history (the log entries) and, below it, who designated the class's tutor,
+    which requests joined it and who recorded, corrected or deleted its sessions, and when
+    (``history.class_history``): coordination of the class's institution."""
+
+    # Classes change only through their services (no write right): reading the history takes
+    # "view"; the scope (coordination of the class's institution) decides which classes.
+    any_permission_required = None
+    permission_required = "view"
+
+    def get_context_data(self, *args, **kwargs):
+        from .history import class_history
+
+        context = super().get_context_data(*args, **kwargs)
+        if not self.results_only:
+            context["class_history"] = class_history(self.object)
         return context
 
 
@@ -469,7 +502,11 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     inspect_view_enabled = True
     inspect_view_fields = ["term", "component", "tutor", "requests"]
 
-    routed_views = frozenset({"index", "index_results", "inspect"})
+    # Another institution's class has no history here (it is not found).
+    history_view_class = ClassHistoryView
+    history_template_name = "tutoria_cms/requests/admin/class_history.html"
+
+    routed_views = frozenset({"index", "index_results", "inspect", "history", "history_results"})
 
     def get_action_urlpatterns(self):
         return [
