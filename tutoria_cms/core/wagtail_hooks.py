@@ -65,3 +65,15 @@ def only_visible_documents_in_admin_api(router):
     from .documents import DocumentsAdminAPIViewSet
 
     router.register_endpoint("documents", DocumentsAdminAPIViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_login_lockouts():
+    """Settings › Login lockouts (django-axes), for superusers: when axes is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("axes"):
+        return None
+    from .lockouts import LockoutViewSet
+
+    return LockoutViewSet()
