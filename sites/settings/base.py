@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Two-step verification: a pending sign-in answers only the code page (core.two_factor).
+    "tutoria_cms.core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Activates the language of the Wagtail Site serving the request (es / pt-BR).
@@ -117,6 +119,11 @@ AXES_VERBOSE = False
 if os.environ.get("LOGIN_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(os.environ["LOGIN_PROXY_COUNT"])
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-step verification (django-otp, TOTP): the name authenticator apps show for the account.
+# Whether roles that read confidential details must use it: TUTORIA_CMS
+# ["REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL"] (production.py: REQUIRE_TWO_FACTOR, on by default).
+OTP_TOTP_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "tutoria-cms")
 
 ROOT_URLCONF = "sites.urls"
 WSGI_APPLICATION = "sites.wsgi.application"

@@ -52,6 +52,11 @@ DEFAULTS = {
     "START_DAYS": 10,
     "REFERRAL_ACCEPT_DAYS": 5,
     "REFERRAL_CLOSE_DAYS": 60,
+    # Holders of a role that reads confidential details (roles.CONFIDENTIAL_ROLES: tutors, the
+    # orientation service) must set up two-step verification (an authenticator app) before
+    # anything else in the admin (core.two_factor). Off by default; on in the example
+    # deployment's production settings.
+    "REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL": False,
 }
 
 
