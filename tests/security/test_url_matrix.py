@@ -73,6 +73,14 @@ ALLOWED = {
             "usage",
         )
     },
+    # --- Sign-in lockouts (core/lockouts.py): superusers only.
+    "tutoria_lockouts:index": NOBODY,
+    "tutoria_lockouts:index_results": NOBODY,
+    "tutoria_lockouts:unlock": NOBODY,
+    # --- Two-step verification (core/two_factor.py): everyone with admin access sets up
+    # their own; the code page answers only a sign-in waiting for its code (else: dashboard).
+    "tutoria_two_factor": ADMIN_USERS,
+    "tutoria_two_factor_verify": NOBODY,
     # --- Tutoring requests (snippet viewset, tutoria_cms/requests/viewsets.py) ---------------
     "tutoria_requests:list": SEES_REQUESTS,
     "tutoria_requests:list_results": SEES_REQUESTS,

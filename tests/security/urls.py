@@ -26,6 +26,7 @@ NAMESPACE_OBJECT = {
     "workshop_registrations": "registration",
     "tutoria_accreditation": "job",
     "tutoria_institution_memberships": "membership",
+    "tutoria_lockouts": "lockout",
 }
 # URLs whose ``pk`` is not their namespace's object.
 NAME_OBJECT = {
