@@ -3,11 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.evidence import SubjectSheet
+from tutoria_cms.core.student_numbers import normalise_student_number
 
 from .models import Attendance, WorkshopRegistration
 
 
 def subject_data(student_number):
+    student_number = normalise_student_number(student_number)
     registrations = WorkshopRegistration.objects.filter(student_number=student_number)
     if not registrations.exists():
         return []
