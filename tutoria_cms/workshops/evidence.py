@@ -87,24 +87,35 @@ def registrations_in_scope(context, model=WorkshopRegistration):
     )
 
 
+def unverified_pseudonym(registration_id, pseudonymiser):
+    """The pseudonym of a registration whose identity was not verified: derived from the
+    registration, never from the number typed, and marked "U-" (not a student's "S-")."""
+    pseudonym = pseudonymiser(f"workshop-registration:{registration_id}")
+    return UNVERIFIED_PREFIX + pseudonym[len(STUDENT_PREFIX) :]
+
+
+def registration_pseudonym(registration, pseudonymiser):
+    """The pseudonym shown for a registration (the evidence browser's listings)."""
+    if registration.identity_verified_at is not None:
+        return pseudonymiser(registration.student_number)
+    return unverified_pseudonym(registration.pk, pseudonymiser)
+
+
 def student_column(context, number, registration_id, verified):
     """What the "Student" column shows for a registration.
 
     The student's pseudonym (or, in an identified export, the number) only for a registration
     whose identity was verified (confirmed from the e-mail on the student's record). Any other
     registration was typed by whoever filled in the public form, maybe someone else's number:
-    it gets a pseudonym of its own ("U-", derived from the registration, never from the
-    number), so that reading it tells nothing about the student whose number was typed and
-    cannot be matched with that student's rows elsewhere (see docs/privacy.md).
+    it gets a pseudonym of its own (:func:`unverified_pseudonym`), so that reading it tells
+    nothing about the student whose number was typed and cannot be matched with that
+    student's rows elsewhere (see docs/privacy.md). Identified exports show the number.
     """
     if verified:
         return context.student_id(number)
     if context.identified:
         return number
-    return (
-        UNVERIFIED_PREFIX
-        + context.pseudonymiser(f"workshop-registration:{registration_id}")[len(STUDENT_PREFIX) :]
-    )
+    return unverified_pseudonym(registration_id, context.pseudonymiser)
 
 
 def _labels(items):

@@ -275,7 +275,7 @@ def request_signup(workshop, *, student_number, full_name, email, consent, langu
     Returns the pending registration, or None when nothing is done; the caller answers the
     same either way. Nothing is done (and nothing sent) for a number unknown to the
     institution's records, for a record without an e-mail address, or for a number or
-    address already registered. The link goes to the record's address where there is a
+    address already registered; the same sign-up still pending gets its link again. The link goes to the record's address where there is a
     record, else to the typed one. Raises only ConsentRequired and RegistrationClosed,
     which do not depend on who signs up.
     """
@@ -295,6 +295,23 @@ def request_signup(workshop, *, student_number, full_name, email, consent, langu
     if _active_duplicates(workshop.pk, student_number, email).exists():
         return None
     now = timezone.now()
+    waiting = (
+        WorkshopRegistration.objects.filter(
+            workshop_id=workshop.pk,
+            student_number=student_number,
+            email=email,
+            status=Status.PENDING,
+            created_at__gte=now - confirmation_max_age(),
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if waiting is not None:
+        # The same sign-up again (a replay, a lost e-mail): one registration, its link again.
+        with transaction.atomic():
+            WorkshopRegistration.objects.filter(pk=waiting.pk).update(confirmation_sent_at=None)
+            _enqueue_link_email(waiting)
+        return waiting
     with transaction.atomic():
         registration = WorkshopRegistration.objects.create(
             workshop_id=workshop.pk,
