@@ -275,9 +275,9 @@ def request_signup(workshop, *, student_number, full_name, email, consent, langu
     Returns the pending registration, or None when nothing is done; the caller answers the
     same either way. Nothing is done (and nothing sent) for a number unknown to the
     institution's records, for a record without an e-mail address, or for a number or
-    address already registered; the same sign-up still pending gets its link again. The link goes to the record's address where there is a
-    record, else to the typed one. Raises only ConsentRequired and RegistrationClosed,
-    which do not depend on who signs up.
+    address already registered; the same sign-up still pending gets its link again. The
+    link goes to the record's address where there is a record, else to the typed one.
+    Raises only ConsentRequired and RegistrationClosed, which do not depend on who signs up.
     """
     if not consent:
         raise ConsentRequired()
