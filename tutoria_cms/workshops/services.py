@@ -375,8 +375,9 @@ def purge_pending_signups(*, now=None, dry_run=False):
     ids = list(expired.values_list("pk", flat=True))
     if not dry_run and ids:
         with transaction.atomic():
-            WorkshopRegistration.history.filter(id__in=ids).delete()
             WorkshopRegistration.objects.filter(pk__in=ids, status=Status.PENDING).delete()
+            # After the rows: deleting them writes a history row ("-") of its own.
+            WorkshopRegistration.history.filter(id__in=ids).delete()
     return len(ids)
 
 

@@ -39,7 +39,9 @@ def forwards(apps, schema_editor):
     Registration = apps.get_model("tutoria_workshops", "WorkshopRegistration")
     History = apps.get_model("tutoria_workshops", "HistoricalWorkshopRegistration")
     groups = {}
+    typed = {}
     for registration in Registration.objects.order_by("workshop_id", "created_at", "pk"):
+        typed[registration.pk] = registration.student_number
         key = (registration.workshop_id, normalise(registration.student_number))
         groups.setdefault(key, []).append(registration)
     now = timezone.now()
@@ -66,7 +68,7 @@ def forwards(apps, schema_editor):
                 history_change_reason=REASON,
             )
         for registration in registrations:
-            if registration.student_number != number:
+            if typed[registration.pk] != number:
                 registration.student_number = number
                 changed.append(registration)
     # Cancelled duplicates first (above), then the numbers: the unique constraint on active
