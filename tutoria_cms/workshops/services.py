@@ -231,8 +231,11 @@ def _registration_for_token(token, workshop, *, lock=False):
     except signing.BadSignature as error:
         raise LinkInvalid() from error
     pk, _sep, fingerprint = value.partition(".")
-    queryset = WorkshopRegistration.objects.filter(pk=int(pk), workshop_id=workshop.pk)
-    registration = queryset.first() if pk.isdigit() else None
+    registration = (
+        WorkshopRegistration.objects.filter(pk=int(pk), workshop_id=workshop.pk).first()
+        if pk.isdigit()
+        else None
+    )
     if registration is None or registration.status != Status.PENDING:
         raise LinkInvalid()
     if not constant_time_compare(fingerprint, _fingerprint(registration)):
