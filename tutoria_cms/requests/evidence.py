@@ -951,27 +951,52 @@ class ReferralsSource(EvidenceSource):
         return referrals
 
     def _counts(self, context):
-        """(service, status, count) sorted: "as of" a date, of the referrals as then."""
+        """(service id, status, count): "as of" a date, of the referrals as then."""
         if context.as_of is not None:
             history = self._referrals(context, Referral.history.model)
             counts = Counter(_as_of(history, context, ("service", "status")))
-            return [(service, status, n) for (service, status), n in sorted(counts.items())]
+            return [(service, status, n) for (service, status), n in counts.items()]
         return list(
             self._referrals(context)
             .values_list("service", "status")
             .annotate(n=Count("pk"))
-            .order_by("service", "status")
+            .order_by()
         )
 
+    def _rows(self, context):
+        """The sheet's rows (service's name, status, count), by service name. The service is
+        sensitive: a pseudonymised export counts the referrals per service (every status
+        together, "All statuses"); an identified one per service and status. Both suppress
+        counts under the small-cell threshold."""
+        from .models import ReferralService
+
+        counts = self._counts(context)
+        names = {
+            service.pk: str(service)
+            for service in ReferralService.objects.filter(pk__in={row[0] for row in counts})
+        }
+        statuses = dict(ReferralStatus.choices)
+        if not context.identified:
+            totals = Counter()
+            for service, _status, count in counts:
+                totals[names.get(service, "")] += count
+            return [(name, str(_("All statuses")), n) for name, n in sorted(totals.items())]
+        merged = Counter()
+        for service, status, count in counts:
+            merged[(names.get(service, ""), status)] += count
+        return [
+            (name, str(statuses.get(status, status)), n)
+            for (name, status), n in sorted(merged.items())
+        ]
+
     def count(self, context):
-        return len(self._counts(context))
+        return len(self._rows(context))
 
     def rows(self, context):
-        statuses = dict(ReferralStatus.choices)
         threshold = context.small_cell_threshold
-        for service, status, count in self._counts(context):
+        for service, status, count in self._rows(context):
             shown = count if count >= threshold else f"< {threshold}"
-            yield service, statuses.get(status, status), shown
+            yield service, status, shown
 
     def indicators(self, context):
         counts = Counter()

@@ -221,15 +221,23 @@ class SessionForm(CleanTextFormMixin, forms.ModelForm):
 
 
 class ReferralForm(CleanTextFormMixin, forms.Form):
-    service = forms.CharField(
+    """The service is one of the request's institution's active referral services (another
+    institution's, or an inactive one, is refused when posted)."""
+
+    service = forms.ModelChoiceField(
         label=_("Service"),
-        max_length=100,
-        required=False,
-        help_text=_("For example: educational orientation, psychology."),
+        queryset=None,
+        help_text=_("The service the student is referred to (Settings › Referral services)."),
     )
     reason = forms.CharField(
         label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def __init__(self, *args, site, **kwargs):
+        from .services import referral_services
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = referral_services(site)
 
 
 class ReferralUpdateForm(CleanTextFormMixin, forms.Form):

@@ -117,8 +117,10 @@ def subject_data(student_number, user, site=None):
             _("Referrals"),
             (_("Request id"), _("Service"), _("Status"), _("Reason"), _("Outcome notes")),
             [
-                (r.request_id, r.service, r.get_status_display(), r.reason, r.outcome_notes)
-                for r in Referral.objects.filter(request_id__in=ids).order_by("created_at")
+                (r.request_id, r.service_label, r.get_status_display(), r.reason, r.outcome_notes)
+                for r in Referral.objects.filter(request_id__in=ids)
+                .select_related("service")
+                .order_by("created_at")
             ],
             order=24,
         ),

@@ -11,11 +11,13 @@ from . import permissions
 from .admin_viewsets import GroupPermissionPolicy, TutoringWorkViewSetGroup
 from .models import (
     IndividualClass,
+    ReferralService,
     RequestLogEntry,
     StudentGroup,
     TermReport,
     TutoringRequest,
 )
+from .service_viewsets import ReferralServicePermissionPolicy
 from .viewsets import RequestDeleteBulkAction, RequestPermissionPolicy, TutoringRequestViewSet
 
 register_permission_policy(
@@ -44,6 +46,9 @@ register_permission_policy(
     ),
     exact_class=True,
 )
+register_permission_policy(
+    ReferralService, ReferralServicePermissionPolicy(ReferralService), exact_class=True
+)
 register_snippet(TutoringRequestViewSet)
 # After Wagtail's own snippet bulk actions (order), so that this one is the requests' "delete".
 hooks.register("register_bulk_action", RequestDeleteBulkAction, order=100)
@@ -52,6 +57,13 @@ hooks.register("register_bulk_action", RequestDeleteBulkAction, order=100)
 @hooks.register("register_admin_viewset")
 def register_tutoring_work():
     return TutoringWorkViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_referral_services():
+    from .service_viewsets import ReferralServiceViewSet
+
+    return ReferralServiceViewSet()
 
 
 @hooks.register("register_log_actions")
