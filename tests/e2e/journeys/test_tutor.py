@@ -185,9 +185,7 @@ def test_tutor_reads_the_outcome_of_a_referral_the_service_closed(site, sign_in)
 
     request = request_in_progress()
     orientation = factories.UserFactory(username="orientacion", groups=[roles.ORIENTATION])
-    referral = services.refer(
-        request, request.assigned_tutor, reason="Ansiedad ante los exámenes."
-    )
+    referral = services.refer(request, request.assigned_tutor, reason="Ansiedad ante los exámenes.")
     services.update_referral(
         referral,
         orientation,
