@@ -210,3 +210,14 @@ def test_the_vocabulary_is_managed_per_institution(client, manager, mx_home, br_
 def test_roles_without_the_permission_do_not_reach_the_vocabulary(client, coordinator, mx_home):
     client.force_login(coordinator)
     assert client.get(reverse("tutoria_referral_services:index")).status_code in (302, 403)
+
+
+def test_an_institution_without_services_still_refers_to_its_orientation_service(
+    client, running, tutor
+):
+    client.force_login(tutor)
+    url = reverse("tutoria_requests:refer", args=[running.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"service": "", "reason": "Ansiedad"})
+    assert response.status_code == 302
+    assert running.referrals.get().service.name == "Orientation service"

@@ -237,7 +237,13 @@ class ReferralForm(CleanTextFormMixin, forms.Form):
         from .services import referral_services
 
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = referral_services(site)
+        field = self.fields["service"]
+        field.queryset = referral_services(site)
+        if not field.queryset.exists():
+            # An institution that has not set its services up yet: its orientation service
+            # (services.default_referral_service).
+            field.required = False
+            field.empty_label = _("Orientation service")
 
 
 class ReferralUpdateForm(CleanTextFormMixin, forms.Form):
