@@ -140,6 +140,19 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         classes_only = ["request redirected", "request schedule_change"]
         takes_classes = TutoringRequestSettings.for_site(site).rule_set != NO_INDIVIDUAL_CLASSES
         assert empty == ([] if takes_classes else classes_only), site
+    # Each institution's referral services, in its language; its referrals use them.
+    from tutoria_cms.requests.models import Referral, ReferralService
+
+    for site, names in (
+        (mx, {"Psicología", "Orientación educativa", "Trabajo social"}),
+        (br, {"Psicologia", "Serviço social", "Apoio pedagógico"}),
+    ):
+        assert set(ReferralService.objects.filter(site=site).values_list("name", flat=True)) == (
+            names
+        )
+        referrals = Referral.objects.filter(site=site)
+        assert referrals.exists() and not referrals.exclude(service__site=site).exists()
+        assert referrals.values("service").distinct().count() > 1
     mentoring = TutoringProgrammePage.objects.get(slug="mentoria-entre-pares")
     assert mentoring.stages[0].value["title"] == "Orientação do programa e pareamento"
     assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
