@@ -28,9 +28,12 @@ class Unit:
 class Indicator:
     """One figure of the summary sheet and the dashboard.
 
-    ``sensitive`` counts (about reasons for tutoring, health, income...) are suppressed when
-    under the small-cell threshold: build them with :meth:`ExportContext.count_indicator`
-    (shares of a group: :meth:`ExportContext.share_indicator`).
+    ``sensitive`` counts (about reasons for tutoring, health, income...) are counted over
+    the whole ended terms of the range only, randomly rounded to base 5 and suppressed when
+    under the small-cell threshold: count them over
+    :meth:`ExportContext.sensitive_context` and build them with
+    :meth:`ExportContext.count_indicator` (shares of a group:
+    :meth:`ExportContext.share_indicator`).
 
     ``unavailable``: why there is no value (shown instead of it), when the data needed is not
     recorded at all, so that a missing figure never reads as zero.
@@ -83,6 +86,9 @@ class EvidenceSource:
     order = 100
     as_of_supported = False
     programme_filtered = True
+    # A sheet of sensitive counts: its rows come from ``context.sensitive_context()`` and
+    # show ``context.release(...)``; the workbook notes the method above its header.
+    sensitive = False
 
     def rows(self, context):
         return iter(())

@@ -13,8 +13,9 @@ end-of-term reports by outcome, referrals as counts by service and status
 (both "as of" a date rebuilt too). The indicators are computed from the same records as the
 sheets: "as of" a date, from the rebuilt ones (``Indicator.rebuilt_as_of``).
 Confidential details (reason categories, descriptions, session notes, referral reasons)
-never appear: reasons and referrals only as counts, suppressed under the small-cell
-threshold.
+never appear: reasons and referrals only as counts, over the whole ended terms of the range,
+randomly rounded to base 5 and suppressed under the small-cell threshold (accreditation's
+``disclosure.py``).
 """
 
 import statistics
@@ -280,20 +281,30 @@ class RequestsSource(EvidenceSource):
             )
         )
         out.append(coverage_indicator(context, tutored))
-        reasons = Counter()
-        for values in disclosure_reasons(context, {record.pk for record in records}):
-            reasons.update(values or ())
+        # Sensitive: counted over the whole ended terms of the range only (disclosure.py).
+        released = context.sensitive_context()
+        reasons = None
+        if released is not None:
+            reasons = Counter()
+            released_ids = (
+                {record.pk for record in request_records(released)}
+                if released.as_of is not None  # only "as of" a date needs the ids
+                else set()
+            )
+            for values in disclosure_reasons(released, released_ids):
+                reasons.update(values or ())
         for code, label in TutoringReason.choices:
             out.append(
                 context.count_indicator(
                     f"reason_{code}",
                     _("Reason: %(reason)s") % {"reason": label},
-                    reasons.get(code, 0),
+                    reasons.get(code, 0) if reasons is not None else None,
                     sensitive=True,
                     section=SECTION,
                     definition=_(
-                        "Requests giving this reason (confidential: only counts, and "
-                        "counts under the small-cell threshold are suppressed)."
+                        "Requests giving this reason (confidential: only counts, over the "
+                        "whole ended terms of the range, randomly rounded to a multiple of 5; "
+                        "under the small-cell threshold shown as suppressed)."
                     ),
                     chart="reasons",
                     chart_title=_("Reasons by category"),
@@ -939,6 +950,7 @@ class ReferralsSource(EvidenceSource):
     section = SECTION
     order = 54
     as_of_supported = True
+    sensitive = True
     columns = (_("Service"), _("Status"), _("Referrals"))
 
     def _referrals(self, context, model=Referral):
@@ -963,30 +975,37 @@ class ReferralsSource(EvidenceSource):
             .order_by("service", "status")
         )
 
+    def _released_counts(self, context):
+        """The counts over the whole ended terms of the range (sensitive: see
+        accreditation's disclosure.py), or None when they are withheld."""
+        released = context.sensitive_context()
+        return None if released is None else self._counts(released)
+
     def count(self, context):
-        return len(self._counts(context))
+        return len(self._released_counts(context) or ())
 
     def rows(self, context):
         statuses = dict(ReferralStatus.choices)
-        threshold = context.small_cell_threshold
-        for service, status, count in self._counts(context):
-            shown = count if count >= threshold else f"< {threshold}"
+        for service, status, count in self._released_counts(context) or ():
+            shown = context.release(("referrals", service, status), count)
             yield service, statuses.get(status, status), shown
 
     def indicators(self, context):
+        released = self._released_counts(context)
         counts = Counter()
-        for _service, status, count in self._counts(context):
+        for _service, status, count in released or ():
             counts[status] += count
         out = [
             context.count_indicator(
                 "referrals",
                 _("Referrals"),
-                sum(counts.values()),
+                sum(counts.values()) if released is not None else None,
                 sensitive=True,
                 section=SECTION,
                 definition=_(
-                    "Referrals to a service in the range (counts under the small-cell "
-                    "threshold are suppressed)."
+                    "Referrals to a service in the whole ended terms of the range (randomly "
+                    "rounded to a multiple of 5; under the small-cell threshold shown as "
+                    "suppressed)."
                 ),
                 rebuilt_as_of=context.as_of is not None,
             )
@@ -996,7 +1015,7 @@ class ReferralsSource(EvidenceSource):
                 context.count_indicator(
                     f"referrals_{status}",
                     _("Referrals: %(status)s") % {"status": label},
-                    counts.get(status, 0),
+                    counts.get(status, 0) if released is not None else None,
                     sensitive=True,
                     section=SECTION,
                     definition=_(
