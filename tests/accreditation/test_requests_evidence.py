@@ -11,8 +11,8 @@ Students in the records: 10 (6 Mexican requests' students, 2 Brazilian, 2 withou
 
 Expected (localhost): approved/decided = 3 of 4 -> 75.0 %; tutees per tutor = 2 / 1 = 2.0;
 coverage = 2 tutored / 10 = 20.0 %; video sessions 2 (1.50 h), in-person 1 (0.75 h);
-reason "academic" 2, referrals 1: sensitive, so withheld (made today, in no ended term); moved
-into an ended term (``past_term``), released randomly rounded to base 5.
+reason "academic" 2, referrals 1: sensitive, counted over the ended term 2026-1 only, so 0
+(made today); moved into an ended term (``past_term``), released randomly rounded to base 5.
 """
 
 import datetime
@@ -137,9 +137,9 @@ def test_request_indicators(world):
     assert got["sessions_individual_video"].value == 2
     assert str(got["hours_individual_video"].value) == "1.50"
     assert got["sessions_individual_in_person"].value == 1
-    # Sensitive: created today, in no ended term, so withheld.
-    assert got["reason_academic"].value is None and "Withheld" in got["reason_academic"].unavailable
-    assert got["referrals"].value is None
+    # Sensitive: counted over the ended term 2026-1 only, and every request is of today.
+    assert got["reason_academic"].value == 0 and got["reason_academic"].suppressed
+    assert got["referrals"].value == 0 and got["referrals"].suppressed
 
 
 def test_sensitive_counts_of_ended_terms_are_rounded(past_term):
@@ -181,8 +181,10 @@ def test_sheets_without_confidential_data(world):
     assert "Motivo" not in changes and "reason given (shown in identified exports)" in changes
     assert {"create", "submit", "approve"} <= changes
     referrals = list(book["Referrals"].iter_rows(values_only=True))
-    # Sensitive, and the referral was made today (no ended term): withheld, with the note.
-    assert referrals[0][0].startswith("Withheld") and len(referrals) == 2
+    # Sensitive: released for the ended term 2026-1 only (said above the header), and the
+    # referral was made today.
+    assert referrals[0][0].startswith("Sensitive counts: released only for the whole terms")
+    assert "2026-1 (2026-02-02" in referrals[0][0] and len(referrals) == 2
     for sheet in book:
         for row in sheet.iter_rows(values_only=True):
             text = " ".join(str(value) for value in row)
