@@ -7,7 +7,6 @@ from tutoria_cms.core.evidence import SubjectSheet
 
 from .models import Attendance, WorkshopRegistration
 
-
 IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
 
 
