@@ -385,6 +385,9 @@ def _partnership_forms():
     ]
 
 
+PURPOSE = "Solicitud de acceso de la persona titular"
+
+
 def _export_forms():
     from tutoria_cms.accreditation.forms import SubjectAccessForm
 
@@ -393,7 +396,13 @@ def _export_forms():
             "subject_access.student_number",
             "student_number",
             20,
-            lambda w, v: SubjectAccessForm({"student_number": v}),
+            lambda w, v: SubjectAccessForm({"student_number": v, "purpose": PURPOSE}),
+        ),
+        FormCase(
+            "subject_access.purpose",
+            "purpose",
+            1000,
+            lambda w, v: SubjectAccessForm({"student_number": "A1", "purpose": v}),
         ),
     ]
 
@@ -736,7 +745,7 @@ def test_subject_access_workbook_keeps_formulas_literal(formula_world):
     client = spanish_client(formula_world.users["quality_identified"])
     response = client.post(
         reverse("tutoria_accreditation:subject_access"),
-        {"student_number": formula_world.sen_student.student_number},
+        {"student_number": formula_world.sen_student.student_number, "purpose": PURPOSE},
     )
     assert_literal(workbook_cells(response.content), [FORMULAS[4]])
 

@@ -175,11 +175,20 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
     assert history.filter(history_date__lt=timezone.now() - timezone.timedelta(days=30)).exists()
 
     # Every indicator shows a value, for both sites and for all (none suppressed: the
-    # cohorts are large enough).
+    # cohorts are large enough), but the sensitive counts (reasons, referrals): they are
+    # released only for whole ended terms (the previous term, six tutored requests: small
+    # cells), randomly rounded to base 5.
     for hostname in ("", "localhost", "127.0.0.1"):
-        _context, indicators = dashboard_indicators(hostname)
-        missing = [i.key for i in indicators if i.suppressed or i.value is None]
+        context, indicators = dashboard_indicators(hostname)
+        missing = [
+            i.key
+            for i in indicators
+            if (i.suppressed or i.value is None) and not (i.sensitive and i.unit == "count")
+        ]
         assert missing == [], hostname
+        assert [t.code for t in context.released_terms()], hostname
+        sensitive = [i for i in indicators if i.sensitive and i.unit == "count"]
+        assert sensitive and all(i.value is not None and i.value % 5 == 0 for i in sensitive)
     # The home page panel (the site and the current term): the same, but for the term
     # outcomes, which the academic system records at the end of a term (this one has not
     # ended: "not available" is the truth).
@@ -192,9 +201,14 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         missing = [
             i.key
             for i in indicators
-            if (i.suppressed or i.value is None) and not i.key.startswith(outcomes)
+            if (i.suppressed or i.value is None)
+            and not i.key.startswith(outcomes)
+            and not (i.sensitive and i.unit == "count")
         ]
         assert missing == [], hostname
+        # The current term has not ended: its sensitive counts are withheld, and say so.
+        withheld = [i for i in indicators if i.sensitive and i.unit == "count"]
+        assert withheld and all(i.value is None and i.unavailable for i in withheld)
 
     rows = json.loads(logins_file.read_text())
     assert all(set(row) == {"username", "password", "role", "site"} for row in rows)

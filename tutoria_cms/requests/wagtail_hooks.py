@@ -6,6 +6,8 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from tutoria_cms.core.evidence import covers
+
 from ..core.viewsets import ScopedPermissionPolicy
 from . import permissions
 from .admin_viewsets import GroupPermissionPolicy, TutoringWorkViewSetGroup
@@ -120,10 +122,23 @@ def request_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number, user, site=None, **kwargs):
+@covers(
+    "tutoria_requests.TutoringRequest",
+    "tutoria_requests.RequestDisclosure",
+    "tutoria_requests.Notification",
+    "tutoria_requests.TutoringSession",
+    "tutoria_requests.Referral",
+    "tutoria_requests.IndividualClass",
+    "tutoria_requests.ClassSession",
+    "tutoria_requests.StudentGroup",
+    "tutoria_requests.GroupSession",
+    "tutoria_requests.TermReport",
+    "tutoria_requests.SensitiveRead",
+)
+def subject_access_data(student_number, user, site=None, confidential=True, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user, site=site)
+    return subject_data(student_number, user, site=site, confidential=confidential)
 
 
 @hooks.register("register_tutoria_work_queue")
