@@ -273,3 +273,10 @@ def run_with_settings(settings_module, *args, timeout=600):
         timeout=timeout,
         check=False,
     )
+
+
+def referral_service(site, name="Psicología", **kwargs):
+    """A referral service of the institution ``site`` (Settings › Referral services)."""
+    from tutoria_cms.requests.models import ReferralService
+
+    return ReferralService.objects.get_or_create(site=site, name=name, defaults=kwargs)[0]
