@@ -254,9 +254,11 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
         context["signup_result"] = signup if signup in SIGNUP_RESULTS else None
         response = TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
         if confirmation is not None:
-            # The token is a credential: not kept by caches, not sent on as a referrer.
+            # The token is a credential: not kept by caches, not sent on as a referrer to
+            # other sites. ("no-referrer" would make browsers send "Origin: null" with the
+            # confirming form, which Django's CSRF check refuses.)
             response["Cache-Control"] = "no-store"
-            response["Referrer-Policy"] = "no-referrer"
+            response["Referrer-Policy"] = "same-origin"
         return response
 
 
