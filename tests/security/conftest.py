@@ -364,6 +364,7 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     )
     w.referral = requests.refer(w.request_a, tutor, reason=text(REFERRAL_REASON))
     w.referral_b = requests.refer(w.request_b, other_tutor, reason="Orientación B")
+    w.referral_service = w.referral.service
     w.draft_request = requests.create_request(
         kind=RequestKind.SUPPORT,
         student=w.student_b,

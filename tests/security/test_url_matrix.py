@@ -58,6 +58,22 @@ COMMUNICATIONS = frozenset({"communications", "moderators"})
 EVIDENCE_BROWSER = frozenset({"quality"})
 
 ALLOWED = {
+    # --- Referral services (requests/service_viewsets.py): superusers only (no role holds the
+    # vocabulary's permissions by default; they are granted in Settings › Groups).
+    **{
+        f"tutoria_referral_services:{view}": NOBODY
+        for view in (
+            "index",
+            "index_results",
+            "add",
+            "edit",
+            "delete",
+            "inspect",
+            "history",
+            "history_results",
+            "usage",
+        )
+    },
     # --- Institution memberships (core/viewsets.py): superusers only (no role holds the
     # membership model's permissions).
     **{

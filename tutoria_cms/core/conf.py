@@ -44,6 +44,14 @@ DEFAULTS = {
     "TREND_TERMS": 6,
     # How many upcoming workshops a programme page lists.
     "PROGRAMME_UPCOMING_WORKSHOPS": 12,
+    # Public workshop sign-ups: a sign-up holds a seat only once confirmed from the e-mail; its
+    # link expires after this many hours (an unconfirmed sign-up is then deleted by
+    # ``manage.py purge_workshop_signups``). Sign-up attempts allowed per client address and
+    # per workshop in each window of SIGNUP_RATE_WINDOW seconds (0: no limit).
+    "SIGNUP_CONFIRMATION_HOURS": 48,
+    "SIGNUP_RATE_PER_ADDRESS": 10,
+    "SIGNUP_RATE_PER_WORKSHOP": 200,
+    "SIGNUP_RATE_WINDOW": 3600,
     # Service levels of the request workflow, in days, when a site has not set its own
     # (Settings › Tutoring requests): from submission to the decision; from approval to the
     # start of the tutoring (tutor assigned, tutoring started); from a referral to the
