@@ -18,6 +18,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
@@ -368,6 +369,7 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     )
     w.referral = requests.refer(w.request_a, tutor, reason=text(REFERRAL_REASON))
     w.referral_b = requests.refer(w.request_b, other_tutor, reason="Orientación B")
+    w.referral_service = w.referral.service
     w.draft_request = requests.create_request(
         kind=RequestKind.SUPPORT,
         student=w.student_b,
@@ -531,6 +533,17 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     )
     w.document = _document("Entregable")
     w.membership = InstitutionMembership.objects.filter(user=coordinator).first()
+    # A sign-in lockout (Settings › Login lockouts, superusers only).
+    w.lockout = AccessAttempt.objects.create(
+        username=f"locked.{spec['hostname']}",
+        ip_address="203.0.113.9",
+        user_agent="test",
+        http_accept="",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
     return w
 
 

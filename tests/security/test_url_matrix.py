@@ -58,6 +58,22 @@ COMMUNICATIONS = frozenset({"communications", "moderators"})
 EVIDENCE_BROWSER = frozenset({"quality"})
 
 ALLOWED = {
+    # --- Referral services (requests/service_viewsets.py): superusers only (no role holds the
+    # vocabulary's permissions by default; they are granted in Settings › Groups).
+    **{
+        f"tutoria_referral_services:{view}": NOBODY
+        for view in (
+            "index",
+            "index_results",
+            "add",
+            "edit",
+            "delete",
+            "inspect",
+            "history",
+            "history_results",
+            "usage",
+        )
+    },
     # --- Institution memberships (core/viewsets.py): superusers only (no role holds the
     # membership model's permissions).
     **{
@@ -73,6 +89,14 @@ ALLOWED = {
             "usage",
         )
     },
+    # --- Sign-in lockouts (core/lockouts.py): superusers only.
+    "tutoria_lockouts:index": NOBODY,
+    "tutoria_lockouts:index_results": NOBODY,
+    "tutoria_lockouts:unlock": NOBODY,
+    # --- Two-step verification (core/two_factor.py): everyone with admin access sets up
+    # their own; the code page answers only a sign-in waiting for its code (else: dashboard).
+    "tutoria_two_factor": ADMIN_USERS,
+    "tutoria_two_factor_verify": NOBODY,
     # --- Tutoring requests (snippet viewset, tutoria_cms/requests/viewsets.py) ---------------
     "tutoria_requests:list": SEES_REQUESTS,
     "tutoria_requests:list_results": SEES_REQUESTS,

@@ -27,6 +27,8 @@ NAMESPACE_OBJECT = {
     "workshop_registrations": "registration",
     "tutoria_accreditation": "job",
     "tutoria_institution_memberships": "membership",
+    "tutoria_lockouts": "lockout",
+    "tutoria_referral_services": "referral_service",
 }
 # URLs whose ``pk`` is not their namespace's object.
 NAME_OBJECT = {

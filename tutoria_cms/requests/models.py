@@ -773,6 +773,47 @@ class ReferralStatus(models.TextChoices):
 REFERRAL_NEWS = (ReferralStatus.ATTENDED, ReferralStatus.CLOSED)
 
 
+# The name the referrals made before services were a vocabulary took when left empty; shown
+# translated (it is stored in English, as the migration writes it).
+DEFAULT_SERVICE_NAME = "Orientation service"
+
+
+class ReferralService(InstitutionScopedModel):
+    """A service students are referred to (psychology, educational orientation, social work),
+    one institution's vocabulary, managed in Settings › Referral services.
+
+    Which service a student was sent to is sensitive: it is read by the referring tutor and
+    the orientation service only (``permissions.can_read_disclosure``); boards and coordination
+    see that a referral exists and its status, and pseudonymised exports count referrals per
+    service, suppressing small counts.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Only active services are offered when a student is referred."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("referral service")
+        verbose_name_plural = _("referral services")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "name"], name="tutoria_one_referral_service_name_per_site"
+            )
+        ]
+
+    def __str__(self):
+        if self.name == DEFAULT_SERVICE_NAME:
+            return str(_("Orientation service"))
+        return self.name
+
+
 class Referral(ScopedRecord):
     """A referral (canalización / encaminhamento) to the orientation service.
 
@@ -788,11 +829,11 @@ class Referral(ScopedRecord):
         related_name="referrals",
         verbose_name=_("request"),
     )
-    service = models.CharField(
-        _("service"),
-        max_length=100,
-        default=_("Orientation service"),
-        help_text=_("For example: educational orientation, psychology, health."),
+    service = models.ForeignKey(
+        ReferralService,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("service"),
     )
     reason = models.TextField(_("reason for the referral"))
     status = models.CharField(
@@ -823,15 +864,22 @@ class Referral(ScopedRecord):
         verbose_name_plural = _("referrals")
 
     def __str__(self):
-        return f"{self.service} #{self.pk or '-'}"
+        # Never the service: the label reaches history and audit views coordination reads.
+        return _("Referral no. %(number)s") % {"number": self.pk or "-"}
+
+    def clean(self):
+        super().clean()
+        if (
+            self.service_id is not None
+            and self.site_id is not None
+            and self.service.site_id != self.site_id
+        ):
+            raise ValidationError({"service": _("Choose a service of the request's institution.")})
 
     @property
     def service_label(self):
-        """The service, translated when it is the default one (stored in the language that
-        was active when the referral was made)."""
-        if not self.service or self.service == "Orientation service":
-            return _("Orientation service")
-        return self.service
+        """The service's name (translated when it is the default one)."""
+        return str(self.service) if self.service_id else ""
 
 
 class TutoringSession(ScopedRecord):

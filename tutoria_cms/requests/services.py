@@ -866,18 +866,48 @@ def record_session(
     return session
 
 
-def refer(request, user, *, reason, service=""):
-    """The assigned tutor refers the student; the orientation service can then read."""
+def referral_services(site, include=None):
+    """The services a student of the institution ``site`` may be referred to: its active
+    ones (plus ``include``, a referral's current service, when it is no longer active)."""
+    from .models import ReferralService
+
+    condition = Q(active=True)
+    if include is not None:
+        condition |= Q(pk=getattr(include, "pk", include))
+    return ReferralService.objects.filter(condition, site=site).order_by("order", "name")
+
+
+def default_referral_service(site):
+    """The service a referral made without naming one goes to: the institution's first active
+    service, else its orientation service (created the first time)."""
+    from .models import DEFAULT_SERVICE_NAME, ReferralService
+
+    service = referral_services(site).first()
+    if service is None:
+        service, _created = ReferralService.objects.get_or_create(
+            site=site, name=DEFAULT_SERVICE_NAME
+        )
+    return service
+
+
+def refer(request, user, *, reason, service=None):
+    """The assigned tutor refers the student to ``service`` (an active service of the
+    request's institution; ``None``: its default one); the orientation service can then
+    read."""
     from .models import Referral
 
     _require_assigned_tutor(request, user)
+    if service is None:
+        service = default_referral_service(request.site)
+    elif not referral_services(request.site).filter(pk=service.pk).exists():
+        raise ValidationError({"service": _("Choose a service of the request's institution.")})
     referral = Referral(
         request=request,
+        site_id=request.site_id,
+        service=service,
         referred_by=user,
         reason=clean_text(reason, max_length=MAX_REASON_LENGTH, allow_newlines=True),
     )
-    if service:
-        referral.service = clean_text(service, max_length=100)
     referral.full_clean()
     referral.due_on = deadlines.referral_due_on(referral, None, timezone.now())
     referral._history_user = user

@@ -213,7 +213,7 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
         context["request_history"] = history_rows(request)
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
         context["sessions"] = list(request.sessions.all())
-        context["referrals"] = list(request.referrals.all())
+        context["referrals"] = list(request.referrals.select_related("service"))
         for referral in context["referrals"]:
             referral.due_text = deadlines.due_text(referral.due_on)
         context["notifications"] = list(request.notifications.order_by("created_at"))
