@@ -1,9 +1,12 @@
-"""Workshop sign-ups through the service (capacity lock, waiting list, e-mail on commit).
+"""Public workshop sign-ups through the services, both steps: the form's request (a pending
+sign-up and its link e-mailed on commit) and the link's confirmation (capacity lock, waiting
+list, e-mail on commit).
 
     python -m bench.signups [--count 500]
 
-Prints sign-ups per second into one workshop whose capacity is half the count (so half
-are confirmed and half waitlisted), and checks that no more than the capacity is confirmed.
+Prints sign-ups per second (request + confirmation) into one workshop whose capacity is half
+the count (so half are confirmed and half waitlisted), and checks that no more than the
+capacity is confirmed and that pending sign-ups held no seat.
 """
 
 import argparse
@@ -27,7 +30,7 @@ def main(argv=None):
     workshop = factories.build_workshop(programme, capacity=capacity)
     start = time.perf_counter()
     for number in range(args.count):
-        services.register(
+        pending = services.request_signup(
             workshop,
             student_number=f"B{number:06d}",
             full_name=f"Alumno {number}",
@@ -35,19 +38,21 @@ def main(argv=None):
             consent=True,
             language="es",
         )
+        services.confirm_signup(services.signup_token(pending), workshop=workshop)
     elapsed = time.perf_counter() - start
     confirmed = WorkshopRegistration.objects.filter(
         workshop_id=workshop.pk, status="confirmed"
     ).count()
     print(
-        f"signups: {args.count} sign-ups in {elapsed:.2f} s = "
+        f"signups: {args.count} sign-ups (request + confirmation) in {elapsed:.2f} s = "
         f"{args.count / elapsed:.0f} per second (capacity {capacity})"
     )
     print(
         f"confirmed {confirmed}, waitlisted {args.count - confirmed}, "
         f"over capacity: {'NO' if confirmed <= capacity else 'YES'}"
     )
-    return 0 if confirmed == capacity else 1
+    pending = WorkshopRegistration.objects.filter(workshop_id=workshop.pk, status="pending").count()
+    return 0 if confirmed == capacity and pending == 0 else 1
 
 
 if __name__ == "__main__":

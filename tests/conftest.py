@@ -104,6 +104,16 @@ def forget_every_site_users():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits (the workshop sign-up's) count in the cache: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """Code outside requests speaks English in tests unless a test overrides it."""
     with translation.override("en"):

@@ -153,8 +153,11 @@ def build_workshop(parent, title="Taller de técnicas de estudio", sessions=None
     return add_page(parent, page)
 
 
-def add_registrations(workshop, count, status="confirmed", start=0):
-    """``count`` registrations written directly (fast test data; the app writes via services)."""
+def add_registrations(workshop, count, status="confirmed", start=0, verified=True):
+    """``count`` registrations written directly (fast test data; the app writes via services).
+
+    ``verified``: as if confirmed from the e-mail on the student's record (the student's own
+    registrations, with their pseudonym in evidence)."""
     from django.utils import timezone
 
     from tutoria_cms.workshops.models import WorkshopRegistration
@@ -170,6 +173,7 @@ def add_registrations(workshop, count, status="confirmed", start=0):
             consent_at=now,
             status=status,
             language="es",
+            identity_verified_at=now if verified else None,
         )
         for number in range(start, start + count)
     )
@@ -269,3 +273,10 @@ def run_with_settings(settings_module, *args, timeout=600):
         timeout=timeout,
         check=False,
     )
+
+
+def referral_service(site, name="Psicología", **kwargs):
+    """A referral service of the institution ``site`` (Settings › Referral services)."""
+    from tutoria_cms.requests.models import ReferralService
+
+    return ReferralService.objects.get_or_create(site=site, name=name, defaults=kwargs)[0]

@@ -10,6 +10,7 @@ import collections
 from django.db.models import Count
 
 from tutoria_cms.academics.models import CurricularComponent
+from tutoria_cms.core.student_numbers import normalise_student_number
 from tutoria_cms.requests.models import (
     ACTIVE_STATES,
     IndividualClass,
@@ -261,13 +262,18 @@ def accepted_actions_stored(events):
         (row["workshop_id"], row["student_number"]): row["status"]
         for row in WorkshopRegistration.objects.filter(
             workshop_id__in={event["workshop"] for event in signups},
-            status__in=WorkshopRegistration.ACTIVE_STATUSES,
-        ).values("workshop_id", "student_number", "status")
+            status__in=(Status.PENDING, *WorkshopRegistration.ACTIVE_STATUSES),
+        )
+        .order_by("created_at", "pk")
+        .values("workshop_id", "student_number", "status")
     }
     for event in signups:
-        status = stored.get((event["workshop"], event["number"]))
+        status = stored.get((event["workshop"], normalise_student_number(event["number"])))
         # A waiting student may have been promoted since; a confirmed one stays confirmed.
+        # The public form answers "requested": a pending sign-up (or one confirmed since).
         allowed = {event["status"], Status.CONFIRMED}
+        if event["status"] == "requested":
+            allowed |= {Status.PENDING, Status.WAITLISTED}
         if status not in allowed:
             violations.append(
                 f"sign-up of {event['number']} to workshop {event['workshop']} answered "

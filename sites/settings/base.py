@@ -5,6 +5,7 @@ EMAIL_URL-like variables (EMAIL_BACKEND, EMAIL_HOST, ...), WAGTAILSEARCH_BACKEND
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "simple_history",
+    # Sign-in protection: lockout after failed sign-ins, two-step verification (TOTP).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,13 +86,44 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Two-step verification: a pending sign-in answers only the code page (core.two_factor).
+    "tutoria_cms.core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Activates the language of the Wagtail Site serving the request (es / pt-BR).
     "tutoria_cms.core.middleware.SiteLanguageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a refused sign-in into the lockout page (in the request's language).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT failed sign-ins with one username
+# from one address, that username is refused from that address (even with the right password)
+# for LOGIN_COOLOFF_MINUTES, or until a superuser unlocks it (Settings › Login lockouts).
+# Username and address together: an attacker cannot lock everybody out from one address, nor
+# one person out from everywhere. A successful sign-in forgets the failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tutoria_cms.core.lockouts.lockout_response"
+AXES_VERBOSE = False
+# Behind LOGIN_PROXY_COUNT reverse proxies, the client's address is taken from
+# X-Forwarded-For (the proxies must set it); directly exposed, from the connection.
+if os.environ.get("LOGIN_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["LOGIN_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Two-step verification (django-otp, TOTP): the name authenticator apps show for the account.
+# Whether roles that read confidential details must use it: TUTORIA_CMS
+# ["REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL"] (production.py: REQUIRE_TWO_FACTOR, on by default).
+OTP_TOTP_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "tutoria-cms")
 
 ROOT_URLCONF = "sites.urls"
 WSGI_APPLICATION = "sites.wsgi.application"

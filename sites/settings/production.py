@@ -17,6 +17,9 @@ if not ALLOWED_HOSTS:  # noqa: F405
 TUTORIA_CMS = {  # noqa: F405
     **TUTORIA_CMS,  # noqa: F405
     "PSEUDONYMISATION_KEY": os.environ.get("PSEUDONYMISATION_KEY", ""),
+    # Tutors and the orientation service read health and family details: two-step
+    # verification before anything else in the admin (REQUIRE_TWO_FACTOR=false to turn off).
+    "REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL": env_bool("REQUIRE_TWO_FACTOR", True),  # noqa: F405
 }
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")  # noqa: F405

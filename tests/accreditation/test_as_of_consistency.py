@@ -34,6 +34,10 @@ referrals (sent)              0                 0                1 (< 5)        
 reports (row; completed)      none; 0           none; 0          draft; 0         submitted; 1
 ============================  ================  ===============  ===============  =========
 
+Reasons and referrals are sensitive: released only for whole ended terms (AS-1 has not ended:
+withheld), randomly rounded to base 5; test_sensitive_counts_are_rebuilt_too adds a term AS-0
+(days -1 to 11), released as of day 12 with the true values above behind the rounding.
+
 On today's code before this change, the Summary as of day 2 counted A and C by their states
 of today (closed, approved: an approval rate of 66.7 %) while the sheet showed "Submitted".
 """
@@ -253,24 +257,33 @@ def test_summary_request_indicators_are_those_of_the_date(history, offset):
     assert value(rows, "sessions_individual_in_person") == 0
     assert value(rows, "reports_completed") == (1 if offset is None else 0)
     assert value(rows, "reports_continues") == 0
-    # Reasons are sensitive: under the threshold the Summary shows "< 5" ...
-    assert value(rows, "reason_academic") == "< 5"
+    # Reasons are sensitive: only for whole ended terms, and "AS-1" has not ended.
+    assert value(rows, "reason_academic").startswith("Withheld")
 
 
 @pytest.mark.parametrize("offset", [2, 7, 12])
 def test_sensitive_counts_are_rebuilt_too(history, offset):
     from tutoria_cms.accreditation.builder import collect_indicators
 
-    got = {
-        i.key: i
-        for i in collect_indicators(build_context({"site": "localhost", "as_of": day(offset)}))
-    }
-    # ... but the figure behind it is that of the date, and marked as rebuilt.
-    assert got["reason_academic"].value == 2 and got["reason_academic"].rebuilt_as_of
-    assert got["reason_emotional"].value == 1
+    # A whole term "AS-0" (days -1 to 11) is released once it has ended as of the date.
+    Term.objects.create(
+        site=default_site(), code="AS-0", name="AS-0", starts_on=day(-1), ends_on=day(11)
+    )
+    context = build_context({"site": "localhost", "as_of": day(offset)})
+    got = {i.key: i for i in collect_indicators(context)}
+    if offset < 11:
+        assert got["reason_academic"].value is None
+        assert "Withheld" in got["reason_academic"].unavailable
+        assert got["referrals"].value is None
+        return
+    # The figures behind the rounding are those of the date, and marked as rebuilt.
+    assert got["reason_academic"].value == context.round_sensitive(("reason_academic",), 2)
+    assert got["reason_academic"].rebuilt_as_of
+    assert got["reason_emotional"].value == context.round_sensitive(("reason_emotional",), 1)
     # The referral of day 10 (sensitive too).
-    assert got["referrals"].value == (1 if offset >= 10 else 0) and got["referrals"].rebuilt_as_of
-    assert got["referrals_sent"].value == (1 if offset >= 10 else 0)
+    assert got["referrals"].value == context.round_sensitive(("referrals",), 1)
+    assert got["referrals"].rebuilt_as_of
+    assert got["referrals_sent"].value == context.round_sensitive(("referrals_sent",), 1)
     assert not got["tutors"].rebuilt_as_of  # a sheet of current data: its indicators too
 
 
@@ -298,7 +311,11 @@ def test_every_sheet_is_rebuilt_or_marked_current(history, offset):
     for title in titles:
         note, _rows = sheet(book, title)
         state = info[f"Data: {title}"]
-        if title in REBUILT_SHEETS:
+        if title == "Referrals":
+            # A sheet of sensitive counts says how they are released (here: withheld).
+            assert note is not None and note.startswith("Withheld"), title
+            assert state == f"as of {as_of.isoformat()}, rebuilt from the change history"
+        elif title in REBUILT_SHEETS:
             assert note is None, title
             assert state == f"as of {as_of.isoformat()}, rebuilt from the change history"
         else:
@@ -331,9 +348,9 @@ def test_every_sheet_is_rebuilt_or_marked_current(history, offset):
         (row["Term"], row["About"], row["Outcome"], row["Status"], row["Sessions"], row["Hours"])
         for row in reports
     ] == expected_reports
-    _note, referrals = sheet(book, "Referrals")
-    expected_referrals = [("Sent", "< 5")] if offset >= 10 else []
-    assert [(row["Status"], row["Referrals"]) for row in referrals] == expected_referrals
+    # Referrals are sensitive: "AS-1" has not ended, so none is released (the note says why).
+    note, referrals = sheet(book, "Referrals")
+    assert referrals == [] and note.startswith("Withheld")
 
 
 @pytest.mark.parametrize("offset", [2, 7, 12])
@@ -361,7 +378,9 @@ def test_a_current_workbook_has_no_as_of_marks(history):
     assert note is None
     assert not any((row["Note"] or "").startswith("Current data") for row in rows.values())
     for title in book.sheetnames:
-        if title != "Provenance":
+        if title == "Referrals":  # sensitive counts: the release note, no "as of" mark
+            assert not sheet(book, title)[0].startswith("Current data"), title
+        elif title != "Provenance":
             assert sheet(book, title)[0] is None, title
     info = provenance(book)
     assert not any(key.startswith("Summary: indicators") for key in info)

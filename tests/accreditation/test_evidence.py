@@ -222,19 +222,21 @@ class SensitiveSource(EvidenceSource):
 
 
 def test_small_cells_of_sensitive_counts_are_suppressed(db):
-    source = SensitiveSource({"low_income": 4, "health": 5, "family": 0, "career": 12})
+    """Sensitive counts are randomly rounded to base 5 (zero and multiples of 5 stay), then
+    suppressed when under the threshold; other counts are shown as they are."""
+    counts = {"low_income": 4, "health": 5, "family": 0, "career": 12}
+    source = SensitiveSource(counts)
     context = build_context({}, sources=[source])
     got = {i.key: i for i in collect_indicators(context, [source])}
-    assert [
-        got[k].suppressed
-        for k in (
-            "reason_low_income",
-            "reason_health",
-            "reason_family",
-            "reason_career",
-            "not_sensitive",
-        )
-    ] == [True, False, True, False, False]
+    for k, v in counts.items():
+        rounded = context.round_sensitive((f"reason_{k}",), v)
+        assert rounded % 5 == 0 and abs(rounded - v) < 5
+        assert got[f"reason_{k}"].value == rounded
+        assert got[f"reason_{k}"].suppressed == (rounded < 5)
+    assert got["reason_health"].value == 5 and not got["reason_health"].suppressed
+    assert got["reason_family"].value == 0 and got["reason_family"].suppressed
+    assert got["reason_career"].value in (10, 15) and not got["reason_career"].suppressed
+    assert got["not_sensitive"].value == 2 and not got["not_sensitive"].suppressed
     buffer = io.BytesIO()
     build_workbook(context, buffer, sources=[source])
     buffer.seek(0)
@@ -242,15 +244,17 @@ def test_small_cells_of_sensitive_counts_are_suppressed(db):
         r[6]: r
         for r in openpyxl.load_workbook(buffer)["Summary"].iter_rows(min_row=2, values_only=True)
     }
-    assert summary["reason_low_income"][2] == "< 5"
     assert summary["reason_family"][2] == "< 5"
     assert summary["reason_health"][2] == 5
+    assert summary["reason_career"][2] == got["reason_career"].value
+    assert summary["reason_low_income"][2] == ("< 5" if got["reason_low_income"].suppressed else 5)
+    assert "randomly rounded to a multiple of 5" in summary["reason_health"][5]
     assert summary["not_sensitive"][2] == 2
 
 
 def test_threshold_comes_from_settings(db, settings):
     settings.TUTORIA_CMS = {"SMALL_CELL_THRESHOLD": 10}
-    source = SensitiveSource({"health": 9})
+    source = SensitiveSource({"health": 4})  # rounded to 0 or 5: under 10 either way
     context = build_context({}, sources=[source])
     assert context.small_cell_threshold == 10
     assert collect_indicators(context, [source])[0].suppressed

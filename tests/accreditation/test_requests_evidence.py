@@ -11,7 +11,8 @@ Students in the records: 10 (6 Mexican requests' students, 2 Brazilian, 2 withou
 
 Expected (localhost): approved/decided = 3 of 4 -> 75.0 %; tutees per tutor = 2 / 1 = 2.0;
 coverage = 2 tutored / 10 = 20.0 %; video sessions 2 (1.50 h), in-person 1 (0.75 h);
-reason "academic" 2 (< 5: suppressed), referrals 1 (suppressed).
+reason "academic" 2, referrals 1: sensitive, counted over the ended term 2026-1 only, so 0
+(made today); moved into an ended term (``past_term``), released randomly rounded to base 5.
 """
 
 import datetime
@@ -24,11 +25,13 @@ from django.utils import timezone
 
 from tests import factories
 from tests.requests.conftest import add_failures, make_student, walk
+from tutoria_cms.academics.models import Term
 from tutoria_cms.accreditation.builder import build_workbook, collect_indicators
 from tutoria_cms.accreditation.context import build_context
 from tutoria_cms.core import roles
+from tutoria_cms.core.institutions import default_site
 from tutoria_cms.requests import services
-from tutoria_cms.requests.models import RequestKind
+from tutoria_cms.requests.models import Referral, RequestKind, TutoringRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +108,23 @@ def indicators(filters):
     return {i.key: i for i in collect_indicators(build_context(filters))}
 
 
+@pytest.fixture
+def past_term(world):
+    """Sensitive counts are released only for whole ended terms: the world's requests and
+    referral moved into one (created 60 days ago, in a term of 120 to 30 days ago)."""
+    today = timezone.localdate()
+    Term.objects.create(
+        site=default_site(),
+        code="PAST",
+        name="PAST",
+        starts_on=today - datetime.timedelta(days=120),
+        ends_on=today - datetime.timedelta(days=30),
+    )
+    then = timezone.now() - datetime.timedelta(days=60)
+    TutoringRequest.objects.update(created_at=then)
+    Referral.objects.update(created_at=then)
+
+
 def test_request_indicators(world):
     got = indicators({"site": "localhost"})
     assert got["requests_support"].value == 3
@@ -117,16 +137,31 @@ def test_request_indicators(world):
     assert got["sessions_individual_video"].value == 2
     assert str(got["hours_individual_video"].value) == "1.50"
     assert got["sessions_individual_in_person"].value == 1
-    assert got["reason_academic"].value == 2 and got["reason_academic"].suppressed
-    assert got["referrals"].value == 1 and got["referrals"].suppressed
+    # Sensitive: counted over the ended term 2026-1 only, and every request is of today.
+    assert got["reason_academic"].value == 0 and got["reason_academic"].suppressed
+    assert got["referrals"].value == 0 and got["referrals"].suppressed
+
+
+def test_sensitive_counts_of_ended_terms_are_rounded(past_term):
+    context = build_context({"site": "localhost"})
+    got = {i.key: i for i in collect_indicators(context)}
+    assert got["requests_support"].value == 3  # not sensitive: exact
+    academic = context.round_sensitive(("reason_academic",), 2)
+    assert academic in (0, 5)
+    assert got["reason_academic"].value == academic
+    assert got["reason_academic"].suppressed == (academic < 5)
+    assert got["referrals"].value == context.round_sensitive(("referrals",), 1)
     assert got["reason_low_income"].value == 0  # the Brazilian request is out of scope
 
 
-def test_threshold_lets_larger_counts_through(world, settings):
+def test_threshold_applies_after_rounding(past_term, settings):
     settings.TUTORIA_CMS = {**settings.TUTORIA_CMS, "SMALL_CELL_THRESHOLD": 2}
-    got = indicators({"site": "localhost"})
-    assert got["reason_academic"].value == 2 and not got["reason_academic"].suppressed
-    assert got["reason_emotional"].suppressed
+    context = build_context({"site": "localhost"})
+    got = {i.key: i for i in collect_indicators(context)}
+    academic = context.round_sensitive(("reason_academic",), 2)
+    assert got["reason_academic"].value == academic
+    assert got["reason_academic"].suppressed == (academic == 0)
+    assert got["reason_low_income"].suppressed  # zero stays zero, under the threshold
 
 
 def test_sheets_without_confidential_data(world):
@@ -146,7 +181,10 @@ def test_sheets_without_confidential_data(world):
     assert "Motivo" not in changes and "reason given (shown in identified exports)" in changes
     assert {"create", "submit", "approve"} <= changes
     referrals = list(book["Referrals"].iter_rows(values_only=True))
-    assert referrals[1][2] == "< 5"
+    # Sensitive: released for the ended term 2026-1 only (said above the header), and the
+    # referral was made today.
+    assert referrals[0][0].startswith("Sensitive counts: released only for the whole terms")
+    assert "2026-1 (2026-02-02" in referrals[0][0] and len(referrals) == 2
     for sheet in book:
         for row in sheet.iter_rows(values_only=True):
             text = " ".join(str(value) for value in row)

@@ -6,8 +6,10 @@ Runs under ``tests.custom_base_page.settings`` only (see conftest.py): the site'
 """
 
 import datetime
+import re
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
@@ -128,11 +130,21 @@ def test_signing_up_to_a_workshop(workshop, programme, client, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(workshop.url, FORM)
     assert response.status_code == 302
-    assert response["Location"] == f"{workshop.url}?signup=confirmed#registration"
+    assert response["Location"] == f"{workshop.url}?signup=requested#registration"
     registration = WorkshopRegistration.objects.get()
+    assert registration.status == "pending"
+    # The e-mail's link opens the site's own workshop page, whose button confirms.
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+\?confirm=\S+", message.body).group(0)
+    page = client.get("/" + link.split("://", 1)[1].split("/", 1)[1]).content.decode()
+    token = re.search(r'name="confirm_token" value="([^"]+)"', page).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(workshop.url, {"confirm_token": token})
+    assert response["Location"] == f"{workshop.url}?signup=confirmed#registration"
+    registration.refresh_from_db()
     assert registration.workshop_id == workshop.pk
     assert registration.student_number == "A-20231234"
-    assert workshop.confirmed_count == 1
+    assert registration.status == "confirmed"
 
     # The programme page lists its upcoming workshops (a hook of the workshops app).
     html = client.get(programme.url).content.decode()

@@ -104,7 +104,9 @@ def test_moderator_approves_and_publishes_a_submitted_workshop(programme, login)
     assert page.get_by_role("heading", level=1).inner_text() == "Taller de trabajo cooperativo"
 
 
-def test_student_signs_up_on_the_public_page(programme, page):
+def test_student_signs_up_on_the_public_page_and_confirms_from_the_email(
+    programme, page, mailoutbox
+):
     workshop = factories.build_workshop(
         programme, title="Taller de técnicas de estudio", capacity=20
     )
@@ -112,6 +114,7 @@ def test_student_signs_up_on_the_public_page(programme, page):
         fields = WorkshopRegistrationForm().fields
         labels = {name: str(field.label) for name, field in fields.items()}
         sign_up = translation.gettext("Sign up")
+        confirm_button = translation.gettext("Confirm my place")
         confirmed = translation.gettext(
             "You are registered. We have sent a confirmation to your e-mail address."
         )
@@ -125,11 +128,22 @@ def test_student_signs_up_on_the_public_page(programme, page):
     form.get_by_label(labels["consent"], exact=True).check()
     form.get_by_role("button", name=sign_up).click()
 
+    page.get_by_role("status").wait_for()
+    assert "signup=requested" in page.url
+    registration = WorkshopRegistration.objects.get(workshop_id=workshop.pk)
+    assert registration.status == WorkshopRegistration.Status.PENDING
+    assert workshop.seats_left() == 20  # no seat held before the confirmation
+    (message,) = mailoutbox
+    assert message.to == ["lucia.hernandez@alumnos.example.edu"]
+    link = re.search(r"https?://\S+\?confirm=\S+", message.body).group(0)
+    page.goto("/" + link.split("://", 1)[1].split("/", 1)[1])
+    page.get_by_role("button", name=confirm_button).click()
+
     notice = page.get_by_role("status")
     notice.wait_for()
     assert notice.inner_text() == confirmed
     assert "signup=confirmed" in page.url
-    registration = WorkshopRegistration.objects.get(workshop_id=workshop.pk)
+    registration.refresh_from_db()
     assert registration.student_number == "A20250042"
     assert registration.full_name == "Lucía Hernández Soto"
     assert registration.email == "lucia.hernandez@alumnos.example.edu"

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.factories import walk
+from tests.factories import referral_service, walk
 from tests.security.forms import form_data, post_forms
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestState
@@ -69,7 +69,8 @@ def test_assigned_tutor_reaches_sessions_referrals_and_report(client, running, t
          "duration_minutes": "45", "private_notes": ""},
     )  # fmt: skip
     assert response.status_code == 302 and running.sessions.count() == 1
-    response = client.post(refer_url, {"service": "", "reason": "Orientación vocacional"})
+    service = referral_service(running.site)
+    response = client.post(refer_url, {"service": service.pk, "reason": "Orientación vocacional"})
     assert response.status_code == 302 and running.referrals.count() == 1
     # Once referred, the follow-up of the referral is linked from the page too.
     referral = running.referrals.get()

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 
+from tests.factories import referral_service
 from tests.requests.conftest import walk
 from tutoria_cms.requests import permissions, services
 from tutoria_cms.requests.models import ReferralStatus
@@ -99,21 +100,26 @@ def test_admin_shows_sessions_and_referrals_need_to_know(
         },
     )
     assert response.status_code == 302
+    service = referral_service(running.site, "SERVICE-PSICOLOGIA")
     response = client.post(
         reverse("tutoria_requests:refer", args=[running.pk]),
-        {"reason": "SECRET-REFERRAL", "service": "Psicología"},
+        {"reason": "SECRET-REFERRAL", "service": service.pk},
     )
     assert response.status_code == 302
     inspect = reverse("tutoria_requests:inspect", args=[running.pk])
     page = client.get(inspect).text
     assert "SECRET-NOTE" in page and "SECRET-REFERRAL" in page
+    assert "SERVICE-PSICOLOGIA" in page
     client.force_login(coordinator)
     page = client.get(inspect).text
-    assert "Psicología" in page  # that a referral exists, and its status
+    # That a referral exists, and its status; not the service it went to.
+    assert 'id="referrals-heading"' in page
+    assert "SERVICE-PSICOLOGIA" not in page
     assert "SECRET-NOTE" not in page and "SECRET-REFERRAL" not in page
     client.force_login(orientation)
     page = client.get(inspect).text
     assert "SECRET-REFERRAL" in page and "CONFIDENTIAL-XYZ" in page
+    assert "SERVICE-PSICOLOGIA" in page
     referral = running.referrals.get()
     response = client.post(
         reverse("tutoria_requests:update_referral", args=[running.pk, referral.pk]),

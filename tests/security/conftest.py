@@ -18,6 +18,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
@@ -200,7 +201,12 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     from tutoria_cms.partnerships import services as partnerships
     from tutoria_cms.partnerships.models import Agreement, Partner, PartnershipIndexPage
     from tutoria_cms.requests import services as requests
-    from tutoria_cms.requests.models import IndividualClass, RequestKind, StudentGroup
+    from tutoria_cms.requests.models import (
+        ClassSession,
+        IndividualClass,
+        RequestKind,
+        StudentGroup,
+    )
     from tutoria_cms.tutors import services as tutors
     from tutoria_cms.tutors.models import Competency
     from tutoria_cms.workshops import services as workshops
@@ -363,6 +369,7 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     )
     w.referral = requests.refer(w.request_a, tutor, reason=text(REFERRAL_REASON))
     w.referral_b = requests.refer(w.request_b, other_tutor, reason="Orientación B")
+    w.referral_service = w.referral.service
     w.draft_request = requests.create_request(
         kind=RequestKind.SUPPORT,
         student=w.student_b,
@@ -383,6 +390,16 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
         class_request = requests.transition(class_request, action, actor)
     w.individual_class = IndividualClass.objects.get(term=w.term, component=w.component)
     requests.designate_tutor(w.individual_class, tutor, coordinator)
+    # A session of the class (stored directly: the class has not started), for the screens
+    # that correct or delete it.
+    w.class_session = ClassSession.objects.create(
+        individual_class=w.individual_class,
+        site=site,
+        date=w.term.starts_on,
+        modality="in_person",
+        duration_minutes=60,
+        recorded_by=tutor,
+    )
 
     # Groups and end-of-term reports -----------------------------------------------------------
     w.group_a = StudentGroup.objects.create(
@@ -516,6 +533,17 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     )
     w.document = _document("Entregable")
     w.membership = InstitutionMembership.objects.filter(user=coordinator).first()
+    # A sign-in lockout (Settings › Login lockouts, superusers only).
+    w.lockout = AccessAttempt.objects.create(
+        username=f"locked.{spec['hostname']}",
+        ip_address="203.0.113.9",
+        user_agent="test",
+        http_accept="",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
     return w
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from tests import factories
 from tutoria_cms.academics.models import CurricularComponent, StudentRecord, Term
 from tutoria_cms.core import roles
+from tutoria_cms.requests.models import ReferralService
 
 # Distinctive strings: none of them occurs in the code, the templates or the catalogues.
 DISCLOSURE = "ZZ-SECRET-DEPRESSION-7731"
@@ -34,6 +35,9 @@ DISCLOSURE_OLD = "ZZ-SECRET-OLDDISCLOSURE-4410"  # replaced later: lives only in
 SESSION_NOTES = "ZZ-SECRET-SESSIONNOTE-2294"
 REFERRAL_REASON = "ZZ-SECRET-REFERRAL-5582"
 REFERRAL_OUTCOME = "ZZ-SECRET-OUTCOME-6619"
+# The service a student was referred to: need-to-know (not the board, not coordination); the
+# vocabulary's own listing (Settings › Referral services) shows it to who manages it.
+REFERRAL_SERVICE = "ZZ-SENSITIVE-SERVICE-3391"
 MENTOR_NOTES = "ZZ-SECRET-MENTORNOTE-9043"
 SHARED_NOTES = "ZZ-PAIR-SHARED-3317"
 CHECKIN_FEEDBACK = "ZZ-PAIR-FEEDBACK-8126"
@@ -150,7 +154,8 @@ def _requests(users, programme):
         duration_minutes=45,
         private_notes=SESSION_NOTES,
     )
-    referral = services.refer(request, tutor, reason=REFERRAL_REASON, service="Psicología")
+    service = ReferralService.objects.create(site=request.site, name=REFERRAL_SERVICE)
+    referral = services.refer(request, tutor, reason=REFERRAL_REASON, service=service)
     services.update_referral(
         referral, users["orientation"], status="follow_up", outcome_notes=REFERRAL_OUTCOME
     )
@@ -274,6 +279,7 @@ def build_leak_world(programme_index, programme):
     readers = dict.fromkeys(CONFIDENTIAL, confidential_readers)
     readers[DISCLOSURE_OLD] = set()  # replaced: only the history table holds it
     readers[MENTOR_NOTES] = {"mentor"}
+    readers[REFERRAL_SERVICE] = {"assigned_tutor", "orientation", "superuser"}
     for secret in PAIR_TEXTS:
         readers[secret] = {"mentor", "mentee", "coordination", "superuser"}
     for written in BIRTH_DATES:

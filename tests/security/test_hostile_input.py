@@ -123,13 +123,16 @@ def _requests_forms():
             "request.referral_reason",
             "reason",
             5000,
-            lambda w, v: forms.ReferralForm({"reason": v}),
+            lambda w, v: forms.ReferralForm({"reason": v}, site=w.support_request.site),
         ),
         FormCase(
-            "request.referral_service",
-            "service",
+            "request.referral_service_name",
+            "name",
             100,
-            lambda w, v: forms.ReferralForm({"reason": "Ansiedad", "service": v}),
+            lambda w, v: viewset_form_class("tutoria_referral_services")(
+                {"name": v, "site": w.support_request.site_id, "active": "on", "order": 0},
+                for_user=w.users["superuser"],
+            ),
         ),
         FormCase(
             "request.referral_outcome",
@@ -382,6 +385,9 @@ def _partnership_forms():
     ]
 
 
+PURPOSE = "Solicitud de acceso de la persona titular"
+
+
 def _export_forms():
     from tutoria_cms.accreditation.forms import SubjectAccessForm
 
@@ -390,7 +396,13 @@ def _export_forms():
             "subject_access.student_number",
             "student_number",
             20,
-            lambda w, v: SubjectAccessForm({"student_number": v}),
+            lambda w, v: SubjectAccessForm({"student_number": v, "purpose": PURPOSE}),
+        ),
+        FormCase(
+            "subject_access.purpose",
+            "purpose",
+            1000,
+            lambda w, v: SubjectAccessForm({"student_number": "A1", "purpose": v}),
         ),
     ]
 
@@ -539,6 +551,7 @@ def spanish_client(user=None):
 
 
 def test_public_sign_up_refuses_an_invisible_name_in_spanish_and_keeps_what_was_typed(world):
+    from tutoria_cms.workshops.forms import WorkshopRegistrationForm
     from tutoria_cms.workshops.models import GroupWorkshopPage, WorkshopRegistration
 
     workshop = GroupWorkshopPage.objects.get(title="Taller de estudio")
@@ -557,8 +570,13 @@ def test_public_sign_up_refuses_an_invisible_name_in_spanish_and_keeps_what_was_
     assert not WorkshopRegistration.objects.exists()
     response = client.post(workshop.url, {**data, "full_name": "Ana\x00"})
     assert response.status_code == 200 and not WorkshopRegistration.objects.exists()
-    client.post(workshop.url, {**data, "full_name": NFC_INPUT})
-    assert WorkshopRegistration.objects.get().full_name == NFC_OUTPUT
+    # Accepted (NFC) by the form; the answer is the same whoever signs up (the institution
+    # has student records and A12345 is not one: nothing is stored, nothing tells).
+    form = WorkshopRegistrationForm({**data, "full_name": NFC_INPUT})
+    assert form.is_valid() and form.cleaned_data["full_name"] == NFC_OUTPUT
+    response = client.post(workshop.url, {**data, "full_name": NFC_INPUT})
+    assert response.status_code == 302 and "signup=requested" in response["Location"]
+    assert not WorkshopRegistration.objects.exists()
 
 
 def test_admin_disclosure_refuses_control_characters_in_spanish(world):
@@ -577,15 +595,16 @@ def test_admin_disclosure_refuses_control_characters_in_spanish(world):
 
 
 def test_admin_referral_refuses_over_long_reasons_in_spanish(world):
-    from tutoria_cms.requests.models import Referral
+    from tutoria_cms.requests.models import Referral, ReferralService
 
     client = spanish_client(world.users["assigned_tutor"])
     url = reverse("tutoria_requests:refer", args=[world.support_request.pk])
     count = Referral.objects.count()
-    response = client.post(url, {"service": "Psicología", "reason": "x" * 5001})
+    service = ReferralService.objects.get(site=world.support_request.site)
+    response = client.post(url, {"service": service.pk, "reason": "x" * 5001})
     page = response.content.decode()
     assert response.status_code == 200 and "como máximo 5000 caracteres" in page
-    assert 'value="Psicología"' in page  # what was typed is still there
+    assert f'value="{service.pk}" selected' in page  # what was chosen is still there
     assert Referral.objects.count() == count
 
 
@@ -732,7 +751,7 @@ def test_subject_access_workbook_keeps_formulas_literal(formula_world):
     client = spanish_client(formula_world.users["quality_identified"])
     response = client.post(
         reverse("tutoria_accreditation:subject_access"),
-        {"student_number": formula_world.sen_student.student_number},
+        {"student_number": formula_world.sen_student.student_number, "purpose": PURPOSE},
     )
     assert_literal(workbook_cells(response.content), [FORMULAS[4]])
 
@@ -784,9 +803,13 @@ def test_a_replayed_sign_up_keeps_one_registration(world):
         "email": "ana@example.edu",
         "consent": "on",
     }
-    client.post(workshop.url, data)
+    world.extra["signup_student"] = factories.make_student(
+        "A12345", site=workshop.get_site(), email="a12345@alumnos.example.edu"
+    )
+    first = client.post(workshop.url, data)
     again = client.post(workshop.url, data)
-    assert again.status_code == 200
+    # The same answer both times (no "already registered" to tell anything), one sign-up.
+    assert (first.status_code, first["Location"]) == (again.status_code, again["Location"])
     assert WorkshopRegistration.objects.filter(student_number="A12345").count() == 1
 
 

@@ -325,6 +325,9 @@ def test_evidence_browser_listing_exports_hold_no_secret(world):
         assert exported >= 6, role
 
 
+PURPOSE = "Solicitud de acceso de la persona titular"
+
+
 @pytest.mark.parametrize(
     "role", [r for r in ADMIN_ROLES if r not in ("quality_identified", "superuser")]
 )
@@ -333,7 +336,7 @@ def test_subject_access_is_refused_without_the_identified_permission(world, role
     number = world.support_request.student.student_number
     url = reverse("tutoria_accreditation:subject_access")
     factories.assert_refused(client.get(url))
-    response = client.post(url, {"student_number": number})
+    response = client.post(url, {"student_number": number, "purpose": PURPOSE})
     factories.assert_refused(response)
     assert DISCLOSURE.encode() not in response.content
 
@@ -343,7 +346,7 @@ def test_subject_access_with_the_permission_holds_the_confidential_details(world
     client = client_for(world.users["quality_identified"])
     response = client.post(
         reverse("tutoria_accreditation:subject_access"),
-        {"student_number": world.support_request.student.student_number},
+        {"student_number": world.support_request.student.student_number, "purpose": PURPOSE},
     )
     assert response.status_code == 200
     values = "\n".join(cells(response.content))
@@ -362,6 +365,8 @@ def test_subject_access_command_needs_the_permission(world, tmp_path):
             str(tmp_path / "s.xlsx"),
             "--user",
             world.users["quality"].username,
+            "--purpose",
+            PURPOSE,
         )
     assert not (tmp_path / "s.xlsx").exists() or DISCLOSURE not in "\n".join(
         cells((tmp_path / "s.xlsx").read_bytes())

@@ -58,6 +58,22 @@ COMMUNICATIONS = frozenset({"communications", "moderators"})
 EVIDENCE_BROWSER = frozenset({"quality"})
 
 ALLOWED = {
+    # --- Referral services (requests/service_viewsets.py): superusers only (no role holds the
+    # vocabulary's permissions by default; they are granted in Settings › Groups).
+    **{
+        f"tutoria_referral_services:{view}": NOBODY
+        for view in (
+            "index",
+            "index_results",
+            "add",
+            "edit",
+            "delete",
+            "inspect",
+            "history",
+            "history_results",
+            "usage",
+        )
+    },
     # --- Institution memberships (core/viewsets.py): superusers only (no role holds the
     # membership model's permissions).
     **{
@@ -73,6 +89,14 @@ ALLOWED = {
             "usage",
         )
     },
+    # --- Sign-in lockouts (core/lockouts.py): superusers only.
+    "tutoria_lockouts:index": NOBODY,
+    "tutoria_lockouts:index_results": NOBODY,
+    "tutoria_lockouts:unlock": NOBODY,
+    # --- Two-step verification (core/two_factor.py): everyone with admin access sets up
+    # their own; the code page answers only a sign-in waiting for its code (else: dashboard).
+    "tutoria_two_factor": ADMIN_USERS,
+    "tutoria_two_factor_verify": NOBODY,
     # --- Tutoring requests (snippet viewset, tutoria_cms/requests/viewsets.py) ---------------
     "tutoria_requests:list": SEES_REQUESTS,
     "tutoria_requests:list_results": SEES_REQUESTS,
@@ -138,6 +162,16 @@ ALLOWED = {
     # tutors of its requests) and coordination (tests/requests/test_individual_classes.py).
     "tutoria_classes:inspect": frozenset({"tutor", "coordination", "board"}),
     "tutoria_classes:session": frozenset({"tutor", "coordination"}),
+    # Correcting or deleting a class session: the same people (the class must be open to save).
+    "tutoria_classes:edit_session": frozenset({"tutor", "coordination"}),
+    "tutoria_classes:delete_session": frozenset({"tutor", "coordination"}),
+    # The class's history (tutor, requests, sessions): coordination of its institution.
+    "tutoria_classes:history": COORDINATION,
+    "tutoria_classes:history_results": COORDINATION,
+    # Work plan (PIT) records, read only: coordination, and the tutor with a record (the class's
+    # designation gave ``tutor`` one; ``other_tutor`` has none).
+    "tutoria_work_plans:index": frozenset({"tutor", "coordination"}),
+    "tutoria_work_plans:index_results": frozenset({"tutor", "coordination"}),
     # --- Peer mentoring (tutoria_cms/mentoring/permissions.py) -------------------------------
     # Pairs: coordination, and mentors of confirmed pairs (their own only); the student (the
     # mentee of pair A) has no admin access.

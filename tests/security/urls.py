@@ -16,6 +16,7 @@ NAMESPACE_OBJECT = {
     "tutoria_groups": "group_a",
     "tutoria_reports": "report_a",
     "tutoria_classes": "individual_class",
+    "tutoria_work_plans": "individual_class",
     "tutoria_mentoring_pairs": "pair_a",
     "tutoria_mentoring_participants": "mentee_a",
     "tutoria_mentoring_programmes": "mentoring",
@@ -26,10 +27,14 @@ NAMESPACE_OBJECT = {
     "workshop_registrations": "registration",
     "tutoria_accreditation": "job",
     "tutoria_institution_memberships": "membership",
+    "tutoria_lockouts": "lockout",
+    "tutoria_referral_services": "referral_service",
 }
 # URLs whose ``pk`` is not their namespace's object.
 NAME_OBJECT = {
     "tutoria_reports:prepare": "request_a",  # with kind "request"
+    "tutoria_classes:edit_session": "class_session",
+    "tutoria_classes:delete_session": "class_session",
 }
 # The evidence browser's listings (wagtail-modeladmin URL names: evidence_<listing>_modeladmin_*).
 MODELADMIN_OBJECT = {

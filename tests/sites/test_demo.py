@@ -140,6 +140,19 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         classes_only = ["request redirected", "request schedule_change"]
         takes_classes = TutoringRequestSettings.for_site(site).rule_set != NO_INDIVIDUAL_CLASSES
         assert empty == ([] if takes_classes else classes_only), site
+    # Each institution's referral services, in its language; its referrals use them.
+    from tutoria_cms.requests.models import Referral, ReferralService
+
+    for site, names in (
+        (mx, {"Psicología", "Orientación educativa", "Trabajo social"}),
+        (br, {"Psicologia", "Serviço social", "Apoio pedagógico"}),
+    ):
+        assert set(ReferralService.objects.filter(site=site).values_list("name", flat=True)) == (
+            names
+        )
+        referrals = Referral.objects.filter(site=site)
+        assert referrals.exists() and not referrals.exclude(service__site=site).exists()
+        assert referrals.values("service").distinct().count() > 1
     mentoring = TutoringProgrammePage.objects.get(slug="mentoria-entre-pares")
     assert mentoring.stages[0].value["title"] == "Orientação do programa e pareamento"
     assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
@@ -162,11 +175,20 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
     assert history.filter(history_date__lt=timezone.now() - timezone.timedelta(days=30)).exists()
 
     # Every indicator shows a value, for both sites and for all (none suppressed: the
-    # cohorts are large enough).
+    # cohorts are large enough), but the sensitive counts (reasons, referrals): they are
+    # released only for whole ended terms (the previous term, six tutored requests: small
+    # cells), randomly rounded to base 5.
     for hostname in ("", "localhost", "127.0.0.1"):
-        _context, indicators = dashboard_indicators(hostname)
-        missing = [i.key for i in indicators if i.suppressed or i.value is None]
+        context, indicators = dashboard_indicators(hostname)
+        missing = [
+            i.key
+            for i in indicators
+            if (i.suppressed or i.value is None) and not (i.sensitive and i.unit == "count")
+        ]
         assert missing == [], hostname
+        assert [t.code for t in context.released_terms()], hostname
+        sensitive = [i for i in indicators if i.sensitive and i.unit == "count"]
+        assert sensitive and all(i.value is not None and i.value % 5 == 0 for i in sensitive)
     # The home page panel (the site and the current term): the same, but for the term
     # outcomes, which the academic system records at the end of a term (this one has not
     # ended: "not available" is the truth).
@@ -179,9 +201,14 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         missing = [
             i.key
             for i in indicators
-            if (i.suppressed or i.value is None) and not i.key.startswith(outcomes)
+            if (i.suppressed or i.value is None)
+            and not i.key.startswith(outcomes)
+            and not (i.sensitive and i.unit == "count")
         ]
         assert missing == [], hostname
+        # The current term has not ended: its sensitive counts are withheld, and say so.
+        withheld = [i for i in indicators if i.sensitive and i.unit == "count"]
+        assert withheld and all(i.value is None and i.unavailable for i in withheld)
 
     rows = json.loads(logins_file.read_text())
     assert all(set(row) == {"username", "password", "role", "site"} for row in rows)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
+from django.test import RequestFactory
 
 from sites.home.demo.tutors import load_demo_tutors
 from tests import factories
@@ -11,6 +12,13 @@ from tutoria_cms.tutors.models import CompetencyAssessment, TutorProfilePage
 pytestmark = pytest.mark.django_db
 
 
+def sign_in(username, password):
+    """authenticate() as the sign-in form calls it: with the request (django-axes needs it)."""
+    return authenticate(
+        RequestFactory().post("/admin/login/"), username=username, password=password
+    )
+
+
 def test_demo_tutors_per_site_in_the_site_language(mx_home, br_home, coordinator):
     mx_index = factories.build_tutor_index(mx_home, title="Directorio de tutores")
     br_index = factories.build_tutor_index(br_home, title="Docentes-tutores")
@@ -18,7 +26,9 @@ def test_demo_tutors_per_site_in_the_site_language(mx_home, br_home, coordinator
     br_accounts = load_demo_tutors(br_index, "pt-br", "br-tutor-")
     assert len(mx_accounts) >= 8 and len(br_accounts) >= 8
     for username, password in mx_accounts + br_accounts:
-        user = authenticate(username=username, password=password)
+        user = authenticate(
+            RequestFactory().post("/admin/login/"), username=username, password=password
+        )
         assert user is not None and user.groups.filter(name="Tutors").exists()
     mx_profiles = TutorProfilePage.objects.child_of(mx_index).live()
     assert mx_profiles.count() == 8
@@ -54,4 +64,9 @@ def test_demo_is_idempotent_and_keeps_known_passwords(mx_home):
     assert CompetencyAssessment.objects.count() == assessments
     assert CompetencyAssessment.history.count() == history  # nothing changed, nothing written
     for username, password in second.items():
-        assert authenticate(username=username, password=password) is not None
+        assert (
+            authenticate(
+                RequestFactory().post("/admin/login/"), username=username, password=password
+            )
+            is not None
+        )

@@ -83,3 +83,49 @@ def test_parallel_duplicates_store_one_registration(programme):
     assert len(errors) == 5
     assert all(isinstance(error, services.AlreadyRegistered) for error in errors)
     assert WorkshopRegistration.objects.count() == 1
+
+
+def test_parallel_confirmations_never_exceed_capacity(programme):
+    """Public sign-ups: the seat is taken when the e-mailed link is confirmed, under the same
+    row lock; pending sign-ups of one number confirmed at once store one registration."""
+    workshop = factories.build_workshop(programme, capacity=3)
+    tokens = []
+    for number in range(10):
+        pending = services.request_signup(
+            workshop,
+            student_number=f"a{number:05d}",  # normalised: A0000n
+            full_name=f"Alumna {number}",
+            email=f"alumna{number}@example.edu",
+            consent=True,
+        )
+        tokens.append(services.signup_token(pending))
+
+    results, errors = run_in_threads(
+        10, lambda n: services.confirm_signup(tokens[n], workshop=workshop).status
+    )
+    assert errors == []
+    assert sorted(results) == ["confirmed"] * 3 + ["waitlisted"] * 7
+
+    same = [
+        services.signup_token(
+            services.request_signup(
+                workshop,
+                student_number="B00001",
+                full_name="Otra",
+                email=f"otra{n}@example.edu",
+                consent=True,
+            )
+        )
+        for n in range(4)
+    ]
+    results, errors = run_in_threads(
+        4, lambda n: services.confirm_signup(same[n], workshop=workshop).status
+    )
+    assert results == ["waitlisted"]
+    assert all(isinstance(error, services.AlreadyRegistered) for error in errors)
+    assert (
+        WorkshopRegistration.objects.filter(
+            student_number="B00001", status__in=WorkshopRegistration.ACTIVE_STATUSES
+        ).count()
+        == 1
+    )

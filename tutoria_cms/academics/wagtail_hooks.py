@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from tutoria_cms.core.evidence import covers
+
 from .views import ImportView, can_import
 
 
@@ -31,7 +33,12 @@ def register_import_menu_item():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number, user):
+@covers(
+    "tutoria_academics.StudentRecord",
+    "tutoria_academics.ComponentRecord",
+    "tutoria_academics.TermStanding",
+)
+def subject_access_data(student_number, user, **kwargs):
     from .subject import subject_data
 
     return subject_data(student_number, user)

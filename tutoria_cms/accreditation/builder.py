@@ -80,16 +80,33 @@ def summary_note(context):
     ) % {"date": _date_text(context.as_of)}
 
 
+def sensitive_note(context):
+    """What a sheet of sensitive counts says about them: the terms they cover and the
+    rounding, or that they are withheld."""
+    period = context.released_period_text()
+    if not period:
+        return context.withheld_note()
+    return _(
+        "Sensitive counts: released only for the whole terms ended in the range, "
+        "%(period)s; each randomly rounded to a multiple of 5 (totals on their own: they "
+        'may not add up); under %(n)s after rounding shown as "< %(n)s".'
+    ) % {"period": period, "n": context.small_cell_threshold}
+
+
 def sheet_note(context, source):
-    """The line above a sheet's header: only on a sheet showing current data in an export
-    "as of" a date (a rebuilt sheet needs none: the Provenance sheet dates it)."""
-    if context.as_of is None or source.as_of_supported:
-        return ""
-    return (
-        current_data_note(context)
-        + " "
-        + _("This sheet shows the data as it is today, not as it stood on that date.")
-    )
+    """The line above a sheet's header: on a sheet of sensitive counts, how they are
+    released; on a sheet showing current data in an export "as of" a date, that it does (a
+    rebuilt sheet needs none: the Provenance sheet dates it)."""
+    notes = []
+    if getattr(source, "sensitive", False):
+        notes.append(sensitive_note(context))
+    if context.as_of is not None and not source.as_of_supported:
+        notes.append(
+            current_data_note(context)
+            + " "
+            + _("This sheet shows the data as it is today, not as it stood on that date.")
+        )
+    return " ".join(str(note) for note in notes)
 
 
 def _indicator_rows(context, indicators):
@@ -102,7 +119,8 @@ def _indicator_rows(context, indicators):
             }
         elif indicator.suppressed:
             value = f"< {threshold}"
-            note = _("Suppressed: fewer than %(n)s.") % {"n": threshold}
+            note = _("Suppressed: under %(n)s after rounding.") % {"n": threshold}
+            note = f"{note} {rounding_note(context)}"
         elif indicator.value is None and indicator.unavailable:
             value = str(indicator.unavailable)
             note = ""
@@ -115,7 +133,7 @@ def _indicator_rows(context, indicators):
                     "fewer than %(n)s, are suppressed."
                 ) % {"n": threshold}
             elif indicator.sensitive:
-                note = _("Sensitive: counts under %(n)s are suppressed.") % {"n": threshold}
+                note = rounding_note(context)
         if is_current(context, indicator):
             note = f"{current_data_note(context)} {note}".strip()
         yield (
@@ -127,6 +145,14 @@ def _indicator_rows(context, indicators):
             note,
             indicator.key,
         )
+
+
+def rounding_note(context):
+    """The note of a sensitive count on the Summary."""
+    return _(
+        "Sensitive: counted over the whole terms ended in the range only (%(period)s) and "
+        "randomly rounded to a multiple of 5."
+    ) % {"period": context.released_period_text()}
 
 
 def _date_text(value):
@@ -182,10 +208,29 @@ def _provenance_rows(context, sources, result, sheet_titles):
         _("Small-cell rule"),
         _(
             "Counts about sensitive data (such as reasons for asking for tutoring) appear only "
-            'as totals, and any total under the threshold is suppressed (shown as "< n"). '
-            "Shares of students about sensitive data (failure, lag, dropout) are suppressed when "
-            "the students counted or their group are under the threshold."
+            "as totals, released only for whole terms that have ended and randomly rounded to "
+            "a multiple of 5; a total under the threshold after rounding is suppressed (shown "
+            'as "< n"). Shares of students about sensitive data (failure, lag, dropout) are '
+            "suppressed when the students counted or their group are under the threshold."
         ),
+    )
+    yield (
+        _("Sensitive counts: disclosure control"),
+        _(
+            "Whole ended terms and consistent random rounding to base 5. Sensitive counts are "
+            "computed over the terms lying wholly in the range that have ended (by the "
+            '"as of" day, else before today), never over other dates, so that two exports '
+            "whose ranges differ by a few days show the same figures. Each is then rounded "
+            "to a neighbouring multiple of 5, up with probability (remainder / 5); the draw "
+            "is fixed by a keyed hash (HMAC-SHA256 under a key derived from the site's "
+            "SECRET_KEY) of the count's identity and true value, so the same count always "
+            "reads the same and repeated exports cannot be averaged out. Zero stays zero. "
+            "Totals are rounded on their own: cells may not add up to them."
+        ),
+    )
+    yield (
+        _("Sensitive counts: terms released"),
+        context.released_period_text() or context.withheld_note(),
     )
     for source in sources:
         title = sheet_titles[source.key]

@@ -4,6 +4,7 @@
 :class:`ExportContext`, or raises :class:`FilterError` with a translated message.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from tutoria_cms.core import institutions
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.pseudonyms import Pseudonymiser
 
+from . import disclosure
 from .registry import Indicator, Unit
 
 IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
@@ -111,8 +113,16 @@ class ExportContext:
         return self.pseudonymiser(student_number)
 
     def count_indicator(self, key, label, value, *, sensitive=False, **kwargs):
-        """A count indicator; a sensitive one under the small-cell threshold is suppressed."""
-        suppressed = sensitive and value is not None and value < self.small_cell_threshold
+        """A count indicator. A sensitive one must be counted over
+        :meth:`sensitive_context` (None when it withholds them: then the indicator says
+        why); it is released randomly rounded to base 5 (:meth:`release`), and suppressed
+        when under the small-cell threshold after rounding."""
+        suppressed = False
+        if sensitive:
+            if value is None and not kwargs.get("unavailable"):
+                kwargs["unavailable"] = self.withheld_note()
+            value = self.round_sensitive((key,), value)
+            suppressed = value is not None and value < self.small_cell_threshold
         return Indicator(
             key=key,
             label=label,
@@ -121,6 +131,85 @@ class ExportContext:
             sensitive=sensitive,
             suppressed=suppressed,
             **kwargs,
+        )
+
+    # Sensitive counts (statistical disclosure control, see disclosure.py) -----------------
+
+    def reference_day(self):
+        """(day, inclusive): terms must have ended by the "as of" day (included), else
+        before today."""
+        if self.as_of is not None:
+            return self.as_of, True
+        return timezone.localdate(), False
+
+    def released_terms(self):
+        """The whole terms of the institution, in the range and ended, over which sensitive
+        counts are released (oldest first; empty without the academics app)."""
+        if not hasattr(self, "_released_terms"):
+            model = term_model()
+            terms = []
+            if model is not None:
+                candidates = model.objects.all()
+                if self.site is not None:
+                    candidates = candidates.filter(site=self.site)
+                day, inclusive = self.reference_day()
+                terms = disclosure.released_terms(
+                    candidates, self.date_from, self.date_to, day, inclusive
+                )
+            self._released_terms = terms
+        return self._released_terms
+
+    def sensitive_context(self):
+        """This context narrowed to the span of :meth:`released_terms` (from the first one's
+        start to the last one's end), or None when no whole ended term lies in the range:
+        count every sensitive figure over it, never over the export's own dates."""
+        terms = self.released_terms()
+        if not terms:
+            return None
+        narrowed = dataclasses.replace(
+            self,
+            term=None,
+            date_from=min(term.starts_on for term in terms),
+            date_to=max(term.ends_on for term in terms),
+        )
+        narrowed._released_terms = terms
+        return narrowed
+
+    def cell_identity(self, cell):
+        """What names a sensitive count for its rounding draw: institution, programme and
+        ``cell`` (not the dates: the same true value draws the same rounding whatever range
+        covers it, so padding a range with empty terms gives no fresh draw)."""
+        return (
+            self.site.pk if self.site is not None else "",
+            self.programme.pk if self.programme is not None else "",
+            *cell,
+        )
+
+    def round_sensitive(self, cell, value):
+        """``value`` randomly rounded to base 5, consistently (see disclosure.py)."""
+        return disclosure.random_round(value, self.cell_identity(cell))
+
+    def release(self, cell, value):
+        """A sensitive count as a sheet shows it: rounded to base 5, or "< n" when under the
+        small-cell threshold after rounding."""
+        rounded = self.round_sensitive(cell, value)
+        threshold = self.small_cell_threshold
+        return rounded if rounded >= threshold else f"< {threshold}"
+
+    def released_period_text(self):
+        """The released terms and their span, for notes ("" when none)."""
+        terms = self.released_terms()
+        if not terms:
+            return ""
+        codes = ", ".join(term.code for term in terms)
+        first = min(term.starts_on for term in terms).isoformat()
+        last = max(term.ends_on for term in terms).isoformat()
+        return f"{codes} ({first} – {last})"
+
+    def withheld_note(self):
+        return _(
+            "Withheld: sensitive counts are released only for whole terms that have ended, "
+            "and none lies in this range."
         )
 
     def share_indicator(self, key, label, part, whole, *, sensitive=True, **kwargs):

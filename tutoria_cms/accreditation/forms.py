@@ -120,3 +120,13 @@ class SubjectAccessForm(CleanTextFormMixin, forms.Form):
             "including confidential details: hand it only to the student."
         ),
     )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Why you export this student's data (e.g. the student's request of access, with "
+            "its date). It is kept with the log of this export."
+        ),
+    )

@@ -59,6 +59,14 @@ class ExportJob(InstitutionScopedModel):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     identified = models.BooleanField(_("identified data"), default=False)
+    purpose = models.TextField(
+        _("purpose"),
+        blank=True,
+        help_text=_(
+            "Why an export with confidential texts (subject access) was made, as its "
+            "requester wrote it."
+        ),
+    )
     language = models.CharField(
         _("language"),
         max_length=15,

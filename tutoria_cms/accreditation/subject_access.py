@@ -20,20 +20,32 @@ from .context import IDENTIFIED_PERMISSION, can_export_identified
 from .models import ExportJob
 
 
-def subject_sheets(student_number, user):
+def may_include_confidential(user):
+    """Confidential texts go into the workbook for holders of the identified-export permission
+    through their membership, never for superusers: they are refused those texts in every
+    view, and subject access is no way around it (they get the rest, the texts withheld)."""
+    return can_export_identified(user) and not user.is_superuser
+
+
+def subject_sheets(student_number, user, confidential=False):
     sheets = []
     for hook in hooks.get_hooks(SUBJECT_DATA_HOOK):
-        sheets.extend(hook(student_number, user) or ())
+        sheets.extend(hook(student_number, user, confidential=confidential) or ())
     return sorted(sheets, key=lambda sheet: sheet.order)
 
 
 def build_subject_workbook(
-    student_number, target, user, origin=ExportJob.Origin.ADMIN, language=""
+    student_number, target, user, purpose, origin=ExportJob.Origin.ADMIN, language=""
 ):
-    """Write the workbook to ``target``; returns the ExportJob that logs it."""
+    """Write the workbook to ``target``; returns the ExportJob that logs it, with the
+    ``purpose`` its requester wrote (required: the workbook holds confidential texts)."""
     if not can_export_identified(user):
         raise PermissionDenied
+    purpose = clean_text(purpose, max_length=1000)
+    if not purpose:
+        raise ValueError("A subject-access export needs a written purpose.")
     student_number = clean_text(student_number, max_length=20)
+    confidential = may_include_confidential(user)
     job = ExportJob.objects.create(
         site=institutions.institution_for_new(user, IDENTIFIED_PERMISSION)
         or institutions.sites_for(user, IDENTIFIED_PERMISSION).first(),
@@ -42,12 +54,13 @@ def build_subject_workbook(
         origin=origin,
         filters={"subject_access": Pseudonymiser()(student_number)},
         identified=True,
+        purpose=purpose,
         language=language,
         status=ExportJob.Status.RUNNING,
         started_at=timezone.now(),
     )
     with XlsxWriter(target) as writer:
-        sheets = subject_sheets(student_number, user)
+        sheets = subject_sheets(student_number, user, confidential=confidential)
         for sheet in sheets:
             writer.sheet(str(sheet.title), [str(c) for c in sheet.columns]).write_rows(sheet.rows)
         if not sheets:

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import HeatMap
 
 from ..core.views import AdminFormView, AdminPageMixin
 from . import permissions, services
 from .builder import collect_indicators, unit_label
 from .charts import bar_chart, heat_map_chart, line_chart
-from .context import FilterError, build_context
+from .context import IDENTIFIED_PERMISSION, FilterError, build_context
 from .forms import ExportForm, IndicatorsForm, SubjectAccessForm
 from .models import ExportJob
 from .registry import Unit, get_sources
@@ -81,6 +82,9 @@ class JobView(AccreditationView):
             job=job,
             refresh=None if job.is_finished else REFRESH_SECONDS,
             can_download=permissions.can_download(self.request.user, job),
+            # The purpose is typed text that may name the student: identified readers only.
+            show_purpose=bool(job.purpose)
+            and institutions.holds(self.request.user, IDENTIFIED_PERMISSION, job.site_id),
         )
         return context
 
@@ -309,10 +313,12 @@ class SubjectAccessView(AdminFormView):
     header_icon = "user"
     submit_label = gettext_lazy("Download the workbook")
     intro = gettext_lazy(
-        "Everything the suite holds about one student, as a workbook: academic record, "
-        "requests with their history and confidential details, sessions, referrals, workshop "
-        "registrations and attendance, and who read the confidential details. The export is "
-        "logged."
+        "Everything the suite holds about one student of your institutions, as a workbook: "
+        "academic record, requests with their history, notices and confidential details, "
+        "sessions, referrals, individual classes, student groups and group sessions, "
+        "end-of-term reports, workshop registrations and attendance, peer mentoring, and who "
+        "read the confidential details. The export is logged with its purpose. Superusers "
+        "get the confidential texts withheld, as in every other screen."
     )
 
     def has_permission(self):
@@ -327,6 +333,7 @@ class SubjectAccessView(AdminFormView):
             form.cleaned_data["student_number"],
             buffer,
             self.request.user,
+            form.cleaned_data["purpose"],
             language=translation.get_language() or "",
         )
         response = HttpResponse(

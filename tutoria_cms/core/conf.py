@@ -44,6 +44,14 @@ DEFAULTS = {
     "TREND_TERMS": 6,
     # How many upcoming workshops a programme page lists.
     "PROGRAMME_UPCOMING_WORKSHOPS": 12,
+    # Public workshop sign-ups: a sign-up holds a seat only once confirmed from the e-mail; its
+    # link expires after this many hours (an unconfirmed sign-up is then deleted by
+    # ``manage.py purge_workshop_signups``). Sign-up attempts allowed per client address and
+    # per workshop in each window of SIGNUP_RATE_WINDOW seconds (0: no limit).
+    "SIGNUP_CONFIRMATION_HOURS": 48,
+    "SIGNUP_RATE_PER_ADDRESS": 10,
+    "SIGNUP_RATE_PER_WORKSHOP": 200,
+    "SIGNUP_RATE_WINDOW": 3600,
     # Service levels of the request workflow, in days, when a site has not set its own
     # (Settings › Tutoring requests): from submission to the decision; from approval to the
     # start of the tutoring (tutor assigned, tutoring started); from a referral to the
@@ -52,6 +60,11 @@ DEFAULTS = {
     "START_DAYS": 10,
     "REFERRAL_ACCEPT_DAYS": 5,
     "REFERRAL_CLOSE_DAYS": 60,
+    # Holders of a role that reads confidential details (roles.CONFIDENTIAL_ROLES: tutors, the
+    # orientation service) must set up two-step verification (an authenticator app) before
+    # anything else in the admin (core.two_factor). Off by default; on in the example
+    # deployment's production settings.
+    "REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL": False,
 }
 
 

@@ -171,12 +171,15 @@ def may_download(user, document):
 
 def hidden_collections_q(user):
     """A Q matching documents in collections whose view restriction ``user`` does not pass,
-    or whose institution's roles they do not hold there."""
+    or whose institution's roles they do not hold there.
+
+    It names the collections by id (their subtrees resolved here), not by tree path: Wagtail
+    searches the filtered queryset (choosers, the admin API) and its search index filters on
+    ``collection`` only; a path filter made every document search a server error."""
     if user.is_superuser:
         return None
     user_groups = set(user.groups.values_list("pk", flat=True)) if user.is_authenticated else set()
-    hidden = Q()
-    found = False
+    paths = []
     restrictions = CollectionViewRestriction.objects.select_related("collection").prefetch_related(
         "groups"
     )
@@ -189,13 +192,18 @@ def hidden_collections_q(user):
             group.pk for group in restriction.groups.all()
         }:
             continue
-        hidden |= Q(collection__path__startswith=restriction.collection.path)
-        found = True
+        paths.append(restriction.collection.path)
     for row in _institution_rows():
         if not _passes(user, row):
-            hidden |= Q(collection__path__startswith=row.collection.path)
-            found = True
-    return hidden if found else None
+            paths.append(row.collection.path)
+    if not paths:
+        return None
+    subtrees = Q()
+    for path in paths:
+        subtrees |= Q(path__startswith=path)
+    return Q(
+        collection_id__in=list(Collection.objects.filter(subtrees).values_list("pk", flat=True))
+    )
 
 
 def visible_documents(queryset, user):

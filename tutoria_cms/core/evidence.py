@@ -15,6 +15,8 @@ accreditation app (then nobody asks for its sheets), and accreditation imports n
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 EVIDENCE_HOOK = "register_tutoria_evidence"
 
 
@@ -28,9 +30,12 @@ class Unit:
 class Indicator:
     """One figure of the summary sheet and the dashboard.
 
-    ``sensitive`` counts (about reasons for tutoring, health, income...) are suppressed when
-    under the small-cell threshold: build them with :meth:`ExportContext.count_indicator`
-    (shares of a group: :meth:`ExportContext.share_indicator`).
+    ``sensitive`` counts (about reasons for tutoring, health, income...) are counted over
+    the whole ended terms of the range only, randomly rounded to base 5 and suppressed when
+    under the small-cell threshold: count them over
+    :meth:`ExportContext.sensitive_context` and build them with
+    :meth:`ExportContext.count_indicator` (shares of a group:
+    :meth:`ExportContext.share_indicator`).
 
     ``unavailable``: why there is no value (shown instead of it), when the data needed is not
     recorded at all, so that a missing figure never reads as zero.
@@ -83,6 +88,9 @@ class EvidenceSource:
     order = 100
     as_of_supported = False
     programme_filtered = True
+    # A sheet of sensitive counts: its rows come from ``context.sensitive_context()`` and
+    # show ``context.release(...)``; the workbook notes the method above its header.
+    sensitive = False
 
     def rows(self, context):
         return iter(())
@@ -142,14 +150,42 @@ class SubjectSheet:
     """One sheet of a student's subject-access workbook: everything an app holds about them.
 
     Apps contribute through the ``register_tutoria_subject_data`` hook: a function taking a
-    student number and the user exporting (an app that shows confidential text logs the
-    read), returning a list of SubjectSheet (rows may be any iterable of tuples).
+    student number, the user exporting and the keyword ``confidential`` (whether the
+    confidential texts (disclosures, private notes, referral reasons) go in; when False they
+    are replaced by :data:`WITHHELD`; an app that writes them logs the read), returning a
+    list of SubjectSheet (rows may be any iterable of tuples). The hook function declares the
+    models it covers with :func:`covers` (a test fails when a model referring to a student
+    is covered by none).
     """
 
     title: str
     columns: tuple
     rows: object
     order: int = 100
+
+
+# What a subject-access workbook shows instead of a confidential text it may not include.
+WITHHELD = _("[withheld: confidential]")
+
+
+def covers(*models):
+    """Declare the models (``"app_label.ModelName"``) whose rows about the student a
+    subject-data hook function writes: ``@covers("tutoria_requests.TutoringRequest")``."""
+
+    def decorate(function):
+        function.subject_models = frozenset(models)
+        return function
+
+    return decorate
+
+
+def covered_models():
+    """Every model some installed app's subject-data hook declares it covers."""
+    from wagtail import hooks
+
+    return frozenset().union(
+        *(getattr(hook, "subject_models", ()) for hook in hooks.get_hooks(SUBJECT_DATA_HOOK))
+    )
 
 
 # Trends over terms ----------------------------------------------------------------------------

@@ -4,8 +4,9 @@ simple-history records a whole history row on every ``m2m_changed`` (``post_add`
 ``post_remove``, ``post_clear``) of a tracked field, and with every history row (saves
 included) a snapshot of the field's rows (the ``Historical<Model>_<field>`` model, reached
 as ``record.<field>``). It writes nothing when the relation is changed from the other side
-(``student.student_groups.add(group)``: the signal's instance is then the student), nor for
-the mirror rows of a symmetrical relation: change these fields from the tracked model.
+(``student.student_groups.add(group)``: the signal's instance is then the student):
+``track_reverse_m2m`` records those changes too. Nor does it for the mirror rows of a
+symmetrical relation: change these fields from the tracked model.
 
 Here: what each history row added and removed (for the history views), the related ids of
 many objects as of a moment (for "as of" evidence), and the baseline the migrations write.
@@ -145,3 +146,99 @@ def baseline_m2m_history(apps, app_label, model_name, field_name, batch_size=100
                 snapshot.objects.bulk_create(batch)
                 batch = []
         snapshot.objects.bulk_create(batch)
+
+
+def _history_recorder(model):
+    """The ``HistoricalRecords`` that tracks ``model`` (the receiver of its ``post_save``)."""
+    from django.db.models.signals import post_save
+    from simple_history.models import HistoricalRecords
+
+    sync_receivers, async_receivers = post_save._live_receivers(model)
+    for receiver in [*sync_receivers, *async_receivers]:
+        recorder = getattr(receiver, "__self__", None)
+        if isinstance(recorder, HistoricalRecords) and recorder.cls is model:
+            return recorder
+    raise LookupError(f"{model.__name__} is not tracked by simple-history")
+
+
+def track_reverse_m2m(model, field_name):
+    """Also record a history row of ``model`` when its tracked ``field_name`` is changed from
+    the other side (``student.student_groups.add(group)``, a form of the related model):
+    simple-history records only the changes made from ``model``'s side. Each object of
+    ``model`` the change touches gets a history row (with its snapshot of the relation), whose
+    user is the one set on the changed object (``_history_user``), else the request's
+    (simple-history's middleware). For a symmetrical relation, simple-history records the side
+    the change is made from; the mirrored objects get their row here."""
+    from django.db.models.signals import m2m_changed
+
+    m2m = model._meta.get_field(field_name)
+    through = m2m.remote_field.through
+    symmetrical = bool(getattr(m2m.remote_field, "symmetrical", False))
+    cleared = {}
+
+    def affected(instance, reverse):
+        """The ids of the objects of ``model`` related to ``instance`` now."""
+        if reverse:
+            return list(
+                model._base_manager.filter(**{field_name: instance}).values_list("pk", flat=True)
+            )
+        return list(getattr(instance, field_name).values_list("pk", flat=True))
+
+    def changed(sender, instance, action, reverse, pk_set, **kwargs):
+        if not reverse and not symmetrical:
+            return  # the tracked side: simple-history records it
+        if action == "pre_clear":
+            cleared[id(instance)] = affected(instance, reverse)
+            return
+        if action == "post_clear":
+            pks = cleared.pop(id(instance), [])
+        elif action in ("post_add", "post_remove"):
+            pks = list(pk_set or ())
+        else:
+            return
+        recorder = _history_recorder(model)
+        objects = model._base_manager.filter(pk__in=pks).order_by("pk")
+        if not reverse:  # symmetrical: ``instance`` is recorded by simple-history
+            objects = objects.exclude(pk=instance.pk)
+        for obj in objects:
+            for attribute in ("_history_user", "_history_date"):
+                if hasattr(instance, attribute):
+                    setattr(obj, attribute, getattr(instance, attribute))
+            recorder.create_historical_record(obj, "~")
+
+    _tracked_side_only(model, through)
+    m2m_changed.connect(
+        changed,
+        sender=through,
+        weak=False,
+        dispatch_uid=f"tutoria-reverse-history-{model._meta.label}-{field_name}",
+    )
+
+
+def _tracked_side_only(model, through):
+    """simple-history's own ``m2m_changed`` receiver also runs for a change made from the other
+    side, and then builds a history row of ``model`` out of the *other* object (a request's
+    classes changed from the request: a ``TypeError``, the change lost). Keep it to the
+    tracked side; ``track_reverse_m2m`` records the other."""
+    import functools
+    import weakref
+
+    from django.db.models.signals import m2m_changed
+
+    recorder = _history_recorder(model)
+    sender_id = id(through)
+    for lookup_key, receiver, _is_async in list(m2m_changed.receivers):
+        if isinstance(receiver, weakref.ReferenceType):
+            receiver = receiver()
+        if (
+            isinstance(receiver, functools.partial)
+            and getattr(receiver.func, "__self__", None) is recorder
+            and lookup_key[1] == sender_id
+        ):
+            m2m_changed.disconnect(receiver=receiver, sender=through)
+
+            def tracked_side(sender, instance, reverse, _original=receiver, **kwargs):
+                if not reverse:
+                    _original(sender=sender, instance=instance, reverse=reverse, **kwargs)
+
+            m2m_changed.connect(tracked_side, sender=through, weak=False)

@@ -24,6 +24,12 @@ ALL_ROLES = (
     QUALITY,
 )
 
+# The roles that read students' confidential details (health, family: a request's disclosure,
+# referral reasons, session notes; requests/permissions.py): the assigned tutor and the
+# orientation service. With TUTORIA_CMS["REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL"] their holders
+# must use two-step verification (core.two_factor).
+CONFIDENTIAL_ROLES = (TUTORS, ORIENTATION)
+
 # The roles that hold page permissions, each through one group per institution (Site):
 # "Communications · Universidad de Ejemplo" (``core.institution_groups``). Communications and
 # its moderators on the Site's root page (the actions below), tutors "add" on the Site's tutor

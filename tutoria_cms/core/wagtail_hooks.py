@@ -76,3 +76,41 @@ def csp_init_js():
     """Runs what Wagtail's inline scripts did (inline panels, date pickers) from a static file:
     the admin then works under a Content-Security-Policy without 'unsafe-inline' scripts."""
     return format_html('<script src="{}"></script>', versioned_static(CSP_INIT_JS))
+
+
+@hooks.register("register_admin_viewset")
+def register_login_lockouts():
+    """Settings › Login lockouts (django-axes), for superusers: when axes is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("axes"):
+        return None
+    from .lockouts import LockoutViewSet
+
+    return LockoutViewSet()
+
+
+def _two_factor_installed():
+    from django.apps import apps
+
+    return apps.is_installed("django_otp.plugins.otp_totp")
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    """Two-step verification: the account's page and the code page of signing in."""
+    if not _two_factor_installed():
+        return []
+    from .two_factor import urlpatterns
+
+    return urlpatterns()
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_menu_item(request):
+    """Account › More actions › Two-step verification."""
+    if not _two_factor_installed():
+        return None
+    from .two_factor import account_menu_item
+
+    return account_menu_item(request)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import SubjectSheet
 
-from .models import Goal, Meeting, Pair, Participant
+from .models import ActionStep, CheckIn, Goal, Meeting, Pair, Participant
 
 
 def subject_data(student_number, user):
@@ -29,6 +29,8 @@ def subject_data(student_number, user):
     pair_ids = [pair.pk for pair in pairs]
     goals = Goal.objects.filter(pair_id__in=pair_ids).order_by("pair_id", "pk")
     meetings = Meeting.objects.filter(pair_id__in=pair_ids).order_by("pair_id", "date", "pk")
+    steps = ActionStep.objects.filter(goal__pair_id__in=pair_ids).order_by("goal_id", "pk")
+    check_ins = CheckIn.objects.filter(pair_id__in=pair_ids).order_by("pair_id", "date", "pk")
     return [
         SubjectSheet(
             _("Mentoring participations"),
@@ -125,5 +127,27 @@ def subject_data(student_number, user):
                 for m in meetings
             ],
             order=63,
+        ),
+        SubjectSheet(
+            _("Mentoring action steps"),
+            (_("Goal id"), _("Action step"), _("Due date"), _("Done on")),
+            steps.values_list("goal_id", "description", "due_date", "done_on"),
+            order=64,
+        ),
+        SubjectSheet(
+            _("Mentoring check-ins"),
+            (_("Pair id"), _("Goal id"), _("Rated by"), _("Date"), _("Rating"), _("Feedback")),
+            [
+                (
+                    c.pair_id,
+                    c.goal_id,
+                    c.get_rater_role_display(),
+                    c.date,
+                    c.rating,
+                    c.feedback,
+                )
+                for c in check_ins
+            ],
+            order=65,
         ),
     ]

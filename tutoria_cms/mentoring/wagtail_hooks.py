@@ -4,6 +4,7 @@ evidence sheet."""
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from tutoria_cms.core.evidence import covers
 from tutoria_cms.core.viewsets import ScopedPermissionPolicy
 
 from . import permissions
@@ -45,7 +46,15 @@ def mentoring_work_items(request):
 
 
 @hooks.register("register_tutoria_subject_data")
-def mentoring_subject_data(student_number, user):
+@covers(
+    "tutoria_mentoring.Participant",
+    "tutoria_mentoring.Pair",
+    "tutoria_mentoring.Goal",
+    "tutoria_mentoring.Meeting",
+    "tutoria_mentoring.ActionStep",
+    "tutoria_mentoring.CheckIn",
+)
+def mentoring_subject_data(student_number, user, **kwargs):
     from .subject import subject_data
 
     return subject_data(student_number, user)

@@ -71,12 +71,17 @@ def receives_warnings(user):
     return _active(user) and user.has_perm(CHANGE)
 
 
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
 def warning_recipients(site=None):
     """Active accounts with an e-mail address that receive the warnings (no superusers);
     ``site``: only those who change agreements in that institution."""
     User = get_user_model()
     users = (
-        User.objects.with_perm(CHANGE, include_superusers=False)
+        # The permissions backend by name: with several backends (django-axes first),
+        # with_perm() must be told which one answers.
+        User.objects.with_perm(CHANGE, include_superusers=False, backend=MODEL_BACKEND)
         .filter(is_active=True)
         .exclude(email="")
         .order_by("pk")

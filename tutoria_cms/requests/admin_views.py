@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.views import ObjectFormView
@@ -195,3 +196,87 @@ class ClassSessionView(ObjectFormView):
         if share.warns:
             return f"{self.success_message} {share.warning}"
         return self.success_message
+
+
+class ClassSessionObjectView(ObjectFormView):
+    """A session of an individual class, corrected or deleted by the class's designated tutor
+    (or coordination) while the class is open; the URL names the session, found among the
+    sessions of the classes the user sees (404 otherwise)."""
+
+    header_icon = "date"
+
+    def get_object_queryset(self):
+        from .models import ClassSession
+
+        return ClassSession.objects.filter(
+            individual_class__in=permissions.visible_classes(self.request.user)
+        ).select_related("individual_class", "individual_class__component")
+
+    def has_permission(self):
+        return permissions.can_record_class_sessions(
+            self.request.user, self.object.individual_class
+        )
+
+    def get_page_subtitle(self):
+        return str(self.object.individual_class)
+
+    def get_object_url(self):
+        return reverse("tutoria_classes:inspect", args=[self.object.individual_class_id])
+
+    def get_parent_breadcrumbs(self):
+        return [
+            *self.parent_breadcrumbs,
+            {"url": self.get_object_url(), "label": str(self.object.individual_class)},
+        ]
+
+    def with_share(self, message):
+        """The warning of the class's in-person share, when at risk, comes with it."""
+        share = self.object.individual_class.in_person_share
+        return f"{message} {share.warning}" if share.warns else message
+
+
+class EditClassSessionView(ClassSessionObjectView):
+    form_class = ClassSessionForm
+    page_title = _("Edit the class session")
+    success_message = _("The session was updated.")
+
+    def get_initial(self):
+        session = self.object
+        return {
+            "date": session.date,
+            "modality": session.modality,
+            "duration_minutes": session.duration_minutes,
+            "topic": session.topic,
+        }
+
+    def perform(self, form):
+        return services.update_class_session(self.object, self.request.user, **form.cleaned_data)
+
+    def get_success_message(self):
+        return self.with_share(self.success_message)
+
+
+class DeleteClassSessionView(ClassSessionObjectView):
+    form_class = forms.Form
+    page_title = _("Delete the class session")
+    submit_label = _("Yes, delete")
+    success_message = _("The session was deleted.")
+    header_icon = "bin"
+
+    def get_intro(self):
+        session = self.object
+        return _(
+            "Delete the session of %(date)s (%(modality)s, %(minutes)d minutes)? The class's "
+            "in-person share and its tutor's work plan will no longer count it; its history "
+            "keeps it."
+        ) % {
+            "date": date_format(session.date, "SHORT_DATE_FORMAT"),
+            "modality": session.get_modality_display(),
+            "minutes": session.duration_minutes,
+        }
+
+    def perform(self, form):
+        return services.delete_class_session(self.object, self.request.user)
+
+    def get_success_message(self):
+        return self.with_share(self.success_message)

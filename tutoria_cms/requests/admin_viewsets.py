@@ -1,9 +1,13 @@
 """Viewsets for group tutoring, end-of-term reports and individual classes."""
 
+import django_filters
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem as ActionMenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import history, usage
@@ -13,14 +17,16 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button
 
 from ..core import institutions
-from ..core.display import ReadableColumn, ReadableInspectMixin
+from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
 from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
 from . import permissions
 from .admin_views import (
     ClassSessionView,
+    DeleteClassSessionView,
     DesignateTutorView,
+    EditClassSessionView,
     EditReportView,
     GroupSessionView,
     PrepareReportView,
@@ -28,11 +34,13 @@ from .admin_views import (
 )
 from .forms import tutor_label
 from .models import (
+    ClassSession,
     IndividualClass,
     ReferralStatus,
     ReportStatus,
     StudentGroup,
     TermReport,
+    TutoringRequest,
     WorkPlanRecord,
 )
 
@@ -314,7 +322,26 @@ class ClassIndexView(ScopedIndexView):
     scope = staticmethod(permissions.visible_classes)
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("site", "term", "component", "tutor")
+        # The sessions of the page's rows in one query (the in-person share of each row).
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("site", "term", "component", "tutor")
+            .prefetch_related(
+                Prefetch(
+                    "sessions",
+                    queryset=ClassSession.objects.only(
+                        "pk", "individual_class_id", "modality", "duration_minutes"
+                    ),
+                )
+            )
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        """The rule set of each site read once for the page (not twice per row)."""
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        object_list = IndividualClass.with_rule_sets(list(object_list))
+        return paginator, page, object_list, is_paginated
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -353,6 +380,29 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
             pk=self.pk,
         )
 
+    def get_requests_display_value(self):
+        """The class's requests, each a link to its page for who may open it (the class
+        tutor, read only; coordination; the board)."""
+        requests = list(self.object.requests.order_by("pk"))
+        if not requests:
+            return "—"
+        visible = set(
+            permissions.visible_requests(
+                self.request.user, TutoringRequest.objects.filter(pk__in=[r.pk for r in requests])
+            ).values_list("pk", flat=True)
+        )
+        items = [
+            format_html(
+                '<li><a href="{}">{}</a></li>',
+                reverse("tutoria_requests:inspect", args=[request.pk]),
+                request.get_list_title(),
+            )
+            if request.pk in visible
+            else format_html("<li>{}</li>", request.get_list_title())
+            for request in requests
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((item,) for item in items)))
+
     @property
     def header_more_buttons(self):
         user, individual_class = self.request.user, self.object
@@ -375,12 +425,25 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
                     priority=20,
                 )
             )
+            buttons.append(
+                Button(
+                    _("History"),
+                    url=reverse("tutoria_classes:history", args=[individual_class.pk]),
+                    icon_name="history",
+                    priority=30,
+                )
+            )
         return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["share"] = self.object.in_person_share
         context["class_sessions"] = self.object.sessions.all()
+        # Corrected or deleted by who records them, while the class is open.
+        context["may_change_sessions"] = (
+            permissions.can_record_class_sessions(self.request.user, self.object)
+            and self.object.has_started
+        )
         context["work_plan"] = (
             WorkPlanRecord.objects.filter(
                 site_id=self.object.site_id,
@@ -390,6 +453,31 @@ class ClassInspectView(ReadableInspectMixin, InspectView):
             if self.object.tutor_id
             else None
         )
+        return context
+
+
+_class_views = scoped_views(
+    lambda queryset, user: institutions.scope(queryset, user, permissions.MANAGE),
+    history=history.HistoryView,
+)
+
+
+class ClassHistoryView(_class_views["history"]):
+    """Wagtail's history (the log entries) and, below it, who designated the class's tutor,
+    which requests joined it and who recorded, corrected or deleted its sessions, and when
+    (``history.class_history``): coordination of the class's institution."""
+
+    # Classes change only through their services (no write right): reading the history takes
+    # "view"; the scope (coordination of the class's institution) decides which classes.
+    any_permission_required = None
+    permission_required = "view"
+
+    def get_context_data(self, *args, **kwargs):
+        from .history import class_history
+
+        context = super().get_context_data(*args, **kwargs)
+        if not self.results_only:
+            context["class_history"] = class_history(self.object)
         return context
 
 
@@ -414,17 +502,108 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     inspect_view_enabled = True
     inspect_view_fields = ["term", "component", "tutor", "requests"]
 
-    routed_views = frozenset({"index", "index_results", "inspect"})
+    # Another institution's class has no history here (it is not found).
+    history_view_class = ClassHistoryView
+    history_template_name = "tutoria_cms/requests/admin/class_history.html"
+
+    routed_views = frozenset({"index", "index_results", "inspect", "history", "history_results"})
 
     def get_action_urlpatterns(self):
         return [
             path("<int:pk>/designate/", DesignateTutorView.as_view(), name="designate"),
             path("<int:pk>/session/", ClassSessionView.as_view(), name="session"),
+            path("sessions/<int:pk>/edit/", EditClassSessionView.as_view(), name="edit_session"),
+            path(
+                "sessions/<int:pk>/delete/",
+                DeleteClassSessionView.as_view(),
+                name="delete_session",
+            ),
         ]
+
+
+class WorkPlanFilterSet(WagtailFilterSet):
+    """By term and tutor; the choices are those of the records the user sees (another
+    institution's terms and tutors are not offered)."""
+
+    term = django_filters.ModelChoiceFilter(
+        label=_("Term"), queryset=lambda request: _plan_terms(request)
+    )
+    tutor = django_filters.ModelChoiceFilter(
+        label=_("Tutor"), queryset=lambda request: _plan_tutors(request)
+    )
+
+    class Meta:
+        model = WorkPlanRecord
+        fields = ["term", "tutor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["tutor"].field.label_from_instance = tutor_label
+
+
+def _plan_terms(request):
+    from tutoria_cms.academics.models import Term
+
+    if request is None:
+        return Term.objects.none()
+    visible = permissions.visible_work_plans(request.user)
+    return institutions.scope(Term.objects.all(), request.user).filter(
+        pk__in=visible.values("term_id")
+    )
+
+
+def _plan_tutors(request):
+    from django.contrib.auth import get_user_model
+
+    if request is None:
+        return get_user_model().objects.none()
+    visible = permissions.visible_work_plans(request.user)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=visible.values("tutor_id"))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class WorkPlanIndexView(ScopedIndexView):
+    scope = staticmethod(permissions.visible_work_plans)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("site", "term", "tutor")
+
+    @cached_property
+    def columns(self):
+        # No page of their own: the rows are read here (no title link).
+        return list(IndexView.columns.func(self))
+
+
+class WorkPlanViewSet(ReadOnlyViewSetMixin, ModelViewSet):
+    """The work plan (PIT) records, read only: kept by ``services.update_work_plan``."""
+
+    model = WorkPlanRecord
+    name = "tutoria_work_plans"
+    icon = "doc-full-inverse"
+    menu_label = _("Work plans (PIT)")
+    add_to_admin_menu = False
+    index_view_class = WorkPlanIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    filterset_class = WorkPlanFilterSet
+    list_display = [
+        ReadableColumn("tutor", label=_("Tutor"), accessor="tutor"),
+        ReadableColumn("term", label=_("Term"), accessor="term"),
+        Column("class_hours", label=_("Individual-class hours credited"), accessor="class_hours"),
+        Column("classes_credited", label=_("Classes credited"), accessor="classes_credited"),
+        Column("hours_cap", label=_("Cap in hours (rule set)"), accessor="cap_display"),
+        LocalDateColumn("updated_at", label=_("Updated at")),
+    ]
+    ordering = ["-term__starts_on", "tutor__last_name", "tutor__username"]
+
+    routed_views = frozenset({"index", "index_results"})
 
 
 class TutoringWorkViewSetGroup(ViewSetGroup):
     menu_label = _("Tutoring work")
     menu_icon = "clipboard-list"
     menu_order = 251
-    items = (StudentGroupViewSet, TermReportViewSet, IndividualClassViewSet)
+    items = (StudentGroupViewSet, TermReportViewSet, IndividualClassViewSet, WorkPlanViewSet)

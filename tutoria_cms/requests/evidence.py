@@ -13,8 +13,9 @@ end-of-term reports by outcome, referrals as counts by service and status
 (both "as of" a date rebuilt too). The indicators are computed from the same records as the
 sheets: "as of" a date, from the rebuilt ones (``Indicator.rebuilt_as_of``).
 Confidential details (reason categories, descriptions, session notes, referral reasons)
-never appear: reasons and referrals only as counts, suppressed under the small-cell
-threshold.
+never appear: reasons and referrals only as counts, over the whole ended terms of the range,
+randomly rounded to base 5 and suppressed under the small-cell threshold (accreditation's
+``disclosure.py``).
 """
 
 import statistics
@@ -280,20 +281,30 @@ class RequestsSource(EvidenceSource):
             )
         )
         out.append(coverage_indicator(context, tutored))
-        reasons = Counter()
-        for values in disclosure_reasons(context, {record.pk for record in records}):
-            reasons.update(values or ())
+        # Sensitive: counted over the whole ended terms of the range only (disclosure.py).
+        released = context.sensitive_context()
+        reasons = None
+        if released is not None:
+            reasons = Counter()
+            released_ids = (
+                {record.pk for record in request_records(released)}
+                if released.as_of is not None  # only "as of" a date needs the ids
+                else set()
+            )
+            for values in disclosure_reasons(released, released_ids):
+                reasons.update(values or ())
         for code, label in TutoringReason.choices:
             out.append(
                 context.count_indicator(
                     f"reason_{code}",
                     _("Reason: %(reason)s") % {"reason": label},
-                    reasons.get(code, 0),
+                    reasons.get(code, 0) if reasons is not None else None,
                     sensitive=True,
                     section=SECTION,
                     definition=_(
-                        "Requests giving this reason (confidential: only counts, and "
-                        "counts under the small-cell threshold are suppressed)."
+                        "Requests giving this reason (confidential: only counts, over the "
+                        "whole ended terms of the range, randomly rounded to a multiple of 5; "
+                        "under the small-cell threshold shown as suppressed)."
                     ),
                     chart="reasons",
                     chart_title=_("Reasons by category"),
@@ -939,6 +950,7 @@ class ReferralsSource(EvidenceSource):
     section = SECTION
     order = 54
     as_of_supported = True
+    sensitive = True
     columns = (_("Service"), _("Status"), _("Referrals"))
 
     def _referrals(self, context, model=Referral):
@@ -951,42 +963,81 @@ class ReferralsSource(EvidenceSource):
         return referrals
 
     def _counts(self, context):
-        """(service, status, count) sorted: "as of" a date, of the referrals as then."""
+        """(service id, status, count): "as of" a date, of the referrals as then."""
         if context.as_of is not None:
             history = self._referrals(context, Referral.history.model)
             counts = Counter(_as_of(history, context, ("service", "status")))
-            return [(service, status, n) for (service, status), n in sorted(counts.items())]
+            return [(service, status, n) for (service, status), n in counts.items()]
         return list(
             self._referrals(context)
             .values_list("service", "status")
             .annotate(n=Count("pk"))
-            .order_by("service", "status")
+            .order_by()
         )
 
+    def _released_counts(self, context):
+        """The counts over the whole ended terms of the range (sensitive: see
+        accreditation's disclosure.py), or None when they are withheld."""
+        released = context.sensitive_context()
+        return None if released is None else self._counts(released)
+
+    def _rows(self, context):
+        """The sheet's rows ((cell, service's name, status, count)), by service name; none
+        when the counts are withheld. The service is sensitive: a pseudonymised export counts
+        the referrals per service (every status together, "All statuses"); an identified one
+        per service and status. ``cell`` names the count for its rounding draw (ids and
+        codes: the same in every language)."""
+        from .models import ReferralService
+
+        counts = self._released_counts(context) or ()
+        names = {
+            service.pk: str(service)
+            for service in ReferralService.objects.filter(pk__in={row[0] for row in counts})
+        }
+        statuses = dict(ReferralStatus.choices)
+        if not context.identified:
+            totals = Counter()
+            for service, _status, count in counts:
+                totals[service] += count
+            rows = [
+                (("referrals", service, "all"), names.get(service, ""), str(_("All statuses")), n)
+                for service, n in totals.items()
+            ]
+        else:
+            rows = [
+                (
+                    ("referrals", service, status),
+                    names.get(service, ""),
+                    str(statuses.get(status, status)),
+                    n,
+                )
+                for service, status, n in counts
+            ]
+        return sorted(rows, key=lambda row: (row[1], row[2]))
+
     def count(self, context):
-        return len(self._counts(context))
+        return len(self._rows(context))
 
     def rows(self, context):
-        statuses = dict(ReferralStatus.choices)
-        threshold = context.small_cell_threshold
-        for service, status, count in self._counts(context):
-            shown = count if count >= threshold else f"< {threshold}"
-            yield service, statuses.get(status, status), shown
+        for cell, service, status, count in self._rows(context):
+            yield service, status, context.release(cell, count)
 
     def indicators(self, context):
+        released = self._released_counts(context)
         counts = Counter()
-        for _service, status, count in self._counts(context):
+        for _service, status, count in released or ():
             counts[status] += count
         out = [
             context.count_indicator(
                 "referrals",
                 _("Referrals"),
-                sum(counts.values()),
+                sum(counts.values()) if released is not None else None,
                 sensitive=True,
                 section=SECTION,
                 definition=_(
-                    "Referrals to a service in the range (counts under the small-cell "
-                    "threshold are suppressed)."
+                    "Referrals to a service in the whole ended terms of the range (randomly "
+                    "rounded to a multiple of 5; under the small-cell threshold shown as "
+                    "suppressed)."
                 ),
                 rebuilt_as_of=context.as_of is not None,
             )
@@ -996,7 +1047,7 @@ class ReferralsSource(EvidenceSource):
                 context.count_indicator(
                     f"referrals_{status}",
                     _("Referrals: %(status)s") % {"status": label},
-                    counts.get(status, 0),
+                    counts.get(status, 0) if released is not None else None,
                     sensitive=True,
                     section=SECTION,
                     definition=_(

@@ -221,15 +221,29 @@ class SessionForm(CleanTextFormMixin, forms.ModelForm):
 
 
 class ReferralForm(CleanTextFormMixin, forms.Form):
-    service = forms.CharField(
+    """The service is one of the request's institution's active referral services (another
+    institution's, or an inactive one, is refused when posted)."""
+
+    service = forms.ModelChoiceField(
         label=_("Service"),
-        max_length=100,
-        required=False,
-        help_text=_("For example: educational orientation, psychology."),
+        queryset=None,
+        help_text=_("The service the student is referred to (Settings › Referral services)."),
     )
     reason = forms.CharField(
         label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def __init__(self, *args, site, **kwargs):
+        from .services import referral_services
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        field.queryset = referral_services(site)
+        if not field.queryset.exists():
+            # An institution that has not set its services up yet: its orientation service
+            # (services.default_referral_service).
+            field.required = False
+            field.empty_label = _("Orientation service")
 
 
 class ReferralUpdateForm(CleanTextFormMixin, forms.Form):

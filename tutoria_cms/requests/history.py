@@ -39,3 +39,50 @@ def group_membership_history(group):
         entries.append(MembershipEntry(record.history_date, record.history_user, subject, change))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+def class_history(individual_class):
+    """What changed in an individual class, newest first (simple-history): its designated
+    tutor, its requests (joined or removed), and its sessions (recorded, corrected,
+    deleted), each with who and when. Requests read as their title (no confidential text).
+    Five queries whatever the number of changes."""
+    from .forms import tutor_label
+    from .models import ClassSession, IndividualClass
+
+    entries = []
+    records = list(
+        IndividualClass.history.filter(id=individual_class.pk)
+        .select_related("history_user", "tutor")
+        .order_by("history_id")
+    )
+    by_id = {record.history_id: record for record in records}
+    for history_id, change in m2m_changes(IndividualClass, "requests", records).items():
+        record = by_id[history_id]
+        entries.append(
+            MembershipEntry(record.history_date, record.history_user, _("Class"), change)
+        )
+    previous = None
+    for record in records:
+        if previous is None:
+            entries.append(
+                MembershipEntry(record.history_date, record.history_user, _("Class"), _("Opened"))
+            )
+        if record.tutor_id != (previous.tutor_id if previous else None) and record.tutor_id:
+            change = _("Tutor designated: %(tutor)s") % {"tutor": tutor_label(record.tutor)}
+            entries.append(
+                MembershipEntry(record.history_date, record.history_user, _("Class"), change)
+            )
+        previous = record
+    kinds = {"+": _("Recorded"), "~": _("Corrected"), "-": _("Deleted")}
+    for record in ClassSession.history.filter(
+        individual_class_id=individual_class.pk
+    ).select_related("history_user"):
+        subject = _("Session of %(date)s") % {"date": date_format(record.date, "SHORT_DATE_FORMAT")}
+        change = _("%(what)s: %(modality)s, %(minutes)d minutes") % {
+            "what": kinds.get(record.history_type, record.history_type),
+            "modality": record.get_modality_display(),
+            "minutes": record.duration_minutes,
+        }
+        entries.append(MembershipEntry(record.history_date, record.history_user, subject, change))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries

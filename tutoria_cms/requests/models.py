@@ -363,10 +363,26 @@ class IndividualClass(ScopedRecord):
     def __str__(self):
         return f"{self.component} ({self.term})"
 
+    # A listing reads the rule set of each site once and sets it here (``with_rule_sets``).
+    _preset_rule_set = None
+
     @property
     def rule_set(self):
         """The rule set of the class's institution (``site_rule_set``), or None."""
+        if self._preset_rule_set is not None:
+            return self._preset_rule_set[0]
         return site_rule_set(self.site)
+
+    @classmethod
+    def with_rule_sets(cls, classes):
+        """``classes`` with the rule set of their sites read once per site (a listing: not
+        twice per row)."""
+        by_site = {}
+        for individual_class in classes:
+            if individual_class.site_id not in by_site:
+                by_site[individual_class.site_id] = site_rule_set(individual_class.site)
+            individual_class._preset_rule_set = (by_site[individual_class.site_id],)
+        return classes
 
     @property
     def in_person_hours(self):
@@ -477,9 +493,14 @@ class InPersonShare:
         self.component_hours = individual_class.component.hours
         self.required_hours = individual_class.in_person_hours
         minutes = {Modality.IN_PERSON: 0, "other": 0}
-        for modality, duration in individual_class.sessions.values_list(
-            "modality", "duration_minutes"
-        ):
+        # A listing prefetches the sessions (``prefetch_related("sessions")``): no query per row.
+        prefetched = getattr(individual_class, "_prefetched_objects_cache", {}).get("sessions")
+        sessions = (
+            [(session.modality, session.duration_minutes) for session in prefetched]
+            if prefetched is not None
+            else individual_class.sessions.values_list("modality", "duration_minutes")
+        )
+        for modality, duration in sessions:
             key = Modality.IN_PERSON if modality == Modality.IN_PERSON else "other"
             minutes[key] += duration
         self.in_person_minutes = minutes[Modality.IN_PERSON]
@@ -587,6 +608,13 @@ class WorkPlanRecord(ScopedRecord):
 
     def __str__(self):
         return f"{self.term} #{self.tutor_id}"
+
+    @property
+    def cap_display(self):
+        """The rule set's cap in hours, or that it sets none."""
+        if self.hours_cap is None:
+            return _("No cap in hours")
+        return _("%(cap)d h") % {"cap": self.hours_cap}
 
     @property
     def display(self):
@@ -745,6 +773,47 @@ class ReferralStatus(models.TextChoices):
 REFERRAL_NEWS = (ReferralStatus.ATTENDED, ReferralStatus.CLOSED)
 
 
+# The name the referrals made before services were a vocabulary took when left empty; shown
+# translated (it is stored in English, as the migration writes it).
+DEFAULT_SERVICE_NAME = "Orientation service"
+
+
+class ReferralService(InstitutionScopedModel):
+    """A service students are referred to (psychology, educational orientation, social work),
+    one institution's vocabulary, managed in Settings › Referral services.
+
+    Which service a student was sent to is sensitive: it is read by the referring tutor and
+    the orientation service only (``permissions.can_read_disclosure``); boards and coordination
+    see that a referral exists and its status, and pseudonymised exports count referrals per
+    service, suppressing small counts.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Only active services are offered when a student is referred."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("referral service")
+        verbose_name_plural = _("referral services")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "name"], name="tutoria_one_referral_service_name_per_site"
+            )
+        ]
+
+    def __str__(self):
+        if self.name == DEFAULT_SERVICE_NAME:
+            return str(_("Orientation service"))
+        return self.name
+
+
 class Referral(ScopedRecord):
     """A referral (canalización / encaminhamento) to the orientation service.
 
@@ -760,11 +829,11 @@ class Referral(ScopedRecord):
         related_name="referrals",
         verbose_name=_("request"),
     )
-    service = models.CharField(
-        _("service"),
-        max_length=100,
-        default=_("Orientation service"),
-        help_text=_("For example: educational orientation, psychology, health."),
+    service = models.ForeignKey(
+        ReferralService,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("service"),
     )
     reason = models.TextField(_("reason for the referral"))
     status = models.CharField(
@@ -795,15 +864,22 @@ class Referral(ScopedRecord):
         verbose_name_plural = _("referrals")
 
     def __str__(self):
-        return f"{self.service} #{self.pk or '-'}"
+        # Never the service: the label reaches history and audit views coordination reads.
+        return _("Referral no. %(number)s") % {"number": self.pk or "-"}
+
+    def clean(self):
+        super().clean()
+        if (
+            self.service_id is not None
+            and self.site_id is not None
+            and self.service.site_id != self.site_id
+        ):
+            raise ValidationError({"service": _("Choose a service of the request's institution.")})
 
     @property
     def service_label(self):
-        """The service, translated when it is the default one (stored in the language that
-        was active when the referral was made)."""
-        if not self.service or self.service == "Orientation service":
-            return _("Orientation service")
-        return self.service
+        """The service's name (translated when it is the default one)."""
+        return str(self.service) if self.service_id else ""
 
 
 class TutoringSession(ScopedRecord):

@@ -8,6 +8,9 @@ orientation service once referred), as in Plone's workflow security.
 - Board (``decide_tutoringrequest``): requests from submission on; decides them (approve,
   deny, and where the rule set allows, redirect to a regular class or schedule change).
 - Assigned tutor: their own requests, with the confidential details.
+- Designated class tutor: the requests of the individual classes they are designated to,
+  read only (state, dates, decision; no confidential details, no action), while an active
+  member of the class's institution (``is_class_tutor_of``).
 - Orientation service (``receive_referral``): requests referred to it, with the details.
 - Superusers administer the site but do not read confidential details either.
 - Group tutoring, end-of-term reports, individual classes: coordination sees them all (boards
@@ -30,6 +33,7 @@ from .models import (
     StudentGroup,
     TermReport,
     TutoringRequest,
+    WorkPlanRecord,
 )
 
 MANAGE = "tutoria_requests.manage_tutoringrequest"
@@ -95,6 +99,13 @@ def visible_requests(user, queryset=None):
     if user.is_superuser:
         return queryset
     condition = Q(assigned_tutor=user) & institutions.institution_q(user)
+    # The requests behind the classes they are designated to (read only), in the classes'
+    # institutions: the class shares its request's site.
+    condition |= (
+        Q(individual_classes__tutor=user)
+        & institutions.institution_q(user, field="individual_classes__site")
+        & institutions.institution_q(user)
+    )
     if is_coordinator(user):
         condition |= institutions.institution_q(user, MANAGE)
     if is_board(user):
@@ -102,6 +113,18 @@ def visible_requests(user, queryset=None):
     if is_orientation(user):
         condition |= Q(referrals__isnull=False) & institutions.institution_q(user, RECEIVE_REFERRAL)
     return queryset.filter(condition).distinct()
+
+
+def is_class_tutor_of(user, request):
+    """The designated tutor of one of the individual classes ``request`` belongs to, while an
+    active member of its institution: they read the request, never its confidential details
+    and take no action on it (only the assigned tutor does)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return institutions.holds(user, None, request.site_id) and any(
+        individual_class.is_class_tutor(user)
+        for individual_class in request.individual_classes.filter(tutor=user)
+    )
 
 
 def can_view(user, request):
@@ -184,6 +207,12 @@ def visible_classes(user):
     return _tutoring_work(IndividualClass, user, board_sees_all=True)
 
 
+def visible_work_plans(user):
+    """Work plan (PIT) records, read only: coordination those of its institutions, a tutor
+    their own (in the institutions they belong to)."""
+    return _tutoring_work(WorkPlanRecord, user)
+
+
 def is_class_tutor(user, individual_class):
     """The individual class's designated tutor, while an active member of its institution."""
     return individual_class.is_class_tutor(user)
@@ -198,6 +227,7 @@ def can_record_class_sessions(user, individual_class):
 __all__ = [
     "can_record_class_sessions",
     "is_class_tutor",
+    "is_class_tutor_of",
     "OPEN_STATES",
     "available_actions",
     "can_read_disclosure",
@@ -210,5 +240,6 @@ __all__ = [
     "visible_classes",
     "visible_groups",
     "visible_reports",
+    "visible_work_plans",
     "visible_requests",
 ]

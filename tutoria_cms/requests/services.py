@@ -607,6 +607,52 @@ def record_class_session(individual_class, user, *, date, modality, duration_min
     return session
 
 
+def _require_class_record(individual_class, user):
+    """Who corrects a class's sessions (its designated tutor, coordination of its
+    institution), while the class is open (one of its requests in progress)."""
+    if not permissions.can_record_class_sessions(user, individual_class):
+        raise TransitionRefused(
+            _("Only the class's designated tutor and coordination can record its sessions."),
+            code="permission",
+        )
+    if not individual_class.has_started:
+        raise TransitionError(
+            _("The class's sessions can be changed only while the class is open."),
+            code="state",
+        )
+
+
+def update_class_session(session, user, *, date, modality, duration_minutes, topic=""):
+    """Correct a class session (its designated tutor or coordination, while the class is
+    open): the change is kept in the session's history, and the class's in-person share and
+    its tutor's work plan (PIT) follow it."""
+    individual_class = session.individual_class
+    _require_class_record(individual_class, user)
+    session.date = date
+    session.modality = modality
+    session.duration_minutes = duration_minutes
+    session.topic = clean_text(topic, max_length=200, required=False)
+    session.full_clean()
+    session._history_user = user
+    with transaction.atomic():
+        session.save()
+        update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
+    return session
+
+
+def delete_class_session(session, user):
+    """Delete a class session recorded by mistake (its designated tutor or coordination,
+    while the class is open): its history keeps it (who deleted it, when), and the class's
+    in-person share and its tutor's work plan (PIT) no longer count it."""
+    individual_class = session.individual_class
+    _require_class_record(individual_class, user)
+    session._history_user = user
+    with transaction.atomic():
+        session.delete()
+        update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
+    return individual_class
+
+
 def update_work_plan(tutor, term, site, user=None):
     """The tutor's work plan (PIT) record for the term, brought up to date: the in-person
     hours recorded in the individual classes they are designated to, each class up to its
@@ -615,36 +661,53 @@ def update_work_plan(tutor, term, site, user=None):
     (``max_work_plan_hours_per_term``; None: no cap). None without a tutor or a rule set."""
     from decimal import Decimal
 
-    from .models import WorkPlanRecord
-
     rule_set = site_rule_set(site)
     if tutor is None or rule_set is None:
         return None
-    classes = list(
-        IndividualClass.objects.filter(site=site, term=term, tutor=tutor)
-        .select_related("component", "term")
-        .order_by("pk")
-    )
-    limit = rule_set.max_classes_per_tutor_per_term
-    credited = classes if limit is None else classes[:limit]
-    hours = Decimal(0)
-    for individual_class in credited:
-        share = individual_class.in_person_share
-        taught = Decimal(share.in_person_minutes) / 60
-        if share.required_hours is not None:
-            taught = min(taught, Decimal(share.required_hours))
-        hours += taught
-    cap = rule_set.max_work_plan_hours_per_term
-    if cap is not None:
-        hours = min(hours, Decimal(cap))
-    record, _created = WorkPlanRecord.objects.get_or_create(site=site, tutor=tutor, term=term)
-    record.class_hours = hours.quantize(Decimal("0.01"))
-    record.classes_credited = len(credited)
-    record.hours_cap = cap
-    if user is not None:
-        record._history_user = user
-    record.save()
+    with transaction.atomic():
+        record = _locked_work_plan(site, tutor, term)
+        # Counted under the record's lock: two sessions recorded at once are both credited.
+        classes = list(
+            IndividualClass.objects.filter(site=site, term=term, tutor=tutor)
+            .select_related("component", "term")
+            .order_by("pk")
+        )
+        limit = rule_set.max_classes_per_tutor_per_term
+        credited = classes if limit is None else classes[:limit]
+        hours = Decimal(0)
+        for individual_class in credited:
+            share = individual_class.in_person_share
+            taught = Decimal(share.in_person_minutes) / 60
+            if share.required_hours is not None:
+                taught = min(taught, Decimal(share.required_hours))
+            hours += taught
+        cap = rule_set.max_work_plan_hours_per_term
+        if cap is not None:
+            hours = min(hours, Decimal(cap))
+        record.class_hours = hours.quantize(Decimal("0.01"))
+        record.classes_credited = len(credited)
+        record.hours_cap = cap
+        if user is not None:
+            record._history_user = user
+        record.save()
     return record
+
+
+def _locked_work_plan(site, tutor, term):
+    """The tutor's work plan record for the term, created if missing and locked (one per
+    site, tutor and term, by a unique constraint): when two transactions create it at once,
+    the one that loses the race gets the other's row instead of an ``IntegrityError``."""
+    from .models import WorkPlanRecord
+
+    lookup = {"site": site, "tutor": tutor, "term": term}
+    record = WorkPlanRecord.objects.select_for_update().filter(**lookup).first()
+    if record is not None:
+        return record
+    try:
+        with transaction.atomic():
+            return WorkPlanRecord.objects.create(**lookup)
+    except IntegrityError:
+        return WorkPlanRecord.objects.select_for_update().get(**lookup)
 
 
 # -- tutors ----------------------------------------------------------------------------------
@@ -803,18 +866,48 @@ def record_session(
     return session
 
 
-def refer(request, user, *, reason, service=""):
-    """The assigned tutor refers the student; the orientation service can then read."""
+def referral_services(site, include=None):
+    """The services a student of the institution ``site`` may be referred to: its active
+    ones (plus ``include``, a referral's current service, when it is no longer active)."""
+    from .models import ReferralService
+
+    condition = Q(active=True)
+    if include is not None:
+        condition |= Q(pk=getattr(include, "pk", include))
+    return ReferralService.objects.filter(condition, site=site).order_by("order", "name")
+
+
+def default_referral_service(site):
+    """The service a referral made without naming one goes to: the institution's first active
+    service, else its orientation service (created the first time)."""
+    from .models import DEFAULT_SERVICE_NAME, ReferralService
+
+    service = referral_services(site).first()
+    if service is None:
+        service, _created = ReferralService.objects.get_or_create(
+            site=site, name=DEFAULT_SERVICE_NAME
+        )
+    return service
+
+
+def refer(request, user, *, reason, service=None):
+    """The assigned tutor refers the student to ``service`` (an active service of the
+    request's institution; ``None``: its default one); the orientation service can then
+    read."""
     from .models import Referral
 
     _require_assigned_tutor(request, user)
+    if service is None:
+        service = default_referral_service(request.site)
+    elif not referral_services(request.site).filter(pk=service.pk).exists():
+        raise ValidationError({"service": _("Choose a service of the request's institution.")})
     referral = Referral(
         request=request,
+        site_id=request.site_id,
+        service=service,
         referred_by=user,
         reason=clean_text(reason, max_length=MAX_REASON_LENGTH, allow_newlines=True),
     )
-    if service:
-        referral.service = clean_text(service, max_length=100)
     referral.full_clean()
     referral.due_on = deadlines.referral_due_on(referral, None, timezone.now())
     referral._history_user = user

@@ -174,6 +174,9 @@ class ReferView(TutorWorkView):
     page_title = _("Refer to a service")
     success_message = _("The student was referred.")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "site": self.object.site}
+
     def perform(self, form):
         return services.refer(self.object, self.request.user, **form.cleaned_data)
 

@@ -179,6 +179,18 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
                     priority=80,
                 ),
             ]
+        # The individual class it belongs to, for who sees that class (its tutor among them).
+        for individual_class in (
+            permissions.visible_classes(user).filter(requests=self.object).order_by("pk")
+        ):
+            buttons.append(
+                Button(
+                    _("Individual class"),
+                    url=reverse("tutoria_classes:inspect", args=[individual_class.pk]),
+                    icon_name="user",
+                    priority=85,
+                )
+            )
         if self.object.term_id and permissions.is_assigned_tutor(user, self.object):
             buttons.append(
                 Button(
@@ -201,7 +213,7 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
         context["request_history"] = history_rows(request)
         context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
         context["sessions"] = list(request.sessions.all())
-        context["referrals"] = list(request.referrals.all())
+        context["referrals"] = list(request.referrals.select_related("service"))
         for referral in context["referrals"]:
             referral.due_text = deadlines.due_text(referral.due_on)
         context["notifications"] = list(request.notifications.order_by("created_at"))

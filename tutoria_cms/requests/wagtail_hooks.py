@@ -6,16 +6,21 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from tutoria_cms.core.evidence import covers
+
 from ..core.viewsets import ScopedPermissionPolicy
 from . import permissions
 from .admin_viewsets import GroupPermissionPolicy, TutoringWorkViewSetGroup
 from .models import (
     IndividualClass,
+    ReferralService,
     RequestLogEntry,
     StudentGroup,
     TermReport,
     TutoringRequest,
+    WorkPlanRecord,
 )
+from .service_viewsets import ReferralServicePermissionPolicy
 from .viewsets import RequestDeleteBulkAction, RequestPermissionPolicy, TutoringRequestViewSet
 
 register_permission_policy(
@@ -44,6 +49,18 @@ register_permission_policy(
     ),
     exact_class=True,
 )
+# Work plan (PIT) records: read only, coordination of its institutions and each tutor their
+# own (the menu item shows for tutors with a record).
+register_permission_policy(
+    WorkPlanRecord,
+    ScopedPermissionPolicy(
+        WorkPlanRecord, permissions.visible_work_plans, viewers=permissions.is_coordinator
+    ),
+    exact_class=True,
+)
+register_permission_policy(
+    ReferralService, ReferralServicePermissionPolicy(ReferralService), exact_class=True
+)
 register_snippet(TutoringRequestViewSet)
 # After Wagtail's own snippet bulk actions (order), so that this one is the requests' "delete".
 hooks.register("register_bulk_action", RequestDeleteBulkAction, order=100)
@@ -52,6 +69,13 @@ hooks.register("register_bulk_action", RequestDeleteBulkAction, order=100)
 @hooks.register("register_admin_viewset")
 def register_tutoring_work():
     return TutoringWorkViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_referral_services():
+    from .service_viewsets import ReferralServiceViewSet
+
+    return ReferralServiceViewSet()
 
 
 @hooks.register("register_log_actions")
@@ -108,10 +132,23 @@ def request_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number, user, site=None, **kwargs):
+@covers(
+    "tutoria_requests.TutoringRequest",
+    "tutoria_requests.RequestDisclosure",
+    "tutoria_requests.Notification",
+    "tutoria_requests.TutoringSession",
+    "tutoria_requests.Referral",
+    "tutoria_requests.IndividualClass",
+    "tutoria_requests.ClassSession",
+    "tutoria_requests.StudentGroup",
+    "tutoria_requests.GroupSession",
+    "tutoria_requests.TermReport",
+    "tutoria_requests.SensitiveRead",
+)
+def subject_access_data(student_number, user, site=None, confidential=True, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user, site=site)
+    return subject_data(student_number, user, site=site, confidential=confidential)
 
 
 @hooks.register("register_tutoria_work_queue")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core.evidence import EvidenceSource, Indicator, Unit, latest_history
+from tutoria_cms.core.pseudonyms import PREFIX as STUDENT_PREFIX
 
 from .models import (
     Attendance,
@@ -33,6 +34,7 @@ from .models import (
 )
 
 SECTION = _("Group workshops")
+UNVERIFIED_PREFIX = "U-"
 _DAY = datetime.date(2000, 1, 1)
 
 
@@ -78,7 +80,42 @@ def attendance_in_scope(context, model=Attendance):
 
 
 def registrations_in_scope(context, model=WorkshopRegistration):
-    return model.objects.filter(workshop_id__in=held_workshop_ids(context))
+    """Registrations of the held workshops; pending sign-ups (never confirmed) are not
+    evidence of anything and are left out."""
+    return model.objects.filter(workshop_id__in=held_workshop_ids(context)).exclude(
+        status=WorkshopRegistration.Status.PENDING
+    )
+
+
+def unverified_pseudonym(registration_id, pseudonymiser):
+    """The pseudonym of a registration whose identity was not verified: derived from the
+    registration, never from the number typed, and marked "U-" (not a student's "S-")."""
+    pseudonym = pseudonymiser(f"workshop-registration:{registration_id}")
+    return UNVERIFIED_PREFIX + pseudonym[len(STUDENT_PREFIX) :]
+
+
+def registration_pseudonym(registration, pseudonymiser):
+    """The pseudonym shown for a registration (the evidence browser's listings)."""
+    if registration.identity_verified_at is not None:
+        return pseudonymiser(registration.student_number)
+    return unverified_pseudonym(registration.pk, pseudonymiser)
+
+
+def student_column(context, number, registration_id, verified):
+    """What the "Student" column shows for a registration.
+
+    The student's pseudonym (or, in an identified export, the number) only for a registration
+    whose identity was verified (confirmed from the e-mail on the student's record). Any other
+    registration was typed by whoever filled in the public form, maybe someone else's number:
+    it gets a pseudonym of its own (:func:`unverified_pseudonym`), so that reading it tells
+    nothing about the student whose number was typed and cannot be matched with that
+    student's rows elsewhere (see docs/privacy.md). Identified exports show the number.
+    """
+    if verified:
+        return context.student_id(number)
+    if context.identified:
+        return number
+    return unverified_pseudonym(registration_id, context.pseudonymiser)
 
 
 def _labels(items):
@@ -398,13 +435,14 @@ class AttendanceSource(EvidenceSource):
                 pk__in=scope.values("session_id")
             ).values_list("page_id", "page__title", "pk", "date", "start_time")
         }
-        student_id = context.student_id
         students = {
-            registration_id: student_id(number)
-            for registration_id, number in WorkshopRegistration.objects.filter(
+            registration_id: student_column(
+                context, number, registration_id, verified_at is not None
+            )
+            for registration_id, number, verified_at in WorkshopRegistration.objects.filter(
                 pk__in=scope.values("registration_id")
             )
-            .values_list("pk", "student_number")
+            .values_list("pk", "student_number", "identity_verified_at")
             .iterator(chunk_size=context.chunk_size)
         }
         records = self._records(context)
@@ -427,7 +465,15 @@ class RegistrationsSource(EvidenceSource):
     as_of_supported = True
     columns = (_("Workshop id"), _("Workshop"), _("Student"), _("Status"), _("Signed up at"))
     widths = (12, 40, 18, 22, 18)
-    FIELDS = ("workshop_id", "workshop__title", "student_number", "status", "created_at")
+    FIELDS = (
+        "workshop_id",
+        "workshop__title",
+        "student_number",
+        "status",
+        "created_at",
+        "pk",
+        "identity_verified_at",
+    )
 
     def count(self, context):
         if context.as_of is not None:
@@ -446,7 +492,7 @@ class RegistrationsSource(EvidenceSource):
             registrations_in_scope(context, WorkshopRegistration.history.model)
             .filter(history_date__lte=context.as_of_moment)
             .order_by("id", "-history_date", "-history_id")
-            .values_list("id", "history_type", *self.FIELDS)
+            .values_list("id", "history_type", *self.FIELDS[:5], "id", "identity_verified_at")
         )
         rows = list(latest_history(history.iterator(chunk_size=context.chunk_size)))
         rows.sort(key=lambda row: (row[0], row[4]))
@@ -454,6 +500,6 @@ class RegistrationsSource(EvidenceSource):
 
     def rows(self, context):
         labels = dict(WorkshopRegistration.Status.choices)
-        student_id = context.student_id
-        for workshop_id, title, number, status, created in self._records(context):
-            yield (workshop_id, title, student_id(number), str(labels.get(status, status)), created)
+        for workshop_id, title, number, status, created, pk, verified_at in self._records(context):
+            student = student_column(context, number, pk, verified_at is not None)
+            yield (workshop_id, title, student, str(labels.get(status, status)), created)

@@ -14,6 +14,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.forms import CleanTextFormMixin
+from tutoria_cms.core.student_numbers import normalise_student_number
 from tutoria_cms.core.text import clean_text
 
 # What the person typing their name is told, by the error code of ``clean_text``.
@@ -47,7 +48,10 @@ class WorkshopRegistrationForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("E-mail"),
-        help_text=_("We send the confirmation of your registration to this address."),
+        help_text=_(
+            "We send the link to confirm your registration to this address, or to the address "
+            "on your student record where the institution has one."
+        ),
         error_messages={
             "required": _("Enter your e-mail address."),
             "invalid": _("Enter a valid e-mail address, such as name@example.com."),
@@ -64,7 +68,7 @@ class WorkshopRegistrationForm(forms.Form):
     )
 
     def clean_student_number(self):
-        value = self.cleaned_data["student_number"].strip()
+        value = normalise_student_number(self.cleaned_data["student_number"])
         if not re.fullmatch(tutoria_settings.STUDENT_NUMBER_PATTERN, value):
             raise ValidationError(
                 _(
@@ -96,7 +100,7 @@ class WorkshopRegistrationForm(forms.Form):
         }
 
     def add_registration_error(self, error):
-        """Show a refusal of ``services.register`` (duplicate, full, closed) on the form."""
+        """Show a refusal (closed, consent, too many attempts) on the form."""
         self.add_error(None, error)
 
 

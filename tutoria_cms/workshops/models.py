@@ -47,6 +47,7 @@ from tutoria_cms.core.models import (
     leave_out_if_swapped,
     swappable_page_setting,
 )
+from tutoria_cms.core.student_numbers import normalise_student_number
 
 from .blocks import FacilitatorsBlock
 from .forms import GroupWorkshopPageForm, WorkshopRegistrationForm
@@ -59,8 +60,9 @@ def get_page_model():
     return swapper.load_model("wagtailcore", "Page")
 
 
-# Values of the ``signup`` query parameter after a successful registration (POST/redirect/GET).
-SIGNUP_RESULTS = ("confirmed", "waitlisted")
+# Values of the ``signup`` query parameter after a sign-up request or a confirmation
+# (POST/redirect/GET). "requested" is the same answer whatever was typed (no enumeration).
+SIGNUP_RESULTS = ("requested", "confirmed", "waitlisted")
 
 
 class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
@@ -201,30 +203,63 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
         return WorkshopRegistrationForm(data)
 
     def serve(self, request, *args, **kwargs):
-        """GET shows the page and its form; POST signs up, then redirects (POST/redirect/GET).
-
-        A preview never registers anyone.
+        """GET shows the page and its form; POST asks for a sign-up, then redirects
+        (POST/redirect/GET). The seat is held only once the link of the e-mail is followed:
+        ``?confirm=<token>`` shows a button that confirms (POST), so that a mail scanner
+        following the link confirms nothing. A preview never registers anyone.
         """
         from . import services
+        from .ratelimit import allow_signup_attempt
 
         form = None
-        if request.method == "POST" and not getattr(request, "is_preview", False):
+        confirmation = None
+        is_preview = getattr(request, "is_preview", False)
+        if request.method == "POST" and not is_preview and "confirm_token" in request.POST:
+            token = request.POST.get("confirm_token", "")
+            try:
+                result = services.confirm_signup(token, workshop=self)
+            except services.RegistrationError as error:
+                confirmation = {"token": "", "error": error.messages[0], "code": error.code}
+            else:
+                url = self.get_url(request) or self.url
+                return redirect(f"{url}?signup={result.status}#registration")
+        elif request.method == "POST" and not is_preview:
             form = self.get_registration_form(request.POST)
-            if form.is_valid():
+            if not allow_signup_attempt(request, self):
+                form.is_valid()  # bound and cleaned: what was typed is shown again
+                form.add_registration_error(services.TooManyAttempts())
+            elif form.is_valid():
                 try:
-                    result = services.register(
+                    services.request_signup(
                         self, language=translation.get_language(), **form.registration_data()
                     )
                 except services.RegistrationError as error:
                     form.add_registration_error(error)
                 else:
                     url = self.get_url(request) or self.url
-                    return redirect(f"{url}?signup={result.status}#registration")
+                    return redirect(f"{url}?signup=requested#registration")
+        elif request.GET.get("confirm") and not is_preview:
+            token = request.GET["confirm"]
+            try:
+                services.check_signup_token(token, workshop=self)
+            except services.RegistrationError as error:
+                confirmation = {"token": "", "error": error.messages[0], "code": error.code}
+            else:
+                confirmation = {"token": token, "error": None, "code": "valid"}
         context = self.get_context(request, *args, **kwargs)
         context["form"] = form if form is not None else self.get_registration_form()
+        context["confirmation"] = confirmation
+        context["signup_confirmation_hours"] = tutoria_settings.SIGNUP_CONFIRMATION_HOURS
         signup = request.GET.get("signup")
         context["signup_result"] = signup if signup in SIGNUP_RESULTS else None
-        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+        response = TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+        if confirmation is not None:
+            # The token is a credential: not kept by caches, not sent on as a referrer to
+            # other sites. ("no-referrer" would make browsers send "Origin: null" with the
+            # confirming form, which Django's CSRF check refuses.)
+            response["Cache-Control"] = "no-store"
+            response["Referrer-Policy"] = "same-origin"
+        return response
 
 
 @leave_out_if_swapped
@@ -301,9 +336,17 @@ class WorkshopSession(Orderable):
 
 
 class WorkshopRegistration(models.Model):
-    """A student's sign-up for a workshop. Created and changed only through ``services``."""
+    """A student's sign-up for a workshop. Created and changed only through ``services``.
+
+    ``student_number`` is always stored normalised (:func:`normalise_student_number`).
+    ``identity_verified_at`` is set only when the sign-up was confirmed through the e-mail
+    address on the institution's student record: only then is the registration treated as the
+    student's (their pseudonym in exports and in the evidence browser); see docs/privacy.md.
+    """
 
     class Status(models.TextChoices):
+        # A public sign-up not yet confirmed from its e-mail: holds no seat, blocks nobody.
+        PENDING = "pending", _("Awaiting confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITLISTED = "waitlisted", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
@@ -322,7 +365,7 @@ class WorkshopRegistration(models.Model):
     consent = models.BooleanField(_("consent to data use"), default=False)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     language = models.CharField(
         _("language"),
@@ -335,6 +378,17 @@ class WorkshopRegistration(models.Model):
     # history-tracked: it changes through a conditional update, see tasks.py.
     confirmation_sent_at = models.DateTimeField(
         _("e-mail sent at"), null=True, blank=True, editable=False
+    )
+
+    identity_verified_at = models.DateTimeField(
+        _("identity verified at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When the sign-up was confirmed from the e-mail address on the student's record. "
+            "Until then the registration is not linked to the student."
+        ),
     )
 
     history = HistoricalRecords(excluded_fields=["confirmation_sent_at"])
@@ -365,9 +419,23 @@ class WorkshopRegistration(models.Model):
     def __str__(self):
         return f"{self.student_number} · {self.workshop.title}"
 
+    def save(self, *args, **kwargs):
+        self.student_number = normalise_student_number(self.student_number)
+        if self.email:
+            self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.student_number = normalise_student_number(self.student_number)
+
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def identity_verified(self):
+        return self.identity_verified_at is not None
 
 
 class Attendance(models.Model):

@@ -2,17 +2,31 @@
 
 from django.db.models import Count
 
+from tutoria_cms.core.student_numbers import normalise_student_number
+
 from .models import Attendance
 
 
 def sessions_attended(student_numbers, start=None, end=None):
-    """{student number: workshop sessions attended} between ``start`` and ``end`` (dates)."""
+    """{student number: workshop sessions attended} between ``start`` and ``end`` (dates).
+
+    Numbers are looked up normalised; only registrations whose identity was verified (confirmed
+    from the e-mail on the student's record) count as the student's.
+    """
+    wanted = {normalise_student_number(number): number for number in student_numbers}
     attendance = Attendance.objects.filter(
-        present=True, registration__student_number__in=list(student_numbers)
+        present=True,
+        registration__student_number__in=list(wanted),
+        registration__identity_verified_at__isnull=False,
     )
     if start is not None:
         attendance = attendance.filter(session__date__gte=start)
     if end is not None:
         attendance = attendance.filter(session__date__lte=end)
     rows = attendance.values("registration__student_number").annotate(count=Count("pk"))
-    return {row["registration__student_number"]: row["count"] for row in rows}
+    return {
+        wanted.get(row["registration__student_number"], row["registration__student_number"]): row[
+            "count"
+        ]
+        for row in rows
+    }

@@ -2,13 +2,24 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import SubjectSheet
+from tutoria_cms.core.student_numbers import normalise_student_number
 
 from .models import Attendance, WorkshopRegistration
 
+IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
 
-def subject_data(student_number):
+
+def subject_data(student_number, user=None):
+    """The registrations (and their attendance) of the workshops of the exporter's
+    institutions; ``user`` None: every institution (the trusted command line)."""
+    student_number = normalise_student_number(student_number)
     registrations = WorkshopRegistration.objects.filter(student_number=student_number)
+    if user is not None:
+        registrations = institutions.scope_pages(
+            registrations, user, IDENTIFIED_PERMISSION, path_field="workshop__path"
+        )
     if not registrations.exists():
         return []
     return [
@@ -38,7 +49,7 @@ def subject_data(student_number):
         SubjectSheet(
             _("Workshop attendance"),
             (_("Workshop"), _("Session date"), _("Present")),
-            Attendance.objects.filter(registration__student_number=student_number)
+            Attendance.objects.filter(registration__in=registrations)
             .order_by("session__date")
             .values_list("session__page__title", "session__date", "present"),
             order=31,

@@ -1,5 +1,9 @@
 """Background tasks (django-tasks): the registration e-mails.
 
+No e-mail carries text typed on the public form (no name greeting): the confirmation link
+goes to an address nobody chose for the student where there is a student record, and its
+text is only the suite's, the workshop's and the link.
+
 Claim-then-send: the task first claims the e-mail with a conditional update of
 ``confirmation_sent_at`` (set only where it is still empty), so that two workers, or a retry
 after a success, never send it twice. That field is excluded from the history on purpose, so
@@ -15,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django_tasks import task
 
 from tutoria_cms.core.conf import tutoria_settings
@@ -25,6 +30,36 @@ logger = logging.getLogger(__name__)
 
 SUBJECT_TEMPLATE = "tutoria_cms/workshops/emails/registration_subject.txt"
 BODY_TEMPLATE = "tutoria_cms/workshops/emails/registration_body.txt"
+LINK_SUBJECT_TEMPLATE = "tutoria_cms/workshops/emails/confirm_subject.txt"
+LINK_BODY_TEMPLATE = "tutoria_cms/workshops/emails/confirm_body.txt"
+
+
+def confirmation_url(registration):
+    from .services import signup_token
+
+    workshop = registration.workshop.specific
+    return f"{workshop.get_full_url()}?{urlencode({'confirm': signup_token(registration)})}"
+
+
+def build_confirmation_email(registration):
+    """The e-mail with the link that confirms a pending sign-up."""
+    workshop = registration.workshop.specific
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "workshop": workshop,
+            "url": confirmation_url(registration),
+            "hours": tutoria_settings.SIGNUP_CONFIRMATION_HOURS,
+        }
+        subject = " ".join(render_to_string(LINK_SUBJECT_TEMPLATE, context).split())
+        body = render_to_string(LINK_BODY_TEMPLATE, context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        to=[registration.email],
+        headers={"Content-Language": language},
+    )
 
 
 def build_registration_email(registration):
@@ -68,6 +103,33 @@ def send_registration_email(registration_id):
     except (smtplib.SMTPException, OSError):
         logger.exception(
             "Could not send the e-mail of workshop registration %s; it can be sent again.",
+            registration_id,
+        )
+        WorkshopRegistration.objects.filter(
+            pk=registration_id, confirmation_sent_at=claimed_at
+        ).update(confirmation_sent_at=None)
+        raise
+    return True
+
+
+@task()
+def send_signup_confirmation_email(registration_id):
+    """Send the confirmation link of a pending sign-up, once (claim-then-send as above)."""
+    claimed_at = timezone.now()
+    claimed = WorkshopRegistration.objects.filter(
+        pk=registration_id,
+        confirmation_sent_at__isnull=True,
+        status=WorkshopRegistration.Status.PENDING,
+    ).update(confirmation_sent_at=claimed_at)
+    if not claimed:
+        return False
+    registration = WorkshopRegistration.objects.select_related("workshop").get(pk=registration_id)
+    try:
+        build_confirmation_email(registration).send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception(
+            "Could not send the confirmation link of workshop registration %s; it can be sent "
+            "again.",
             registration_id,
         )
         WorkshopRegistration.objects.filter(

@@ -7,6 +7,7 @@ from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 
 from tutoria_cms.core.deletion import protect_pages_holding_records
+from tutoria_cms.core.evidence import covers
 
 from .models import (
     GroupWorkshopPageMixin,
@@ -98,7 +99,8 @@ def workshop_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
-def subject_access_data(student_number, user):
+@covers("tutoria_workshops.WorkshopRegistration", "tutoria_workshops.Attendance")
+def subject_access_data(student_number, user, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number)
+    return subject_data(student_number, user)

@@ -172,9 +172,11 @@ def _student(number, name, domain, site):
 def _coordinator(site=None):
     """A coordinator of peer mentoring in ``site``'s institution ("coordinacion" first)."""
     User = get_user_model()
-    candidates = User.objects.with_perm(permissions.MANAGE, include_superusers=False).filter(
-        is_active=True
-    )
+    candidates = User.objects.with_perm(
+        permissions.MANAGE,
+        include_superusers=False,
+        backend="django.contrib.auth.backends.ModelBackend",  # several backends: django-axes
+    ).filter(is_active=True)
     for user in sorted(candidates, key=lambda u: (u.username != "coordinacion", u.pk)):
         if site is None or institutions.holds(user, permissions.MANAGE, site):
             return user

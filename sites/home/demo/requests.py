@@ -26,6 +26,7 @@ from tutoria_cms.core.choices import TutoringReason
 from tutoria_cms.requests import services
 from tutoria_cms.requests.models import (
     IndividualClass,
+    ReferralService,
     ReferralStatus,
     RequestKind,
     StudentGroup,
@@ -59,7 +60,8 @@ TEXT = {
         "denial_support": "La solicitud corresponde a una beca de manutención: se orienta al "
         "área de becas, no a la tutoría.",
         "referral": "Se observa ansiedad ante los exámenes; requiere atención especializada.",
-        "referral_service": "Servicio de Orientación Educativa",
+        # The institution's referral services (Settings › Referral services).
+        "referral_services": ["Psicología", "Orientación educativa", "Trabajo social"],
         "referral_notes": {
             ReferralStatus.ATTENDED: "Primera entrevista realizada.",
             ReferralStatus.FOLLOW_UP: "En seguimiento quincenal con orientación.",
@@ -86,7 +88,7 @@ TEXT = {
         "denial_support": "O pedido trata de auxílio estudantil: encaminhado à assistência "
         "estudantil, não à tutoria.",
         "referral": "Ansiedade em avaliações; precisa de atendimento especializado.",
-        "referral_service": "Núcleo de Apoio Psicopedagógico",
+        "referral_services": ["Psicologia", "Serviço social", "Apoio pedagógico"],
         "referral_notes": {
             ReferralStatus.ATTENDED: "Primeiro atendimento realizado.",
             ReferralStatus.FOLLOW_UP: "Em acompanhamento quinzenal pelo núcleo.",
@@ -268,11 +270,23 @@ class DemoTutoring:
                 )
         return request, tutor
 
+    def referral_services(self, site):
+        """The institution's referral services (created once, in the vocabulary's order)."""
+        if getattr(self, "_referral_services", None) is None:
+            self._referral_services = [
+                ReferralService.objects.get_or_create(
+                    site=site, name=name, defaults={"order": order}
+                )[0]
+                for order, name in enumerate(self.text["referral_services"])
+            ]
+        return self._referral_services
+
     def refer(self, request, tutor, status, days_ago):
+        choices = self.referral_services(request.site)
+        self.referrals_made = getattr(self, "referrals_made", 0) + 1
+        service = choices[self.referrals_made % len(choices)]
         with at(moment(self.day(days_ago), 17)):
-            referral = services.refer(
-                request, tutor, reason=self.text["referral"], service=self.text["referral_service"]
-            )
+            referral = services.refer(request, tutor, reason=self.text["referral"], service=service)
         if status != ReferralStatus.SENT:
             with at(moment(self.day(days_ago - 5), 12)):
                 services.update_referral(

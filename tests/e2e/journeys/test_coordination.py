@@ -558,3 +558,46 @@ def test_coordinator_delivers_a_decision_notice_by_letter(site, sign_in):
     page.get_by_text(es("The decision notice is recorded as delivered by letter.")).wait_for()
     notification.refresh_from_db()
     assert notification.status == Notification.Status.LETTER
+
+
+def test_coordinator_follows_an_overdue_request_from_the_dashboard(site, coordinacion, sign_in):
+    """The due-date alert: the dashboard flags the request past its decision date, the link
+    lists exactly it (not the one still on time), and its page says how late it is."""
+    from django.utils import translation
+
+    from tests.e2e.journeys.conftest import list_title
+    from tutoria_cms.requests import deadlines
+    from tutoria_cms.requests import services as request_services
+    from tutoria_cms.requests.models import RequestKind, TutoringRequest
+
+    today = timezone.localdate()
+    requests = []
+    for number in ("2019101", "2019102"):
+        request = request_services.create_request(
+            kind=RequestKind.SUPPORT,
+            student=factories.make_student(number),
+            user=coordinacion,
+            language="es",
+            reasons=["academic"],
+        )
+        factories.walk(
+            request, {"submit": coordinacion, "review": coordinacion}, "submit", "review"
+        )
+        requests.append(request)
+    late, on_time = requests
+    TutoringRequest.objects.filter(pk=late.pk).update(due_on=today - datetime.timedelta(days=3))
+    TutoringRequest.objects.filter(pk=on_time.pk).update(due_on=today + datetime.timedelta(days=5))
+    page = sign_in("coordinacion")
+
+    alert = page.locator('[data-work-item="requests_overdue"]')
+    assert alert.get_attribute("data-count") == "1"
+    label = es("requests past their decision date")
+    alert.get_by_role("link", name=re.compile(re.escape(label))).click()
+    listing = page.get_by_role("main")
+    listing.get_by_role("link", name=list_title(late)).wait_for()
+    assert listing.get_by_role("link", name=list_title(on_time)).count() == 0
+    listing.get_by_role("link", name=list_title(late)).click()
+    with translation.override("es"):
+        overdue = deadlines.due_text(today - datetime.timedelta(days=3), today).split(" (")[0]
+    page.get_by_text(overdue).first.wait_for()  # "Vencida por 3 días", on its page
+    assert f"/inspect/{late.pk}/" in page.url

@@ -19,9 +19,7 @@ pytestmark = [
 def test_orientation_accepts_a_referral_and_records_its_outcome(site, sign_in):
     request = request_in_progress()
     factories.UserFactory(username="orientacion", groups=[roles.ORIENTATION])
-    services.refer(
-        request, request.assigned_tutor, reason="Ansiedad ante los exámenes.", service="SOE"
-    )
+    services.refer(request, request.assigned_tutor, reason="Ansiedad ante los exámenes.")
     page = sign_in("orientacion")
 
     page.get_by_role("main").get_by_role(

@@ -129,9 +129,11 @@ def test_quality_officer_runs_a_subject_access_export(evidence, calidad, sign_in
     page.get_by_role("button", name=es("Reports")).click()
     page.get_by_role("link", name=es("Subject access")).click()
     page.get_by_role("textbox", name=es("Student number")).fill("A000001")
+    page.get_by_role("textbox", name=es("Purpose")).fill("Solicitud de acceso del alumno")
     button = page.get_by_role("button", name=es("Download the workbook"))
     book = openpyxl.load_workbook(download(page, button, tmp_path))
     cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
     assert "Alumno 1" in cells and "Alumno 2" not in cells
     job = ExportJob.objects.get(identified=True)
     assert job.requested_by.username == "calidad" and "A000001" not in str(job.filters)
+    assert job.purpose == "Solicitud de acceso del alumno"

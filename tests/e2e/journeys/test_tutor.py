@@ -27,7 +27,14 @@ def open_actions(page):
 
 
 def test_tutor_records_a_session_refers_the_student_and_closes_the_request(site, sign_in):
+    from tests.factories import build_site, referral_service
+
     request = request_in_progress()
+    # The institution's services, one no longer offered, and another institution's.
+    service = referral_service(request.site, "Orientación educativa")
+    referral_service(request.site, "Psicología")
+    referral_service(request.site, "Servicio retirado", active=False)
+    referral_service(build_site(hostname="otra.example").get_site(), "Servicio de otra institución")
     today = timezone.localdate()
     page = sign_in("tutora.ana")
 
@@ -42,7 +49,10 @@ def test_tutor_records_a_session_refers_the_student_and_closes_the_request(site,
 
     open_actions(page)
     page.get_by_role("link", name=es("Refer to a service")).click()
-    page.get_by_label(exactly(es("Service"))).fill("Orientación educativa")
+    select = page.get_by_label(exactly(es("Service")))
+    offered = select.locator("option").all_inner_texts()
+    assert "Servicio retirado" not in offered and "Servicio de otra institución" not in offered
+    select.select_option(label="Orientación educativa")
     page.get_by_label(exactly(es("Reason for the referral"))).fill("Ansiedad ante los exámenes.")
     page.get_by_role("button", name=es("Save"), exact=True).click()
     page.get_by_text(es("The student was referred.")).wait_for()
@@ -56,7 +66,7 @@ def test_tutor_records_a_session_refers_the_student_and_closes_the_request(site,
     assert session.date == today and session.duration_minutes == 50
     assert session.date >= today - datetime.timedelta(days=1)
     referral = Referral.objects.get(request=request)
-    assert referral.service == "Orientación educativa"
+    assert referral.service == service
     request.refresh_from_db()
     assert request.state == RequestState.CLOSED
 
@@ -175,9 +185,7 @@ def test_tutor_reads_the_outcome_of_a_referral_the_service_closed(site, sign_in)
 
     request = request_in_progress()
     orientation = factories.UserFactory(username="orientacion", groups=[roles.ORIENTATION])
-    referral = services.refer(
-        request, request.assigned_tutor, reason="Ansiedad ante los exámenes.", service="SOE"
-    )
+    referral = services.refer(request, request.assigned_tutor, reason="Ansiedad ante los exámenes.")
     services.update_referral(
         referral,
         orientation,

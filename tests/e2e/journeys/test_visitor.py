@@ -1,4 +1,7 @@
-"""Visitor journeys: from the public home page, find a workshop and sign up."""
+"""Visitor journeys: from the public home page, find a workshop, sign up and confirm the
+place from the link of the e-mail."""
+
+import re
 
 import pytest
 from django.utils import translation
@@ -18,6 +21,31 @@ WAITLISTED = (
     "The workshop is full, so you are on the waiting list. We have sent you an e-mail, "
     "and will write again if a place becomes free."
 )
+
+
+REQUESTED = (
+    "Thank you. If the details are valid, you will receive an e-mail with a link to confirm "
+    "your place (at the address on your student record, where the institution has one). No "
+    "place is kept until you confirm, within %(hours)s hour.",
+    "Thank you. If the details are valid, you will receive an e-mail with a link to confirm "
+    "your place (at the address on your student record, where the institution has one). No "
+    "place is kept until you confirm, within %(hours)s hours.",
+)
+
+
+def requested(language, hours=48):
+    """The answer to any sign-up (the same whatever was typed), as the site shows it."""
+    with translation.override(language):
+        return translation.ngettext(*REQUESTED, hours) % {"hours": hours}
+
+
+def confirm_from_email(page, mailoutbox, address, language):
+    """Open the link of the last e-mail sent to ``address`` and press its button."""
+    translate = es if language == "es" else pt
+    message = [m for m in mailoutbox if address in m.to][-1]
+    url = re.search(r"https?://\S+\?confirm=\S+", message.body).group(0)
+    page.goto("/" + url.split("://", 1)[1].split("/", 1)[1])
+    page.get_by_role("button", name=translate("Confirm my place")).click()
 
 
 def form_labels(language):
@@ -52,18 +80,25 @@ def test_visitor_finds_a_workshop_by_search_and_signs_up(site, visitor, mailoutb
     )
     results.get_by_role("link", name="Taller de escritura académica").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Taller de escritura académica"
-    sign_up(page, "es", "A20250042", "Lucía Hernández Soto", "lucia@alumnos.example.edu")
+    sign_up(page, "es", "a20250042", "Lucía Hernández Soto", "lucia@alumnos.example.edu")
+
+    assert page.get_by_role("status").inner_text() == requested("es")
+    registration = WorkshopRegistration.objects.get()
+    assert registration.status == WorkshopRegistration.Status.PENDING  # no seat yet
+    (link,) = mailoutbox
+    assert link.to == ["lucia@alumnos.example.edu"]
+    assert "Lucía" not in link.body  # nothing typed by the sender in the e-mail
+    confirm_from_email(page, mailoutbox, "lucia@alumnos.example.edu", "es")
 
     assert page.get_by_role("status").inner_text() == es(CONFIRMED)
-    registration = WorkshopRegistration.objects.get()
+    registration.refresh_from_db()
     assert registration.workshop_id == workshop.pk
     assert registration.status == WorkshopRegistration.Status.CONFIRMED
     assert (registration.student_number, registration.language) == ("A20250042", "es")
-    (message,) = mailoutbox
-    assert message.to == ["lucia@alumnos.example.edu"]
+    assert [m.to for m in mailoutbox] == [["lucia@alumnos.example.edu"]] * 2
 
 
-def test_visitor_signs_up_to_a_full_workshop_and_joins_the_waiting_list(site, visitor):
+def test_visitor_signs_up_to_a_full_workshop_and_joins_the_waiting_list(site, visitor, mailoutbox):
     index = factories.build_programme_index(site, title="Programas de tutoría", show_in_menus=True)
     programme = factories.build_programme(index, title="Programa de Acción Tutorial")
     workshop = factories.build_workshop(programme, title="Técnicas de estudio", capacity=2)
@@ -79,6 +114,8 @@ def test_visitor_signs_up_to_a_full_workshop_and_joins_the_waiting_list(site, vi
         es("All the places are taken. If you sign up, you join the waiting list.")
     ).wait_for()
     sign_up(page, "es", "A20250077", "Mario Gómez Ruiz", "mario@alumnos.example.edu")
+    assert page.get_by_role("status").inner_text() == requested("es")
+    confirm_from_email(page, mailoutbox, "mario@alumnos.example.edu", "es")
 
     assert page.get_by_role("status").inner_text() == es(WAITLISTED)
     registration = WorkshopRegistration.objects.get(student_number="A20250077")
@@ -86,7 +123,7 @@ def test_visitor_signs_up_to_a_full_workshop_and_joins_the_waiting_list(site, vi
     assert WorkshopRegistration.objects.filter(status="confirmed").count() == 2
 
 
-def test_visitor_signs_up_on_the_brazilian_site_in_portuguese(br_site, visitor):
+def test_visitor_signs_up_on_the_brazilian_site_in_portuguese(br_site, visitor, mailoutbox):
     index = factories.build_programme_index(br_site, title="Programas")
     programme = factories.build_programme(index, title="Programa de tutoria")
     workshop = factories.build_workshop(programme, title="Oficina de escrita acadêmica")
@@ -97,6 +134,8 @@ def test_visitor_signs_up_on_the_brazilian_site_in_portuguese(br_site, visitor):
     search.get_by_role("button", name=pt("Search")).click()
     page.get_by_role("link", name="Oficina de escrita acadêmica").click()
     sign_up(page, "pt-br", "2025004217", "João Pereira", "joao@discente.example.edu.br")
+    assert page.get_by_role("status").inner_text() == requested("pt-br")
+    confirm_from_email(page, mailoutbox, "joao@discente.example.edu.br", "pt-br")
 
     assert page.get_by_role("status").inner_text() == pt(CONFIRMED)
     registration = WorkshopRegistration.objects.get()

@@ -116,6 +116,7 @@ def request_admins():
 
 
 def workshop_admins():
+    from tutoria_cms.workshops.evidence import registration_pseudonym
     from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
 
     class WorkshopFilter(SimpleListFilter):
@@ -165,12 +166,20 @@ def workshop_admins():
         )
         history_fields = ("status",)
 
+        def get_queryset(self, request):
+            # Sign-ups never confirmed are not evidence (as in the workbooks).
+            return super().get_queryset(request).exclude(status=WorkshopRegistration.Status.PENDING)
+
         @display(_("workshop"))
         def workshop_title(self, obj):
             return obj.workshop.title
 
         def student_number_of(self, obj):
             return obj.student_number
+
+        def pseudonym_of(self, obj, pseudonymiser):
+            # Only a sign-up confirmed from the student record's address is the student's.
+            return registration_pseudonym(obj, pseudonymiser)
 
     class AttendanceAdmin(EvidenceModelAdmin):
         model = Attendance
@@ -208,6 +217,9 @@ def workshop_admins():
 
         def student_number_of(self, obj):
             return obj.registration.student_number
+
+        def pseudonym_of(self, obj, pseudonymiser):
+            return registration_pseudonym(obj.registration, pseudonymiser)
 
     return [RegistrationAdmin, AttendanceAdmin]
 

@@ -263,9 +263,14 @@ class EvidenceModelAdmin(ModelAdmin):
         """The raw student number of ``obj`` (models with a student override this)."""
         return ""
 
+    def pseudonym_of(self, obj, pseudonymiser):
+        """The pseudonym shown for ``obj``'s student. Models whose rows are not always the
+        student's (a workshop sign-up typed by anyone) override this."""
+        return pseudonymiser(self.student_number_of(obj))
+
     @display(gettext_lazy("student (pseudonym)"))
     def student_pseudonym(self, obj):
-        return Pseudonymiser()(self.student_number_of(obj))
+        return self.pseudonym_of(obj, Pseudonymiser())
 
     @display(gettext_lazy("student number"))
     def student_number(self, obj):
@@ -291,7 +296,7 @@ class EvidenceModelAdmin(ModelAdmin):
     def column_value(self, name, obj, privacy):
         """The raw value of column ``name`` (a method of this class or a field of the model)."""
         if name == "student_pseudonym":  # one pseudonymiser per request, not per row
-            return privacy.pseudonymiser(self.student_number_of(obj))
+            return self.pseudonym_of(obj, privacy.pseudonymiser)
         if name == "student_number":
             return privacy.student(self.student_number_of(obj))
         method = getattr(self, name, None)

@@ -27,18 +27,29 @@ class Command(TutoriaCommand):
             required=True,
             help=_("Account that asks (needs the identified-export permission)."),
         )
+        parser.add_argument(
+            "--purpose",
+            required=True,
+            help=_("Why the data are exported (kept with the log of the export)."),
+        )
 
     def handle(self, *args, **options):
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(_("No such user: %(user)s") % {"user": options["user"]})
+        if not options["purpose"].strip():
+            raise CommandError(_("Say why the data are exported (--purpose)."))
         path = Path(options["output"])
         if path.suffix.lower() != ".xlsx":
             raise CommandError(_("The output file must end in .xlsx."))
         try:
             with path.open("wb") as target:
                 job, found = build_subject_workbook(
-                    options["student_number"], target, user, origin=ExportJob.Origin.COMMAND
+                    options["student_number"],
+                    target,
+                    user,
+                    options["purpose"],
+                    origin=ExportJob.Origin.COMMAND,
                 )
         except PermissionDenied:
             path.unlink(missing_ok=True)
