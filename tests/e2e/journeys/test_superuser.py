@@ -1,4 +1,7 @@
-"""Superuser journey: grant a custom permission of the suite to a role in Settings › Groups."""
+"""Superuser journeys: grant a custom permission of the suite to a role in Settings › Groups;
+unlock a locked-out sign-in in Settings › Login lockouts."""
+
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -37,3 +40,56 @@ def test_superuser_grants_the_identified_export_to_the_quality_office(site, sign
     ).exists()
     calidad = type(calidad).objects.get(pk=calidad.pk)  # a fresh permission cache
     assert calidad.has_perm("tutoria_accreditation.export_identified")
+
+
+def test_a_locked_out_tutor_is_unlocked_by_the_superuser_and_signs_in(
+    site, sign_in, browsing, settings
+):
+    """Wrong passwords lock the sign-in (the right one is refused too, in Spanish); the
+    superuser finds the lockout in Settings › Login lockouts and unlocks it; then the right
+    password signs in."""
+    from tests.e2e.journeys.conftest import new_page
+
+    factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    factories.UserFactory(username="tutora.ana", groups=[roles.TUTORS])
+    tutor = new_page(browsing)
+    tutor.goto("/admin/login/")
+
+    def try_password(password):
+        tutor.locator("#id_username").fill("tutora.ana")
+        tutor.locator("#id_password").fill(password)
+        tutor.get_by_role("button", name=es("Sign in")).click()
+
+    with translation.override("es"):
+        paused = translation.ngettext(
+            "Too many failed sign-in attempts. Signing in with this username from here is "
+            "paused for %(minutes)s minute.",
+            "Too many failed sign-in attempts. Signing in with this username from here is "
+            "paused for %(minutes)s minutes.",
+            30,
+        ) % {"minutes": 30}
+    assert not paused.startswith("Too many")  # translated
+    locked = tutor.get_by_text(paused)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        try_password("no-es-la-clave")
+        tutor.locator("#id_password").wait_for()
+    try_password("no-es-la-clave")  # the last one allowed: the sign-in is paused
+    locked.wait_for()
+    tutor.get_by_role("link", name=es("Back to sign in")).click()
+    try_password(factories.PASSWORD)  # the right password is refused while paused
+    locked.wait_for()
+    assert not tutor.url.endswith("/admin/")
+
+    page = sign_in("admin")
+    page.get_by_role("button", name=es("Settings"), exact=True).click()
+    page.get_by_role("link", name=es("Login lockouts"), exact=True).click()
+    row = page.get_by_role("row").filter(has_text="tutora.ana")
+    more = es("More options for '%(title)s'").split("%(title)s")[0]
+    row.get_by_role("button", name=re.compile("^" + re.escape(more))).click()
+    row.get_by_role("link", name=es("Unlock"), exact=True).click()
+    page.get_by_role("button", name=es("Yes, unlock")).click()
+    page.get_by_role("row").filter(has_text="tutora.ana").wait_for(state="detached")
+
+    tutor.get_by_role("link", name=es("Back to sign in")).click()
+    try_password(factories.PASSWORD)
+    tutor.wait_for_url("**/admin/")
