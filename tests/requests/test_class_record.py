@@ -414,3 +414,18 @@ def test_the_classes_listing_queries_do_not_grow_with_its_rows(
         page = client.get(url)
     assert page.status_code == 200 and "N006" in page.text
     assert "1 h de 18 h presenciales" in page.text  # the share from the prefetched sessions
+
+
+def test_date_fields_render_iso_dates_for_the_browsers_date_picker():
+    """With the locale's format (10/03/2026) an <input type="date"> shows nothing: editing a
+    session would lose its date (the browser journey caught it)."""
+    import datetime
+
+    from django.utils import translation
+
+    from tutoria_cms.requests.forms import ClassSessionForm
+
+    with translation.override("es"):
+        form = ClassSessionForm(initial={"date": datetime.date(2026, 3, 10)})
+        html = str(form["date"])
+    assert 'type="date"' in html and 'value="2026-03-10"' in html

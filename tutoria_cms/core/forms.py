@@ -14,6 +14,17 @@ MAX_TEXT_LENGTH = 5000
 MAX_TAG_LENGTH = 100
 
 
+class NativeDateInput(forms.DateInput):
+    """The browser's own date picker (``<input type="date">``). Its value must be ISO
+    (YYYY-MM-DD) whatever the language: with the locale's format (10/03/2026) the browser
+    shows an empty field, and editing a record would lose its date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def is_typed_text(field):
     """A field people type plain text into (not a hidden or rich-text widget)."""
     widget = field.widget

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from tutoria_cms.core import institutions
 from tutoria_cms.core.choices import TutoringReason
-from tutoria_cms.core.forms import CleanTextFormMixin
+from tutoria_cms.core.forms import CleanTextFormMixin, NativeDateInput
 
 from .models import NO_INDIVIDUAL_CLASSES_HERE, TutoringRequest, site_rule_set
 
@@ -217,7 +217,7 @@ class SessionForm(CleanTextFormMixin, forms.ModelForm):
 
         model = TutoringSession
         fields = ["date", "modality", "attention_type", "duration_minutes", "private_notes"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": NativeDateInput()}
 
 
 class ReferralForm(CleanTextFormMixin, forms.Form):
@@ -256,7 +256,7 @@ class ReferralUpdateForm(CleanTextFormMixin, forms.Form):
 
 
 class GroupSessionForm(CleanTextFormMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=NativeDateInput())
     topic = forms.CharField(label=_("Topic"), max_length=200)
     modality = forms.ChoiceField(label=_("Modality"), choices=())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
@@ -279,7 +279,7 @@ class ClassSessionForm(CleanTextFormMixin, forms.Form):
     """A session of an individual class: its modality and duration count towards the rule
     set's in-person share."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=NativeDateInput())
     modality = forms.ChoiceField(label=_("Modality"), choices=())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)

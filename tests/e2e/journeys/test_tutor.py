@@ -206,10 +206,11 @@ def test_tutor_reads_the_outcome_of_a_referral_the_service_closed(site, sign_in)
     assert SensitiveRead.objects.filter(user__username="tutora.ana", what="referrals").exists()
 
 
-def test_class_tutor_records_a_class_session_from_the_menu(site, sign_in):
+def test_class_tutor_records_corrects_and_deletes_a_class_session(site, sign_in):
     """The designated tutor of an individual class records its sessions: from the menu to the
     class listing, the row's actions, the form; the class page then counts the in-person
-    hours against the rule set's share."""
+    hours against the rule set's share. A mistake is corrected, then the session deleted,
+    from the class page."""
     import re
 
     from tests import factories
@@ -242,3 +243,19 @@ def test_class_tutor_records_a_class_session_from_the_menu(site, sign_in):
     session = individual_class.sessions.get()
     assert session.date == datetime.date(2026, 3, 10) and session.duration_minutes == 120
     assert session.modality == "in_person" and session.recorded_by == ana
+
+    # A mistake: the class page's sessions table corrects the session, then deletes it.
+    sessions = page.get_by_role("table").filter(has_text=es("Edit"))
+    sessions.get_by_role("link", name=re.compile("^" + re.escape(es("Edit")) + r"\s")).click()
+    page.get_by_label(exactly(es("Duration (minutes)"))).fill("90")
+    page.get_by_role("button", name=es("Save"), exact=True).click()
+    page.get_by_text(es("The session was updated.")).first.wait_for()
+    session.refresh_from_db()
+    assert session.duration_minutes == 90
+    assert session.history.count() == 2  # recorded, then corrected: both kept
+
+    sessions = page.get_by_role("table").filter(has_text=es("Delete"))
+    sessions.get_by_role("link", name=re.compile("^" + re.escape(es("Delete")) + r"\s")).click()
+    page.get_by_role("button", name=es("Yes, delete"), exact=True).click()
+    page.get_by_text(es("The session was deleted.")).first.wait_for()
+    assert not individual_class.sessions.exists()
