@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 
 from tests import factories
-from tests.e2e.journeys.conftest import es
+from tests.e2e.journeys.conftest import es, exactly
 from tutoria_cms.core import roles
 
 pytestmark = [
@@ -93,3 +93,22 @@ def test_a_locked_out_tutor_is_unlocked_by_the_superuser_and_signs_in(
     tutor.get_by_role("link", name=es("Back to sign in")).click()
     try_password(factories.PASSWORD)
     tutor.wait_for_url("**/admin/")
+
+
+def test_superuser_adds_a_referral_service_to_the_institutions_vocabulary(site, sign_in):
+    """Settings › Referral services: the institution's services a tutor refers students to
+    (a sensitive vocabulary, per institution)."""
+    from tutoria_cms.requests.models import ReferralService
+
+    factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    page = sign_in("admin")
+    page.get_by_role("button", name=es("Settings"), exact=True).click()
+    page.get_by_role("link", name=es("Referral services"), exact=True).click()
+    add = es("Add %(model_name)s") % {"model_name": es("referral service")}
+    page.get_by_role("link", name=re.compile(re.escape(add), re.IGNORECASE)).first.click()
+    page.get_by_role("combobox", name=exactly(es("Institution"))).select_option(index=1)
+    page.get_by_role("textbox", name=exactly(es("name").capitalize())).fill("Tutoría entre pares")
+    page.get_by_role("button", name=es("Create"), exact=True).click()
+    page.get_by_role("row").filter(has_text="Tutoría entre pares").wait_for()
+    service = ReferralService.objects.get(name="Tutoría entre pares")
+    assert service.site == site.get_site() and service.active
