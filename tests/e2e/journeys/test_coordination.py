@@ -443,6 +443,12 @@ def test_coordinator_designates_the_tutor_of_an_approved_individual_class(site, 
     assert individual_class.tutor == ana
     assert list(individual_class.requests.all()) == [request]
 
+    # The class's history says who designated the tutor.
+    row.get_by_role("link", name=str(individual_class)).first.click()
+    page.locator("#w-slim-header-buttons").get_by_role("button").click()  # the "…" menu
+    page.get_by_role("link", name=es("History"), exact=True).click()
+    page.get_by_role("main").get_by_text("tutora.ana").first.wait_for()  # the designation
+
 
 def test_coordinator_returns_an_end_of_term_report_and_accepts_it_once_corrected(site, sign_in):
     from tests.e2e.journeys.conftest import request_in_progress
