@@ -122,7 +122,6 @@ class SubjectAccessForm(CleanTextFormMixin, forms.Form):
     )
     purpose = forms.CharField(
         label=_("Purpose"),
-        min_length=10,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(

@@ -18,6 +18,10 @@ class TutoriaCoreConfig(AppConfig):
         institutions.connect_signals()
         from django.apps import apps
 
+        from . import csp_widgets
+
+        csp_widgets.install()  # Wagtail's choosers without inline scripts (CSP)
+
         if apps.is_installed("django_otp.plugins.otp_totp"):
             from . import two_factor  # noqa: F401  (asks for the code after a password sign-in)
         # After the membership roles' own receiver (a role given is a group first).

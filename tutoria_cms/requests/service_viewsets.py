@@ -8,10 +8,11 @@ Settings › Groups by the viewset) apply in the institutions where the person h
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -136,12 +137,16 @@ class ReferralServiceViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            "name",
+            Column("name", label=_("Name"), accessor=str),  # the default one, translated
             Column(
                 "site",
                 label=_("Institution"),
                 accessor=lambda s: institutions.institution_name(s.site),
             ),
-            BooleanColumn("active", label=_("Active")),
+            Column(
+                "active",
+                label=_("Active"),
+                accessor=lambda s: gettext("Yes") if s.active else gettext("No"),
+            ),
             Column("order", label=_("Order")),
         ]

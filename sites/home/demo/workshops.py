@@ -6,9 +6,12 @@ from tutoria_cms.workshops.models import GroupWorkshopPage, WorkshopRegistration
 
 
 def load_demo_registrations(home, students, language, user):
-    """Register the cohort's students in the site's workshops (a full workshop puts the last
-    ones on its waiting list; one registration is cancelled) and record attendance at the
-    sessions that have taken place. Idempotent: skipped once the site has registrations."""
+    """Sign the cohort's students up in the site's workshops as the public form does: each
+    sign-up confirmed from the link e-mailed to the student record's address (so it carries
+    the student's identity), but the last of each workshop, left awaiting confirmation; a
+    full workshop puts the last ones on its waiting list; one registration is cancelled.
+    Then record attendance at the sessions that have taken place. Idempotent: skipped once
+    the site has registrations."""
     workshops = list(GroupWorkshopPage.objects.live().descendant_of(home).order_by("path"))
     if WorkshopRegistration.objects.filter(workshop__in=workshops).exists():
         return 0
@@ -16,25 +19,35 @@ def load_demo_registrations(home, students, language, user):
     for number, workshop in enumerate(workshops):
         if not workshop.registration_is_open():
             continue
-        # A different slice of the cohort in each workshop, a few more than a small one holds.
-        size = min(len(students), workshop.capacity + 2, 24)
+        # A different slice of the cohort in each workshop, a few more than a small one holds
+        # (the cancellation below promotes one from the waiting list, the last one is left
+        # awaiting confirmation: a small workshop still has someone waiting).
+        size = min(len(students), workshop.capacity + 3, 24)
         start = (number * 7) % len(students)
         chosen = (students[start:] + students[:start])[:size]
         registrations = []
-        for student in chosen:
+        for position, student in enumerate(chosen):
+            pending = services.request_signup(
+                workshop,
+                student_number=student.student_number,
+                full_name=student.full_name,
+                email=student.email,
+                consent=True,
+                language=language,
+            )
+            if pending is None:
+                continue
+            created += 1
+            if position == len(chosen) - 1:
+                break  # awaiting confirmation: holds no seat
+            token = services.signup_token(pending)
             try:
-                result = services.register(
-                    workshop,
-                    student_number=student.student_number,
-                    full_name=student.full_name,
-                    email=student.email,
-                    consent=True,
-                    language=language,
-                )
+                result = services.confirm_signup(token, workshop=workshop)
             except services.WorkshopFull:
+                pending.delete()
+                created -= 1
                 break
             registrations.append(result.registration)
-            created += 1
         if len(registrations) > 3:
             services.cancel(registrations[2], user)
         confirmed = list(

@@ -4,7 +4,7 @@
  *
  * The suite's overrides of wagtailadmin/panels/inline_panel.html,
  * multiple_chooser_panel.html and widgets/date_input.html, time_input.html,
- * datetime_input.html write <span hidden data-tutoria-init="NAME" data-tutoria-options="JSON"
+ * datetime_input.html (and core/csp_widgets.py, for Wagtail's chooser widgets) write <span hidden data-tutoria-init="NAME" data-tutoria-options="JSON"
  * [data-tutoria-target="ID"]> instead. This file runs them once the page is parsed, and again
  * for markers added later (an inline panel's new child, a modal's form).
  */
@@ -22,6 +22,17 @@
       new window[name](options); // eslint-disable-line no-new
     } else if (CHOOSERS[name] && typeof window[name] === 'function') {
       window[name](marker.getAttribute('data-tutoria-target'), options);
+    } else if (name === 'chooser') {
+      // Wagtail's chooser widgets (core/csp_widgets.py): new DocumentChooser(id, options).
+      var Constructor = marker
+        .getAttribute('data-tutoria-constructor')
+        .split('.')
+        .reduce(function (owner, key) {
+          return owner ? owner[key] : undefined;
+        }, window);
+      if (typeof Constructor === 'function') {
+        new Constructor(marker.getAttribute('data-tutoria-target'), options); // eslint-disable-line no-new
+      }
     }
   }
 
