@@ -192,17 +192,33 @@ _group_views = scoped_views(
 )
 
 
-class GroupHistoryView(_group_views["history"]):
-    """Wagtail's history (the log entries) and, below it, who changed the group's members
-    and its sessions' attendance, and when (``history.group_membership_history``)."""
+class RecordHistoryMixin:
+    """Wagtail's history (the log entries) and, below it under ``record_history_title``, the
+    changes ``record_history(object)`` reads from the history tables (who, when, what)."""
+
+    history_template = "tutoria_cms/requests/admin/record_history.html"  # the viewsets'
+    record_history_title = ""
+
+    def record_history(self, obj):
+        raise NotImplementedError
 
     def get_context_data(self, *args, **kwargs):
-        from .history import group_membership_history
-
         context = super().get_context_data(*args, **kwargs)
         if not self.results_only:  # the filtered results alone have no such section
-            context["membership_history"] = group_membership_history(self.object)
+            context["record_history_title"] = self.record_history_title
+            context["record_history"] = self.record_history(self.object)
         return context
+
+
+class GroupHistoryView(RecordHistoryMixin, _group_views["history"]):
+    """Who changed the group's members and its sessions' attendance, and when."""
+
+    record_history_title = _("Members and attendance")
+
+    def record_history(self, obj):
+        from .history import group_membership_history
+
+        return group_membership_history(obj)
 
 
 class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
@@ -218,7 +234,7 @@ class StudentGroupViewSet(CleanTextViewSetMixin, ModelViewSet):
     delete_view_class = GroupDeleteView
     # Another institution's group has no history or usage here (it is not found).
     history_view_class = GroupHistoryView
-    history_template_name = "tutoria_cms/requests/admin/group_history.html"
+    history_template_name = RecordHistoryMixin.history_template
     usage_view_class = _group_views["usage"]
     form_fields = ["site", "code", "name", "term", "programme", "tutor", "members"]
     list_display = ["code", "name", "term", "tutor"]
@@ -462,23 +478,20 @@ _class_views = scoped_views(
 )
 
 
-class ClassHistoryView(_class_views["history"]):
-    """Wagtail's history (the log entries) and, below it, who designated the class's tutor,
-    which requests joined it and who recorded, corrected or deleted its sessions, and when
-    (``history.class_history``): coordination of the class's institution."""
+class ClassHistoryView(RecordHistoryMixin, _class_views["history"]):
+    """Who designated the class's tutor, which requests joined it and who recorded, corrected
+    or deleted its sessions, and when: coordination of the class's institution."""
 
     # Classes change only through their services (no write right): reading the history takes
     # "view"; the scope (coordination of the class's institution) decides which classes.
     any_permission_required = None
     permission_required = "view"
+    record_history_title = _("Tutor, requests and sessions")
 
-    def get_context_data(self, *args, **kwargs):
+    def record_history(self, obj):
         from .history import class_history
 
-        context = super().get_context_data(*args, **kwargs)
-        if not self.results_only:
-            context["class_history"] = class_history(self.object)
-        return context
+        return class_history(obj)
 
 
 class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
@@ -504,7 +517,7 @@ class IndividualClassViewSet(ReadOnlyViewSetMixin, ModelViewSet):
 
     # Another institution's class has no history here (it is not found).
     history_view_class = ClassHistoryView
-    history_template_name = "tutoria_cms/requests/admin/class_history.html"
+    history_template_name = RecordHistoryMixin.history_template
 
     routed_views = frozenset({"index", "index_results", "inspect", "history", "history_results"})
 

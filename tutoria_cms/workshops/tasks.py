@@ -41,18 +41,15 @@ def confirmation_url(registration):
     return f"{workshop.get_full_url()}?{urlencode({'confirm': signup_token(registration)})}"
 
 
-def build_confirmation_email(registration):
-    """The e-mail with the link that confirms a pending sign-up."""
+def _email(registration, subject_template, body_template, context):
+    """An e-mail to the registration's address, in the language of its sign-up, from
+    ``context`` (which gets the workshop)."""
     workshop = registration.workshop.specific
     language = registration.language or settings.LANGUAGE_CODE
     with translation.override(language):
-        context = {
-            "workshop": workshop,
-            "url": confirmation_url(registration),
-            "hours": tutoria_settings.SIGNUP_CONFIRMATION_HOURS,
-        }
-        subject = " ".join(render_to_string(LINK_SUBJECT_TEMPLATE, context).split())
-        body = render_to_string(LINK_BODY_TEMPLATE, context)
+        context = {"workshop": workshop, **context(workshop)}
+        subject = " ".join(render_to_string(subject_template, context).split())
+        body = render_to_string(body_template, context)
     return EmailMessage(
         subject=subject,
         body=body,
@@ -62,27 +59,32 @@ def build_confirmation_email(registration):
     )
 
 
+def build_confirmation_email(registration):
+    """The e-mail with the link that confirms a pending sign-up."""
+    return _email(
+        registration,
+        LINK_SUBJECT_TEMPLATE,
+        LINK_BODY_TEMPLATE,
+        lambda workshop: {
+            "url": confirmation_url(registration),
+            "hours": tutoria_settings.SIGNUP_CONFIRMATION_HOURS,
+        },
+    )
+
+
 def build_registration_email(registration):
     """The e-mail for the registration's current status, in the language of its sign-up."""
-    workshop = registration.workshop.specific
-    language = registration.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {
+    return _email(
+        registration,
+        SUBJECT_TEMPLATE,
+        BODY_TEMPLATE,
+        lambda workshop: {
             "registration": registration,
-            "workshop": workshop,
             "sessions": workshop.upcoming_sessions(),
             "workshop_url": workshop.get_full_url(),
             "confirmed": registration.status == WorkshopRegistration.Status.CONFIRMED,
             "waitlisted": registration.status == WorkshopRegistration.Status.WAITLISTED,
-        }
-        subject = " ".join(render_to_string(SUBJECT_TEMPLATE, context).split())
-        body = render_to_string(BODY_TEMPLATE, context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
-        headers={"Content-Language": language},
+        },
     )
 
 
