@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
+    path("calendar/", include("tutoria_cms.core.calendar_urls")),
 ]
 
 if settings.DEBUG:

@@ -23,11 +23,15 @@ in :mod:`tutoria_cms.core.institutions`.
 """
 
 import contextlib
+import datetime
+import hashlib
+import secrets
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.coreutils import camelcase_to_underscore
@@ -392,3 +396,96 @@ class InstitutionWorkflow(models.Model):
 
     def __str__(self):
         return self.workflow.name
+
+
+# Calendar feeds -----------------------------------------------------------------------------
+
+# What a secret in a feed's address may look like (secrets.token_urlsafe(32): 43 characters).
+CALENDAR_TOKEN_MAX_LENGTH = 64
+
+
+def hash_calendar_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedTokenManager(models.Manager):
+    def issue(self, user):
+        """A new token for ``user``: their active one (if any) is revoked. Returns
+        ``(feed_token, secret)``; the secret itself is not stored (only its SHA-256), so it
+        is shown once, when it is made."""
+        secret = secrets.token_urlsafe(32)
+        with transaction.atomic():
+            self.revoke(user)
+            feed_token = self.create(user=user, token_hash=hash_calendar_token(secret))
+        return feed_token, secret
+
+    def revoke(self, user):
+        return self.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+    def active_for(self, user):
+        return self.filter(user=user, revoked_at__isnull=True).first()
+
+    def for_token(self, secret):
+        """The active token of an active account that ``secret`` is, or None.
+
+        Looked up by the SHA-256 of what was presented (the time the database takes says
+        nothing about the secret), then compared in constant time."""
+        if not isinstance(secret, str) or not secret or len(secret) > CALENDAR_TOKEN_MAX_LENGTH:
+            return None
+        digest = hash_calendar_token(secret)
+        feed_token = (
+            self.select_related("user")
+            .filter(token_hash=digest, revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if feed_token is None or not secrets.compare_digest(feed_token.token_hash, digest):
+            return None
+        return feed_token
+
+
+class CalendarFeedToken(models.Model):
+    """The secret of a person's private calendar feed (``/calendar/<secret>.ics``).
+
+    Any account may have one (tutors now; students later). One active token per person: a
+    new one revokes the old. Only the SHA-256 of the secret is stored.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_tokens",
+        verbose_name=_("user"),
+    )
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    objects = CalendarFeedTokenManager()
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="tutoria_one_active_calendar_feed_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def mark_used(self):
+        """Notes when the feed was last read (at most once a minute: calendar services poll)."""
+        now = timezone.now()
+        if self.last_used_at and now - self.last_used_at < datetime.timedelta(minutes=1):
+            return
+        type(self).objects.filter(pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now

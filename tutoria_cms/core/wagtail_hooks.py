@@ -114,3 +114,19 @@ def two_factor_account_menu_item(request):
     from .two_factor import account_menu_item
 
     return account_menu_item(request)
+
+
+@hooks.register("register_admin_urls")
+def register_calendar_feed_urls():
+    """The account's private calendar feed: create, copy the address, revoke."""
+    from .calendar import admin_urlpatterns
+
+    return admin_urlpatterns()
+
+
+@hooks.register("register_account_menu_item")
+def calendar_feed_account_menu_item(request):
+    """Account › More actions › Calendar feed."""
+    from .calendar import account_menu_item
+
+    return account_menu_item(request)

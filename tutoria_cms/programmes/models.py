@@ -14,9 +14,13 @@ and names it in ``TUTORIA_PROGRAMMES_TUTORINGPROGRAMMEPAGE_MODEL`` (see
 from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import path as route_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -35,6 +39,11 @@ from .blocks import StagesBlock
 from .cycles import default_stages
 
 PROGRAMME_SECTIONS_HOOK = "tutoria_programme_sections"
+# Events other apps add to the programme's public calendar (the workshops' sessions):
+# ``hook(programme, request)`` returns a list of ``tutoria_cms.core.calendar.CalendarEvent``.
+PROGRAMME_CALENDAR_HOOK = "tutoria_programme_calendar_events"
+# The calendar's route below the programme page (a child page with this slug is hidden by it).
+CALENDAR_ROUTE = "calendar"
 
 RATE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -80,8 +89,12 @@ class ProgrammeIndexPageMixin(SuiteTemplateMixin, models.Model):
         return context
 
 
-class TutoringProgrammePageMixin(SuiteTemplateMixin, models.Model):
-    """A tutoring programme: PAT, peer mentoring, individual teaching classes..."""
+class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.Model):
+    """A tutoring programme: PAT, peer mentoring, individual teaching classes...
+
+    Routable: ``calendar/`` below the page is its public iCalendar feed (the workshops'
+    sessions, from ``PROGRAMME_CALENDAR_HOOK``), while the page is live and public.
+    """
 
     suite_template = "tutoria_cms/programmes/tutoring_programme_page.html"
 
@@ -213,7 +226,57 @@ class TutoringProgrammePageMixin(SuiteTemplateMixin, models.Model):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["programme_sections"] = self.get_sections(request)
+        context["calendar_feed_url"] = self.calendar_feed_url(request)
         return context
+
+    # The public calendar -----------------------------------------------------------------------
+
+    def has_public_calendar(self):
+        """Whether the programme offers a public feed: some app gives it events (workshops
+        installed), and the page is live with no view restriction (its own or an ancestor's):
+        a feed read by calendar services carries no sign-in nor password."""
+        return (
+            bool(hooks.get_hooks(PROGRAMME_CALENDAR_HOOK))
+            and self.live
+            and not self.get_view_restrictions().exists()
+        )
+
+    def calendar_feed_url(self, request=None):
+        if not self.has_public_calendar():
+            return None
+        url = self.get_url(request)
+        if url is None:
+            return None
+        return url + self.reverse_subpage("calendar_feed")
+
+    def calendar_events(self, request):
+        events = []
+        for hook in hooks.get_hooks(PROGRAMME_CALENDAR_HOOK):
+            events.extend(hook(self, request) or [])
+        return events
+
+    def route(self, request, path_components):
+        if path_components == [CALENDAR_ROUTE]:
+            # Wagtail would answer a private programme's feed with its sign-in or password
+            # page: the feed of a programme that is not public does not exist.
+            if not self.has_public_calendar():
+                raise Http404
+            return super().route(request, path_components)
+        # The page itself and its children: served as without the mixin (a site's base page
+        # may serve pages its own way).
+        return super(RoutablePageMixin, self).route(request, path_components)
+
+    def serve_preview(self, request, mode_name):
+        return super(RoutablePageMixin, self).serve_preview(request, mode_name)
+
+    @route_path(f"{CALENDAR_ROUTE}/", name="calendar_feed")
+    def calendar_feed(self, request):
+        from tutoria_cms.core.calendar import calendar_response
+
+        if getattr(request, "is_preview", False) or not self.has_public_calendar():
+            raise Http404
+        name = gettext("%(programme)s: workshops") % {"programme": self.title}
+        return calendar_response(name, self.calendar_events(request), f"{self.slug}.ics")
 
 
 # The default concrete pages (on wagtailcore.Page), swapped out when the site names its own.

@@ -156,3 +156,11 @@ def request_work_items(request):
     from .dashboard import work_items
 
     return work_items(request.user)
+
+
+@hooks.register("tutoria_personal_calendar_events")  # tutoria_cms.core.calendar
+def tutor_sessions_calendar(user):
+    """The tutor's tutoring, class and group sessions in their private calendar feed."""
+    from .calendar import tutor_events
+
+    return tutor_events(user)

@@ -199,6 +199,13 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
 
     # Serving ----------------------------------------------------------------------------------
 
+    def get_context(self, request, *args, **kwargs):
+        from .calendar import programme_calendar_url
+
+        context = super().get_context(request, *args, **kwargs)
+        context["calendar_feed_url"] = programme_calendar_url(self, request)
+        return context
+
     def get_registration_form(self, data=None):
         return WorkshopRegistrationForm(data)
 

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 
+from tutoria_cms.core.calendar import PERSONAL_CALENDAR_HOOK
 from tutoria_cms.core.deletion import protect_pages_holding_records
 from tutoria_cms.core.evidence import covers
 
@@ -104,3 +105,22 @@ def subject_access_data(student_number, user, **kwargs):
     from .subject import subject_data
 
     return subject_data(student_number, user)
+
+
+# Calendar feeds (tutoria_cms.core.calendar): strings, so that this app does not import the
+# programmes app's models.
+PROGRAMME_CALENDAR_HOOK = "tutoria_programme_calendar_events"
+
+
+@hooks.register(PROGRAMME_CALENDAR_HOOK)
+def programme_workshop_sessions(programme, request):
+    from .calendar import programme_events
+
+    return programme_events(programme, request)
+
+
+@hooks.register(PERSONAL_CALENDAR_HOOK)
+def facilitated_workshop_sessions(user):
+    from .calendar import facilitator_events
+
+    return facilitator_events(user)

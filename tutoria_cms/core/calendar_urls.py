@@ -1,0 +1,8 @@
+"""The private calendar feeds' public URL: ``path("calendar/", include(
+"tutoria_cms.core.calendar_urls"))`` in the site's URLconf, before Wagtail's pages."""
+
+from django.urls import path
+
+from .calendar import FEED_URL_NAME, personal_feed
+
+urlpatterns = [path("<str:token>.ics", personal_feed, name=FEED_URL_NAME)]
