@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.users.models import UserProfile
 
 PERSONAL_CALENDAR_HOOK = "tutoria_personal_calendar_events"
 PRODUCT_ID = "-//tutoria-cms//Calendar//EN"
@@ -135,9 +136,11 @@ def personal_feed(request, token):
         raise Http404
     feed_token.mark_used()
     user = feed_token.user
-    return calendar_response(
-        gettext("My tutoring calendar"), personal_events(user), "calendar.ics", private=True
-    )
+    # In the language the person chose for the admin (calendar services send none of theirs).
+    with translation.override(UserProfile.get_for_user(user).get_preferred_language()):
+        return calendar_response(
+            gettext("My tutoring calendar"), personal_events(user), "calendar.ics", private=True
+        )
 
 
 # The account's screen: Account › More actions › Calendar feed -----------------------------
@@ -145,7 +148,7 @@ def personal_feed(request, token):
 SETTINGS_URL_NAME = "tutoria_calendar_feed_settings"
 FEED_URL_NAME = "tutoria_calendar_feed"
 # The secret of a feed just made, shown once on the next view of the screen (not stored).
-NEW_SECRET_SESSION_KEY = "tutoria_calendar_feed_new_secret"
+NEW_SECRET_SESSION_KEY = "tutoria_calendar_feed_new_secret"  # noqa: S105 (a session key)
 
 
 class CalendarFeedView(WagtailAdminTemplateMixin, TemplateView):
@@ -183,11 +186,10 @@ class CalendarFeedView(WagtailAdminTemplateMixin, TemplateView):
                     "Your calendar feed is ready. Copy its address now: it is shown only once."
                 ),
             )
-        elif action == "revoke":
-            if CalendarFeedToken.objects.revoke(request.user):
-                messages.success(
-                    request, gettext("Your calendar feed is revoked: its address no longer works.")
-                )
+        elif action == "revoke" and CalendarFeedToken.objects.revoke(request.user):
+            messages.success(
+                request, gettext("Your calendar feed is revoked: its address no longer works.")
+            )
         return redirect(SETTINGS_URL_NAME)
 
 
