@@ -97,6 +97,10 @@ ALLOWED = {
     # their own; the code page answers only a sign-in waiting for its code (else: dashboard).
     "tutoria_two_factor": ADMIN_USERS,
     "tutoria_two_factor_verify": NOBODY,
+    # --- Calendar feeds (core/calendar.py): everyone with admin access makes and revokes
+    # their own private feed; the feed answers only its secret (the matrix's is unknown: 404).
+    "tutoria_calendar_feed_settings": ADMIN_USERS,
+    "tutoria_calendar_feed": NOBODY,
     # --- Tutoring requests (snippet viewset, tutoria_cms/requests/viewsets.py) ---------------
     "tutoria_requests:list": SEES_REQUESTS,
     "tutoria_requests:list_results": SEES_REQUESTS,
@@ -323,6 +327,7 @@ READS_ONLY, REFUSES_ALL = "reads only", "refuses every request"
 FUNCTION_VIEWS = {
     "search": READS_ONLY,
     "tutoria_accreditation:download": READS_ONLY,
+    "tutoria_calendar_feed": READS_ONLY,  # GET and HEAD; anything else is a 404
     **{
         f"evidence_{listing}_modeladmin_{view}": REFUSES_ALL
         for listing in urls.MODELADMIN_OBJECT

@@ -58,6 +58,8 @@ PARAMETER = {
     "commitment_id": lambda w, name: w.commitment.pk,
     "stage": lambda w, name: "planning",
     "action": lambda w, name: "close",
+    # A private calendar feed's secret: the world has none (tests/core/test_calendar_feeds.py).
+    "token": lambda w, name: "not-a-calendar-feed-secret",
     "kind": lambda w, name: "request",
 }
 # Query strings some views need to show something.
