@@ -211,3 +211,20 @@ def test_the_admin_edits_the_sites_pages(workshop, admin_client):
     # The site's page types are offered; the swapped-out default pages are not.
     assert "/add/custom_base_page_app/workshoppage/" in html
     assert "/add/tutoria_" not in html
+
+
+@pytest.mark.django_db
+def test_the_programmes_calendar_feed_on_a_custom_base_page(workshop, programme, client):
+    """The programme mixin's route works on the site's page (its own ``serve`` chain)."""
+    from icalendar import Calendar
+
+    assert type(programme) is site_pages.ProgrammePage
+    page = client.get(programme.url)
+    assert page.status_code == 200
+    assert f'href="{programme.url}calendar/"' in page.content.decode()
+    response = client.get(programme.url + "calendar/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    (event,) = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["SUMMARY"]) == workshop.title
+    assert client.get(workshop.url).status_code == 200

@@ -6,11 +6,18 @@ import zoneinfo
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 from wagtail.models import PageViewRestriction
 
 from tests import factories
+
+
+def es(message):
+    """As the Mexican site (Spanish) shows it: pages and feeds speak the site's language."""
+    with translation.override("es"):
+        return translation.gettext(message)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +78,7 @@ def test_feed_lists_the_sessions_of_the_programmes_live_public_workshops(client,
     assert event.decoded("LAST-MODIFIED") == workshop.last_published_at.replace(microsecond=0)
     online = found[f"workshop-session-{second.pk}@localhost"]
     assert "secret-room" not in calendar.to_ical().decode()  # no video call link in a feed
-    assert "At a distance" in str(online["LOCATION"])
+    assert str(online["LOCATION"]) == es("At a distance: video call")
     assert "Borrador" not in calendar.to_ical().decode()
     assert "Solo personal" not in calendar.to_ical().decode()
 
@@ -99,6 +106,7 @@ def test_another_sites_workshops_are_not_in_the_feed(client, programme, br_progr
 def test_draft_programme_has_no_feed(client, programme):
     factories.build_workshop(programme)
     url = feed_url(programme)
+    read_feed(client, programme)  # while published, it has one
     programme.unpublish()
     assert client.get(url, HTTP_HOST="localhost").status_code == 404
 
@@ -106,6 +114,7 @@ def test_draft_programme_has_no_feed(client, programme):
 @pytest.mark.parametrize("restriction_type", ["login", "password"])
 def test_private_programme_has_no_feed(client, admin_user, programme, restriction_type):
     factories.build_workshop(programme, title="Taller interno")
+    assert "Taller interno" in read_feed(client, programme).to_ical().decode()
     PageViewRestriction.objects.create(
         page=programme, restriction_type=restriction_type, password="clave"
     )
@@ -120,6 +129,7 @@ def test_private_programme_has_no_feed(client, admin_user, programme, restrictio
 
 def test_programme_in_a_private_section_has_no_feed(client, programme_index, programme):
     factories.build_workshop(programme)
+    read_feed(client, programme)
     PageViewRestriction.objects.create(page=programme_index, restriction_type="login")
     assert client.get(feed_url(programme), HTTP_HOST="localhost").status_code == 404
 
@@ -130,24 +140,29 @@ def test_programme_and_workshop_pages_link_to_the_feed(client, programme):
     for page in (programme, workshop):
         html = client.get(page.get_url(), HTTP_HOST="localhost").content.decode()
         head = html.split("</head>")[0]
+        title = es("Calendar of the programme's workshops")
         assert (
-            f'<link rel="alternate" type="text/calendar" '
-            f'title="Calendar of the programme\'s workshops" href="{href}">'
-        ) in head.replace("&#x27;", "'")
+            f'<link rel="alternate" type="text/calendar" title="{title}" href="{href}">'
+        ) in head
         body = html.split("<body>")[1]
-        assert f'<a href="{href}" type="text/calendar">Subscribe to the calendar</a>' in body
+        subscribe = es("Subscribe to the calendar")
+        assert f'<a href="{href}" type="text/calendar">{subscribe}</a>' in body
 
 
 def test_private_programme_pages_do_not_link_to_a_feed(client, admin_user, programme):
+    public = client.get(programme.get_url(), HTTP_HOST="localhost").content.decode()
+    assert es("Subscribe to the calendar") in public
     PageViewRestriction.objects.create(page=programme, restriction_type="login")
     client.force_login(admin_user)
     html = client.get(programme.get_url(), HTTP_HOST="localhost").content.decode()
     assert "text/calendar" not in html
-    assert "Subscribe to the calendar" not in html
+    assert es("Subscribe to the calendar") not in html
 
 
-def test_the_programme_page_itself_is_served_as_before(client, programme):
+def test_the_page_its_children_and_its_feed_are_all_served(client, programme):
+    """The route serves the feed and leaves the page and its workshops as they were."""
     workshop = factories.build_workshop(programme)
+    read_feed(client, programme)
     assert client.get(programme.get_url(), HTTP_HOST="localhost").status_code == 200
     assert client.get(workshop.get_url(), HTTP_HOST="localhost").status_code == 200
     assert client.get(programme.get_url() + "nope/", HTTP_HOST="localhost").status_code == 404

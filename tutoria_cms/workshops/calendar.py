@@ -8,9 +8,9 @@ reads it; a calendar service keeps it), nor anything about who signed up.
 
 from django.apps import apps
 from django.db.models import Prefetch
-from django.utils.translation import gettext
 
 from tutoria_cms.core.calendar import CalendarEvent, local_datetime
+from tutoria_cms.core.choices import Modality
 
 from .models import GroupWorkshopPageMixin, WorkshopSession, get_page_model
 
@@ -26,9 +26,13 @@ def session_uid(session, hostname):
 
 
 def session_location(session, workshop):
+    """The place; else, for a session by video call, "At a distance: video call" (the link
+    itself stays on the page)."""
     if (session.place or "").strip():
         return session.place.strip()
-    return gettext("At a distance (%(modality)s)") % {"modality": workshop.get_modality_display()}
+    if session.video_url:
+        return str(Modality.VIDEO.label)
+    return workshop.get_modality_display()
 
 
 def session_events(workshop, request=None, hostname=None):
