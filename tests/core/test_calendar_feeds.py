@@ -260,3 +260,9 @@ def test_screen_needs_admin_access(client, student):
     client.force_login(factories.UserFactory(username="plain"))  # no admin access
     client.post(SCREEN, {"action": "create"})
     assert not CalendarFeedToken.objects.exists()
+
+
+def test_the_feed_only_reads(client, tutor):
+    _token, secret = CalendarFeedToken.objects.issue(tutor)
+    assert client.post(feed_path(secret)).status_code == 405
+    assert client.head(feed_path(secret)).status_code == 200

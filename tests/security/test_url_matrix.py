@@ -327,7 +327,6 @@ READS_ONLY, REFUSES_ALL = "reads only", "refuses every request"
 FUNCTION_VIEWS = {
     "search": READS_ONLY,
     "tutoria_accreditation:download": READS_ONLY,
-    "tutoria_calendar_feed": READS_ONLY,  # GET and HEAD; anything else is a 404
     **{
         f"evidence_{listing}_modeladmin_{view}": REFUSES_ALL
         for listing in urls.MODELADMIN_OBJECT

@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from wagtail import hooks
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.users.models import UserProfile
@@ -124,13 +124,20 @@ def _sort_key(value):
     return datetime.datetime.combine(value, datetime.time.min, tzinfo=datetime.UTC)
 
 
-def personal_feed(request, token):
+class PersonalFeedView(View):
     """``/calendar/<token>.ics``: the calendar of the token's owner. An unknown, revoked or
-    malformed token, or an inactive account, is a bare 404 (nothing tells them apart)."""
+    malformed token, or an inactive account, is a bare 404 (nothing tells them apart). It
+    only reads: GET (and HEAD)."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, token):
+        return personal_feed(request, token)
+
+
+def personal_feed(request, token):
     from .models import CalendarFeedToken
 
-    if request.method not in ("GET", "HEAD"):
-        raise Http404
     feed_token = CalendarFeedToken.objects.for_token(token)
     if feed_token is None:
         raise Http404

@@ -3,6 +3,6 @@
 
 from django.urls import path
 
-from .calendar import FEED_URL_NAME, personal_feed
+from .calendar import FEED_URL_NAME, PersonalFeedView
 
-urlpatterns = [path("<str:token>.ics", personal_feed, name=FEED_URL_NAME)]
+urlpatterns = [path("<str:token>.ics", PersonalFeedView.as_view(), name=FEED_URL_NAME)]
