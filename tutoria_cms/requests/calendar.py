@@ -45,18 +45,14 @@ def tutor_events(user, today=None):
     if user is None or not user.is_active:
         return []
     since = (today or timezone.localdate()) - datetime.timedelta(days=PAST_DAYS)
-    scoped = {"field": "site"}
-    tutoring = institutions.scope(
-        TutoringSession.objects.filter(request__assigned_tutor=user, date__gte=since),
-        user,
-        **scoped,
-    ).select_related("site")
-    classes = institutions.scope(
-        ClassSession.objects.filter(individual_class__tutor=user, date__gte=since), user, **scoped
-    ).select_related("site")
-    groups = institutions.scope(
-        GroupSession.objects.filter(group__tutor=user, date__gte=since), user, **scoped
-    ).select_related("site")
+
+    def mine(queryset):
+        # Only in the institutions where the tutor is still a member (site_ids_for).
+        return institutions.scope(queryset.filter(date__gte=since), user).select_related("site")
+
+    tutoring = mine(TutoringSession.objects.filter(request__assigned_tutor=user))
+    classes = mine(ClassSession.objects.filter(individual_class__tutor=user))
+    groups = mine(GroupSession.objects.filter(group__tutor=user))
     events = [
         _event("tutoring-session", gettext("Tutoring session"), session, session.created_at)
         for session in tutoring
