@@ -2,14 +2,21 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from sites.home import seo as seo_views
 from sites.home import views as home_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
+    # Per Wagtail Site (the request's hostname): its live public pages, crawlers' rules, icons.
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", seo_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", seo_views.favicon_ico, name="favicon_ico"),
+    path("manifest.webmanifest", seo_views.webmanifest, name="webmanifest"),
 ]
 
 if settings.DEBUG:

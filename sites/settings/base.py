@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",  # with django.contrib.sitemaps (its sitemap.xml template)
     "wagtail.embeds",
     "wagtail.sites",
     "tutoria_cms.core.users.TutoriaUsersAppConfig",  # wagtail.users, role names translated
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [

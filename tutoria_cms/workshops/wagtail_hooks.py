@@ -104,3 +104,10 @@ def subject_access_data(student_number, user, **kwargs):
     from .subject import subject_data
 
     return subject_data(student_number, user)
+
+
+@hooks.register("tutoria_structured_data")  # tutoria_cms.core.seo.STRUCTURED_DATA_HOOK
+def workshop_structured_data(page, request):
+    from .structured_data import workshop_events
+
+    return workshop_events(page, request)

@@ -1,0 +1,111 @@
+"""What a public page tells search engines and link previews about itself.
+
+- :func:`page_description`: the ``<meta name="description">`` text of a page (its promotion
+  "search description", else the start of its own text);
+- :func:`site_organisation`: the institution serving a Site, as schema.org
+  ``EducationalOrganization``;
+- :func:`structured_data`: the schema.org objects (JSON-LD) of a page. Apps add theirs through
+  the :data:`STRUCTURED_DATA_HOOK` Wagtail hook (a function ``(page, request)`` returning a list
+  of objects, or nothing), so that this app imports none of them.
+
+Only what the public page already shows goes in: never a student's data, never a tutor's
+contact unless the profile publishes it.
+"""
+
+import html
+import re
+
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from wagtail import hooks
+
+DESCRIPTION_LENGTH = 160
+STRUCTURED_DATA_HOOK = "tutoria_structured_data"
+# The page's own text, first field found first (the suite's pages and the example site's).
+TEXT_FIELDS = ("introduction", "summary", "biography", "description", "body", "purpose")
+IMAGE_FIELDS = ("photo", "image")
+SCHEMA_CONTEXT = "https://schema.org"
+
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(value):
+    """Text of a rich text, a StreamField or a plain string, without markup, on one line."""
+    if value is None:
+        return ""
+    if hasattr(value, "render_as_block"):  # StreamValue: its blocks rendered, then stripped
+        value = value.render_as_block()
+    # Block boundaries become spaces ("<p>a</p><p>b</p>" is "a b", not "ab").
+    text = strip_tags(re.sub(r"<(/p|br|/li|/h\d|/div)\b", r" \g<0>", str(value)))
+    return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def truncate(text, length=DESCRIPTION_LENGTH):
+    return Truncator(text).chars(length)
+
+
+def page_description(page, length=DESCRIPTION_LENGTH):
+    """The description of ``page`` for ``<meta name="description">`` (never empty).
+
+    The editors' "search description" (Promote tab) when there is one, else the start of the
+    page's own text (its introduction, summary, biography or body), else its title.
+    """
+    if page is None:
+        return ""
+    own = (getattr(page, "search_description", "") or "").strip()
+    if own:
+        return truncate(_SPACES.sub(" ", own), length)
+    page = getattr(page, "specific", page)
+    for name in TEXT_FIELDS:
+        text = plain_text(getattr(page, name, None))
+        if text:
+            return truncate(text, length)
+    return truncate(page.title, length)
+
+
+def page_image(page):
+    """The page's own picture (a tutor's photo), for link previews, or None."""
+    page = getattr(page, "specific", page)
+    for name in IMAGE_FIELDS:
+        image = getattr(page, name, None)
+        if image is not None:
+            return image
+    return None
+
+
+def site_name(site):
+    """The institution's name: the home page's ``institution``, else the Site's name."""
+    if site is None:
+        return ""
+    root = site.root_page.specific
+    return getattr(root, "institution", "") or site.site_name or root.title
+
+
+def site_organisation(site, request=None):
+    """The institution serving ``site`` (schema.org ``EducationalOrganization``)."""
+    if site is None:
+        return None
+    organisation = {
+        "@type": "EducationalOrganization",
+        "name": site_name(site),
+        "url": site.root_page.get_full_url(request),
+    }
+    return organisation
+
+
+def structured_data(page, request=None):
+    """The schema.org objects of ``page``, as one JSON-LD document (a dict), or None."""
+    if page is None or not getattr(page, "pk", None):
+        return None
+    page = page.specific
+    site = page.get_site()
+    objects = []
+    if site is not None and site.root_page_id == page.pk:
+        organisation = site_organisation(site, request)
+        organisation["description"] = page_description(page)
+        objects.append(organisation)
+    for hook in hooks.get_hooks(STRUCTURED_DATA_HOOK):
+        objects.extend(hook(page, request) or [])
+    if not objects:
+        return None
+    return {"@context": SCHEMA_CONTEXT, "@graph": objects}
