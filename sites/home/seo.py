@@ -30,6 +30,7 @@ class RobotsView(TemplateView):
 
 robots_txt = cache_control(max_age=ONE_DAY, public=True)(RobotsView.as_view())
 
+
 def favicon_ico(request):
     """Browsers and crawlers that ignore ``<link rel="icon">`` ask for /favicon.ico: sent to
     the SVG icon (its static URL, hashed in production)."""

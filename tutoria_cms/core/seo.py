@@ -18,25 +18,55 @@ import re
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail import hooks
+from wagtail.blocks import (
+    CharBlock,
+    RichTextBlock,
+    StreamBlock,
+    StreamValue,
+    StructBlock,
+    StructValue,
+    TextBlock,
+)
+from wagtail.rich_text import RichText
 
 DESCRIPTION_LENGTH = 160
 STRUCTURED_DATA_HOOK = "tutoria_structured_data"
 # The page's own text, first field found first (the suite's pages and the example site's).
 TEXT_FIELDS = ("introduction", "summary", "biography", "description", "body", "purpose")
+# Blocks whose text describes a page (not a choice's value, a link or an image).
+TEXT_BLOCKS = (CharBlock, TextBlock, RichTextBlock, StructBlock, StreamBlock)
 IMAGE_FIELDS = ("photo", "image")
 SCHEMA_CONTEXT = "https://schema.org"
 
 _SPACES = re.compile(r"\s+")
 
 
+def _texts(value):
+    """The texts in a value: a string, a rich text, a StreamField's or a struct block's text
+    blocks (headings, paragraphs, quotes; not images, whose rendering makes renditions)."""
+    if value is None:
+        return
+    if isinstance(value, RichText):
+        yield value.source
+    elif isinstance(value, str):
+        yield value
+    elif isinstance(value, StreamValue):
+        for child in value:
+            if isinstance(child.block, TEXT_BLOCKS):
+                yield from _texts(child.value)
+    elif isinstance(value, StructValue):
+        for name, item in value.items():
+            if isinstance(value.block.child_blocks.get(name), TEXT_BLOCKS):
+                yield from _texts(item)
+
+
 def plain_text(value):
     """Text of a rich text, a StreamField or a plain string, without markup, on one line."""
-    if value is None:
-        return ""
-    if hasattr(value, "render_as_block"):  # StreamValue: its blocks rendered, then stripped
-        value = value.render_as_block()
     # Block boundaries become spaces ("<p>a</p><p>b</p>" is "a b", not "ab").
-    text = strip_tags(re.sub(r"<(/p|br|/li|/h\d|/div)\b", r" \g<0>", str(value)))
+    text = " ".join(
+        strip_tags(re.sub(r"<(/p|br|/li|/h\d|/div|/blockquote)\b", r" \g<0>", part))
+        for part in _texts(value)
+    )
     return _SPACES.sub(" ", html.unescape(text)).strip()
 
 
