@@ -285,6 +285,10 @@ ALLOWED = {
     "tutoria_accreditation:subject_access": NOBODY,
     # --- Public site --------------------------------------------------------------------------
     "search": EVERYONE,
+    # Crawlers' rules, the icon and the web app manifest of the site (sites/home/seo.py).
+    "robots_txt": EVERYONE,
+    "favicon_ico": EVERYONE,
+    "webmanifest": EVERYONE,
 }
 
 # The evidence browser: listing and inspect for the quality office; adding, editing and

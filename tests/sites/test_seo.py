@@ -125,8 +125,10 @@ def test_robots_txt_points_to_the_sites_own_sitemap(client, mx_home, br_home):
 
 def test_favicon_is_reachable(client, mx_pages):
     response = client.get("/favicon.ico", HTTP_HOST="localhost")
-    assert response.status_code == 301
-    assert response["Location"] == "/static/favicon.svg"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in b"".join(response.streaming_content)
+    assert client.post("/favicon.ico", HTTP_HOST="localhost").status_code == 405
     assert finders.find("favicon.svg")
     assert finders.find("apple-touch-icon.png")
     page = client.get(mx_pages["home"].get_url(), HTTP_HOST="localhost").text
