@@ -16,7 +16,6 @@ import html
 import re
 
 from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from wagtail import hooks
 from wagtail.blocks import (
     CharBlock,
@@ -71,7 +70,16 @@ def plain_text(value):
 
 
 def truncate(text, length=DESCRIPTION_LENGTH):
-    return Truncator(text).chars(length)
+    """``text`` in at most ``length`` characters, cut after a whole word with "…".
+
+    Not Django's ``Truncator``: its ending is translated, and Django's Brazilian Portuguese
+    catalogue puts a space before the text (" %(truncated_text)s…")."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut and not text[length - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]  # the last word whole, or not at all
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def page_description(page, length=DESCRIPTION_LENGTH):
