@@ -196,6 +196,7 @@ def test_search_description_wins(client, mx_pages):
     programme.save_revision().publish()
     html = client.get(programme.get_url(), HTTP_HOST="localhost").text
     assert meta(html, "name", "description") == "Tutorías para toda la carrera."
+    assert meta(html, "property", "og:description") == "Tutorías para toda la carrera."
 
 
 def test_search_page_has_a_description_and_no_canonical(client, mx_pages):
@@ -280,9 +281,11 @@ def test_json_ld_is_escaped_and_carries_the_csp_nonce(client, mx_pages):
     assert nonce and f"'nonce-{nonce}'" in response["Content-Security-Policy"]
 
 
-def test_pages_without_structured_data_have_no_json_ld(client, mx_pages):
+def test_only_the_home_page_is_the_organisation(client, mx_pages):
     response = client.get(mx_pages["programme_index"].get_url(), HTTP_HOST="localhost")
     assert not JSON_LD.findall(response.text)
+    home = client.get(mx_pages["home"].get_url(), HTTP_HOST="localhost")
+    assert types_in(json_ld(home)) == ["EducationalOrganization"]
 
 
 # Error pages ----------------------------------------------------------------------------
