@@ -239,7 +239,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tutorias@localhost")
 
-# Background tasks (django-tasks, as Wagtail uses): immediate unless configured otherwise.
+# --- Background tasks (django-tasks; docs/installation.md, "Background tasks and periodic
+# jobs") ---------------------------------------------------------------------------------------
+# Immediate (inside the web request) unless TASKS_BACKEND names another backend; production.py
+# defaults to the database backend (django-tasks-db: TASKS_BACKEND=
+# django_tasks_db.DatabaseBackend), whose worker is `manage.py db_worker`. Its app is always
+# installed, so that its table exists (and is migrated) whichever backend is chosen.
+INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -247,6 +253,7 @@ TASKS = {
         ),
     }
 }
+# --- end of background tasks -----------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "tutoria-cms"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")

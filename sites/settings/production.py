@@ -38,3 +38,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
     "tutoria_private": PRIVATE_STORAGE,  # noqa: F405
 }
+
+# --- Background tasks: the database backend by default, run by `manage.py db_worker` ------
+# (docs/installation.md, "Background tasks and periodic jobs"). TASKS_BACKEND=
+# django_tasks.backends.immediate.ImmediateBackend runs them inside the web request instead.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# --- end of background tasks ---------------------------------------------------------------
