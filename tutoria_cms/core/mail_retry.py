@@ -61,12 +61,13 @@ def can_schedule(task):
     return task.get_backend().supports_defer
 
 
-def schedule_retry(task, attempt, *args, **kwargs):
-    """Enqueue ``task(*args, **kwargs)`` again after the wait for the ``attempt``-th failed
-    try. False when the task's backend cannot run a task later (the immediate backend)."""
+def schedule_retry(task, failed_attempt, /, *args, **kwargs):
+    """Enqueue ``task(*args, **kwargs)`` again after the wait for the ``failed_attempt``-th
+    failed try. False when the task's backend cannot run a task later (the immediate
+    backend)."""
     if not can_schedule(task):
         return False
-    task.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(*args, **kwargs)
+    task.using(run_after=timezone.now() + retry_delay(failed_attempt)).enqueue(*args, **kwargs)
     return True
 
 

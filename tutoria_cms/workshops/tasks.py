@@ -107,8 +107,7 @@ def send_registration_email(registration_id, attempt=1):
         build_registration_email(registration).send()
     except (smtplib.SMTPException, OSError) as exception:
         logger.exception(
-            "Could not send the e-mail of workshop registration %s (try %s); it can be sent "
-            "again.",
+            "Could not send the e-mail of workshop registration %s (try %s); it can be sent again.",
             registration_id,
             attempt,
         )
