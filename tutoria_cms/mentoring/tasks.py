@@ -3,8 +3,8 @@
 Claim-then-send, as in the workshops app: the task claims the e-mail with a conditional update
 of ``guidelines_sent_at`` (excluded from the history on purpose), so a retry or a second worker
 never sends it twice; a refusal of the mail server releases the claim, and a temporary one
-(4xx, connection lost) enqueues the task again after a back-off (core.mail_retry). Logs carry the pair id
-only (no personal data).
+(4xx, connection lost) enqueues the task again after a back-off (core.mail_retry). Logs carry
+the pair id only (no personal data).
 """
 
 import logging
