@@ -285,6 +285,8 @@ ALLOWED = {
     "tutoria_accreditation:subject_access": NOBODY,
     # --- Public site --------------------------------------------------------------------------
     "search": EVERYONE,
+    # --- Operations: the load balancer's health check (core/health.py), no sign-in.
+    "tutoria_health": EVERYONE,
 }
 
 # The evidence browser: listing and inspect for the quality office; adding, editing and
@@ -322,6 +324,7 @@ REFUSED_BY_REDIRECT = {
 READS_ONLY, REFUSES_ALL = "reads only", "refuses every request"
 FUNCTION_VIEWS = {
     "search": READS_ONLY,
+    "tutoria_health": READS_ONLY,
     "tutoria_accreditation:download": READS_ONLY,
     **{
         f"evidence_{listing}_modeladmin_{view}": REFUSES_ALL
