@@ -40,6 +40,13 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views set SAMEORIGIN on themselves
 
+# Behind LOGIN_PROXY_COUNT proxies (the load balancer): REMOTE_ADDR is the client's, not the
+# load balancer's, for the public sign-up's rate limit per address (sites/proxies.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("LOGIN_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
+    MIDDLEWARE.insert(1, "sites.proxies.ForwardedForMiddleware")
+
 # Static files: hashed names (cached for ever by browsers) and compressed copies, served by
 # each web server itself (WhiteNoise, right after SecurityMiddleware) after `collectstatic`.
 MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405

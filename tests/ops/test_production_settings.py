@@ -23,6 +23,7 @@ OPTIONAL = (
     "SENTRY_DSN",
     "CACHE_KEY_PREFIX",
     "CACHE_VERSION",
+    "LOGIN_PROXY_COUNT",
 )
 SHOW = """
 import json, sys
@@ -72,6 +73,7 @@ def test_defaults_one_machine():
     security = middleware.index("django.middleware.security.SecurityMiddleware")
     assert middleware[security + 1] == "whitenoise.middleware.WhiteNoiseMiddleware"
     assert "()" not in shown["formatter"]  # text logs
+    assert "sites.proxies.ForwardedForMiddleware" not in middleware
     assert shown["redirect_exempt"] == [r"^health/$"]
     # Optional parts not switched on: not imported.
     assert shown["modules"] == []
@@ -85,7 +87,12 @@ def test_shared_cache_s3_and_json_logs_from_the_environment():
         CACHE_VERSION="2",
         AWS_STORAGE_BUCKET_NAME="tutorias-files",
         LOG_FORMAT="json",
+        LOGIN_PROXY_COUNT="1",
     )
+    assert shown["middleware"][:2] == [
+        "tutoria_cms.core.request_id.RequestIdMiddleware",
+        "sites.proxies.ForwardedForMiddleware",
+    ]
     assert shown["caches"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert shown["caches"]["LOCATION"] == "redis://:pw@cache.internal:6379/1"
     assert shown["caches"]["KEY_PREFIX"] == "tutorias-br"
