@@ -45,12 +45,26 @@ def test_never_cached_no_cookie_no_sign_in(client):
 
 
 def test_answers_before_the_sites_pages_and_without_a_site(client):
-    """No Wagtail Site exists in this test: the site's language middleware, which looks one
-    up, leaves the health check alone, and Wagtail's catch-all does not take the URL."""
+    """No Wagtail Site exists in this test: Wagtail's catch-all does not take the URL."""
     from wagtail.models import Site
 
     Site.objects.all().delete()
     assert client.get(URL).status_code == 200
+
+
+def test_the_site_language_middleware_leaves_it_alone(client, monkeypatch):
+    """With the database down, looking up the Site would fail the request before the view
+    could answer 503: the middleware does not look one up for the health check."""
+    from django.db import OperationalError
+    from wagtail.models import Site
+
+    def database_down(request):
+        raise OperationalError("the database is down")
+
+    monkeypatch.setattr(Site, "find_for_request", staticmethod(database_down))
+    assert client.get(URL).status_code == 200
+    with pytest.raises(OperationalError):
+        client.get("/search/")  # the control: any other URL looks the Site up
 
 
 def test_database_down(client, monkeypatch):
