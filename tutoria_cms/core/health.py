@@ -89,7 +89,9 @@ def run_checks():
         try:
             check()
         except Exception:  # any failure of the dependency: named, logged, never shown
-            logger.exception("Health check %s failed", name)
+            # A warning, not an error: the load balancer asks every few seconds, and error
+            # reporters (Sentry) would turn each answer into an event.
+            logger.warning("Health check %s failed", name, exc_info=True)
             results[name] = FAILED
         else:
             results[name] = OK
