@@ -282,6 +282,12 @@ ALLOWED = {
     "workshop_attendance:sheet": COORDINATION,
     # --- Academic records, accreditation evidence --------------------------------------------
     "tutoria_academics_import": COORDINATION,
+    # Curricular components (read only, with the equivalences' history): coordination.
+    "tutoria_curricular_components:index": COORDINATION,
+    "tutoria_curricular_components:index_results": COORDINATION,
+    "tutoria_curricular_components:inspect": COORDINATION,
+    "tutoria_curricular_components:history": COORDINATION,
+    "tutoria_curricular_components:history_results": COORDINATION,
     # Evidence workbooks: the quality office exports; the job is the quality office's own.
     "tutoria_accreditation:export": frozenset({"quality"}),
     "tutoria_accreditation:job": frozenset({"quality"}),

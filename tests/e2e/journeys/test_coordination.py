@@ -647,3 +647,30 @@ def test_coordinator_verifies_a_students_identity_for_a_workshop_registration(
     assert registration.full_name == "Lucía Hernández Soto"  # the record's name
     other = WorkshopRegistration.objects.get(student_number="A000000")
     assert other.identity_verified_at is None
+
+
+def test_coordinator_reads_who_made_two_components_equivalent(site, coordinacion, sign_in):
+    """#14: Settings › Curricular components, the component's history: the equivalences'
+    changes (simple-history's many-to-many snapshots) with who made them."""
+    from tutoria_cms.academics.models import CurricularComponent
+
+    institution = site.get_site()
+    calc = CurricularComponent.objects.create(
+        site=institution, code="MAT101", name="Cálculo I", hours=64
+    )
+    twin = CurricularComponent.objects.create(
+        site=institution, code="MAT101B", name="Cálculo diferencial", hours=64
+    )
+    calc._history_user = coordinacion
+    calc.equivalents.add(twin)
+
+    page = sign_in("coordinacion")
+    page.get_by_role("button", name=es("Settings"), exact=True).click()
+    page.get_by_role("link", name=es("Curricular components"), exact=True).click()
+    page.get_by_role("link", name=re.compile("MAT101$|Cálculo I")).first.click()
+    page.get_by_role("link", name=es("History"), exact=True).first.click()
+    section = page.get_by_role("region", name=es("Equivalent components"))
+    section.get_by_text("MAT101B Cálculo diferencial").wait_for()
+    assert "coordinacion" in section.inner_text() or coordinacion.get_full_name() in (
+        section.inner_text()
+    )
