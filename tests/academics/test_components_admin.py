@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def components(mx_home, br_home):
     mx, br = mx_home.get_site(), br_home.get_site()
-    calc = CurricularComponent.objects.create(
-        site=mx, code="MAT101", name="Cálculo I", hours=64
-    )
+    calc = CurricularComponent.objects.create(site=mx, code="MAT101", name="Cálculo I", hours=64)
     calc_b = CurricularComponent.objects.create(
         site=mx, code="MAT101B", name="Cálculo diferencial", hours=64
     )
