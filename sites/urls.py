@@ -5,8 +5,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from sites.home import views as home_views
+from tutoria_cms.core.health import health
 
 urlpatterns = [
+    # For the load balancer and monitoring (docs/deployment.md): before Wagtail's pages.
+    path("health/", health, name="tutoria_health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
@@ -18,5 +21,8 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if "django_prometheus" in settings.INSTALLED_APPS:  # METRICS=1 (sites/settings/production.py)
+    urlpatterns += [path("", include("django_prometheus.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]
