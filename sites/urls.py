@@ -7,8 +7,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from sites.home import seo as seo_views
 from sites.home import views as home_views
+from tutoria_cms.core.health import health
 
 urlpatterns = [
+    # For the load balancer and monitoring (docs/deployment.md): before Wagtail's pages.
+    path("health/", health, name="tutoria_health"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
@@ -25,5 +28,8 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if "django_prometheus" in settings.INSTALLED_APPS:  # METRICS=1 (sites/settings/production.py)
+    urlpatterns += [path("", include("django_prometheus.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]
