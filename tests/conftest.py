@@ -20,6 +20,7 @@ SLOW = (
     "tests/contrib/test_without_modeladmin.py",
     "tests/custom_base_page/test_in_subprocess.py",
     "tests/sites/test_project.py",
+    "tests/ops/test_production_settings.py",
 )
 
 

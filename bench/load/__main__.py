@@ -144,6 +144,10 @@ def start_gunicorn(port, workdir, args):
         "-m",
         "gunicorn",
         "sites.wsgi:application",
+        # Not the repository's gunicorn.conf.py (production's), which gunicorn would load
+        # from the working directory: only the settings below.
+        "--config",
+        str(Path(__file__).with_name("gunicorn.conf.py")),
         "--bind",
         f"127.0.0.1:{port}",
         "--chdir",

@@ -1,7 +1,8 @@
 """Settings shared by every environment of the example deployment.
 
-Configuration comes from the environment: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS,
-EMAIL_URL-like variables (EMAIL_BACKEND, EMAIL_HOST, ...), WAGTAILSEARCH_BACKEND.
+Configuration comes from the environment: DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, CACHE_URL,
+EMAIL_URL-like variables (EMAIL_BACKEND, EMAIL_HOST, ...), WAGTAILSEARCH_BACKEND. Every
+variable is listed in docs/deployment.md.
 """
 
 import os
@@ -11,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 
 from tutoria_cms.core.search import search_config_for
+
+from .ops import cache_from_url
 
 SITES_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = SITES_DIR.parent
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",  # with django.contrib.sitemaps (its sitemap.xml template)
     "wagtail.embeds",
     "wagtail.sites",
     "tutoria_cms.core.users.TutoriaUsersAppConfig",  # wagtail.users, role names translated
@@ -78,9 +82,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
+    # First: every log record of the request carries its id (X-Request-ID, docs/deployment.md).
+    "tutoria_cms.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,6 +226,16 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# The cache: Django's Redis backend when CACHE_URL is set (redis://host:6379/1), shared by
+# every web server (the public sign-up rate limits count there, Wagtail keeps the sites' root
+# paths there); a local-memory cache of each process otherwise (one machine, the demo, tests).
+# Keys are prefixed (CACHE_KEY_PREFIX) and versioned (CACHE_VERSION): docs/deployment.md.
+CACHES = cache_from_url(
+    os.environ.get("CACHE_URL"),
+    key_prefix=os.environ.get("CACHE_KEY_PREFIX", "tutoria"),
+    version=os.environ.get("CACHE_VERSION", "1"),
+)
+
 # Sessions end after this many seconds without a request (an idle timeout: every request
 # renews the session), not after Django's two weeks: accounts read students' health and
 # family details. SESSION_IDLE_SECONDS; 30 minutes by default.
@@ -239,7 +256,13 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tutorias@localhost")
 
-# Background tasks (django-tasks, as Wagtail uses): immediate unless configured otherwise.
+# --- Background tasks (django-tasks; docs/installation.md, "Background tasks and periodic
+# jobs") ---------------------------------------------------------------------------------------
+# Immediate (inside the web request) unless TASKS_BACKEND names another backend; production.py
+# defaults to the database backend (django-tasks-db: TASKS_BACKEND=
+# django_tasks_db.DatabaseBackend), whose worker is `manage.py db_worker`. Its app is always
+# installed, so that its table exists (and is migrated) whichever backend is chosen.
+INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -247,6 +270,7 @@ TASKS = {
         ),
     }
 }
+# --- end of background tasks -----------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "tutoria-cms"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")

@@ -8,8 +8,19 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The task worker's test (tests/core/test_task_worker.py) runs `manage.py db_worker` with these
+# settings in another process; only there does the environment choose the database backend,
+# a real SMTP server (EMAIL_HOST, EMAIL_PORT) and a short back-off.
+EMAIL_BACKEND = os.environ.get(
+    "TUTORIA_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TUTORIA_TEST_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
@@ -32,3 +43,7 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 TUTORIA_CMS = {"PSEUDONYMISATION_KEY": "test-pseudonymisation-key"}
+if os.environ.get("TUTORIA_TEST_EMAIL_RETRY_BACKOFF_SECONDS"):
+    TUTORIA_CMS["EMAIL_RETRY_BACKOFF_SECONDS"] = int(
+        os.environ["TUTORIA_TEST_EMAIL_RETRY_BACKOFF_SECONDS"]
+    )

@@ -12,8 +12,11 @@ Term outcomes in OUT (S7 has none, so is not counted):
     not tutored  G3, D1, N1-N8, BR1 (11)        G3, D1, N1-N5 (7)    N1-N6 (6)    N1-N5 (5)
 
 Another term OLD (ended before OUT) holds a dropout of N7 that OUT never counts.
-Expected (threshold 5): tutored 62.5 % failed, lag 25.0 % and dropout 0.0 % suppressed (2 and
-0 students are under 5); not tutored 63.6 %, 54.5 %, 45.5 %.
+Expected (threshold 5), before random rounding (``no_rounding``): tutored 62.5 % failed, lag
+25.0 % and dropout 0.0 % suppressed (2 and 0 students are under 5); not tutored 63.6 %,
+54.5 %, 45.5 %. The counts of students with an outcome are randomly rounded to base 5 (#15,
+differencing): ``rounding(monkeypatch, "down" | "up")`` fixes every draw, so the rounded
+figures are hand-computed too.
 """
 
 import datetime
@@ -37,6 +40,24 @@ from tutoria_cms.requests import services
 from tutoria_cms.requests.models import RequestKind, StudentGroup
 
 pytestmark = pytest.mark.django_db
+
+
+def rounding(monkeypatch, direction):
+    """Every draw of the random rounding (accreditation's disclosure.py) rounds ``direction``:
+    "down", "up", or "none" (the true counts, to check what is counted)."""
+    from tutoria_cms.accreditation import disclosure
+
+    if direction == "none":
+        monkeypatch.setattr(disclosure, "random_round", lambda value, cell, **kwargs: value)
+    else:
+        draw = 0.999999 if direction == "down" else 0.0
+        monkeypatch.setattr(disclosure, "_draw", lambda cell, value, key: draw)
+
+
+@pytest.fixture
+def no_rounding(monkeypatch):
+    rounding(monkeypatch, "none")
+
 
 TUTORED = ("S1", "S2", "S3", "S4", "S5", "S6", "G1", "G2")
 NOT_TUTORED = ("G3", "D1", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "BR1")
@@ -115,7 +136,7 @@ def got(filters, **kwargs):
     return {i.key: i for i in collect_indicators(build_context(filters, **kwargs))}
 
 
-def test_shares_of_tutored_and_other_students(outcomes):
+def test_shares_of_tutored_and_other_students(outcomes, no_rounding):
     found = got({"site": "localhost", "term": "OUT"})
     assert found["term_outcomes_tutored"].value == 8
     assert found["term_outcomes_not_tutored"].value == 11
@@ -132,7 +153,56 @@ def test_shares_of_tutored_and_other_students(outcomes):
     assert all(found[f"{k}_rate_tutored"].sensitive for k in ("failure", "lag", "dropout"))
 
 
-def test_suppression_follows_the_threshold(outcomes, settings):
+def test_shares_count_students_randomly_rounded_to_base_5(outcomes, monkeypatch):
+    rounding(monkeypatch, "down")
+    found = got({"site": "localhost", "term": "OUT"})
+    assert found["term_outcomes_tutored"].value == 8  # group sizes are exact
+    assert found["failure_rate_tutored"].value == Decimal("62.5")  # 5 stays 5
+    assert found["lag_rate_tutored"].value == Decimal("0.0")  # 2 rounded down to 0
+    assert found["lag_rate_tutored"].suppressed
+    assert found["failure_rate_not_tutored"].value == Decimal("45.5")  # 7 -> 5, of 11
+    assert found["lag_rate_not_tutored"].value == Decimal("45.5")  # 6 -> 5
+    rounding(monkeypatch, "up")
+    found = got({"site": "localhost", "term": "OUT"})
+    # 2 lagging students rounded up to 5 are released: rounding, not the true count, decides.
+    assert found["lag_rate_tutored"].value == Decimal("62.5")
+    assert not found["lag_rate_tutored"].suppressed
+    assert found["dropout_rate_tutored"].value == Decimal("0.0")  # zero stays zero
+    assert found["dropout_rate_tutored"].suppressed
+    assert found["failure_rate_not_tutored"].value == Decimal("90.9")  # 7 -> 10, of 11
+    assert found["dropout_rate_not_tutored"].value == Decimal("45.5")  # 5 stays 5
+
+
+def test_the_real_rounding_is_consistent_and_near_the_true_count(outcomes):
+    """Without fixing the draws: each count is a multiple of 5 within 5 of the true one, the
+    same export gives the same figures, and so does another range counting the same students."""
+    sheet = TermOutcomesSource()
+
+    def released(filters):
+        return list(sheet.rows(build_context(filters)))
+
+    first = released({"site": "localhost", "term": "OUT"})
+    assert first == released({"site": "localhost", "term": "OUT"})
+    true = {"Tutored": (5, 2, 0), "Not tutored": (7, 6, 5)}
+    for _term, group, _students, *counts in first:
+        for shown, count in zip(counts, true[str(group)], strict=True):
+            if isinstance(shown, str):
+                assert shown == "< 5" and count < 5 + 5
+            else:
+                assert shown % 5 == 0 and abs(shown - count) < 5
+
+    def dates(start, end):
+        return {
+            "site": "localhost",
+            "date_from": days(start).isoformat(),
+            "date_to": days(end).isoformat(),
+        }
+
+    # Two ranges around the term that count the same students: the same figures.
+    assert released(dates(-40, 45)) == released(dates(-35, 31)) == first
+
+
+def test_suppression_follows_the_threshold(outcomes, settings, no_rounding):
     settings.TUTORIA_CMS = {**settings.TUTORIA_CMS, "SMALL_CELL_THRESHOLD": 2}
     found = got({"site": "localhost", "term": "OUT"})
     assert not found["lag_rate_tutored"].suppressed  # 2 students, threshold 2
@@ -156,7 +226,7 @@ def test_another_institution_counts_none_of_these_outcomes(outcomes):
     assert not found["term_outcomes_not_tutored"].value
 
 
-def test_a_date_range_counts_each_student_once(outcomes):
+def test_a_date_range_counts_each_student_once(outcomes, no_rounding):
     old = outcomes["old"]
     TermStanding.objects.create(student=outcomes["students"]["N1"], term=old, failed_components=1)
     filters = {"date_from": days(-365).isoformat(), "date_to": days(365).isoformat()}
@@ -185,7 +255,7 @@ def test_without_term_outcomes_the_indicators_are_not_available(outcomes):
     assert str(NO_OUTCOMES) == "not available (the academic records do not carry term outcomes)"
 
 
-def test_without_an_app_recording_tutoring(outcomes):
+def test_without_an_app_recording_tutoring(outcomes, no_rounding):
     source = TermOutcomesSource()
     context = build_context({"term": "OUT"}, sources=[source])
     found = {i.key: i for i in collect_indicators(context, [source])}
@@ -201,7 +271,7 @@ def test_without_an_app_recording_tutoring(outcomes):
     assert rows == [("OUT", "All enrolled students", 19, 12, 8, 5)]
 
 
-def test_summary_and_sheet_of_the_workbook(outcomes):
+def test_summary_and_sheet_of_the_workbook(outcomes, no_rounding):
     context = build_context({"site": "localhost", "term": "OUT"})
     buffer = io.BytesIO()
     build_workbook(context, buffer)
@@ -258,7 +328,7 @@ def test_not_available_in_the_workbook_and_on_the_page(outcomes):
     assert "<td>not available (the academic records do not carry term outcomes)</td>" in row
 
 
-def test_the_outcomes_chart_on_the_indicators_page(outcomes):
+def test_the_outcomes_chart_on_the_indicators_page(outcomes, no_rounding):
     quality = factories.UserFactory(username="calidad", groups=[roles.QUALITY])
     page = client_for(quality).get(INDICATORS, {"site": "localhost", "term": "OUT"})
     page = page.content.decode()

@@ -117,6 +117,15 @@ def test_superuser_unlocks_through_the_admin_then_the_user_signs_in(client, staf
     response = admin_client.post(unlock_url)
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="tutora").exists()
+    # Wagtail's audit log (Reports › Site history) says who lifted it.
+    from wagtail.models import ModelLogEntry
+
+    entry = ModelLogEntry.objects.get(action="tutoria.sign_in_unlocked")
+    assert entry.user == admin and entry.label.startswith("tutora · ")
+    history = admin_client.get(
+        reverse("wagtailadmin_reports:site_history"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Sign-in lockout lifted by a superuser" in history.content.decode()
 
     assert sign_in(client, "tutora", factories.PASSWORD).status_code == 302
     assert client.session["_auth_user_id"] == str(staff.pk)

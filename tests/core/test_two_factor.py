@@ -149,3 +149,52 @@ def test_other_roles_are_not_sent_to_set_up(client, settings, staff):
     settings.TUTORIA_CMS = {**settings.TUTORIA_CMS, "REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL": True}
     sign_in(client, "coordinadora")
     assert client.get(HOME).status_code == 200
+
+
+def test_superusers_are_sent_to_set_up_when_required(client, settings):
+    """They unlock sign-ins and turn off others' verification: the same rule as the
+    confidential roles."""
+    settings.TUTORIA_CMS = {**settings.TUTORIA_CMS, "REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL": True}
+    factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    sign_in(client, "root")
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"].startswith(SETUP)
+
+
+def test_superuser_turns_off_a_lost_phones_verification_and_it_is_logged(client, staff):
+    from wagtail.models import ModelLogEntry
+
+    sign_in(client, "coordinadora")
+    enrol(client)
+    other = factories.UserFactory(username="otra", groups=["Tutoring coordination"])
+    TOTPDevice.objects.create(user=other, name="phone", confirmed=True)
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    admin = client.__class__(HTTP_ACCEPT_LANGUAGE="en")
+    admin.force_login(root)
+
+    index = admin.get(reverse("tutoria_two_factor_devices:index")).content.decode()
+    assert "coordinadora" in index and "otra" in index
+    device = TOTPDevice.objects.get(user=staff)
+    url = reverse("tutoria_two_factor_devices:turn_off", args=[device.pk])
+    assert url in index
+    assert "coordinadora" in admin.get(url).content.decode()
+    assert admin.post(url).status_code == 302
+
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    assert TOTPDevice.objects.filter(user=other).exists()  # only that person's
+    entry = ModelLogEntry.objects.get(action="tutoria.two_factor_turned_off")
+    assert entry.user == root and entry.object_id == str(staff.pk)
+    # The next sign-in needs the password only.
+    client.logout()
+    sign_in(client, "coordinadora")
+    assert client.get(HOME).status_code == 200
+
+
+def test_only_superusers_turn_off_someone_elses_verification(client, staff):
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    intruder = factories.UserFactory(username="otra", groups=["Tutoring coordination"])
+    client.force_login(intruder)
+    url = reverse("tutoria_two_factor_devices:turn_off", args=[device.pk])
+    assert client.post(url).status_code in (302, 403)
+    assert client.get(reverse("tutoria_two_factor_devices:index")).status_code in (302, 403)
+    assert TOTPDevice.objects.filter(user=staff).exists()

@@ -544,6 +544,15 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
         post_data="",
         failures_since_start=5,
     )
+    # An authenticator (Settings › Two-step verification, superusers only).
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # Of a person of their own: the matrix's users sign in without a code.
+    w.two_factor_device = TOTPDevice.objects.create(
+        user=factories.UserFactory(username=f"phone.{spec['hostname']}"),
+        name="phone",
+        confirmed=True,
+    )
     return w
 
 

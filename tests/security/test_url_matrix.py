@@ -101,6 +101,10 @@ ALLOWED = {
     # their own private feed; the feed answers only its secret (the matrix's is unknown: 404).
     "tutoria_calendar_feed_settings": ADMIN_USERS,
     "tutoria_calendar_feed": NOBODY,
+    # Turning off someone else's (a lost phone): superusers only.
+    "tutoria_two_factor_devices:index": NOBODY,
+    "tutoria_two_factor_devices:index_results": NOBODY,
+    "tutoria_two_factor_devices:turn_off": NOBODY,
     # --- Tutoring requests (snippet viewset, tutoria_cms/requests/viewsets.py) ---------------
     "tutoria_requests:list": SEES_REQUESTS,
     "tutoria_requests:list_results": SEES_REQUESTS,
@@ -276,10 +280,18 @@ ALLOWED = {
     "workshop_registrations:usage": NOBODY,
     # Cancelling and attendance: coordination (cancel_workshopregistration, record_attendance).
     "workshop_registrations:cancel": COORDINATION,
+    # Verifying a student's identity in person: coordination (verify_workshopregistration).
+    "workshop_registrations:verify": COORDINATION,
     "workshop_attendance:index": COORDINATION,
     "workshop_attendance:sheet": COORDINATION,
     # --- Academic records, accreditation evidence --------------------------------------------
     "tutoria_academics_import": COORDINATION,
+    # Curricular components (read only, with the equivalences' history): coordination.
+    "tutoria_curricular_components:index": COORDINATION,
+    "tutoria_curricular_components:index_results": COORDINATION,
+    "tutoria_curricular_components:inspect": COORDINATION,
+    "tutoria_curricular_components:history": COORDINATION,
+    "tutoria_curricular_components:history_results": COORDINATION,
     # Evidence workbooks: the quality office exports; the job is the quality office's own.
     "tutoria_accreditation:export": frozenset({"quality"}),
     "tutoria_accreditation:job": frozenset({"quality"}),
@@ -289,6 +301,12 @@ ALLOWED = {
     "tutoria_accreditation:subject_access": NOBODY,
     # --- Public site --------------------------------------------------------------------------
     "search": EVERYONE,
+    # Crawlers' rules, the icon and the web app manifest of the site (sites/home/seo.py).
+    "robots_txt": EVERYONE,
+    "favicon_ico": EVERYONE,
+    "webmanifest": EVERYONE,
+    # --- Operations: the load balancer's health check (core/health.py), no sign-in.
+    "tutoria_health": EVERYONE,
 }
 
 # The evidence browser: listing and inspect for the quality office; adding, editing and
@@ -326,6 +344,7 @@ REFUSED_BY_REDIRECT = {
 READS_ONLY, REFUSES_ALL = "reads only", "refuses every request"
 FUNCTION_VIEWS = {
     "search": READS_ONLY,
+    "tutoria_health": READS_ONLY,
     "tutoria_accreditation:download": READS_ONLY,
     **{
         f"evidence_{listing}_modeladmin_{view}": REFUSES_ALL

@@ -28,6 +28,8 @@ NAMESPACE_OBJECT = {
     "tutoria_accreditation": "job",
     "tutoria_institution_memberships": "membership",
     "tutoria_lockouts": "lockout",
+    "tutoria_curricular_components": "component",
+    "tutoria_two_factor_devices": "two_factor_device",
     "tutoria_referral_services": "referral_service",
 }
 # URLs whose ``pk`` is not their namespace's object.

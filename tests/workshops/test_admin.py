@@ -68,6 +68,7 @@ def test_roles_get_their_permissions(db):
     assert group_permissions(roles.COORDINATION) == {
         "view_workshopregistration",
         "cancel_workshopregistration",
+        "verify_workshopregistration",
         "record_attendance",
         "view_attendance",
     }

@@ -12,10 +12,14 @@ Period: the export's term, else the terms ending in its date range, else every t
 with a term outcome in a term of the period was enrolled in it. Academic records belong to no
 site: "other students" are every enrolled student not tutored in the scope.
 
-Failure, lag and dropout are about students' academic lives: the counts under the small-cell
-threshold are suppressed (sheet) and so are the shares whose students or group are under it
-(summary). Without any term outcome in the period the indicators say "not available" instead
-of 0 %.
+Failure, lag and dropout are about students' academic lives, and who counts as "tutored"
+moves with the export's dates: so that two exports differing by one student do not reveal that
+student's outcome (differencing), every count of students with an outcome is randomly rounded
+to base 5, consistently (accreditation's ``disclosure.py``: the same true value of the same
+cell always gives the same figure), in the sheet and in the shares' numerators; then counts
+and shares whose students (after rounding) or group are under the small-cell threshold are
+suppressed. Group sizes are not sensitive and are exact. Without any term outcome in the
+period the indicators say "not available" instead of 0 %.
 """
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
@@ -100,6 +104,13 @@ def outcome_counts(context):
     return result
 
 
+def sheet_cell(term_code, group, key):
+    """What names a count of the sheet for its rounding draw (codes, not labels: the same in
+    every language)."""
+    group_key = {True: "tutored", False: "not_tutored", None: "all"}[group]
+    return ("term_outcomes", term_code, group_key, key)
+
+
 class TermOutcomesSource(EvidenceSource):
     key = "term_outcomes"
     title = _("Term outcomes")
@@ -139,14 +150,13 @@ class TermOutcomesSource(EvidenceSource):
         return len(self._rows(context))
 
     def rows(self, context):
-        threshold = context.small_cell_threshold
         labels = {True: _("Tutored"), False: _("Not tutored"), None: _("All enrolled students")}
-
-        def shown(count):
-            return count if count >= threshold else f"< {threshold}"
-
-        for term, group, students, failure, lag, dropout in self._rows(context):
-            yield (term, labels[group], students, shown(failure), shown(lag), shown(dropout))
+        for term, group, students, *outcomes in self._rows(context):
+            released = [
+                context.release(sheet_cell(term, group, key), count)
+                for (key, _label, _condition), count in zip(OUTCOMES, outcomes, strict=True)
+            ]
+            yield (term, labels[group], students, *released)
 
     def indicators(self, context):
         counts = outcome_counts(context)
@@ -172,12 +182,15 @@ class TermOutcomesSource(EvidenceSource):
         for key, outcome_label, _condition in OUTCOMES:
             for group, group_label, _size_label in GROUPS:
                 numbers = counts[group] if counts else None
+                indicator_key = f"{key}_rate_{group}"
                 out.append(
                     context.share_indicator(
-                        f"{key}_rate_{group}",
+                        indicator_key,
                         _("%(outcome)s: %(group)s")
                         % {"outcome": outcome_label, "group": group_label},
-                        numbers[key] if numbers else None,
+                        context.round_sensitive((indicator_key,), numbers[key])
+                        if numbers
+                        else None,
                         numbers["students"] if numbers else None,
                         unavailable=unavailable(numbers),
                         section=SECTION,
@@ -204,17 +217,20 @@ GROUP_DEFINITIONS = {
 OUTCOME_DEFINITIONS = {
     "failure": _(
         "Share of %(group)s who failed at least one curricular component (by absence or by "
-        "grade) in a term of the period, in per cent. Suppressed when those students or the "
-        "group are fewer than the small-cell threshold."
+        "grade) in a term of the period, in per cent, those students randomly rounded to a "
+        "multiple of 5. Suppressed when they (after rounding) or the group are fewer than the "
+        "small-cell threshold."
     ),
     "lag": _(
         "Share of %(group)s recorded as lagging (behind the progress the curriculum expects) "
-        "at the end of a term of the period, in per cent. Suppressed when those students or "
-        "the group are fewer than the small-cell threshold."
+        "at the end of a term of the period, in per cent, those students randomly rounded to "
+        "a multiple of 5. Suppressed when they (after rounding) or the group are fewer than "
+        "the small-cell threshold."
     ),
     "dropout": _(
         "Share of %(group)s recorded as having dropped out (left the programme) in a term of "
-        "the period, in per cent. Suppressed when those students or the group are fewer than "
-        "the small-cell threshold."
+        "the period, in per cent, those students randomly rounded to a multiple of 5. "
+        "Suppressed when they (after rounding) or the group are fewer than the small-cell "
+        "threshold."
     ),
 }

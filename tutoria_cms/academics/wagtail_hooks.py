@@ -1,4 +1,5 @@
-"""Wiring of academic records into the admin: the import view and its menu item."""
+"""Wiring of academic records into the admin: the import view and its menu item, and the
+read-only listing of curricular components (with their equivalences' history)."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,13 @@ def register_import_menu_item():
         icon_name="upload",
         order=900,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_curricular_components():
+    from .viewsets import CurricularComponentViewSet
+
+    return CurricularComponentViewSet()
 
 
 @hooks.register("register_tutoria_subject_data")

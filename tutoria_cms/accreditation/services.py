@@ -123,11 +123,18 @@ def purge_export_files(*, now=None, days=None, dry_run=False):
 
 
 def run_job(job_id):
-    """Build the workbook of a queued job into the default storage (the task's body)."""
+    """Build the workbook of a queued job into the default storage (the task's body).
+
+    Claimed first (queued -> running in one conditional update), so a task run twice (a
+    retry, a second worker) builds one workbook: the second run finds the job taken and
+    returns it unchanged."""
+    started_at = timezone.now()
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, started_at=started_at
+    )
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
-    if job.status != ExportJob.Status.QUEUED:
+    if not claimed:
         return job
-    _start(job)
     try:
         with translation.override(job.language or None):
             _build_into_storage(job)

@@ -57,6 +57,8 @@ def check_tutoria_settings(app_configs=None, **kwargs):
         "START_DAYS",
         "REFERRAL_ACCEPT_DAYS",
         "REFERRAL_CLOSE_DAYS",
+        "EMAIL_MAX_ATTEMPTS",
+        "EMAIL_RETRY_BACKOFF_SECONDS",
     )
     for key in positive:
         value = user.get(key, DEFAULTS[key])

@@ -65,6 +65,13 @@ DEFAULTS = {
     # anything else in the admin (core.two_factor). Off by default; on in the example
     # deployment's production settings.
     "REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL": False,
+    # E-mails sent by background tasks (core.mail_retry): a temporary failure of the mail
+    # server (a 4xx answer, a dropped or refused connection, a time-out) is tried again, up to
+    # EMAIL_MAX_ATTEMPTS tries in all, after EMAIL_RETRY_BACKOFF_SECONDS, then twice that, four
+    # times that... (only with a task backend that runs tasks later, e.g. the database
+    # backend and its worker). A permanent failure (5xx) is not tried again.
+    "EMAIL_MAX_ATTEMPTS": 5,
+    "EMAIL_RETRY_BACKOFF_SECONDS": 60,
 }
 
 

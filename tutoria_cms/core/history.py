@@ -41,6 +41,16 @@ def snapshots(model, field_name, history_ids):
 
 
 @dataclass
+class HistoryEntry:
+    """One line of a record's history page (``core.viewsets.RecordHistoryMixin``)."""
+
+    when: object
+    user: object
+    subject: str
+    change: object  # an M2MChange, or a text
+
+
+@dataclass
 class M2MChange:
     """What one history row of a many-to-many field added and removed (related objects,
     or ``#id`` for those since deleted)."""

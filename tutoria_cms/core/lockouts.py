@@ -30,6 +30,8 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 logger = logging.getLogger(__name__)
 
 LOCKOUT_TEMPLATE = "tutoria_cms/core/logins/lockout.html"
+# Wagtail's audit log (Reports › Site history): who lifted which lockout.
+UNLOCKED_ACTION = "tutoria.sign_in_unlocked"
 
 
 def cool_off_minutes(request=None):
@@ -150,8 +152,15 @@ class UnlockView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
 
     def post(self, request, *args, **kwargs):
         from axes.utils import reset
+        from wagtail.log_actions import log
 
         username, address = self.attempt.username, self.attempt.ip_address
+        log(
+            instance=self.attempt,
+            action=UNLOCKED_ACTION,
+            user=request.user,
+            title=f"{username} · {address}",
+        )
         reset(ip=address, username=username)
         logger.info("Sign-in lockout of %r from %s lifted by %s", username, address, request.user)
         messages.success(

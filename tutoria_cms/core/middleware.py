@@ -3,6 +3,8 @@
 A Mexican university's site is in Spanish and a Brazilian one's in Portuguese, in one install:
 the language of a request is the locale of the root page of the Wagtail Site that serves it.
 Admin requests follow the editor's browser (then Wagtail applies the editor's own preference).
+The health check (``tutoria_cms.core.health``, URL name ``tutoria_health``) is left alone: it
+must answer 503 itself when the database is down, not fail here looking up the Site.
 """
 
 from functools import cache
@@ -17,6 +19,14 @@ from wagtail.models import Site
 def _admin_prefix():
     try:
         return reverse("wagtailadmin_home")
+    except NoReverseMatch:
+        return None
+
+
+@cache
+def _health_path():
+    try:
+        return reverse("tutoria_health")
     except NoReverseMatch:
         return None
 
@@ -38,6 +48,8 @@ class SiteLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info == _health_path():
+            return self.get_response(request)
         prefix = _admin_prefix()
         language = None
         is_admin = bool(prefix) and request.path_info.startswith(prefix)

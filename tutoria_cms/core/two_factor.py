@@ -8,8 +8,11 @@ password.
   (``PENDING``): the admin answers only the code page (``verify``) until a code is given; the
   public site and documents treat the person as signed out meanwhile.
 - ``TUTORIA_CMS["REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL"]``: holders of a role that reads
-  confidential details (``roles.CONFIDENTIAL_ROLES``) without it are sent to set it up before
-  anything else in the admin.
+  confidential details (``roles.CONFIDENTIAL_ROLES``), and superusers (who unlock sign-ins and
+  turn off others' verification), without it are sent to set it up before anything else in
+  the admin.
+- Settings › Two-step verification (superusers): who has it on, and "Turn off" for someone
+  who lost their phone (recorded in Wagtail's audit log).
 
 Wrong codes are throttled by django-otp (each failure doubles the wait before the next try).
 """
@@ -75,11 +78,15 @@ def reads_confidential(user):
     )
 
 
+def is_active_superuser(user):
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
 def must_set_up(user):
     """Two-step verification is required of ``user`` and they have not set it up."""
     return (
         bool(tutoria_settings.REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL)
-        and reads_confidential(user)
+        and (reads_confidential(user) or is_active_superuser(user))
         and confirmed_device(user) is None
     )
 
@@ -315,3 +322,166 @@ def account_menu_item(request):
             "Ask for a code from an authenticator app on your phone after your password."
         ),
     }
+
+
+# Settings › Two-step verification: superusers turn it off for someone who lost their phone ---
+
+TURNED_OFF_ACTION = "tutoria.two_factor_turned_off"
+
+
+class TurnOffForm(forms.Form):
+    """Confirms turning off another person's two-step verification."""
+
+
+def _admin_views():
+    """The superusers' views, built on first use (Wagtail's generic views import models)."""
+    from wagtail.admin.ui.menus import MenuItem
+    from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+    from wagtail.admin.views import generic
+    from wagtail.log_actions import log
+
+    from .views import ObjectFormView
+
+    class TwoFactorIndexView(generic.IndexView):
+        page_title = _("Two-step verification")
+        header_icon = "key"
+        default_ordering = "-created_at"
+        paginate_by = 50
+        turn_off_url_name = None
+
+        def get_base_queryset(self):
+            return super().get_base_queryset().filter(confirmed=True).select_related("user")
+
+        @property
+        def columns(self):
+            return [
+                self._get_title_column_class(TitleColumn)(
+                    "user",
+                    label=_("Username"),
+                    accessor=lambda device: device.user.get_username(),
+                    get_url=lambda device: None,
+                ),
+                Column(
+                    "name",
+                    label=_("Name"),
+                    accessor=lambda device: device.user.get_full_name(),
+                ),
+                DateColumn("created_at", label=_("Turned on")),
+                DateColumn("last_used_at", label=_("Last used")),
+            ]
+
+        def get_list_more_buttons(self, instance):
+            return [
+                MenuItem(
+                    gettext("Turn off"),
+                    url=reverse(self.turn_off_url_name, args=[instance.pk]),
+                    icon_name="cross",
+                    priority=10,
+                )
+            ]
+
+    class TurnOffView(ObjectFormView):
+        """Confirm (GET), then remove (POST) every authenticator of one person; logged in
+        Wagtail's audit log (Reports › Site history)."""
+
+        form_class = TurnOffForm
+        page_title = _("Turn off two-step verification")
+        header_icon = "key"
+        submit_label = _("Yes, turn it off")
+        permission_before_object = True
+        index_url_name = None
+
+        def has_permission(self):
+            user = self.request.user
+            return bool(user.is_active and user.is_superuser)
+
+        def get_object_queryset(self):
+            return device_model().objects.filter(confirmed=True).select_related("user")
+
+        def get_object_url(self):
+            return reverse(self.index_url_name)
+
+        def get_page_subtitle(self):
+            return self.object.user.get_username()
+
+        def get_parent_breadcrumbs(self):
+            return [{"url": self.get_object_url(), "label": gettext("Two-step verification")}]
+
+        def get_intro(self):
+            return gettext(
+                "%(username)s will sign in with the password alone until they set up "
+                "two-step verification again. Do this only once you are sure who is asking, "
+                "for example after a lost or replaced phone."
+            ) % {"username": self.object.user.get_username()}
+
+        @property
+        def notice(self):
+            if tutoria_settings.REQUIRE_TWO_FACTOR_FOR_CONFIDENTIAL and (
+                reads_confidential(self.object.user) or self.object.user.is_superuser
+            ):
+                return gettext(
+                    "Their role requires two-step verification: the next time they sign in, "
+                    "they are asked to set it up with their new phone before anything else."
+                )
+            return ""
+
+        def perform(self, form):
+            person = self.object.user
+            device_model().objects.filter(user=person).delete()
+            log(instance=person, action=TURNED_OFF_ACTION, user=self.request.user)
+            return person
+
+        def get_success_message(self):
+            return gettext("Two-step verification is off for %(username)s.") % {
+                "username": self.object.user.get_username()
+            }
+
+    return TwoFactorIndexView, TurnOffView
+
+
+def two_factor_viewset():
+    """Settings › Two-step verification: for superusers."""
+    from wagtail.admin.menu import AdminOnlyMenuItem
+    from wagtail.admin.viewsets.base import ViewSet
+
+    from .lockouts import SuperusersOnlyPolicy
+
+    class TwoFactorViewSet(ViewSet):
+        name = "tutoria_two_factor_devices"
+        url_prefix = "two-step-verification"
+        icon = "key"
+        menu_label = _("Two-step verification")
+        add_to_settings_menu = True
+        menu_item_class = AdminOnlyMenuItem
+        permission_policy = SuperusersOnlyPolicy(None)
+
+        @property
+        def menu_url(self):
+            return reverse(self.get_url_name("index"))
+
+        def get_urlpatterns(self):
+            index_view, turn_off_view = _admin_views()
+            model = device_model()
+            self.permission_policy.model = model
+            common = {
+                "model": model,
+                "permission_policy": self.permission_policy,
+                "index_url_name": self.get_url_name("index"),
+                "index_results_url_name": self.get_url_name("index_results"),
+                "turn_off_url_name": self.get_url_name("turn_off"),
+            }
+            return [
+                path("", index_view.as_view(**common), name="index"),
+                path(
+                    "results/",
+                    index_view.as_view(results_only=True, **common),
+                    name="index_results",
+                ),
+                path(
+                    "<int:pk>/turn-off/",
+                    turn_off_view.as_view(index_url_name=self.get_url_name("index")),
+                    name="turn_off",
+                ),
+            ]
+
+    return TwoFactorViewSet()

@@ -59,6 +59,26 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return get_user_model().objects.none()
 
 
+class RecordHistoryMixin:
+    """For a history view of Wagtail's generic views: Wagtail's history (the log entries)
+    and, below it under ``record_history_title``, the changes ``record_history(object)``
+    reads from simple-history's tables (``core.history.HistoryEntry``: who, when, what),
+    which Wagtail's log entries do not hold (many-to-many changes, sessions...)."""
+
+    history_template = "tutoria_cms/core/admin/record_history.html"  # the viewsets'
+    record_history_title = ""
+
+    def record_history(self, obj):
+        raise NotImplementedError
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        if not self.results_only:  # the filtered results alone have no such section
+            context["record_history_title"] = self.record_history_title
+            context["record_history"] = self.record_history(self.object)
+        return context
+
+
 class ReadOnlyViewSetMixin:
     """A model (or snippet) viewset whose records are changed only through services.
 

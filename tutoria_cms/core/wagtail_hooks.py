@@ -106,6 +106,34 @@ def register_two_factor_urls():
     return urlpatterns()
 
 
+@hooks.register("register_admin_viewset")
+def register_two_factor_devices():
+    """Settings › Two-step verification: superusers turn it off for someone who lost their
+    phone."""
+    if not _two_factor_installed():
+        return None
+    from .two_factor import two_factor_viewset
+
+    return two_factor_viewset()
+
+
+@hooks.register("register_log_actions")
+def register_sign_in_log_actions(actions):
+    from django.utils.translation import gettext_lazy as _
+
+    from .lockouts import UNLOCKED_ACTION
+    from .two_factor import TURNED_OFF_ACTION
+
+    actions.register_action(
+        UNLOCKED_ACTION, _("Unlock sign-in"), _("Sign-in lockout lifted by a superuser")
+    )
+    actions.register_action(
+        TURNED_OFF_ACTION,
+        _("Turn off two-step verification"),
+        _("Two-step verification turned off by a superuser"),
+    )
+
+
 @hooks.register("register_account_menu_item")
 def two_factor_account_menu_item(request):
     """Account › More actions › Two-step verification."""

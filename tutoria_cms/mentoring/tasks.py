@@ -2,8 +2,9 @@
 
 Claim-then-send, as in the workshops app: the task claims the e-mail with a conditional update
 of ``guidelines_sent_at`` (excluded from the history on purpose), so a retry or a second worker
-never sends it twice; a refusal of the mail server releases the claim. Logs carry the pair id
-only (no personal data).
+never sends it twice; a refusal of the mail server releases the claim, and a temporary one
+(4xx, connection lost) enqueues the task again after a back-off (core.mail_retry). Logs carry
+the pair id only (no personal data).
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.mail_retry import retry_later
 
 from .models import Pair
 
@@ -85,7 +87,7 @@ def build_guidelines_emails(pair):
 
 
 @task()
-def send_guidelines_email(pair_id):
+def send_guidelines_email(pair_id, attempt=1):
     """Send the guidelines and the first meeting to both members of a confirmed pair, once."""
     claimed_at = timezone.now()
     claimed = Pair.objects.filter(
@@ -99,10 +101,14 @@ def send_guidelines_email(pair_id):
     try:
         for message in build_guidelines_emails(pair):
             message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Could not send the guidelines of mentoring pair %s.", pair_id)
+    except (smtplib.SMTPException, OSError) as exception:
+        logger.exception(
+            "Could not send the guidelines of mentoring pair %s (try %s).", pair_id, attempt
+        )
         Pair.objects.filter(pk=pair_id, guidelines_sent_at=claimed_at).update(
             guidelines_sent_at=None
         )
+        if retry_later(send_guidelines_email, exception, attempt, pair_id):
+            return False
         raise
     return True

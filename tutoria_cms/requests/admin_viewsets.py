@@ -20,7 +20,12 @@ from ..core import institutions
 from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
 from ..core.forms import CleanTextViewSetMixin
 from ..core.views import ProtectedDeleteView
-from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
+from ..core.viewsets import (
+    ReadOnlyViewSetMixin,
+    RecordHistoryMixin,
+    ScopedPermissionPolicy,
+    scoped_views,
+)
 from . import permissions
 from .admin_views import (
     ClassSessionView,
@@ -190,24 +195,6 @@ _group_views = scoped_views(
     history=history.HistoryView,
     usage=usage.UsageView,
 )
-
-
-class RecordHistoryMixin:
-    """Wagtail's history (the log entries) and, below it under ``record_history_title``, the
-    changes ``record_history(object)`` reads from the history tables (who, when, what)."""
-
-    history_template = "tutoria_cms/requests/admin/record_history.html"  # the viewsets'
-    record_history_title = ""
-
-    def record_history(self, obj):
-        raise NotImplementedError
-
-    def get_context_data(self, *args, **kwargs):
-        context = super().get_context_data(*args, **kwargs)
-        if not self.results_only:  # the filtered results alone have no such section
-            context["record_history_title"] = self.record_history_title
-            context["record_history"] = self.record_history(self.object)
-        return context
 
 
 class GroupHistoryView(RecordHistoryMixin, _group_views["history"]):

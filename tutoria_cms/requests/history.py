@@ -1,22 +1,12 @@
 """Who changed a group's members and its sessions' attendance, and when (simple-history's
 many-to-many snapshots, ``core.history``), for the group's history view."""
 
-from dataclasses import dataclass
-
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from tutoria_cms.core.history import m2m_changes
+from tutoria_cms.core.history import HistoryEntry, m2m_changes
 
 from .models import GroupSession, StudentGroup
-
-
-@dataclass
-class MembershipEntry:
-    when: object
-    user: object
-    subject: str
-    change: object  # core.history.M2MChange
 
 
 def group_membership_history(group):
@@ -28,15 +18,13 @@ def group_membership_history(group):
     by_id = {record.history_id: record for record in records}
     for history_id, change in m2m_changes(StudentGroup, "members", records).items():
         record = by_id[history_id]
-        entries.append(
-            MembershipEntry(record.history_date, record.history_user, _("Group"), change)
-        )
+        entries.append(HistoryEntry(record.history_date, record.history_user, _("Group"), change))
     records = list(GroupSession.history.filter(group_id=group.pk).select_related("history_user"))
     by_id = {record.history_id: record for record in records}
     for history_id, change in m2m_changes(GroupSession, "attendees", records).items():
         record = by_id[history_id]
         subject = _("Session of %(date)s") % {"date": date_format(record.date, "SHORT_DATE_FORMAT")}
-        entries.append(MembershipEntry(record.history_date, record.history_user, subject, change))
+        entries.append(HistoryEntry(record.history_date, record.history_user, subject, change))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 
@@ -58,19 +46,17 @@ def class_history(individual_class):
     by_id = {record.history_id: record for record in records}
     for history_id, change in m2m_changes(IndividualClass, "requests", records).items():
         record = by_id[history_id]
-        entries.append(
-            MembershipEntry(record.history_date, record.history_user, _("Class"), change)
-        )
+        entries.append(HistoryEntry(record.history_date, record.history_user, _("Class"), change))
     previous = None
     for record in records:
         if previous is None:
             entries.append(
-                MembershipEntry(record.history_date, record.history_user, _("Class"), _("Opened"))
+                HistoryEntry(record.history_date, record.history_user, _("Class"), _("Opened"))
             )
         if record.tutor_id != (previous.tutor_id if previous else None) and record.tutor_id:
             change = _("Tutor designated: %(tutor)s") % {"tutor": tutor_label(record.tutor)}
             entries.append(
-                MembershipEntry(record.history_date, record.history_user, _("Class"), change)
+                HistoryEntry(record.history_date, record.history_user, _("Class"), change)
             )
         previous = record
     kinds = {"+": _("Recorded"), "~": _("Corrected"), "-": _("Deleted")}
@@ -83,6 +69,6 @@ def class_history(individual_class):
             "modality": record.get_modality_display(),
             "minutes": record.duration_minutes,
         }
-        entries.append(MembershipEntry(record.history_date, record.history_user, subject, change))
+        entries.append(HistoryEntry(record.history_date, record.history_user, subject, change))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

@@ -278,13 +278,15 @@ class Notification(ScopedRecord):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENDING = "sending", _("Sending")
+        # The mail server failed for a while (core.mail_retry): tried again later.
+        RETRYING = "retrying", _("Waiting to try again")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         NO_ADDRESS = "no_address", _("Not sent: no address")
         LETTER = "letter", _("Delivered as a letter")
 
     # Not delivered (yet): to send again, and a to-do of coordination.
-    RETRYABLE = (Status.PENDING, Status.FAILED, Status.NO_ADDRESS)
+    RETRYABLE = (Status.PENDING, Status.RETRYING, Status.FAILED, Status.NO_ADDRESS)
     UNDELIVERED = (Status.FAILED, Status.NO_ADDRESS)
 
     request = models.ForeignKey(

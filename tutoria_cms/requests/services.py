@@ -788,10 +788,16 @@ def notify(request, event):
 
 
 def pending_notifications():
-    """The notifications to send (again): pending, failed, and those without an address
-    whose student has one now."""
+    """The notifications to send (again): pending, waiting to try again, failed, and those
+    without an address whose student has one now."""
     return Notification.objects.filter(
-        Q(status__in=(Notification.Status.PENDING, Notification.Status.FAILED))
+        Q(
+            status__in=(
+                Notification.Status.PENDING,
+                Notification.Status.RETRYING,
+                Notification.Status.FAILED,
+            )
+        )
         | (Q(status=Notification.Status.NO_ADDRESS) & ~Q(request__student__email=""))
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.mail_retry import can_schedule, describe, may_retry, schedule_retry
 
 from .models import Notification, OverdueDigest
 from .notices import decision_notice
@@ -20,22 +21,33 @@ from .notices import decision_notice
 logger = logging.getLogger(__name__)
 
 
+class NotAccepted(Exception):
+    """The e-mail backend sent nothing, without an error."""
+
+
 def deliver(subject, body, address):
-    """Send one e-mail; "" when the mail server accepted it, else why not (the error's class
-    name, or "NotAccepted" when the backend sent nothing): the caller keeps it for a retry."""
+    """Send one e-mail; None when the mail server accepted it, else the failure (the
+    exception; :class:`NotAccepted` when the backend sent nothing): the caller decides
+    whether to try again (core.mail_retry) and keeps ``describe(failure)``."""
     try:
         accepted = send_mail(
             subject, body, tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL, [address]
         )
     except Exception as exception:  # any mail failure
-        return exception.__class__.__name__
-    return "" if accepted else "NotAccepted"
+        return exception
+    return None if accepted else NotAccepted()
 
 
 @task()
 def send_notification(notification_id):
-    """Send one decision e-mail. Claimed first, so it is never sent twice; retried later
-    (``manage.py send_tutoria_notifications``) if the mail server fails.
+    """Send one decision e-mail. Claimed first, so it is never sent twice (a retry, or a
+    second worker, finds it claimed or sent).
+
+    A temporary failure of the mail server, with a backend that runs tasks later (the
+    database backend), leaves it "waiting to try again", enqueued again after a back-off
+    (core.mail_retry); after ``EMAIL_MAX_ATTEMPTS`` tries, on a permanent refusal (5xx), or
+    with the immediate backend, it is "failed" (sent again by ``manage.py
+    send_tutoria_notifications``).
 
     "Sent" means the mail server accepted it. A student without an e-mail address gets
     "not sent: no address" (retried once the record has one); a refusal or an error of the
@@ -58,11 +70,22 @@ def send_notification(notification_id):
         return False
     subject, body = decision_notice(request)
     error = deliver(subject, body, address)
-    if error:
-        logger.warning("Notification %s failed: %s", notification_id, error)
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED, last_error=error[:200]
+    if error is not None:
+        # Recorded before the retry is enqueued: the retry claims a row "to try again".
+        retry = may_retry(error, notification.attempts) and can_schedule(send_notification)
+        logger.warning(
+            "Notification %s failed (try %s, %s): %s",
+            notification_id,
+            notification.attempts,
+            "to try again" if retry else "final",
+            describe(error),
         )
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.RETRYING if retry else Notification.Status.FAILED,
+            last_error=describe(error)[:200],
+        )
+        if retry:
+            schedule_retry(send_notification, notification.attempts, notification_id)
         return False
     Notification.objects.filter(pk=notification_id).update(
         status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
@@ -78,11 +101,12 @@ def preferred_language(user):
 
 
 @task()
-def send_referral_update(referral_id):
+def send_referral_update(referral_id, attempt=1):
     """Tell the referring tutor that the service accepted (attended) or closed a referral:
     the request's number, the new status and a link, never the service's notes. Claimed
     first (``tutor_notified_status``), so each news is sent once; released when the mail
-    server fails, for ``send_tutoria_notifications`` to retry."""
+    server fails, for ``send_tutoria_notifications`` to retry, and enqueued again after a
+    back-off on a temporary failure (core.mail_retry; ``attempt``: this try's number)."""
     from django.db.models import F
     from django.urls import reverse
 
@@ -107,9 +131,11 @@ def send_referral_update(referral_id):
         subject = render_to_string("tutoria_cms/requests/emails/referral_subject.txt", context)
         body = render_to_string("tutoria_cms/requests/emails/referral_body.txt", context)
     error = deliver(" ".join(subject.split()), body, tutor.email)
-    if error:  # released for a retry
-        logger.warning("Referral update %s failed: %s", referral_id, error)
+    if error is not None:  # released for a retry
+        logger.warning("Referral update %s failed: %s", referral_id, describe(error))
         Referral.objects.filter(pk=referral_id).update(tutor_notified_status="")
+        if may_retry(error, attempt):
+            schedule_retry(send_referral_update, attempt, referral_id, attempt=attempt + 1)
         return False
     return True
 
@@ -120,7 +146,9 @@ def send_overdue_digest(user_id, day):
     for (deadlines.py), in their language: titles, what is late, since when and a link,
     never confidential text. At most one a day (``day``, ISO date): claimed first
     (:class:`OverdueDigest`), "sent" only when the mail server accepted it; a failed one is
-    recorded as such and sent again by a later run of that day.
+    recorded as such and sent again by a later run of that day; after a temporary failure
+    of the mail server, also enqueued again after a back-off (core.mail_retry) until
+    ``EMAIL_MAX_ATTEMPTS`` tries.
 
     Returns "sent", "failed", or "" when nothing was to be sent (no item, no address, or
     already sent that day)."""
@@ -160,11 +188,13 @@ def send_overdue_digest(user_id, day):
         subject = render_to_string("tutoria_cms/requests/emails/overdue_subject.txt", context)
         body = render_to_string("tutoria_cms/requests/emails/overdue_body.txt", context)
     error = deliver(" ".join(subject.split()), body, user.email)
-    if error:
-        logger.warning("Overdue digest %s failed: %s", digest.pk, error)
+    if error is not None:
+        logger.warning("Overdue digest %s failed: %s", digest.pk, describe(error))
         OverdueDigest.objects.filter(pk=digest.pk).update(
-            status=OverdueDigest.Status.FAILED, last_error=error[:200]
+            status=OverdueDigest.Status.FAILED, last_error=describe(error)[:200]
         )
+        if may_retry(error, digest.attempts):
+            schedule_retry(send_overdue_digest, digest.attempts, user_id, day)
         return "failed"
     OverdueDigest.objects.filter(pk=digest.pk).update(
         status=OverdueDigest.Status.SENT, delivered_at=timezone.now(), last_error=""

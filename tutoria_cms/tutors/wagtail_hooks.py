@@ -126,3 +126,10 @@ def tutor_directory_page_permissions(site):
     from .services import directory_page_permissions
 
     return directory_page_permissions(site)
+
+
+@hooks.register("tutoria_structured_data")  # tutoria_cms.core.seo.STRUCTURED_DATA_HOOK
+def tutor_structured_data(page, request):
+    from .structured_data import tutor_person
+
+    return tutor_person(page, request)

@@ -347,8 +347,10 @@ class WorkshopRegistration(models.Model):
 
     ``student_number`` is always stored normalised (:func:`normalise_student_number`).
     ``identity_verified_at`` is set only when the sign-up was confirmed through the e-mail
-    address on the institution's student record: only then is the registration treated as the
-    student's (their pseudonym in exports and in the evidence browser); see docs/privacy.md.
+    address on the institution's student record, or when a member of staff checked the
+    student's identity in person (``identity_verified_by``): only then is the registration
+    treated as the student's (their pseudonym in exports and in the evidence browser); see
+    docs/privacy.md.
     """
 
     class Status(models.TextChoices):
@@ -393,9 +395,20 @@ class WorkshopRegistration(models.Model):
         blank=True,
         editable=False,
         help_text=_(
-            "When the sign-up was confirmed from the e-mail address on the student's record. "
-            "Until then the registration is not linked to the student."
+            "When the sign-up was confirmed from the e-mail address on the student's record, "
+            "or staff checked the student's identity. Until then the registration is not "
+            "linked to the student."
         ),
+    )
+    identity_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("identity verified by"),
+        help_text=_("The member of staff who checked the identity; empty: by e-mail."),
     )
 
     history = HistoricalRecords(excluded_fields=["confirmation_sent_at"])
@@ -421,6 +434,10 @@ class WorkshopRegistration(models.Model):
         ]
         permissions = [
             ("cancel_workshopregistration", _("Can cancel workshop registrations")),
+            (
+                "verify_workshopregistration",
+                _("Can verify the identity of workshop registrations"),
+            ),
         ]
 
     def __str__(self):

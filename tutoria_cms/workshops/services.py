@@ -101,6 +101,10 @@ class AttendanceError(ValidationError):
     pass
 
 
+class IdentityError(ValidationError):
+    """A verification of identity refused; the message is translated."""
+
+
 @dataclass(frozen=True)
 class RegistrationResult:
     registration: WorkshopRegistration
@@ -420,6 +424,54 @@ def cancel(registration, user=None):
         promoted.save(update_fields=["status", "confirmation_sent_at"])
         _enqueue_email(promoted)
         return promoted
+
+
+def verify_identity(registration, user):
+    """Link ``registration`` to the student after ``user`` (staff) checked the student's
+    identity in person: for sign-ups made before they were confirmed by e-mail, or by a
+    student without an e-mail address on their record.
+
+    Only an active (confirmed or waiting-list) registration not yet verified; where the
+    institution has student records, only a number found in them (the name then comes from
+    the record). Raises IdentityError otherwise.
+    """
+    with transaction.atomic():
+        registration = (
+            WorkshopRegistration.objects.select_for_update()
+            .select_related("workshop")
+            .get(pk=registration.pk)
+        )
+        if not registration.is_active:
+            raise IdentityError(
+                _("Only confirmed and waiting-list registrations can be verified."),
+                code="inactive",
+            )
+        if registration.identity_verified:
+            raise IdentityError(
+                _("The identity of this registration has already been verified."),
+                code="already_verified",
+            )
+        has_records, record = find_student_record(
+            registration.workshop, registration.student_number
+        )
+        if has_records and record is None:
+            raise IdentityError(
+                _(
+                    "No student record of this institution has the number %(number)s: check "
+                    "the number with the student, who can sign up again with the right one."
+                ),
+                code="unknown_number",
+                params={"number": registration.student_number},
+            )
+        registration.identity_verified_at = timezone.now()
+        registration.identity_verified_by = user
+        update_fields = ["identity_verified_at", "identity_verified_by"]
+        if record is not None:
+            registration.full_name = record.full_name
+            update_fields.append("full_name")
+        registration._history_user = user
+        registration.save(update_fields=update_fields)
+    return registration
 
 
 def record_attendance(session, presence, user):

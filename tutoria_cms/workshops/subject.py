@@ -1,5 +1,6 @@
 """What the group workshops hold about one student (subject access)."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core import institutions
@@ -11,9 +12,21 @@ from .models import Attendance, WorkshopRegistration
 IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
 
 
+def _withheld():
+    """What a sign-up not linked to the student typed (name, e-mail) is not shown: anyone can
+    type a student's number on the public form, and what they typed is theirs, not the
+    student's."""
+    return gettext("Withheld: identity not verified")
+
+
 def subject_data(student_number, user=None):
     """The registrations (and their attendance) of the workshops of the exporter's
-    institutions; ``user`` None: every institution (the trusted command line)."""
+    institutions; ``user`` None: every institution (the trusted command line).
+
+    Registrations whose identity was not verified (:attr:`WorkshopRegistration.
+    identity_verified_at`) are listed, since they carry the student's number, but without
+    the name and e-mail address typed with it.
+    """
     student_number = normalise_student_number(student_number)
     registrations = WorkshopRegistration.objects.filter(student_number=student_number)
     if user is not None:
@@ -36,8 +49,8 @@ def subject_data(student_number, user=None):
             [
                 (
                     r.workshop.title,
-                    r.full_name,
-                    r.email,
+                    r.full_name if r.identity_verified else _withheld(),
+                    r.email if r.identity_verified else _withheld(),
                     r.get_status_display(),
                     r.created_at,  # the workbook writer shows aware datetimes in local time
                     r.consent_at,

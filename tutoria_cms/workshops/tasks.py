@@ -8,8 +8,10 @@ Claim-then-send: the task first claims the e-mail with a conditional update of
 ``confirmation_sent_at`` (set only where it is still empty), so that two workers, or a retry
 after a success, never send it twice. That field is excluded from the history on purpose, so
 this ``QuerySet.update()`` on a history-tracked model loses no history. When the mail server
-refuses the message, the claim is released (the task may be retried) and the failure logged,
-with the registration id only (no personal data in logs).
+refuses the message, the claim is released and the failure logged, with the registration id
+only (no personal data in logs); a temporary failure (4xx, connection lost) is enqueued again
+after a back-off (core.mail_retry, ``attempt`` counts the tries), any other failure, or the
+last try, fails the task.
 """
 
 import logging
@@ -23,6 +25,7 @@ from django.utils.http import urlencode
 from django_tasks import task
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.mail_retry import retry_later
 
 from .models import WorkshopRegistration
 
@@ -89,7 +92,7 @@ def build_registration_email(registration):
 
 
 @task()
-def send_registration_email(registration_id):
+def send_registration_email(registration_id, attempt=1):
     """Send the e-mail for a registration's status (confirmed or waitlisted), once."""
     claimed_at = timezone.now()
     claimed = WorkshopRegistration.objects.filter(
@@ -102,20 +105,23 @@ def send_registration_email(registration_id):
     registration = WorkshopRegistration.objects.select_related("workshop").get(pk=registration_id)
     try:
         build_registration_email(registration).send()
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError) as exception:
         logger.exception(
-            "Could not send the e-mail of workshop registration %s; it can be sent again.",
+            "Could not send the e-mail of workshop registration %s (try %s); it can be sent again.",
             registration_id,
+            attempt,
         )
         WorkshopRegistration.objects.filter(
             pk=registration_id, confirmation_sent_at=claimed_at
         ).update(confirmation_sent_at=None)
+        if retry_later(send_registration_email, exception, attempt, registration_id):
+            return False
         raise
     return True
 
 
 @task()
-def send_signup_confirmation_email(registration_id):
+def send_signup_confirmation_email(registration_id, attempt=1):
     """Send the confirmation link of a pending sign-up, once (claim-then-send as above)."""
     claimed_at = timezone.now()
     claimed = WorkshopRegistration.objects.filter(
@@ -128,14 +134,17 @@ def send_signup_confirmation_email(registration_id):
     registration = WorkshopRegistration.objects.select_related("workshop").get(pk=registration_id)
     try:
         build_confirmation_email(registration).send()
-    except (smtplib.SMTPException, OSError):
+    except (smtplib.SMTPException, OSError) as exception:
         logger.exception(
-            "Could not send the confirmation link of workshop registration %s; it can be sent "
-            "again.",
+            "Could not send the confirmation link of workshop registration %s (try %s); it "
+            "can be sent again.",
             registration_id,
+            attempt,
         )
         WorkshopRegistration.objects.filter(
             pk=registration_id, confirmation_sent_at=claimed_at
         ).update(confirmation_sent_at=None)
+        if retry_later(send_signup_confirmation_email, exception, attempt, registration_id):
+            return False
         raise
     return True

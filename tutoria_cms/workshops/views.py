@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
@@ -26,6 +26,7 @@ from .models import Attendance, GroupWorkshopPageMixin, WorkshopRegistration, ge
 
 RECORD_ATTENDANCE = "tutoria_workshops.record_attendance"
 CANCEL_REGISTRATION = "tutoria_workshops.cancel_workshopregistration"
+VERIFY_IDENTITY = "tutoria_workshops.verify_workshopregistration"
 
 
 def can_record_attendance(user):
@@ -34,6 +35,17 @@ def can_record_attendance(user):
 
 def can_cancel_registration(user):
     return user.has_perm(CANCEL_REGISTRATION)
+
+
+def can_verify_identity(user):
+    return user.has_perm(VERIFY_IDENTITY)
+
+
+def verify_identity_url(registration, next_url=None):
+    url = reverse("workshop_registrations:verify", args=[registration.pk])
+    if next_url:
+        url += "?" + urlencode({"next": next_url})
+    return url
 
 
 def attendance_url(page):
@@ -189,27 +201,19 @@ class AttendanceView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class CancelRegistrationForm(forms.Form):
-    """Confirms the cancellation; carries where to go back to."""
+class RegistrationActionView(ObjectFormView):
+    """An action on one registration, confirmed on a form page; back to the listing (or the
+    page given in ``next``, on this site) afterwards."""
 
-    next = forms.CharField(widget=forms.HiddenInput, required=False)
-
-
-class CancelRegistrationView(ObjectFormView):
-    """Confirm (GET), then cancel (POST) a registration through ``services.cancel``."""
-
-    form_class = CancelRegistrationForm
-    page_title = gettext_lazy("Cancel registration")
     header_icon = "group"
-    submit_label = gettext_lazy("Yes, cancel the registration")
-    cancel_label = gettext_lazy("No, keep it")
     permission_before_object = True
+    required_permission = None
 
     def has_permission(self):
-        return can_cancel_registration(self.request.user)
+        return self.request.user.has_perm(self.required_permission)
 
     def get_object_queryset(self):
-        registrations = registrations_of(self.request.user, CANCEL_REGISTRATION)
+        registrations = registrations_of(self.request.user, self.required_permission)
         return registrations.select_related("workshop")
 
     def get_object_url(self):
@@ -236,6 +240,40 @@ class CancelRegistrationView(ObjectFormView):
     def get_initial(self):
         return {"next": self.get_success_url()}
 
+    def refusal(self):
+        """Why the action cannot be taken on this registration any more (or None)."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        refusal = self.refusal()
+        if refusal:
+            messages.warning(request, refusal)
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        refusal = self.refusal()
+        if refusal:
+            messages.warning(request, refusal)
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+
+class CancelRegistrationForm(forms.Form):
+    """Confirms the cancellation; carries where to go back to."""
+
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class CancelRegistrationView(RegistrationActionView):
+    """Confirm (GET), then cancel (POST) a registration through ``services.cancel``."""
+
+    form_class = CancelRegistrationForm
+    page_title = gettext_lazy("Cancel registration")
+    submit_label = gettext_lazy("Yes, cancel the registration")
+    cancel_label = gettext_lazy("No, keep it")
+    required_permission = CANCEL_REGISTRATION
+
     def get_intro(self):
         registration = self.object
         intro = _("Cancel the registration of %(name)s (%(student)s) for “%(workshop)s”?") % {
@@ -249,19 +287,10 @@ class CancelRegistrationView(ObjectFormView):
             )
         return intro
 
-    def already_cancelled(self):
-        messages.warning(self.request, _("This registration was already cancelled."))
-        return redirect(self.get_success_url())
-
-    def get(self, request, *args, **kwargs):
+    def refusal(self):
         if not self.object.is_active:
-            return self.already_cancelled()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if not self.object.is_active:
-            return self.already_cancelled()
-        return super().post(request, *args, **kwargs)
+            return _("This registration was already cancelled.")
+        return None
 
     def perform(self, form):
         return services.cancel(self.object, self.request.user)
@@ -284,3 +313,61 @@ class CancelRegistrationView(ObjectFormView):
                 % {"registration": promoted.student_number},
             )
         return response
+
+
+class VerifyIdentityForm(forms.Form):
+    """The member of staff states they checked the student's identity."""
+
+    checked = forms.BooleanField(
+        label=gettext_lazy(
+            "I have seen the student's identity document or student card, and the name and "
+            "student number match this registration."
+        ),
+        error_messages={
+            "required": gettext_lazy(
+                "Tick the box to confirm that you checked the student's identity."
+            )
+        },
+    )
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class VerifyIdentityView(RegistrationActionView):
+    """Confirm (GET), then verify (POST) a registration's identity through
+    ``services.verify_identity``: the registration then counts as the student's (pseudonym,
+    attendance) like one confirmed from the e-mail on the student's record."""
+
+    form_class = VerifyIdentityForm
+    page_title = gettext_lazy("Verify identity")
+    submit_label = gettext_lazy("Verify identity")
+    required_permission = VERIFY_IDENTITY
+    domain_errors = (services.IdentityError,)
+    notice = gettext_lazy(
+        "Verify only after seeing the student in person with an identity document. Until then "
+        "the registration is not linked to the student: its attendance does not count in the "
+        "evidence and it has no pseudonym of the student."
+    )
+
+    def get_intro(self):
+        return _(
+            "Verify the identity of %(name)s (%(student)s), registered for “%(workshop)s”."
+        ) % {
+            "student": self.object.student_number,
+            "name": self.object.full_name,
+            "workshop": self.object.workshop.title,
+        }
+
+    def refusal(self):
+        if self.object.identity_verified:
+            return _("The identity of this registration has already been verified.")
+        if not self.object.is_active:
+            return _("Only confirmed and waiting-list registrations can be verified.")
+        return None
+
+    def perform(self, form):
+        return services.verify_identity(self.object, self.request.user)
+
+    def get_success_message(self):
+        return _("Identity of registration %(registration)s verified.") % {
+            "registration": self.object.student_number
+        }

@@ -25,10 +25,13 @@ from .views import (
     AttendanceIndexView,
     AttendanceView,
     CancelRegistrationView,
+    VerifyIdentityView,
     attendance_url,
     can_cancel_registration,
     can_record_attendance,
+    can_verify_identity,
     registrations_of,
+    verify_identity_url,
     workshop_pages,
 )
 
@@ -59,6 +62,17 @@ def cancel_url(registration, next_url=None):
     if next_url:
         url += "?" + urlencode({"next": next_url})
     return url
+
+
+def needs_verification(registration):
+    return registration.is_active and not registration.identity_verified
+
+
+class IdentityColumn(Column):
+    def get_value(self, instance):
+        if instance.identity_verified:
+            return _("Verified")
+        return _("Not verified")
 
 
 class WorkshopRegistrationFilterSet(WagtailFilterSet):
@@ -93,6 +107,15 @@ class WorkshopRegistrationIndexView(IndexView):
                     priority=40,
                 )
             )
+        if needs_verification(instance) and can_verify_identity(user):
+            buttons.append(
+                ActionMenuItem(
+                    _("Verify identity"),
+                    url=verify_identity_url(instance, self.request.get_full_path()),
+                    icon_name="user",
+                    priority=45,
+                )
+            )
         if can_record_attendance(user):
             buttons.append(
                 ActionMenuItem(
@@ -124,6 +147,15 @@ class WorkshopRegistrationInspectView(ReadableInspectMixin, InspectView):
                     priority=10,
                 )
             )
+        if needs_verification(self.object) and can_verify_identity(user):
+            buttons.append(
+                Button(
+                    _("Verify identity"),
+                    url=verify_identity_url(self.object),
+                    icon_name="user",
+                    priority=15,
+                )
+            )
         if can_record_attendance(user):
             buttons.append(
                 Button(
@@ -153,6 +185,7 @@ class WorkshopRegistrationViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         Column("workshop", label=_("Workshop"), accessor="workshop"),
         Column("status", label=_("Status"), accessor="get_status_display"),
         LocalDateColumn("created_at", label=_("Signed up at")),
+        IdentityColumn("identity", label=_("Identity")),
     ]
     filterset_class = WorkshopRegistrationFilterSet
     search_fields = ["student_number", "full_name", "email"]
@@ -167,10 +200,15 @@ class WorkshopRegistrationViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         "language",
         "created_at",
         "confirmation_sent_at",
+        "identity_verified_at",
+        "identity_verified_by",
     ]
 
     def get_action_urlpatterns(self):
-        return [path("cancel/<int:pk>/", CancelRegistrationView.as_view(), name="cancel")]
+        return [
+            path("cancel/<int:pk>/", CancelRegistrationView.as_view(), name="cancel"),
+            path("verify/<int:pk>/", VerifyIdentityView.as_view(), name="verify"),
+        ]
 
 
 class AttendanceMenuItem(MenuItem):

@@ -124,3 +124,10 @@ def facilitated_workshop_sessions(user):
     from .calendar import facilitator_events
 
     return facilitator_events(user)
+
+
+@hooks.register("tutoria_structured_data")  # tutoria_cms.core.seo.STRUCTURED_DATA_HOOK
+def workshop_structured_data(page, request):
+    from .structured_data import workshop_events
+
+    return workshop_events(page, request)

@@ -607,3 +607,70 @@ def test_coordinator_follows_an_overdue_request_from_the_dashboard(site, coordin
         overdue = deadlines.due_text(today - datetime.timedelta(days=3), today).split(" (")[0]
     page.get_by_text(overdue).first.wait_for()  # "Vencida por 3 días", on its page
     assert f"/inspect/{late.pk}/" in page.url
+
+
+def test_coordinator_verifies_a_students_identity_for_a_workshop_registration(
+    site, coordinacion, sign_in
+):
+    """#15: a registration made before sign-ups were confirmed by e-mail is linked to the
+    student only once coordination has seen the student's identity document."""
+    from tutoria_cms.workshops.models import WorkshopRegistration
+
+    programme = factories.build_programme(factories.build_programme_index(site))
+    workshop = factories.build_workshop(programme, title="Taller de lectura crítica")
+    factories.add_registrations(workshop, 2, verified=False)  # A000000, A000001
+    factories.make_student("A000001", full_name="Lucía Hernández Soto")
+    registration = WorkshopRegistration.objects.get(student_number="A000001")
+
+    page = sign_in("coordinacion")
+    page.get_by_role("button", name=es("Group workshops"), exact=True).click()
+    page.get_by_role("link", name=es("Registrations"), exact=True).click()
+    more = es("More options for '%(title)s'") % {"title": str(registration)}
+    page.get_by_role("button", name=more).click()
+    page.get_by_role("link", name=es("Verify identity"), exact=True).click()
+    page.get_by_role("button", name=es("Verify identity"), exact=True).click()
+    # Nothing happens until the member of staff states the check was made.
+    page.get_by_text(
+        es("Tick the box to confirm that you checked the student's identity.")
+    ).wait_for()
+    registration.refresh_from_db()
+    assert registration.identity_verified_at is None
+    page.get_by_role("checkbox").check()
+    page.get_by_role("button", name=es("Verify identity"), exact=True).click()
+    message = es("Identity of registration %(registration)s verified.") % {
+        "registration": "A000001"
+    }
+    page.get_by_text(message).wait_for()
+
+    registration.refresh_from_db()
+    assert registration.identity_verified_by == coordinacion
+    assert registration.full_name == "Lucía Hernández Soto"  # the record's name
+    other = WorkshopRegistration.objects.get(student_number="A000000")
+    assert other.identity_verified_at is None
+
+
+def test_coordinator_reads_who_made_two_components_equivalent(site, coordinacion, sign_in):
+    """#14: Settings › Curricular components, the component's history: the equivalences'
+    changes (simple-history's many-to-many snapshots) with who made them."""
+    from tutoria_cms.academics.models import CurricularComponent
+
+    institution = site.get_site()
+    calc = CurricularComponent.objects.create(
+        site=institution, code="MAT101", name="Cálculo I", hours=64
+    )
+    twin = CurricularComponent.objects.create(
+        site=institution, code="MAT101B", name="Cálculo diferencial", hours=64
+    )
+    calc._history_user = coordinacion
+    calc.equivalents.add(twin)
+
+    page = sign_in("coordinacion")
+    page.get_by_role("button", name=es("Settings"), exact=True).click()
+    page.get_by_role("link", name=es("Curricular components"), exact=True).click()
+    page.get_by_role("link", name=re.compile("MAT101$|Cálculo I")).first.click()
+    page.get_by_role("link", name=es("History"), exact=True).first.click()
+    section = page.get_by_role("region", name=es("Equivalent components"))
+    section.get_by_text("MAT101B Cálculo diferencial").wait_for()
+    assert "coordinacion" in section.inner_text() or coordinacion.get_full_name() in (
+        section.inner_text()
+    )

@@ -1,5 +1,6 @@
 """Superuser journeys: grant a custom permission of the suite to a role in Settings › Groups;
-unlock a locked-out sign-in in Settings › Login lockouts."""
+unlock a locked-out sign-in in Settings › Login lockouts; turn off the two-step verification
+of someone who lost their phone in Settings › Two-step verification."""
 
 import re
 
@@ -93,6 +94,35 @@ def test_a_locked_out_tutor_is_unlocked_by_the_superuser_and_signs_in(
     tutor.get_by_role("link", name=es("Back to sign in")).click()
     try_password(factories.PASSWORD)
     tutor.wait_for_url("**/admin/")
+
+
+def test_superuser_turns_off_the_two_step_verification_of_a_tutor_who_lost_her_phone(site, sign_in):
+    """Settings › Two-step verification: the tutor's authenticator is removed (and the act
+    recorded in Reports › Site history); her next sign-in asks for the password only."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    tutora = factories.UserFactory(username="tutora.ana", groups=[roles.TUTORS])
+    TOTPDevice.objects.create(user=tutora, name="Teléfono perdido", confirmed=True)
+
+    page = sign_in("admin")
+    page.get_by_role("button", name=es("Settings"), exact=True).click()
+    page.get_by_role("link", name=es("Two-step verification"), exact=True).click()
+    row = page.get_by_role("row").filter(has_text="tutora.ana")
+    more = es("More options for '%(title)s'").split("%(title)s")[0]
+    row.get_by_role("button", name=re.compile("^" + re.escape(more))).click()
+    row.get_by_role("link", name=es("Turn off"), exact=True).click()
+    page.get_by_role("button", name=es("Yes, turn it off")).click()
+    message = es("Two-step verification is off for %(username)s.") % {"username": "tutora.ana"}
+    page.get_by_text(message).wait_for()
+    assert not TOTPDevice.objects.filter(user=tutora).exists()
+
+    page.get_by_role("button", name=es("Reports"), exact=True).click()
+    page.get_by_role("link", name=es("Site history"), exact=True).click()
+    page.get_by_text(es("Two-step verification turned off by a superuser")).first.wait_for()
+
+    tutor = sign_in("tutora.ana")  # the password alone reaches the dashboard
+    assert tutor.url.endswith("/admin/")
 
 
 def test_superuser_adds_a_referral_service_to_the_institutions_vocabulary(site, sign_in):

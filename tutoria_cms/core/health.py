@@ -1,0 +1,110 @@
+"""``/health/``: whether this web server can serve, for load balancers and monitoring.
+
+Each check answers "ok" or raises; the view answers 200 with every check "ok", or 503 naming
+the checks that failed ("failed"), never the exception (it may hold a host, a user name or a
+password: the exception goes to the log, with the request's id). The view reads no session,
+sets no cookie, needs no sign-in and is never cached; the site's language middleware leaves
+it alone (it would ask the database which Site serves the request before the view runs).
+
+Checks, in order:
+
+- ``database``: ``SELECT 1`` on the default database;
+- ``cache``: a random key set, read back and deleted in the default cache (the shared Redis
+  in production: the sign-up rate limits count there);
+- ``storage``: ``exists()`` on the default storage and on the private storage;
+- ``tasks``: the configured task backend (``TASKS["default"]``) can be built. The queue's age
+  belongs here too (see :func:`check_tasks`).
+"""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connections
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
+
+from tutoria_cms.core.storage import private_storage
+
+logger = logging.getLogger(__name__)
+
+OK, FAILED = "ok", "failed"
+PROBE_NAME = "tutoria-health-check-probe"
+
+
+class HealthCheckFailed(Exception):
+    """A check's answer was wrong (not an error of the dependency's own)."""
+
+
+def check_database():
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        row = cursor.fetchone()
+    if row is None or row[0] != 1:
+        raise HealthCheckFailed("SELECT 1 did not answer 1")
+
+
+def check_cache():
+    key = f"tutoria:health:{secrets.token_hex(8)}"
+    value = secrets.token_hex(8)
+    cache.set(key, value, timeout=30)
+    try:
+        if cache.get(key) != value:
+            raise HealthCheckFailed("the cache did not give back what was set")
+    finally:
+        cache.delete(key)
+
+
+def check_storage():
+    default_storage.exists(PROBE_NAME)
+    private_storage().exists(PROBE_NAME)
+
+
+def check_tasks():
+    """The task backend can be built (its settings are right and its module imports).
+
+    Hook for the worker: a backend that queues tasks in the database should also fail this
+    check when the oldest task ready to run has waited too long (no worker is running), e.g.
+    ``raise HealthCheckFailed("queue age")`` when it is older than a setting.
+    """
+    from django_tasks import task_backends
+
+    task_backends["default"]
+
+
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "storage": check_storage,
+    "tasks": check_tasks,
+}
+
+
+def run_checks():
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception:  # any failure of the dependency: named, logged, never shown
+            # A warning, not an error: the load balancer asks every few seconds, and error
+            # reporters (Sentry) would turn each answer into an event.
+            logger.warning("Health check %s failed", name, exc_info=True)
+            results[name] = FAILED
+        else:
+            results[name] = OK
+    return results
+
+
+@csrf_exempt
+@never_cache
+@require_safe
+def health(request):
+    checks = run_checks()
+    healthy = all(result == OK for result in checks.values())
+    body = {"status": OK if healthy else "unavailable", "checks": checks}
+    if not healthy:
+        body["failed"] = sorted(name for name, result in checks.items() if result != OK)
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,94 @@
+"""``{% tutoria_seo_tags %}``: the description, canonical link, Open Graph and Twitter card
+tags and the schema.org JSON-LD of a public page (see :mod:`tutoria_cms.core.seo`).
+
+Put it in the ``<head>`` of the site's base template. It reads ``page`` (or ``self``) and
+``request`` from the context; a view without a page may set ``seo_description``.
+"""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from wagtail.models import Page, Site
+
+from .. import seo
+
+register = template.Library()
+
+# As django.utils.html.json_script: nothing in the JSON can close the <script> element.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+OG_IMAGE_SPEC = "fill-1200x630"
+
+
+def json_ld_script(data, nonce=""):
+    """``data`` as a ``<script type="application/ld+json">`` element, escaped as
+    ``json_script`` escapes, with the request's CSP nonce."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # Safe: no "<", ">" or "&" is left to end the element or open another.
+    text = mark_safe(text.translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
+    if nonce:
+        return format_html('<script type="application/ld+json" nonce="{}">{}</script>', nonce, text)
+    return format_html('<script type="application/ld+json">{}</script>', text)
+
+
+def _page_from(context):
+    page = context.get("page") or context.get("self")
+    return page if isinstance(page, Page) else None
+
+
+def _image_url(page, request):
+    image = seo.page_image(page)
+    if image is None:
+        return ""
+    url = image.get_rendition(OG_IMAGE_SPEC).url
+    if request is not None and url.startswith("/"):
+        url = request.build_absolute_uri(url)
+    return url
+
+
+@register.inclusion_tag("tutoria_cms/core/seo_tags.html", takes_context=True)
+def tutoria_seo_tags(context):
+    request = context.get("request")
+    page = _page_from(context)
+    site = None
+    if page is not None:
+        site = page.get_site()
+    elif request is not None:
+        site = Site.find_for_request(request)
+    description = context.get("seo_description") or ""
+    if not description and page is not None:
+        description = seo.page_description(page)
+    if not description and site is not None:
+        description = seo.page_description(site.root_page)
+    tags = {
+        "description": description,
+        "site_name": seo.site_name(site),
+        "locale": translation.to_locale(translation.get_language() or "en"),
+    }
+    if page is not None and page.pk:
+        page = page.specific
+        tags.update(
+            page=page,
+            title=page.seo_title or page.title,
+            url=page.get_full_url(request),
+            image=_image_url(page, request),
+        )
+        data = seo.structured_data(page, request)
+        if data:
+            nonce = getattr(request, "csp_nonce", "") if request is not None else ""
+            tags["json_ld"] = json_ld_script(data, str(nonce or ""))
+    return tags
+
+
+@register.simple_tag(takes_context=True)
+def tutoria_site(context):
+    """``{% tutoria_site as site %}``: the Site of the page shown, else of the request (a
+    view without a page, an error page)."""
+    page = _page_from(context)
+    if page is not None and page.pk:
+        return page.get_site()
+    request = context.get("request")
+    return Site.find_for_request(request) if request is not None else None
