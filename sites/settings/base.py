@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from tutoria_cms.core.search import search_config_for
+from tutoria_cms.students.sso import providers_setting
 
 from .ops import cache_from_url
 
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "tutoria_cms.requests",
     "tutoria_cms.mentoring",
     "tutoria_cms.accreditation",
+    # Students sign in on their institution's public site (django-allauth; docs/installation.md).
+    "tutoria_cms.students",
     # Optional: the read-only evidence browser (the one use of wagtail-modeladmin).
     "tutoria_cms.contrib.modeladmin",
     "wagtail_modeladmin",
@@ -76,6 +79,11 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Students' accounts: local (verified e-mail) and the institutions' single sign-on (OIDC).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,6 +105,8 @@ MIDDLEWARE = [
     # Two-step verification: a pending sign-in answers only the code page (core.two_factor).
     "tutoria_cms.core.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # django-allauth's sign-in flows (students; tutoria_cms.students).
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Activates the language of the Wagtail Site serving the request (es / pt-BR).
     "tutoria_cms.core.middleware.SiteLanguageMiddleware",
@@ -111,10 +121,14 @@ MIDDLEWARE = [
 # for LOGIN_COOLOFF_MINUTES, or until a superuser unlocks it (Settings › Login lockouts).
 # Username and address together: an attacker cannot lock everybody out from one address, nor
 # one person out from everywhere. A successful sign-in forgets the failures.
+# Students sign in with their e-mail address through allauth's backend, after these two: axes
+# still checks first (an e-mail address counts as the username, AXES_USERNAME_CALLABLE).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
+AXES_USERNAME_CALLABLE = "tutoria_cms.students.lockouts.username_from_credentials"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -290,6 +304,23 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_DOCUMENT_MODEL = "site_documents.PrivateDocument"
 # Every document is downloaded as an attachment (none shown inline in the browser).
 WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+
+# --- Students' sign-in (tutoria_cms.students, django-allauth; docs/installation.md) -------------
+# Local accounts: an e-mail address (verified before anything else) and a password. The account
+# is linked to the student record of the site's institution with that address (never by a
+# typed number; docs/privacy.md).
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "tutoria_students_my_area"
+SOCIALACCOUNT_ADAPTER = "tutoria_cms.students.adapters.InstitutionSocialAccountAdapter"
+# The institutions' single sign-on: STUDENT_SSO_PROVIDERS, a JSON list (students/sso.py).
+SOCIALACCOUNT_PROVIDERS = providers_setting(os.environ.get("STUDENT_SSO_PROVIDERS", ""))
+# The provider has verified the address it asserts (email_verified): no second e-mail.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = True
 
 # The suite's own settings (see tutoria_cms.core.conf for every key and its default).
 TUTORIA_CMS = {}
