@@ -5,8 +5,12 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("profile/", views.my_area, name="tutoria_students_my_area"),
+    path("profile/", views.MyAreaView.as_view(), name="tutoria_students_my_area"),
     # Before allauth's own (same route and name): its provider's origin in form-action.
-    path("oidc/<str:provider_id>/login/", views.sso_login, name="openid_connect_login"),
+    path(
+        "oidc/<str:provider_id>/login/",
+        views.SSOLoginView.as_view(),
+        name="openid_connect_login",
+    ),
     path("", include("allauth.urls")),
 ]

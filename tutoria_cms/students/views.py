@@ -3,29 +3,31 @@ to; allauth's OpenID Connect sign-in under the site's Content-Security-Policy.""
 
 from urllib.parse import urlsplit
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.views import View
+from django.views.generic import TemplateView
 
 from tutoria_cms.core.institutions import institution_name
 
 from .linking import NOT_LINKED, account_of, site_for
 
 
-@require_safe
-@login_required
-def my_area(request):
-    account = account_of(request.user)
-    return render(
-        request,
-        "tutoria_students/my_area.html",
-        {
-            "student_account": account,
-            "institution": institution_name(account.site) if account else None,
-            "current_institution": institution_name(site_for(request)),
-            "not_linked": NOT_LINKED,
-        },
-    )
+class MyAreaView(LoginRequiredMixin, TemplateView):
+    """The signed-in person's own area (a placeholder): their account and its record."""
+
+    http_method_names = ["get", "head", "options"]
+    template_name = "tutoria_students/my_area.html"
+
+    def get_context_data(self, **kwargs):
+        account = account_of(self.request.user)
+        return super().get_context_data(
+            student_account=account,
+            institution=institution_name(account.site) if account else None,
+            current_institution=institution_name(site_for(self.request)),
+            not_linked=NOT_LINKED,
+            **kwargs,
+        )
 
 
 def _provider_origin(request, provider_id):
@@ -40,17 +42,25 @@ def _provider_origin(request, provider_id):
     return f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else None
 
 
-def sso_login(request, provider_id):
+class SSOLoginView(View):
     """allauth's OpenID Connect sign-in (its "Continue" page and the redirect to the
     provider), with the provider's origin added to the page's CSP ``form-action``: the
     "Continue" form's answer redirects there, and browsers hold redirects of a form to
-    ``form-action`` (the example site's policy is ``'self'``)."""
-    from allauth.socialaccount.providers.openid_connect.views import login
+    ``form-action`` (the example site's policy is ``'self'``). Only this site's institution's
+    providers (adapters.py): another is "not found"."""
 
-    response = login(request, provider_id)
-    origin = _provider_origin(request, provider_id)
-    if origin:
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get(self, request, provider_id):
+        from allauth.socialaccount.providers.openid_connect.views import login
+
+        origin = _provider_origin(request, provider_id)
+        if origin is None:
+            raise Http404
+        response = login(request, provider_id)
         update = dict(getattr(response, "_csp_update", None) or {})
         update["form-action"] = [*update.get("form-action", []), origin]
         response._csp_update = update  # read by django-csp's middleware, when installed
-    return response
+        return response
+
+    post = get  # "Continue" (allauth tells GET from POST itself)

@@ -1,0 +1,73 @@
+"""The students app's system checks, the SSO configuration and which site offers which SSO."""
+
+import json
+
+import pytest
+
+from tutoria_cms.students import checks
+from tutoria_cms.students.sso import providers_setting
+
+from .conftest import BR_HOST, MX_HOST, client_for
+
+MX_SSO = {
+    "id": "uejemplo",
+    "name": "Universidad de Ejemplo",
+    "hostname": MX_HOST,
+    "server_url": "https://login.ejemplo.mx",
+    "client_id": "client",
+    "secret": "secret",
+}
+
+
+def ids(errors):
+    return sorted(error.id for error in errors)
+
+
+def test_the_example_settings_pass_the_checks():
+    assert checks.check_allauth_configuration() == []
+    assert checks.check_required_apps() == []
+
+
+def test_missing_backend_middleware_or_mandatory_verification_are_errors(settings):
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "allauth.account.middleware.AccountMiddleware"
+    ]
+    settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
+    assert ids(checks.check_allauth_configuration()) == [
+        "tutoria_students.E011",
+        "tutoria_students.E011",
+        "tutoria_students.E012",
+    ]
+
+
+def test_axes_still_checks_first(settings):
+    assert settings.AUTHENTICATION_BACKENDS[:2] == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+
+
+def test_providers_setting_from_the_environment_text():
+    assert providers_setting("") == {"openid_connect": {"APPS": []}}
+    (app,) = providers_setting(json.dumps([MX_SSO]))["openid_connect"]["APPS"]
+    assert app["provider_id"] == "uejemplo" and app["client_id"] == "client"
+    assert app["settings"]["hostname"] == MX_HOST
+    assert app["settings"]["student_claim"] == "student_number"
+    with pytest.raises(ValueError):
+        providers_setting(json.dumps([{**MX_SSO, "hostname": ""}]))
+
+
+def test_each_site_offers_its_own_institutions_sign_in_only(institutions, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = providers_setting(json.dumps([MX_SSO]))
+    mx_page = client_for(MX_HOST).get("/accounts/login/").content.decode()
+    br_page = client_for(BR_HOST).get("/accounts/login/").content.decode()
+    assert "Iniciar sesión con Universidad de Ejemplo" in mx_page
+    assert "/accounts/oidc/uejemplo/login/" in mx_page
+    assert "uejemplo" not in br_page and "Universidad de Ejemplo" not in br_page
+    # Nor can the other site's sign-in be started by its URL.
+    response = client_for(BR_HOST).get("/accounts/oidc/uejemplo/login/")
+    assert response.status_code == 404
