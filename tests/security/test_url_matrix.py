@@ -307,6 +307,10 @@ ALLOWED = {
     "webmanifest": EVERYONE,
     # --- Operations: the load balancer's health check (core/health.py), no sign-in.
     "tutoria_health": EVERYONE,
+    # --- Students (tutoria_cms.students): the signed-in person's own area, nobody else's.
+    # allauth's own sign-in pages (account_*, socialaccount_*) are not collected: neither
+    # their code nor a model of theirs is ours (tests/students covers them).
+    "tutoria_students_my_area": EVERYONE - {"anonymous"},
 }
 
 # The evidence browser: listing and inspect for the quality office; adding, editing and
@@ -338,6 +342,10 @@ REFUSED_BY_REDIRECT = {
     # "You already have a tutor profile: edit it instead."
     ("page_add:tutoria_tutors.TutorProfilePage", "tutor"): lambda w: w.profile_a,
     ("page_add:tutoria_tutors.TutorProfilePage", "other_tutor"): lambda w: w.profile_b,
+    # A visitor is asked to sign in on the public site (allauth), not in the admin.
+    ("tutoria_students_my_area", "anonymous"): lambda w: (
+        f"{reverse('account_login')}?next={reverse('tutoria_students_my_area')}"
+    ),
 }
 
 # Views that are plain functions (no class says which methods they take): what they do.
@@ -353,11 +361,15 @@ FUNCTION_VIEWS = {
     },
 }
 
-# Collected views that are not the suite's, although they look like it. Empty: Wagtail's and
+# Collected views that are not the suite's, although they look like it. Wagtail's and
 # wagtail-modeladmin's own views (its JavaScript catalogue, the page explorer) are not
 # collected, because neither their code nor their model is ours. Add an entry only with the
 # reason why the view is not ours.
-NOT_OURS = {}
+NOT_OURS = {
+    "openid_connect_login": "allauth's OpenID Connect sign-in, wrapped by tutoria_cms.students "
+    "only to add its provider's origin to the page's CSP form-action (allauth's own view; "
+    "tests/students/test_sso_e2e.py)",
+}
 
 
 def collected_keys():
@@ -395,7 +407,9 @@ def assert_refused(response, key, role, world):
         location = response["Location"]
         expected = REFUSED_BY_REDIRECT.get((key, role))
         if expected is not None:
-            target = reverse("wagtailadmin_pages:edit", args=[expected(world).pk])
+            target = expected(world)
+            if not isinstance(target, str):  # a page: its editor
+                target = reverse("wagtailadmin_pages:edit", args=[target.pk])
             assert location == target, location
         else:
             assert location == DASHBOARD or location.startswith(ADMIN_LOGIN), location
