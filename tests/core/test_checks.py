@@ -46,6 +46,11 @@ REQUIREMENTS = [
     ("tutoria_accreditation", "tutoria_cms.core"),
     ("tutoria_modeladmin", "tutoria_cms.core"),
     ("tutoria_modeladmin", "wagtail_modeladmin"),
+    ("tutoria_students", "tutoria_cms.core"),
+    ("tutoria_students", "tutoria_cms.academics"),
+    ("tutoria_students", "allauth"),
+    ("tutoria_students", "allauth.account"),
+    ("tutoria_students", "allauth.socialaccount"),
 ]
 LABELS = sorted({label for label, _ in REQUIREMENTS})
 
@@ -86,8 +91,8 @@ def test_a_missing_app_is_an_error_naming_it(monkeypatch, label, needed):
 def test_requests_needs_academics_and_only_says_so_for_itself(monkeypatch):
     without(monkeypatch, "tutoria_cms.academics")
     by_id = sorted(e.id for e in suite_errors())
-    # Requests and mentoring need academic records; nothing else does.
-    assert by_id == ["tutoria_mentoring.E010", "tutoria_requests.E010"]
+    # Requests, mentoring and student accounts need academic records; nothing else does.
+    assert by_id == ["tutoria_mentoring.E010", "tutoria_requests.E010", "tutoria_students.E010"]
     only_requests = suite_errors(app_configs=[apps.get_app_config("tutoria_requests")])
     assert [e.id for e in only_requests] == ["tutoria_requests.E010"]
 
@@ -99,6 +104,7 @@ def test_an_app_that_is_not_installed_asks_for_nothing(monkeypatch):
     assert sorted((e.id, e.msg.split("'")[1]) for e in errors) == [
         ("tutoria_mentoring.E010", "tutoria_cms.academics"),
         ("tutoria_mentoring.E010", "tutoria_cms.requests"),
+        ("tutoria_students.E010", "tutoria_cms.academics"),
     ]
 
 

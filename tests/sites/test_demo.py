@@ -210,6 +210,8 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         withheld = [i for i in indicators if i.sensitive and i.unit == "count"]
         assert withheld and all(i.value is None and i.unavailable for i in withheld)
 
+    from tutoria_cms.students.models import StudentAccount
+
     rows = json.loads(logins_file.read_text())
     assert all(set(row) == {"username", "password", "role", "site"} for row in rows)
     logins = {row["username"]: row["password"] for row in rows}
@@ -229,8 +231,23 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
         here = [row for row in rows if row["site"] == hostname]
         assert staff_roles <= {row["role"] for row in here}, hostname
         assert len([row for row in here if row["role"] == "tutor"]) >= 8, hostname
-        # Each account belongs to its own institution only.
+        # Student accounts (tutoria_cms.students): at least two, each linked to a record of
+        # this institution through its verified address; not staff, in no group.
+        students = [row for row in here if row["role"] == "student"]
+        assert len(students) >= 2, hostname
+        for row in students:
+            account = StudentAccount.objects.select_related("user", "record__site").get(
+                user__username=row["username"]
+            )
+            assert account.record.site.hostname == hostname
+            assert account.record.email.lower() == account.user.email == row["username"]
+            assert account.user.emailaddress_set.get(email=row["username"]).verified
+            assert not account.user.is_staff and not account.user.groups.exists()
+            assert account.user.check_password(row["password"])
+        # Each staff account belongs to its own institution only.
         for row in here:
+            if row["role"] == "student":
+                continue
             user = get_user_model().objects.get(username=row["username"])
             assert list(user.tutoria_memberships.values_list("site__hostname", flat=True)) == [
                 hostname

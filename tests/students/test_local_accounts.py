@@ -161,3 +161,17 @@ def test_failed_student_sign_ins_are_locked_out_by_address(institutions, setting
     assert AccessAttempt.objects.filter(username="h@example.mx").exists()
     # Another address from the same place is not locked out by them.
     assert not AccessAttempt.objects.filter(username__isnull=True).exists()
+
+
+def test_the_account_is_in_the_students_subject_access_data(institutions):
+    from tutoria_cms.students.subject import subject_data
+
+    mx, _ = institutions
+    factories.make_student("2021007", email="ines@example.mx", site=mx)
+    client = client_for(MX_HOST)
+    sign_up(client, "ines@example.mx")
+    confirm(client)
+    (sheet,) = subject_data("2021007")
+    ((email, method, evidence, linked_at),) = list(sheet.rows)
+    assert email == evidence == "ines@example.mx"
+    assert linked_at == StudentAccount.objects.get().linked_at

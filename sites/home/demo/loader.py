@@ -303,6 +303,49 @@ class DemoLoader:
             rows.append((username, logins[username], ROLE_KEYS[group], site.hostname))
         return rows
 
+    def students(self, logins, content, site, count=2):
+        """Student accounts (tutoria_cms.students) of the first ``count`` student records: the
+        address verified is the record's, so the account is linked as a confirmed sign-up
+        would be. Not staff, in no group, member of no institution."""
+        if not (apps.is_installed("tutoria_cms.students") and apps.is_installed("allauth.account")):
+            return []
+        from allauth.account.models import EmailAddress
+
+        from tutoria_cms.academics.models import StudentRecord
+        from tutoria_cms.students.models import LinkMethod, StudentAccount
+
+        User = get_user_model()
+        rows = []
+        records = StudentRecord.objects.filter(
+            site=site, student_number__startswith=content.STUDENT_PREFIX
+        ).exclude(email="")
+        for record in records.order_by("student_number")[:count]:
+            email = record.email.lower()
+            password = logins.get(email) or secrets.token_urlsafe(10)
+            first_name, _space, last_name = record.full_name.partition(" ")
+            user, created = User.objects.get_or_create(
+                username=email,
+                defaults={"email": email, "first_name": first_name, "last_name": last_name},
+            )
+            if created or not user.check_password(password):
+                user.set_password(password)
+                user.save()
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            if not StudentAccount.objects.filter(user=user).exists():
+                StudentAccount.objects.get_or_create(
+                    record=record,
+                    defaults={
+                        "user": user,
+                        "method": LinkMethod.VERIFIED_EMAIL,
+                        "evidence": email,
+                    },
+                )
+            logins[email] = password
+            rows.append((email, password, "student", site.hostname))
+        return rows
+
     def coordinator(self, content):
         return get_user_model().objects.get(username=staff_username(content, roles.COORDINATION))
 
@@ -422,5 +465,6 @@ class DemoLoader:
                 )
             if apps.is_installed("tutoria_cms.mentoring"):
                 self.mentoring(home, content)
+            rows += self.students(logins, content, site)
         self.write_logins(rows)
         return rows

@@ -32,6 +32,8 @@ ROLE_LABELS = {
     "orientation": roles.ROLE_LABELS[roles.ORIENTATION],
     "quality": roles.ROLE_LABELS[roles.QUALITY],
     "tutor": roles.ROLE_LABELS[roles.TUTORS],
+    # A student account of the public site (tutoria_cms.students), not a staff role.
+    "student": gettext_lazy("student"),
 }
 
 
