@@ -98,7 +98,12 @@ def link_by_sso(user, sociallogin, request):
     existing = account_of(user)
     if existing is not None:
         return existing
-    app = sociallogin.account.get_provider(request).app
+    from allauth.socialaccount.models import SocialApp
+
+    try:
+        app = sociallogin.account.get_provider(request).app
+    except (SocialApp.DoesNotExist, SocialApp.MultipleObjectsReturned):
+        return None  # not a provider of the site serving the request (adapters.py)
     site = sso_site(app, request)
     if site is None:
         return None
