@@ -52,6 +52,11 @@ DEFAULTS = {
     "SIGNUP_RATE_PER_ADDRESS": 10,
     "SIGNUP_RATE_PER_WORKSHOP": 200,
     "SIGNUP_RATE_WINDOW": 3600,
+    # The public certificate verification page (workshops.certificates): look-ups of a code
+    # allowed per client address in each window of CERTIFICATE_VERIFY_RATE_WINDOW seconds
+    # (0: no limit), so that codes cannot be guessed by trying many.
+    "CERTIFICATE_VERIFY_RATE_PER_ADDRESS": 30,
+    "CERTIFICATE_VERIFY_RATE_WINDOW": 3600,
     # Service levels of the request workflow, in days, when a site has not set its own
     # (Settings › Tutoring requests): from submission to the decision; from approval to the
     # start of the tutoring (tutor assigned, tutoring started); from a referral to the

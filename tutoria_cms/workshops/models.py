@@ -15,7 +15,9 @@ concrete page built on the mixin. Every write that changes registrations or atte
 through :mod:`tutoria_cms.workshops.services`.
 """
 
+import base64
 import datetime
+import secrets
 from decimal import Decimal
 
 import swapper
@@ -567,3 +569,90 @@ def get_workshops_facilitated_by(profile):
         .order_by("title")
         .specific()
     )
+
+
+def new_certificate_code():
+    """A random, unguessable verification code: 16 characters of base32 (80 bits)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii")
+
+
+class Certificate(models.Model):
+    """A certificate (constancia / declaração) issued to a student, with its facts frozen as
+    issued: later changes to the registration or the attendance do not change it. Created
+    and revoked only through :mod:`tutoria_cms.workshops.certificates`.
+
+    Anyone holding its ``code`` can check it on the public verification page of its
+    institution (``/certificates/verify/<code>/``) while it is not revoked.
+    """
+
+    class Kind(models.TextChoices):
+        WORKSHOP_ATTENDANCE = "workshop_attendance", _("Workshop attendance")
+
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=Kind.choices, default=Kind.WORKSHOP_ATTENDANCE
+    )
+    registration = models.ForeignKey(
+        WorkshopRegistration,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("registration"),
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    holder_name = models.CharField(_("holder's name"), max_length=255)
+    student_number = models.CharField(_("student number"), max_length=40)
+    workshop_title = models.CharField(_("workshop"), max_length=255)
+    hours = models.DecimalField(_("hours attended"), max_digits=7, decimal_places=2)
+    sessions = models.PositiveIntegerField(_("sessions attended"))
+    first_session_date = models.DateField(_("first session attended"))
+    last_session_date = models.DateField(_("last session attended"))
+    language = models.CharField(_("language"), max_length=15)
+    code = models.CharField(
+        _("verification code"),
+        max_length=32,
+        unique=True,
+        default=new_certificate_code,
+        editable=False,
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    revoked_at = models.DateTimeField(
+        _("revoked at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A revoked certificate is no longer shown on the verification page."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["registration", "kind", "revoked_at"])]
+        permissions = [("issue_certificate", _("Can issue certificates"))]
+
+    def __str__(self):
+        return f"{self.code} · {self.holder_name}"
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None
+
+    @property
+    def grouped_code(self):
+        """The code as printed: groups of four characters (typed back with or without them)."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
