@@ -8,9 +8,8 @@ address (``ratelimit.allow_certificate_lookup``). Never cached, never indexed.
 """
 
 from django.template.response import TemplateResponse
-from django.utils.decorators import method_decorator
+from django.utils.cache import add_never_cache_headers
 from django.views import View
-from django.views.decorators.cache import never_cache
 from wagtail.models import Site
 
 from tutoria_cms.core.institutions import institution_name
@@ -22,7 +21,6 @@ from .ratelimit import allow_certificate_lookup
 TEMPLATE = "tutoria_cms/workshops/certificates/verify.html"
 
 
-@method_decorator(never_cache, name="dispatch")
 class VerifyCertificateView(View):
     http_method_names = ["get", "head", "options"]
 
@@ -49,4 +47,6 @@ class VerifyCertificateView(View):
                     context["institution"] = institution_name(certificate.site)
         response = TemplateResponse(request, TEMPLATE, context, status=status)
         response["X-Robots-Tag"] = "noindex, nofollow"
+        # A revoked certificate must stop showing at once: no cache keeps the answer.
+        add_never_cache_headers(response)
         return response
