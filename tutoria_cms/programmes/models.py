@@ -34,6 +34,7 @@ from tutoria_cms.core.models import (
     leave_out_if_swapped,
     swappable_page_setting,
 )
+from tutoria_cms.core.sites import has_view_restrictions
 
 from .blocks import StagesBlock
 from .cycles import default_stages
@@ -238,7 +239,7 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         return (
             bool(hooks.get_hooks(PROGRAMME_CALENDAR_HOOK))
             and self.live
-            and not self.get_view_restrictions().exists()
+            and not has_view_restrictions(self)
         )
 
     def calendar_feed_url(self, request=None):
@@ -265,6 +266,14 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         # The page itself and its children: served as without the mixin (a site's base page
         # may serve pages its own way).
         return super(RoutablePageMixin, self).route(request, path_components)
+
+    @classmethod
+    def tutoria_routes_to_child(cls, path_components):
+        """For ``core.sites.FastRouteMixin``: a path other than the calendar's goes to a child
+        the way ``Page.route`` takes it (unless the site's base page routes its own way)."""
+        return path_components != [CALENDAR_ROUTE] and (
+            super(RoutablePageMixin, cls).route is Page.route
+        )
 
     def serve_preview(self, request, mode_name):
         return super(RoutablePageMixin, self).serve_preview(request, mode_name)

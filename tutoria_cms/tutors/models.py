@@ -568,11 +568,19 @@ class TutorProfilePageMixin(SuiteTemplateMixin, models.Model):
         return f"{self.academic_title} {self.title}".strip()
 
     def get_matrix(self, request=None):
-        from .services import public_matrix
+        from .services import framework_for_page, public_matrix
 
-        return public_matrix(self, preview=bool(getattr(request, "is_preview", False)))
+        return public_matrix(
+            self,
+            preview=bool(getattr(request, "is_preview", False)),
+            framework=framework_for_page(self, request),
+        )
 
     def get_context(self, request, *args, **kwargs):
+        from django.db.models import prefetch_related_objects
+
+        # The tags are shown twice (the page, its JSON-LD): read once.
+        prefetch_related_objects([self], "disciplines", "expertise")
         context = super().get_context(request, *args, **kwargs)
         context["matrix"] = self.get_matrix(request)
         context["profile_sections"] = self.get_sections(request)

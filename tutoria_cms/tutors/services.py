@@ -62,16 +62,24 @@ def default_framework():
 
 
 def framework_for_site(site):
-    """The framework chosen in the site's settings, else the first one installed."""
-    if site is not None:
-        chosen = TutorDirectorySettings.for_site(site).framework
-        if chosen is not None:
-            return chosen
-    return default_framework()
+    """The framework chosen in the site's settings, else the first one installed (kept in
+    the cache until a framework, a setting or any content changes: core.page_cache)."""
+    from tutoria_cms.core.page_cache import cached
+
+    def compute():
+        if site is not None:
+            chosen = TutorDirectorySettings.for_site(site).framework
+            if chosen is not None:
+                return chosen
+        return default_framework()
+
+    return cached("tutors-framework", getattr(site, "pk", None), compute=compute)
 
 
-def framework_for_page(page):
-    return framework_for_site(page.get_site())
+def framework_for_page(page, request=None):
+    from tutoria_cms.core.sites import site_for
+
+    return framework_for_site(site_for(page, request))
 
 
 def level_values(framework):
@@ -251,11 +259,17 @@ def framework_structure(framework):
     """Levels and dimensions with their competencies: three queries."""
     if framework is None:
         return [], []
-    levels = list(FrameworkLevel.objects.filter(framework=framework).order_by("value"))
-    dimensions = list(
-        Dimension.objects.filter(framework=framework).prefetch_related("competencies")
-    )
-    return levels, dimensions
+    from tutoria_cms.core.page_cache import cached
+
+    def compute():
+        levels = list(FrameworkLevel.objects.filter(framework=framework).order_by("value"))
+        dimensions = list(
+            Dimension.objects.filter(framework=framework).prefetch_related("competencies")
+        )
+        return levels, dimensions
+
+    # Kept in the cache (core.page_cache): a public page asks for it on every view.
+    return cached("tutors-framework-structure", framework.pk, compute=compute)
 
 
 def build_matrix(framework, records, *, mode="current", as_of=None):

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Min, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
@@ -47,6 +47,7 @@ from tutoria_cms.core.models import (
     leave_out_if_swapped,
     swappable_page_setting,
 )
+from tutoria_cms.core.sites import public
 from tutoria_cms.core.student_numbers import normalise_student_number
 
 from .blocks import FacilitatorsBlock
@@ -522,11 +523,10 @@ def get_upcoming_workshops(parent, limit=None, today=None):
     today = today or timezone.localdate()
     limit = limit or tutoria_settings.PROGRAMME_UPCOMING_WORKSHOPS
     upcoming = WorkshopSession.objects.filter(date__gte=today).order_by("date", "start_time", "pk")
-    workshops = (
+    workshops = public(
         get_page_model()
         .objects.child_of(parent)
         .live()
-        .public()
         .type(GroupWorkshopPageMixin)
         .annotate(
             next_session_date=Min(
@@ -535,13 +535,10 @@ def get_upcoming_workshops(parent, limit=None, today=None):
         )
         .filter(next_session_date__isnull=False)
         .order_by("next_session_date", "path")
-        .specific()
-        .prefetch_related(
-            Prefetch(
-                "workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"
-            ),
-            for_specific_subqueries=True,
-        )
+    )
+    workshops = workshops.specific().prefetch_related(
+        Prefetch("workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"),
+        for_specific_subqueries=True,
     )
     return list(workshops[:limit])
 
@@ -559,11 +556,13 @@ def get_workshops_facilitated_by(profile):
     referencing = ReferenceIndex.get_references_to(profile).filter(
         base_content_type=ContentType.objects.get_for_model(page_model)
     )
+    # One query for the pages: the references as a subquery (object ids are text).
+    referenced_ids = referencing.annotate(
+        page_id=Cast("object_id", output_field=models.BigIntegerField())
+    ).values("page_id")
     return list(
-        page_model.objects.live()
-        .public()
-        .type(GroupWorkshopPageMixin)
-        .filter(pk__in=[int(pk) for pk in referencing.values_list("object_id", flat=True)])
+        public(page_model.objects.live().type(GroupWorkshopPageMixin))
+        .filter(pk__in=referenced_ids)
         .order_by("title")
         .specific()
     )
