@@ -146,35 +146,13 @@ def test_every_public_page_type_within_the_budget_whatever_the_size(mx_home):
             number, response = count_queries(client, url)
             counts.setdefault(name, []).append(number)
             if name == "tutor directory":
-                assert response.text.count('<h3><a href="') == size, name
+                shown = min(size, world["tutor_index"].tutors_per_page)
+                assert response.text.count('<h3><a href="') == shown, name
             if name == "partnerships":
                 assert f"Convenio {size - 1:02d}" in response.text
     table = "\n".join(f"{name:>16}: {numbers}" for name, numbers in counts.items())
     over = {name: numbers for name, numbers in counts.items() if max(numbers) > BUDGET}
     grew = {name: numbers for name, numbers in counts.items() if len(set(numbers)) > 1}
+    print(f"\nqueries per page type at sizes {SIZES}:\n{table}")
     assert not over, f"over the budget of {BUDGET} queries:\n{table}"
     assert not grew, f"queries grow with the size ({SIZES}):\n{table}"
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "home",
-        "programme index",
-        "programme",
-        "workshop",
-        "tutor directory",
-        "tutor profile",
-        "partnerships",
-        "search",
-    ],
-)
-def test_page_type_within_the_budget(mx_home, name, django_assert_max_num_queries):
-    world = build_world(mx_home)
-    grow(world, 10)
-    client = Client()
-    url = page_urls(world)[name]
-    client.get(url, HTTP_HOST="localhost")
-    with django_assert_max_num_queries(BUDGET):
-        response = client.get(url, HTTP_HOST="localhost")
-    assert response.status_code == 200

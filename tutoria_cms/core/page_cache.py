@@ -131,9 +131,20 @@ def _ignored(model):
     return issubclass(model, Page)
 
 
-def _on_save(sender, raw=False, **kwargs):
-    if not _ignored(sender):
-        bump()
+def _on_save(sender, created=False, raw=False, **kwargs):
+    if _ignored(sender):
+        return
+    if created and not raw and _is_setting(sender):
+        # Wagtail creates a site's settings row, with its defaults, the first time a page
+        # reads it: what the pages showed already.
+        return
+    bump()
+
+
+def _is_setting(model):
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+
+    return issubclass(model, (BaseSiteSetting, BaseGenericSetting))
 
 
 def _on_delete(sender, **kwargs):
