@@ -169,3 +169,18 @@ def test_search_text_adds_the_accent_folded_words():
     assert fold("TUTORÍA Convênio Orientação") == "tutoria convenio orientacao"
     assert search_text("Tutoría", ["Convênio", ""], None) == "Tutoría Convênio tutoria convenio"
     assert search_text("taller") == "taller"
+
+
+def test_update_index_writes_the_same_words(client, mx_programme):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    factories.build_workshop(
+        mx_programme,
+        title="Mapas mentales",
+        facilitators=[("person", {"name": "Rosalía Quintanar"})],
+    )
+    call_command("update_index", stdout=StringIO(), stderr=StringIO())
+    assert titles(client, "taller") == ["Mapas mentales"]
+    assert titles(client, "rosalia") == ["Mapas mentales"]
