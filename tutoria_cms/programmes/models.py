@@ -185,6 +185,8 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         index.SearchField("purpose"),
         index.SearchField("target_population"),
         index.SearchField("body"),
+        # The words people type: "programa", "tutoría", the kind, the modalities...
+        index.SearchField("get_search_keywords"),
         index.FilterField("kind"),
     ]
 
@@ -196,6 +198,17 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         if self.kind == ProgrammeKind.PEER_MENTORING and not self.stages:
             language = self.locale.language_code if self.locale_id else None
             self.stages = default_stages(language)
+
+    def get_search_keywords(self):
+        """What the search index adds to the page's own fields: the page type's names and
+        synonyms, the kind of programme and its modalities in every language."""
+        from tutoria_cms.core.search import labels_in_every_language, search_text, type_keywords
+
+        return search_text(
+            type_keywords(self, "programme"),
+            labels_in_every_language(ProgrammeKind.choices, [self.kind]),
+            labels_in_every_language(Modality.choices, list(self.modalities or [])),
+        )
 
     # Display helpers (translated labels, in the order of the choices).
     def attention_type_labels(self):

@@ -118,6 +118,15 @@ def _save(assessment, user):
     assessment.save()
 
 
+def reindex_profile(profile):
+    """Index ``profile`` again: its search words include the competencies of its public
+    matrix, which change without the page being saved (validation, publication)."""
+    from wagtail.search.tasks import insert_or_update_object_task
+
+    meta = profile.specific_class._meta if hasattr(profile, "specific_class") else profile._meta
+    insert_or_update_object_task.enqueue(meta.app_label, meta.model_name, str(profile.pk))
+
+
 def _get_or_new(profile, competency):
     """The assessment, locked for the update, or a new unsaved one (saved once: one history
     record per change)."""
@@ -180,6 +189,7 @@ def validate(profile, competency, *, user, level):
     assessment.validated_by = user if level is not None else None
     assessment.validated_at = timezone.now() if level is not None else None
     _save(assessment, user)
+    reindex_profile(profile)
     return assessment
 
 
@@ -193,6 +203,8 @@ def publish_matrix(profile, user=None):
             assessment.published_level = assessment.self_level
             _save(assessment, user)
             changed += 1
+    if changed:
+        reindex_profile(profile)
     return changed
 
 

@@ -132,12 +132,43 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
         index.SearchField("audience"),
         index.SearchField("learning_outcomes"),
         index.SearchField("facilitators"),
+        # The words people type: "taller", "oficina", the programme, the facilitators...
+        index.SearchField("get_search_keywords"),
         index.FilterField("topic"),
         index.FilterField("modality"),
     ]
 
     class Meta:
         abstract = True
+
+    def get_search_keywords(self):
+        """What the search index adds to the page's own fields: the page type's names and
+        synonyms, the programme it belongs to, its facilitators' names (people and tutors of
+        the directory), its topic and modality in every language."""
+        from tutoria_cms.core.search import labels_in_every_language, search_text, type_keywords
+
+        parent = self.get_parent() if self.pk and self.depth else None
+        return search_text(
+            type_keywords(self, "workshop"),
+            parent.title if parent is not None else "",
+            self.facilitator_names(),
+            labels_in_every_language(WorkshopTopic.choices, [self.topic]),
+            labels_in_every_language(Modality.choices, [self.modality]),
+        )
+
+    def facilitator_names(self):
+        """The names of the facilitators: free-text people and tutors of the directory."""
+        names = []
+        for block in self.facilitators or []:
+            value = block.value
+            person = value.get("name") if hasattr(value, "get") else None
+            tutor = value.get("tutor") if hasattr(value, "get") else None
+            if person:
+                names.append(person)
+            if tutor is not None:
+                tutor = tutor.specific
+                names.append(getattr(tutor, "display_name", "") or tutor.title)
+        return names
 
     # Sessions -----------------------------------------------------------------------------
 
