@@ -130,3 +130,37 @@ def test_the_failure_is_logged_with_the_request_id(client, monkeypatch):
     [record] = handler.records
     assert record.request_id == "lb-7f3a9c2e-0001"
     assert record.exc_info and "database" in record.getMessage()
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_database_queue_answers_with_the_age_of_its_oldest_ready_task(client):
+    """The queue is read (a broken table would be "failed"); a task waiting ten minutes is
+    reported, and fails nothing: a stopped worker must not take every web server out."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tutoria_cms.workshops.tasks import send_registration_email
+
+    with override_settings(TASKS=DATABASE_TASKS):
+        assert client.get(URL).json() == {"status": "ok", "checks": ALL_OK}  # nothing queued
+        send_registration_email.enqueue(0)
+        DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(minutes=10))
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert response.json()["checks"] == ALL_OK
+    assert 600 <= response.json()["task_queue_age_seconds"] < 700
+
+
+def test_an_unreadable_queue_is_a_failure(client, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(LEAKED)
+
+    monkeypatch.setattr(DBTaskResult.objects, "ready", broken)
+    with override_settings(TASKS=DATABASE_TASKS):
+        failing_only(client.get(URL), "tasks")

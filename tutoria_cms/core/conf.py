@@ -77,6 +77,10 @@ DEFAULTS = {
     # backend and its worker). A permanent failure (5xx) is not tried again.
     "EMAIL_MAX_ATTEMPTS": 5,
     "EMAIL_RETRY_BACKOFF_SECONDS": 60,
+    # Public pages served from Django's cache to anonymous visitors, for this many seconds,
+    # when core.page_cache.PageCacheMiddleware is installed (0: never). What is never cached:
+    # docs/settings.md, "Page cache".
+    "PAGE_CACHE_SECONDS": 300,
 }
 
 

@@ -12,8 +12,11 @@ Checks, in order:
 - ``cache``: a random key set, read back and deleted in the default cache (the shared Redis
   in production: the sign-up rate limits count there);
 - ``storage``: ``exists()`` on the default storage and on the private storage;
-- ``tasks``: the configured task backend (``TASKS["default"]``) can be built. The queue's age
-  belongs here too (see :func:`check_tasks`).
+- ``tasks``: the configured task backend (``TASKS["default"]``) can be built and, for the
+  database backend (django-tasks-db), its queue answers a query. The age of the oldest task
+  ready to run is reported (``task_queue_age_seconds``) but fails nothing: every web server
+  answers this check, and a stopped worker must not take them all out of the load balancer
+  (alert on the figure instead, or on the metrics).
 """
 
 import logging
@@ -64,15 +67,26 @@ def check_storage():
 
 
 def check_tasks():
-    """The task backend can be built (its settings are right and its module imports).
-
-    Hook for the worker: a backend that queues tasks in the database should also fail this
-    check when the oldest task ready to run has waited too long (no worker is running), e.g.
-    ``raise HealthCheckFailed("queue age")`` when it is older than a setting.
-    """
+    """The task backend can be built (its settings are right and its module imports); with
+    the database backend, the queue answers. Returns the age in whole seconds of the oldest
+    task ready to run (None: none waiting, or a backend without a queue to read)."""
     from django_tasks import task_backends
 
-    task_backends["default"]
+    backend = task_backends["default"]
+    if type(backend).__module__.split(".")[0] != "django_tasks_db":
+        return None
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)[:1]
+    )
+    oldest = list(oldest)
+    if not oldest:
+        return None
+    return max(0, int((timezone.now() - oldest[0]).total_seconds()))
 
 
 CHECKS = {
@@ -83,11 +97,13 @@ CHECKS = {
 }
 
 
-def run_checks():
+def run_checks(facts=None):
+    """{check: "ok" | "failed"}; what a check returns (other than None) goes to ``facts``
+    under the check's name."""
     results = {}
     for name, check in CHECKS.items():
         try:
-            check()
+            fact = check()
         except Exception:  # any failure of the dependency: named, logged, never shown
             # A warning, not an error: the load balancer asks every few seconds, and error
             # reporters (Sentry) would turn each answer into an event.
@@ -95,6 +111,8 @@ def run_checks():
             results[name] = FAILED
         else:
             results[name] = OK
+            if fact is not None and facts is not None:
+                facts[name] = fact
     return results
 
 
@@ -102,9 +120,12 @@ def run_checks():
 @never_cache
 @require_safe
 def health(request):
-    checks = run_checks()
+    facts = {}
+    checks = run_checks(facts)
     healthy = all(result == OK for result in checks.values())
     body = {"status": OK if healthy else "unavailable", "checks": checks}
+    if "tasks" in facts:
+        body["task_queue_age_seconds"] = facts["tasks"]
     if not healthy:
         body["failed"] = sorted(name for name, result in checks.items() if result != OK)
     return JsonResponse(body, status=200 if healthy else 503)

@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Min, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
@@ -49,6 +49,7 @@ from tutoria_cms.core.models import (
     leave_out_if_swapped,
     swappable_page_setting,
 )
+from tutoria_cms.core.sites import public
 from tutoria_cms.core.student_numbers import normalise_student_number
 
 from .blocks import FacilitatorsBlock
@@ -133,12 +134,43 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
         index.SearchField("audience"),
         index.SearchField("learning_outcomes"),
         index.SearchField("facilitators"),
+        # The words people type: "taller", "oficina", the programme, the facilitators...
+        index.SearchField("get_search_keywords"),
         index.FilterField("topic"),
         index.FilterField("modality"),
     ]
 
     class Meta:
         abstract = True
+
+    def get_search_keywords(self):
+        """What the search index adds to the page's own fields: the page type's names and
+        synonyms, the programme it belongs to, its facilitators' names (people and tutors of
+        the directory), its topic and modality in every language."""
+        from tutoria_cms.core.search import labels_in_every_language, search_text, type_keywords
+
+        parent = self.get_parent() if self.pk and self.depth else None
+        return search_text(
+            type_keywords(self, "workshop"),
+            parent.title if parent is not None else "",
+            self.facilitator_names(),
+            labels_in_every_language(WorkshopTopic.choices, [self.topic]),
+            labels_in_every_language(Modality.choices, [self.modality]),
+        )
+
+    def facilitator_names(self):
+        """The names of the facilitators: free-text people and tutors of the directory."""
+        names = []
+        for block in self.facilitators or []:
+            value = block.value
+            person = value.get("name") if hasattr(value, "get") else None
+            tutor = value.get("tutor") if hasattr(value, "get") else None
+            if person:
+                names.append(person)
+            if tutor is not None:
+                tutor = tutor.specific
+                names.append(getattr(tutor, "display_name", "") or tutor.title)
+        return names
 
     # Sessions -----------------------------------------------------------------------------
 
@@ -524,11 +556,10 @@ def get_upcoming_workshops(parent, limit=None, today=None):
     today = today or timezone.localdate()
     limit = limit or tutoria_settings.PROGRAMME_UPCOMING_WORKSHOPS
     upcoming = WorkshopSession.objects.filter(date__gte=today).order_by("date", "start_time", "pk")
-    workshops = (
+    workshops = public(
         get_page_model()
         .objects.child_of(parent)
         .live()
-        .public()
         .type(GroupWorkshopPageMixin)
         .annotate(
             next_session_date=Min(
@@ -537,13 +568,10 @@ def get_upcoming_workshops(parent, limit=None, today=None):
         )
         .filter(next_session_date__isnull=False)
         .order_by("next_session_date", "path")
-        .specific()
-        .prefetch_related(
-            Prefetch(
-                "workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"
-            ),
-            for_specific_subqueries=True,
-        )
+    )
+    workshops = workshops.specific().prefetch_related(
+        Prefetch("workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"),
+        for_specific_subqueries=True,
     )
     return list(workshops[:limit])
 
@@ -561,11 +589,13 @@ def get_workshops_facilitated_by(profile):
     referencing = ReferenceIndex.get_references_to(profile).filter(
         base_content_type=ContentType.objects.get_for_model(page_model)
     )
+    # One query for the pages: the references as a subquery (object ids are text).
+    referenced_ids = referencing.annotate(
+        page_id=Cast("object_id", output_field=models.BigIntegerField())
+    ).values("page_id")
     return list(
-        page_model.objects.live()
-        .public()
-        .type(GroupWorkshopPageMixin)
-        .filter(pk__in=[int(pk) for pk in referencing.values_list("object_id", flat=True)])
+        public(page_model.objects.live().type(GroupWorkshopPageMixin))
+        .filter(pk__in=referenced_ids)
         .order_by("title")
         .specific()
     )
