@@ -5,6 +5,11 @@
 For each size N (workshops under one programme, each with 5 sessions and 20 registrations)
 prints the median render time of the programme page and of a workshop page, their query
 counts, and the ratio to the smallest N. Queries must not grow with N.
+
+Then the same pages with the page cache on (``TUTORIA_CMS["PAGE_CACHE_SECONDS"]``, the test
+settings have it off), side by side with the uncached figures: the median time of a cached
+answer (``X-Cache: HIT``) and its queries. The workshop page carries the public sign-up form
+(a CSRF token): it is never cached, so its "cached" column shows a rendered page.
 """
 
 import argparse
@@ -47,6 +52,19 @@ def measure(client, url, host, repeat):
     return statistics.median(timings) * 1000, len(queries)
 
 
+def measure_cached(client, url, host, repeat):
+    """The same, with the page cache on: the first answer fills it (not counted)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(TUTORIA_CMS={**settings.TUTORIA_CMS, "PAGE_CACHE_SECONDS": 300}):
+        first = client.get(url, HTTP_HOST=host)
+        assert first.status_code == 200, first.status_code
+        ms, queries = measure(client, url, host, repeat)
+        cached = client.get(url, HTTP_HOST=host).get("X-Cache") == "HIT"
+    return ms, queries, "HIT" if cached else "-"
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,50")
@@ -57,6 +75,7 @@ def main(argv=None):
 
     client = Client()
     rows = []
+    cached_rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         programme, workshop = build(size)
         host = f"bench-{size}.localhost"
@@ -65,6 +84,13 @@ def main(argv=None):
                 size,
                 *measure(client, programme.get_url(), host, args.repeat),
                 *measure(client, workshop.get_url(), host, args.repeat),
+            )
+        )
+        cached_rows.append(
+            (
+                size,
+                *measure_cached(client, programme.get_url(), host, args.repeat),
+                *measure_cached(client, workshop.get_url(), host, args.repeat),
             )
         )
     base = rows[0]
@@ -77,6 +103,18 @@ def main(argv=None):
         print(
             f"{size:>9} {p_ms:>13.2f} {p_q:>8} {p_ms / base[1]:>6.2f} "
             f"{w_ms:>12.2f} {w_q:>8} {w_ms / base[3]:>6.2f}"
+        )
+    print("with the page cache: uncached | cached median ms, queries (HIT: served from it)")
+    print(
+        f"{'workshops':>9} {'programme ms':>13} {'cached ms':>10} {'queries':>8} {'':>4} "
+        f"{'workshop ms':>12} {'cached ms':>10} {'queries':>8} {'':>4}"
+    )
+    for row, cached in zip(rows, cached_rows, strict=True):
+        size, p_ms, _p_q, w_ms, _w_q = row
+        _size, pc_ms, pc_q, p_hit, wc_ms, wc_q, w_hit = cached
+        print(
+            f"{size:>9} {p_ms:>13.2f} {pc_ms:>10.2f} {pc_q:>8} {p_hit:>4} "
+            f"{w_ms:>12.2f} {wc_ms:>10.2f} {wc_q:>8} {w_hit:>4}"
         )
     grew = [r for r in rows if r[2] != base[2] or r[4] != base[4]]
     print("queries constant in N:", "yes" if not grew else f"NO ({grew})")

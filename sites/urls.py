@@ -17,6 +17,7 @@ urlpatterns = [
     path("search/", home_views.search, name="search"),
     path("calendar/", include("tutoria_cms.core.calendar_urls")),
     path("accounts/", include("tutoria_cms.students.urls")),  # students' sign-in (allauth)
+    path("certificates/", include("tutoria_cms.workshops.certificate_urls")),
     # Per Wagtail Site (the request's hostname): its live public pages, crawlers' rules, icons.
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", seo_views.robots_txt, name="robots_txt"),

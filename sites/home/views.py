@@ -1,12 +1,26 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from wagtail.models import Page, Site
 from wagtail.search.utils import parse_query_string
 
 from tutoria_cms.core.search_backend import clean_query
+from tutoria_cms.core.seo import page_description
 from tutoria_cms.core.text import search_query
 
 RESULTS_PER_PAGE = 10
+SNIPPET_LENGTH = 200
+
+
+def describe_result(page):
+    """What a result shows besides its title: its type ("Taller grupal", "Oficina", in the
+    language of the request) and a snippet (its search description, else the start of its
+    text, as ``<meta name="description">`` has it)."""
+    return {
+        "page": page,
+        "type": capfirst(page._meta.verbose_name),
+        "snippet": page_description(page, SNIPPET_LENGTH),
+    }
 
 
 def search(request):
@@ -35,6 +49,7 @@ def search(request):
         {
             "search_query": query,
             "search_results": page,
+            "search_hits": [describe_result(result) for result in page],
             "site": site,
             "search_not_understood": not_understood,
         },

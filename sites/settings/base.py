@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Activates the language of the Wagtail Site serving the request (es / pt-BR).
     "tutoria_cms.core.middleware.SiteLanguageMiddleware",
+    # Anonymous GETs of public pages from the cache (TUTORIA_CMS["PAGE_CACHE_SECONDS"],
+    # docs/settings.md#page-cache): after the session, CSRF, user and language above.
+    "tutoria_cms.core.page_cache.PageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last: turns a refused sign-in into the lockout page (in the request's language).
@@ -323,7 +326,11 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 
 # The suite's own settings (see tutoria_cms.core.conf for every key and its default).
-TUTORIA_CMS = {}
+TUTORIA_CMS = {
+    # Public pages cached for anonymous visitors (0: off); PAGE_CACHE_SECONDS in the
+    # environment (docs/deployment.md).
+    "PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "300")),
+}
 
 LOGGING = {
     "version": 1,

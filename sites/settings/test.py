@@ -42,7 +42,9 @@ WAGTAILSEARCH_BACKENDS = {
         "SEARCH_CONFIG": search_config_for(DATABASES["default"]),  # noqa: F405
     }
 }
-TUTORIA_CMS = {"PSEUDONYMISATION_KEY": "test-pseudonymisation-key"}
+# The page cache is off: tests see each page rendered (tests/core/test_page_cache.py turns
+# it on).
+TUTORIA_CMS = {"PSEUDONYMISATION_KEY": "test-pseudonymisation-key", "PAGE_CACHE_SECONDS": 0}
 if os.environ.get("TUTORIA_TEST_EMAIL_RETRY_BACKOFF_SECONDS"):
     TUTORIA_CMS["EMAIL_RETRY_BACKOFF_SECONDS"] = int(
         os.environ["TUTORIA_TEST_EMAIL_RETRY_BACKOFF_SECONDS"]

@@ -119,6 +119,24 @@ def test_mentoring_without_scipy_is_an_error_with_a_hint(monkeypatch):
     assert not suite_errors(app_configs=[apps.get_app_config("tutoria_core")])
 
 
+def suite_warnings(app_configs=None):
+    found = checks.run_checks(app_configs=app_configs, tags=[checks.Tags.compatibility])
+    return [m for m in found if m.id and m.id.startswith("tutoria_")]
+
+
+def test_workshops_without_weasyprint_is_a_warning_with_a_hint(monkeypatch):
+    assert not [e for e in suite_warnings() if e.id == "tutoria_workshops.W011"]
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    warnings = [e for e in suite_warnings() if e.id == "tutoria_workshops.W011"]
+    assert len(warnings) == 1
+    assert warnings[0].level == checks.WARNING
+    assert "WeasyPrint" in warnings[0].msg
+    assert 'pip install "tutoria-cms[certificates]"' in warnings[0].hint
+    # Not an error: the rest of the app works without it.
+    assert not [e for e in suite_errors() if e.id.startswith("tutoria_workshops")]
+    assert not suite_warnings(app_configs=[apps.get_app_config("tutoria_core")])
+
+
 def run_blocking(modules, code):
     """Run ``code`` in a child Python in which ``modules`` cannot be imported."""
     prelude = f"import sys\nfor name in {modules!r}:\n    sys.modules[name] = None\n"

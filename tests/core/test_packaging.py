@@ -12,7 +12,7 @@ import tutoria_cms
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # Extras for the package's own optional parts (not the site's, the tests' or the bench's).
-PACKAGE_EXTRAS = ("mentoring", "speedups", "modeladmin", "students")
+PACKAGE_EXTRAS = ("mentoring", "speedups", "modeladmin", "certificates", "students")
 
 
 def requirement_name(requirement):
@@ -66,10 +66,14 @@ def test_the_control_finds_what_the_package_imports():
 
 def test_optional_parts_are_extras_not_dependencies():
     required = declared()
-    assert not {"scipy", "numpy", "lxml", "wagtail-modeladmin", "django-allauth"} & required
+    assert (
+        not {"scipy", "numpy", "lxml", "wagtail-modeladmin", "weasyprint", "django-allauth"}
+        & required
+    )
     assert {"scipy", "numpy"} <= declared("mentoring") - required
     assert "lxml" in declared("speedups")
     assert "wagtail-modeladmin" in declared("modeladmin")
+    assert "weasyprint" in declared("certificates")
     assert "django-allauth" in declared("students") - required
     # The example site and the tests use every optional part.
     extras = PYPROJECT["project"]["optional-dependencies"]

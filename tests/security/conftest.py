@@ -74,6 +74,7 @@ PERSONAL = (
     "Ernesto Mentee",
     "Rita Registrante",
     "registrante@example.edu",
+    "Celia Certificada",
 )
 
 
@@ -119,6 +120,7 @@ SPECS = {
             "mentee_b": ("E002", "Ernesto Mentee"),
             "registrant": ("R0001", "Rita Registrante", "registrante@example.edu"),
             "registrant_2": ("R0002", "Raúl Registrante", "raul@example.edu"),
+            "certified": ("R0003", "Celia Certificada", "celia@example.edu"),
         },
         "partner": "Industrias del Bajío",
     },
@@ -139,6 +141,7 @@ SPECS = {
             "mentee_b": ("QBE7002", "Yolanda Yebra"),
             "registrant": ("QBR7001", "Wanda Wolff", "wanda.wolff@instb.example.org"),
             "registrant_2": ("QBR7002", "Wilma Weiss", "wilma.weiss@instb.example.org"),
+            "certified": ("QBR7003", "Winona Wirth", "winona.wirth@instb.example.org"),
         },
         "partner": "Metalúrgica del Sur",
     },
@@ -209,6 +212,7 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     )
     from tutoria_cms.tutors import services as tutors
     from tutoria_cms.tutors.models import Competency
+    from tutoria_cms.workshops import certificates
     from tutoria_cms.workshops import services as workshops
     from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
 
@@ -288,6 +292,26 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     w.registration_2 = register(w.workshop_2, "registrant_2")
     w.attendance = Attendance.objects.create(
         session=w.workshop.ordered_sessions[0], registration=w.registration, present=True
+    )
+    # A registration whose identity was verified, with attendance, and its workshop
+    # attendance certificate (workshops/certificates.py): the certificates' URLs point at them.
+    number, name, email = people["certified"]
+    workshops.register(
+        w.workshop_2, student_number=number, full_name=name, email=email, consent=True
+    )
+    w.certified_registration = WorkshopRegistration.objects.get(
+        workshop_id=w.workshop_2.pk, student_number=number
+    )
+    WorkshopRegistration.objects.filter(pk=w.certified_registration.pk).update(
+        identity_verified_at=timezone.now()
+    )
+    Attendance.objects.create(
+        session=w.workshop_2.ordered_sessions[0],
+        registration=w.certified_registration,
+        present=True,
+    )
+    w.certificate, _created = certificates.issue_workshop_certificate(
+        w.certified_registration, None
     )
     w.mentoring_page = factories.build_programme(
         w.programme_index,

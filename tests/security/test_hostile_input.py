@@ -178,9 +178,13 @@ def _requests_forms():
 
 
 def _workshop_forms():
-    from tutoria_cms.workshops.forms import WorkshopRegistrationForm
+    from tutoria_cms.workshops.forms import CertificateCodeForm, WorkshopRegistrationForm
 
     return [
+        # The public certificate verification page (its one typed field, the code).
+        FormCase(
+            "workshop.certificate_code", "code", 40, lambda w, v: CertificateCodeForm({"code": v})
+        ),
         FormCase(
             "workshop.full_name",
             "full_name",

@@ -282,6 +282,10 @@ ALLOWED = {
     "workshop_registrations:cancel": COORDINATION,
     # Verifying a student's identity in person: coordination (verify_workshopregistration).
     "workshop_registrations:verify": COORDINATION,
+    # Workshop attendance certificates: coordination issues and downloads them
+    # (issue_certificate, migration 0007).
+    "workshop_registrations:certificate": COORDINATION,
+    "workshop_registrations:certificate_download": COORDINATION,
     "workshop_attendance:index": COORDINATION,
     "workshop_attendance:sheet": COORDINATION,
     # --- Academic records, accreditation evidence --------------------------------------------
@@ -301,6 +305,10 @@ ALLOWED = {
     "tutoria_accreditation:subject_access": NOBODY,
     # --- Public site --------------------------------------------------------------------------
     "search": EVERYONE,
+    # The public verification page of certificates (workshops/certificate_views.py): the form,
+    # and a valid code of the Site's institution (rate-limited per address).
+    "tutoria_certificate_verify_form": EVERYONE,
+    "tutoria_certificate_verify": EVERYONE,
     # Crawlers' rules, the icon and the web app manifest of the site (sites/home/seo.py).
     "robots_txt": EVERYONE,
     "favicon_ico": EVERYONE,

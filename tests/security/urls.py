@@ -37,6 +37,14 @@ NAME_OBJECT = {
     "tutoria_reports:prepare": "request_a",  # with kind "request"
     "tutoria_classes:edit_session": "class_session",
     "tutoria_classes:delete_session": "class_session",
+    # Issuing a certificate: a registration whose identity was verified, with attendance.
+    "workshop_registrations:certificate": "certified_registration",
+    "workshop_registrations:certificate_download": "certificate",
+}
+# URLs served on their institution's own host, absolute (as printed on a certificate): the
+# verification page knows only its Site's certificates.
+ABSOLUTE = {
+    "tutoria_certificate_verify": lambda w: _verification_url(w.certificate),
 }
 # The evidence browser's listings (wagtail-modeladmin URL names: evidence_<listing>_modeladmin_*).
 MODELADMIN_OBJECT = {
@@ -87,7 +95,15 @@ def object_for(world, name):
     return getattr(world, NAMESPACE_OBJECT[namespace])
 
 
+def _verification_url(certificate):
+    from tutoria_cms.workshops.certificates import verification_url
+
+    return verification_url(certificate)
+
+
 def resolver_url(world, name, route):
+    if name in ABSOLUTE:
+        return ABSOLUTE[name](world)
     kwargs = {}
     for parameter in parameters(route):
         if parameter in ("pk", "instance_pk"):

@@ -71,6 +71,7 @@ def test_roles_get_their_permissions(db):
         "verify_workshopregistration",
         "record_attendance",
         "view_attendance",
+        "issue_certificate",
     }
     assert group_permissions(roles.COMMUNICATIONS) == {"view_workshopregistration"}
     assert group_permissions(roles.COMMUNICATIONS_MODERATORS) == {"view_workshopregistration"}

@@ -16,6 +16,9 @@ class TutoriaCoreConfig(AppConfig):
         )
 
         institutions.connect_signals()
+        from . import page_cache
+
+        page_cache.connect_signals()  # content changes raise the page cache's generation
         from django.apps import apps
 
         from . import csp_widgets

@@ -72,6 +72,47 @@ def check_tutoria_settings(app_configs=None, **kwargs):
     return errors
 
 
+PAGE_CACHE_MIDDLEWARE = "tutoria_cms.core.page_cache.PageCacheMiddleware"
+PAGE_CACHE_NEEDS_BEFORE = (
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tutoria_cms.core.middleware.SiteLanguageMiddleware",
+)
+
+
+@checks.register(checks.Tags.compatibility)
+def check_page_cache(app_configs=None, **kwargs):
+    """``PAGE_CACHE_SECONDS``: a whole number, 0 or more; the middleware after those whose
+    work it needs (the visitor, the session, the CSRF token, the site's language)."""
+    user = getattr(settings, "TUTORIA_CMS", None)
+    user = user if isinstance(user, dict) else {}
+    value = user.get("PAGE_CACHE_SECONDS", DEFAULTS["PAGE_CACHE_SECONDS"])
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return [
+            checks.Error(
+                "TUTORIA_CMS['PAGE_CACHE_SECONDS'] must be a whole number of seconds, 0 (no "
+                f"page cache) or more, not {value!r}.",
+                id="tutoria_core.E005",
+            )
+        ]
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    if PAGE_CACHE_MIDDLEWARE not in middleware:
+        return []
+    position = middleware.index(PAGE_CACHE_MIDDLEWARE)
+    errors = []
+    for name in PAGE_CACHE_NEEDS_BEFORE:
+        if name in middleware and middleware.index(name) > position:
+            errors.append(
+                checks.Error(
+                    f"{PAGE_CACHE_MIDDLEWARE} must come after {name} in MIDDLEWARE: it needs "
+                    "the visitor, the session, the CSRF token and the site's language.",
+                    id="tutoria_core.E006",
+                )
+            )
+    return errors
+
+
 @checks.register(checks.Tags.compatibility)
 def check_private_storage(app_configs=None, **kwargs):
     from .storage import PRIVATE_STORAGE_ALIAS

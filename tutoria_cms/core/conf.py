@@ -52,6 +52,11 @@ DEFAULTS = {
     "SIGNUP_RATE_PER_ADDRESS": 10,
     "SIGNUP_RATE_PER_WORKSHOP": 200,
     "SIGNUP_RATE_WINDOW": 3600,
+    # The public certificate verification page (workshops.certificates): look-ups of a code
+    # allowed per client address in each window of CERTIFICATE_VERIFY_RATE_WINDOW seconds
+    # (0: no limit), so that codes cannot be guessed by trying many.
+    "CERTIFICATE_VERIFY_RATE_PER_ADDRESS": 30,
+    "CERTIFICATE_VERIFY_RATE_WINDOW": 3600,
     # Service levels of the request workflow, in days, when a site has not set its own
     # (Settings › Tutoring requests): from submission to the decision; from approval to the
     # start of the tutoring (tutor assigned, tutoring started); from a referral to the
@@ -72,6 +77,10 @@ DEFAULTS = {
     # backend and its worker). A permanent failure (5xx) is not tried again.
     "EMAIL_MAX_ATTEMPTS": 5,
     "EMAIL_RETRY_BACKOFF_SECONDS": 60,
+    # Public pages served from Django's cache to anonymous visitors, for this many seconds,
+    # when core.page_cache.PageCacheMiddleware is installed (0: never). What is never cached:
+    # docs/settings.md, "Page cache".
+    "PAGE_CACHE_SECONDS": 300,
 }
 
 

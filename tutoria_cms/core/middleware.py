@@ -12,7 +12,8 @@ from functools import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from wagtail.models import Site
+
+from .sites import find_site, locale_language_code
 
 
 @cache
@@ -33,14 +34,14 @@ def _health_path():
 
 def site_language(request):
     """The language code of the Site serving ``request``, or None."""
-    site = Site.find_for_request(request)
+    site = find_site(request)
     if site is None:
         return None
-    root = site.root_page
-    locale = getattr(root, "locale", None)
-    if locale is None:
+    # The locale's code without a query per request (core.sites).
+    code = locale_language_code(getattr(site.root_page, "locale_id", None))
+    if code is None:
         return None
-    return translation.get_supported_language_variant(locale.language_code)
+    return translation.get_supported_language_variant(code)
 
 
 class SiteLanguageMiddleware:

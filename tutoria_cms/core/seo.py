@@ -135,8 +135,10 @@ def structured_data(page, request=None):
     """The schema.org objects of ``page``, as one JSON-LD document (a dict), or None."""
     if page is None or not getattr(page, "pk", None):
         return None
+    from .sites import site_for
+
     page = page.specific
-    site = page.get_site()
+    site = site_for(page, request)
     objects = []
     if site is not None and site.root_page_id == page.pk:
         organisation = site_organisation(site, request)

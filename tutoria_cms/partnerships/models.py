@@ -339,10 +339,27 @@ class PartnershipIndexPageMixin(SuiteTemplateMixin, models.Model):
     introduction = RichTextField(_("introduction"), blank=True)
 
     index_panels = [FieldPanel("introduction")]
-    index_search_fields = [index.SearchField("introduction")]
+    index_search_fields = [
+        index.SearchField("introduction"),
+        # The words people type: "convenio", "convênio", "parceria", the partners...
+        index.SearchField("get_search_keywords"),
+    ]
 
     class Meta:
         abstract = True
+
+    def get_search_keywords(self):
+        """What the search index adds to the page's own fields: the page type's names and
+        synonyms, and the partners and titles of the agreements it publishes (as of the
+        page's last publication or ``manage.py update_index``)."""
+        from tutoria_cms.core.search import search_text, type_keywords
+
+        agreements = []
+        # A page outside every Site would list every institution's agreements: none then.
+        if self.pk and self.depth and self.get_site() is not None:
+            for agreement in self.get_agreements():
+                agreements.extend([agreement.partner.name, agreement.title])
+        return search_text(type_keywords(self, "partnership_index"), agreements)
 
     def get_agreements(self, today=None):
         """Active agreements of this page's institution, in two queries (agreements, pages)."""

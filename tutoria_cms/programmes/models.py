@@ -34,6 +34,7 @@ from tutoria_cms.core.models import (
     leave_out_if_swapped,
     swappable_page_setting,
 )
+from tutoria_cms.core.sites import has_view_restrictions
 
 from .blocks import StagesBlock
 from .cycles import default_stages
@@ -184,6 +185,8 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         index.SearchField("purpose"),
         index.SearchField("target_population"),
         index.SearchField("body"),
+        # The words people type: "programa", "tutoría", the kind, the modalities...
+        index.SearchField("get_search_keywords"),
         index.FilterField("kind"),
     ]
 
@@ -195,6 +198,17 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         if self.kind == ProgrammeKind.PEER_MENTORING and not self.stages:
             language = self.locale.language_code if self.locale_id else None
             self.stages = default_stages(language)
+
+    def get_search_keywords(self):
+        """What the search index adds to the page's own fields: the page type's names and
+        synonyms, the kind of programme and its modalities in every language."""
+        from tutoria_cms.core.search import labels_in_every_language, search_text, type_keywords
+
+        return search_text(
+            type_keywords(self, "programme"),
+            labels_in_every_language(ProgrammeKind.choices, [self.kind]),
+            labels_in_every_language(Modality.choices, list(self.modalities or [])),
+        )
 
     # Display helpers (translated labels, in the order of the choices).
     def attention_type_labels(self):
@@ -238,7 +252,7 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         return (
             bool(hooks.get_hooks(PROGRAMME_CALENDAR_HOOK))
             and self.live
-            and not self.get_view_restrictions().exists()
+            and not has_view_restrictions(self)
         )
 
     def calendar_feed_url(self, request=None):
@@ -265,6 +279,14 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         # The page itself and its children: served as without the mixin (a site's base page
         # may serve pages its own way).
         return super(RoutablePageMixin, self).route(request, path_components)
+
+    @classmethod
+    def tutoria_routes_to_child(cls, path_components):
+        """For ``core.sites.FastRouteMixin``: a path other than the calendar's goes to a child
+        the way ``Page.route`` takes it (unless the site's base page routes its own way)."""
+        return path_components != [CALENDAR_ROUTE] and (
+            super(RoutablePageMixin, cls).route is Page.route
+        )
 
     def serve_preview(self, request, mode_name):
         return super(RoutablePageMixin, self).serve_preview(request, mode_name)

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from tutoria_cms.core.fields import has_choice
+from tutoria_cms.core.sites import public
 
 from .forms import DirectoryFilterForm
 from .models import CompetencyAssessment, TutorDisciplineTag, TutorExpertiseTag
@@ -55,9 +56,9 @@ def filter_profiles(queryset, data, dimensions):
 
 def directory_context(index_page, request):
     model = index_page.get_profile_model()
-    framework = framework_for_page(index_page)
+    framework = framework_for_page(index_page, request)
     levels, dimensions = framework_structure(framework)
-    base = model.objects.child_of(index_page).live().public()
+    base = public(model.objects.child_of(index_page).live())
     disciplines = Tag.objects.filter(
         pk__in=TutorDisciplineTag.objects.filter(content_object__in=base.values("pk")).values(
             "tag_id"

@@ -522,6 +522,8 @@ class TutorProfilePageMixin(SuiteTemplateMixin, models.Model):
         index.SearchField("biography"),
         index.RelatedFields("expertise", [index.SearchField("name")]),
         index.RelatedFields("disciplines", [index.SearchField("name")]),
+        # The words people type: "tutor", "docente", the competencies, the modalities...
+        index.SearchField("get_search_keywords"),
         index.FilterField("user"),
     ]
 
@@ -553,6 +555,39 @@ class TutorProfilePageMixin(SuiteTemplateMixin, models.Model):
                     code="one_profile_per_tutor",
                 )
 
+    def get_search_keywords(self):
+        """What the search index adds to the page's own fields: the page type's names and
+        synonyms, the academic title, the competencies of the public matrix (those with a
+        published or validated level, named in every language), the tutor types and
+        modalities in every language."""
+        from tutoria_cms.core.search import labels_in_every_language, search_text, type_keywords
+
+        return search_text(
+            type_keywords(self, "tutor_profile"),
+            self.academic_title,
+            self.public_competency_names(),
+            labels_in_every_language(TutorType.choices, list(self.tutor_types or [])),
+            labels_in_every_language(Modality.choices, list(self.modalities or [])),
+        )
+
+    def public_competency_names(self):
+        """The names (every language) of the competencies the public profile shows a level of."""
+        if not self.pk:
+            return []
+        assessments = (
+            CompetencyAssessment.objects.filter(profile_id=self.pk)
+            .filter(
+                models.Q(published_level__isnull=False) | models.Q(validated_level__isnull=False)
+            )
+            .select_related("competency")
+            .order_by("competency__sort_order", "competency_id")
+        )
+        names = []
+        for assessment in assessments:
+            competency = assessment.competency
+            names.extend([competency.name_es, competency.name_pt_br, competency.name_en])
+        return [name for name in names if name]
+
     # Display helpers (translated labels, in the order of the choices).
     def tutor_type_labels(self):
         return choice_labels(self._meta.get_field("tutor_types"), self.tutor_types)
@@ -568,11 +603,19 @@ class TutorProfilePageMixin(SuiteTemplateMixin, models.Model):
         return f"{self.academic_title} {self.title}".strip()
 
     def get_matrix(self, request=None):
-        from .services import public_matrix
+        from .services import framework_for_page, public_matrix
 
-        return public_matrix(self, preview=bool(getattr(request, "is_preview", False)))
+        return public_matrix(
+            self,
+            preview=bool(getattr(request, "is_preview", False)),
+            framework=framework_for_page(self, request),
+        )
 
     def get_context(self, request, *args, **kwargs):
+        from django.db.models import prefetch_related_objects
+
+        # The tags are shown twice (the page, its JSON-LD): read once.
+        prefetch_related_objects([self], "disciplines", "expertise")
         context = super().get_context(request, *args, **kwargs)
         context["matrix"] = self.get_matrix(request)
         context["profile_sections"] = self.get_sections(request)

@@ -62,16 +62,24 @@ def default_framework():
 
 
 def framework_for_site(site):
-    """The framework chosen in the site's settings, else the first one installed."""
-    if site is not None:
-        chosen = TutorDirectorySettings.for_site(site).framework
-        if chosen is not None:
-            return chosen
-    return default_framework()
+    """The framework chosen in the site's settings, else the first one installed (kept in
+    the cache until a framework, a setting or any content changes: core.page_cache)."""
+    from tutoria_cms.core.page_cache import cached
+
+    def compute():
+        if site is not None:
+            chosen = TutorDirectorySettings.for_site(site).framework
+            if chosen is not None:
+                return chosen
+        return default_framework()
+
+    return cached("tutors-framework", getattr(site, "pk", None), compute=compute)
 
 
-def framework_for_page(page):
-    return framework_for_site(page.get_site())
+def framework_for_page(page, request=None):
+    from tutoria_cms.core.sites import site_for
+
+    return framework_for_site(site_for(page, request))
 
 
 def level_values(framework):
@@ -108,6 +116,15 @@ def check_level(framework, level, field="level"):
 def _save(assessment, user):
     assessment._history_user = user
     assessment.save()
+
+
+def reindex_profile(profile):
+    """Index ``profile`` again: its search words include the competencies of its public
+    matrix, which change without the page being saved (validation, publication)."""
+    from wagtail.search.tasks import insert_or_update_object_task
+
+    meta = profile.specific_class._meta if hasattr(profile, "specific_class") else profile._meta
+    insert_or_update_object_task.enqueue(meta.app_label, meta.model_name, str(profile.pk))
 
 
 def _get_or_new(profile, competency):
@@ -172,6 +189,7 @@ def validate(profile, competency, *, user, level):
     assessment.validated_by = user if level is not None else None
     assessment.validated_at = timezone.now() if level is not None else None
     _save(assessment, user)
+    reindex_profile(profile)
     return assessment
 
 
@@ -185,6 +203,8 @@ def publish_matrix(profile, user=None):
             assessment.published_level = assessment.self_level
             _save(assessment, user)
             changed += 1
+    if changed:
+        reindex_profile(profile)
     return changed
 
 
@@ -251,11 +271,17 @@ def framework_structure(framework):
     """Levels and dimensions with their competencies: three queries."""
     if framework is None:
         return [], []
-    levels = list(FrameworkLevel.objects.filter(framework=framework).order_by("value"))
-    dimensions = list(
-        Dimension.objects.filter(framework=framework).prefetch_related("competencies")
-    )
-    return levels, dimensions
+    from tutoria_cms.core.page_cache import cached
+
+    def compute():
+        levels = list(FrameworkLevel.objects.filter(framework=framework).order_by("value"))
+        dimensions = list(
+            Dimension.objects.filter(framework=framework).prefetch_related("competencies")
+        )
+        return levels, dimensions
+
+    # Kept in the cache (core.page_cache): a public page asks for it on every view.
+    return cached("tutors-framework-structure", framework.pk, compute=compute)
 
 
 def build_matrix(framework, records, *, mode="current", as_of=None):

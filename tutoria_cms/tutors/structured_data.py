@@ -3,6 +3,7 @@
 tutor publishes them (``show_contact``); nothing of the account, the assessments or the tutees."""
 
 from tutoria_cms.core import seo
+from tutoria_cms.core.sites import site_for
 
 
 def tutor_person(page, request=None):
@@ -22,7 +23,7 @@ def tutor_person(page, request=None):
         person["image"] = request.build_absolute_uri(url) if request and url[:1] == "/" else url
     if page.academic_title:
         person["honorificPrefix"] = page.academic_title
-    organisation = seo.site_organisation(page.get_site(), request)
+    organisation = seo.site_organisation(site_for(page, request), request)
     if organisation:
         if page.department:
             organisation = {

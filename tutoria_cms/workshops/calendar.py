@@ -103,6 +103,7 @@ def programme_calendar_url(workshop, request=None):
     parent = workshop.get_parent()
     if parent is None:
         return None
-    parent = parent.specific
+    # Its own class without a query for its own fields (the feed's URL needs only the page's).
+    parent = parent.specific_deferred
     feed_url = getattr(parent, "calendar_feed_url", None)
     return feed_url(request) if callable(feed_url) else None

@@ -1,4 +1,7 @@
-"""System checks of ``tutoria_cms.workshops``: the apps it needs are installed."""
+"""System checks of ``tutoria_cms.workshops``: the apps it needs are installed, and
+WeasyPrint for certificates."""
+
+from django.core import checks
 
 from tutoria_cms.core.checks import require_apps
 
@@ -11,3 +14,28 @@ check_required_apps = require_apps(
         "simple_history": "history of every tracked record",
     },
 )
+
+
+@checks.register(checks.Tags.compatibility)
+def check_weasyprint(app_configs=None, **kwargs):
+    """Certificates are PDF made by WeasyPrint (the `certificates` extra).
+
+    A warning, not an error: the rest of the app works without it (only issuing and
+    downloading certificates fail, with a message); the verification page works.
+    """
+    if app_configs is not None and not any(c.name == "tutoria_cms.workshops" for c in app_configs):
+        return []
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:  # OSError: WeasyPrint without pango
+        return [
+            checks.Warning(
+                f"tutoria_cms.workshops makes certificates with WeasyPrint, which cannot be "
+                f"imported ({exc}).",
+                hint='Install the certificates extra: pip install "tutoria-cms[certificates]" '
+                "(and pango, e.g. Debian's libpango-1.0-0 and libpangoft2-1.0-0).",
+                obj="tutoria_cms.workshops",
+                id="tutoria_workshops.W011",
+            )
+        ]
+    return []

@@ -168,3 +168,17 @@ class AttendanceForm(forms.Form):
             }
             for session in self.sessions
         }
+
+
+class CertificateCodeForm(CleanTextFormMixin, forms.Form):
+    """The public verification page's form: the code printed on a certificate."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        help_text=_("As printed on the certificate, with or without the hyphens."),
+        error_messages={"required": _("Enter the verification code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )

@@ -15,7 +15,9 @@ concrete page built on the mixin. Every write that changes registrations or atte
 through :mod:`tutoria_cms.workshops.services`.
 """
 
+import base64
 import datetime
+import secrets
 from decimal import Decimal
 
 import swapper
@@ -24,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Min, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Cast, Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
@@ -47,6 +49,7 @@ from tutoria_cms.core.models import (
     leave_out_if_swapped,
     swappable_page_setting,
 )
+from tutoria_cms.core.sites import public
 from tutoria_cms.core.student_numbers import normalise_student_number
 
 from .blocks import FacilitatorsBlock
@@ -131,12 +134,43 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
         index.SearchField("audience"),
         index.SearchField("learning_outcomes"),
         index.SearchField("facilitators"),
+        # The words people type: "taller", "oficina", the programme, the facilitators...
+        index.SearchField("get_search_keywords"),
         index.FilterField("topic"),
         index.FilterField("modality"),
     ]
 
     class Meta:
         abstract = True
+
+    def get_search_keywords(self):
+        """What the search index adds to the page's own fields: the page type's names and
+        synonyms, the programme it belongs to, its facilitators' names (people and tutors of
+        the directory), its topic and modality in every language."""
+        from tutoria_cms.core.search import labels_in_every_language, search_text, type_keywords
+
+        parent = self.get_parent() if self.pk and self.depth else None
+        return search_text(
+            type_keywords(self, "workshop"),
+            parent.title if parent is not None else "",
+            self.facilitator_names(),
+            labels_in_every_language(WorkshopTopic.choices, [self.topic]),
+            labels_in_every_language(Modality.choices, [self.modality]),
+        )
+
+    def facilitator_names(self):
+        """The names of the facilitators: free-text people and tutors of the directory."""
+        names = []
+        for block in self.facilitators or []:
+            value = block.value
+            person = value.get("name") if hasattr(value, "get") else None
+            tutor = value.get("tutor") if hasattr(value, "get") else None
+            if person:
+                names.append(person)
+            if tutor is not None:
+                tutor = tutor.specific
+                names.append(getattr(tutor, "display_name", "") or tutor.title)
+        return names
 
     # Sessions -----------------------------------------------------------------------------
 
@@ -522,11 +556,10 @@ def get_upcoming_workshops(parent, limit=None, today=None):
     today = today or timezone.localdate()
     limit = limit or tutoria_settings.PROGRAMME_UPCOMING_WORKSHOPS
     upcoming = WorkshopSession.objects.filter(date__gte=today).order_by("date", "start_time", "pk")
-    workshops = (
+    workshops = public(
         get_page_model()
         .objects.child_of(parent)
         .live()
-        .public()
         .type(GroupWorkshopPageMixin)
         .annotate(
             next_session_date=Min(
@@ -535,13 +568,10 @@ def get_upcoming_workshops(parent, limit=None, today=None):
         )
         .filter(next_session_date__isnull=False)
         .order_by("next_session_date", "path")
-        .specific()
-        .prefetch_related(
-            Prefetch(
-                "workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"
-            ),
-            for_specific_subqueries=True,
-        )
+    )
+    workshops = workshops.specific().prefetch_related(
+        Prefetch("workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"),
+        for_specific_subqueries=True,
     )
     return list(workshops[:limit])
 
@@ -559,11 +589,100 @@ def get_workshops_facilitated_by(profile):
     referencing = ReferenceIndex.get_references_to(profile).filter(
         base_content_type=ContentType.objects.get_for_model(page_model)
     )
+    # One query for the pages: the references as a subquery (object ids are text).
+    referenced_ids = referencing.annotate(
+        page_id=Cast("object_id", output_field=models.BigIntegerField())
+    ).values("page_id")
     return list(
-        page_model.objects.live()
-        .public()
-        .type(GroupWorkshopPageMixin)
-        .filter(pk__in=[int(pk) for pk in referencing.values_list("object_id", flat=True)])
+        public(page_model.objects.live().type(GroupWorkshopPageMixin))
+        .filter(pk__in=referenced_ids)
         .order_by("title")
         .specific()
     )
+
+
+def new_certificate_code():
+    """A random, unguessable verification code: 16 characters of base32 (80 bits)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii")
+
+
+class Certificate(models.Model):
+    """A certificate (constancia / declaração) issued to a student, with its facts frozen as
+    issued: later changes to the registration or the attendance do not change it. Created
+    and revoked only through :mod:`tutoria_cms.workshops.certificates`.
+
+    Anyone holding its ``code`` can check it on the public verification page of its
+    institution (``/certificates/verify/<code>/``) while it is not revoked.
+    """
+
+    class Kind(models.TextChoices):
+        WORKSHOP_ATTENDANCE = "workshop_attendance", _("Workshop attendance")
+
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=Kind.choices, default=Kind.WORKSHOP_ATTENDANCE
+    )
+    registration = models.ForeignKey(
+        WorkshopRegistration,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("registration"),
+    )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    holder_name = models.CharField(_("holder's name"), max_length=255)
+    student_number = models.CharField(_("student number"), max_length=40)
+    workshop_title = models.CharField(_("workshop"), max_length=255)
+    hours = models.DecimalField(_("hours attended"), max_digits=7, decimal_places=2)
+    sessions = models.PositiveIntegerField(_("sessions attended"))
+    first_session_date = models.DateField(_("first session attended"))
+    last_session_date = models.DateField(_("last session attended"))
+    language = models.CharField(_("language"), max_length=15)
+    code = models.CharField(
+        _("verification code"),
+        max_length=32,
+        unique=True,
+        default=new_certificate_code,
+        editable=False,
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    revoked_at = models.DateTimeField(
+        _("revoked at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A revoked certificate is no longer shown on the verification page."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "-pk"]
+        indexes = [models.Index(fields=["registration", "kind", "revoked_at"])]
+        permissions = [("issue_certificate", _("Can issue certificates"))]
+
+    def __str__(self):
+        return f"{self.code} · {self.holder_name}"
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None
+
+    @property
+    def grouped_code(self):
+        """The code as printed: groups of four characters (typed back with or without them)."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

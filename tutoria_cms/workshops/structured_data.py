@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from tutoria_cms.core import seo
+from tutoria_cms.core.sites import site_for
 
 OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
 ONLINE = "https://schema.org/OnlineEventAttendanceMode"
@@ -53,7 +54,7 @@ def workshop_events(page, request=None):
     if not isinstance(page, GroupWorkshopPageMixin):
         return []
     url = page.get_full_url(request)
-    organiser = seo.site_organisation(page.get_site(), request)
+    organiser = seo.site_organisation(site_for(page, request), request)
     description = seo.page_description(page)
     return [
         session_event(page, session, url, organiser, description)

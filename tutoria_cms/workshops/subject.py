@@ -7,7 +7,7 @@ from tutoria_cms.core import institutions
 from tutoria_cms.core.evidence import SubjectSheet
 from tutoria_cms.core.student_numbers import normalise_student_number
 
-from .models import Attendance, WorkshopRegistration
+from .models import Attendance, Certificate, WorkshopRegistration
 
 IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
 
@@ -66,5 +66,29 @@ def subject_data(student_number, user=None):
             .order_by("session__date")
             .values_list("session__page__title", "session__date", "present"),
             order=31,
+        ),
+        SubjectSheet(
+            _("Certificates"),
+            (
+                _("Workshop"),
+                _("Name"),
+                _("Hours attended"),
+                _("Sessions attended"),
+                _("Issued at"),
+                _("Revoked at"),
+                _("Verification code"),
+            ),
+            Certificate.objects.filter(registration__in=registrations)
+            .order_by("issued_at", "pk")
+            .values_list(
+                "workshop_title",
+                "holder_name",
+                "hours",
+                "sessions",
+                "issued_at",
+                "revoked_at",
+                "code",
+            ),
+            order=32,
         ),
     ]

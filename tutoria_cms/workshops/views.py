@@ -1,4 +1,5 @@
-"""Admin views: the attendance sheets and the "cancel registration" action.
+"""Admin views: the attendance sheets, the actions on a registration (cancel, verify
+identity, issue a certificate) and the certificate's download.
 
 They check permissions themselves and write only through ``services``.
 """
@@ -7,22 +8,30 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..core.institutions import scope_pages
+from ..core.institutions import scope, scope_pages
 from ..core.views import ObjectFormView
-from . import services
+from . import certificates, services
 from .forms import AttendanceForm
-from .models import Attendance, GroupWorkshopPageMixin, WorkshopRegistration, get_page_model
+from .models import (
+    Attendance,
+    Certificate,
+    GroupWorkshopPageMixin,
+    WorkshopRegistration,
+    get_page_model,
+)
 
 RECORD_ATTENDANCE = "tutoria_workshops.record_attendance"
 CANCEL_REGISTRATION = "tutoria_workshops.cancel_workshopregistration"
@@ -371,3 +380,113 @@ class VerifyIdentityView(RegistrationActionView):
         return _("Identity of registration %(registration)s verified.") % {
             "registration": self.object.student_number
         }
+
+
+# Certificates -------------------------------------------------------------------------------
+
+
+def can_issue_certificate(user):
+    return user.has_perm(certificates.ISSUE_CERTIFICATE)
+
+
+def issue_certificate_url(registration, next_url=None):
+    url = reverse("workshop_registrations:certificate", args=[registration.pk])
+    if next_url:
+        url += "?" + urlencode({"next": next_url})
+    return url
+
+
+def certificate_download_url(certificate):
+    return reverse("workshop_registrations:certificate_download", args=[certificate.pk])
+
+
+class IssueCertificateForm(forms.Form):
+    """Confirms issuing; carries where to go back to."""
+
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class IssueCertificateView(RegistrationActionView):
+    """Confirm (GET), then issue (POST) the workshop attendance certificate of a registration
+    through ``certificates.issue_workshop_certificate`` (idempotent while its facts hold); then
+    to the registration's page, where it is downloaded."""
+
+    form_class = IssueCertificateForm
+    page_title = gettext_lazy("Issue certificate")
+    submit_label = gettext_lazy("Issue certificate")
+    required_permission = certificates.ISSUE_CERTIFICATE
+    domain_errors = (certificates.CertificateError, certificates.CertificatesUnavailable)
+    notice = gettext_lazy(
+        "The certificate states the name, student number and attendance recorded now. Issued "
+        "again with the same attendance, it is the same certificate; after attendance changes, "
+        "a new certificate with a new code replaces it and the old code stops being valid."
+    )
+
+    def get_intro(self):
+        facts = certificates.attendance_facts(self.object)
+        return _(
+            "Issue a certificate of attendance to %(name)s (%(student)s) for “%(workshop)s”: "
+            "%(sessions)d session(s), %(hours)s hours attended."
+        ) % {
+            "name": self.object.full_name,
+            "student": self.object.student_number,
+            "workshop": self.object.workshop.title,
+            "sessions": facts["sessions"],
+            "hours": floatformat(facts["hours"], "-2"),
+        }
+
+    def refusal(self):
+        return certificates.refusal(self.object)
+
+    def perform(self, form):
+        return certificates.issue_workshop_certificate(self.object, self.request.user)
+
+    def add_domain_error(self, form, error):
+        if isinstance(error, certificates.CertificatesUnavailable):
+            error = forms.ValidationError(
+                _("Certificates cannot be made on this server: WeasyPrint is not installed.")
+            )
+        super().add_domain_error(form, error)
+
+    def get_success_url(self):
+        if getattr(self, "result", None) is not None:
+            return reverse("workshop_registrations:inspect", args=[self.object.pk])
+        return super().get_success_url()
+
+    def get_success_message(self):
+        certificate, created = self.result
+        message = (
+            _("Certificate %(code)s issued.")
+            if created
+            else _("Certificate %(code)s was already issued with this attendance.")
+        )
+        return message % {"code": certificate.grouped_code}
+
+
+class CertificateDownloadView(View):
+    """The PDF of a valid certificate of the person's institutions (issue_certificate)."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, pk):
+        if not can_issue_certificate(request.user):
+            raise PermissionDenied
+        queryset = scope(Certificate.objects.all(), request.user, certificates.ISSUE_CERTIFICATE)
+        certificate = get_object_or_404(
+            queryset.select_related("site"), pk=pk, revoked_at__isnull=True
+        )
+        try:
+            pdf = certificates.render_pdf(certificate)
+        except certificates.CertificatesUnavailable:
+            messages.error(
+                request,
+                _("Certificates cannot be made on this server: WeasyPrint is not installed."),
+            )
+            inspect = reverse("workshop_registrations:inspect", args=[certificate.registration_id])
+            return redirect(inspect)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{certificates.pdf_filename(certificate)}"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

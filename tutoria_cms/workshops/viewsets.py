@@ -19,17 +19,23 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from ..core.display import LocalDateColumn, ReadableInspectMixin
 from ..core.institutions import scope_pages
 from ..core.viewsets import ReadOnlyViewSetMixin
+from . import certificates
 from .models import WorkshopRegistration
 from .views import (
     VIEW_REGISTRATIONS,
     AttendanceIndexView,
     AttendanceView,
     CancelRegistrationView,
+    CertificateDownloadView,
+    IssueCertificateView,
     VerifyIdentityView,
     attendance_url,
     can_cancel_registration,
+    can_issue_certificate,
     can_record_attendance,
     can_verify_identity,
+    certificate_download_url,
+    issue_certificate_url,
     registrations_of,
     verify_identity_url,
     workshop_pages,
@@ -116,6 +122,15 @@ class WorkshopRegistrationIndexView(IndexView):
                     priority=45,
                 )
             )
+        if can_issue_certificate(user) and instance.identity_verified:
+            buttons.append(
+                ActionMenuItem(
+                    _("Issue certificate"),
+                    url=issue_certificate_url(instance, self.request.get_full_path()),
+                    icon_name="doc-full",
+                    priority=48,
+                )
+            )
         if can_record_attendance(user):
             buttons.append(
                 ActionMenuItem(
@@ -154,6 +169,25 @@ class WorkshopRegistrationInspectView(ReadableInspectMixin, InspectView):
                     url=verify_identity_url(self.object),
                     icon_name="user",
                     priority=15,
+                )
+            )
+        if can_issue_certificate(user) and self.object.identity_verified:
+            certificate = certificates.current_certificate(self.object)
+            if certificate is not None:
+                buttons.append(
+                    Button(
+                        _("Download certificate %(code)s") % {"code": certificate.grouped_code},
+                        url=certificate_download_url(certificate),
+                        icon_name="download",
+                        priority=17,
+                    )
+                )
+            buttons.append(
+                Button(
+                    _("Issue certificate"),
+                    url=issue_certificate_url(self.object),
+                    icon_name="doc-full",
+                    priority=18,
                 )
             )
         if can_record_attendance(user):
@@ -208,6 +242,12 @@ class WorkshopRegistrationViewSet(ReadOnlyViewSetMixin, ModelViewSet):
         return [
             path("cancel/<int:pk>/", CancelRegistrationView.as_view(), name="cancel"),
             path("verify/<int:pk>/", VerifyIdentityView.as_view(), name="verify"),
+            path("certificate/<int:pk>/", IssueCertificateView.as_view(), name="certificate"),
+            path(
+                "certificate/<int:pk>/download/",
+                CertificateDownloadView.as_view(),
+                name="certificate_download",
+            ),
         ]
 
 

@@ -100,7 +100,11 @@ def workshop_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
-@covers("tutoria_workshops.WorkshopRegistration", "tutoria_workshops.Attendance")
+@covers(
+    "tutoria_workshops.WorkshopRegistration",
+    "tutoria_workshops.Attendance",
+    "tutoria_workshops.Certificate",
+)
 def subject_access_data(student_number, user, **kwargs):
     from .subject import subject_data
 

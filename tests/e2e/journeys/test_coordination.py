@@ -649,6 +649,70 @@ def test_coordinator_verifies_a_students_identity_for_a_workshop_registration(
     assert other.identity_verified_at is None
 
 
+def test_coordinator_issues_a_workshop_certificate_that_a_visitor_verifies(
+    site, coordinacion, sign_in, browsing
+):
+    """#16: coordination issues the attendance certificate of a verified registration from
+    Group workshops › Registrations and downloads its PDF; someone holding the certificate
+    checks its code on the institution's public verification page."""
+    from tests.e2e.journeys.conftest import new_page
+    from tutoria_cms.workshops.models import Attendance, Certificate, WorkshopRegistration
+
+    programme = factories.build_programme(factories.build_programme_index(site))
+    workshop = factories.build_workshop(
+        programme,
+        title="Taller de lectura crítica",
+        sessions=[factories.session_data(days=-2), factories.session_data(days=6)],
+    )
+    factories.add_registrations(workshop, 1)  # A000000, identity verified
+    registration = WorkshopRegistration.objects.get(student_number="A000000")
+    Attendance.objects.create(
+        session=workshop.ordered_sessions[0], registration=registration, present=True
+    )
+
+    page = sign_in("coordinacion")
+    page.get_by_role("button", name=es("Group workshops"), exact=True).click()
+    page.get_by_role("link", name=es("Registrations"), exact=True).click()
+    more = es("More options for '%(title)s'") % {"title": str(registration)}
+    page.get_by_role("button", name=more).click()
+    page.get_by_role("link", name=es("Issue certificate"), exact=True).click()
+    page.get_by_role("button", name=es("Issue certificate"), exact=True).click()
+    certificate = Certificate.objects.get()
+    issued = es("Certificate %(code)s issued.") % {"code": certificate.grouped_code}
+    page.get_by_text(issued).wait_for()
+
+    open_actions(page)
+    download_label = es("Download certificate %(code)s") % {"code": certificate.grouped_code}
+    with page.expect_download() as caught:
+        page.get_by_role("link", name=download_label).click()
+    download = caught.value
+    assert download.suggested_filename == f"certificate-{certificate.code}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    # Someone given the certificate types its printed address, then its code as printed.
+    visitor = new_page(browsing)
+    visitor.goto("/certificates/verify/")
+    visitor.get_by_label(es("Verification code")).fill(certificate.grouped_code.lower())
+    visitor.get_by_role("button", name=es("Check"), exact=True).click()
+    visitor.get_by_role("heading", name=es("Valid certificate")).wait_for()
+    facts = visitor.locator(".tutoria-certificate").inner_text()
+    for fact in ("Alumno 0", "Taller de lectura crítica", "Universidad de Ejemplo"):
+        assert fact in facts
+    assert "A000000" not in visitor.content()  # the student number is not shown
+
+    # A mistyped code: nothing but "not found or no longer valid".
+    visitor.get_by_label(es("Verification code")).fill("AAAA-BBBB-CCCC-DDDD")
+    visitor.get_by_role("button", name=es("Check"), exact=True).click()
+    visitor.get_by_text(
+        es(
+            "No valid certificate has this code: it was not found or is no longer valid. "
+            "Check the code as printed on the certificate."
+        )
+    ).wait_for()
+    assert "Alumno 0" not in visitor.content()
+
+
 def test_coordinator_reads_who_made_two_components_equivalent(site, coordinacion, sign_in):
     """#14: Settings › Curricular components, the component's history: the equivalences'
     changes (simple-history's many-to-many snapshots) with who made them."""

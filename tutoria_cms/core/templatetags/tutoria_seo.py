@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from .. import seo
+from ..sites import site_for
 
 register = template.Library()
 
@@ -55,7 +56,7 @@ def tutoria_seo_tags(context):
     page = _page_from(context)
     site = None
     if page is not None:
-        site = page.get_site()
+        site = site_for(page, request)
     elif request is not None:
         site = Site.find_for_request(request)
     description = context.get("seo_description") or ""
@@ -88,7 +89,23 @@ def tutoria_site(context):
     """``{% tutoria_site as site %}``: the Site of the page shown, else of the request (a
     view without a page, an error page)."""
     page = _page_from(context)
-    if page is not None and page.pk:
-        return page.get_site()
     request = context.get("request")
+    if page is not None and page.pk:
+        return site_for(page, request)
     return Site.find_for_request(request) if request is not None else None
+
+
+@register.simple_tag
+def tutoria_menu_pages(site_root):
+    """``{% tutoria_menu_pages site_root as items %}``: the live children of the site's root
+    page shown in menus (``get_children.live.in_menu``), kept in the cache until content
+    changes (core.page_cache): the menu is on every page."""
+    if site_root is None:
+        return []
+    from ..page_cache import cached
+
+    return cached(
+        "menu",
+        site_root.pk,
+        compute=lambda: list(site_root.get_children().live().in_menu()),
+    )
