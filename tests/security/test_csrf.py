@@ -27,6 +27,7 @@ from .test_url_matrix import (
     NOT_OURS,
     READS_ONLY,
     REFUSES_ALL,
+    SAFE_METHODS_ONLY,
     is_post_only,
     text_of,
     url_of,
@@ -190,6 +191,8 @@ def test_function_views_change_nothing_when_posted(world, csrf_browser, key):
     response = client.post(url_of(world, key), {"csrfmiddlewaretoken": token})
     if kind == REFUSES_ALL:
         assert response.status_code == 302 and response["Location"] == DASHBOARD
+    elif kind == SAFE_METHODS_ONLY:
+        assert response.status_code == 405
     else:
         assert kind == READS_ONLY
         assert response.status_code == 200

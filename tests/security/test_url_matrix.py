@@ -358,9 +358,10 @@ REFUSED_BY_REDIRECT = {
 
 # Views that are plain functions (no class says which methods they take): what they do.
 READS_ONLY, REFUSES_ALL = "reads only", "refuses every request"
+SAFE_METHODS_ONLY = "GET and HEAD only (POST: 405)"
 FUNCTION_VIEWS = {
     "search": READS_ONLY,
-    "tutoria_health": READS_ONLY,
+    "tutoria_health": SAFE_METHODS_ONLY,
     "tutoria_accreditation:download": READS_ONLY,
     **{
         f"evidence_{listing}_modeladmin_{view}": REFUSES_ALL

@@ -75,11 +75,13 @@ def check_tasks():
     backend = task_backends["default"]
     if type(backend).__module__.split(".")[0] != "django_tasks_db":
         return None
+    from django.apps import apps
     from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
 
+    # By name: the suite does not depend on django-tasks-db (the example site installs it).
+    task_results = apps.get_model("django_tasks_database", "DBTaskResult")
     oldest = (
-        DBTaskResult.objects.ready()
+        task_results.objects.ready()
         .order_by("enqueued_at")
         .values_list("enqueued_at", flat=True)[:1]
     )
