@@ -18,6 +18,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 URL_IN_PAGE = re.compile(r"""["'](/[^"'\s<>]*)["']""")
+# A CSP nonce is base64 and may begin with "/": it is no link.
+NONCE = re.compile(r"""\snonce=["'][^"']*["']""")
+
+
+def urls_in(text):
+    """The site-relative URLs quoted in ``text`` (nonce attributes left out)."""
+    return URL_IN_PAGE.findall(NONCE.sub("", text))
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Never fetched: they log out, fail on purpose, or are static assets (no data).
 SKIPPED = (
@@ -137,7 +146,7 @@ def crawl(
         pages[url] = Page(url, response.status_code, text, kind)
         if kind not in ("text/html", "application/json"):
             continue
-        for found in URL_IN_PAGE.findall(text.replace("\\/", "/")):
+        for found in urls_in(text.replace("\\/", "/")):
             target = normalise(found, url, prefix, also, hosts)
             if target and target not in queued:
                 queued.add(target)

@@ -106,11 +106,7 @@ def search_urls(pages):
 
 
 def linked_urls(text, query, prefix):
-    return {
-        url
-        for url in crawler.URL_IN_PAGE.findall(text)
-        if url.startswith(prefix) and query not in url
-    }
+    return {url for url in crawler.urls_in(text) if url.startswith(prefix) and query not in url}
 
 
 def assert_search_finds_nothing(client, url, secret, prefix="/admin/"):

@@ -126,7 +126,7 @@ def crawl_ours(client, start, limit=LIMIT):
             continue
         text = response.content.decode(response.charset or "utf-8", errors="replace")
         pages[url] = text
-        for found in crawler.URL_IN_PAGE.findall(text.replace("\\/", "/")):
+        for found in crawler.urls_in(text.replace("\\/", "/")):
             target = crawler.normalise(found, url, "/admin/")
             if (
                 target

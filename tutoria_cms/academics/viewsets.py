@@ -3,13 +3,15 @@ with the history of their equivalences (who made two components equivalent, or u
 when), for coordination of the components' institution."""
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.generic import history
 from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
 
 from tutoria_cms.core import institutions
-from tutoria_cms.core.display import ReadableInspectMixin
+from tutoria_cms.core.display import ReadableColumn, ReadableInspectMixin
 from tutoria_cms.core.history import HistoryEntry, m2m_changes
 from tutoria_cms.core.viewsets import ReadOnlyViewSetMixin, RecordHistoryMixin, scoped_views
 
@@ -52,6 +54,19 @@ class ComponentInspectView(ReadableInspectMixin, InspectView):
         components = visible_components(CurricularComponent.objects.all(), self.request.user)
         return get_object_or_404(components, pk=self.pk)
 
+    @property
+    def header_more_buttons(self):
+        # Wagtail's inspect view links no history: the equivalences' history is reached here.
+        return [
+            *super().header_more_buttons,
+            Button(
+                _("History"),
+                url=reverse("tutoria_curricular_components:history", args=[self.object.pk]),
+                icon_name="history",
+                priority=50,
+            ),
+        ]
+
 
 class ComponentHistoryView(RecordHistoryMixin, _views["history"]):
     """Wagtail's log (empty: components change only through the import) and the history of
@@ -82,7 +97,12 @@ class CurricularComponentViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     history_template_name = RecordHistoryMixin.history_template
     routed_views = frozenset({"index", "index_results", "inspect", "history", "history_results"})
     copy_view_enabled = False
-    list_display = ["code", "name", "hours", "mandatory"]
+    list_display = [
+        "code",
+        "name",
+        "hours",
+        ReadableColumn("mandatory", label=_("Mandatory")),
+    ]
     list_filter = ["mandatory", "is_activity"]
     search_fields = ["code", "name"]
     inspect_view_fields = [

@@ -732,6 +732,7 @@ def test_coordinator_reads_who_made_two_components_equivalent(site, coordinacion
     page.get_by_role("button", name=es("Settings"), exact=True).click()
     page.get_by_role("link", name=es("Curricular components"), exact=True).click()
     page.get_by_role("link", name=re.compile("MAT101$|Cálculo I")).first.click()
+    open_actions(page)
     page.get_by_role("link", name=es("History"), exact=True).first.click()
     section = page.get_by_role("region", name=es("Equivalent components"))
     section.get_by_text("MAT101B Cálculo diferencial").wait_for()
