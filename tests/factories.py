@@ -280,3 +280,25 @@ def referral_service(site, name="Psicología", **kwargs):
     from tutoria_cms.requests.models import ReferralService
 
     return ReferralService.objects.get_or_create(site=site, name=name, defaults=kwargs)[0]
+
+
+# Students (tutoria_cms.students) -------------------------------------------------------------
+
+
+def build_student_area(parent, title="Mi espacio", **kwargs):
+    return add_page(parent, get_page_model_for("student_area")(title=title, **kwargs))
+
+
+def make_student_user(record, password="A-long-student-passphrase-42"):  # noqa: S107
+    """A sign-in account linked to ``record`` (as a confirmed institutional e-mail links it)."""
+    from django.contrib.auth import get_user_model
+
+    from tutoria_cms.students.models import LinkMethod, StudentAccount
+
+    user = get_user_model().objects.create_user(
+        username=record.email, email=record.email, password=password
+    )
+    StudentAccount.objects.create(
+        user=user, record=record, method=LinkMethod.VERIFIED_EMAIL, evidence=record.email
+    )
+    return user

@@ -1,8 +1,8 @@
 """One "world" for the security tests, built once per test module.
 
 Every role of DESIGN.md section 2 (the groups of ``tutoria_cms.core.roles``) has an account,
-plus a student (a plain account with no group: the mentee of pair A, the one kind of
-student account the suite knows), a tutor with nothing assigned yet, and two tutors with
+plus a student (an account with no group, linked to student A's record: the mentee of
+pair A), a tutor with nothing assigned yet, and two tutors with
 work: ``tutor`` owns every "A" object (request, profile, pair, group, report, class) and
 ``other_tutor`` owns the "B" ones, so that object-level refusals are tested between two
 tutors who both reach the listings.
@@ -320,6 +320,7 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
         modalities=["in_person"],
     )
     w.partnership_index = factories.add_page(w.home, PartnershipIndexPage(title="Convenios"))
+    w.student_area = factories.build_student_area(w.home)
 
     # Tutor directory: profile A (tutor), profile B (other tutor) ------------------------------
     w.framework = shared.framework
@@ -362,6 +363,16 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
 
     w.student_a = student("student_a")
     w.student_b = student("student_b")
+    # The student role's account is student A's, linked as a confirmed institutional e-mail
+    # links it (tutoria_cms.students): their student area opens for them only.
+    from tutoria_cms.students.models import LinkMethod, StudentAccount
+
+    StudentAccount.objects.create(
+        user=users["student"],
+        record=w.student_a,
+        method=LinkMethod.VERIFIED_EMAIL,
+        evidence=w.student_a.email,
+    )
 
     # Requests: A (tutor, referred), B (other tutor), a class request ---------------------------
     actors = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}

@@ -4,7 +4,7 @@ The URLs are collected from Django's URL resolver (and, for pages, settings and 
 served by Wagtail's own URLs, from Wagtail's registries of our models): a view without an
 entry in ``ALLOWED`` fails ``test_every_view_has_a_decision``. Roles are the groups of
 DESIGN.md section 2 (``tutoria_cms.core.roles``), plus anonymous visitors, a student (a
-plain account: the mentee of pair A), a tutor with nothing assigned yet (``new_tutor``) and
+plain account linked to student A's record: the mentee of pair A), a tutor with nothing assigned yet (``new_tutor``) and
 two tutors with work (``tutor`` owns every "A" object the URLs point at; ``other_tutor`` owns
 the "B" ones and is refused A's: object-level checks between two tutors who both reach the
 listings). See conftest.py for the world.
@@ -19,6 +19,7 @@ listings). See conftest.py for the world.
 """
 
 import re
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -269,6 +270,8 @@ ALLOWED = {
     "tutoria_competency_dimensions:usage": COORDINATION,
     # Site setting "framework of the directory": coordination.
     "settings:tutoria_tutors.TutorDirectorySettings": COORDINATION,
+    # Site setting "institution" (contact, data controller, privacy notice): core 0010.
+    "settings:tutoria_core.InstitutionSettings": COMMUNICATIONS | COORDINATION,
     # --- Group workshops (tutoria_cms/workshops, migration 0002) -----------------------------
     # Registrations: read by coordination and by the communications roles who run the
     # workshop pages (a deliberate grant); written by nobody in the admin.
@@ -318,7 +321,8 @@ ALLOWED = {
     # --- Students (tutoria_cms.students): the signed-in person's own area, nobody else's.
     # allauth's own sign-in pages (account_*, socialaccount_*) are not collected: neither
     # their code nor a model of theirs is ours (tests/students covers them).
-    "tutoria_students_my_area": EVERYONE - {"anonymous"},
+    # Where a signed-in person lands on the public site (a student: on to their area, below).
+    "tutoria_students_my_area": EVERYONE - {"anonymous", "student"},
 }
 
 # The evidence browser: listing and inspect for the quality office; adding, editing and
@@ -338,6 +342,8 @@ for label in urls.PAGE_OF_TYPE:
     ALLOWED[f"page_add:{label}"] = COMMUNICATIONS
     ALLOWED[f"page_edit:{label}"] = COMMUNICATIONS
     ALLOWED[f"page_serve:{label}"] = EVERYONE
+# The student area: its institution's students only (no staff role).
+ALLOWED["page_serve:tutoria_students.StudentAreaPage"] = frozenset({"student"})
 # Home pages are added at the tree root: superusers only.
 ALLOWED["page_add:home.HomePage"] = NOBODY
 # A tutor creates one profile, their own (a tutor who has one is sent to it, below)...
@@ -353,6 +359,11 @@ REFUSED_BY_REDIRECT = {
     # A visitor is asked to sign in on the public site (allauth), not in the admin.
     ("tutoria_students_my_area", "anonymous"): lambda w: (
         f"{reverse('account_login')}?next={reverse('tutoria_students_my_area')}"
+    ),
+    # Not a refusal: the student is sent on to their student area.
+    ("tutoria_students_my_area", "student"): lambda w: w.student_area.relative_url(w.site),
+    ("page_serve:tutoria_students.StudentAreaPage", "anonymous"): lambda w: (
+        f"{reverse('account_login')}?next={quote(w.student_area.relative_url(w.site))}"
     ),
 }
 

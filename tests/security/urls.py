@@ -133,6 +133,7 @@ PAGE_OF_TYPE = {
     "tutoria_tutors.TutorIndexPage": ("tutor_index", "home"),
     "tutoria_tutors.TutorProfilePage": ("profile_a", "tutor_index"),
     "tutoria_partnerships.PartnershipIndexPage": ("partnership_index", "home"),
+    "tutoria_students.StudentAreaPage": ("student_area", "home"),
 }
 
 

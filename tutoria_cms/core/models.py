@@ -34,7 +34,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.coreutils import camelcase_to_underscore
+from wagtail.fields import RichTextField
 
 # key -> (app label, default concrete page, the mixin a site's page is built on)
 PAGE_MODELS = {
@@ -67,6 +71,11 @@ PAGE_MODELS = {
         "tutoria_partnerships",
         "PartnershipIndexPage",
         "tutoria_cms.partnerships.models.PartnershipIndexPageMixin",
+    ),
+    "student_area": (
+        "tutoria_students",
+        "StudentAreaPage",
+        "tutoria_cms.students.models.StudentAreaPageMixin",
     ),
 }
 
@@ -489,3 +498,82 @@ class CalendarFeedToken(models.Model):
             return
         type(self).objects.filter(pk=self.pk).update(last_used_at=now)
         self.last_used_at = now
+
+
+# The institution's public identity -----------------------------------------------------------
+
+
+@register_setting(icon="site")
+class InstitutionSettings(BaseSiteSetting):
+    """What a site says about its institution: contact, data controller and privacy notice.
+
+    The privacy notice is shown on the public site and accepted by students before they file
+    a request; its ``privacy_notice_version`` goes up by one each time its text changes, and
+    the history keeps every version's text, so that what a student accepted can be read back.
+    """
+
+    contact = models.TextField(
+        _("contact"),
+        blank=True,
+        help_text=_("Address, telephone and e-mail of the tutoring programme, one per line."),
+    )
+    data_controller = models.CharField(
+        _("data controller"),
+        max_length=255,
+        blank=True,
+        help_text=_("Who is responsible for the personal data (name and address)."),
+    )
+    privacy_notice = RichTextField(
+        _("privacy notice"),
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul", "h3"],
+        help_text=_(
+            "Shown to students before they file a request. Changing it makes a new version: "
+            "requests keep the version their student accepted."
+        ),
+    )
+    privacy_notice_version = models.PositiveIntegerField(
+        _("privacy notice version"), default=0, editable=False
+    )
+
+    history = HistoricalRecords()
+
+    panels = [
+        FieldPanel("contact"),
+        FieldPanel("data_controller"),
+        FieldPanel("privacy_notice"),
+    ]
+
+    class Meta:
+        verbose_name = _("institution")
+
+    @classmethod
+    def get_permission_policy(cls):
+        """Wagtail's site policy, within the institutions where the person holds it."""
+        from .institutions import InstitutionSitePermissionPolicy
+
+        return InstitutionSitePermissionPolicy(cls)
+
+    def save(self, *args, **kwargs):
+        """A changed (non-empty) notice is a new version."""
+        previous = ""
+        if self.pk:
+            previous = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list("privacy_notice", flat=True)
+                .first()
+                or ""
+            )
+        if self.privacy_notice.strip() and self.privacy_notice != previous:
+            self.privacy_notice_version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "privacy_notice_version"}
+        super().save(*args, **kwargs)
+
+    def privacy_notice_text(self, version):
+        """The notice's text as it was at ``version`` (``""`` when unknown)."""
+        if version == self.privacy_notice_version:
+            return self.privacy_notice
+        entry = self.history.filter(privacy_notice_version=version).order_by("history_date").last()
+        return entry.privacy_notice if entry else ""

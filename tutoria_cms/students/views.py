@@ -1,23 +1,33 @@
-"""The student's placeholder area: who is signed in and which record the account is linked
-to; allauth's OpenID Connect sign-in under the site's Content-Security-Policy."""
+"""Where a student lands after signing in (their site's student area page, or, on a site
+without one, who is signed in and which record the account is linked to); allauth's OpenID
+Connect sign-in under the site's Content-Security-Policy."""
 
 from urllib.parse import urlsplit
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
+from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
 from tutoria_cms.core.institutions import institution_name
 
 from .linking import NOT_LINKED, account_of, site_for
+from .models import area_page_for
 
 
 class MyAreaView(LoginRequiredMixin, TemplateView):
-    """The signed-in person's own area (a placeholder): their account and its record."""
+    """After signing in: a student of this site goes on to its student area page; anyone
+    else (or on a site without one) reads which record their account is linked to."""
 
     http_method_names = ["get", "head", "options"]
     template_name = "tutoria_students/my_area.html"
+
+    def get(self, request, *args, **kwargs):
+        page = area_page_for(site_for(request))
+        if page is not None and page.student_account_for(request) is not None:
+            return redirect(page.get_url(request))
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         account = account_of(self.request.user)

@@ -27,6 +27,33 @@ INDEX = {
     "search_description": "Programas de acompañamiento tutorial de la universidad.",
 }
 
+STUDENT_AREA = {
+    "title": "Mi espacio",
+    "slug": "mi-espacio",
+    "introduction": (
+        "<p>Tus solicitudes de tutoría, tus sesiones, tus talleres y lo que la universidad "
+        "guarda sobre ti.</p>"
+    ),
+}
+
+# Settings › Institution: contact, data controller and the privacy notice students accept.
+INSTITUTION_SETTINGS = {
+    "contact": (
+        "Coordinación Institucional de Tutorías\n"
+        "Av. Universidad 100, León, Gto.\n"
+        "tutorias@utb.example.edu · 477 000 0000"
+    ),
+    "data_controller": "Universidad Tecnológica del Bajío, Av. Universidad 100, León, Gto.",
+    "privacy_notice": (
+        "<p>La Universidad Tecnológica del Bajío trata los datos de tu solicitud de tutoría "
+        "(motivos, descripción, sesiones) solo para darte acompañamiento. Los lee tu tutor "
+        "asignado y, si se te canaliza, el servicio de orientación. No se publican ni se "
+        "comparten con otras instituciones.</p>"
+        "<p>Puedes pedir acceso, rectificación o cancelación de tus datos en la Coordinación "
+        "Institucional de Tutorías.</p>"
+    ),
+}
+
 ACCOUNTS_PREFIX = "mx."
 
 # The institution's staff, one account per role: (username after ACCOUNTS_PREFIX, role group,

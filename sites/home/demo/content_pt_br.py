@@ -25,6 +25,32 @@ INDEX = {
     "search_description": "Programas de tutoria e mentoria da universidade.",
 }
 
+STUDENT_AREA = {
+    "title": "Minha área",
+    "slug": "minha-area",
+    "introduction": (
+        "<p>Suas solicitações de tutoria, seus atendimentos, suas oficinas e o que a "
+        "universidade guarda sobre você.</p>"
+    ),
+}
+
+# Settings › Institution: contact, data controller and the privacy notice students accept.
+INSTITUTION_SETTINGS = {
+    "contact": (
+        "Pró-Reitoria de Ensino de Graduação — Tutoria\n"
+        "Rua Vera Paz, s/n, Santarém, PA\n"
+        "tutoria@uft.example.edu · (93) 0000-0000"
+    ),
+    "data_controller": "Universidade Federal do Tapajós, Rua Vera Paz, s/n, Santarém, PA.",
+    "privacy_notice": (
+        "<p>A Universidade Federal do Tapajós trata os dados da sua solicitação de tutoria "
+        "(motivos, descrição, atendimentos) somente para o seu acompanhamento, conforme a "
+        "LGPD. Eles são lidos pelo seu tutor e, se houver encaminhamento, pelo serviço de "
+        "orientação. Não são publicados nem compartilhados com outras instituições.</p>"
+        "<p>Você pode pedir acesso ou correção dos seus dados à coordenação de tutoria.</p>"
+    ),
+}
+
 ACCOUNTS_PREFIX = "br."
 
 # The institution's staff, one account per role: (username after ACCOUNTS_PREFIX, role group,

@@ -346,6 +346,22 @@ class DemoLoader:
             rows.append((email, password, "student", site.hostname))
         return rows
 
+    def student_area(self, home, content, site):
+        """The student area page and the institution's privacy notice (students app)."""
+        from tutoria_cms.core.models import InstitutionSettings
+
+        settings_row = InstitutionSettings.for_site(site)
+        if not settings_row.privacy_notice:
+            for name, value in content.INSTITUTION_SETTINGS.items():
+                setattr(settings_row, name, value)
+            settings_row.save()
+        if not apps.is_installed("tutoria_cms.students"):
+            return
+        from tutoria_cms.students.models import StudentAreaPage
+
+        spec = dict(content.STUDENT_AREA)
+        self.child(home, StudentAreaPage, spec.pop("slug"), **spec)
+
     def coordinator(self, content):
         return get_user_model().objects.get(username=staff_username(content, roles.COORDINATION))
 
@@ -466,5 +482,6 @@ class DemoLoader:
             if apps.is_installed("tutoria_cms.mentoring"):
                 self.mentoring(home, content)
             rows += self.students(logins, content, site)
+            self.student_area(home, content, site)
         self.write_logins(rows)
         return rows
