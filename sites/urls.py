@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from sites.home import seo as seo_views
 from sites.home import views as home_views
 from tutoria_cms.core.health import health
+from tutoria_cms.core.privacy import privacy_notice
 
 urlpatterns = [
     # For the load balancer and monitoring (docs/deployment.md): before Wagtail's pages.
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", home_views.search, name="search"),
+    # The privacy notice of the request's Site (Settings › Institution), linked from the footer.
+    path("privacy/", privacy_notice, name="tutoria_privacy"),
     path("calendar/", include("tutoria_cms.core.calendar_urls")),
     path("accounts/", include("tutoria_cms.students.urls")),  # students' sign-in (allauth)
     path("certificates/", include("tutoria_cms.workshops.certificate_urls")),

@@ -308,6 +308,8 @@ ALLOWED = {
     "tutoria_accreditation:subject_access": NOBODY,
     # --- Public site --------------------------------------------------------------------------
     "search": EVERYONE,
+    # The privacy notice of the Site (core/privacy.py), linked from every page's footer.
+    "tutoria_privacy": EVERYONE,
     # The public verification page of certificates (workshops/certificate_views.py): the form,
     # and a valid code of the Site's institution (rate-limited per address).
     "tutoria_certificate_verify_form": EVERYONE,
@@ -372,6 +374,7 @@ READS_ONLY, REFUSES_ALL = "reads only", "refuses every request"
 SAFE_METHODS_ONLY = "GET and HEAD only (POST: 405)"
 FUNCTION_VIEWS = {
     "search": READS_ONLY,
+    "tutoria_privacy": SAFE_METHODS_ONLY,
     "tutoria_health": SAFE_METHODS_ONLY,
     "tutoria_accreditation:download": READS_ONLY,
     **{

@@ -35,10 +35,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.coreutils import camelcase_to_underscore
 from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
+
+from . import theme
 
 # key -> (app label, default concrete page, the mixin a site's page is built on)
 PAGE_MODELS = {
@@ -535,6 +538,36 @@ class InstitutionSettings(BaseSiteSetting):
     privacy_notice_version = models.PositiveIntegerField(
         _("privacy notice version"), default=0, editable=False
     )
+    # The default theme (sites/templates/base.html): logo and colours (core/theme.py).
+    logo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown in the header of every public page, with the institution's name."),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default=theme.DEFAULT_PRIMARY,
+        validators=[theme.validate_colour],
+        help_text=_(
+            "Header, buttons and footer, under white text: #rrggbb, dark enough for a "
+            "contrast of 4.5:1 with white."
+        ),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default=theme.DEFAULT_ACCENT,
+        validators=[theme.validate_colour],
+        help_text=_(
+            "Links and highlights on a white page: #rrggbb, dark enough for a contrast of "
+            "4.5:1 with white."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -542,6 +575,13 @@ class InstitutionSettings(BaseSiteSetting):
         FieldPanel("contact"),
         FieldPanel("data_controller"),
         FieldPanel("privacy_notice"),
+        MultiFieldPanel(
+            [
+                FieldPanel("logo"),
+                FieldRowPanel([FieldPanel("primary_colour"), FieldPanel("accent_colour")]),
+            ],
+            heading=_("Appearance of the public site"),
+        ),
     ]
 
     class Meta:

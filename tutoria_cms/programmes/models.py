@@ -22,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.routable_page.models import path as route_path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model_string
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -47,6 +48,15 @@ PROGRAMME_CALENDAR_HOOK = "tutoria_programme_calendar_events"
 CALENDAR_ROUTE = "calendar"
 
 RATE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def image_with_renditions(field="image"):
+    """Prefetch of a page's image and its renditions: two queries for a whole listing, none
+    when no page has an image (the cards of index pages)."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
+    return Prefetch(field, queryset=get_image_model().objects.prefetch_renditions())
 
 
 def rate_field(verbose_name):
@@ -81,6 +91,7 @@ class ProgrammeIndexPageMixin(SuiteTemplateMixin, models.Model):
             .public()
             .type(TutoringProgrammePageMixin)
             .specific()
+            .prefetch_related(image_with_renditions(), for_specific_subqueries=True)
             .order_by("path")
         )
 
@@ -106,6 +117,18 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
         default=ProgrammeKind.TUTORING_ACTION_PLAN,
     )
     introduction = RichTextField(_("introduction"), blank=True)
+    image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown on the page and on its card. Give the image a description: it is the "
+            "text read to people who cannot see it."
+        ),
+    )
     objectives = RichTextField(_("objectives"), blank=True)
     purpose = RichTextField(_("purpose"), blank=True)
     needs_addressed = RichTextField(
@@ -144,6 +167,7 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
     programme_panels = [
         FieldPanel("kind"),
         FieldPanel("introduction"),
+        FieldPanel("image"),
         MultiFieldPanel(
             [FieldPanel("objectives"), FieldPanel("purpose"), FieldPanel("needs_addressed")],
             heading=_("Objectives and purpose"),

@@ -37,6 +37,7 @@ from modelcluster.fields import ParentalKey
 from simple_history.models import HistoricalRecords
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model_string
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -74,6 +75,18 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
     suite_template = "tutoria_cms/workshops/group_workshop_page.html"
 
     introduction = RichTextField(_("introduction"), blank=True)
+    image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown on the page and on its card. Give the image a description: it is the "
+            "text read to people who cannot see it."
+        ),
+    )
     topic = models.CharField(_("topic"), max_length=32, choices=WorkshopTopic.choices)
     formats = MultipleChoiceField(verbose_name=_("formats"), choices=WorkshopFormat.choices)
     pillars = MultipleChoiceField(
@@ -106,6 +119,7 @@ class GroupWorkshopPageMixin(SuiteTemplateMixin, models.Model):
 
     workshop_panels = [
         FieldPanel("introduction"),
+        FieldPanel("image"),
         MultiFieldPanel(
             [
                 FieldPanel("topic"),
@@ -569,8 +583,11 @@ def get_upcoming_workshops(parent, limit=None, today=None):
         .filter(next_session_date__isnull=False)
         .order_by("next_session_date", "path")
     )
+    from wagtail.images import get_image_model
+
     workshops = workshops.specific().prefetch_related(
         Prefetch("workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"),
+        Prefetch("image", queryset=get_image_model().objects.prefetch_renditions()),
         for_specific_subqueries=True,
     )
     return list(workshops[:limit])

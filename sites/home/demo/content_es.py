@@ -54,6 +54,18 @@ INSTITUTION_SETTINGS = {
     ),
 }
 
+# The default theme (Settings › Institution): colours, logo and the demo images' descriptions
+# (their alternative text). The images are drawn by sites/home/demo/images.py (CREDITS.md).
+THEME = {
+    "primary_colour": "#7a1f3d",
+    "accent_colour": "#0b5c8c",
+    "logo_initials": "UTB",
+    "logo_title": "Logotipo de la Universidad Tecnológica del Bajío (demostración)",
+    "programme_image": "Ilustración: libros de colores sobre círculos, para «{title}»",
+    "workshop_image": "Ilustración: libros de colores sobre círculos, para el taller «{title}»",
+    "tutor_photo": "Retrato ilustrado con las iniciales de {name}",
+}
+
 ACCOUNTS_PREFIX = "mx."
 
 # The institution's staff, one account per role: (username after ACCOUNTS_PREFIX, role group,

@@ -51,6 +51,18 @@ INSTITUTION_SETTINGS = {
     ),
 }
 
+# The default theme (Settings › Institution): colours, logo and the demo images' descriptions
+# (their alternative text). The images are drawn by sites/home/demo/images.py (CREDITS.md).
+THEME = {
+    "primary_colour": "#1d5c3a",
+    "accent_colour": "#1d5c3a",
+    "logo_initials": "UFT",
+    "logo_title": "Logotipo da Universidade Federal do Tapajós (demonstração)",
+    "programme_image": "Ilustração: livros coloridos sobre círculos, para “{title}”",
+    "workshop_image": "Ilustração: livros coloridos sobre círculos, para a oficina “{title}”",
+    "tutor_photo": "Retrato ilustrado com as iniciais de {name}",
+}
+
 ACCOUNTS_PREFIX = "br."
 
 # The institution's staff, one account per role: (username after ACCOUNTS_PREFIX, role group,

@@ -362,6 +362,56 @@ class DemoLoader:
         spec = dict(content.STUDENT_AREA)
         self.child(home, StudentAreaPage, spec.pop("slug"), **spec)
 
+    def theme(self, home, content, site):
+        """The institution's logo and colours, and an image for every programme, workshop
+        and tutor without one (drawn by sites/home/demo/images.py; CREDITS.md)."""
+        from sites.home.demo import images
+        from tutoria_cms.core.documents import institution_collection
+        from tutoria_cms.core.models import InstitutionSettings
+
+        theme = content.THEME
+        collection = institution_collection(site)
+        settings_row = InstitutionSettings.for_site(site)
+        if settings_row.logo_id is None:
+            logo, created = images.demo_image(
+                theme["logo_title"],
+                content.INSTITUTION,
+                images.draw_logo(theme["logo_initials"], theme["primary_colour"]),
+                collection,
+                f"logo-{theme['logo_initials'].lower()}.png",
+            )
+            self.created += created
+            settings_row.logo = logo
+            settings_row.primary_colour = theme["primary_colour"]
+            settings_row.accent_colour = theme["accent_colour"]
+            settings_row.save()
+        for page in home.get_descendants().live().specific():
+            if hasattr(page, "is_tutor_profile") and page.photo_id is None:
+                name = page.display_name
+                photo, created = images.demo_image(
+                    f"{name} ({site.hostname})",
+                    theme["tutor_photo"].format(name=name),
+                    images.draw_portrait(page.slug, name, theme["primary_colour"]),
+                    collection,
+                    f"tutor-{page.slug}.png",
+                )
+                page.photo = photo
+            elif hasattr(page, "image_id") and page.image_id is None:
+                is_workshop = hasattr(page, "workshop_sessions")
+                description = theme["workshop_image" if is_workshop else "programme_image"]
+                image, created = images.demo_image(
+                    f"{page.title} ({site.hostname})",
+                    description.format(title=page.title),
+                    images.draw_illustration(page.slug, theme["primary_colour"]),
+                    collection,
+                    f"{page.slug}.png",
+                )
+                page.image = image
+            else:
+                continue
+            self.created += created
+            page.save_revision(user=getattr(page, "user", None)).publish()
+
     def coordinator(self, content):
         return get_user_model().objects.get(username=staff_username(content, roles.COORDINATION))
 
@@ -483,5 +533,6 @@ class DemoLoader:
                 self.mentoring(home, content)
             rows += self.students(logins, content, site)
             self.student_area(home, content, site)
+            self.theme(home, content, site)
         self.write_logins(rows)
         return rows
