@@ -87,8 +87,9 @@ def test_the_colours_reach_every_page_in_a_style_with_the_csp_nonce(client, mx_h
     style = re.search(r'<style nonce="([^"]+)">([^<]*)</style>', html)
     assert style is not None
     assert style.group(2) == ":root{--primary:#7a1f3d;--accent:#1d5c3a;}"
-    assert style.group(1) in response["Content-Security-Policy"] or "'unsafe-inline'" in (
-        response["Content-Security-Policy"]
+    assert (
+        style.group(1) in response["Content-Security-Policy"]
+        or "'unsafe-inline'" in (response["Content-Security-Policy"])
     )
     assert '<meta name="theme-color" content="#7a1f3d">' in html
     # Also on a page of a view (search) and on the 404 page.

@@ -44,8 +44,8 @@ def get(client, page):
 
 
 def breadcrumbs(html):
-    match = re.search(r'<nav class="tutoria-breadcrumbs" aria-label="([^"]+)">(.*?)</nav>', html, re.S)
-    return match
+    pattern = r'<nav class="tutoria-breadcrumbs" aria-label="([^"]+)">(.*?)</nav>'
+    return re.search(pattern, html, re.S)
 
 
 def test_breadcrumbs_list_the_ancestors_below_the_home_page(client, pages):
@@ -79,7 +79,8 @@ def test_programme_and_workshop_images_are_renditions_with_srcset_sizes_and_alt(
     programme.save_revision().publish()
     workshop.image = image("Taller", "Un grupo de estudio")
     workshop.save_revision().publish()
-    for page, alt in ((programme, "Estudiantes en la biblioteca"), (workshop, "Un grupo de estudio")):
+    library, group = "Estudiantes en la biblioteca", "Un grupo de estudio"
+    for page, alt in ((programme, library), (workshop, group)):
         html = get(client, page)
         img = re.search(r'<img[^>]*class="tutoria-hero__image"[^>]*>', html).group(0)
         assert f'alt="{alt}"' in img
@@ -87,7 +88,7 @@ def test_programme_and_workshop_images_are_renditions_with_srcset_sizes_and_alt(
         assert 'sizes="(min-width: 60rem) 58rem, 100vw"' in img
         assert "/media/images/" in img or "/images/" in img
     # The cards: the programme on its index, the workshop on its programme.
-    for page, alt in ((pages["index"], "Estudiantes en la biblioteca"), (programme, "Un grupo de estudio")):
+    for page, alt in ((pages["index"], library), (programme, group)):
         html = get(client, page)
         card = re.search(r'<li class="tutoria-card tutoria-card--image">(.*?)</li>', html, re.S)
         assert card is not None, page
@@ -117,7 +118,8 @@ def test_tutor_cards_and_profile_photo_have_srcset_and_alt(client, pages):
 
 def test_data_tables_scroll_in_their_own_keyboard_reachable_box(client, pages):
     html = get(client, pages["workshop"])
-    box = re.search(r'<div class="tutoria-table-scroll"([^>]*)>\s*<table class="tutoria-sessions"', html)
+    pattern = r'<div class="tutoria-table-scroll"([^>]*)>\s*<table class="tutoria-sessions"'
+    box = re.search(pattern, html)
     assert box is not None
     assert 'tabindex="0"' in box.group(1) and 'role="region"' in box.group(1)
     assert "aria-labelledby" in box.group(1) or "aria-label" in box.group(1)

@@ -35,9 +35,11 @@ def institution_values(site):
     }
     if row is None:
         return values
+    # Only #rrggbb reaches the page's <style> (a row saved around validation keeps defaults).
+    for key, value in (("primary", row.primary_colour), ("accent", row.accent_colour)):
+        if theme.HEX_COLOUR.match(value or ""):
+            values[key] = value
     values.update(
-        primary=row.primary_colour if theme.HEX_COLOUR.match(row.primary_colour) else values["primary"],
-        accent=row.accent_colour if theme.HEX_COLOUR.match(row.accent_colour) else values["accent"],
         contact=row.contact,
         data_controller=row.data_controller,
         has_privacy_notice=bool(row.privacy_notice.strip()),
@@ -74,7 +76,9 @@ def tutoria_theme_style(context, institution):
 
 def breadcrumb_items(page, site):
     site_root = site.root_page
-    ancestors = page.get_ancestors().filter(depth__gt=site_root.depth, path__startswith=site_root.path)
+    ancestors = page.get_ancestors().filter(
+        depth__gt=site_root.depth, path__startswith=site_root.path
+    )
     return [(ancestor.title, ancestor.relative_url(site)) for ancestor in ancestors]
 
 
