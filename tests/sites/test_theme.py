@@ -125,3 +125,27 @@ def test_data_tables_scroll_in_their_own_keyboard_reachable_box(client, pages):
     assert "aria-labelledby" in box.group(1) or "aria-label" in box.group(1)
     css = (settings.BASE_DIR / "sites/static/css/site.css").read_text()
     assert re.search(r"\.tutoria-table-scroll \{[^}]*overflow-x: auto", css)
+
+
+def test_pages_with_images_stay_within_the_query_budget(client, pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.sites.test_query_budget import BUDGET
+
+    pages["programme"].image = image("Programa", "Estudiantes")
+    pages["programme"].save_revision().publish()
+    pages["workshop"].image = image("Taller", "Grupo")
+    pages["workshop"].save_revision().publish()
+    pages["tutor"].photo = image("Ana")
+    pages["tutor"].save_revision().publish()
+    counts = {}
+    for key in ("index", "programme", "workshop", "tutors", "tutor"):
+        get(client, pages[key])  # makes the renditions (content changed: caches start again)
+        get(client, pages[key])  # warms the caches
+        with CaptureQueriesContext(connection) as queries:
+            html = get(client, pages[key])
+        assert "srcset=" in html, key
+        counts[key] = len(queries)
+    assert max(counts.values()) <= BUDGET, counts
+    print(counts)

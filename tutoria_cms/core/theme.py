@@ -54,3 +54,13 @@ def validate_colour(value):
             code="low_contrast",
             params={"ratio": f"{ratio:.2f}"},
         )
+
+
+def image_with_renditions(field="image"):
+    """A ``Prefetch`` of a page's image (``field``) with all its renditions: two queries for
+    a page or a whole listing (none when no page has an image), after which the page's
+    ``srcset_image`` and its link preview's rendition read no more."""
+    from django.db.models import Prefetch
+    from wagtail.images import get_image_model
+
+    return Prefetch(field, queryset=get_image_model().objects.prefetch_renditions())

@@ -36,6 +36,7 @@ from tutoria_cms.core.models import (
     swappable_page_setting,
 )
 from tutoria_cms.core.sites import has_view_restrictions
+from tutoria_cms.core.theme import image_with_renditions
 
 from .blocks import StagesBlock
 from .cycles import default_stages
@@ -48,15 +49,6 @@ PROGRAMME_CALENDAR_HOOK = "tutoria_programme_calendar_events"
 CALENDAR_ROUTE = "calendar"
 
 RATE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
-
-
-def image_with_renditions(field="image"):
-    """Prefetch of a page's image and its renditions: two queries for a whole listing, none
-    when no page has an image (the cards of index pages)."""
-    from django.db.models import Prefetch
-    from wagtail.images import get_image_model
-
-    return Prefetch(field, queryset=get_image_model().objects.prefetch_renditions())
 
 
 def rate_field(verbose_name):

@@ -583,11 +583,11 @@ def get_upcoming_workshops(parent, limit=None, today=None):
         .filter(next_session_date__isnull=False)
         .order_by("next_session_date", "path")
     )
-    from wagtail.images import get_image_model
+    from tutoria_cms.core.theme import image_with_renditions
 
     workshops = workshops.specific().prefetch_related(
         Prefetch("workshop_sessions", queryset=upcoming, to_attr="prefetched_upcoming_sessions"),
-        Prefetch("image", queryset=get_image_model().objects.prefetch_renditions()),
+        image_with_renditions(),
         for_specific_subqueries=True,
     )
     return list(workshops[:limit])

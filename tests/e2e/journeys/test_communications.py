@@ -190,3 +190,38 @@ def test_moderator_unpublishes_a_workshop(programmes, sign_in):
     page.get_by_text(message).wait_for()
     workshop.refresh_from_db()
     assert workshop.live is False
+
+
+def test_communications_sets_the_logo_and_colours_and_sees_them_on_the_site(site, sign_in, visitor):
+    """Settings › Institution: a too-light colour is refused with the reason; a dark one and
+    the logo are saved, and the public site shows them."""
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    Image.objects.create(title="Escudo de la universidad", file=get_test_image_file())
+    factories.UserFactory(username="comunicacion", groups=[roles.COMMUNICATIONS])
+    page = sign_in("comunicacion")
+    page.get_by_role("button", name=es("Settings"), exact=True).click()
+    page.get_by_role("link", name=capfirst(es("institution")), exact=True).click()
+    primary = page.get_by_label(exactly(capfirst(es("primary colour"))))
+    primary.fill("#f2a900")
+    page.get_by_role("button", name=es("Save")).first.click()
+    too_light = es(
+        "This colour is too light: its contrast with white is %(ratio)s:1, and at least 4.5:1 "
+        "is needed so that text stays readable (WCAG AA). Choose a darker colour."
+    ) % {"ratio": "2.01"}
+    page.get_by_text(too_light).wait_for()
+    primary = page.get_by_label(exactly(capfirst(es("primary colour"))))
+    primary.fill("#7a1f3d")
+    page.get_by_role("button", name=es("Choose an image")).click()
+    page.get_by_role("link", name="Escudo de la universidad").click()
+    page.get_by_role("button", name=es("Save")).first.click()
+    page.locator(".messages .success").wait_for()
+
+    home = visitor()
+    logo = home.locator("header img.site-logo")
+    assert logo.get_attribute("alt") == "Universidad de Ejemplo"
+    background = home.locator("header.site-header").evaluate(
+        "element => getComputedStyle(element).backgroundColor"
+    )
+    assert background == "rgb(122, 31, 61)"

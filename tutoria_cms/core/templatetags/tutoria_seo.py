@@ -41,10 +41,28 @@ def _page_from(context):
 
 
 def _image_url(page, request):
-    image = seo.page_image(page)
-    if image is None:
+    from ..page_cache import cached
+
+    page = getattr(page, "specific", page)
+    image_id = next(
+        (
+            getattr(page, f"{name}_id", None)
+            for name in seo.IMAGE_FIELDS
+            if getattr(page, f"{name}_id", None)
+        ),
+        None,
+    )
+    if image_id is None:
         return ""
-    url = image.get_rendition(OG_IMAGE_SPEC).url
+
+    def rendition_url():
+        image = seo.page_image(page)
+        return image.get_rendition(OG_IMAGE_SPEC).url if image is not None else ""
+
+    # Kept until content changes (core.page_cache): the preview costs no query on each view.
+    url = cached("og-image", image_id, compute=rendition_url)
+    if not url:
+        return ""
     if request is not None and url.startswith("/"):
         url = request.build_absolute_uri(url)
     return url

@@ -92,3 +92,31 @@ def tutoria_breadcrumbs(page, site):
     if page.depth <= site.root_page.depth + 1:
         return []
     return cached("breadcrumbs", site.pk, page.pk, compute=lambda: breadcrumb_items(page, site))
+
+
+def _image_html(image_id, specs, attrs):
+    from wagtail.images import get_image_model
+    from wagtail.images.models import Filter, ResponsiveImage
+
+    image = get_image_model().objects.prefetch_renditions().filter(pk=image_id).first()
+    if image is None:
+        return ""
+    renditions = image.get_renditions(*Filter.expand_spec(specs))
+    return str(ResponsiveImage(renditions, attrs).__html__())
+
+
+@register.simple_tag
+def tutoria_image(image_id, specs, **attrs):
+    """``{% tutoria_image page.image_id "fill-{480x270,960x540}" sizes="…" class="…" %}``: the
+    ``<img>`` with ``srcset`` and ``sizes`` that ``{% srcset_image %}`` writes (the image's
+    description as ``alt`` unless given), kept in the cache until content changes: a page's
+    own picture costs no query once its renditions exist."""
+    from django.utils.safestring import mark_safe
+
+    if not image_id:
+        return ""
+    key = sorted((name, str(value)) for name, value in attrs.items())
+    html = cached(
+        "image", image_id, specs, repr(key), compute=lambda: _image_html(image_id, specs, attrs)
+    )
+    return mark_safe(html)  # noqa: S308 (ResponsiveImage escapes its attributes)
