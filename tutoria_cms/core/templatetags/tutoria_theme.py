@@ -9,6 +9,8 @@
   CSS custom properties (``--primary``, ``--accent``), with the request's CSP nonce.
 """
 
+import hashlib
+
 from django import template
 from django.utils.html import format_html
 
@@ -115,8 +117,8 @@ def tutoria_image(image_id, specs, **attrs):
 
     if not image_id:
         return ""
-    key = sorted((name, str(value)) for name, value in attrs.items())
-    html = cached(
-        "image", image_id, specs, repr(key), compute=lambda: _image_html(image_id, specs, attrs)
-    )
+    # Hashed: spaces and accents of the attributes would make keys some caches refuse.
+    key = repr((specs, sorted((name, str(value)) for name, value in attrs.items())))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
+    html = cached("image", image_id, digest, compute=lambda: _image_html(image_id, specs, attrs))
     return mark_safe(html)  # noqa: S308 (ResponsiveImage escapes its attributes)
