@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from tutoria_cms.core.evidence import covers
+from tutoria_cms.core.evidence import answers_for_record, covers
 
 from ..core.viewsets import ScopedPermissionPolicy
 from . import permissions
@@ -132,6 +132,7 @@ def request_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
+@answers_for_record
 @covers(
     "tutoria_requests.TutoringRequest",
     "tutoria_requests.RequestDisclosure",
@@ -145,10 +146,10 @@ def request_evidence():
     "tutoria_requests.TermReport",
     "tutoria_requests.SensitiveRead",
 )
-def subject_access_data(student_number, user, site=None, confidential=True, **kwargs):
+def subject_access_data(student_number, user, site=None, confidential=True, record=None, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user, site=site, confidential=confidential)
+    return subject_data(student_number, user, site=site, confidential=confidential, record=record)
 
 
 @hooks.register("register_tutoria_work_queue")

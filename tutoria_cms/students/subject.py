@@ -12,11 +12,15 @@ from .models import StudentAccount
 IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
 
 
-def subject_data(student_number, user=None):
-    students = StudentRecord.objects.filter(student_number=student_number)
-    if user is not None:
-        students = institutions.scope(students, user, IDENTIFIED_PERMISSION)
-    student = students.order_by("site_id").first()
+def subject_data(student_number, user=None, record=None):
+    """``record``: that student record only (the student's own area), whatever ``user``."""
+    if record is not None:
+        student = record
+    else:
+        students = StudentRecord.objects.filter(student_number=student_number)
+        if user is not None:
+            students = institutions.scope(students, user, IDENTIFIED_PERMISSION)
+        student = students.order_by("site_id").first()
     if student is None:
         return []
     accounts = StudentAccount.objects.filter(record=student).select_related("user")
