@@ -387,11 +387,23 @@ class DemoLoader:
 
     def mentoring(self, home, content):
         """The peer-mentoring cycle of the site's peer-mentoring programme (mentoring app)."""
-        from sites.home.demo.mentoring import load_demo_mentoring
+        from sites.home.demo.mentoring import load_demo_mentoring, load_demo_student_pair
+        from tutoria_cms.academics.models import StudentRecord
 
+        # The demo student accounts' records (``students()``): the first two.
+        records = StudentRecord.objects.filter(
+            site=home.get_site(), student_number__startswith=content.STUDENT_PREFIX
+        ).exclude(email="")
         for page in TutoringProgrammePage.objects.descendant_of(home).filter(kind="peer_mentoring"):
             self.created += load_demo_mentoring(
                 page, content.LANGUAGE, today=self.today, user=self.coordinator(content)
+            )
+            self.created += load_demo_student_pair(
+                page,
+                records.order_by("student_number")[:2],
+                content.LANGUAGE,
+                today=self.today,
+                user=self.coordinator(content),
             )
 
     # -- addresses -----------------------------------------------------------------------
