@@ -190,15 +190,24 @@ def test_a_hook_that_does_not_answer_for_a_record_is_not_asked(world):
     assert "CARELESS" not in body and "Valeria Gómez" in body
 
 
-def test_existing_subject_access_callers_are_unchanged(world):
-    """The staff workbook still withholds the disclosure unless confidential, and a hook
-    called without ``record`` still answers by number."""
-    from tutoria_cms.requests.subject import subject_data
+def test_the_hooks_answer_for_the_record_given(world):
+    """Given ``record``, each app answers about that record (not the first with its number),
+    the student's own words in, staff's texts out; the staff workbook's callers, without
+    ``record``, keep withholding both when not confidential."""
+    from tutoria_cms.academics.subject import subject_data as academics
+    from tutoria_cms.requests.subject import subject_data as requests
 
-    root = get_user_model().objects.get(username="root")
+    (sheet, *_rest) = academics("S100", None, record=world.br_record)
+    assert [row[1] for row in sheet.rows] == ["Outra Pessoa"]
     sheets = {
-        str(s.title): s for s in subject_data("S100", root, site=world.mx, confidential=False)
+        str(s.title): s for s in requests("S100", None, confidential=False, record=world.br_record)
     }
+    (row,) = list(sheets["Confidential details"].rows)
+    assert "OWN-WORDS-BR" in row
+    (row,) = list(sheets["Tutoring sessions"].rows)
+    assert "SESSION-PRIVATE-BR" not in row
+    root = get_user_model().objects.get(username="root")
+    sheets = {str(s.title): s for s in requests("S100", root, site=world.mx, confidential=False)}
     (row,) = list(sheets["Confidential details"].rows)
     assert "OWN-WORDS-MX" not in row
 
