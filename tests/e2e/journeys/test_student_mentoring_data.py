@@ -74,6 +74,20 @@ def a_student_in_a_pair(home):
     return area, user, goal
 
 
+WIDER = """() => [...document.querySelectorAll("body *")]
+    .filter((e) => e.getBoundingClientRect().right > 321)
+    .map((e) => e.tagName + "." + e.className + "#" + Math.round(e.getBoundingClientRect().right))
+    .slice(0, 8)"""
+
+
+def fits_320(page):
+    """Nothing wider than a 320 px screen (tables scroll inside their boxes)."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, page.evaluate(WIDER)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def test_a_student_adds_a_check_in_and_downloads_their_data(site, browsing, tmp_path):
     area, user, goal = a_student_in_a_pair(site)
     page = new_page(browsing)
@@ -89,6 +103,7 @@ def test_a_student_adds_a_check_in_and_downloads_their_data(site, browsing, tmp_
     assert page.get_by_text("Andrea Salgado").is_visible()
     page.get_by_role("link", name=es("Goals, meetings and check-ins")).click()
     page.get_by_text("Nos presentamos y revisamos el horario.").wait_for()
+    fits_320(page)
     page.get_by_role("link", name=es("Add a check-in")).click()
     page.get_by_label(es("Goal"), exact=True).select_option(str(goal.pk))
     page.get_by_label(es("Progress"), exact=True).select_option("4")
@@ -102,6 +117,7 @@ def test_a_student_adds_a_check_in_and_downloads_their_data(site, browsing, tmp_
     # My data: the page, then the workbook.
     page.get_by_role("link", name=es("My data")).first.click()
     page.get_by_role("heading", name=es("How to ask for a correction")).wait_for()
+    fits_320(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name=es("Download my data (.xlsx spreadsheet)")).click()
     target = tmp_path / "my-data.xlsx"
