@@ -164,3 +164,21 @@ def tutor_sessions_calendar(user):
     from .calendar import tutor_events
 
     return tutor_events(user)
+
+
+@hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
+def student_tutoring_section():
+    """The student area's "My tutoring": the student's tutors, sessions, classes, groups and
+    where their referrals stand (never what staff wrote about them)."""
+    from tutoria_cms.students.area import Section
+
+    from . import student_tutoring
+
+    return Section(
+        slug=student_tutoring.SLUG,
+        label=_("My tutoring"),
+        urls=student_tutoring.urlpatterns,
+        order=20,
+        summary=student_tutoring.summary,
+        description=_("Your tutors, your tutoring sessions and groups, your referrals."),
+    )
