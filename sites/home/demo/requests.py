@@ -12,7 +12,10 @@ Student roles, by index in the institution's cohort (see ``academics.COHORT``):
 * 20-37: a student group this term (group sessions with attendance), 26-37 also last term;
 * 38-41: peer-mentoring requests approved; 38-47: students not tutored;
 * 48-49: where individual classes are taken, one request redirected to a regular class and
-  one settled by a schedule change.
+  one settled by a schedule change;
+* 0-1, the demo's student accounts (``loader.students``), also have a support request tutored
+  this term (sessions, a referral) and are in this term's group, so that their area's "My
+  tutoring" shows every part.
 """
 
 import contextlib
@@ -45,6 +48,9 @@ CLOSED_NOW = range(20, 26)
 TUTORED_BEFORE = range(26, 32)
 GROUP_NOW = range(20, 38)
 GROUP_BEFORE = range(26, 38)
+# The students with a demo account (the first two records): tutored this term besides their
+# first request, and members of this term's group.
+ACCOUNT_STUDENTS = (0, 1)
 PEER_MENTORING = range(38, 42)
 # Individual-class requests the board redirects to a regular class or settles by a schedule
 # change (student index, component, decision), where the rule set allows classes.
@@ -358,7 +364,7 @@ class DemoTutoring:
         """A student group this term and one last term, with sessions and attendance."""
         for term, members, first_day, code, status in (
             (self.previous, GROUP_BEFORE, 230, "G0", "accepted"),
-            (self.term, GROUP_NOW, 50, "G1", "submitted"),
+            (self.term, (*GROUP_NOW, *ACCOUNT_STUDENTS), 50, "G1", "submitted"),
         ):
             with at(moment(self.day(first_day + 5), 8)):
                 group = StudentGroup(
@@ -399,10 +405,19 @@ class DemoTutoring:
                 days_ago=first_day - 40,
             )
 
+    def account_students(self):
+        """The demo's student accounts: a support request tutored this term (sessions) with a
+        referral, besides the request they have in ``before_tutoring``."""
+        statuses = (ReferralStatus.ATTENDED, ReferralStatus.SENT)
+        for position, index in enumerate(ACCOUNT_STUDENTS):
+            request, tutor = self.tutored(index, 45 - position)
+            self.refer(request, tutor, statuses[position % len(statuses)], 30 - position)
+
     def load(self):
         self.before_tutoring()
         self.tutoring()
         self.groups()
+        self.account_students()
         return self.created
 
 
