@@ -90,7 +90,7 @@ def world(institutions):  # noqa: F811
         private_notes=NOTES,
     )
     TutoringSession.objects.create(
-        request=request, date=today(-200), modality="in_person", duration_minutes=30
+        request=request, date=today(-200), modality="in_person", duration_minutes=600
     )
     Referral.objects.create(
         request=request,
@@ -185,8 +185,9 @@ def test_the_student_sees_their_tutor_sessions_classes_groups_and_referrals(worl
     assert "My tutoring" in body or "Mis tutorías" in body
     assert "Rosa Luna" in body  # the tutor of the request in progress
     assert "Old Tutor" not in body  # a closed request's tutor is not theirs now
-    # Two sessions (video, 1.5 h; in person, 0.5 h).
-    assert "1,5" in body and "0,5" in body  # in Spanish
+    # Two sessions (video, 1.5 h; in person, 10 h), in Spanish.
+    assert ">1,50<" in body and ">10<" in body and "11,50" in body
+    assert "E+" not in body
     assert "Cálculo I" in body and "Hugo Sol" in body
     assert "Grupo de primer semestre" in body
     assert "Psicología" in body

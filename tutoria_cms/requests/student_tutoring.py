@@ -39,8 +39,8 @@ TUTORED_STATES = (RequestState.APPROVED, RequestState.IN_PROGRESS)
 
 
 def hours(minutes):
-    """Minutes as hours, two decimals at most (90 → 1.5)."""
-    return (Decimal(minutes or 0) / Decimal(60)).quantize(Decimal("0.01")).normalize()
+    """Minutes as hours, to two decimals (90 → 1.50; templates show it with floatformat)."""
+    return (Decimal(minutes or 0) / Decimal(60)).quantize(Decimal("0.01"))
 
 
 def person_name(user):
