@@ -189,6 +189,8 @@ def test_a_past_workshop_cannot_be_cancelled(world):
 
 def test_another_students_registration_is_not_found(world):
     client = signed_in(world["valeria"])
+    # The control: her own registration's pages are found.
+    assert client.get(section(world) + f"{world['mine'].pk}/cancel/").status_code == 200
     for registration in ("waiting", "typed", "pending", "elsewhere", "anas"):
         pk = world[registration].pk
         for action in ("cancel", "certificate"):
