@@ -175,6 +175,14 @@ class TutoringRequest(ScopedRecord):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # A request a student files on the public site records the institution's privacy notice
+    # they accepted first (core.InstitutionSettings: its version; the history keeps its text).
+    privacy_notice_version = models.PositiveIntegerField(
+        _("privacy notice version accepted"), null=True, blank=True, editable=False
+    )
+    privacy_notice_accepted_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True, editable=False
+    )
     # When the step of the current state is due (deadlines.py): the decision while submitted
     # or under review, the start of the tutoring once approved; empty in other states.
     due_on = models.DateField(_("due date"), null=True, blank=True, editable=False)
