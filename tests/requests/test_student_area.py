@@ -1,4 +1,4 @@
-""" es("My requests") in the student area: the student's own requests only, filing (support after
+"""es("My requests") in the student area: the student's own requests only, filing (support after
 the privacy notice, individual class with its pre-check, peer mentoring), the timeline,
 withdrawing; and the permission a student holds on their own request (submit, withdraw)."""
 
@@ -7,14 +7,16 @@ import datetime
 import pytest
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.text import capfirst
 
 from tests import factories
 from tests.students.conftest import BR_HOST, MX_HOST, client_for, institutions  # noqa: F401
 from tutoria_cms.academics.models import CurricularComponent, Term
 from tutoria_cms.core import roles
 from tutoria_cms.core.models import InstitutionSettings
-from tutoria_cms.requests import permissions, services
+from tutoria_cms.requests import permissions, services, student_area
 from tutoria_cms.requests.models import RequestKind, RequestState, TutoringRequest
+from tutoria_cms.requests.student_forms import NOTICE_CHANGED
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +236,7 @@ def test_without_a_privacy_notice_the_student_cannot_file(areas, mx_user):
     client = signed_in(mx_user)
     response = client.get(section_url(areas[0], "new/support/"))
     assert response.status_code == 200
-    assert es("Ask the tutoring programme") in response.content.decode()
+    assert es(str(student_area.NO_NOTICE)) in response.content.decode()
     assert "<form" not in response.content.decode().split("tutoria-area-content")[1]
     response = client.post(
         section_url(areas[0], "new/support/"),
@@ -300,7 +302,7 @@ def test_a_notice_changed_while_reading_must_be_accepted_again(areas, mx_user, n
         {"notice_version": "1", "accept_notice": "on", "reasons": ["academic"]},
     )
     assert response.status_code == 200
-    assert es("The privacy notice has changed") in response.content.decode()
+    assert es(str(NOTICE_CHANGED)) in response.content.decode()
     assert not TutoringRequest.objects.exists()
 
 
@@ -317,8 +319,8 @@ def test_coordination_sees_the_accepted_notice_version_on_the_request(
     response = admin.get(f"/admin/tutoria/requests/inspect/{request.pk}/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert es("Privacy notice version accepted") in body
-    assert es("Privacy notice accepted at") in body
+    assert capfirst(es("privacy notice version accepted")) in body
+    assert capfirst(es("privacy notice accepted at")) in body
     assert request in TutoringRequest.objects.filter(state=RequestState.SUBMITTED)
 
 
