@@ -6,6 +6,7 @@ Also the individual-class request's pre-check: the board's verdict before sendin
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from tests import factories
 from tests.e2e.conftest import server_idle
@@ -34,8 +35,12 @@ def student_area(site):
     settings.privacy_notice = f"<p>{NOTICE}</p>"
     settings.save()
     area = factories.build_student_area(site, title="Mi espacio")
-    record = factories.make_student("MX001", site=mexican, full_name="Valeria Gómez Ruiz")
-    factories.make_student_user(record, password=PASSWORD)
+    record = factories.make_student(
+        "MX001", site=mexican, full_name="Valeria Gómez Ruiz", email="valeria@example.edu"
+    )
+    user = factories.make_student_user(record, password=PASSWORD)
+    # Signed up and confirmed (allauth signs in by a known address).
+    EmailAddress.objects.create(user=user, email=record.email, verified=True, primary=True)
     return mexican, area, record
 
 
@@ -115,8 +120,10 @@ def test_student_checks_an_individual_class_request_before_sending_it(student_ar
     page = sign_in_as_student(visitor, record.email)
     page.locator("main").get_by_role("link", name=es("My requests")).first.click()
     page.get_by_role("link", name=es("Ask for an individual teaching class")).click()
-    page.get_by_label(es("Term")).select_option(label="2026-1 · Primavera 2026")
-    page.get_by_label(es("Curricular component")).select_option(label="MAT101 · Cálculo I")
+    page.get_by_label(es("Term"), exact=True).select_option(label="2026-1 · Primavera 2026")
+    page.get_by_label(es("Curricular component"), exact=True).select_option(
+        label="MAT101 · Cálculo I"
+    )
     page.get_by_label(es("Its schedule clashes with another mandatory component of mine")).check()
     page.get_by_role("button", name=es("Check my request")).click()
 
