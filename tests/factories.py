@@ -301,4 +301,7 @@ def make_student_user(record, password="A-long-student-passphrase-42"):  # noqa:
     StudentAccount.objects.create(
         user=user, record=record, method=LinkMethod.VERIFIED_EMAIL, evidence=record.email
     )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=record.email, verified=True, primary=True)
     return user
