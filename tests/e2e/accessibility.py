@@ -32,9 +32,7 @@ def axe_violations(page):
         }""",
         WCAG_AA,
     )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in result
-    ]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in result]
 
 
 def page_width(page):
