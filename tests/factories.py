@@ -305,3 +305,7 @@ def make_student_user(record, password="A-long-student-passphrase-42"):  # noqa:
 
     EmailAddress.objects.create(user=user, email=record.email, verified=True, primary=True)
     return user
+
+
+def build_workshop_calendar(parent, title="Calendario de talleres", **kwargs):
+    return add_page(parent, get_page_model_for("workshop_calendar")(title=title, **kwargs))

@@ -24,6 +24,7 @@ def public_pages(site):
     tutors = factories.build_tutor_index(site)
     tutor = factories.build_tutor_profile(tutors)
     partnerships = factories.add_page(site, PartnershipIndexPage(title="Convenios"))
+    calendar = factories.build_workshop_calendar(site)
     return {
         "home": "/",
         "programme index": index.url,
@@ -32,6 +33,8 @@ def public_pages(site):
         "tutor directory": tutors.url,
         "tutor": tutor.url,
         "partnerships": partnerships.url,
+        "workshops calendar": calendar.url,
+        "past workshops": calendar.url + "?when=past",
         "search": "/search/?q=taller",
         "not found": "/no-such-page/",
         "sign in": "/accounts/login/",
