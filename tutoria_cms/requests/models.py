@@ -279,9 +279,20 @@ class RequestDisclosure(ScopedRecord):
 
 
 class Notification(ScopedRecord):
-    """An e-mail to the student about a decision: an outbox row, sent once after commit."""
+    """An e-mail to the student about their request: an outbox row, sent once after commit.
+
+    ``event`` says what about, and makes the row unique per request: ``"decision"`` (the
+    decision notice, art. 248: always sent, printed as a letter when the e-mail fails), and
+    the news a student may turn off in their student area: ``"tutor:<user id>"`` (a tutor
+    assigned), ``"session:<session id>"`` (a tutoring session recorded) and
+    ``"referral:<referral id>:<status>"`` (a referral made, or its status changed; never what
+    staff wrote). See :mod:`tutoria_cms.requests.notices`.
+    """
 
     institution_parent = "request"
+
+    DECISION = "decision"
+    TUTOR, SESSION, REFERRAL = "tutor", "session", "referral"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -300,7 +311,7 @@ class Notification(ScopedRecord):
     request = models.ForeignKey(
         TutoringRequest, on_delete=models.CASCADE, related_name="notifications"
     )
-    event = models.CharField(max_length=20)
+    event = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
@@ -318,6 +329,19 @@ class Notification(ScopedRecord):
 
     def __str__(self):
         return f"{self.event} #{self.request_id}"
+
+    @property
+    def kind(self):
+        """``decision``, ``tutor``, ``session`` or ``referral``."""
+        return self.event.split(":", 1)[0]
+
+    def get_kind_display(self):
+        return {
+            self.DECISION: _("Decision notice"),
+            self.TUTOR: _("Tutor assigned"),
+            self.SESSION: _("Session recorded"),
+            self.REFERRAL: _("Referral news"),
+        }.get(self.kind, self.event)
 
 
 class IndividualClass(ScopedRecord):

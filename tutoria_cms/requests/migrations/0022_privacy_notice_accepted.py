@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tutoria_requests', '0020_notification_retrying'),
+        ('tutoria_requests', '0021_notification_events'),
     ]
 
     operations = [
