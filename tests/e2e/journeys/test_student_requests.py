@@ -6,7 +6,6 @@ Also the individual-class request's pre-check: the board's verdict before sendin
 import datetime
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from tests import factories
 from tests.e2e.conftest import server_idle
@@ -38,9 +37,8 @@ def student_area(site):
     record = factories.make_student(
         "MX001", site=mexican, full_name="Valeria Gómez Ruiz", email="valeria@example.edu"
     )
-    user = factories.make_student_user(record, password=PASSWORD)
-    # Signed up and confirmed (allauth signs in by a known address).
-    EmailAddress.objects.create(user=user, email=record.email, verified=True, primary=True)
+    # Signed up and confirmed (the factory adds the verified address allauth signs in by).
+    factories.make_student_user(record, password=PASSWORD)
     return mexican, area, record
 
 
