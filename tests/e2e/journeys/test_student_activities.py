@@ -31,14 +31,11 @@ def test_student_sees_their_tutoring_and_cancels_a_workshop_registration(site, b
         duration_minutes=90,
         private_notes=PRIVATE_NOTES,
     )
-    from allauth.account.models import EmailAddress
-
     lucia = request.student
     lucia.email = "lucia.hernandez@example.edu"
     lucia.save()
+    # Signed up and confirmed (the factory adds the verified address allauth signs in by).
     user = factories.make_student_user(lucia, password=PASSWORD)
-    # The address confirmed, as after signing up (allauth signs in with verified addresses).
-    EmailAddress.objects.create(user=user, email=lucia.email, verified=True, primary=True)
     programme = factories.build_programme(factories.build_programme_index(site))
     workshop = factories.build_workshop(
         programme, title="Taller de técnicas de estudio", capacity=1
