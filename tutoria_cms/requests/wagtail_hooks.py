@@ -165,3 +165,42 @@ def tutor_sessions_calendar(user):
     from .calendar import tutor_events
 
     return tutor_events(user)
+
+
+@hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
+def student_requests_section():
+    """ "My requests" in the student area, where the students app is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("tutoria_cms.students"):
+        return None
+    from tutoria_cms.students.area import Section
+
+    from . import student_area
+
+    return Section(
+        slug=student_area.SLUG,
+        label=student_area.LABEL,
+        urls=student_area.urlpatterns,
+        order=10,
+        summary=student_area.summary,
+        description=student_area.DESCRIPTION,
+    )
+
+
+@hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
+def student_tutoring_section():
+    """The student area's "My tutoring": the student's tutors, sessions, classes, groups and
+    where their referrals stand (never what staff wrote about them)."""
+    from tutoria_cms.students.area import Section
+
+    from . import student_tutoring
+
+    return Section(
+        slug=student_tutoring.SLUG,
+        label=_("My tutoring"),
+        urls=student_tutoring.urlpatterns,
+        order=20,
+        summary=student_tutoring.summary,
+        description=_("Your tutors, your tutoring sessions and groups, your referrals."),
+    )

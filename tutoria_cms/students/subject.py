@@ -27,13 +27,20 @@ def subject_data(student_number, user=None, record=None):
     return [
         SubjectSheet(
             _("Student account"),
-            (_("E-mail"), _("linked by"), _("evidence"), _("linked at")),
+            (
+                _("E-mail"),
+                _("linked by"),
+                _("evidence"),
+                _("linked at"),
+                _("optional e-mail notices"),
+            ),
             [
                 (
                     account.user.email,
                     account.get_method_display(),
                     account.evidence,
                     account.linked_at,
+                    _("yes") if account.email_news else _("no"),
                 )
                 for account in accounts
             ],

@@ -1,6 +1,7 @@
 """Wiring of student accounts into the suite: their rows in the subject-access workbook, and
-the student area's "My data" section."""
+the student area's "My data" and "E-mail notices" sections."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from tutoria_cms.core.evidence import answers_for_record, covers
@@ -27,4 +28,19 @@ def my_data_section():
         order=90,
         summary=None,
         description=my_data.DESCRIPTION,
+    )
+
+
+@hooks.register("register_tutoria_student_area_section")
+def email_notices_section():
+    from .area import Section
+    from .preferences import SLUG, summary, urlpatterns
+
+    return Section(
+        slug=SLUG,
+        label=_("E-mail notices"),
+        urls=urlpatterns,
+        order=95,
+        summary=summary,
+        description=_("Which news the institution sends you by e-mail."),
     )

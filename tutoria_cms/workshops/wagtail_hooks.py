@@ -136,3 +136,21 @@ def workshop_structured_data(page, request):
     from .structured_data import workshop_events
 
     return workshop_events(page, request)
+
+
+@hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
+def student_workshops_section():
+    """The student area's "My workshops": the student's registrations, sessions, attendance
+    and certificates; cancelling a registration."""
+    from tutoria_cms.students.area import Section
+
+    from . import student_area
+
+    return Section(
+        slug=student_area.SLUG,
+        label=_("My workshops"),
+        urls=student_area.urlpatterns,
+        order=30,
+        summary=student_area.summary,
+        description=_("Your workshop registrations, attendance and certificates."),
+    )

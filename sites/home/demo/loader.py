@@ -346,6 +346,15 @@ class DemoLoader:
             rows.append((email, password, "student", site.hostname))
         return rows
 
+    def workshop_calendar(self, home, content):
+        """The workshops calendar page, in the menu (workshops app)."""
+        if not apps.is_installed("tutoria_cms.workshops"):
+            return
+        from tutoria_cms.workshops.models import WorkshopCalendarPage
+
+        spec = dict(content.WORKSHOP_CALENDAR)
+        self.child(home, WorkshopCalendarPage, spec.pop("slug"), show_in_menus=True, **spec)
+
     def student_area(self, home, content, site):
         """The student area page and the institution's privacy notice (students app)."""
         from tutoria_cms.core.models import InstitutionSettings
@@ -485,6 +494,7 @@ class DemoLoader:
             self.programmes(home, content)
             self.requests(home, content)
             self.workshops(home, content)
+            self.workshop_calendar(home, content)
             if apps.is_installed("tutoria_cms.partnerships"):
                 from sites.home.demo.partnerships import load_demo_partnerships
 

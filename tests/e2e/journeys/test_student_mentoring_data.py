@@ -24,8 +24,6 @@ PASSWORD = "A-long-student-passphrase-42"  # noqa: S105
 def a_student_in_a_pair(home):
     """Valeria (student MX001, an account with a verified address) is the mentee of Andrea,
     with one goal and a first meeting held."""
-    from allauth.account.models import EmailAddress
-
     site = home.get_site()
     today = timezone.localdate()
     root = get_user_model().objects.create_superuser("root", "root@example.edu", "x-root-pass-1")
@@ -33,8 +31,8 @@ def a_student_in_a_pair(home):
     record = factories.make_student(
         "MX001", site=site, full_name="Valeria Gómez", email="valeria.gomez@example.edu"
     )
+    # Signed up and confirmed (the factory adds the verified address allauth signs in by).
     user = factories.make_student_user(record, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     index = factories.build_programme_index(home)
     page = factories.build_programme(index, title="Mentoría entre pares", kind="peer_mentoring")
     programme = MentoringProgramme.objects.create(
