@@ -26,9 +26,6 @@ from .models import (
     TutoringSession,
 )
 
-# The events of a request the student is sent a notice about (``services.notify``).
-NOTICE_EVENTS = {"decision": _("Decision")}
-
 
 def subject_data(student_number, user, site=None, confidential=True, record=None):
     """The sheets; the confidential texts they hold count as read by ``user`` (logged first,
@@ -166,7 +163,7 @@ def _request_sheets(requests, history, ids, secret, told):
             [
                 (
                     n.request_id,
-                    NOTICE_EVENTS.get(n.event, n.event),
+                    n.get_kind_display(),
                     n.get_status_display(),
                     n.attempts,
                     n.sent_at,
