@@ -301,4 +301,11 @@ def make_student_user(record, password="A-long-student-passphrase-42"):  # noqa:
     StudentAccount.objects.create(
         user=user, record=record, method=LinkMethod.VERIFIED_EMAIL, evidence=record.email
     )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=record.email, verified=True, primary=True)
     return user
+
+
+def build_workshop_calendar(parent, title="Calendario de talleres", **kwargs):
+    return add_page(parent, get_page_model_for("workshop_calendar")(title=title, **kwargs))

@@ -165,9 +165,11 @@ class Browsing:
         self.tmp_path = tmp_path
         self.contexts = []
 
-    def new_page(self):
+    def new_page(self, **options):
+        """A page in a new context; ``options`` go to Playwright's ``new_context``
+        (``viewport``, ``bypass_csp``...)."""
         context = self.browser.new_context(
-            base_url=self.base_url, locale="en-US", accept_downloads=True
+            base_url=self.base_url, locale="en-US", accept_downloads=True, **options
         )
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)

@@ -321,6 +321,7 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
     )
     w.partnership_index = factories.add_page(w.home, PartnershipIndexPage(title="Convenios"))
     w.student_area = factories.build_student_area(w.home)
+    w.workshop_calendar = factories.build_workshop_calendar(w.home)
 
     # Tutor directory: profile A (tutor), profile B (other tutor) ------------------------------
     w.framework = shared.framework

@@ -4,10 +4,10 @@ The URLs are collected from Django's URL resolver (and, for pages, settings and 
 served by Wagtail's own URLs, from Wagtail's registries of our models): a view without an
 entry in ``ALLOWED`` fails ``test_every_view_has_a_decision``. Roles are the groups of
 DESIGN.md section 2 (``tutoria_cms.core.roles``), plus anonymous visitors, a student (a
-plain account linked to student A's record: the mentee of pair A), a tutor with nothing assigned yet (``new_tutor``) and
-two tutors with work (``tutor`` owns every "A" object the URLs point at; ``other_tutor`` owns
-the "B" ones and is refused A's: object-level checks between two tutors who both reach the
-listings). See conftest.py for the world.
+plain account linked to student A's record: the mentee of pair A), a tutor with nothing
+assigned yet (``new_tutor``) and two tutors with work (``tutor`` owns every "A" object the
+URLs point at; ``other_tutor`` owns the "B" ones and is refused A's: object-level checks
+between two tutors who both reach the listings). See conftest.py for the world.
 
 - Allowed: 200 (405 on GET for views that only take POST: the permission check passed).
 - Refused: 403, 404 (the object does not exist for this reader), or Wagtail's redirect to the

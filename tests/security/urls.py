@@ -134,6 +134,7 @@ PAGE_OF_TYPE = {
     "tutoria_tutors.TutorProfilePage": ("profile_a", "tutor_index"),
     "tutoria_partnerships.PartnershipIndexPage": ("partnership_index", "home"),
     "tutoria_students.StudentAreaPage": ("student_area", "home"),
+    "tutoria_workshops.WorkshopCalendarPage": ("workshop_calendar", "home"),
 }
 
 

@@ -244,6 +244,22 @@ def test_two_sites_with_data_for_every_feature_and_indicator(logins_file, capsys
             assert account.user.emailaddress_set.get(email=row["username"]).verified
             assert not account.user.is_staff and not account.user.groups.exists()
             assert account.user.check_password(row["password"])
+            # Their area shows something in My tutoring and My workshops.
+            from tutoria_cms.requests import student_tutoring
+            from tutoria_cms.workshops import student_area
+
+            record = account.record
+            assert student_tutoring.own_sessions(record).exists(), row["username"]
+            assert student_tutoring.own_referrals(record).exists(), row["username"]
+            assert student_tutoring.own_tutors(record), row["username"]
+            assert student_tutoring.own_groups(record).exists(), row["username"]
+            assert (
+                student_area.own_registrations(record).filter(attendances__present=True).exists()
+            ), row["username"]
+            # Their area's "My mentoring" shows a pair (as mentee or as mentor).
+            from tutoria_cms.mentoring.permissions import student_pairs
+
+            assert student_pairs(account.record).filter(goals__isnull=False).exists()
         # Each staff account belongs to its own institution only.
         for row in here:
             if row["role"] == "student":

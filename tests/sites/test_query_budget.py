@@ -36,6 +36,7 @@ def build_world(home):
     partnerships = factories.add_page(
         home, PartnershipIndexPage(title="Convenios", slug="convenios")
     )
+    calendar = factories.build_workshop_calendar(home)
     coordinator = factories.UserFactory(username="coord-budget", groups=[roles.COORDINATION])
     return {
         "framework": framework,
@@ -44,6 +45,7 @@ def build_world(home):
         "programme": programme,
         "tutor_index": tutors,
         "partnerships": partnerships,
+        "calendar": calendar,
         "coordinator": coordinator,
         "profiles": [],
         "workshops": [],
@@ -123,6 +125,7 @@ def page_urls(world):
         "tutor directory": world["tutor_index"].url,
         "tutor profile": world["profiles"][0].url,
         "partnerships": world["partnerships"].url,
+        "workshops calendar": world["calendar"].url,
         "search": "/search/?q=Taller",
     }
 
@@ -150,6 +153,8 @@ def test_every_public_page_type_within_the_budget_whatever_the_size(mx_home):
                 assert response.text.count('<h3><a href="') == shown, name
             if name == "partnerships":
                 assert f"Convenio {size - 1:02d}" in response.text
+            if name == "workshops calendar":
+                assert f"Taller {size - 1:02d}" in response.text
     table = "\n".join(f"{name:>16}: {numbers}" for name, numbers in counts.items())
     over = {name: numbers for name, numbers in counts.items() if max(numbers) > BUDGET}
     grew = {name: numbers for name, numbers in counts.items() if len(set(numbers)) > 1}

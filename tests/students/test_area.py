@@ -63,7 +63,7 @@ def test_staff_without_a_student_record_are_refused(areas, institutions):
     staff = factories.build_tutor_user("tutor1")
     response = signed_in(staff).get(url(areas[0]))
     assert response.status_code == 403
-    assert "not linked to any student record" in response.content.decode()
+    assert "no está vinculada a ningún registro de alumno" in response.content.decode()
 
 
 def test_after_signing_in_a_student_lands_on_their_sites_area(areas, mx_student):
@@ -76,7 +76,7 @@ def test_after_signing_in_a_student_lands_on_their_sites_area(areas, mx_student)
 def test_without_an_area_page_the_profile_page_says_so(institutions, mx_student):
     response = signed_in(mx_student).get("/accounts/profile/")
     assert response.status_code == 200
-    assert "no student area yet" in response.content.decode()
+    assert "aún no tiene espacio del alumno" in response.content.decode()
 
 
 def test_the_area_is_left_out_of_the_sitemap(areas):

@@ -172,6 +172,7 @@ def test_the_account_is_in_the_students_subject_access_data(institutions):
     sign_up(client, "ines@example.mx")
     confirm(client)
     (sheet,) = subject_data("2021007")
-    ((email, method, evidence, linked_at),) = list(sheet.rows)
+    ((email, method, evidence, linked_at, notices),) = list(sheet.rows)
     assert email == evidence == "ines@example.mx"
     assert linked_at == StudentAccount.objects.get().linked_at
+    assert notices == "sí"  # the Mexican site speaks Spanish

@@ -10,14 +10,18 @@ from .models import ComponentRecord, StudentRecord, TermStanding
 IDENTIFIED_PERMISSION = "tutoria_accreditation.export_identified"
 
 
-def subject_data(student_number, user=None):
+def subject_data(student_number, user=None, record=None):
     """The sheets of the student ``student_number`` of the exporter's institution (student
     numbers are per institution: another institution's student of the same number is not
-    theirs to export). ``user`` None: the command line's trusted caller, every institution."""
-    students = StudentRecord.objects.filter(student_number=student_number)
-    if user is not None:
-        students = institutions.scope(students, user, IDENTIFIED_PERMISSION)
-    student = students.order_by("site_id").first()
+    theirs to export). ``user`` None: the command line's trusted caller, every institution.
+    ``record``: that student record only (the student's own area), whatever ``user``."""
+    if record is not None:
+        student = record
+    else:
+        students = StudentRecord.objects.filter(student_number=student_number)
+        if user is not None:
+            students = institutions.scope(students, user, IDENTIFIED_PERMISSION)
+        student = students.order_by("site_id").first()
     if student is None:
         return []
     return [

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tutoria_cms.core.evidence import covers
+from tutoria_cms.core.evidence import answers_for_record, covers
 
 from .views import ImportView, can_import
 
@@ -41,15 +41,16 @@ def register_curricular_components():
 
 
 @hooks.register("register_tutoria_subject_data")
+@answers_for_record
 @covers(
     "tutoria_academics.StudentRecord",
     "tutoria_academics.ComponentRecord",
     "tutoria_academics.TermStanding",
 )
-def subject_access_data(student_number, user, **kwargs):
+def subject_access_data(student_number, user, record=None, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user)
+    return subject_data(student_number, user, record=record)
 
 
 @hooks.register("register_tutoria_evidence")

@@ -156,6 +156,12 @@ class SubjectSheet:
     list of SubjectSheet (rows may be any iterable of tuples). The hook function declares the
     models it covers with :func:`covers` (a test fails when a model referring to a student
     is covered by none).
+
+    The student's own area ("My data", ``tutoria_cms.students.my_data``) calls the hook
+    functions declared with :func:`answers_for_record` with the keyword ``record`` (the
+    student's ``StudentRecord``), ``user`` their own account and ``confidential=False``: each
+    returns only what it holds about that record, in that record's institution (the same
+    student number in another institution is another student), whatever ``user`` may reach.
     """
 
     title: str
@@ -177,6 +183,14 @@ def covers(*models):
         return function
 
     return decorate
+
+
+def answers_for_record(function):
+    """Declare that a subject-data hook function understands the keyword ``record`` (see
+    :class:`SubjectSheet`). The student's own area asks only the hook functions so declared:
+    one that ignored ``record`` could answer for the number in every institution."""
+    function.answers_for_record = True
+    return function
 
 
 def covered_models():

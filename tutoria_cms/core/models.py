@@ -70,6 +70,11 @@ PAGE_MODELS = {
         "TutorProfilePage",
         "tutoria_cms.tutors.models.TutorProfilePageMixin",
     ),
+    "workshop_calendar": (
+        "tutoria_workshops",
+        "WorkshopCalendarPage",
+        "tutoria_cms.workshops.models.WorkshopCalendarPageMixin",
+    ),
     "partnership_index": (
         "tutoria_partnerships",
         "PartnershipIndexPage",

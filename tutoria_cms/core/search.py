@@ -68,6 +68,14 @@ def drop_configuration(schema_editor):
 # in Spanish, Portuguese and English. The type's own name is added in the page's language.
 TYPE_SYNONYMS = {
     "workshop": ("taller", "talleres", "oficina", "oficinas", "workshop", "workshops"),
+    "workshop_calendar": (
+        "calendario",
+        "agenda",
+        "talleres",
+        "oficinas",
+        "calendar",
+        "workshops",
+    ),
     "programme": ("programa", "programas", "programa de tutoría", "tutoría", "tutoria"),
     "tutor_profile": ("tutor", "tutora", "tutores", "tutoras", "docente", "docentes"),
     "partnership_index": (

@@ -9,6 +9,10 @@
   mentor, closure.
 - A mentee with a linked account: their own pair (no private notes, no personal data of
   others beyond the mentor's name), check-ins as mentee.
+- A student in their area (``tutoria_cms.students``), identified by their student record (or
+  the account linked to their participant record), of the area's institution only: their own
+  started pairs, the other member's name, goals, steps, meetings without any private notes,
+  their own check-ins, and check-ins in their own role(s) (:func:`student_roles`).
 - Institutions: coordination acts only on the programmes, participants and pairs of the
   institutions where it holds ``manage_mentoring`` (``core.institutions``); another
   institution's records are not found.
@@ -117,6 +121,48 @@ def check_in_roles(user, pair):
     if is_mentee_of(user, pair):
         roles.append(ParticipantRole.MENTEE)
     return roles
+
+
+def own_participations(record, user=None):
+    """The participant records of the student ``record`` (or linked to ``user``, their account),
+    in ``record``'s institution only."""
+    from .models import Participant
+
+    match = Q(student=record)
+    if user is not None and _active(user):
+        match |= Q(user=user)
+    return Participant.objects.filter(match, site_id=record.site_id)
+
+
+def student_pairs(record, user=None):
+    """The started pairs (confirmed, rematched, closed) the student takes part in, as mentor or
+    mentee, in ``record``'s institution: what their area shows. Never suggestions."""
+    ids = own_participations(record, user).values("pk")
+    return Pair.objects.filter(
+        Q(mentor_id__in=ids) | Q(mentee_id__in=ids),
+        site_id=record.site_id,
+        status__in=STARTED_PAIR_STATUSES,
+    )
+
+
+def student_roles(record, pair, user=None):
+    """The roles in which the student ``record`` takes part in ``pair`` (of their institution)."""
+    if pair.site_id != record.site_id:
+        return []
+    ids = set(own_participations(record, user).values_list("pk", flat=True))
+    roles = []
+    if pair.mentor_id in ids:
+        roles.append(ParticipantRole.MENTOR)
+    if pair.mentee_id in ids:
+        roles.append(ParticipantRole.MENTEE)
+    return roles
+
+
+def student_check_in_roles(record, pair, user=None):
+    """The roles in whose name the student may rate progress on ``pair`` (confirmed only)."""
+    if pair.status != PairStatus.CONFIRMED:
+        return []
+    return student_roles(record, pair, user)
 
 
 def can_close(user, pair):

@@ -565,12 +565,18 @@ def link_workshop(goal, workshop, user):
 # Check-ins ------------------------------------------------------------------------------------
 
 
-def check_in(pair, user, *, role, date, ratings, today=None):
+def check_in(pair, user, *, role, date, ratings, today=None, student=None):
     """Ratings of progress per goal (1 to 5) with feedback, by the mentor or the mentee.
 
-    ``ratings``: an iterable of (goal, rating, feedback).
+    ``ratings``: an iterable of (goal, rating, feedback). ``student``: the student record of a
+    student rating in their area (``user`` their account): they rate in their own role(s) in
+    the pair only (``permissions.student_check_in_roles``).
     """
-    if role not in permissions.check_in_roles(user, pair):
+    if student is not None:
+        allowed = permissions.student_check_in_roles(student, pair, user)
+    else:
+        allowed = permissions.check_in_roles(user, pair)
+    if role not in allowed:
         raise MentoringError(
             _("You may not rate progress for this pair in this role."), code="forbidden"
         )

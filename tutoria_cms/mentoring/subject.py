@@ -13,10 +13,16 @@ from tutoria_cms.core.evidence import SubjectSheet
 from .models import ActionStep, CheckIn, Goal, Meeting, Pair, Participant
 
 
-def subject_data(student_number, user):
-    participations = institutions.scope(
-        Participant.objects.filter(student__student_number=student_number), user
-    ).select_related("programme__page")
+def subject_data(student_number, user, record=None):
+    """``record``: that student record's participations only, in its institution (the
+    student's own area), whatever ``user``."""
+    if record is not None:
+        participations = Participant.objects.filter(student=record, site_id=record.site_id)
+    else:
+        participations = institutions.scope(
+            Participant.objects.filter(student__student_number=student_number), user
+        )
+    participations = participations.select_related("programme__page")
     participations = list(participations)
     if not participations:
         return []

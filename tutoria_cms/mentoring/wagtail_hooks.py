@@ -4,7 +4,7 @@ evidence sheet."""
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from tutoria_cms.core.evidence import covers
+from tutoria_cms.core.evidence import answers_for_record, covers
 from tutoria_cms.core.viewsets import ScopedPermissionPolicy
 
 from . import permissions
@@ -46,6 +46,7 @@ def mentoring_work_items(request):
 
 
 @hooks.register("register_tutoria_subject_data")
+@answers_for_record
 @covers(
     "tutoria_mentoring.Participant",
     "tutoria_mentoring.Pair",
@@ -54,7 +55,30 @@ def mentoring_work_items(request):
     "tutoria_mentoring.ActionStep",
     "tutoria_mentoring.CheckIn",
 )
-def mentoring_subject_data(student_number, user, **kwargs):
+def mentoring_subject_data(student_number, user, record=None, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user)
+    return subject_data(student_number, user, record=record)
+
+
+@hooks.register("register_tutoria_student_area_section")
+def mentoring_student_area_section():
+    """ "My mentoring" in the student area (tutoria_cms.students, when installed)."""
+    from django.apps import apps
+
+    if not apps.is_installed("tutoria_cms.students"):
+        return None
+    from django.utils.translation import gettext_lazy as _
+
+    from tutoria_cms.students.area import Section
+
+    from . import student_area
+
+    return Section(
+        slug=student_area.SLUG,
+        label=_("My mentoring"),
+        urls=student_area.urlpatterns,
+        order=40,
+        summary=student_area.summary,
+        description=_("Your mentoring pair, goals, meetings and check-ins."),
+    )

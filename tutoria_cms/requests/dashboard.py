@@ -100,7 +100,9 @@ def attention_condition(value, today=None):
     if value == "undelivered":
         # Art. 248: the student must be told; the e-mail did not reach them.
         undelivered = Notification.objects.filter(
-            request=OuterRef("pk"), status__in=Notification.UNDELIVERED
+            request=OuterRef("pk"),
+            event=Notification.DECISION,
+            status__in=Notification.UNDELIVERED,
         )
         return Q(Exists(undelivered))
     return Q()

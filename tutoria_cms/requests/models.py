@@ -175,6 +175,14 @@ class TutoringRequest(ScopedRecord):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # A request a student files on the public site records the institution's privacy notice
+    # they accepted first (core.InstitutionSettings: its version; the history keeps its text).
+    privacy_notice_version = models.PositiveIntegerField(
+        _("privacy notice version accepted"), null=True, blank=True, editable=False
+    )
+    privacy_notice_accepted_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True, editable=False
+    )
     # When the step of the current state is due (deadlines.py): the decision while submitted
     # or under review, the start of the tutoring once approved; empty in other states.
     due_on = models.DateField(_("due date"), null=True, blank=True, editable=False)
@@ -271,9 +279,20 @@ class RequestDisclosure(ScopedRecord):
 
 
 class Notification(ScopedRecord):
-    """An e-mail to the student about a decision: an outbox row, sent once after commit."""
+    """An e-mail to the student about their request: an outbox row, sent once after commit.
+
+    ``event`` says what about, and makes the row unique per request: ``"decision"`` (the
+    decision notice, art. 248: always sent, printed as a letter when the e-mail fails), and
+    the news a student may turn off in their student area: ``"tutor:<user id>"`` (a tutor
+    assigned), ``"session:<session id>"`` (a tutoring session recorded) and
+    ``"referral:<referral id>:<status>"`` (a referral made, or its status changed; never what
+    staff wrote). See :mod:`tutoria_cms.requests.notices`.
+    """
 
     institution_parent = "request"
+
+    DECISION = "decision"
+    TUTOR, SESSION, REFERRAL = "tutor", "session", "referral"
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -292,7 +311,7 @@ class Notification(ScopedRecord):
     request = models.ForeignKey(
         TutoringRequest, on_delete=models.CASCADE, related_name="notifications"
     )
-    event = models.CharField(max_length=20)
+    event = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=200, blank=True)
@@ -310,6 +329,19 @@ class Notification(ScopedRecord):
 
     def __str__(self):
         return f"{self.event} #{self.request_id}"
+
+    @property
+    def kind(self):
+        """``decision``, ``tutor``, ``session`` or ``referral``."""
+        return self.event.split(":", 1)[0]
+
+    def get_kind_display(self):
+        return {
+            self.DECISION: _("Decision notice"),
+            self.TUTOR: _("Tutor assigned"),
+            self.SESSION: _("Session recorded"),
+            self.REFERRAL: _("Referral news"),
+        }.get(self.kind, self.event)
 
 
 class IndividualClass(ScopedRecord):

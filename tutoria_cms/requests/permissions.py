@@ -21,6 +21,7 @@ holds it; a request of another institution is never seen (its id is "not found")
 per-object checks ask ``institutions.holds(user, perm, request.site_id)``.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 from tutoria_cms.core import institutions
@@ -140,10 +141,31 @@ def can_read_disclosure(user, request):
     return orientation_of(user, request) and is_referred(request)
 
 
-def can_transition(user, request, action):
-    """Whether ``user`` may take ``action`` on ``request`` (state is checked separately)."""
+def is_own_request(user, request):
+    """The request is of the student record ``user``'s student account is linked to
+    (``tutoria_cms.students``: one account, one record of one institution)."""
     if not user.is_authenticated or not user.is_active:
         return False
+    try:
+        account = user.student_account
+    except (AttributeError, ObjectDoesNotExist):
+        # No student account, or the students app is not installed.
+        return False
+    return account.record_id == request.student_id and account.record.site_id == request.site_id
+
+
+# What a student may do with their own request, from their area on the public site.
+STUDENT_ACTIONS = ("submit", "withdraw")
+
+
+def can_transition(user, request, action):
+    """Whether ``user`` may take ``action`` on ``request`` (state is checked separately).
+
+    A student submits and withdraws their own requests (``is_own_request``), nothing else."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if action in STUDENT_ACTIONS and is_own_request(user, request):
+        return True
     coordinator = coordinates(user, request)
     if action in ("submit", "review", "start", "withdraw", "assign_tutor"):
         return coordinator
@@ -228,6 +250,7 @@ __all__ = [
     "can_record_class_sessions",
     "is_class_tutor",
     "is_class_tutor_of",
+    "is_own_request",
     "OPEN_STATES",
     "available_actions",
     "can_read_disclosure",

@@ -471,7 +471,7 @@ RULES = {
 def _after_decision(request, user, reason, now):
     if request.kind == RequestKind.INDIVIDUAL_CLASS and request.state == RequestState.APPROVED:
         join_individual_class(request, user)
-    notify(request, "decision")
+    notify(request, Notification.DECISION)
 
 
 AFTER = {
@@ -771,10 +771,33 @@ def assign_tutor(request, tutor, user):
             user=user,
             data={"from": previous, "to": tutor.pk},
         )
+        if previous != tutor.pk:
+            notify_news(locked, f"{Notification.TUTOR}:{tutor.pk}")
     return locked
 
 
 # -- notifications -----------------------------------------------------------------------------
+
+
+def wants_news(student):
+    """Whether ``student`` takes the e-mails they may turn off (a tutor assigned, a session
+    recorded, a referral's news): their choice in the student area (``StudentAccount
+    .email_news``, students app), on when they have no account. The decision notice is always
+    sent."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        account = student.student_account
+    except (AttributeError, ObjectDoesNotExist):
+        return True
+    return account.email_news
+
+
+def notify_news(request, event):
+    """Queue a notice the student may turn off (see :func:`wants_news`)."""
+    if wants_news(request.student):
+        return notify(request, event)
+    return None
 
 
 def notify(request, event):
@@ -808,9 +831,9 @@ def mark_delivered_by_letter(notification, user):
     if not institutions.holds(user, permissions.MANAGE, notification.request.site_id):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     return bool(
-        Notification.objects.filter(pk=notification.pk, status__in=Notification.UNDELIVERED).update(
-            status=Notification.Status.LETTER, sent_at=timezone.now(), last_error=""
-        )
+        Notification.objects.filter(
+            pk=notification.pk, event=Notification.DECISION, status__in=Notification.UNDELIVERED
+        ).update(status=Notification.Status.LETTER, sent_at=timezone.now(), last_error="")
     )
 
 
@@ -868,7 +891,9 @@ def record_session(
     )
     session.full_clean()
     session._history_user = user
-    session.save()
+    with transaction.atomic():
+        session.save()
+        notify_news(request, f"{Notification.SESSION}:{session.pk}")
     return session
 
 
@@ -917,10 +942,15 @@ def refer(request, user, *, reason, service=None):
     referral.full_clean()
     referral.due_on = deadlines.referral_due_on(referral, None, timezone.now())
     referral._history_user = user
-    referral.save()
-    log(
-        instance=request, action="tutoria_requests.refer", user=user, data={"referral": referral.pk}
-    )
+    with transaction.atomic():
+        referral.save()
+        log(
+            instance=request,
+            action="tutoria_requests.refer",
+            user=user,
+            data={"referral": referral.pk},
+        )
+        notify_news(request, f"{Notification.REFERRAL}:{referral.pk}:{referral.status}")
     return referral
 
 
@@ -944,7 +974,10 @@ def update_referral(referral, user, *, status, outcome_notes=""):
             referral.tutor_notified_status = status  # their own change: nothing to tell
     referral.full_clean()
     referral._history_user = user
-    referral.save()
+    with transaction.atomic():
+        referral.save()
+        if changed:  # the student hears of it (never of what the service wrote)
+            notify_news(referral.request, f"{Notification.REFERRAL}:{referral.pk}:{status}")
     if changed and status in REFERRAL_NEWS and user.pk != referral.referred_by_id:
         # The loop closes: the referring tutor is told (never what the service wrote).
         from .tasks import send_referral_update

@@ -26,22 +26,31 @@ from .models import (
     TutoringSession,
 )
 
-# The events of a request the student is sent a notice about (``services.notify``).
-NOTICE_EVENTS = {"decision": _("Decision")}
 
-
-def subject_data(student_number, user, site=None, confidential=True):
+def subject_data(student_number, user, site=None, confidential=True, record=None):
     """The sheets; the confidential texts they hold count as read by ``user`` (logged first,
     so the "Confidential reads" sheet shows this export too). ``confidential`` False: those
     texts are withheld (and nothing is logged as read).
 
-    Only the records of the institutions ``user`` belongs to (``site``: of that one)."""
-    requests = institutions.scope(
-        TutoringRequest.objects.filter(student__student_number=student_number), user
-    )
-    groups = institutions.scope(
-        StudentGroup.objects.filter(members__student_number=student_number), user
-    )
+    Only the records of the institutions ``user`` belongs to (``site``: of that one).
+
+    ``record``: the student's own area asks about that student record, in its institution,
+    whatever ``user``. Then the confidential details the student gave (reasons, private
+    description: their own words) are shown to them even with ``confidential`` False, and the
+    texts staff wrote (session private notes, referral service, reason and outcome notes)
+    stay withheld (see docs/privacy.md)."""
+    own_words = confidential
+    if record is not None:
+        requests = TutoringRequest.objects.filter(student=record, site_id=record.site_id)
+        groups = StudentGroup.objects.filter(members=record, site_id=record.site_id)
+        own_words = True
+    else:
+        requests = institutions.scope(
+            TutoringRequest.objects.filter(student__student_number=student_number), user
+        )
+        groups = institutions.scope(
+            StudentGroup.objects.filter(members__student_number=student_number), user
+        )
     if site is not None:
         requests = requests.filter(site=site)
         groups = groups.filter(site=site)
@@ -56,11 +65,14 @@ def subject_data(student_number, user, site=None, confidential=True):
     def secret(text):
         return text if confidential else WITHHELD
 
+    def told(text):
+        return text if own_words else WITHHELD
+
     history = TutoringRequest.history.filter(id__in=ids).order_by("id", "history_id")
     return [
-        *_request_sheets(requests, history, ids, secret),
+        *_request_sheets(requests, history, ids, secret, told),
         *_class_sheets(ids),
-        *_group_sheets(student_number, group_ids),
+        *_group_sheets(student_number, group_ids, record),
         _report_sheet(ids, group_ids),
         SubjectSheet(
             _("Confidential reads"),
@@ -98,7 +110,8 @@ def _log_reads(user, sites):
     SensitiveRead.objects.bulk_create(reads)
 
 
-def _request_sheets(requests, history, ids, secret):
+def _request_sheets(requests, history, ids, secret, told):
+    """``secret``: a text staff wrote; ``told``: a confidential text the student gave."""
     return [
         SubjectSheet(
             _("Requests"),
@@ -150,7 +163,7 @@ def _request_sheets(requests, history, ids, secret):
             [
                 (
                     n.request_id,
-                    NOTICE_EVENTS.get(n.event, n.event),
+                    n.get_kind_display(),
                     n.get_status_display(),
                     n.attempts,
                     n.sent_at,
@@ -165,8 +178,8 @@ def _request_sheets(requests, history, ids, secret):
             [
                 (
                     d.request_id,
-                    secret(", ".join(str(x) for x in d.get_reasons_display())),
-                    secret(d.description),
+                    told(", ".join(str(x) for x in d.get_reasons_display())),
+                    told(d.description),
                 )
                 for d in RequestDisclosure.objects.filter(request_id__in=ids).order_by("pk")
             ],
@@ -243,7 +256,11 @@ def _class_sheets(ids):
     ]
 
 
-def _group_sheets(student_number, group_ids):
+def _group_sheets(student_number, group_ids, record=None):
+    if record is not None:
+        attended = {"attendees": record}
+    else:
+        attended = {"attendees__student_number": student_number}
     return [
         SubjectSheet(
             _("Student groups"),
@@ -258,9 +275,7 @@ def _group_sheets(student_number, group_ids):
             (_("Group code"), _("Date"), _("Topic"), _("Modality"), _("Minutes")),
             [
                 (s.group.code, s.date, s.topic, s.get_modality_display(), s.duration_minutes)
-                for s in GroupSession.objects.filter(
-                    group_id__in=group_ids, attendees__student_number=student_number
-                )
+                for s in GroupSession.objects.filter(group_id__in=group_ids, **attended)
                 .select_related("group")
                 .order_by("date", "pk")
             ],

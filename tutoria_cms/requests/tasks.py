@@ -16,7 +16,7 @@ from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.mail_retry import can_schedule, describe, may_retry, schedule_retry
 
 from .models import Notification, OverdueDigest
-from .notices import decision_notice
+from .notices import notice_for
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,8 @@ def deliver(subject, body, address):
 
 @task()
 def send_notification(notification_id):
-    """Send one decision e-mail. Claimed first, so it is never sent twice (a retry, or a
+    """Send one e-mail to a student (a decision notice, or news of their request:
+    ``notices.notice_for``). Claimed first, so it is never sent twice (a retry, or a
     second worker, finds it claimed or sent).
 
     A temporary failure of the mail server, with a backend that runs tasks later (the
@@ -68,7 +69,11 @@ def send_notification(notification_id):
             status=Notification.Status.NO_ADDRESS, last_error=""
         )
         return False
-    subject, body = decision_notice(request)
+    notice = notice_for(notification)
+    if notice is None:  # what it was about is gone: nothing to tell any more
+        Notification.objects.filter(pk=notification_id).delete()
+        return False
+    subject, body = notice
     error = deliver(subject, body, address)
     if error is not None:
         # Recorded before the retry is enqueued: the retry claims a row "to try again".

@@ -226,7 +226,11 @@ class DecisionLetterView(RequestFormView):
 
     @cached_property
     def notification(self):
-        notification = self.object.notifications.order_by("-created_at").first()
+        notification = (
+            self.object.notifications.filter(event=Notification.DECISION)
+            .order_by("-created_at")
+            .first()
+        )
         if notification is None:
             raise Http404
         return notification

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from tutoria_cms.core.evidence import covers
+from tutoria_cms.core.evidence import answers_for_record, covers
 
 from ..core.viewsets import ScopedPermissionPolicy
 from . import permissions
@@ -132,6 +132,7 @@ def request_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
+@answers_for_record
 @covers(
     "tutoria_requests.TutoringRequest",
     "tutoria_requests.RequestDisclosure",
@@ -145,10 +146,10 @@ def request_evidence():
     "tutoria_requests.TermReport",
     "tutoria_requests.SensitiveRead",
 )
-def subject_access_data(student_number, user, site=None, confidential=True, **kwargs):
+def subject_access_data(student_number, user, site=None, confidential=True, record=None, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user, site=site, confidential=confidential)
+    return subject_data(student_number, user, site=site, confidential=confidential, record=record)
 
 
 @hooks.register("register_tutoria_work_queue")
@@ -164,3 +165,42 @@ def tutor_sessions_calendar(user):
     from .calendar import tutor_events
 
     return tutor_events(user)
+
+
+@hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
+def student_requests_section():
+    """ "My requests" in the student area, where the students app is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("tutoria_cms.students"):
+        return None
+    from tutoria_cms.students.area import Section
+
+    from . import student_area
+
+    return Section(
+        slug=student_area.SLUG,
+        label=student_area.LABEL,
+        urls=student_area.urlpatterns,
+        order=10,
+        summary=student_area.summary,
+        description=student_area.DESCRIPTION,
+    )
+
+
+@hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
+def student_tutoring_section():
+    """The student area's "My tutoring": the student's tutors, sessions, classes, groups and
+    where their referrals stand (never what staff wrote about them)."""
+    from tutoria_cms.students.area import Section
+
+    from . import student_tutoring
+
+    return Section(
+        slug=student_tutoring.SLUG,
+        label=_("My tutoring"),
+        urls=student_tutoring.urlpatterns,
+        order=20,
+        summary=student_tutoring.summary,
+        description=_("Your tutors, your tutoring sessions and groups, your referrals."),
+    )

@@ -51,6 +51,15 @@ class StudentAccount(models.Model):
     # The verified address, or "<provider id>:<subject>" of the single sign-on.
     evidence = models.CharField(_("evidence"), max_length=255)
     linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
+    # The e-mails a student may turn off in their area (the decision notice is always sent).
+    email_news = models.BooleanField(
+        _("news by e-mail"),
+        default=True,
+        help_text=_(
+            "E-mail me when a tutor is assigned to me, a tutoring session is recorded or a "
+            "referral changes. Decisions on my requests are always sent."
+        ),
+    )
 
     class Meta:
         verbose_name = _("student account")

@@ -182,3 +182,29 @@ class CertificateCodeForm(CleanTextFormMixin, forms.Form):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
+
+
+class WorkshopCalendarFilterForm(forms.Form):
+    """The workshops calendar's filters (a GET form): programme, modality, upcoming or past."""
+
+    UPCOMING, PAST = "upcoming", "past"
+
+    programme = forms.TypedChoiceField(
+        label=_("Programme"), required=False, coerce=int, empty_value=None
+    )
+    modality = forms.ChoiceField(label=_("Modality"), required=False)
+    when = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[(UPCOMING, _("Upcoming sessions")), (PAST, _("Past workshops"))],
+        initial=UPCOMING,
+    )
+
+    def __init__(self, *args, programmes=(), **kwargs):
+        from tutoria_cms.core.choices import Modality
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("All programmes"))] + [
+            (programme.pk, programme.title) for programme in programmes
+        ]
+        self.fields["modality"].choices = [("", _("All modalities")), *Modality.choices]

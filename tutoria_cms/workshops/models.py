@@ -16,6 +16,7 @@ through :mod:`tutoria_cms.workshops.services`.
 """
 
 import base64
+import dataclasses
 import datetime
 import secrets
 from decimal import Decimal
@@ -331,6 +332,142 @@ class GroupWorkshopPage(GroupWorkshopPageMixin, Page):  # noqa: DJ008 (Page.__st
         verbose_name = _("group workshop")
         verbose_name_plural = _("group workshops")
         swappable = swappable_page_setting("workshop")
+
+
+# The workshops calendar ------------------------------------------------------------------------
+
+CALENDAR_PAGE_SIZE = 60  # sessions per page of the calendar
+
+
+@dataclasses.dataclass
+class CalendarMonth:
+    month: datetime.date  # its first day
+    sessions: list
+
+
+class WorkshopCalendarPageMixin(SuiteTemplateMixin, models.Model):
+    """The workshops of the page's institution (its Site), session by session and month by
+    month: upcoming ones, or the past ones (the archive); filtered by programme and modality
+    (a GET form), with links to each programme's iCalendar feed. A fixed number of queries,
+    whatever the number of programmes, workshops and sessions."""
+
+    suite_template = "tutoria_cms/workshops/workshop_calendar_page.html"
+
+    introduction = RichTextField(_("introduction"), blank=True)
+
+    calendar_panels = [FieldPanel("introduction")]
+    calendar_search_fields = [
+        index.SearchField("introduction"),
+        index.SearchField("get_search_keywords"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def get_search_keywords(self):
+        from tutoria_cms.core.search import search_text, type_keywords
+
+        return search_text(type_keywords(self, "workshop_calendar"))
+
+    def calendar_root(self):
+        """Where its workshops are: the page's Site's root page (else its own parent)."""
+        site = self.get_site()
+        return site.root_page if site is not None else self.get_parent()
+
+    def calendar_programmes(self, root):
+        from tutoria_cms.core.models import get_page_model_for
+
+        model = get_page_model_for("programme", required=False)
+        if model is None:
+            return []
+        return list(public(model.objects.live().descendant_of(root)).order_by("title", "path"))
+
+    def calendar_sessions(self, root, *, programme=None, modality="", past=False, today=None):
+        """The sessions of the live, public workshops below ``root`` (or ``programme``):
+        from today on, soonest first; or before today, latest first."""
+        from tutoria_cms.core.models import get_page_model_for
+
+        today = today or timezone.localdate()
+        model = get_page_model_for("workshop", required=False)
+        if model is None:
+            return []
+        workshops = public(model.objects.live().descendant_of(programme or root))
+        if modality:
+            workshops = workshops.filter(modality=modality)
+        workshops = {workshop.pk: workshop for workshop in workshops}
+        if not workshops:
+            return []
+        sessions = WorkshopSession.objects.filter(page_id__in=list(workshops))
+        if past:
+            sessions = sessions.filter(date__lt=today).order_by("-date", "-start_time", "-pk")
+        else:
+            sessions = sessions.filter(date__gte=today).order_by("date", "start_time", "pk")
+        sessions = list(sessions)
+        for session in sessions:
+            session.workshop = workshops[session.page_id]
+        return sessions
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from .forms import WorkshopCalendarFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        root = self.calendar_root()
+        programmes = self.calendar_programmes(root) if root is not None else []
+        form = WorkshopCalendarFilterForm(request.GET or None, programmes=programmes)
+        filters = form.cleaned_data if form.is_valid() else {}
+        by_pk = {programme.pk: programme for programme in programmes}
+        programme = by_pk.get(filters.get("programme"))
+        past = filters.get("when") == WorkshopCalendarFilterForm.PAST
+        sessions = []
+        if root is not None:  # filters that are not valid are shown with their error, unused
+            sessions = self.calendar_sessions(
+                root, programme=programme, modality=filters.get("modality", ""), past=past
+            )
+        by_path = {p.path: p for p in programmes}
+        for session in sessions:
+            # A workshop's programme: the nearest programme page above it.
+            session.programme = next(
+                (
+                    by_path[session.workshop.path[:length]]
+                    for length in range(len(session.workshop.path) - 4, 0, -4)
+                    if session.workshop.path[:length] in by_path
+                ),
+                None,
+            )
+        paginator = Paginator(sessions, CALENDAR_PAGE_SIZE)
+        page_of_sessions = paginator.get_page(request.GET.get("page"))
+        months = []
+        for session in page_of_sessions:
+            month = session.date.replace(day=1)
+            if not months or months[-1].month != month:
+                months.append(CalendarMonth(month, []))
+            months[-1].sessions.append(session)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            calendar_months=months,
+            calendar_page=page_of_sessions,
+            calendar_query=query.urlencode(),
+            calendar_past=past,
+            calendar_feeds=[(p, url) for p in programmes if (url := p.calendar_feed_url(request))],
+        )
+        return context
+
+
+@leave_out_if_swapped
+class WorkshopCalendarPage(WorkshopCalendarPageMixin, Page):  # noqa: DJ008 (Page.__str__)
+    content_panels = Page.content_panels + WorkshopCalendarPageMixin.calendar_panels
+    search_fields = Page.search_fields + WorkshopCalendarPageMixin.calendar_search_fields
+    subpage_types = []
+    template = "tutoria_cms/workshops/workshop_calendar_page.html"
+
+    class Meta:
+        verbose_name = _("workshops calendar")
+        verbose_name_plural = _("workshops calendars")
+        swappable = swappable_page_setting("workshop_calendar")
 
 
 class WorkshopSession(Orderable):

@@ -19,17 +19,25 @@ def _withheld():
     return gettext("Withheld: identity not verified")
 
 
-def subject_data(student_number, user=None):
+def subject_data(student_number, user=None, record=None):
     """The registrations (and their attendance) of the workshops of the exporter's
     institutions; ``user`` None: every institution (the trusted command line).
 
     Registrations whose identity was not verified (:attr:`WorkshopRegistration.
     identity_verified_at`) are listed, since they carry the student's number, but without
     the name and e-mail address typed with it.
+
+    ``record``: the registrations with that record's number of the workshops of that record's
+    institution only (the student's own area), whatever ``user``.
     """
+    if record is not None:
+        student_number = record.student_number
     student_number = normalise_student_number(student_number)
     registrations = WorkshopRegistration.objects.filter(student_number=student_number)
-    if user is not None:
+    if record is not None:
+        root = record.site.root_page
+        registrations = registrations.filter(workshop__path__startswith=root.path)
+    elif user is not None:
         registrations = institutions.scope_pages(
             registrations, user, IDENTIFIED_PERMISSION, path_field="workshop__path"
         )

@@ -8,7 +8,7 @@ from wagtail.permissions import register_permission_policy
 
 from tutoria_cms.core.calendar import PERSONAL_CALENDAR_HOOK
 from tutoria_cms.core.deletion import protect_pages_holding_records
-from tutoria_cms.core.evidence import covers
+from tutoria_cms.core.evidence import answers_for_record, covers
 
 from .models import (
     GroupWorkshopPageMixin,
@@ -100,15 +100,16 @@ def workshop_evidence():
 
 
 @hooks.register("register_tutoria_subject_data")
+@answers_for_record
 @covers(
     "tutoria_workshops.WorkshopRegistration",
     "tutoria_workshops.Attendance",
     "tutoria_workshops.Certificate",
 )
-def subject_access_data(student_number, user, **kwargs):
+def subject_access_data(student_number, user, record=None, **kwargs):
     from .subject import subject_data
 
-    return subject_data(student_number, user)
+    return subject_data(student_number, user, record=record)
 
 
 # Calendar feeds (tutoria_cms.core.calendar): strings, so that this app does not import the
@@ -135,3 +136,21 @@ def workshop_structured_data(page, request):
     from .structured_data import workshop_events
 
     return workshop_events(page, request)
+
+
+@hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
+def student_workshops_section():
+    """The student area's "My workshops": the student's registrations, sessions, attendance
+    and certificates; cancelling a registration."""
+    from tutoria_cms.students.area import Section
+
+    from . import student_area
+
+    return Section(
+        slug=student_area.SLUG,
+        label=_("My workshops"),
+        urls=student_area.urlpatterns,
+        order=30,
+        summary=student_area.summary,
+        description=_("Your workshop registrations, attendance and certificates."),
+    )

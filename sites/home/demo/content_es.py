@@ -27,6 +27,13 @@ INDEX = {
     "search_description": "Programas de acompañamiento tutorial de la universidad.",
 }
 
+WORKSHOP_CALENDAR = {
+    "title": "Calendario de talleres",
+    "slug": "calendario",
+    "introduction": "<p>Las sesiones de los talleres de tutoría grupal, mes por mes.</p>",
+    "search_description": "Próximas sesiones de los talleres de tutoría grupal.",
+}
+
 STUDENT_AREA = {
     "title": "Mi espacio",
     "slug": "mi-espacio",

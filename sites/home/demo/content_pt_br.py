@@ -25,6 +25,13 @@ INDEX = {
     "search_description": "Programas de tutoria e mentoria da universidade.",
 }
 
+WORKSHOP_CALENDAR = {
+    "title": "Agenda de oficinas",
+    "slug": "agenda",
+    "introduction": "<p>Os encontros das oficinas de tutoria em grupo, mês a mês.</p>",
+    "search_description": "Próximos encontros das oficinas de tutoria em grupo.",
+}
+
 STUDENT_AREA = {
     "title": "Minha área",
     "slug": "minha-area",

@@ -346,6 +346,15 @@ class DemoLoader:
             rows.append((email, password, "student", site.hostname))
         return rows
 
+    def workshop_calendar(self, home, content):
+        """The workshops calendar page, in the menu (workshops app)."""
+        if not apps.is_installed("tutoria_cms.workshops"):
+            return
+        from tutoria_cms.workshops.models import WorkshopCalendarPage
+
+        spec = dict(content.WORKSHOP_CALENDAR)
+        self.child(home, WorkshopCalendarPage, spec.pop("slug"), show_in_menus=True, **spec)
+
     def student_area(self, home, content, site):
         """The student area page and the institution's privacy notice (students app)."""
         from tutoria_cms.core.models import InstitutionSettings
@@ -437,11 +446,23 @@ class DemoLoader:
 
     def mentoring(self, home, content):
         """The peer-mentoring cycle of the site's peer-mentoring programme (mentoring app)."""
-        from sites.home.demo.mentoring import load_demo_mentoring
+        from sites.home.demo.mentoring import load_demo_mentoring, load_demo_student_pair
+        from tutoria_cms.academics.models import StudentRecord
 
+        # The demo student accounts' records (``students()``): the first two.
+        records = StudentRecord.objects.filter(
+            site=home.get_site(), student_number__startswith=content.STUDENT_PREFIX
+        ).exclude(email="")
         for page in TutoringProgrammePage.objects.descendant_of(home).filter(kind="peer_mentoring"):
             self.created += load_demo_mentoring(
                 page, content.LANGUAGE, today=self.today, user=self.coordinator(content)
+            )
+            self.created += load_demo_student_pair(
+                page,
+                records.order_by("student_number")[:2],
+                content.LANGUAGE,
+                today=self.today,
+                user=self.coordinator(content),
             )
 
     # -- addresses -----------------------------------------------------------------------
@@ -523,6 +544,7 @@ class DemoLoader:
             self.programmes(home, content)
             self.requests(home, content)
             self.workshops(home, content)
+            self.workshop_calendar(home, content)
             if apps.is_installed("tutoria_cms.partnerships"):
                 from sites.home.demo.partnerships import load_demo_partnerships
 

@@ -296,3 +296,71 @@ def load_demo_mentoring(programme_page, language, *, today=None, user=None):
                 },
             )
     return created
+
+
+@transaction.atomic
+def load_demo_student_pair(programme_page, records, language, *, today=None, user=None):
+    """The demo student accounts' pair (their area's "My mentoring"): the first record the
+    mentee of the second, confirmed 20 days ago, with a goal and its steps, a first meeting
+    held and a check-in from each side. Returns the number of pairs created (0 on a second
+    run, or without a programme, a coordinator or two records)."""
+    data = DEMO["pt-br" if language.lower().startswith("pt") else "es"]
+    today = today or timezone.localdate()
+    programme = MentoringProgramme.objects.filter(page=programme_page).first()
+    user = user or _coordinator(programme_page.get_site())
+    records = list(records)
+    if programme is None or user is None or len(records) < 2:
+        return 0
+    mentee_record, mentor_record = records[0], records[1]
+    participants = {}
+    for role, record, experience in (("mentor", mentor_record, 2), ("mentee", mentee_record, 0)):
+        participants[role], _created = Participant.objects.get_or_create(
+            programme=programme,
+            student=record,
+            role=role,
+            defaults={
+                "goals": data["mentors"][0][2][:2],
+                "interests": data["mentors"][0][3][:1],
+                "experience": experience,
+                "availability": SLOTS_A,
+                "languages": data["languages"],
+            },
+        )
+    if programme.pairs.filter(mentee=participants["mentee"]).exists():
+        return 0
+    started = timezone.now() - datetime.timedelta(days=20)
+    pair = services.pair_manually(
+        programme, participants["mentor"], participants["mentee"], user, now=started
+    )
+    start_day = timezone.localdate(started)
+    specific, indicator, target, note, steps = data["goals"][1]
+    goal = services.add_goal(
+        pair,
+        user,
+        specific=specific,
+        indicator=indicator,
+        target=target,
+        achievable_relevant=note,
+        due_date=programme.period_start + datetime.timedelta(days=90),
+        steps=steps,
+    )
+    services.log_meeting(
+        pair,
+        user,
+        meeting=pair.meetings.get(is_first=True),
+        date=start_day + datetime.timedelta(days=5),
+        mode="in_person",
+        duration_minutes=45,
+        shared_notes=data["notes"][0],
+        today=today,
+    )
+    for role, rating in (("mentor", 2), ("mentee", 3)):
+        services.check_in(
+            pair,
+            user,
+            role=role,
+            date=start_day + datetime.timedelta(days=10),
+            today=today,
+            ratings=[(goal, rating, "")],
+        )
+    return 1

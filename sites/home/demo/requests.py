@@ -4,6 +4,8 @@ app's services (state history, audit log, notifications) at the moment it happen
 
 Student roles, by index in the institution's cohort (see ``academics.COHORT``):
 
+* 0-1 (the demo's student accounts, loader.students): also a support request decided this
+  term, with its reasons, a tutor and a start, then closed ("My requests" shows a timeline);
 * 0-5: one request in each state before tutoring (draft, submitted, under review, denied,
   approved, withdrawn); individual classes only where the site's rule set allows them;
 * 6-25: support requests tutored this term (14 in progress, 6 closed), two to four sessions
@@ -12,7 +14,10 @@ Student roles, by index in the institution's cohort (see ``academics.COHORT``):
 * 20-37: a student group this term (group sessions with attendance), 26-37 also last term;
 * 38-41: peer-mentoring requests approved; 38-47: students not tutored;
 * 48-49: where individual classes are taken, one request redirected to a regular class and
-  one settled by a schedule change.
+  one settled by a schedule change;
+* 0-1, the demo's student accounts (``loader.students``), also have a support request tutored
+  this term (sessions, a referral) and are in this term's group, so that their area's "My
+  tutoring" shows every part.
 """
 
 import contextlib
@@ -40,6 +45,9 @@ REFERRAL_STATUSES = [
     ReferralStatus.FOLLOW_UP,
     ReferralStatus.CLOSED,
 ]
+# The students with a demo sign-in account (loader.students: the first two records): a
+# decided and closed request, one tutored this term, members of this term's group.
+STUDENT_ACCOUNTS = (0, 1)
 TUTORED_NOW = range(6, 26)
 CLOSED_NOW = range(20, 26)
 TUTORED_BEFORE = range(26, 32)
@@ -81,6 +89,8 @@ TEXT = {
         "redirect": "Hay un grupo regular de la asignatura con cupo y sin choque de horario.",
         "regular_class": "Grupo regular MAT101-B, martes y jueves de 16:00 a 18:00",
         "change_schedule": "Un ajuste de horario resuelve el choque que motivó la solicitud.",
+        "approval": "Se aprueba el acompañamiento: tu tutor(a) te contactará para la primera "
+        "sesión.",
     },
     "pt-br": {
         "description": "Dúvidas sobre o curso e organização dos estudos.",
@@ -108,6 +118,8 @@ TEXT = {
         "redirect": "Há turma regular do componente com vaga e sem choque de horário.",
         "regular_class": "Turma regular MAT101-B, terças e quintas das 16h às 18h",
         "change_schedule": "Um ajuste de matrícula resolve o choque de horário do pedido.",
+        "approval": "Acompanhamento deferido: seu docente-tutor entrará em contato para a "
+        "primeira sessão.",
     },
 }
 
@@ -358,7 +370,7 @@ class DemoTutoring:
         """A student group this term and one last term, with sessions and attendance."""
         for term, members, first_day, code, status in (
             (self.previous, GROUP_BEFORE, 230, "G0", "accepted"),
-            (self.term, GROUP_NOW, 50, "G1", "submitted"),
+            (self.term, (*GROUP_NOW, *STUDENT_ACCOUNTS), 50, "G1", "submitted"),
         ):
             with at(moment(self.day(first_day + 5), 8)):
                 group = StudentGroup(
@@ -399,10 +411,36 @@ class DemoTutoring:
                 days_ago=first_day - 40,
             )
 
+    def account_students(self):
+        """The demo's student accounts: a support request tutored this term (sessions) with a
+        referral, besides the request they have in ``before_tutoring``."""
+        statuses = (ReferralStatus.ATTENDED, ReferralStatus.SENT)
+        for position, index in enumerate(STUDENT_ACCOUNTS):
+            request, tutor = self.tutored(index, 45 - position)
+            self.refer(request, tutor, statuses[position % len(statuses)], 30 - position)
+
+    def decided_for_accounts(self):
+        """Students 0-1, who have student accounts: a support request approved with its
+        reasons, tutored and closed this term (first, so that it adds no lasting load)."""
+        for index in STUDENT_ACCOUNTS:
+            tutor = self.tutors[index % len(self.tutors)]
+            request = self.new(index, RequestKind.SUPPORT, 45, self.reasons(index))
+            request = self.act(request, ["submit", "review"], 45)
+            with at(moment(self.day(43))):
+                request = services.assign_tutor(request, tutor, self.coordinator)
+            with at(moment(self.day(43), 12)):
+                request = services.transition(
+                    request, "approve", self.coordinator, reason=self.text["approval"]
+                )
+            request = self.act(request, ["start"], 42)
+            self.close(request, tutor, 30)
+
     def load(self):
+        self.decided_for_accounts()
         self.before_tutoring()
         self.tutoring()
         self.groups()
+        self.account_students()
         return self.created
 
 

@@ -1,7 +1,8 @@
 """Demo registrations and attendance for an institution's workshops, through the workshops
 app's services (capacity, waiting list, e-mails, attendance history)."""
 
-from tutoria_cms.workshops import services
+from tutoria_cms.core.student_numbers import normalise_student_number
+from tutoria_cms.workshops import certificates, services
 from tutoria_cms.workshops.models import GroupWorkshopPage, WorkshopRegistration
 
 
@@ -10,8 +11,9 @@ def load_demo_registrations(home, students, language, user):
     sign-up confirmed from the link e-mailed to the student record's address (so it carries
     the student's identity), but the last of each workshop, left awaiting confirmation; a
     full workshop puts the last ones on its waiting list; one registration is cancelled.
-    Then record attendance at the sessions that have taken place. Idempotent: skipped once
-    the site has registrations."""
+    Then record attendance at the sessions that have taken place, and issue the first
+    student's (a demo student account's) attendance certificate. Idempotent: skipped once the
+    site has registrations."""
     workshops = list(GroupWorkshopPage.objects.live().descendant_of(home).order_by("path"))
     if WorkshopRegistration.objects.filter(workshop__in=workshops).exists():
         return 0
@@ -64,4 +66,17 @@ def load_demo_registrations(home, students, language, user):
                 for position, registration in enumerate(confirmed)
             }
             services.record_attendance(session, presence, user)
+    if students:
+        first = (
+            WorkshopRegistration.objects.filter(
+                workshop__in=workshops,
+                student_number=normalise_student_number(students[0].student_number),
+                identity_verified_at__isnull=False,
+                attendances__present=True,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if first is not None:
+            certificates.issue_workshop_certificate(first, user)
     return created

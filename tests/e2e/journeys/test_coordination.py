@@ -555,7 +555,7 @@ def test_coordinator_delivers_a_decision_notice_by_letter(site, sign_in):
     page = sign_in("coordinacion")
     page.locator('[data-work-item="requests_undelivered"] a').first.click()
     page.get_by_role("link", name=re.compile(str(request.pk))).first.click()
-    notices = page.get_by_role("region", name=es("Decision notice"))
+    notices = page.get_by_role("region", name=es("Notifications to the student"))
     notices.get_by_role("link", name=es("Print the letter")).click()
     page.get_by_role("heading", name=es("Decision letter")).wait_for()
     assert page.get_by_role("link", name=es("Print the letter")).is_visible()

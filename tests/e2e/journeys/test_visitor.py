@@ -141,3 +141,36 @@ def test_visitor_signs_up_on_the_brazilian_site_in_portuguese(br_site, visitor, 
     registration = WorkshopRegistration.objects.get()
     assert registration.workshop_id == workshop.pk and registration.language == "pt-br"
     assert registration.status == WorkshopRegistration.Status.CONFIRMED
+
+
+def test_visitor_finds_a_video_workshop_in_the_calendar(site, visitor):
+    index = factories.build_programme_index(site, title="Programas de tutoría")
+    programme = factories.build_programme(index, title="Programa de Acción Tutorial")
+    factories.build_workshop(programme, title="Técnicas de estudio")
+    factories.build_workshop(
+        programme,
+        title="Gestión del tiempo en línea",
+        modality="video",
+        sessions=[factories.session_data(days=9, place="", video_url="https://v.example/x")],
+    )
+    factories.build_workshop(
+        programme, title="Taller del semestre pasado", sessions=[factories.session_data(days=-30)]
+    )
+    factories.build_workshop_calendar(site, title="Calendario de talleres", show_in_menus=True)
+    page = visitor()
+
+    page.get_by_role("navigation", name=es("Main menu")).get_by_role(
+        "link", name="Calendario de talleres"
+    ).click()
+    assert page.get_by_role("link", name="Técnicas de estudio").is_visible()
+    form = page.get_by_role("form", name=es("Filter the calendar"))
+    form.get_by_label(es("Modality")).select_option(label=es("At a distance: video call"))
+    form.get_by_role("button", name=es("Show")).click()
+    assert page.get_by_role("link", name="Técnicas de estudio").count() == 0
+    assert page.get_by_role("link", name="Gestión del tiempo en línea").is_visible()
+    form = page.get_by_role("form", name=es("Filter the calendar"))
+    form.get_by_label(es("Show")).select_option(label=es("Past workshops"))
+    form.get_by_label(es("Modality")).select_option(label=es("All modalities"))
+    form.get_by_role("button", name=es("Show")).click()
+    page.get_by_role("link", name="Taller del semestre pasado").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Taller del semestre pasado"
