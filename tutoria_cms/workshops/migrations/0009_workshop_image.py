@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tutoria_workshops', '0007_certificates'),
+        ('tutoria_workshops', '0008_workshop_calendar_page'),
         ('wagtailimages', '0027_image_description'),
     ]
 
