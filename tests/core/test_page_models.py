@@ -22,16 +22,19 @@ from tutoria_cms.core.models import (
 )
 from tutoria_cms.partnerships.models import PartnershipIndexPage
 from tutoria_cms.programmes.models import ProgrammeIndexPage, TutoringProgrammePage
+from tutoria_cms.students.models import StudentAreaPage
 from tutoria_cms.tutors.models import TutorIndexPage, TutorProfilePage
-from tutoria_cms.workshops.models import GroupWorkshopPage
+from tutoria_cms.workshops.models import GroupWorkshopPage, WorkshopCalendarPage
 
 DEFAULTS = {
     "programme_index": ProgrammeIndexPage,
     "programme": TutoringProgrammePage,
     "workshop": GroupWorkshopPage,
+    "workshop_calendar": WorkshopCalendarPage,
     "tutor_index": TutorIndexPage,
     "tutor_profile": TutorProfilePage,
     "partnership_index": PartnershipIndexPage,
+    "student_area": StudentAreaPage,
 }
 
 
