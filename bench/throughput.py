@@ -15,9 +15,9 @@ bakerydemo's blog page in the same run (issue #17's goals).
 4. With ``--bakerydemo PATH`` (a checkout of wagtail/bakerydemo whose requirements install
    on this Python, e.g. the "Version bump to Wagtail 7.2" commit), the same for its first
    blog page: a virtualenv in ``PATH/.venv-bench`` (made once: its ``requirements/base.txt``,
-   gunicorn, psycopg, whitenoise, django-tasks 0.8.1), its own database on the same cluster, migrated and filled
-   by its ``load_initial_data``, served by gunicorn with its production settings and the same
-   number of sync workers, measured in the same rounds.
+   gunicorn, psycopg, whitenoise, django-tasks 0.8.1), its own database on the same
+   cluster, migrated and filled by its ``load_initial_data``, served by gunicorn with its
+   production settings and the same number of sync workers, measured in the same rounds.
 
 Then one table: each page's rps uncached and cached, p99 of both, cached/uncached, and
 uncached/bakerydemo. Needs ``wrk`` (``apt-get install wrk``) and PostgreSQL's binaries.
