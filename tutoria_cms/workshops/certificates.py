@@ -18,13 +18,15 @@ when it is missing) from an HTML template, without fetching anything (no network
 
 import re
 from decimal import Decimal
+from functools import partial
 
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -153,13 +155,82 @@ def issue_workshop_certificate(registration, user):
         )
         certificate._history_user = user
         certificate.save()
+        enqueue_notice(certificate)
     return certificate, True
+
+
+# The holder's e-mail ----------------------------------------------------------------------
+
+
+def enqueue_notice(certificate):
+    """Once the transaction has committed, e-mail the holder that ``certificate`` is
+    available (``tasks.send_certificate_email``: claim-then-send, as the registration
+    e-mails)."""
+    from .tasks import send_certificate_email
+
+    transaction.on_commit(partial(send_certificate_email.enqueue, certificate.pk))
+
+
+def holder_record(certificate):
+    """The student record of the certificate's holder, or None (no record, or the
+    institution keeps none)."""
+    if certificate.registration_id is None:
+        return None
+    from .services import find_student_record
+
+    _has_records, record = find_student_record(
+        certificate.registration.workshop, certificate.registration.student_number
+    )
+    return record
+
+
+def holder_contact(certificate):
+    """(address, student record or None) where the holder is told: the e-mail on their
+    student record, else (an institution without records, or a record without an address
+    whose registration was verified in person) the registration's."""
+    record = holder_record(certificate)
+    if record is not None and record.email:
+        return record.email, record
+    if certificate.registration_id is not None:
+        return certificate.registration.email, record
+    return "", record
+
+
+def wants_notices(record):
+    """Whether the student takes the optional e-mails: their choice in the student area
+    (``StudentAccount.email_news``) when the students app is installed and they have an
+    account; on otherwise."""
+    if record is None or not apps.is_installed("tutoria_cms.students"):
+        return True
+    try:
+        return record.student_account.email_news
+    except (AttributeError, ObjectDoesNotExist):
+        return True
+
+
+def student_area_url(certificate):
+    """The absolute URL of the holder's student area on the certificate's site, or None
+    (the students app not installed, or no live area page)."""
+    if not apps.is_installed("tutoria_cms.students"):
+        return None
+    from tutoria_cms.students.models import area_page_for
+
+    page = area_page_for(certificate.site)
+    return page.get_full_url() if page is not None else None
 
 
 def verification_url(certificate):
     """The absolute URL of the certificate's verification page, on its institution's site."""
     path = reverse(VERIFY_URL_NAME, args=[certificate.code])
     return certificate.site.root_url.rstrip("/") + path
+
+
+def verification_url_or_none(certificate):
+    """As :func:`verification_url`; None when the site's URLconf does not include the page."""
+    try:
+        return verification_url(certificate)
+    except NoReverseMatch:
+        return None
 
 
 def normalise_code(text):

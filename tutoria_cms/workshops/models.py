@@ -819,8 +819,13 @@ class Certificate(models.Model):
         editable=False,
         help_text=_("A revoked certificate is no longer shown on the verification page."),
     )
+    # Claimed by the task that e-mails the holder that the certificate is available
+    # (claim-then-send, ``tasks.send_certificate_email``); not in the history.
+    notified_at = models.DateTimeField(
+        _("holder notified at"), null=True, blank=True, editable=False
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["notified_at"])
 
     class Meta:
         verbose_name = _("certificate")
