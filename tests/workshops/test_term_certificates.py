@@ -186,3 +186,72 @@ def test_the_pdf_states_the_hours_per_activity(valeria):
     assert "Sesiones de clases individuales" in text or "clase individual" in text.lower()
     assert "6,5" in text
     assert certificate.grouped_code in text
+
+
+# A tutor's term certificate, issued by coordination ---------------------------------------------
+
+
+def hugo():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="tutor2")
+
+
+def test_a_tutors_hours_per_kind_in_a_term(world):  # noqa: F811
+    certificate, created = certificates.issue_term_certificate(
+        certificates.GIVEN, hugo(), this_term(), None
+    )
+    assert created and certificate.kind == Certificate.Kind.TUTORING_GIVEN
+    assert certificate.tutor == hugo() and certificate.record is None
+    assert certificate.holder_name == "Hugo Sol"
+    # His individual class (2 h) and his group's two sessions (1 h and 45 min).
+    assert {line["key"]: (line["hours"], line["sessions"]) for line in certificate.lines} == {
+        "class_sessions": ("2.00", 1),
+        "group_sessions": ("1.75", 2),
+    }
+    assert certificate.hours == Decimal("3.75")
+    text = document_text(certificate)
+    assert "Hugo Sol" in text and "impartió" in text
+
+
+def test_coordination_issues_a_tutors_certificate_and_lists_every_certificate(
+    world,  # noqa: F811
+    valeria,
+    coordinator,
+    django_capture_on_commit_callbacks,
+    mailoutbox,
+):
+    from django.contrib.auth.models import Group
+
+    from tutoria_cms.core import roles
+
+    hugo().groups.add(Group.objects.get(name=roles.TUTORS))
+    certificates.issue_term_certificate(RECEIVED, valeria, this_term(), None, notify=False)
+    client = client_for(MX_HOST)
+    client.force_login(coordinator)
+    url = reverse("tutoria_certificates:issue_given")
+    form = client.get(url)
+    assert form.status_code == 200 and "Hugo Sol" in form.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"tutor": hugo().pk, "term": this_term().pk})
+    assert response.status_code == 302
+    given = Certificate.objects.get(kind=Certificate.Kind.TUTORING_GIVEN)
+    assert [m.to for m in mailoutbox] == [[hugo().email]]
+    listing = client.get(reverse("tutoria_certificates:index")).content.decode()
+    assert given.grouped_code in listing
+    assert Certificate.objects.get(kind=Certificate.Kind.TUTORING_RECEIVED).grouped_code in listing
+    download = reverse("workshop_registrations:certificate_download", args=[given.pk])
+    assert download in listing
+    pdf = client.get(download)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # A term without any of his sessions: refused in the form, nothing issued.
+    empty = Term.objects.create(
+        site=this_term().site,
+        code="T-EMPTY",
+        name="Vacío",
+        starts_on=today(-800),
+        ends_on=today(-700),
+    )
+    refused = client.post(url, {"tutor": hugo().pk, "term": empty.pk})
+    assert refused.status_code == 200
+    assert Certificate.objects.filter(kind=Certificate.Kind.TUTORING_GIVEN).count() == 1
