@@ -255,3 +255,18 @@ def test_coordination_issues_a_tutors_certificate_and_lists_every_certificate(
     refused = client.post(url, {"tutor": hugo().pk, "term": empty.pk})
     assert refused.status_code == 200
     assert Certificate.objects.filter(kind=Certificate.Kind.TUTORING_GIVEN).count() == 1
+
+
+def test_a_students_term_certificates_are_in_their_subject_access_data(valeria, world):  # noqa: F811
+    from tutoria_cms.workshops.subject import subject_data
+
+    certificate, _ = certificates.issue_term_certificate(RECEIVED, valeria, this_term(), None)
+    certificates.issue_term_certificate(certificates.GIVEN, hugo(), this_term(), None)
+    sheets = {str(sheet.title): sheet for sheet in subject_data(None, record=valeria)}
+    rows = list(sheets["Certificates"].rows)
+    assert [row[-1] for row in rows] == [certificate.code]  # not the tutor's
+    bruno = world["bruno"].student_account.record
+    assert all(
+        certificate.code not in [row[-1] for row in sheet.rows]
+        for sheet in subject_data(None, record=bruno)
+    )
