@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 BENCH_LOAD_ARGS ?=
 
-.PHONY: demo test test-fast install lint format check messages compile-messages bench bench-load clean
+.PHONY: demo test test-fast install lint format check messages compile-messages bench bench-load bench-throughput clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -84,6 +84,11 @@ $(BENCH_STAMP): $(STAMP)
 
 bench-load: $(BENCH_STAMP)
 	$(PY) -m bench.load $(BENCH_LOAD_ARGS)
+
+# Public pages' requests per second under gunicorn and wrk, uncached and cached, beside
+# bakerydemo's blog page (BENCH_THROUGHPUT_ARGS="--bakerydemo PATH"); needs wrk and PostgreSQL.
+bench-throughput: $(BENCH_STAMP)
+	$(PY) -m bench.throughput $(BENCH_THROUGHPUT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

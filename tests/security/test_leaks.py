@@ -6,7 +6,8 @@ admin is crawled from its dashboard and from every argument-free admin URL of th
 export; the public sites are crawled too. Secrets a role may not read must appear on none
 of its pages; secrets it may read must appear somewhere (the control: the seeding and the
 crawl worked). Then e-mails, audit-log and history labels, the search index and the
-exports without the identified permission are searched the same way.
+exports without the identified permission are searched the same way, and the student area
+is crawled as two students with accounts.
 """
 
 import io
@@ -28,6 +29,7 @@ from tests.security.leak_world import (
     MENTOR_NOTES,
     PAIR_TEXTS,
     REFERRAL_REASON,
+    REFERRAL_SERVICE,
     SEN_MARKERS,
     SESSION_NOTES,
     SHARED_NOTES,
@@ -367,3 +369,76 @@ def test_subject_access_command_needs_the_permission(world, tmp_path):
     assert not (tmp_path / "s.xlsx").exists() or DISCLOSURE not in "\n".join(
         cells((tmp_path / "s.xlsx").read_bytes())
     )
+
+
+# The student area -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def student_area(world, mx_home):
+    """The institution's student area and two students with accounts: A, whose support request
+    was tutored (private session notes) and referred (reason, service, outcome notes), and B,
+    the mentee of the pair (shared notes, goal and feedback; the mentor's private notes)."""
+    area = factories.build_student_area(mx_home)
+    students = {
+        "student_a": factories.make_student_user(world.support_request.student),
+        "student_b": factories.make_student_user(world.pair.mentee.student),
+    }
+    return area, students
+
+
+def crawl_area(area, user):
+    client = client_for(user)
+    prefix = area.url
+    pages = crawler.crawl(client, [prefix], prefix=prefix)
+    return client, pages
+
+
+# What each student reads of the secrets: their own records only. B, the mentee, reads the
+# pair's shared texts; A reads where they were referred (their referral's service: they go
+# there), never what staff wrote. Their own words and record (A's disclosure, the special
+# educational need field) only in "My data", the subject-access copy of their record.
+STUDENT_READS = {
+    "student_a": {"/": {REFERRAL_SERVICE}, "data/": {DISCLOSURE}},
+    "student_b": {"/": set(PAIR_TEXTS), "data/": set()},
+}
+
+
+@pytest.mark.parametrize("role", ["student_a", "student_b"])
+def test_the_student_area_shows_each_student_only_their_own(world, student_area, role):
+    from tutoria_cms.students.area import sections
+
+    area, students = student_area
+    client, pages = crawl_area(area, students[role])
+    fetched = {url for url, page in pages.items() if page.status == 200}
+    # Control: every section was reached, and the crawl went past the section pages.
+    for section in sections():
+        assert f"{area.url}{section.slug}/" in fetched, (section.slug, sorted(fetched))
+    assert len(fetched) > len(sections()) + 1
+    my_data = {url: page for url, page in pages.items() if url.startswith(f"{area.url}data/")}
+    elsewhere = {url: page for url, page in pages.items() if url not in my_data}
+    readable, own = STUDENT_READS[role]["/"], STUDENT_READS[role]["data/"]
+    for secret in readable | own:  # the control: what they may read, they do
+        assert crawler.find(pages, [secret]), f"{secret} not shown to {role}"
+    other = "student_b" if role == "student_a" else "student_a"
+    hidden = [*NEVER_SHOWN, MENTOR_NOTES, REFERRAL_SERVICE, *PAIR_TEXTS, *SEN_MARKERS]
+    hidden.append(students[other].student_account.record.full_name)  # nor the other student
+    hidden_here = [secret for secret in hidden if secret not in readable]
+    assert_not_found(crawler.find(elsewhere, hidden_here), f"student area as {role}")
+    hidden_in_data = [s for s in hidden_here if s not in own and s not in SEN_MARKERS]
+    assert_not_found(crawler.find(my_data, hidden_in_data), f"My data as {role}")
+
+
+def test_a_student_cannot_open_another_students_pages_by_their_address(world, student_area):
+    """Every page of A's area with an id in its address is not found for B."""
+    import re
+
+    area, students = student_area
+    _client, pages = crawl_area(area, students["student_a"])
+    with_ids = [
+        url for url, page in pages.items() if page.status == 200 and re.search(r"/\d+/", url)
+    ]
+    assert with_ids, "A's area has pages of their own records (requests, sessions...)"
+    other = client_for(students["student_b"])
+    for url in with_ids:
+        assert other.get(url).status_code == 404, url

@@ -111,11 +111,14 @@ def calendar_response(name, events, filename, private=False):
 
 
 def personal_events(user):
-    """Every app's events for ``user`` (``PERSONAL_CALENDAR_HOOK``), soonest first."""
-    events = []
+    """Every app's events for ``user`` (``PERSONAL_CALENDAR_HOOK``: as a tutor, as a student),
+    soonest first, each UID once."""
+    events = {}
     for hook in hooks.get_hooks(PERSONAL_CALENDAR_HOOK):
-        events.extend(hook(user) or [])
-    return sorted(events, key=lambda event: (_sort_key(event.start), event.uid))
+        for event in hook(user) or []:
+            # Once, if two apps give the same event (a tutor's workshop they are registered for).
+            events.setdefault(event.uid, event)
+    return sorted(events.values(), key=lambda event: (_sort_key(event.start), event.uid))
 
 
 def _sort_key(value):
@@ -150,12 +153,51 @@ def personal_feed(request, token):
         )
 
 
-# The account's screen: Account › More actions › Calendar feed -----------------------------
+# Making, showing and revoking one's own feed: the account's screen (below) and the student
+# area's "My calendar" (tutoria_cms.students.calendar) ---------------------------------------
 
 SETTINGS_URL_NAME = "tutoria_calendar_feed_settings"
 FEED_URL_NAME = "tutoria_calendar_feed"
 # The secret of a feed just made, shown once on the next view of the screen (not stored).
 NEW_SECRET_SESSION_KEY = "tutoria_calendar_feed_new_secret"  # noqa: S105 (a session key)
+
+
+def issue_feed(request):
+    """Make the signed-in person's feed (replacing their active one, whose address stops
+    working at once). Its secret waits in the session for the next view of the screen, which
+    shows it once (:func:`feed_state`): only its hash is stored."""
+    from .models import CalendarFeedToken
+
+    _token, secret = CalendarFeedToken.objects.issue(request.user)
+    request.session[NEW_SECRET_SESSION_KEY] = secret
+
+
+def revoke_feed(request):
+    """Turn off the signed-in person's feed: its address is a 404 from now on. Whether there
+    was one to turn off."""
+    from .models import CalendarFeedToken
+
+    return bool(CalendarFeedToken.objects.revoke(request.user))
+
+
+def feed_url(request, secret):
+    """The feed's full address, on the host (and scheme) the person is using."""
+    return request.build_absolute_uri(reverse(FEED_URL_NAME, kwargs={"token": secret}))
+
+
+def feed_state(request):
+    """``(active token or None, its address or None)``: the address only on the first view
+    after :func:`issue_feed` (the secret leaves the session then)."""
+    from .models import CalendarFeedToken
+
+    token = CalendarFeedToken.objects.active_for(request.user)
+    secret = request.session.pop(NEW_SECRET_SESSION_KEY, None)
+    if secret and token is not None:
+        return token, feed_url(request, secret)
+    return token, None
+
+
+# The account's screen: Account › More actions › Calendar feed -----------------------------
 
 
 class CalendarFeedView(WagtailAdminTemplateMixin, TemplateView):
@@ -167,33 +209,23 @@ class CalendarFeedView(WagtailAdminTemplateMixin, TemplateView):
     http_method_names = ["get", "post"]
 
     def get_context_data(self, **kwargs):
-        from .models import CalendarFeedToken
-
         context = super().get_context_data(**kwargs)
-        context["feed_token"] = CalendarFeedToken.objects.active_for(self.request.user)
-        secret = self.request.session.pop(NEW_SECRET_SESSION_KEY, None)
-        if secret and context["feed_token"] is not None:
-            context["feed_url"] = self.request.build_absolute_uri(
-                reverse(FEED_URL_NAME, kwargs={"token": secret})
-            )
+        context["feed_token"], context["feed_url"] = feed_state(self.request)
         return context
 
     def post(self, request, *args, **kwargs):
         from wagtail.admin import messages
 
-        from .models import CalendarFeedToken
-
         action = request.POST.get("action")
         if action == "create":
-            _token, secret = CalendarFeedToken.objects.issue(request.user)
-            request.session[NEW_SECRET_SESSION_KEY] = secret
+            issue_feed(request)
             messages.success(
                 request,
                 gettext(
                     "Your calendar feed is ready. Copy its address now: it is shown only once."
                 ),
             )
-        elif action == "revoke" and CalendarFeedToken.objects.revoke(request.user):
+        elif action == "revoke" and revoke_feed(request):
             messages.success(
                 request, gettext("Your calendar feed is revoked: its address no longer works.")
             )

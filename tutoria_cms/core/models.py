@@ -463,8 +463,8 @@ class CalendarFeedTokenManager(models.Manager):
 class CalendarFeedToken(models.Model):
     """The secret of a person's private calendar feed (``/calendar/<secret>.ics``).
 
-    Any account may have one (tutors now; students later). One active token per person: a
-    new one revokes the old. Only the SHA-256 of the secret is stored.
+    Any account may have one (a tutor from the admin, a student from their area). One active
+    token per person: a new one revokes the old. Only the SHA-256 of the secret is stored.
     """
 
     user = models.ForeignKey(

@@ -175,6 +175,15 @@ def tutor_sessions_calendar(user):
     return tutor_events(user)
 
 
+@hooks.register("tutoria_personal_calendar_events")  # tutoria_cms.core.calendar
+def student_sessions_calendar(user):
+    """A student's own tutoring, class and group sessions in their private calendar feed (an
+    account linked to a student record; a tutor who is also a student gets both)."""
+    from .calendar import student_events
+
+    return student_events(user)
+
+
 @hooks.register("register_tutoria_student_area_section")  # tutoria_cms.students.area
 def student_requests_section():
     """ "My requests" in the student area, where the students app is installed."""

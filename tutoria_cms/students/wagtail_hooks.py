@@ -1,5 +1,5 @@
 """Wiring of student accounts into the suite: their rows in the subject-access workbook, and
-the student area's "My data" and "E-mail notices" sections."""
+the student area's "My calendar", "My data" and "E-mail notices" sections."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -14,6 +14,21 @@ def subject_access_data(student_number, user, record=None, **kwargs):
     from .subject import subject_data
 
     return subject_data(student_number, user, record=record)
+
+
+@hooks.register("register_tutoria_student_area_section")
+def my_calendar_section():
+    from . import my_calendar
+    from .area import Section
+
+    return Section(
+        slug=my_calendar.SLUG,
+        label=my_calendar.LABEL,
+        urls=my_calendar.urlpatterns,
+        order=80,
+        summary=my_calendar.summary,
+        description=my_calendar.DESCRIPTION,
+    )
 
 
 @hooks.register("register_tutoria_student_area_section")

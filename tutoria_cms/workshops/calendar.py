@@ -1,9 +1,11 @@
-"""The workshops' sessions as calendar events: in their programme's public feed, and in the
-private feed of the tutors who facilitate them (tutoria_cms.core.calendar).
+"""The workshops' sessions as calendar events: in their programme's public feed, in the
+private feed of the tutors who facilitate them, and in the private feed of the students
+registered for them (tutoria_cms.core.calendar).
 
 Only what the workshop's public page says: the title, the date and times, the place (or
 "at a distance"), the page's address. Never a video call link (the page gives it to whoever
-reads it; a calendar service keeps it), nor anything about who signed up.
+reads it; a calendar service keeps it), nor anything about who signed up: a student's event is
+the very event of the programme's public feed (the same UID).
 """
 
 from django.apps import apps
@@ -107,3 +109,31 @@ def programme_calendar_url(workshop, request=None):
     parent = parent.specific_deferred
     feed_url = getattr(parent, "calendar_feed_url", None)
     return feed_url(request) if callable(feed_url) else None
+
+
+def student_events(user):
+    """The sessions of the live workshops the student whose record ``user``'s account is linked
+    to holds a seat in: their own registrations as "My workshops" counts them (of their
+    institution, identity established: ``student_area.own_registrations``), confirmed; not
+    the waiting list, not cancelled ones."""
+    if user is None or not user.is_active or not apps.is_installed("tutoria_cms.students"):
+        return []
+    from tutoria_cms.students.linking import account_of
+
+    from .models import WorkshopRegistration
+    from .student_area import own_registrations
+
+    account = account_of(user)
+    if account is None:
+        return []
+    pks = (
+        own_registrations(account.record)
+        .filter(status=WorkshopRegistration.Status.CONFIRMED)
+        .values("workshop_id")
+    )
+    workshops = _with_sessions(get_page_model().objects.filter(pk__in=pks).live().order_by("path"))
+    hostname = account.record.site.hostname
+    events = []
+    for workshop in workshops:
+        events.extend(session_events(workshop, hostname=hostname))
+    return events

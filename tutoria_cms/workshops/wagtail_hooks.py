@@ -131,6 +131,15 @@ def facilitated_workshop_sessions(user):
     return facilitator_events(user)
 
 
+@hooks.register(PERSONAL_CALENDAR_HOOK)
+def registered_workshop_sessions(user):
+    """The sessions of the workshops a student holds a seat in (an account linked to their
+    student record), in their private calendar feed."""
+    from .calendar import student_events
+
+    return student_events(user)
+
+
 @hooks.register("tutoria_structured_data")  # tutoria_cms.core.seo.STRUCTURED_DATA_HOOK
 def workshop_structured_data(page, request):
     from .structured_data import workshop_events
