@@ -23,6 +23,7 @@ REQUIREMENTS = [
     ("tutoria_programmes", "tutoria_cms.core"),
     ("tutoria_workshops", "tutoria_cms.core"),
     ("tutoria_workshops", "tutoria_cms.programmes"),
+    ("tutoria_workshops", "tutoria_cms.academics"),
     ("tutoria_workshops", "simple_history"),
     ("tutoria_tutors", "tutoria_cms.core"),
     ("tutoria_tutors", "wagtail.contrib.settings"),
@@ -91,8 +92,14 @@ def test_a_missing_app_is_an_error_naming_it(monkeypatch, label, needed):
 def test_requests_needs_academics_and_only_says_so_for_itself(monkeypatch):
     without(monkeypatch, "tutoria_cms.academics")
     by_id = sorted(e.id for e in suite_errors())
-    # Requests, mentoring and student accounts need academic records; nothing else does.
-    assert by_id == ["tutoria_mentoring.E010", "tutoria_requests.E010", "tutoria_students.E010"]
+    # Requests, mentoring, student accounts and workshops (term certificates) need academic
+    # records; nothing else does.
+    assert by_id == [
+        "tutoria_mentoring.E010",
+        "tutoria_requests.E010",
+        "tutoria_students.E010",
+        "tutoria_workshops.E010",
+    ]
     only_requests = suite_errors(app_configs=[apps.get_app_config("tutoria_requests")])
     assert [e.id for e in only_requests] == ["tutoria_requests.E010"]
 
@@ -105,6 +112,7 @@ def test_an_app_that_is_not_installed_asks_for_nothing(monkeypatch):
         ("tutoria_mentoring.E010", "tutoria_cms.academics"),
         ("tutoria_mentoring.E010", "tutoria_cms.requests"),
         ("tutoria_students.E010", "tutoria_cms.academics"),
+        ("tutoria_workshops.E010", "tutoria_cms.academics"),
     ]
 
 

@@ -289,6 +289,9 @@ ALLOWED = {
     # (issue_certificate, migration 0007).
     "workshop_registrations:certificate": COORDINATION,
     "workshop_registrations:certificate_download": COORDINATION,
+    # Every certificate of the institution, and a tutor's term certificate (issue_certificate).
+    "tutoria_certificates:index": COORDINATION,
+    "tutoria_certificates:issue_given": COORDINATION,
     "workshop_attendance:index": COORDINATION,
     "workshop_attendance:sheet": COORDINATION,
     # --- Academic records, accreditation evidence --------------------------------------------

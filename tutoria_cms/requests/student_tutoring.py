@@ -3,7 +3,10 @@ student's tutoring looks like from their side.
 
 Their tutors (of their requests approved or in progress), their tutoring sessions, their
 individual classes and class sessions, their tutoring groups and the group sessions, and where
-their referrals stand. Never what staff wrote about them: not a session's private notes, not a
+their referrals stand, and the certificate of the tutoring they received in each term
+(constancia de tutoría / declaração de tutoria: a PDF made on demand from the one certificate
+of the record and term, ``tutoria_cms.workshops.public``, where the workshops app is
+installed). Never what staff wrote about them: not a session's private notes, not a
 referral's reason or outcome notes, not the confidential details of a request, not end-of-term
 reports. The querysets below select only the columns shown (``only``), so those texts are not
 even read.
@@ -14,8 +17,12 @@ of another student's class or group is "not found".
 
 from decimal import Decimal
 
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,6 +181,32 @@ def summary(request):
     return ngettext("%(count)d session", "%(count)d sessions", count) % {"count": count}
 
 
+def certificates_installed():
+    """Term certificates are the workshops app's certificates."""
+    return apps.is_installed("tutoria_cms.workshops")
+
+
+def started_terms(student):
+    """The terms of the student's institution that have started, the latest first."""
+    from tutoria_cms.academics.models import Term
+
+    return Term.objects.filter(
+        site_id=student.site_id, starts_on__lte=timezone.localdate()
+    ).order_by("-starts_on", "-pk")
+
+
+def certificate_terms(page, request):
+    """[{term, url}] of the terms in which the student received tutoring."""
+    if not certificates_installed():
+        return []
+    from tutoria_cms.workshops.public import terms_with_tutoring
+
+    return [
+        {"term": term, "url": _url(page, request, "tutoring_certificate", term.pk)}
+        for term in terms_with_tutoring(request.student, started_terms(request.student))
+    ]
+
+
 # Views ----------------------------------------------------------------------------------------
 
 
@@ -224,6 +257,7 @@ def overview(page, request):
             for r in own_referrals(student)
         ],
         "term": current_term(student),
+        "certificate_terms": certificate_terms(page, request),
     }
     return page.render_section(request, SLUG, TEMPLATES + "overview.html", context)
 
@@ -285,8 +319,40 @@ def group(page, request, group_id):
     return page.render_section(request, SLUG, TEMPLATES + "group.html", context)
 
 
+def term_certificate(page, request, term_id):
+    """The PDF certificate of the tutoring the student received in a term of their
+    institution: issued once for their record and the term, reused while its facts hold."""
+    if not certificates_installed():
+        raise Http404(_("Not found."))
+    from tutoria_cms.workshops import public
+
+    student = request.student
+    term = started_terms(student).filter(pk=term_id).first()
+    if term is None:
+        raise Http404(_("Not found."))
+    try:
+        certificate = public.issue_student_term_certificate(student, term, request.user)
+    except ValidationError as error:  # nothing to certify in this term
+        raise Http404(_("Not found.")) from error
+    try:
+        pdf, filename = public.certificate_pdf(certificate)
+    except public.CertificatesUnavailable:
+        messages.error(
+            request,
+            _(
+                "The certificate cannot be made as a PDF on this server at the moment; its "
+                "verification page shows what it states."
+            ),
+        )
+        return redirect(_url(page, request, SLUG))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 urlpatterns = [
     path("", overview, name=SLUG),
     path("class/<int:class_id>/", individual_class, name="tutoring_class"),
     path("group/<int:group_id>/", group, name="tutoring_group"),
+    path("certificate/<int:term_id>/", term_certificate, name="tutoring_certificate"),
 ]

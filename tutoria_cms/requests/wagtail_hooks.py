@@ -131,6 +131,14 @@ def request_evidence():
     ]
 
 
+@hooks.register("register_tutoria_term_hours")  # tutoria_cms.workshops.certificates
+def tutoring_term_hours(kind, holder, term):
+    """The tutoring sessions, class sessions and group sessions of a term certificate."""
+    from .term_hours import term_hours
+
+    return term_hours(kind, holder, term)
+
+
 @hooks.register("register_tutoria_subject_data")
 @answers_for_record
 @covers(

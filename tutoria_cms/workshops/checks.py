@@ -11,6 +11,7 @@ check_required_apps = require_apps(
     {
         "tutoria_cms.core": "shared fields, text cleaning, roles and settings",
         "tutoria_cms.programmes": "a workshop page lives under a programme page",
+        "tutoria_cms.academics": "a term certificate names its term and student record",
         "simple_history": "history of every tracked record",
     },
 )

@@ -761,9 +761,14 @@ def new_certificate_code():
 
 
 class Certificate(models.Model):
-    """A certificate (constancia / declaração) issued to a student, with its facts frozen as
-    issued: later changes to the registration or the attendance do not change it. Created
-    and revoked only through :mod:`tutoria_cms.workshops.certificates`.
+    """A certificate (constancia / declaração) issued to a student or a tutor, with its facts
+    frozen as issued: later changes to the records do not change it. Created and revoked only
+    through :mod:`tutoria_cms.workshops.certificates`.
+
+    One concept for every kind: a workshop's attendance (``registration``, the workshop's
+    facts), the tutoring a student received in a term (``record`` and ``term``) and the
+    tutoring a tutor gave in a term (``tutor`` and ``term``); the term kinds state their hours
+    per kind of activity in ``lines`` and the total in ``hours``.
 
     Anyone holding its ``code`` can check it on the public verification page of its
     institution (``/certificates/verify/<code>/``) while it is not revoked.
@@ -771,6 +776,10 @@ class Certificate(models.Model):
 
     class Kind(models.TextChoices):
         WORKSHOP_ATTENDANCE = "workshop_attendance", _("Workshop attendance")
+        TUTORING_RECEIVED = "tutoring_received", _("Tutoring received in a term")
+        TUTORING_GIVEN = "tutoring_given", _("Tutoring given in a term")
+
+    TERM_KINDS = (Kind.TUTORING_RECEIVED, Kind.TUTORING_GIVEN)
 
     kind = models.CharField(
         _("kind"), max_length=32, choices=Kind.choices, default=Kind.WORKSHOP_ATTENDANCE
@@ -778,8 +787,34 @@ class Certificate(models.Model):
     registration = models.ForeignKey(
         WorkshopRegistration,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="certificates",
         verbose_name=_("registration"),
+    )
+    record = models.ForeignKey(
+        "tutoria_academics.StudentRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("student record"),
+    )
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tutoring_certificates",
+        verbose_name=_("tutor"),
+    )
+    term = models.ForeignKey(
+        "tutoria_academics.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("term"),
     )
     site = models.ForeignKey(
         "wagtailcore.Site",
@@ -788,12 +823,15 @@ class Certificate(models.Model):
         verbose_name=_("institution"),
     )
     holder_name = models.CharField(_("holder's name"), max_length=255)
-    student_number = models.CharField(_("student number"), max_length=40)
-    workshop_title = models.CharField(_("workshop"), max_length=255)
-    hours = models.DecimalField(_("hours attended"), max_digits=7, decimal_places=2)
-    sessions = models.PositiveIntegerField(_("sessions attended"))
-    first_session_date = models.DateField(_("first session attended"))
-    last_session_date = models.DateField(_("last session attended"))
+    student_number = models.CharField(_("student number"), max_length=40, blank=True)
+    workshop_title = models.CharField(_("workshop"), max_length=255, blank=True)
+    term_name = models.CharField(_("term"), max_length=100, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
+    sessions = models.PositiveIntegerField(_("sessions"), default=0)
+    first_session_date = models.DateField(_("first session attended"), null=True, blank=True)
+    last_session_date = models.DateField(_("last session attended"), null=True, blank=True)
+    # The term kinds: [{"key", "label" (in the certificate's language), "hours", "sessions"}].
+    lines = models.JSONField(_("hours per activity"), default=list, blank=True)
     language = models.CharField(_("language"), max_length=15)
     code = models.CharField(
         _("verification code"),
@@ -819,14 +857,32 @@ class Certificate(models.Model):
         editable=False,
         help_text=_("A revoked certificate is no longer shown on the verification page."),
     )
+    # Claimed by the task that e-mails the holder that the certificate is available
+    # (claim-then-send, ``tasks.send_certificate_email``); not in the history.
+    notified_at = models.DateTimeField(
+        _("holder notified at"), null=True, blank=True, editable=False
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["notified_at"])
 
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "-pk"]
         indexes = [models.Index(fields=["registration", "kind", "revoked_at"])]
+        constraints = [
+            # One valid term certificate per holder and term (issuing locks, this backs it).
+            models.UniqueConstraint(
+                fields=["record", "term", "kind"],
+                condition=Q(revoked_at__isnull=True, record__isnull=False),
+                name="tutoria_one_valid_received_certificate",
+            ),
+            models.UniqueConstraint(
+                fields=["tutor", "term", "kind"],
+                condition=Q(revoked_at__isnull=True, tutor__isnull=False),
+                name="tutoria_one_valid_given_certificate",
+            ),
+        ]
         permissions = [("issue_certificate", _("Can issue certificates"))]
 
     def __str__(self):

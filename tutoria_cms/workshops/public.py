@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from tutoria_cms.core.student_numbers import normalise_student_number
 
+from .certificates import CertificatesUnavailable  # noqa: F401 (raised by certificate_pdf)
 from .models import Attendance
 
 
@@ -30,3 +31,33 @@ def sessions_attended(student_numbers, start=None, end=None):
         ]
         for row in rows
     }
+
+
+# Term certificates (the student area's "My tutoring", requests app) ---------------------------
+
+
+def terms_with_tutoring(record, terms):
+    """The ``terms`` in which the student ``record`` has tutoring hours to certify."""
+    from . import certificates
+
+    return [term for term in terms if certificates.term_lines(certificates.RECEIVED, record, term)]
+
+
+def issue_student_term_certificate(record, term, user):
+    """The valid certificate of the tutoring ``record`` received in ``term``: created once,
+    returned while its facts hold (``certificates.issue_term_certificate``; no e-mail: the
+    student is downloading it). Raises ``django.core.exceptions.ValidationError`` when there
+    is nothing to certify."""
+    from . import certificates
+
+    certificate, _created = certificates.issue_term_certificate(
+        certificates.RECEIVED, record, term, user, notify=False
+    )
+    return certificate
+
+
+def certificate_pdf(certificate):
+    """(PDF bytes, file name) of ``certificate``; raises ``CertificatesUnavailable``."""
+    from . import certificates
+
+    return certificates.render_pdf(certificate), certificates.pdf_filename(certificate)

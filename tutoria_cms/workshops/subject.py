@@ -41,8 +41,49 @@ def subject_data(student_number, user=None, record=None):
         registrations = institutions.scope_pages(
             registrations, user, IDENTIFIED_PERMISSION, path_field="workshop__path"
         )
+    # The certificates of the tutoring received in a term (the student record's own).
+    term_certificates = Certificate.objects.filter(
+        kind=Certificate.Kind.TUTORING_RECEIVED, record__student_number__iexact=student_number
+    )
+    if record is not None:
+        term_certificates = Certificate.objects.filter(
+            kind=Certificate.Kind.TUTORING_RECEIVED, record=record
+        )
+    elif user is not None:
+        term_certificates = institutions.scope(term_certificates, user, IDENTIFIED_PERMISSION)
+    certificate_sheet = SubjectSheet(
+        _("Certificates"),
+        (
+            _("Kind"),
+            _("Workshop"),
+            _("Term"),
+            _("Name"),
+            _("Hours"),
+            _("Sessions"),
+            _("Issued at"),
+            _("Revoked at"),
+            _("Verification code"),
+        ),
+        [
+            (
+                c.get_kind_display(),
+                c.workshop_title,
+                c.term_name,
+                c.holder_name,
+                c.hours,
+                c.sessions,
+                c.issued_at,
+                c.revoked_at,
+                c.code,
+            )
+            for c in (
+                Certificate.objects.filter(registration__in=registrations) | term_certificates
+            ).order_by("issued_at", "pk")
+        ],
+        order=32,
+    )
     if not registrations.exists():
-        return []
+        return [certificate_sheet] if certificate_sheet.rows else []
     return [
         SubjectSheet(
             _("Workshop registrations"),
@@ -75,28 +116,5 @@ def subject_data(student_number, user=None, record=None):
             .values_list("session__page__title", "session__date", "present"),
             order=31,
         ),
-        SubjectSheet(
-            _("Certificates"),
-            (
-                _("Workshop"),
-                _("Name"),
-                _("Hours attended"),
-                _("Sessions attended"),
-                _("Issued at"),
-                _("Revoked at"),
-                _("Verification code"),
-            ),
-            Certificate.objects.filter(registration__in=registrations)
-            .order_by("issued_at", "pk")
-            .values_list(
-                "workshop_title",
-                "holder_name",
-                "hours",
-                "sessions",
-                "issued_at",
-                "revoked_at",
-                "code",
-            ),
-            order=32,
-        ),
+        certificate_sheet,
     ]

@@ -1,4 +1,5 @@
-"""Background tasks (django-tasks): the registration e-mails.
+"""Background tasks (django-tasks): the registration e-mails and the "your certificate is
+available" e-mail.
 
 No e-mail carries text typed on the public form (no name greeting): the confirmation link
 goes to an address nobody chose for the student where there is a student record, and its
@@ -27,7 +28,7 @@ from django_tasks import task
 from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.mail_retry import retry_later
 
-from .models import WorkshopRegistration
+from .models import Certificate, WorkshopRegistration
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ SUBJECT_TEMPLATE = "tutoria_cms/workshops/emails/registration_subject.txt"
 BODY_TEMPLATE = "tutoria_cms/workshops/emails/registration_body.txt"
 LINK_SUBJECT_TEMPLATE = "tutoria_cms/workshops/emails/confirm_subject.txt"
 LINK_BODY_TEMPLATE = "tutoria_cms/workshops/emails/confirm_body.txt"
+CERTIFICATE_SUBJECT_TEMPLATE = "tutoria_cms/workshops/emails/certificate_subject.txt"
+CERTIFICATE_BODY_TEMPLATE = "tutoria_cms/workshops/emails/certificate_body.txt"
 
 
 def confirmation_url(registration):
@@ -145,6 +148,70 @@ def send_signup_confirmation_email(registration_id, attempt=1):
             pk=registration_id, confirmation_sent_at=claimed_at
         ).update(confirmation_sent_at=None)
         if retry_later(send_signup_confirmation_email, exception, attempt, registration_id):
+            return False
+        raise
+    return True
+
+
+def build_certificate_email(certificate, address):
+    """The e-mail telling the holder that ``certificate`` is available, in the certificate's
+    language (the institution's): their name, what it certifies (the workshop's title or the
+    term), and links to their student area and the verification page; nothing else."""
+    from . import certificates
+
+    with translation.override(certificate.language):
+        context = {
+            "certificate": certificate,
+            "area_url": certificates.student_area_url(certificate),
+            "verification_url": certificates.verification_url_or_none(certificate),
+        }
+        subject = " ".join(render_to_string(CERTIFICATE_SUBJECT_TEMPLATE, context).split())
+        body = render_to_string(CERTIFICATE_BODY_TEMPLATE, context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=tutoria_settings.FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        to=[address],
+        headers={"Content-Language": certificate.language},
+    )
+
+
+@task()
+def send_certificate_email(certificate_id, attempt=1):
+    """Tell the holder of a valid certificate that it is available, once (claim-then-send as
+    above, on ``Certificate.notified_at``); not when the student turned optional e-mails off
+    (``StudentAccount.email_news``) or no address is known."""
+    from . import certificates
+
+    certificate = (
+        Certificate.objects.filter(pk=certificate_id, revoked_at__isnull=True)
+        .select_related("site", "registration__workshop")
+        .first()
+    )
+    if certificate is None:
+        return False
+    address, record = certificates.holder_contact(certificate)
+    if not address or not certificates.wants_notices(record):
+        return False
+    claimed_at = timezone.now()
+    claimed = Certificate.objects.filter(
+        pk=certificate_id, notified_at__isnull=True, revoked_at__isnull=True
+    ).update(notified_at=claimed_at)
+    if not claimed:
+        return False
+    try:
+        build_certificate_email(certificate, address).send()
+    except (smtplib.SMTPException, OSError) as exception:
+        logger.exception(
+            "Could not send the certificate notice of certificate %s (try %s); it can be "
+            "sent again.",
+            certificate_id,
+            attempt,
+        )
+        Certificate.objects.filter(pk=certificate_id, notified_at=claimed_at).update(
+            notified_at=None
+        )
+        if retry_later(send_certificate_email, exception, attempt, certificate_id):
             return False
         raise
     return True

@@ -482,6 +482,8 @@ class CertificateDownloadView(View):
                 request,
                 _("Certificates cannot be made on this server: WeasyPrint is not installed."),
             )
+            if certificate.registration_id is None:
+                return redirect(reverse("tutoria_certificates:index"))
             inspect = reverse("workshop_registrations:inspect", args=[certificate.registration_id])
             return redirect(inspect)
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -269,8 +269,31 @@ class AttendanceViewSet(ViewSet):
         ]
 
 
+class CertificatesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_issue_certificate(request.user)
+
+
+class CertificatesViewSet(ViewSet):
+    """Every certificate of the person's institutions, and a tutor's term certificate
+    (``certificate_admin``)."""
+
+    name = "tutoria_certificates"
+    icon = "doc-full"
+    menu_label = _("Certificates")
+    menu_item_class = CertificatesMenuItem
+
+    def get_urlpatterns(self):
+        from .certificate_admin import CertificateIndexView, IssueGivenCertificateView
+
+        return [
+            path("", CertificateIndexView.as_view(), name="index"),
+            path("tutor/", IssueGivenCertificateView.as_view(), name="issue_given"),
+        ]
+
+
 class GroupWorkshopsViewSetGroup(ViewSetGroup):
     menu_label = _("Group workshops")
     menu_icon = "group"
     menu_order = 250
-    items = (WorkshopRegistrationViewSet, AttendanceViewSet)
+    items = (WorkshopRegistrationViewSet, AttendanceViewSet, CertificatesViewSet)

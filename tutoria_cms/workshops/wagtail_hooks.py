@@ -163,3 +163,10 @@ def student_workshops_section():
         summary=student_area.summary,
         description=_("Your workshop registrations, attendance and certificates."),
     )
+
+
+@hooks.register("register_tutoria_term_hours")  # certificates.TERM_HOURS_HOOK
+def workshop_term_hours(kind, holder, term):
+    from .certificates import workshop_term_hours
+
+    return workshop_term_hours(kind, holder, term)
