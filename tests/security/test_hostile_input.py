@@ -389,6 +389,44 @@ def _partnership_forms():
     ]
 
 
+def _student_forms():
+    """The student area's forms (the students' own words)."""
+    from tutoria_cms.mentoring.student_area import StudentCheckInForm
+    from tutoria_cms.requests import student_forms
+
+    today = timezone.localdate().isoformat()
+
+    def check_in(w, v):
+        goals = list(w.pair.goals.all())
+        data = {"role": "mentee", "goal": goals[0].pk, "date": today, "rating": 3}
+        return StudentCheckInForm({**data, "feedback": v}, goals=goals, roles=["mentee"])
+
+    return [
+        FormCase(
+            "student.support_request_description",
+            "description",
+            5000,
+            lambda w, v: student_forms.SupportRequestForm(
+                {
+                    "notice_version": 1,
+                    "accept_notice": "on",
+                    "reasons": ["health"],
+                    "description": v,
+                },
+                site=w.support_request.site,
+                notice_version=1,
+            ),
+        ),
+        FormCase(
+            "student.withdraw_reason",
+            "reason",
+            5000,
+            lambda w, v: student_forms.WithdrawForm({"reason": v}),
+        ),
+        FormCase("student.check_in_feedback", "feedback", 5000, check_in),
+    ]
+
+
 PURPOSE = "Solicitud de acceso de la persona titular"
 
 
@@ -418,6 +456,7 @@ FORM_GROUPS = {
     "mentoring": _mentoring_forms,
     "partnerships": _partnership_forms,
     "exports": _export_forms,
+    "students": _student_forms,
 }
 EXPECTED = {
     "nul": ("caracteres nulos", "caracteres de control"),
@@ -899,6 +938,9 @@ def test_deleting_a_tutor_with_requests_is_refused_with_a_message(world):
 
 # Forms whose typed text the sweep above does not type into, and why.
 NOT_SWEPT = {
+    "tutoria_cms.requests.student_forms.IndividualClassRequestForm": (
+        "no typed text (the term and component from the records, yes/no answers)"
+    ),
     "tutoria_cms.requests.forms.NewRequestForm": "no typed text (choices and yes/no only)",
     "tutoria_cms.mentoring.forms.MentorForm": "its typed text is ReasonForm's, swept above",
     "tutoria_cms.accreditation.forms.ExportForm": (
