@@ -93,12 +93,18 @@ def test_an_apps_section_is_routed_listed_and_summarised(areas, mx_student):
     def view(page, request):
         return page.render_section(request, "probe", "tutoria_cms/students/area_section.html", {})
 
+    summarised = []
+
+    def summary(request):
+        summarised.append(request.path)
+        return f"records of {request.student.student_number}"
+
     def probe():
         return Section(
             slug="probe",
             label="Probe section",
             urls=[path("", view, name="probe")],
-            summary=lambda request: f"records of {request.student.student_number}",
+            summary=summary,
         )
 
     with hooks.register_temporarily(SECTION_HOOK, probe):
@@ -113,6 +119,8 @@ def test_an_apps_section_is_routed_listed_and_summarised(areas, mx_student):
             response = client.get(url(areas[0]) + "probe/")
             assert response.status_code == 200
             assert 'aria-current="page">Probe section' in response.content.decode()
+            # Summaries are the overview's: a section's page does not work them out.
+            assert summarised == [url(areas[0])]
             assert client_for(MX_HOST).get(url(areas[0]) + "probe/").status_code == 302
         finally:
             if "_routablepage_urlresolver" in StudentAreaPage.__dict__:

@@ -88,16 +88,12 @@ def _describe(request, pair):
     }
 
 
-def _url(page, request, name, *args):
-    return page.get_url(request) + page.reverse_subpage(name, args=list(args)).lstrip("/")
-
-
 def mentoring(page, request):
     pairs = _pairs(request).select_related("programme__page", "mentor__student", "mentee__student")
     entries = []
     for pair in pairs.order_by("-confirmed_at", "-pk"):
         entry = _describe(request, pair)
-        entry["url"] = _url(page, request, "mentoring_pair", pair.pk)
+        entry["url"] = page.section_url(request, "mentoring_pair", pair.pk)
         entries.append(entry)
     return page.render_section(
         request,
@@ -131,8 +127,8 @@ def _pair_context(page, request, pair):
         "goals": goals,
         "meetings": meetings.order_by("-date", "-pk"),
         "check_ins": check_ins,
-        "check_in_url": _url(page, request, "mentoring_check_in", pair.pk),
-        "back_url": _url(page, request, SLUG),
+        "check_in_url": page.section_url(request, "mentoring_check_in", pair.pk),
+        "back_url": page.section_url(request, SLUG),
     }
 
 
@@ -170,7 +166,7 @@ def check_in(page, request, pair_id):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Your check-in was saved."))
-            return HttpResponseRedirect(_url(page, request, "mentoring_pair", pair.pk))
+            return HttpResponseRedirect(page.section_url(request, "mentoring_pair", pair.pk))
     context = _pair_context(page, request, pair)
     context["form"] = form
     return page.render_section(

@@ -48,10 +48,6 @@ def mentoring_installed():
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def url_of(page, request, name, *args):
-    return page.get_url(request) + page.reverse_subpage(name, args=args).lstrip("/")
-
-
 def own_requests(request):
     return TutoringRequest.objects.filter(student=request.student)
 
@@ -143,11 +139,11 @@ def requests_index(page, request):
         TEMPLATES + "index.html",
         {
             "tutoring_requests": [
-                {"object": row, "url": url_of(page, request, "requests_detail", row.pk)}
+                {"object": row, "url": page.section_url(request, "requests_detail", row.pk)}
                 for row in rows
             ],
             "kinds": [
-                {"kind": kind, "url": url_of(page, request, name), "label": label, "text": text}
+                {"kind": kind, "url": page.section_url(request, name), "label": label, "text": text}
                 for kind, name, label, text in kinds_offered(site)
             ],
         },
@@ -183,7 +179,7 @@ def _filed(page, request, created):
         request,
         _("Your request has been sent. You can follow it here."),
     )
-    return HttpResponseRedirect(url_of(page, request, "requests_detail", created.pk))
+    return HttpResponseRedirect(page.section_url(request, "requests_detail", created.pk))
 
 
 def new_support(page, request):
@@ -194,7 +190,7 @@ def new_support(page, request):
             request,
             SLUG,
             TEMPLATES + "no_notice.html",
-            {"message": NO_NOTICE, "back_url": url_of(page, request, "requests")},
+            {"message": NO_NOTICE, "back_url": page.section_url(request, "requests")},
         )
     form_kwargs = {"site": site, "notice_version": notice.privacy_notice_version}
     if request.method == "POST":
@@ -220,7 +216,7 @@ def new_support(page, request):
         request,
         SLUG,
         TEMPLATES + "new_support.html",
-        {"form": form, "notice": notice, "back_url": url_of(page, request, "requests")},
+        {"form": form, "notice": notice, "back_url": page.section_url(request, "requests")},
     )
 
 
@@ -244,7 +240,7 @@ def new_class(page, request):
     site = page.get_site()
     if site_rule_set(site) is None:
         raise Http404
-    context = {"back_url": url_of(page, request, "requests")}
+    context = {"back_url": page.section_url(request, "requests")}
     if request.method == "POST":
         form = IndividualClassRequestForm(request.POST, site=site)
         if form.is_valid() and "back" not in request.POST:
@@ -299,7 +295,7 @@ def new_mentoring(page, request):
         request,
         SLUG,
         TEMPLATES + "new_mentoring.html",
-        {"form": form, "back_url": url_of(page, request, "requests")},
+        {"form": form, "back_url": page.section_url(request, "requests")},
     )
 
 
@@ -369,16 +365,18 @@ def requests_detail(page, request, pk):
         "tutor_name": person_name(tutoring_request.assigned_tutor)
         if tutoring_request.assigned_tutor_id
         else "",
-        "back_url": url_of(page, request, "requests"),
+        "back_url": page.section_url(request, "requests"),
     }
     if withdrawable(tutoring_request):
-        context["withdraw_url"] = url_of(page, request, "requests_withdraw", tutoring_request.pk)
+        context["withdraw_url"] = page.section_url(
+            request, "requests_withdraw", tutoring_request.pk
+        )
     return page.render_section(request, SLUG, TEMPLATES + "detail.html", context)
 
 
 def requests_withdraw(page, request, pk):
     tutoring_request = own_request(request, pk)
-    detail_url = url_of(page, request, "requests_detail", tutoring_request.pk)
+    detail_url = page.section_url(request, "requests_detail", tutoring_request.pk)
     if not withdrawable(tutoring_request):
         messages.info(request, _("This request can no longer be withdrawn."))
         return HttpResponseRedirect(detail_url)

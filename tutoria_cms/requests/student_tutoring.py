@@ -202,16 +202,12 @@ def certificate_terms(page, request):
     from tutoria_cms.workshops.public import terms_with_tutoring
 
     return [
-        {"term": term, "url": _url(page, request, "tutoring_certificate", term.pk)}
+        {"term": term, "url": page.section_url(request, "tutoring_certificate", term.pk)}
         for term in terms_with_tutoring(request.student, started_terms(request.student))
     ]
 
 
 # Views ----------------------------------------------------------------------------------------
-
-
-def _url(page, request, name, *args):
-    return page.get_url(request) + page.reverse_subpage(name, args=args).lstrip("/")
 
 
 def overview(page, request):
@@ -235,7 +231,7 @@ def overview(page, request):
             {
                 "item": c,
                 "tutor": person_name(c.tutor),
-                "url": _url(page, request, "tutoring_class", c.pk),
+                "url": page.section_url(request, "tutoring_class", c.pk),
             }
             for c in classes
         ],
@@ -243,7 +239,7 @@ def overview(page, request):
             {
                 "item": g,
                 "tutor": person_name(g.tutor),
-                "url": _url(page, request, "tutoring_group", g.pk),
+                "url": page.section_url(request, "tutoring_group", g.pk),
             }
             for g in groups
         ],
@@ -283,7 +279,7 @@ def individual_class(page, request, class_id):
         "tutor": person_name(found.tutor),
         "sessions": sessions,
         "total_hours": sum((s["hours"] for s in sessions), Decimal("0")),
-        "back_url": _url(page, request, SLUG),
+        "back_url": page.section_url(request, SLUG),
     }
     return page.render_section(request, SLUG, TEMPLATES + "class.html", context)
 
@@ -314,7 +310,7 @@ def group(page, request, group_id):
         "sessions": sessions,
         "attended_count": len(attended),
         "attended_hours": sum((s["hours"] for s in sessions if s["attended"]), Decimal("0")),
-        "back_url": _url(page, request, SLUG),
+        "back_url": page.section_url(request, SLUG),
     }
     return page.render_section(request, SLUG, TEMPLATES + "group.html", context)
 
@@ -344,7 +340,7 @@ def term_certificate(page, request, term_id):
                 "verification page shows what it states."
             ),
         )
-        return redirect(_url(page, request, SLUG))
+        return redirect(page.section_url(request, SLUG))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -21,7 +21,7 @@ called as methods of the page (Wagtail's ``RoutablePageMixin``): ``view(page, re
 ``request.student`` (their ``StudentRecord``) and ``request.student_account`` set. They render
 with ``page.render_section(request, section_slug, template, context)``, which gives the
 template the area's navigation. Name each pattern ``"<slug>"`` or ``"<slug>_<what>"``, and
-reverse it with ``page.reverse_subpage(name, args=...)``: names are shared by every section.
+link to it with ``page.section_url(request, name, *args)``: names are shared by every section.
 
 ``summary(request)`` (optional) is a short line the area's overview shows under the section's
 name ("2 open requests"), or ``None``.

@@ -162,7 +162,11 @@ class StudentAreaPageMixin(SuiteTemplateMixin, RoutablePageMixin, models.Model):
 
     # -- rendering ---------------------------------------------------------------------------
 
-    def get_context(self, request, *args, **kwargs):
+    def section_url(self, request, name, *args):
+        """The full address of a section's URL pattern ``name`` (with ``args``)."""
+        return self.get_url(request) + self.reverse_subpage(name, args=list(args)).lstrip("/")
+
+    def get_context(self, request, *args, with_summaries=True, **kwargs):
         from .area import sections
 
         context = super().get_context(request, *args, **kwargs)
@@ -170,7 +174,9 @@ class StudentAreaPageMixin(SuiteTemplateMixin, RoutablePageMixin, models.Model):
         entries = []
         base_url = self.get_url(request)
         for section in sections():
-            summary = section.summary(request) if student and section.summary else None
+            # Only the overview shows them (each may count the student's records).
+            wanted = with_summaries and student and section.summary
+            summary = section.summary(request) if wanted else None
             entries.append(
                 {
                     "section": section,
@@ -185,7 +191,7 @@ class StudentAreaPageMixin(SuiteTemplateMixin, RoutablePageMixin, models.Model):
 
     def render_section(self, request, slug, template, context=None, status=200):
         """A section's page, inside the area's navigation (``slug``: the active section)."""
-        base = self.get_context(request)
+        base = self.get_context(request, with_summaries=False)
         base["active_section"] = slug
         base.update(context or {})
         return TemplateResponse(request, template, base, status=status)

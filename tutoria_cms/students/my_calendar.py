@@ -91,7 +91,7 @@ def my_calendar(page, request):
 def summary(request):
     from tutoria_cms.core.models import CalendarFeedToken
 
-    if CalendarFeedToken.objects.filter(user=request.user, revoked_at__isnull=True).exists():
+    if CalendarFeedToken.objects.active_for(request.user) is not None:
         return gettext("Your calendar feed is on.")
     return None
 

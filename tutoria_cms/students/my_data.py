@@ -68,10 +68,6 @@ def display(value):
     return str(value)
 
 
-def _url(page, request, name):
-    return page.get_url(request) + page.reverse_subpage(name).lstrip("/")
-
-
 def my_data(page, request):
     sheets = own_sheets(request.student, request.user)
     tables = [
@@ -89,7 +85,7 @@ def my_data(page, request):
         "tutoria_cms/students/my_data.html",
         {
             "tables": tables,
-            "download_url": _url(page, request, "data_download"),
+            "download_url": page.section_url(request, "data_download"),
             "contact": institution.contact,
             "data_controller": institution.data_controller,
         },

@@ -124,10 +124,6 @@ def summary(request):
 # Views ----------------------------------------------------------------------------------------
 
 
-def _url(page, request, name, *args):
-    return page.get_url(request) + page.reverse_subpage(name, args=args).lstrip("/")
-
-
 def _verification_url(certificate):
     try:
         return certificates.verification_url(certificate)
@@ -155,11 +151,13 @@ def describe(page, request, registration):
         "facts": certificates.attendance_facts(registration),
         "certificate": certificate,
         "certificate_url": (
-            _url(page, request, "workshops_certificate", registration.pk) if certificate else None
+            page.section_url(request, "workshops_certificate", registration.pk)
+            if certificate
+            else None
         ),
         "verification_url": _verification_url(certificate) if certificate else None,
         "cancel_url": (
-            None if refusal else _url(page, request, "workshops_cancel", registration.pk)
+            None if refusal else page.section_url(request, "workshops_cancel", registration.pk)
         ),
         "is_over": is_over(sessions),
     }
@@ -191,7 +189,7 @@ def cancel(page, request, registration_id):
     workshop = registration.workshop.specific
     sessions = sessions_of(workshop)
     refusal = cancel_refusal(registration, sessions)
-    back = _url(page, request, SLUG)
+    back = page.section_url(request, SLUG)
     form = CancelRegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and refusal is None and form.is_valid():
         services.cancel(registration, user=request.user)
@@ -229,7 +227,7 @@ def certificate_pdf(page, request, registration_id):
                 "verification page shows what it states."
             ),
         )
-        return redirect(_url(page, request, SLUG))
+        return redirect(page.section_url(request, SLUG))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{certificates.pdf_filename(certificate)}"'
