@@ -220,7 +220,9 @@ def test_communications_sets_the_logo_and_colours_and_sees_them_on_the_site(site
 
     home = visitor()
     logo = home.locator("header img.site-logo")
-    assert logo.get_attribute("alt") == "Universidad de Ejemplo"
+    # The logo is decorative: the institution's name beside it is the link's text.
+    assert logo.get_attribute("alt") == ""
+    assert home.locator("header .site-name a").inner_text() == "Universidad de Ejemplo"
     background = home.locator("header.site-header").evaluate(
         "element => getComputedStyle(element).backgroundColor"
     )

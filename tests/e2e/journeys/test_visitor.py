@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.e2e.journeys.conftest import es, pt
@@ -166,8 +167,9 @@ def test_visitor_finds_a_video_workshop_in_the_calendar(site, visitor):
     form = page.get_by_role("form", name=es("Filter the calendar"))
     form.get_by_label(es("Modality")).select_option(label=es("At a distance: video call"))
     form.get_by_role("button", name=es("Show")).click()
+    page.wait_for_url("**modality=video**")
+    expect(page.get_by_role("link", name="Gestión del tiempo en línea")).to_be_visible()
     assert page.get_by_role("link", name="Técnicas de estudio").count() == 0
-    assert page.get_by_role("link", name="Gestión del tiempo en línea").is_visible()
     form = page.get_by_role("form", name=es("Filter the calendar"))
     form.get_by_label(es("Show")).select_option(label=es("Past workshops"))
     form.get_by_label(es("Modality")).select_option(label=es("All modalities"))
