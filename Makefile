@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 BENCH_LOAD_ARGS ?=
 
-.PHONY: demo test test-fast install lint format check messages compile-messages bench bench-load bench-throughput clean
+.PHONY: demo test test-fast test-sweeps install lint format check messages compile-messages bench bench-load bench-throughput clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -43,6 +43,11 @@ test: $(STAMP)
 # The fast tests alone: no browser, no LibreOffice, no suite-wide sweeps (see docs/testing.md).
 test-fast: $(STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
+
+# The suite-wide security sweeps alone (marker `sweep`), e.g. on PostgreSQL with DATABASE_URL:
+# .ci/run runs them on SQLite only (docs/testing.md).
+test-sweeps: $(STAMP)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m sweep $(PYTEST_ARGS)
 
 # Templates djhtml indents (the suite's and the example site's).
 TEMPLATE_DIRS := $(wildcard tutoria_cms/*/templates tutoria_cms/contrib/*/templates sites/*/templates sites/templates)

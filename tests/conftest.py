@@ -24,11 +24,28 @@ SLOW = (
 )
 
 
+# The suite-wide security sweeps: every URL x role (x institution), and the crawls of every
+# page as every role. Their decisions are made in Python (permission policies, querysets
+# scoped by institution), the same on both databases, and they are half of the suite's time:
+# `.ci/run` runs them on SQLite (`make test`) and leaves them out of its PostgreSQL pass
+# (`-m "not sweep"`, docs/testing.md); `make test-sweeps` runs them on any database.
+SWEEPS = (
+    "tests/security/test_url_matrix.py",
+    "tests/security/test_url_matrix_institutions.py",
+    "tests/security/test_leaks.py",
+    "tests/security/test_leaks_institutions.py",
+    "tests/security/test_readable.py",
+    "tests/security/test_wagtail_views.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.nodeid.replace("\\", "/")
         if path.startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+        if path.startswith(SWEEPS):
+            item.add_marker(pytest.mark.sweep)
 
 
 def is_transactional(item):

@@ -118,6 +118,13 @@ def cached(name, *parts, compute, timeout=None):
 _MISSING = object()
 
 
+def shares_fragments(request):
+    """Whether parts of the page answering ``request`` may come from the cache (``cached()``
+    keyed by the page, ``{% tutoria_fragment %}``): not in a preview, whose draft has the
+    live page's key."""
+    return not getattr(request, "is_preview", False)
+
+
 def _ignored(model):
     meta = model._meta
     if meta.app_label in IGNORED_APPS or meta.label_lower in IGNORED_MODELS:

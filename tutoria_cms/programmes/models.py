@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -255,7 +256,8 @@ class TutoringProgrammePageMixin(RoutablePageMixin, SuiteTemplateMixin, models.M
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programme_sections"] = self.get_sections(request)
+        # Lazy: the template keeps the sections in the cache ({% tutoria_fragment %}).
+        context["programme_sections"] = SimpleLazyObject(lambda: self.get_sections(request))
         context["calendar_feed_url"] = self.calendar_feed_url(request)
         return context
 

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -617,8 +618,9 @@ class TutorProfilePageMixin(SuiteTemplateMixin, models.Model):
         # The tags are shown twice (the page, its JSON-LD): read once.
         prefetch_related_objects([self], "disciplines", "expertise")
         context = super().get_context(request, *args, **kwargs)
-        context["matrix"] = self.get_matrix(request)
-        context["profile_sections"] = self.get_sections(request)
+        # Lazy: the template keeps them in the cache ({% tutoria_fragment %}).
+        context["matrix"] = SimpleLazyObject(lambda: self.get_matrix(request))
+        context["profile_sections"] = SimpleLazyObject(lambda: self.get_sections(request))
         return context
 
     def get_sections(self, request):

@@ -18,6 +18,7 @@ through :mod:`tutoria_cms.workshops.services`.
 import base64
 import dataclasses
 import datetime
+import functools
 import secrets
 from decimal import Decimal
 
@@ -31,7 +32,7 @@ from django.db.models.functions import Cast, Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
@@ -407,14 +408,12 @@ class WorkshopCalendarPageMixin(SuiteTemplateMixin, models.Model):
             session.workshop = workshops[session.page_id]
         return sessions
 
-    def get_context(self, request, *args, **kwargs):
+    def calendar_listing(self, request, root, programmes):
+        """The filter form and the page of sessions the request asks for, by month."""
         from django.core.paginator import Paginator
 
         from .forms import WorkshopCalendarFilterForm
 
-        context = super().get_context(request, *args, **kwargs)
-        root = self.calendar_root()
-        programmes = self.calendar_programmes(root) if root is not None else []
         form = WorkshopCalendarFilterForm(request.GET or None, programmes=programmes)
         filters = form.cleaned_data if form.is_valid() else {}
         by_pk = {programme.pk: programme for programme in programmes}
@@ -444,16 +443,39 @@ class WorkshopCalendarPageMixin(SuiteTemplateMixin, models.Model):
             if not months or months[-1].month != month:
                 months.append(CalendarMonth(month, []))
             months[-1].sessions.append(session)
+        return {
+            "filter_form": form,
+            "calendar_months": months,
+            "calendar_page": page_of_sessions,
+            "calendar_past": past,
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        root = self.calendar_root()
+        programmes = self.calendar_programmes(root) if root is not None else []
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
-            filter_form=form,
-            calendar_months=months,
-            calendar_page=page_of_sessions,
             calendar_query=query.urlencode(),
-            calendar_past=past,
             calendar_feeds=[(p, url) for p in programmes if (url := p.calendar_feed_url(request))],
+            # Nothing a visitor typed: the template keeps the form and the sessions in the
+            # cache ({% tutoria_fragment %}), until content changes or the day does.
+            calendar_cacheable=not request.GET,
+            calendar_today=timezone.localdate(),
         )
+        if request.GET:
+            context.update(self.calendar_listing(request, root, programmes))
+        else:
+            # Upcoming sessions, unfiltered: read only when a fragment is rendered.
+            listing = functools.cache(lambda: self.calendar_listing(request, root, programmes))
+            context.update(
+                {
+                    name: SimpleLazyObject(lambda name=name: listing()[name])
+                    for name in ("filter_form", "calendar_months", "calendar_page")
+                },
+                calendar_past=False,
+            )
         return context
 
 

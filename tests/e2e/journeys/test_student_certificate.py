@@ -105,3 +105,81 @@ def test_a_student_downloads_and_checks_their_certificate_and_subscribes_to_the_
     calendar = icalendar.Calendar.from_ical(answer.body())
     summaries = [str(event.get("summary")) for event in calendar.walk("VEVENT")]
     assert any("Taller de técnicas de estudio" in summary for summary in summaries), summaries
+
+
+def a_student_tutored_last_term(site):
+    """Valeria was tutored last term: two sessions (1.5 h and 1 h) with Rosa Luna."""
+    from wagtail.models import Site
+
+    from tutoria_cms.academics.models import Term
+    from tutoria_cms.requests.models import (
+        RequestKind,
+        RequestState,
+        TutoringRequest,
+        TutoringSession,
+    )
+
+    factories.build_student_area(site, title="Mi espacio")
+    institution = Site.objects.get(root_page=site)
+    today = timezone.localdate()
+    term = Term.objects.create(
+        site=institution,
+        code="2026-1",
+        name="Periodo 2026-1",
+        starts_on=today - datetime.timedelta(days=200),
+        ends_on=today - datetime.timedelta(days=20),
+    )
+    valeria = factories.make_student(
+        "MX001", site=institution, full_name="Valeria Gómez", email="valeria.gomez@example.edu"
+    )
+    user = factories.make_student_user(valeria, password=PASSWORD)
+    tutor = factories.UserFactory(username="tutora", first_name="Rosa", last_name="Luna")
+    request = TutoringRequest.objects.create(
+        site=institution,
+        kind=RequestKind.SUPPORT,
+        state=RequestState.CLOSED,
+        student=valeria,
+        term=term,
+        assigned_tutor=tutor,
+    )
+    for days, minutes in ((100, 90), (60, 60)):
+        TutoringSession.objects.create(
+            request=request,
+            date=today - datetime.timedelta(days=days),
+            modality="in_person",
+            attention_type="individual",
+            duration_minutes=minutes,
+        )
+    return user, term
+
+
+def test_a_student_downloads_their_tutoring_certificate_of_last_term_and_checks_it(site, browsing):
+    from tutoria_cms.workshops.models import Certificate
+
+    user, term = a_student_tutored_last_term(site)
+    page = new_page(browsing)
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form").get_by_role("button", name=es("Sign In")).click()
+    page.wait_for_url("**/mi-espacio/")
+
+    page.get_by_role("navigation", name=es("Student area")).get_by_role(
+        "link", name=es("My tutoring")
+    ).click()
+    page.wait_for_url("**/mi-espacio/tutoring/")
+    name = es("Download my tutoring certificate for %(term)s") % {"term": term.name}
+    with page.expect_download() as caught:
+        page.get_by_role("link", name=name).click()
+    download = caught.value
+    certificate = Certificate.objects.get(term=term)
+    assert download.suggested_filename == f"certificate-{certificate.code}.pdf"
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    # The code printed on it leads to its public verification page: her name, the term and
+    # the hours, nothing of what was talked about.
+    page.goto(f"/certificates/verify/{certificate.code}/")
+    facts = page.locator("main").inner_text()
+    assert "Valeria Gómez" in facts and "Periodo 2026-1" in facts, facts
+    assert "2,50" in facts or "2.5" in facts, facts

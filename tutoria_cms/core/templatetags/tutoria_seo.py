@@ -68,6 +68,23 @@ def _image_url(page, request):
     return url
 
 
+def structured_data(page, request):
+    """The page's JSON-LD, kept until content changes (core.page_cache), per site and language:
+    its hooks read sessions, tags and the institution. Computed afresh in a preview."""
+    from ..page_cache import cached, shares_fragments
+
+    if not shares_fragments(request):
+        return seo.structured_data(page, request)
+    site = site_for(page, request)
+    return cached(
+        "json-ld",
+        page.pk,
+        site.pk if site is not None else "",
+        translation.get_language() or "",
+        compute=lambda: seo.structured_data(page, request),
+    )
+
+
 @register.inclusion_tag("tutoria_cms/core/seo_tags.html", takes_context=True)
 def tutoria_seo_tags(context):
     request = context.get("request")
@@ -95,7 +112,7 @@ def tutoria_seo_tags(context):
             url=page.get_full_url(request),
             image=_image_url(page, request),
         )
-        data = seo.structured_data(page, request)
+        data = structured_data(page, request)
         if data:
             nonce = getattr(request, "csp_nonce", "") if request is not None else ""
             tags["json_ld"] = json_ld_script(data, str(nonce or ""))
