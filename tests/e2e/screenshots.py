@@ -28,7 +28,7 @@ def chromium_path():
     sys.exit("chromium was not found (apt-get install chromium)")
 
 
-def page_types(page, base):
+def page_types(page, base, search_word):
     """``{page type: URL}`` of the site at ``base``, found through its own links."""
     urls = {"home": base + "/"}
     page.goto(base + "/")
@@ -60,7 +60,7 @@ def page_types(page, base):
                 workshop.click()
                 page.wait_for_load_state("load")
                 urls["workshop"] = page.url
-    urls["search"] = base + "/search/?q=taller"
+    urls["search"] = base + "/search/?q=" + search_word
     urls["not found"] = base + "/no-such-page/"
     urls["privacy notice"] = base + "/privacy/"
     urls["sign in"] = base + "/accounts/login/"
@@ -78,7 +78,7 @@ def main(argv=None):
         browser = playwright.chromium.launch(executable_path=chromium_path())
         for site, base in (("mx", args.base_mx.rstrip("/")), ("br", args.base_br.rstrip("/"))):
             finder = browser.new_page()
-            urls = page_types(finder, base)
+            urls = page_types(finder, base, "taller" if site == "mx" else "oficina")
             finder.close()
             for width in WIDTHS:
                 page = browser.new_page(viewport={"width": width, "height": 900})
