@@ -7,6 +7,7 @@ variable is listed in docs/deployment.md.
 
 import os
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -84,6 +85,13 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    # SAML 2.0 single sign-on, when python3-saml (and the lxml it needs) is installed: the
+    # `saml` extra.
+    *(
+        ["allauth.socialaccount.providers.saml"]
+        if find_spec("onelogin") and find_spec("lxml")
+        else []
+    ),
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",

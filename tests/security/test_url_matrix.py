@@ -395,6 +395,9 @@ NOT_OURS = {
     "openid_connect_login": "allauth's OpenID Connect sign-in, wrapped by tutoria_cms.students "
     "only to add its provider's origin to the page's CSP form-action (allauth's own view; "
     "tests/students/test_sso_e2e.py)",
+    "saml_login": "allauth's SAML sign-in, wrapped by tutoria_cms.students only to add the "
+    "institution's IdP origin to the page's CSP form-action (allauth's own view; "
+    "tests/students/test_saml_e2e.py)",
 }
 
 

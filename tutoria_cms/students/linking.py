@@ -73,14 +73,29 @@ def link_by_verified_email(user, site):
     return None
 
 
-def claims_of(sociallogin):
+def claims_of(sociallogin, app=None):
     data = sociallogin.account.extra_data or {}
+    if app is not None and app.provider == "saml":
+        return saml_claims(data, (app.settings or {}).get("attribute_mapping", {}))
     claims = {}
     # allauth keeps the ID token's claims and the userinfo answer; userinfo wins.
     for part in ("id_token", "userinfo"):
         if isinstance(data.get(part), dict):
             claims.update(data[part])
     return claims or data
+
+
+def saml_claims(attributes, mapping):
+    """The claims a SAML assertion carries: for each name of ``mapping`` (sso.py), the first
+    value of the first of its attributes present (allauth keeps every attribute's values)."""
+    claims = {}
+    for claim, names in mapping.items():
+        for name in [names] if isinstance(names, str) else names:
+            values = attributes.get(name)
+            if isinstance(values, list | tuple) and values:
+                claims[claim] = values[0]
+                break
+    return claims
 
 
 def sso_site(app, request):
@@ -107,7 +122,7 @@ def link_by_sso(user, sociallogin, request):
     site = sso_site(app, request)
     if site is None:
         return None
-    claims = claims_of(sociallogin)
+    claims = claims_of(sociallogin, app)
     claim = (app.settings or {}).get("student_claim", "student_number")
     value = claims.get(claim)
     if not isinstance(value, str | int) or not str(value).strip():
@@ -124,5 +139,5 @@ def link_by_sso(user, sociallogin, request):
     record = _unique_unlinked(records)
     if record is None:
         return None
-    evidence = f"{app.provider_id or app.provider}:{sociallogin.account.uid}"
+    evidence = f"{app.provider_id or app.client_id or app.provider}:{sociallogin.account.uid}"
     return _link(user, record, LinkMethod.SSO, evidence)

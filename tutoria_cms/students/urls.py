@@ -1,5 +1,6 @@
 """The students' URLs: their area, and django-allauth's sign-in pages (``accounts/``)."""
 
+from django.apps import apps
 from django.urls import include, path
 
 from . import views
@@ -11,6 +12,18 @@ urlpatterns = [
         "oidc/<str:provider_id>/login/",
         views.SSOLoginView.as_view(),
         name="openid_connect_login",
+    ),
+    *(
+        # The same for SAML, when allauth's SAML provider is installed (sso.py).
+        [
+            path(
+                "saml/<str:organization_slug>/login/",
+                views.SAMLLoginView.as_view(),
+                name="saml_login",
+            )
+        ]
+        if apps.is_installed("allauth.socialaccount.providers.saml")
+        else []
     ),
     path("", include("allauth.urls")),
 ]

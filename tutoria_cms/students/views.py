@@ -1,6 +1,6 @@
 """Where a student lands after signing in (their site's student area page, or, on a site
 without one, who is signed in and which record the account is linked to); allauth's OpenID
-Connect sign-in under the site's Content-Security-Policy."""
+Connect and SAML sign-in under the site's Content-Security-Policy."""
 
 from urllib.parse import urlsplit
 
@@ -40,37 +40,66 @@ class MyAreaView(LoginRequiredMixin, TemplateView):
         )
 
 
-def _provider_origin(request, provider_id):
+def _provider_origin(request, provider, client_id=None, provider_id=None):
+    """The origin (scheme://host) a sign-in redirects the student to: an OpenID provider's
+    server, or a SAML IdP's single sign-on service; None when this site has no such app."""
     from allauth.socialaccount.adapter import get_adapter
     from allauth.socialaccount.models import SocialApp
 
     try:
-        app = get_adapter().get_app(request, provider_id)
+        if provider_id is not None:
+            app = get_adapter().get_app(request, provider_id)
+        else:
+            app = get_adapter().get_app(request, provider=provider, client_id=client_id)
     except (SocialApp.DoesNotExist, SocialApp.MultipleObjectsReturned):
         return None
-    url = urlsplit((app.settings or {}).get("server_url", ""))
+    settings = app.settings or {}
+    address = settings.get("server_url") or (settings.get("idp") or {}).get("sso_url", "")
+    url = urlsplit(address)
     return f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else None
+
+
+def _allow_form_action(response, origin):
+    """Add ``origin`` to the response's CSP ``form-action``: the "Continue" form's answer
+    redirects there, and browsers hold redirects of a form to ``form-action`` (the example
+    site's policy is ``'self'``)."""
+    update = dict(getattr(response, "_csp_update", None) or {})
+    update["form-action"] = [*update.get("form-action", []), origin]
+    response._csp_update = update  # read by django-csp's middleware, when installed
+    return response
 
 
 class SSOLoginView(View):
     """allauth's OpenID Connect sign-in (its "Continue" page and the redirect to the
-    provider), with the provider's origin added to the page's CSP ``form-action``: the
-    "Continue" form's answer redirects there, and browsers hold redirects of a form to
-    ``form-action`` (the example site's policy is ``'self'``). Only this site's institution's
-    providers (adapters.py): another is "not found"."""
+    provider), with the provider's origin added to the page's CSP ``form-action``. Only
+    this site's institution's providers (adapters.py): another is "not found"."""
 
     http_method_names = ["get", "post", "head", "options"]
 
     def get(self, request, provider_id):
         from allauth.socialaccount.providers.openid_connect.views import login
 
-        origin = _provider_origin(request, provider_id)
+        origin = _provider_origin(request, "openid_connect", provider_id=provider_id)
         if origin is None:
             raise Http404
-        response = login(request, provider_id)
-        update = dict(getattr(response, "_csp_update", None) or {})
-        update["form-action"] = [*update.get("form-action", []), origin]
-        response._csp_update = update  # read by django-csp's middleware, when installed
-        return response
+        return _allow_form_action(login(request, provider_id), origin)
 
     post = get  # "Continue" (allauth tells GET from POST itself)
+
+
+class SAMLLoginView(View):
+    """allauth's SAML sign-in (its "Continue" page and the redirect to the institution's
+    IdP), with the IdP's origin added to the page's CSP ``form-action``; only this site's
+    institution's IdP."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get(self, request, organization_slug):
+        from allauth.socialaccount.providers.saml.views import login
+
+        origin = _provider_origin(request, "saml", client_id=organization_slug)
+        if origin is None:
+            raise Http404
+        return _allow_form_action(login(request, organization_slug=organization_slug), origin)
+
+    post = get
