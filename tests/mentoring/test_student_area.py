@@ -10,11 +10,10 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from tests import factories
+from tests.students.conftest import BR_HOST, MX_HOST, signed_in
 from tutoria_cms.mentoring import services
 from tutoria_cms.mentoring.models import CheckIn, MentoringProgramme, Participant
 
-MX_HOST = "localhost"
-BR_HOST = "tutorias.exemplo.edu.br"
 TODAY = timezone.localdate()
 
 
@@ -26,12 +25,6 @@ def es(text):
 
 def url(page, tail=""):
     return page.relative_url(page.get_site()) + tail
-
-
-def signed_in(user, host=MX_HOST):
-    client = Client(HTTP_HOST=host)
-    client.force_login(user)
-    return client
 
 
 def programme_of(site):

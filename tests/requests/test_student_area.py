@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.text import capfirst
 
 from tests import factories
-from tests.students.conftest import BR_HOST, MX_HOST, client_for, institutions  # noqa: F401
+from tests.students.conftest import BR_HOST, MX_HOST, client_for, institutions, signed_in  # noqa: F401
 from tutoria_cms.academics.models import CurricularComponent, Term
 from tutoria_cms.core import roles
 from tutoria_cms.core.models import InstitutionSettings
@@ -82,12 +82,6 @@ def es(text):
 
 def section_url(area, tail=""):
     return area.relative_url(area.get_site()) + "requests/" + tail
-
-
-def signed_in(user, host=MX_HOST):
-    client = client_for(host)
-    client.force_login(user)
-    return client
 
 
 def support_for(record, user, site):

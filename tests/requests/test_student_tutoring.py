@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.students.conftest import BR_HOST, MX_HOST, client_for, institutions  # noqa: F401
+from tests.students.conftest import BR_HOST, MX_HOST, client_for, institutions, signed_in  # noqa: F401
 from tutoria_cms.academics.models import CurricularComponent, Term
 from tutoria_cms.requests.models import (
     ClassSession,
@@ -34,12 +34,6 @@ OTHER_NOTES = "OTHER-STUDENTS-SESSION-NOTES"
 
 def url(page):
     return page.relative_url(page.get_site())
-
-
-def signed_in(user, host=MX_HOST):
-    client = client_for(host)
-    client.force_login(user)
-    return client
 
 
 def today(days=0):

@@ -25,6 +25,13 @@ def client_for(host):
     return Client(HTTP_HOST=host)
 
 
+def signed_in(user, host=MX_HOST):
+    """A client of the site at ``host`` with ``user`` signed in."""
+    client = client_for(host)
+    client.force_login(user)
+    return client
+
+
 def confirmation_path(message):
     match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", message.body)
     assert match, message.body

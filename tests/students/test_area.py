@@ -8,7 +8,7 @@ from tests import factories
 from tutoria_cms.students.area import SECTION_HOOK, Section, sections
 from tutoria_cms.students.models import StudentAreaPage, area_page_for
 
-from .conftest import BR_HOST, MX_HOST, client_for
+from .conftest import BR_HOST, MX_HOST, client_for, signed_in
 
 
 @pytest.fixture
@@ -28,12 +28,6 @@ def mx_student(institutions):
 
 def url(page):
     return page.relative_url(page.get_site())
-
-
-def signed_in(user, host=MX_HOST):
-    client = client_for(host)
-    client.force_login(user)
-    return client
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_back(areas):

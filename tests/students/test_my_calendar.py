@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tests import factories
-from tests.students.conftest import BR_HOST, MX_HOST, client_for
+from tests.students.conftest import BR_HOST, MX_HOST, client_for, signed_in
 from tutoria_cms.academics.models import CurricularComponent, Term
 from tutoria_cms.core.models import CalendarFeedToken
 from tutoria_cms.requests.models import (
@@ -39,12 +39,6 @@ def today(days=0):
 
 def url(page):
     return page.relative_url(page.get_site())
-
-
-def signed_in(user, host=MX_HOST):
-    client = client_for(host)
-    client.force_login(user)
-    return client
 
 
 def register(workshop, record, status=Status.CONFIRMED, verified=True):

@@ -17,19 +17,13 @@ from tutoria_cms.core.models import InstitutionSettings
 from tutoria_cms.requests.models import Referral, RequestKind, TutoringSession  # noqa: I001
 from tutoria_cms.workshops.models import WorkshopRegistration
 
-from .conftest import BR_HOST, MX_HOST, client_for
+from .conftest import BR_HOST, MX_HOST, client_for, signed_in
 
 TODAY = timezone.localdate()
 
 
 def url(page, tail=""):
     return page.relative_url(page.get_site()) + tail
-
-
-def signed_in(user, host=MX_HOST):
-    client = client_for(host)
-    client.force_login(user)
-    return client
 
 
 def translated(text, language):

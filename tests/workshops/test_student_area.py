@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.students.conftest import BR_HOST, MX_HOST, client_for, institutions  # noqa: F401
+from tests.students.conftest import BR_HOST, MX_HOST, client_for, institutions, signed_in  # noqa: F401
 from tutoria_cms.workshops import certificates
 from tutoria_cms.workshops.models import Attendance, WorkshopRegistration
 
@@ -21,12 +21,6 @@ IMPOSTOR_EMAIL = "impostor@example.com"
 
 def url(page):
     return page.relative_url(page.get_site())
-
-
-def signed_in(user, host=MX_HOST):
-    client = client_for(host)
-    client.force_login(user)
-    return client
 
 
 def register(workshop, record, status=Status.CONFIRMED, verified=True, **extra):

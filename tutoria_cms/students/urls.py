@@ -18,7 +18,7 @@ urlpatterns = [
         [
             path(
                 "saml/<str:organization_slug>/login/",
-                views.SAMLLoginView.as_view(),
+                views.SSOLoginView.as_view(protocol="saml"),
                 name="saml_login",
             )
         ]

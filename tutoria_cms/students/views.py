@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.module_loading import import_string
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -40,17 +41,18 @@ class MyAreaView(LoginRequiredMixin, TemplateView):
         )
 
 
-def _provider_origin(request, provider, client_id=None, provider_id=None):
-    """The origin (scheme://host) a sign-in redirects the student to: an OpenID provider's
-    server, or a SAML IdP's single sign-on service; None when this site has no such app."""
+def _provider_origin(request, protocol, name):
+    """The origin (scheme://host) the sign-in redirects the student to: the server of the
+    OpenID provider whose id is ``name``, or the single sign-on service of the SAML IdP whose
+    client id (organisation slug) it is; None when this site has no such app."""
     from allauth.socialaccount.adapter import get_adapter
     from allauth.socialaccount.models import SocialApp
 
     try:
-        if provider_id is not None:
-            app = get_adapter().get_app(request, provider_id)
+        if protocol == "saml":
+            app = get_adapter().get_app(request, provider="saml", client_id=name)
         else:
-            app = get_adapter().get_app(request, provider=provider, client_id=client_id)
+            app = get_adapter().get_app(request, name)
     except (SocialApp.DoesNotExist, SocialApp.MultipleObjectsReturned):
         return None
     settings = app.settings or {}
@@ -59,47 +61,26 @@ def _provider_origin(request, provider, client_id=None, provider_id=None):
     return f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else None
 
 
-def _allow_form_action(response, origin):
-    """Add ``origin`` to the response's CSP ``form-action``: the "Continue" form's answer
-    redirects there, and browsers hold redirects of a form to ``form-action`` (the example
-    site's policy is ``'self'``)."""
-    update = dict(getattr(response, "_csp_update", None) or {})
-    update["form-action"] = [*update.get("form-action", []), origin]
-    response._csp_update = update  # read by django-csp's middleware, when installed
-    return response
-
-
 class SSOLoginView(View):
-    """allauth's OpenID Connect sign-in (its "Continue" page and the redirect to the
-    provider), with the provider's origin added to the page's CSP ``form-action``. Only
+    """allauth's single sign-on (its "Continue" page and the redirect to the institution's
+    OpenID provider or SAML IdP, ``protocol``), with that origin added to the page's CSP
+    ``form-action``: the "Continue" form's answer redirects there, and browsers hold
+    redirects of a form to ``form-action`` (the example site's policy is ``'self'``). Only
     this site's institution's providers (adapters.py): another is "not found"."""
 
     http_method_names = ["get", "post", "head", "options"]
+    protocol = "openid_connect"  # or "saml": allauth's provider package
 
-    def get(self, request, provider_id):
-        from allauth.socialaccount.providers.openid_connect.views import login
-
-        origin = _provider_origin(request, "openid_connect", provider_id=provider_id)
+    def get(self, request, **kwargs):
+        (name,) = kwargs.values()  # provider_id (OpenID Connect), organization_slug (SAML)
+        origin = _provider_origin(request, self.protocol, name)
         if origin is None:
             raise Http404
-        return _allow_form_action(login(request, provider_id), origin)
+        login = import_string(f"allauth.socialaccount.providers.{self.protocol}.views.login")
+        response = login(request, **kwargs)
+        update = dict(getattr(response, "_csp_update", None) or {})
+        update["form-action"] = [*update.get("form-action", []), origin]
+        response._csp_update = update  # read by django-csp's middleware, when installed
+        return response
 
     post = get  # "Continue" (allauth tells GET from POST itself)
-
-
-class SAMLLoginView(View):
-    """allauth's SAML sign-in (its "Continue" page and the redirect to the institution's
-    IdP), with the IdP's origin added to the page's CSP ``form-action``; only this site's
-    institution's IdP."""
-
-    http_method_names = ["get", "post", "head", "options"]
-
-    def get(self, request, organization_slug):
-        from allauth.socialaccount.providers.saml.views import login
-
-        origin = _provider_origin(request, "saml", client_id=organization_slug)
-        if origin is None:
-            raise Http404
-        return _allow_form_action(login(request, organization_slug=organization_slug), origin)
-
-    post = get

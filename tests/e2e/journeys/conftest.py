@@ -81,6 +81,29 @@ def new_page(browsing, locale="es-MX", base_url=None):
     return context.new_page()
 
 
+# The password of the students the journeys create (factories.make_student_user).
+STUDENT_PASSWORD = "A-long-student-passphrase-42"  # noqa: S105 (a test account's)
+
+
+def student_signs_in(page, email, password=STUDENT_PASSWORD, lands="**/mi-espacio/"):
+    """Sign a student in through the public sign-in form (``page`` on the sign-in page, or
+    anywhere: it goes there) and wait for their area."""
+    if "/accounts/login/" not in page.url:
+        page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form").get_by_role("button", name=es("Sign In")).click()
+    page.wait_for_url(lands)
+    return page
+
+
+def open_area_section(page, name):
+    """Follow a link of the student area's menu (``name`` in English, shown in Spanish)."""
+    page.get_by_role("navigation", name=es("Student area")).get_by_role(
+        "link", name=es(name)
+    ).click()
+
+
 @pytest.fixture
 def visitor(browsing):
     """``visitor(base_url=None, locale="es-MX")``: an anonymous page on the public home page."""

@@ -8,12 +8,18 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.e2e.journeys.conftest import es, new_page, request_in_progress
+from tests.e2e.journeys.conftest import (
+    STUDENT_PASSWORD,
+    es,
+    new_page,
+    open_area_section,
+    request_in_progress,
+    student_signs_in,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PRIVATE_NOTES = "Notas privadas: ansiedad ante los exámenes de Cálculo"
-PASSWORD = "A-long-student-passphrase-42"
 
 
 def test_student_sees_their_tutoring_and_cancels_a_workshop_registration(site, browsing):
@@ -35,7 +41,7 @@ def test_student_sees_their_tutoring_and_cancels_a_workshop_registration(site, b
     lucia.email = "lucia.hernandez@example.edu"
     lucia.save()
     # Signed up and confirmed (the factory adds the verified address allauth signs in by).
-    user = factories.make_student_user(lucia, password=PASSWORD)
+    user = factories.make_student_user(lucia, password=STUDENT_PASSWORD)
     programme = factories.build_programme(factories.build_programme_index(site))
     workshop = factories.build_workshop(
         programme, title="Taller de técnicas de estudio", capacity=1
@@ -65,17 +71,10 @@ def test_student_sees_their_tutoring_and_cancels_a_workshop_registration(site, b
         created_at=now - datetime.timedelta(days=1),
     )
 
-    page = new_page(browsing)
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=es("Sign In")).click()
-    page.wait_for_url("**/mi-espacio/")
+    page = student_signs_in(new_page(browsing), user.email)
 
     # My tutoring: the tutor and the session, not what the tutor wrote about it.
-    page.get_by_role("navigation", name=es("Student area")).get_by_role(
-        "link", name=es("My tutoring")
-    ).click()
+    open_area_section(page, "My tutoring")
     page.wait_for_url("**/mi-espacio/tutoring/")
     page.get_by_role("heading", name=es("Tutoring sessions")).wait_for()
     main = page.locator("main").inner_text()
@@ -84,9 +83,7 @@ def test_student_sees_their_tutoring_and_cancels_a_workshop_registration(site, b
     assert PRIVATE_NOTES not in page.content()
 
     # My workshops: cancel, confirm.
-    page.get_by_role("navigation", name=es("Student area")).get_by_role(
-        "link", name=es("My workshops")
-    ).click()
+    open_area_section(page, "My workshops")
     page.wait_for_url("**/mi-espacio/workshops/")
     assert es("Confirmed") in page.locator("main").inner_text()
     page.get_by_role("link", name="Taller de técnicas de estudio").first.wait_for()

@@ -10,14 +10,18 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tests import factories
-from tests.e2e.journeys.conftest import es, new_page
+from tests.e2e.journeys.conftest import (
+    STUDENT_PASSWORD,
+    es,
+    new_page,
+    open_area_section,
+    student_signs_in,
+)
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "A-long-student-passphrase-42"
 
 
 def test_student_turns_on_their_calendar_feed_and_it_has_their_workshop(site, browsing):
@@ -27,7 +31,7 @@ def test_student_turns_on_their_calendar_feed_and_it_has_their_workshop(site, br
     lucia = factories.make_student(
         "MX2019001", full_name="Lucía Hernández", email="lucia.hernandez@example.edu"
     )
-    user = factories.make_student_user(lucia, password=PASSWORD)
+    user = factories.make_student_user(lucia, password=STUDENT_PASSWORD)
     programme = factories.build_programme(factories.build_programme_index(site))
     workshop = factories.build_workshop(programme, title="Taller de técnicas de estudio")
     now = timezone.now()
@@ -43,16 +47,9 @@ def test_student_turns_on_their_calendar_feed_and_it_has_their_workshop(site, br
     )
     (session,) = workshop.ordered_sessions
 
-    page = new_page(browsing)
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=es("Sign In")).click()
-    page.wait_for_url("**/mi-espacio/")
+    page = student_signs_in(new_page(browsing), user.email)
 
-    page.get_by_role("navigation", name=es("Student area")).get_by_role(
-        "link", name=es("My calendar")
-    ).click()
+    open_area_section(page, "My calendar")
     page.wait_for_url("**/mi-espacio/calendar/")
     page.get_by_text(es("Your calendar feed is off.")).wait_for()
     # The programme's public calendar is linked too.

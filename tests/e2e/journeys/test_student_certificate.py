@@ -8,11 +8,15 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.e2e.journeys.conftest import es, new_page
+from tests.e2e.journeys.conftest import (
+    STUDENT_PASSWORD,
+    es,
+    new_page,
+    open_area_section,
+    student_signs_in,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-PASSWORD = "A-long-student-passphrase-42"  # noqa: S105
 
 
 def a_student_who_attended(site):
@@ -39,7 +43,7 @@ def a_student_who_attended(site):
     valeria = factories.make_student(
         "MX001", full_name="Valeria Gómez", email="valeria.gomez@example.edu"
     )
-    user = factories.make_student_user(valeria, password=PASSWORD)
+    user = factories.make_student_user(valeria, password=STUDENT_PASSWORD)
     now = timezone.now()
     attended = WorkshopRegistration.objects.create(
         workshop_id=past.pk,
@@ -66,17 +70,10 @@ def test_a_student_downloads_and_checks_their_certificate_and_subscribes_to_the_
     import icalendar
 
     user, workshop, certificate = a_student_who_attended(site)
-    page = new_page(browsing)
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=es("Sign In")).click()
-    page.wait_for_url("**/mi-espacio/")
+    page = student_signs_in(new_page(browsing), user.email)
 
     # My workshops: the certificate, as a PDF.
-    page.get_by_role("navigation", name=es("Student area")).get_by_role(
-        "link", name=es("My workshops")
-    ).click()
+    open_area_section(page, "My workshops")
     page.wait_for_url("**/mi-espacio/workshops/")
     download_name = es("Download the attendance certificate of %(workshop)s (PDF)") % {
         "workshop": workshop.title
@@ -132,7 +129,7 @@ def a_student_tutored_last_term(site):
     valeria = factories.make_student(
         "MX001", site=institution, full_name="Valeria Gómez", email="valeria.gomez@example.edu"
     )
-    user = factories.make_student_user(valeria, password=PASSWORD)
+    user = factories.make_student_user(valeria, password=STUDENT_PASSWORD)
     tutor = factories.UserFactory(username="tutora", first_name="Rosa", last_name="Luna")
     request = TutoringRequest.objects.create(
         site=institution,
@@ -157,16 +154,9 @@ def test_a_student_downloads_their_tutoring_certificate_of_last_term_and_checks_
     from tutoria_cms.workshops.models import Certificate
 
     user, term = a_student_tutored_last_term(site)
-    page = new_page(browsing)
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=es("Sign In")).click()
-    page.wait_for_url("**/mi-espacio/")
+    page = student_signs_in(new_page(browsing), user.email)
 
-    page.get_by_role("navigation", name=es("Student area")).get_by_role(
-        "link", name=es("My tutoring")
-    ).click()
+    open_area_section(page, "My tutoring")
     page.wait_for_url("**/mi-espacio/tutoring/")
     name = es("Download my tutoring certificate for %(term)s") % {"term": term.name}
     with page.expect_download() as caught:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests import factories
-from tests.e2e.journeys.conftest import es, new_page
+from tests.e2e.journeys.conftest import STUDENT_PASSWORD, es, new_page, student_signs_in
 from tutoria_cms.mentoring import services
 from tutoria_cms.mentoring.models import CheckIn, MentoringProgramme, Participant
 
@@ -17,8 +17,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "A-long-student-passphrase-42"  # noqa: S105
 
 
 def a_student_in_a_pair(home):
@@ -32,7 +30,7 @@ def a_student_in_a_pair(home):
         "MX001", site=site, full_name="Valeria Gómez", email="valeria.gomez@example.edu"
     )
     # Signed up and confirmed (the factory adds the verified address allauth signs in by).
-    user = factories.make_student_user(record, password=PASSWORD)
+    user = factories.make_student_user(record, password=STUDENT_PASSWORD)
     index = factories.build_programme_index(home)
     page = factories.build_programme(index, title="Mentoría entre pares", kind="peer_mentoring")
     programme = MentoringProgramme.objects.create(
@@ -88,12 +86,7 @@ def fits_320(page):
 
 def test_a_student_adds_a_check_in_and_downloads_their_data(site, browsing, tmp_path):
     area, user, goal = a_student_in_a_pair(site)
-    page = new_page(browsing)
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(user.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name=es("Sign In")).click()
-    page.wait_for_url(f"**{area.url}")
+    page = student_signs_in(new_page(browsing), user.email, lands=f"**{area.url}")
 
     # My mentoring: the pair, then a check-in.
     page.get_by_role("link", name=es("My mentoring")).first.click()

@@ -9,7 +9,7 @@ import pytest
 
 from tests import factories
 from tests.e2e.conftest import server_idle
-from tests.e2e.journeys.conftest import es
+from tests.e2e.journeys.conftest import STUDENT_PASSWORD, es, student_signs_in
 from tutoria_cms.core import roles
 from tutoria_cms.core.models import InstitutionSettings
 from tutoria_cms.requests import services
@@ -20,7 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "A-long-student-passphrase-42"
 NOTICE = "Tus datos personales se usan solo para darte tutoría (aviso de prueba)."
 REASON = "Tu solicitud cumple los criterios del programa: comienza la próxima semana."
 
@@ -38,7 +37,7 @@ def student_area(site):
         "MX001", site=mexican, full_name="Valeria Gómez Ruiz", email="valeria@example.edu"
     )
     # Signed up and confirmed (the factory adds the verified address allauth signs in by).
-    factories.make_student_user(record, password=PASSWORD)
+    factories.make_student_user(record, password=STUDENT_PASSWORD)
     return mexican, area, record
 
 
@@ -46,11 +45,7 @@ def sign_in_as_student(visitor, email):
     page = visitor()
     page.get_by_role("link", name="Iniciar sesión", exact=True).click()
     page.wait_for_url("**/accounts/login/**")
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form").get_by_role("button", name=es("Sign In")).click()
-    page.wait_for_url("**/mi-espacio/")
-    return page
+    return student_signs_in(page, email)
 
 
 def test_student_files_a_support_request_and_follows_it(student_area, visitor):

@@ -68,14 +68,13 @@ def _image_url(page, request):
     return url
 
 
-def structured_data(page, request):
+def structured_data(page, request, site):
     """The page's JSON-LD, kept until content changes (core.page_cache), per site and language:
     its hooks read sessions, tags and the institution. Computed afresh in a preview."""
     from ..page_cache import cached, shares_fragments
 
     if not shares_fragments(request):
         return seo.structured_data(page, request)
-    site = site_for(page, request)
     return cached(
         "json-ld",
         page.pk,
@@ -112,7 +111,7 @@ def tutoria_seo_tags(context):
             url=page.get_full_url(request),
             image=_image_url(page, request),
         )
-        data = structured_data(page, request)
+        data = structured_data(page, request, site)
         if data:
             nonce = getattr(request, "csp_nonce", "") if request is not None else ""
             tags["json_ld"] = json_ld_script(data, str(nonce or ""))
