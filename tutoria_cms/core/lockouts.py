@@ -10,22 +10,17 @@ import logging
 import math
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
-from wagtail.admin import messages
-from wagtail.admin.menu import AdminOnlyMenuItem
-from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
+
+from .superuser_settings import (
+    SuperuserActionView,
+    SuperuserSettingsIndexView,
+    SuperuserSettingsViewSet,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,16 +48,6 @@ def lockout_response(request, original_response=None, credentials=None):
         {"minutes": cool_off_minutes(request)},
         status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
     )
-
-
-class SuperusersOnlyPolicy(BasePermissionPolicy):
-    """Every action on lockouts is the superusers' (they administer the install)."""
-
-    def user_has_permission(self, user, action):
-        return bool(user.is_active and user.is_superuser)
-
-    def users_with_any_permission(self, actions):
-        return get_user_model().objects.filter(is_active=True, is_superuser=True)
 
 
 def attempt_model():
@@ -95,12 +80,12 @@ class LockedUntilColumn(Column):
         return timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
 
 
-class LockoutIndexView(generic.IndexView):
+class LockoutIndexView(SuperuserSettingsIndexView):
     page_title = _("Login lockouts")
     header_icon = "lock"
     default_ordering = "-attempt_time"
-    paginate_by = 50
-    unlock_url_name = None
+    action_label = _("Unlock")
+    action_icon = "lock-open"
 
     @property
     def columns(self):
@@ -114,103 +99,74 @@ class LockoutIndexView(generic.IndexView):
             LockedUntilColumn("locked_until", label=_("Locked until")),
         ]
 
-    def get_list_more_buttons(self, instance):
-        return [
-            MenuItem(
-                gettext("Unlock"),
-                url=reverse(self.unlock_url_name, args=[instance.pk]),
-                icon_name="lock-open",
-                priority=10,
-            )
-        ]
 
+class UnlockView(SuperuserActionView):
+    """Forget the failures of one username and address (recorded in Wagtail's audit log)."""
 
-class UnlockView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Confirm (GET) and unlock (POST): forget the failures of one username and address."""
-
-    permission_required = "delete"
-    template_name = "tutoria_cms/core/logins/unlock.html"
     page_title = _("Unlock sign-in")
     header_icon = "lock-open"
-    index_url_name = None
+    submit_label = _("Yes, unlock")
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.attempt = get_object_or_404(attempt_model(), pk=kwargs["pk"])
+    def get_object_queryset(self):
+        return attempt_model().objects.all()
 
     def get_page_subtitle(self):
-        return self.attempt.username
+        return self.object.username
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            attempt=self.attempt,
-            index_url=reverse(self.index_url_name),
-            unlock_url=self.request.path,
+    def get_intro(self):
+        attempt = self.object
+        failures = ngettext(
+            "%(username)s failed to sign in %(failures)s time from %(address)s.",
+            "%(username)s failed to sign in %(failures)s times from %(address)s.",
+            attempt.failures_since_start,
+        ) % {
+            "username": attempt.username,
+            "failures": attempt.failures_since_start,
+            "address": attempt.ip_address,
+        }
+        return " ".join(
+            (
+                failures,
+                gettext(
+                    "Unlocking forgets these failures: the next sign-in with the right "
+                    "password succeeds."
+                ),
+            )
         )
-        return context
 
-    def post(self, request, *args, **kwargs):
+    def perform(self, form):
         from axes.utils import reset
         from wagtail.log_actions import log
 
-        username, address = self.attempt.username, self.attempt.ip_address
+        username, address = self.object.username, self.object.ip_address
         log(
-            instance=self.attempt,
+            instance=self.object,
             action=UNLOCKED_ACTION,
-            user=request.user,
+            user=self.request.user,
             title=f"{username} · {address}",
         )
         reset(ip=address, username=username)
-        logger.info("Sign-in lockout of %r from %s lifted by %s", username, address, request.user)
-        messages.success(
-            request,
-            gettext("%(username)s can sign in again from %(address)s.")
-            % {"username": username, "address": address},
+        logger.info(
+            "Sign-in lockout of %r from %s lifted by %s", username, address, self.request.user
         )
-        return redirect(self.index_url_name)
+
+    def get_success_message(self):
+        return gettext("%(username)s can sign in again from %(address)s.") % {
+            "username": self.object.username,
+            "address": self.object.ip_address,
+        }
 
 
-class LockoutViewSet(ViewSet):
+class LockoutViewSet(SuperuserSettingsViewSet):
     """Settings › Login lockouts: superusers only."""
 
     name = "tutoria_lockouts"
     url_prefix = "login-lockouts"
     icon = "lock"
     menu_label = _("Login lockouts")
-    add_to_settings_menu = True
-    menu_item_class = AdminOnlyMenuItem
-    permission_policy = SuperusersOnlyPolicy(None)
+    index_view_class = LockoutIndexView
+    action_view_class = UnlockView
+    action_name = "unlock"
 
-    @property
-    def menu_url(self):
-        return reverse(self.get_url_name("index"))
-
-    def get_urlpatterns(self):
-        model = attempt_model()
-        self.permission_policy.model = model
-        common = {
-            "model": model,
-            "permission_policy": self.permission_policy,
-            "index_url_name": self.get_url_name("index"),
-        }
-        index = LockoutIndexView.as_view(
-            index_results_url_name=self.get_url_name("index_results"),
-            unlock_url_name=self.get_url_name("unlock"),
-            **common,
-        )
-        results = LockoutIndexView.as_view(
-            index_results_url_name=self.get_url_name("index_results"),
-            unlock_url_name=self.get_url_name("unlock"),
-            results_only=True,
-            **common,
-        )
-        unlock = UnlockView.as_view(
-            permission_policy=self.permission_policy,
-            index_url_name=self.get_url_name("index"),
-        )
-        return [
-            path("", index, name="index"),
-            path("results/", results, name="index_results"),
-            path("<int:pk>/unlock/", unlock, name="unlock"),
-        ]
+    def get_model(self):
+        return attempt_model()

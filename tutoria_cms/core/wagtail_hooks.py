@@ -112,9 +112,9 @@ def register_two_factor_devices():
     phone."""
     if not _two_factor_installed():
         return None
-    from .two_factor import two_factor_viewset
+    from .two_factor_admin import TwoFactorViewSet
 
-    return two_factor_viewset()
+    return TwoFactorViewSet()
 
 
 @hooks.register("register_log_actions")
@@ -122,7 +122,7 @@ def register_sign_in_log_actions(actions):
     from django.utils.translation import gettext_lazy as _
 
     from .lockouts import UNLOCKED_ACTION
-    from .two_factor import TURNED_OFF_ACTION
+    from .two_factor_admin import TURNED_OFF_ACTION
 
     actions.register_action(
         UNLOCKED_ACTION, _("Unlock sign-in"), _("Sign-in lockout lifted by a superuser")
