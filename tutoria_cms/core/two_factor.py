@@ -27,7 +27,7 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .conf import tutoria_settings
 from .roles import CONFIDENTIAL_ROLES, INSTITUTION_SEPARATOR
+from .views import safe_next
 
 # Set in the session by a password sign-in of an account with a confirmed device; removed
 # when a code is given.
@@ -168,15 +169,6 @@ class TwoFactorMiddleware:
         ):
             return _to(SETUP_URL_NAME, request)
         return None
-
-
-def safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 class CodeForm(forms.Form):

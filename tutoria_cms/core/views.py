@@ -18,6 +18,7 @@ out of scope: 404); ``has_permission()`` then decides whether the user may take 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
@@ -36,6 +37,17 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+
+def safe_next(request, default):
+    """Where a form returns: its ``next`` (POST, then GET) when it stays on this host (and
+    scheme), else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def error_text(error):

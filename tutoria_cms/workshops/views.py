@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -22,7 +22,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..core.institutions import scope, scope_pages
-from ..core.views import ObjectFormView
+from ..core.views import ObjectFormView, safe_next
 from . import certificates, services
 from .forms import AttendanceForm
 from .models import (
@@ -234,14 +234,7 @@ class RegistrationActionView(ObjectFormView):
         ]
 
     def get_success_url(self):
-        next_url = self.request.POST.get("next") or self.request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(
-            next_url,
-            allowed_hosts={self.request.get_host()},
-            require_https=self.request.is_secure(),
-        ):
-            return next_url
-        return reverse("workshop_registrations:index")
+        return safe_next(self.request, reverse("workshop_registrations:index"))
 
     def get_cancel_url(self):
         return self.get_success_url()
