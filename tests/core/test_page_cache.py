@@ -211,3 +211,20 @@ def test_the_setting_is_checked(settings):
     middleware.insert(0, page_cache.MIDDLEWARE_PATH)
     settings.MIDDLEWARE = middleware
     assert "tutoria_core.E006" in [e.id for e in check_page_cache()]
+
+
+def test_rows_no_public_page_shows_leave_the_cache_alone(programme):
+    """A student signing up or in (allauth's e-mail and SSO rows, the student account) or a
+    certificate issued does not empty every site's cache."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    client = Client()
+    get(client, programme.url)
+    assert hit(get(client, programme.url))
+    before = page_cache.generation()
+    user = factories.UserFactory(username="alumna", is_staff=False)
+    EmailAddress.objects.create(user=user, email="alumna@example.edu", verified=True)
+    SocialAccount.objects.create(user=user, provider="uni", uid="42")
+    assert page_cache.generation() == before
+    assert hit(get(client, programme.url))

@@ -38,6 +38,7 @@ MIDDLEWARE_PATH = "tutoria_cms.core.page_cache.PageCacheMiddleware"
 
 # Models whose rows no public page shows: saving them leaves the cached pages alone.
 IGNORED_APPS = {
+    "account",  # allauth: students' e-mail addresses (written at sign-up and sign-in)
     "admin",
     "axes",
     "contenttypes",
@@ -45,10 +46,12 @@ IGNORED_APPS = {
     "otp_static",
     "otp_totp",
     "sessions",
+    "socialaccount",  # allauth: single sign-on accounts (written at every SSO sign-in)
     "tutoria_academics",
     "tutoria_accreditation",
     "tutoria_mentoring",
     "tutoria_requests",
+    "tutoria_students",  # accounts; the student area is never cached (a session)
     "wagtailadmin",
     "wagtailsearch",
 }
@@ -57,6 +60,8 @@ IGNORED_MODELS = {
     "auth.permission",
     "tutoria_core.calendarfeedtoken",
     "tutoria_core.institutionmembership",
+    "tutoria_workshops.attendance",  # shown to the student and staff only
+    "tutoria_workshops.certificate",
     "wagtailcore.comment",
     "wagtailcore.commentreply",
     "wagtailcore.groupapprovaltask",
