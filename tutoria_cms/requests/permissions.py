@@ -36,12 +36,13 @@ from .models import (
     TutoringRequest,
     WorkPlanRecord,
 )
+from .workflow import TRANSITIONS, action_offered
 
 MANAGE = "tutoria_requests.manage_tutoringrequest"
 DECIDE = "tutoria_requests.decide_tutoringrequest"
 RECEIVE_REFERRAL = "tutoria_requests.receive_referral"
 # Who may decide takes every decision; redirect and schedule change only where the request's
-# rule set allows them (services.action_offered).
+# rule set allows them (workflow.action_offered).
 DECISIONS = ("approve", "deny", "redirect", "change_schedule")
 
 
@@ -187,8 +188,6 @@ def can_record_work(user, request):
 def available_actions(user, request):
     """The transitions ``user`` may take now, in a stable order (for action buttons); the
     decisions beyond approve / deny only where the request's rule set allows them."""
-    from .services import TRANSITIONS, action_offered
-
     return [
         name
         for name, spec in TRANSITIONS.items()

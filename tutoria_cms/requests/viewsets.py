@@ -289,7 +289,7 @@ class RequestCreateView(SnippetCreateView):
         return {
             **super().get_form_kwargs(),
             "user": self.request.user,
-            "http_request": self.request,
+            "request": self.request,
         }
 
     def get_edit_url(self):
