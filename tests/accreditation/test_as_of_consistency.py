@@ -145,7 +145,7 @@ def history(programme, br_programme):
         services.refer(a, tutor, reason="Orientación")
         c = walk(c, actors, "submit")
     with on_day(11):
-        report = services.prepare_report(term, tutor, request=a)
+        report = services.prepare_report(term, tutor, tutoring_request=a)
     with on_day(15):
         c = walk(c, actors, "review", "approve")
         a = walk(a, actors, "close")

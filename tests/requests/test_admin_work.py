@@ -140,7 +140,7 @@ def test_a_tutor_with_reports_of_their_own_cannot_inspect_another_tutors_report(
     request = services.assign_tutor(support_request, tutor, coordinator)
     actors = {"submit": coordinator, "review": coordinator, "approve": board, "start": coordinator}
     request = walk(request, actors, "submit", "review", "approve", "start")
-    report = services.prepare_report(term, tutor, request=request)
+    report = services.prepare_report(term, tutor, tutoring_request=request)
     services.update_report(
         report,
         tutor,

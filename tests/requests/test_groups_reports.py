@@ -75,7 +75,7 @@ def test_report_is_prefilled_from_the_records(running, tutor, term):
         running, tutor, date=datetime.date(2025, 1, 1), modality="video", duration_minutes=500
     )  # another term
     services.refer(running, tutor, reason="Orientación vocacional")
-    report = services.prepare_report(term, tutor, request=running)
+    report = services.prepare_report(term, tutor, tutoring_request=running)
     assert report.summary == {
         "sessions": 2,
         "hours": 1.5,
@@ -99,7 +99,7 @@ def test_group_report_counts_group_sessions(group, coordinator, tutor, term):
 
 
 def test_report_cycle_submit_lock_return_accept(running, tutor, coordinator, term):
-    report = services.prepare_report(term, tutor, request=running)
+    report = services.prepare_report(term, tutor, tutoring_request=running)
     with pytest.raises(services.TransitionError) as error:
         services.submit_report(report, tutor)
     assert error.value.code == "incomplete"
@@ -156,8 +156,8 @@ def test_only_the_tutor_prepares_and_only_coordination_reviews(
     running, other_tutor, tutor, board, term
 ):
     with pytest.raises(services.TransitionRefused):
-        services.prepare_report(term, other_tutor, request=running)
-    report = services.prepare_report(term, tutor, request=running)
+        services.prepare_report(term, other_tutor, tutoring_request=running)
+    report = services.prepare_report(term, tutor, tutoring_request=running)
     with pytest.raises(services.TransitionRefused):
         services.update_report(
             report,

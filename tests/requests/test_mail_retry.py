@@ -103,4 +103,4 @@ def test_staff_see_that_it_waits_to_be_tried_again(notification, coordinator, cl
 
 def test_the_periodic_command_also_sends_those_waiting(notification):
     Notification.objects.filter(pk=notification.pk).update(status=Status.RETRYING, attempts=1)
-    assert notification.pk in set(services.pending_notifications().values_list("pk", flat=True))
+    assert notification.pk in set(Notification.objects.pending().values_list("pk", flat=True))

@@ -104,7 +104,7 @@ def test_retention_dry_run_changes_nothing_then_apply_erases(closed, capsys):
 
 def test_recent_and_open_requests_are_kept(closed, support_request):
     age(closed, 2)
-    counts = services.purge_confidential(services.requests_past_retention(5), dry_run=False)
+    counts = services.purge_confidential(TutoringRequest.objects.past_retention(5), dry_run=False)
     assert counts["requests"] == 0
     assert RequestDisclosure.objects.get(request=closed).description.startswith(SECRET)
 

@@ -446,7 +446,7 @@ def build_institution(institution, shared):  # noqa: PLR0915 -- one world, told 
         site=site, code="1B", name="Grupo B", term=w.term, tutor=other_tutor
     )
     w.group_b.members.set([w.student_b])
-    w.report_a = requests.prepare_report(w.term, tutor, request=w.request_a)
+    w.report_a = requests.prepare_report(w.term, tutor, tutoring_request=w.request_a)
     w.report_a = requests.update_report(
         w.report_a,
         tutor,

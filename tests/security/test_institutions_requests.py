@@ -66,7 +66,7 @@ def w(mx_home, br_home, programme, br_programme, term):
     w.group_b = StudentGroup.objects.create(
         site=w.b_site, code="GB", name="Grupo B", term=term, tutor=w.tutor_b
     )
-    w.report_b = services.prepare_report(term, w.tutor_b, request=w.req_b)
+    w.report_b = services.prepare_report(term, w.tutor_b, tutoring_request=w.req_b)
     w.referral_b = w.req_b.referrals.get()
     return w
 
@@ -200,7 +200,7 @@ def test_subject_export_of_a_holds_nothing_of_b(w):
 
 
 def test_new_request_form_of_one_institution(w, rf, programme, br_programme):
-    form = NewRequestForm(user=w.coord_a, http_request=None)
+    form = NewRequestForm(user=w.coord_a, request=None)
     assert "site" not in form.fields
     assert form.institution == w.a_site
     choices = set(form.fields["programme"].queryset)
@@ -209,7 +209,7 @@ def test_new_request_form_of_one_institution(w, rf, programme, br_programme):
 
 def test_new_request_form_of_several_institutions(w, programme, br_programme):
     student = make_student("N1", site=w.b_site)
-    form = NewRequestForm(user=w.both, http_request=None)
+    form = NewRequestForm(user=w.both, request=None)
     assert set(form.fields["site"].queryset) == {w.a_site, w.b_site}
     assert {p.pk for p in form.fields["programme"].queryset} == {programme.pk, br_programme.pk}
     data = {
@@ -220,20 +220,20 @@ def test_new_request_form_of_several_institutions(w, programme, br_programme):
         "language": "es",
         "procedures_compatible": "on",
     }
-    form = NewRequestForm(data, user=w.both, http_request=None)
+    form = NewRequestForm(data, user=w.both, request=None)
     assert not form.is_valid()
     assert "programme" in form.errors
     data["site"] = w.b_site.pk
-    form = NewRequestForm(data, user=w.both, http_request=None)
+    form = NewRequestForm(data, user=w.both, request=None)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["site"] == w.b_site
     # The student is a record of the request's institution (the same number elsewhere is
     # another student).
     other = make_student("N1", site=w.a_site)
-    form = NewRequestForm({**data, "student": other.pk}, user=w.both, http_request=None)
+    form = NewRequestForm({**data, "student": other.pk}, user=w.both, request=None)
     assert not form.is_valid() and "student" in form.errors
     # A site the person does not coordinate in is not a choice.
-    form = NewRequestForm({**data}, user=w.coord_a, http_request=None)
+    form = NewRequestForm({**data}, user=w.coord_a, request=None)
     assert "site" not in form.fields
 
 

@@ -79,10 +79,10 @@ class PrepareReportView(ObjectFormView):
         term = self.object.term
         if term is None:
             raise ValidationError(_("The request has no term: a report belongs to a term."))
+        # The URL's kind, "request" or "group", names the service's keyword.
+        record = "tutoring_request" if self.kwargs["kind"] == "request" else "group"
         try:
-            return services.prepare_report(
-                term, self.request.user, **{self.kwargs["kind"]: self.object}
-            )
+            return services.prepare_report(term, self.request.user, **{record: self.object})
         except services.TransitionRefused:
             raise PermissionDenied from None
 

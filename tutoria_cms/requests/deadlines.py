@@ -1,6 +1,6 @@
 """Service levels and due dates: the request workflow's loops close by a date.
 
-A request or referral gets its ``due_on`` when it enters a state (services.py, through
+A request or referral gets its ``due_on`` when it enters a state (``services``, through
 :func:`request_due_on` and :func:`referral_due_on`), from its institution's service levels
 (Settings › Tutoring requests; empty fields take the suite's ``TUTORIA_CMS`` defaults):
 
@@ -73,20 +73,20 @@ def local_day(moment):
     return timezone.localdate(moment) if moment is not None else timezone.localdate()
 
 
-def request_due_on(request, previous_state=None, now=None):
-    """The due date of ``request`` in its (new) state, entered at ``now``."""
-    if request.state == RequestState.SUBMITTED:
-        days = service_levels(request.site_id).decision_days
-        return local_day(request.submitted_at or now) + datetime.timedelta(days=days)
-    if request.state == RequestState.UNDER_REVIEW:
+def request_due_on(tutoring_request, previous_state=None, now=None):
+    """The due date of ``tutoring_request`` in its (new) state, entered at ``now``."""
+    if tutoring_request.state == RequestState.SUBMITTED:
+        days = service_levels(tutoring_request.site_id).decision_days
+        return local_day(tutoring_request.submitted_at or now) + datetime.timedelta(days=days)
+    if tutoring_request.state == RequestState.UNDER_REVIEW:
         # The decision is due from submission: putting it under review does not move it.
-        if request.due_on is not None and previous_state in AWAITING_DECISION:
-            return request.due_on
-        days = service_levels(request.site_id).decision_days
-        return local_day(request.submitted_at or now) + datetime.timedelta(days=days)
-    if request.state == RequestState.APPROVED:
-        days = service_levels(request.site_id).start_days
-        return local_day(request.decided_at or now) + datetime.timedelta(days=days)
+        if tutoring_request.due_on is not None and previous_state in AWAITING_DECISION:
+            return tutoring_request.due_on
+        days = service_levels(tutoring_request.site_id).decision_days
+        return local_day(tutoring_request.submitted_at or now) + datetime.timedelta(days=days)
+    if tutoring_request.state == RequestState.APPROVED:
+        days = service_levels(tutoring_request.site_id).start_days
+        return local_day(tutoring_request.decided_at or now) + datetime.timedelta(days=days)
     return None
 
 
@@ -191,8 +191,8 @@ def overdue_referrals(user, today=None):
     )
 
 
-def request_what(request):
-    if request.state == RequestState.APPROVED:
+def request_what(tutoring_request):
+    if tutoring_request.state == RequestState.APPROVED:
         return _("start of the tutoring")
     return _("decision")
 
@@ -211,8 +211,13 @@ def overdue_items(user, today=None, base_url=""):
         return base_url + reverse("tutoria_requests:inspect", args=[request_id])
 
     items = [
-        OverdueItem(str(request), str(request_what(request)), request.due_on, url(request.pk))
-        for request in overdue_requests(user, today)
+        OverdueItem(
+            str(tutoring_request),
+            str(request_what(tutoring_request)),
+            tutoring_request.due_on,
+            url(tutoring_request.pk),
+        )
+        for tutoring_request in overdue_requests(user, today)
     ]
     items += [
         OverdueItem(

@@ -42,7 +42,7 @@ from .models import (
     TutoringRequest,
     TutoringSession,
 )
-from .services import TRANSITIONS
+from .workflow import TRANSITIONS
 
 # What pseudonymised exports and the evidence browser show instead of a reason staff typed
 # with an action (free text about a student).

@@ -7,7 +7,7 @@ from tutoria_cms.core import institutions
 from tutoria_cms.core.choices import TutoringReason
 from tutoria_cms.core.forms import CleanTextFormMixin, NativeDateInput
 
-from .models import NO_INDIVIDUAL_CLASSES_HERE, TutoringRequest, site_rule_set
+from .models import NO_INDIVIDUAL_CLASSES_HERE, ReferralService, TutoringRequest, site_rule_set
 
 # Named, not imported: requests do not depend on the programmes app; a site's own programme
 # page classes built on the mixin count too.
@@ -87,12 +87,12 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
             "language",
         ]
 
-    def __init__(self, *args, user=None, http_request=None, **kwargs):
+    def __init__(self, *args, user=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         from .permissions import MANAGE
 
         sites = list(institutions.sites_for(user, MANAGE).select_related("root_page"))
-        self.institution = institutions.institution_for_new(user, MANAGE, http_request)
+        self.institution = institutions.institution_for_new(user, MANAGE, request)
         if len(sites) > 1:
             self.fields["site"].queryset = institutions.sites_for(user, MANAGE)
             self.fields["site"].label_from_instance = institutions.institution_name
@@ -132,7 +132,7 @@ class NewRequestForm(CleanTextFormMixin, forms.ModelForm):
             for field in ("term", "component"):
                 if not data.get(field):
                     self.add_error(field, _("An individual-class request needs this field."))
-            # The rule set of the request's site (``services.rule_set_for``): none, no request.
+            # The rule set of the request's site (``workflow.rule_set_for``): none, no request.
             place = programme.get_site() if programme is not None else site
             if place is not None and site_rule_set(place) is None:
                 self.add_error("kind", NO_INDIVIDUAL_CLASSES_HERE)
@@ -234,11 +234,9 @@ class ReferralForm(CleanTextFormMixin, forms.Form):
     )
 
     def __init__(self, *args, site, **kwargs):
-        from .services import referral_services
-
         super().__init__(*args, **kwargs)
         field = self.fields["service"]
-        field.queryset = referral_services(site)
+        field.queryset = ReferralService.objects.offered(site)
         if not field.queryset.exists():
             # An institution that has not set its services up yet: its orientation service
             # (services.default_referral_service).

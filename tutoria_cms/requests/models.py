@@ -8,6 +8,7 @@ Wagtail's audit-log labels can be shown to coordinators and boards.
 """
 
 import contextlib
+import datetime
 
 import swapper
 from django import forms
@@ -15,8 +16,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -26,6 +28,7 @@ from wagtail.models import BaseLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
 from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
+from tutoria_cms.core.conf import tutoria_settings
 from tutoria_cms.core.fields import MultipleChoiceField
 from tutoria_cms.core.models import InstitutionScopedModel
 
@@ -91,11 +94,33 @@ REASONED_STATES = (
     RequestState.REDIRECTED,
     RequestState.SCHEDULE_CHANGE,
 )
+# Finished: their confidential text is erased once past the retention period.
+RETAINED_STATES = (
+    RequestState.CLOSED,
+    RequestState.DENIED,
+    RequestState.REDIRECTED,
+    RequestState.SCHEDULE_CHANGE,
+    RequestState.WITHDRAWN,
+)
 
 
 class MentoringRole(models.TextChoices):
     MENTEE = "mentee", _("Mentee")
     MENTOR = "mentor", _("Mentor")
+
+
+class TutoringRequestQuerySet(models.QuerySet):
+    def past_retention(self, years=None, today=None):
+        """Finished requests whose last change is older than the retention period
+        (``RETENTION_YEARS`` unless ``years``)."""
+        years = tutoria_settings.RETENTION_YEARS if years is None else years
+        today = today or timezone.localdate()
+        try:
+            limit = today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            limit = today.replace(year=today.year - years, day=28)
+        cutoff = timezone.make_aware(datetime.datetime.combine(limit, datetime.time.min))
+        return self.filter(state__in=RETAINED_STATES, updated_at__lt=cutoff)
 
 
 class TutoringRequest(ScopedRecord):
@@ -202,6 +227,7 @@ class TutoringRequest(ScopedRecord):
         excluded_fields=["updated_at"],
         history_change_reason_field=models.TextField(null=True),
     )
+    objects = TutoringRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -278,6 +304,22 @@ class RequestDisclosure(ScopedRecord):
         return [labels[code] for code in self.reasons if code in labels]
 
 
+class NotificationQuerySet(models.QuerySet):
+    def pending(self):
+        """The notifications to send (again): pending, waiting to try again, failed, and
+        those without an address whose student has one now."""
+        return self.filter(
+            Q(
+                status__in=(
+                    Notification.Status.PENDING,
+                    Notification.Status.RETRYING,
+                    Notification.Status.FAILED,
+                )
+            )
+            | (Q(status=Notification.Status.NO_ADDRESS) & ~Q(request__student__email=""))
+        )
+
+
 class Notification(ScopedRecord):
     """An e-mail to the student about their request: an outbox row, sent once after commit.
 
@@ -317,6 +359,8 @@ class Notification(ScopedRecord):
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")
@@ -812,6 +856,16 @@ REFERRAL_NEWS = (ReferralStatus.ATTENDED, ReferralStatus.CLOSED)
 DEFAULT_SERVICE_NAME = "Orientation service"
 
 
+class ReferralServiceQuerySet(models.QuerySet):
+    def offered(self, site, include=None):
+        """The services a student of the institution ``site`` may be referred to: its active
+        ones (plus ``include``, a referral's current service, when it is no longer active)."""
+        condition = Q(active=True)
+        if include is not None:
+            condition |= Q(pk=getattr(include, "pk", include))
+        return self.filter(condition, site=site).order_by("order", "name")
+
+
 class ReferralService(InstitutionScopedModel):
     """A service students are referred to (psychology, educational orientation, social work),
     one institution's vocabulary, managed in Settings › Referral services.
@@ -831,6 +885,7 @@ class ReferralService(InstitutionScopedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
+    objects = ReferralServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -846,6 +901,14 @@ class ReferralService(InstitutionScopedModel):
         if self.name == DEFAULT_SERVICE_NAME:
             return str(_("Orientation service"))
         return self.name
+
+
+class ReferralQuerySet(models.QuerySet):
+    def pending_updates(self):
+        """Referrals whose news (accepted, closed) their tutor has not been told of yet."""
+        return self.filter(
+            status__in=REFERRAL_NEWS, referred_by__isnull=False, status_changed_at__isnull=False
+        ).exclude(tutor_notified_status=F("status"))
 
 
 class Referral(ScopedRecord):
@@ -891,6 +954,7 @@ class Referral(ScopedRecord):
     created_at = models.DateTimeField(_("referred at"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -36,12 +36,13 @@ from .models import (
     TutoringRequest,
     WorkPlanRecord,
 )
+from .workflow import TRANSITIONS, action_offered
 
 MANAGE = "tutoria_requests.manage_tutoringrequest"
 DECIDE = "tutoria_requests.decide_tutoringrequest"
 RECEIVE_REFERRAL = "tutoria_requests.receive_referral"
 # Who may decide takes every decision; redirect and schedule change only where the request's
-# rule set allows them (services.action_offered).
+# rule set allows them (workflow.action_offered).
 DECISIONS = ("approve", "deny", "redirect", "change_schedule")
 
 
@@ -63,12 +64,12 @@ def reads_referrals(user):
     return is_orientation(user) and not user.is_superuser
 
 
-def is_assigned_tutor(user, request):
+def is_assigned_tutor(user, tutoring_request):
     """The request's tutor, while a member of its institution."""
     return (
         user.is_authenticated
-        and request.assigned_tutor_id == user.pk
-        and institutions.holds(user, None, request.site_id)
+        and tutoring_request.assigned_tutor_id == user.pk
+        and institutions.holds(user, None, tutoring_request.site_id)
     )
 
 
@@ -87,8 +88,8 @@ def orientation_of(user, record):
     return reads_referrals(user) and institutions.holds(user, RECEIVE_REFERRAL, record.site_id)
 
 
-def is_referred(request):
-    referrals = getattr(request, "referrals", None)
+def is_referred(tutoring_request):
+    referrals = getattr(tutoring_request, "referrals", None)
     return referrals is not None and referrals.exists()
 
 
@@ -116,32 +117,32 @@ def visible_requests(user, queryset=None):
     return queryset.filter(condition).distinct()
 
 
-def is_class_tutor_of(user, request):
-    """The designated tutor of one of the individual classes ``request`` belongs to, while an
-    active member of its institution: they read the request, never its confidential details
-    and take no action on it (only the assigned tutor does)."""
+def is_class_tutor_of(user, tutoring_request):
+    """The designated tutor of one of the individual classes ``tutoring_request`` belongs
+    to, while an active member of its institution: they read the request, never its
+    confidential details and take no action on it (only the assigned tutor does)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return institutions.holds(user, None, request.site_id) and any(
+    return institutions.holds(user, None, tutoring_request.site_id) and any(
         individual_class.is_class_tutor(user)
-        for individual_class in request.individual_classes.filter(tutor=user)
+        for individual_class in tutoring_request.individual_classes.filter(tutor=user)
     )
 
 
-def can_view(user, request):
-    return visible_requests(user, TutoringRequest.objects.filter(pk=request.pk)).exists()
+def can_view(user, tutoring_request):
+    return visible_requests(user, TutoringRequest.objects.filter(pk=tutoring_request.pk)).exists()
 
 
-def can_read_disclosure(user, request):
+def can_read_disclosure(user, tutoring_request):
     """Need-to-know: the assigned tutor, and the orientation service once referred."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if is_assigned_tutor(user, request):
+    if is_assigned_tutor(user, tutoring_request):
         return True
-    return orientation_of(user, request) and is_referred(request)
+    return orientation_of(user, tutoring_request) and is_referred(tutoring_request)
 
 
-def is_own_request(user, request):
+def is_own_request(user, tutoring_request):
     """The request is of the student record ``user``'s student account is linked to
     (``tutoria_cms.students``: one account, one record of one institution)."""
     if not user.is_authenticated or not user.is_active:
@@ -151,50 +152,54 @@ def is_own_request(user, request):
     except (AttributeError, ObjectDoesNotExist):
         # No student account, or the students app is not installed.
         return False
-    return account.record_id == request.student_id and account.record.site_id == request.site_id
+    return (
+        account.record_id == tutoring_request.student_id
+        and account.record.site_id == tutoring_request.site_id
+    )
 
 
 # What a student may do with their own request, from their area on the public site.
 STUDENT_ACTIONS = ("submit", "withdraw")
 
 
-def can_transition(user, request, action):
-    """Whether ``user`` may take ``action`` on ``request`` (state is checked separately).
+def can_transition(user, tutoring_request, action):
+    """Whether ``user`` may take ``action`` on ``tutoring_request`` (state is checked separately).
 
     A student submits and withdraws their own requests (``is_own_request``), nothing else."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if action in STUDENT_ACTIONS and is_own_request(user, request):
+    if action in STUDENT_ACTIONS and is_own_request(user, tutoring_request):
         return True
-    coordinator = coordinates(user, request)
+    coordinator = coordinates(user, tutoring_request)
     if action in ("submit", "review", "start", "withdraw", "assign_tutor"):
         return coordinator
     if action in DECISIONS:
-        if decides(user, request):
+        if decides(user, tutoring_request):
             return True
         # Coordination accepts support and mentoring requests; boards judge classes.
-        return coordinator and request.kind != RequestKind.INDIVIDUAL_CLASS
+        return coordinator and tutoring_request.kind != RequestKind.INDIVIDUAL_CLASS
     if action == "close":
-        return coordinator or is_assigned_tutor(user, request)
+        return coordinator or is_assigned_tutor(user, tutoring_request)
     return False
 
 
-def can_record_work(user, request):
+def can_record_work(user, tutoring_request):
     """Sessions and referrals: the assigned tutor, while the tutoring is in progress."""
-    return is_assigned_tutor(user, request) and request.state == RequestState.IN_PROGRESS
+    return (
+        is_assigned_tutor(user, tutoring_request)
+        and tutoring_request.state == RequestState.IN_PROGRESS
+    )
 
 
-def available_actions(user, request):
+def available_actions(user, tutoring_request):
     """The transitions ``user`` may take now, in a stable order (for action buttons); the
     decisions beyond approve / deny only where the request's rule set allows them."""
-    from .services import TRANSITIONS, action_offered
-
     return [
         name
         for name, spec in TRANSITIONS.items()
-        if request.state in spec.sources
-        and can_transition(user, request, name)
-        and action_offered(request, name)
+        if tutoring_request.state in spec.sources
+        and can_transition(user, tutoring_request, name)
+        and action_offered(tutoring_request, name)
     ]
 
 

@@ -33,8 +33,8 @@ CONFIDENTIAL = _(
 )
 
 
-def inspect_url(request):
-    return reverse("tutoria_requests:inspect", args=[request.pk])
+def inspect_url(tutoring_request):
+    return reverse("tutoria_requests:inspect", args=[tutoring_request.pk])
 
 
 class RequestFormView(ObjectFormView):

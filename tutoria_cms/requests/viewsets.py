@@ -96,8 +96,8 @@ class RequestIndexView(IndexView):
         )
 
 
-def action_url(request, action):
-    return reverse("tutoria_requests:transition", args=[request.pk, action])
+def action_url(tutoring_request, action):
+    return reverse("tutoria_requests:transition", args=[tutoring_request.pk, action])
 
 
 class RequestInspectView(ReadableInspectMixin, InspectView):
@@ -205,28 +205,34 @@ class RequestInspectView(ReadableInspectMixin, InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        request = self.object
-        context["verdict"] = request.verdict
-        if request.is_open and request.assigned_tutor and not request.assigned_tutor.is_active:
+        tutoring_request = self.object
+        context["verdict"] = tutoring_request.verdict
+        if (
+            tutoring_request.is_open
+            and tutoring_request.assigned_tutor
+            and not tutoring_request.assigned_tutor.is_active
+        ):
             # Its records stay; coordination reassigns it (or closes it).
             context["inactive_tutor_message"] = services.INACTIVE_TUTOR
-        context["request_history"] = history_rows(request)
-        context["can_read_disclosure"] = permissions.can_read_disclosure(user, request)
-        context["sessions"] = list(request.sessions.all())
-        context["referrals"] = list(request.referrals.select_related("service"))
+        context["request_history"] = history_rows(tutoring_request)
+        context["can_read_disclosure"] = permissions.can_read_disclosure(user, tutoring_request)
+        context["sessions"] = list(tutoring_request.sessions.all())
+        context["referrals"] = list(tutoring_request.referrals.select_related("service"))
         for referral in context["referrals"]:
             referral.due_text = deadlines.due_text(referral.due_on)
-        context["notifications"] = list(request.notifications.order_by("created_at"))
+        context["notifications"] = list(tutoring_request.notifications.order_by("created_at"))
         context["undelivered"] = Notification.UNDELIVERED
-        context["may_send_letters"] = institutions.holds(user, permissions.MANAGE, request.site_id)
+        context["may_send_letters"] = institutions.holds(
+            user, permissions.MANAGE, tutoring_request.site_id
+        )
         if context["can_read_disclosure"]:
             read = [SensitiveRead.What.DISCLOSURE]
             if any(session.private_notes for session in context["sessions"]):
                 read.append(SensitiveRead.What.SESSION_NOTES)
             if context["referrals"]:
                 read.append(SensitiveRead.What.REFERRALS)
-            services.log_sensitive_read(user, request, *read)
-            context["disclosure"] = getattr(request, "disclosure", None)
+            services.log_sensitive_read(user, tutoring_request, *read)
+            context["disclosure"] = getattr(tutoring_request, "disclosure", None)
         return context
 
 
@@ -249,13 +255,13 @@ def _transition_to(previous_state, state):
     return None
 
 
-def history_rows(request):
+def history_rows(tutoring_request):
     """Each history row with the names of the fields it changed (never field values).
 
     Each row also gets ``action_label`` (the action, translated) and ``reason_text`` (the
     reason given with it, if any): the change reason holds either an action code or a
     reason, and a row whose state changed names its transition either way."""
-    records = list(request.history.select_related("history_user").order_by("history_id"))
+    records = list(tutoring_request.history.select_related("history_user").order_by("history_id"))
     rows, previous = [], None
     for record in records:
         changed = []
@@ -289,7 +295,7 @@ class RequestCreateView(SnippetCreateView):
         return {
             **super().get_form_kwargs(),
             "user": self.request.user,
-            "http_request": self.request,
+            "request": self.request,
         }
 
     def get_edit_url(self):

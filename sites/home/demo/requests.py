@@ -314,7 +314,7 @@ class DemoTutoring:
 
     def report(self, term, status, outcome, request=None, group=None, tutor=None, days_ago=0):
         with at(moment(self.day(days_ago), 15)):
-            report = services.prepare_report(term, tutor, request=request, group=group)
+            report = services.prepare_report(term, tutor, tutoring_request=request, group=group)
             report = services.update_report(
                 report,
                 tutor,

@@ -474,7 +474,7 @@ def test_coordinator_returns_an_end_of_term_report_and_accepts_it_once_corrected
         duration_minutes=60,
     )
     # The tutor has written and submitted the report (their journey: test_tutor.py).
-    report = services.prepare_report(term, tutor, request=request)
+    report = services.prepare_report(term, tutor, tutoring_request=request)
     services.update_report(
         report,
         tutor,

@@ -131,7 +131,7 @@ class RuleResult:
 
 
 # Decisions a rule set may allow beyond approve and deny (the names of their transitions in
-# ``requests.services.TRANSITIONS``): send the student to a regular class of the component
+# ``requests.workflow.TRANSITIONS``): send the student to a regular class of the component
 # instead of opening an individual class, or settle the request by a schedule change
 # (enrolment adjustment).
 REDIRECT = "redirect"

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
 from tutoria_cms.core.management.base import TutoriaCommand
-from tutoria_cms.requests.services import purge_confidential, requests_past_retention
+from tutoria_cms.requests.models import TutoringRequest
+from tutoria_cms.requests.services import purge_confidential
 
 
 class Command(TutoriaCommand):
@@ -31,7 +32,7 @@ class Command(TutoriaCommand):
         years = options["years"]
         if years is not None and years < 0:
             raise CommandError(_("--years must be zero or more."))
-        requests = requests_past_retention(years)
+        tutoring_requests = TutoringRequest.objects.past_retention(years)
         if options["site"]:
             site = Site.objects.filter(hostname=options["site"]).first()
             if site is None:
@@ -42,8 +43,8 @@ class Command(TutoriaCommand):
                     _("No institution (site) with hostname %(hostname)s (sites: %(known)s).")
                     % {"hostname": options["site"], "known": known or "-"}
                 )
-            requests = requests.filter(site=site)
-        counts = purge_confidential(requests, dry_run=not options["apply"])
+            tutoring_requests = tutoring_requests.filter(site=site)
+        counts = purge_confidential(tutoring_requests, dry_run=not options["apply"])
         self.stdout.write(
             _(
                 "%(requests)d requests past retention: %(descriptions)d descriptions, "

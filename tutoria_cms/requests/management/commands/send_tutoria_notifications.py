@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tutoria_cms.core.management.base import TutoriaCommand
-from tutoria_cms.requests.services import pending_notifications, pending_referral_updates
+from tutoria_cms.requests.models import Notification, Referral
 from tutoria_cms.requests.tasks import send_notification, send_referral_update
 
 
@@ -14,12 +14,12 @@ class Command(TutoriaCommand):
 
     def handle(self, *args, **options):
         sent = failed = 0
-        for pk in list(pending_notifications().values_list("pk", flat=True)):
+        for pk in list(Notification.objects.pending().values_list("pk", flat=True)):
             if send_notification.call(pk):
                 sent += 1
             else:
                 failed += 1
-        for pk in list(pending_referral_updates().values_list("pk", flat=True)):
+        for pk in list(Referral.objects.pending_updates().values_list("pk", flat=True)):
             if send_referral_update.call(pk):
                 sent += 1
             else:
