@@ -1,7 +1,7 @@
 """Every write of the tutor directory, and the matrix and heat-map computations.
 
 Assessments are history-tracked (django-simple-history): they are saved one by one, never with
-``QuerySet.update()`` or bulk writes, and always with ``_history_user`` set.
+``QuerySet.update()`` or bulk writes, and always attributed (``core.history.attributed``).
 """
 
 import datetime
@@ -114,10 +114,6 @@ def check_level(framework, level, field="level"):
 # --------------------------------------------------------------------------------------------
 
 
-def _save(assessment, user):
-    attributed(assessment, user).save()
-
-
 def reindex_profile(profile):
     """Index ``profile`` again: its search words include the competencies of its public
     matrix, which change without the page being saved (validation, publication)."""
@@ -167,7 +163,7 @@ def self_assess(
     for name, value in new.items():
         setattr(assessment, name, value)
     assessment.self_assessed_at = timezone.now()
-    _save(assessment, user)
+    attributed(assessment, user).save()
     return assessment
 
 
@@ -188,7 +184,7 @@ def validate(profile, competency, *, user, level):
     assessment.validated_level = level
     assessment.validated_by = user if level is not None else None
     assessment.validated_at = timezone.now() if level is not None else None
-    _save(assessment, user)
+    attributed(assessment, user).save()
     reindex_profile(profile)
     return assessment
 
@@ -201,7 +197,7 @@ def publish_matrix(profile, user=None):
     for assessment in CompetencyAssessment.objects.filter(profile_id=profile.pk):
         if assessment.published_level != assessment.self_level:
             assessment.published_level = assessment.self_level
-            _save(assessment, user)
+            attributed(assessment, user).save()
             changed += 1
     if changed:
         reindex_profile(profile)
