@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.history import field_changes, m2m_changes
 
-from .choices import Party, Stage
 from .models import Agreement, AgreementStage, Commitment
 
 
@@ -44,7 +43,7 @@ def agreement_history(agreement):
     )
     entries += _entries(
         AgreementStage.history.filter(agreement_id=agreement.pk).select_related("history_user"),
-        lambda r: Stage(r.stage).label,
+        lambda r: r.get_stage_display(),
         ("status", "deliverable", "notes"),
         ("status",),
     )
@@ -52,7 +51,7 @@ def agreement_history(agreement):
         Commitment.history.filter(agreement_id=agreement.pk).select_related("history_user"),
         lambda r: (
             _("Commitment of %(party)s due on %(date)s")
-            % {"party": Party(r.party).label, "date": date_format(r.due_on, "SHORT_DATE_FORMAT")}
+            % {"party": r.get_party_display(), "date": date_format(r.due_on, "SHORT_DATE_FORMAT")}
         ),
         ("due_on", "fulfilled_on", "report", "description"),
         ("due_on",),
