@@ -20,7 +20,8 @@ import io
 import re
 import zipfile
 
-from django.core.exceptions import ValidationError
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -456,131 +457,6 @@ def date(value, *, required=True):
     )
 
 
-class Fields:
-    """Parse a row's fields one by one, collecting every error (not only the first)."""
-
-    def __init__(self):
-        self.errors = []
-
-    def __call__(self, column, parser, *args, **kwargs):
-        try:
-            return parser(*args, **kwargs)
-        except ValidationError as exc:
-            self.errors.extend(f"{column}: {message}" for message in exc.messages)
-            return None
-
-    def done(self):
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def term_row(row):
-    kind = text(row.get("kind")).lower()
-    kinds = {
-        "regular": "regular",
-        "ordinario": "regular",
-        "special": "special",
-        "especial": "special",
-        "intersemestral": "special",
-        "ferias": "special",
-        "férias": "special",
-        "vacation": "special",
-    }
-    if kind not in kinds:
-        raise ValidationError(_("The term kind must be “regular” or “special”."))
-    f = Fields()
-    record = {
-        "code": f("code", text, row.get("code"), max_length=20),
-        "name": f("name", text, row.get("name"), max_length=100),
-        "starts_on": f("starts_on", date, row.get("starts_on")),
-        "ends_on": f("ends_on", date, row.get("ends_on")),
-        "kind": kinds[kind],
-    }
-    f.done()
-    if record["ends_on"] <= record["starts_on"]:
-        raise ValidationError(_("A term must end after it starts."))
-    return record
-
-
-def component_row(row):
-    f = Fields()
-    equivalents = (
-        f("equivalents", text, row.get("equivalents"), required=False, max_length=2000) or ""
-    )
-    record = {
-        "code": f("code", text, row.get("code"), max_length=30),
-        "name": f("name", text, row.get("name")),
-        "hours": f("hours", whole_number, row.get("hours"), minimum=1),
-        "mandatory": f("mandatory", boolean, row.get("mandatory")),
-        "is_activity": f("activity", boolean, row.get("activity")),
-        "equivalents": [
-            code.strip() for code in equivalents.replace("|", ";").split(";") if code.strip()
-        ],
-    }
-    f.done()
-    return record
-
-
-def student_row(row):
-    f = Fields()
-    record = {
-        "student_number": f("student_number", student_number, row.get("student_number")),
-        "full_name": f("name", text, row.get("name"), max_length=tutoria_settings.MAX_NAME_LENGTH),
-        "email": f("email", email_address, row.get("email")),
-        "programme_of_study": f(
-            "programme", text, row.get("programme"), required=False, max_length=150
-        ),
-        "curriculum_hours": f(
-            "curriculum_hours", whole_number, row.get("curriculum_hours"), minimum=1
-        ),
-        "completed_hours": f("completed_hours", whole_number, row.get("completed_hours")),
-        "regular_undergraduate": f("regular", boolean, row.get("regular", "yes")),
-        "special_educational_need": f("special_need", boolean, row.get("special_need", "no")),
-        "date_of_birth": f("date_of_birth", date, row.get("date_of_birth"), required=False),
-    }
-    f.done()
-    if record["completed_hours"] > record["curriculum_hours"]:
-        raise ValidationError(_("Hours completed cannot exceed the curriculum hours."))
-    return record
-
-
-def failure_row(row):
-    f = Fields()
-    record = {
-        "student_number": f("student_number", student_number, row.get("student_number")),
-        "component": f("component", text, row.get("component"), max_length=30),
-        "failures_by_absence": f(
-            "failures_by_absence",
-            whole_number,
-            row.get("failures_by_absence"),
-            maximum=MAX_FAILURES,
-        ),
-        "failures_by_grade": f(
-            "failures_by_grade", whole_number, row.get("failures_by_grade"), maximum=MAX_FAILURES
-        ),
-    }
-    f.done()
-    return record
-
-
-def standing_row(row):
-    f = Fields()
-    record = {
-        "student_number": f("student_number", student_number, row.get("student_number")),
-        "term": f("term", text, row.get("term"), max_length=20),
-        "failed_components": f(
-            "failed_components",
-            whole_number,
-            row.get("failed_components"),
-            maximum=MAX_FAILURES,
-        ),
-        "lagging": f("lagging", boolean, row.get("lagging")),
-        "dropped_out": f("dropped_out", boolean, row.get("dropped_out")),
-    }
-    f.done()
-    return record
-
-
 def email_address(value):
     address = text(value, required=False, max_length=254).lower()
     if address:
@@ -588,12 +464,151 @@ def email_address(value):
     return address
 
 
-ROW_PARSERS = {
-    "terms": term_row,
-    "components": component_row,
-    "students": student_row,
-    "failures": failure_row,
-    "standings": standing_row,
+def term_kind(value):
+    kind = text(value, required=False).lower()
+    if kind not in TERM_KINDS:
+        raise ValidationError(_("The term kind must be “regular” or “special”."))
+    return TERM_KINDS[kind]
+
+
+TERM_KINDS = {
+    "regular": "regular",
+    "ordinario": "regular",
+    "special": "special",
+    "especial": "special",
+    "intersemestral": "special",
+    "ferias": "special",
+    "férias": "special",
+    "vacation": "special",
+}
+
+
+# Each row goes through the Django form of its kind of table: one field per column (the
+# parsers above), every error of the row collected ("column: reason"), then the checks across
+# columns.
+
+
+class Cell(forms.Field):
+    """A column of a row, read by ``parser(value, **options)`` (it handles empty values)."""
+
+    def __init__(self, parser, **options):
+        self.parser, self.options = parser, options
+        super().__init__(required=False)
+
+    def clean(self, value):
+        return self.parser(value, **self.options)
+
+
+class RowForm(forms.Form):
+    """A row of one kind of table. ``record_names``: {column: key of the record} where they
+    differ; ``defaults``: {column: value} of an optional column the table lacks; ``plain``:
+    the columns whose reasons name no column."""
+
+    record_names = {}
+    defaults = {}
+    plain = ()
+
+    def __init__(self, row):
+        super().__init__({**self.defaults, **row})
+
+    def check_record(self, record):
+        """The checks across columns, once every column is valid (ValidationError)."""
+
+    def clean(self):
+        if not self.errors:
+            self.check_record(self.cleaned_data)
+        return self.cleaned_data
+
+    def messages(self):
+        """Every error of the row, in column order."""
+        return [
+            message if name in (NON_FIELD_ERRORS, *self.plain) else f"{name}: {message}"
+            for name, errors in self.errors.items()
+            for message in errors
+        ]
+
+    def record(self):
+        return {
+            self.record_names.get(name, name): value for name, value in self.cleaned_data.items()
+        }
+
+
+class TermRowForm(RowForm):
+    kind = Cell(term_kind)
+    code = Cell(text, max_length=20)
+    name = Cell(text, max_length=100)
+    starts_on = Cell(date)
+    ends_on = Cell(date)
+    plain = ("kind",)
+
+    def check_record(self, record):
+        if record["ends_on"] <= record["starts_on"]:
+            raise ValidationError(_("A term must end after it starts."))
+
+
+class ComponentRowForm(RowForm):
+    equivalents = Cell(text, required=False, max_length=2000)
+    code = Cell(text, max_length=30)
+    name = Cell(text)
+    hours = Cell(whole_number, minimum=1)
+    mandatory = Cell(boolean)
+    activity = Cell(boolean)
+    record_names = {"activity": "is_activity"}
+
+    def clean_equivalents(self):
+        listed = self.cleaned_data["equivalents"] or ""
+        return [code.strip() for code in listed.replace("|", ";").split(";") if code.strip()]
+
+
+class StudentRowForm(RowForm):
+    student_number = Cell(student_number)
+    name = Cell(text)  # its limit is a setting, read with the row (__init__)
+    email = Cell(email_address)
+    programme = Cell(text, required=False, max_length=150)
+    curriculum_hours = Cell(whole_number, minimum=1)
+    completed_hours = Cell(whole_number)
+    regular = Cell(boolean)
+    special_need = Cell(boolean)
+    date_of_birth = Cell(date, required=False)
+    defaults = {"regular": "yes", "special_need": "no"}
+    record_names = {
+        "name": "full_name",
+        "programme": "programme_of_study",
+        "regular": "regular_undergraduate",
+        "special_need": "special_educational_need",
+    }
+
+    def __init__(self, row):
+        super().__init__(row)
+        # The names' limit is a setting: read when the row is.
+        self.fields["name"] = Cell(text, max_length=tutoria_settings.MAX_NAME_LENGTH)
+
+    def check_record(self, record):
+        if record["completed_hours"] > record["curriculum_hours"]:
+            raise ValidationError(_("Hours completed cannot exceed the curriculum hours."))
+
+
+class FailureRowForm(RowForm):
+    student_number = Cell(student_number)
+    component = Cell(text, max_length=30)
+    failures_by_absence = Cell(whole_number, maximum=MAX_FAILURES)
+    failures_by_grade = Cell(whole_number, maximum=MAX_FAILURES)
+
+
+class StandingRowForm(RowForm):
+    student_number = Cell(student_number)
+    term = Cell(text, max_length=20)
+    failed_components = Cell(whole_number, maximum=MAX_FAILURES)
+    lagging = Cell(boolean)
+    dropped_out = Cell(boolean)
+
+
+ROW_FORMS = {
+    "terms": TermRowForm,
+    "components": ComponentRowForm,
+    "students": StudentRowForm,
+    "failures": FailureRowForm,
+    "standings": StandingRowForm,
 }
 KEYS = {"terms": "code", "components": "code", "students": "student_number"}
 
@@ -604,11 +619,11 @@ def parse(tables):
     for table in tables:
         seen = {}
         for number, row in table.rows:
-            try:
-                record = ROW_PARSERS[table.kind](row)
-            except ValidationError as exc:
-                errors.extend(RowError(table.sheet, number, str(m)) for m in exc.messages)
+            form = ROW_FORMS[table.kind](row)
+            if not form.is_valid():
+                errors.extend(RowError(table.sheet, number, str(m)) for m in form.messages())
                 continue
+            record = form.record()
             if table.kind == "failures":
                 key = (record["student_number"], record["component"])
             elif table.kind == "standings":

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.institutions import only_site_id
 from tutoria_cms.core.storage import files_older_than, private_storage
 
@@ -211,9 +212,7 @@ def upsert(model, lookup, values, kind, result, user=None, row=None, instance=_L
         raise ImportRefused(
             RowError(KIND_LABELS[kind], row, str(message)) for message in exc.messages
         ) from None
-    if user is not None:
-        instance._history_user = user
-    instance.save()
+    attributed(instance, user).save()
     (result.created if created else result.updated)[kind] += 1
     return instance
 
@@ -261,16 +260,12 @@ def apply(parsed, result, user, site_id):
             others = list(
                 CurricularComponent.objects.filter(site_id=site_id, code__in=record["equivalents"])
             )
-            if user is not None:
-                component._history_user = user
-            component.equivalents.add(*others)
+            attributed(component, user).equivalents.add(*others)
             # The mirror rows of a symmetrical relation send no signal of their own: each
             # newly equivalent component records its side in its history too.
             for other in others:
                 if other.pk not in before and other.pk != component.pk:
-                    if user is not None:
-                        other._history_user = user
-                    other.save()
+                    attributed(other, user).save()
     students = {}
     for row, record in parsed.records["students"]:
         record = dict(record)

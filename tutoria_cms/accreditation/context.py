@@ -30,20 +30,6 @@ class FilterError(ValueError):
     """Filters that do not make sense (message translated, safe to show)."""
 
 
-def _date(value, label):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise FilterError(
-            _("%(field)s: %(value)r is not a date (use YYYY-MM-DD).")
-            % {"field": label, "value": value}
-        ) from None
-
-
 def end_of_day(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
@@ -358,48 +344,19 @@ def find_institution(hostname, user, permission):
 
 
 def build_context(filters, user=None, sources=None, pseudonymiser=None, permission=None):
-    """An :class:`ExportContext` from ``filters`` (keys of ``FILTER_KEYS``), checked.
+    """An :class:`ExportContext` from ``filters`` (keys of ``FILTER_KEYS``), checked by the
+    export's form (``forms.ExportFiltersForm``), or :class:`FilterError` (its first refusal).
 
     ``user`` is who asks; an identified export needs ``export_identified`` (explicitly granted).
     An export is about one institution (``site``), one where ``user`` holds ``permission``
     (by default the permission to export).
     """
-    from .registry import get_sources
+    from .forms import ExportFiltersForm
 
     unknown = set(filters) - set(FILTER_KEYS)
     if unknown:
         raise FilterError(_("Unknown filters: %(names)s.") % {"names": ", ".join(sorted(unknown))})
-    sources = get_sources() if sources is None else sources
-    if user is not None and permission in (None, EXPORT_PERMISSION) and not can_export(user):
-        raise FilterError(_("You do not have permission to export evidence."))
-    site = find_institution(filters.get("site"), user, permission or EXPORT_PERMISSION)
-    term = find_term(filters.get("term"), site)
-    date_from = _date(filters.get("date_from"), _("from"))
-    date_to = _date(filters.get("date_to"), _("to"))
-    as_of = _date(filters.get("as_of"), _("as of"))
-    if term is not None and (date_from or date_to):
-        raise FilterError(_("Give either a term or a date range, not both."))
-    if term is not None:
-        date_from, date_to = term.starts_on, term.ends_on
-    if date_from and date_to and date_from > date_to:
-        raise FilterError(_("The date range ends before it starts."))
-    if as_of is not None and as_of > timezone.localdate():
-        raise FilterError(_('The "as of" date cannot be in the future.'))
-    programme = find_programme(filters.get("programme"), site, sources)
-    identified = bool(filters.get("identified"))
-    if identified and not (user is not None and can_export_identified(user)):
-        raise FilterError(
-            _("An identified export needs a user holding the permission to export identified data.")
-        )
-    return ExportContext(
-        site=site,
-        term=term,
-        date_from=date_from,
-        date_to=date_to,
-        programme=programme,
-        as_of=as_of,
-        identified=identified,
-        user=user,
-        pseudonymiser=pseudonymiser or Pseudonymiser(),
-        sources=sources,
-    )
+    form = ExportFiltersForm(filters, user=user, permission=permission, sources=sources)
+    if not form.is_valid():
+        raise FilterError(form.first_error())
+    return form.context(pseudonymiser)

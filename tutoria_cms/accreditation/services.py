@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from tutoria_cms.core.conf import tutoria_settings
 
 from .builder import build_workbook
-from .context import build_context
+from .context import ExportContext, build_context
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -93,11 +93,13 @@ def _fail(job, exc):
 def start_export(user, filters, language=""):
     """Check the filters and the user's permissions, log the job and queue its task.
 
-    Raises :class:`~.context.FilterError` (translated) when the request cannot be served.
+    ``filters``: a dict (checked by ``build_context``), or the ``ExportContext`` the export's
+    form built (``ExportForm.context()``: checked already). Raises
+    :class:`~.context.FilterError` (translated) when the request cannot be served.
     """
     from .tasks import run_export_job
 
-    context = build_context(filters, user=user)
+    context = filters if isinstance(filters, ExportContext) else build_context(filters, user=user)
     job = create_job(context, language=language)
     result = run_export_job.enqueue(job.pk)
     ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])

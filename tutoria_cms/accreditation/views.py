@@ -48,14 +48,10 @@ class ExportView(AccreditationView):
     def post(self, request, *args, **kwargs):
         form = ExportForm(request.POST, user=request.user)
         if form.is_valid():
-            try:
-                job = services.start_export(
-                    request.user, form.filters(), language=translation.get_language()
-                )
-            except FilterError as error:
-                form.add_error(None, str(error))
-            else:
-                return redirect("tutoria_accreditation:job", job.pk)
+            job = services.start_export(
+                request.user, form.context(), language=translation.get_language()
+            )
+            return redirect("tutoria_accreditation:job", job.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
     def get_context_data(self, form=None, **kwargs):

@@ -127,19 +127,6 @@ class EvidenceSource:
         return None
 
 
-def latest_history(rows):
-    """ "As of": from simple-history rows ``(id, history_type, *values)`` ordered by id and
-    newest first, the ``values`` of the newest row of each id that still existed (not a
-    deletion)."""
-    last_id = None
-    for row in rows:
-        if row[0] == last_id:
-            continue
-        last_id = row[0]
-        if row[1] != "-":
-            yield row[2:]
-
-
 # Subject access -------------------------------------------------------------------------------
 
 SUBJECT_DATA_HOOK = "register_tutoria_subject_data"

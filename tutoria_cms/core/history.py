@@ -8,8 +8,17 @@ as ``record.<field>``). It writes nothing when the relation is changed from the 
 ``track_reverse_m2m`` records those changes too. Nor does it for the mirror rows of a
 symmetrical relation: change these fields from the tracked model.
 
-Here: what each history row added and removed (for the history views), the related ids of
-many objects as of a moment (for "as of" evidence), and the baseline the migrations write.
+Here also the helpers every app's history goes through:
+
+- ``attributed(instance, user)``: the author of the next history row (``_history_user``);
+- ``field_changes(records, ...)``: each history row's changes against the previous row of
+  the same object (simple-history's ``diff_against``), with values as people read them, and
+  ``HistoryEntry``: one line of a history table (``core/admin/includes/history_table.html``);
+- ``rows_as_of(records, moment, ...)``: the newest row of each object at or before a moment
+  (simple-history's ``as_of``), the one "as of" reducer of the views and evidence workbooks.
+
+Many-to-many: what each history row added and removed (for the history views), the related ids
+of many objects as of a moment (for "as of" evidence), and the baseline the migrations write.
 """
 
 from dataclasses import dataclass, field
@@ -40,14 +49,205 @@ def snapshots(model, field_name, history_ids):
     return result
 
 
+def attributed(instance, user):
+    """``instance``, with ``user`` as the author of the history row its next save, delete or
+    many-to-many change writes (simple-history's ``_history_user``; ``None``: nobody, e.g. a
+    command). ``attributed(registration, user).save(update_fields=["status"])``."""
+    instance._history_user = user
+    return instance
+
+
 @dataclass
 class HistoryEntry:
-    """One line of a record's history page (``core.viewsets.RecordHistoryMixin``)."""
+    """One line of a history table (``core/admin/includes/history_table.html``): who, when,
+    what, and the changes: ``change`` (one text, or an M2MChange), ``changes`` (FieldChange
+    or (label, old, new): "label: old → new") and ``related`` (M2MChange)."""
 
     when: object
     user: object
     subject: str
-    change: object  # an M2MChange, or a text
+    change: object = None
+    changes: list = field(default_factory=list)
+    related: list = field(default_factory=list)
+    created: bool = False
+    deleted: bool = False
+
+
+class FieldChange(tuple):
+    """One field changed by a history row: (label, old, new), the values before and after as
+    people read them (``None``: empty), and ``name``, the field's (a tuple: templates unpack
+    it, ``{% for label, old, new in entry.changes %}``)."""
+
+    def __new__(cls, name, label, old, new):
+        change = super().__new__(cls, (label, old, new))
+        change.name = name
+        return change
+
+    label = property(lambda self: self[0])
+    old = property(lambda self: self[1])
+    new = property(lambda self: self[2])
+
+
+@dataclass
+class RowChanges:
+    """A history row, the previous row of the same object (``None``: the first recorded) and
+    the fields that changed between them (for a first row: its non-empty fields)."""
+
+    record: object
+    previous: object
+    changes: list
+
+    @property
+    def created(self):
+        return self.previous is None
+
+    @property
+    def deleted(self):
+        return self.record.history_type == "-"
+
+    def entry(self, subject, **kwargs):
+        """The row as a ``HistoryEntry`` (its date, its user, its changes)."""
+        kwargs.setdefault("changes", self.changes)
+        kwargs.setdefault("created", self.created)
+        kwargs.setdefault("deleted", self.deleted)
+        return HistoryEntry(self.record.history_date, self.record.history_user, subject, **kwargs)
+
+
+def _object_id_name(history_model):
+    return history_model.instance_type._meta.pk.attname
+
+
+def _empty(value):
+    return value is None or value == ""
+
+
+def field_changes(records, fields=None, display=None):
+    """A ``RowChanges`` for each of ``records`` (history rows of one or several objects of one
+    model, any order), oldest first: what changed against the previous row of the same object,
+    by simple-history's ``diff_against``.
+
+    ``fields``: the fields compared (names), else every tracked editable field but the
+    many-to-many ones (``m2m_changes`` reads those in two queries); ``diff_against`` compares
+    the editable ones (it reads values with ``model_to_dict``), the others are compared alike.
+
+    Values read as people read them: a choice's label; a foreign key's object (``str``, or
+    ``#id`` once deleted; one query per related model for all the rows); ``display``, {field
+    name: function}, gives other readings (the function receives the value, or the related
+    object); empty values are ``None``. An object's first row lists its
+    non-empty fields (from nothing)."""
+    records = sorted(records, key=lambda r: (r.history_date, r.history_id))
+    if not records:
+        return []
+    history_model = type(records[0])
+    meta = history_model._meta
+    m2m_names = {f.name for f in getattr(history_model, "_history_m2m_fields", ())}
+    if fields is None:
+        fields = [
+            f.name for f in history_model.tracked_fields if f.editable and f.name not in m2m_names
+        ]
+    fields = list(fields)
+    # diff_against reads values with model_to_dict, which skips non-editable fields (set by
+    # the services only, e.g. a current stage): those are compared the same way here.
+    editable = [name for name in fields if meta.get_field(name).editable]
+    fixed = [name for name in fields if name not in editable]
+    object_id = _object_id_name(history_model)
+    previous, raw = {}, []
+    for record in records:
+        before = previous.get(getattr(record, object_id))
+        previous[getattr(record, object_id)] = record
+        if before is None:
+            values = {name: meta.get_field(name).value_from_object(record) for name in fields}
+            changed = [(name, None, value) for name, value in values.items() if not _empty(value)]
+        else:
+            delta = record.diff_against(before, included_fields=editable)
+            changed = [(change.field, change.old, change.new) for change in delta.changes]
+            changed += [
+                (name, old, new)
+                for name in fixed
+                if (old := meta.get_field(name).value_from_object(before))
+                != (new := meta.get_field(name).value_from_object(record))
+            ]
+            changed.sort(key=lambda change: fields.index(change[0]))
+        raw.append((record, before, changed))
+    read = _reader(meta, fields, raw, display or {})
+    return [
+        RowChanges(
+            record,
+            before,
+            [
+                FieldChange(
+                    name, meta.get_field(name).verbose_name, read(name, old), read(name, new)
+                )
+                for name, old, new in changed
+            ],
+        )
+        for record, before, changed in raw
+    ]
+
+
+def _reader(meta, fields, raw, display):
+    """``read(field name, raw value)``: the value as people read it (``field_changes``)."""
+    related = {}
+    for name in fields:
+        model_field = meta.get_field(name)
+        if model_field.is_relation and model_field.many_to_one:
+            ids = {
+                v for _r, _b, changed in raw for n, *values in changed if n == name for v in values
+            }
+            ids.discard(None)
+            related[name] = model_field.related_model._base_manager.in_bulk(ids) if ids else {}
+
+    def read(name, value):
+        if _empty(value):
+            return None
+        model_field = meta.get_field(name)
+        if name in related:
+            obj = related[name].get(value)
+            if obj is None:
+                return f"#{value}"
+            return display[name](obj) if name in display else str(obj)
+        if name in display:
+            return display[name](value)
+        if model_field.choices:
+            return dict(model_field.flatchoices).get(value, value)
+        return value
+
+    return read
+
+
+def rows_as_of(records, moment, fields=None, *, chunk_size=2000):
+    """The newest row of each object of ``records`` (a history queryset, filtered as wished)
+    at or before ``moment``; objects deleted by then, or not yet created, are dropped: the
+    semantics of simple-history's ``HistoryManager.as_of(moment)``, for a history queryset
+    (its filters choose the rows considered, as in ``latest_of_each``).
+
+    ``fields``: the values yielded, a tuple per object (``values_list``); else the history
+    rows themselves. One query, streamed (``chunk_size`` rows at a time), ordered by object
+    and newest first (ties of ``history_date`` broken by ``history_id``): the first row of each
+    object is kept. simple-history's own ``as_of``/``latest_of_each()`` filters each row with
+    a correlated ``NOT EXISTS`` over the later rows of its object instead, and keeps every row
+    of an object that share the newest date."""
+    object_id = _object_id_name(records.model)
+    records = records.filter(history_date__lte=moment).order_by(
+        object_id, "-history_date", "-history_id"
+    )
+    if fields is None:
+        last = object()
+        for record in records.iterator(chunk_size=chunk_size):
+            current = getattr(record, object_id)
+            if current != last:
+                last = current
+                if record.history_type != "-":
+                    yield record
+        return
+    last = object()
+    for row in records.values_list(object_id, "history_type", *fields).iterator(
+        chunk_size=chunk_size
+    ):
+        if row[0] != last:
+            last = row[0]
+            if row[1] != "-":
+                yield row[2:]
 
 
 @dataclass
@@ -106,18 +306,10 @@ def m2m_as_of(model, field_name, moment, object_ids=None):
     """{object id: set of related ids} as recorded by the newest history row of each object
     of ``model`` at or before ``moment`` (objects deleted by then, or not yet created, are
     absent). ``object_ids`` limits the objects (a list or a subquery of ids)."""
-    records = model.history.model.objects.filter(history_date__lte=moment)
+    records = model.history.model.objects.all()
     if object_ids is not None:
         records = records.filter(id__in=object_ids)
-    latest = {}
-    for object_id, history_type, history_id in (
-        records.order_by("id", "-history_date", "-history_id")
-        .values_list("id", "history_type", "history_id")
-        .iterator()
-    ):
-        if object_id not in latest:
-            latest[object_id] = history_id if history_type != "-" else None
-    wanted = {history_id: object_id for object_id, history_id in latest.items() if history_id}
+    wanted = dict(rows_as_of(records, moment, ("history_id", "id")))
     return {wanted[hid]: related for hid, related in snapshots(model, field_name, wanted).items()}
 
 

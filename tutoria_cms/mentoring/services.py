@@ -4,8 +4,9 @@ Writes check the actor's permission (``permissions``) and the rules of the cycle
 with :class:`MentoringError` (a ``ValidationError`` with a translated message, safe to show).
 Rows that limit each other are locked while they change (``select_for_update``): a mentor's
 row while a pair is confirmed (capacity), the pair's row while its status changes. The unique
-constraint "one active pair per mentee" backs the checks up. ``_history_user`` is set on every
-save of a history-tracked model, so the history says who did it, in commands too.
+constraint "one active pair per mentee" backs the checks up. Every save of a history-tracked
+model goes through ``core.history.attributed`` (``_history_user``), so the history says who did
+it, in commands too.
 """
 
 import datetime
@@ -22,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from tutoria_cms.core import institutions
 from tutoria_cms.core.forms import MAX_TEXT_LENGTH
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.models import get_page_model_for
 from tutoria_cms.core.text import clean_text
 
@@ -48,11 +50,6 @@ def _decimal(value, field_name):
     """``value`` as the goal's decimal field holds it (finite, within its digits), or a
     translated ValidationError (code "invalid" when it is no number at all)."""
     return Goal._meta.get_field(field_name).clean(str(value).strip(), None)
-
-
-def _save(instance, user, **kwargs):
-    instance._history_user = user
-    instance.save(**kwargs)
 
 
 def _require(allowed):
@@ -181,8 +178,7 @@ def propose_pairs(programme, user, now=None):
     with transaction.atomic():
         MentoringProgramme.objects.select_for_update().filter(pk=programme.pk).values("pk").get()
         for pair in Pair.objects.filter(programme=programme, status=PairStatus.SUGGESTED):
-            pair._history_user = user
-            pair.delete()
+            attributed(pair, user).delete()
         mentors, mentees, rejected = _pool(programme)
         suggestions = matching.suggest_pairs(
             mentors, mentees, programme.weights, programme.minimum_score, excluded=rejected
@@ -275,7 +271,7 @@ def confirm_pair(pair, user, today=None, now=None):
         pair.status = PairStatus.CONFIRMED
         pair.confirmed_by = user
         pair.confirmed_at = now
-        _save(pair, user)
+        attributed(pair, user).save()
         _start(pair, user, today)
     return pair
 
@@ -287,7 +283,7 @@ def reject_pair(pair, user, reason=""):
         pair = _lock_pair(pair, PairStatus.SUGGESTED)
         pair.status = PairStatus.REJECTED
         pair.rejection_reason = _text(reason)
-        _save(pair, user)
+        attributed(pair, user).save()
     return pair
 
 
@@ -299,7 +295,7 @@ def change_mentor(pair, mentor, user):
         _check_pair_participants(pair.programme, mentor, pair.mentee)
         pair.mentor = mentor
         pair.score, pair.explanation = _score(pair.programme, mentor, pair.mentee)
-        _save(pair, user)
+        attributed(pair, user).save()
     return pair
 
 
@@ -312,8 +308,7 @@ def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=No
     with transaction.atomic():
         _lock_mentor_place(programme, mentor)
         for suggestion in Pair.objects.filter(mentee=mentee, status=PairStatus.SUGGESTED):
-            suggestion._history_user = user
-            suggestion.delete()
+            attributed(suggestion, user).delete()
         if Pair.objects.filter(mentee=mentee, status=PairStatus.CONFIRMED).exists():
             raise MentoringError(_("This mentee already has a mentor."), code="paired")
         score, reasons = _score(programme, mentor, mentee)
@@ -330,7 +325,7 @@ def pair_manually(programme, mentor, mentee, user, today=None, rematched_from=No
         )
         try:
             with transaction.atomic():
-                _save(pair, user)
+                attributed(pair, user).save()
         except IntegrityError:
             raise MentoringError(_("This mentee already has a mentor."), code="paired") from None
         _start(pair, user, today)
@@ -348,7 +343,7 @@ def rematch(pair, mentor, user, reason="", today=None):
         old.closed_at = timezone.now()
         old.closed_by = user
         old._change_reason = _text(reason) or None
-        _save(old, user)
+        attributed(old, user).save()
         return pair_manually(old.programme, mentor, old.mentee, user, today, rematched_from=old)
 
 
@@ -370,7 +365,7 @@ def schedule_first_meeting(pair, user, date=None, today=None):
         mode=programme_default_mode(programme),
         recorded_by=user,
     )
-    _save(meeting, user)
+    attributed(meeting, user).save()
     return meeting
 
 
@@ -427,7 +422,7 @@ def log_meeting(
         meeting.mentor_private_notes = mentor_private_notes
         meeting.recorded_by = user
         meeting.full_clean()
-        _save(meeting, user)
+        attributed(meeting, user).save()
     return meeting
 
 
@@ -438,7 +433,7 @@ def schedule_meeting(pair, user, *, date, mode, today=None):
     meeting = Meeting(
         pair=pair, date=date, mode=mode, status=MeetingStatus.SCHEDULED, recorded_by=user
     )
-    _save(meeting, user)
+    attributed(meeting, user).save()
     return meeting
 
 
@@ -516,7 +511,7 @@ def add_goal(
     )
     with transaction.atomic():
         goal = Goal(pair=pair, created_by=user, **data)
-        _save(goal, user)
+        attributed(goal, user).save()
         for step in steps:
             if isinstance(step, str):
                 step = {"description": step}
@@ -602,7 +597,7 @@ def check_in(pair, user, *, role, date, ratings, today=None, student=None):
                     feedback=_text(feedback),
                     recorded_by=user,
                 )
-                _save(entry, user)
+                attributed(entry, user).save()
                 created.append(entry)
     except IntegrityError:
         raise MentoringError(
@@ -641,15 +636,15 @@ def close_pair(pair, user, *, final_reflection, achievements, today=None):
             value = entry.get("value")
             goal.achieved_value = None if value in (None, "") else _decimal(value, "achieved_value")
             goal.achievement_note = _text(entry.get("note", ""))
-            _save(goal, user)
+            attributed(goal, user).save()
         for meeting in pair.meetings.filter(status=MeetingStatus.SCHEDULED):
             meeting.status = MeetingStatus.CANCELLED
-            _save(meeting, user)
+            attributed(meeting, user).save()
         pair.status = PairStatus.CLOSED
         pair.final_reflection = reflection
         pair.closed_at = timezone.now()
         pair.closed_by = user
-        _save(pair, user)
+        attributed(pair, user).save()
     return pair
 
 

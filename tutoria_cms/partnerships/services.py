@@ -10,7 +10,8 @@ Stage rules (seed 002):
 - the follow-up stage reports on commitments: it needs at least one.
 Refusals are :class:`StageError` with a translated message. Rows are locked while they change
 (``select_for_update``) so that two people completing the same stage at once complete it once.
-``_history_user`` is set on every save, so the history says who did it, in commands too.
+Every save goes through ``core.history.attributed`` (``_history_user``), so the history says
+who did it, in commands too.
 """
 
 import datetime
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core import institutions
+from tutoria_cms.core.history import attributed
 
 from .choices import DELIVERABLES, STAGE_ORDER, CurrentStage, Stage, StageStatus
 from .models import Agreement, AgreementStage, Commitment
@@ -37,15 +39,10 @@ class CommitmentError(ValidationError):
     pass
 
 
-def _save(instance, user, **kwargs):
-    instance._history_user = user
-    instance.save(**kwargs)
-
-
 def create_agreement(agreement, user=None):
     """Save a new agreement and give it its five pending stages."""
     with transaction.atomic():
-        _save(agreement, user)
+        attributed(agreement, user).save()
         ensure_stages(agreement, user)
     return agreement
 
@@ -55,7 +52,7 @@ def ensure_stages(agreement, user=None):
     existing = set(agreement.stages.values_list("stage", flat=True))
     for code in STAGE_ORDER:
         if code not in existing:
-            _save(AgreementStage(agreement=agreement, stage=code), user)
+            attributed(AgreementStage(agreement=agreement, stage=code), user).save()
 
 
 def _locked_stages(agreement):
@@ -106,7 +103,7 @@ def start_stage(agreement, stage, user):
             return row
         row.status = StageStatus.IN_PROGRESS
         row.started_at = timezone.now()
-        _save(row, user)
+        attributed(row, user).save()
     return row
 
 
@@ -166,13 +163,13 @@ def complete_stage(
         row.completed_by = user
         if notes:
             row.notes = notes
-        _save(row, user)
+        attributed(row, user).save()
         agreement.current_stage = _next_stage(stage)
         fields = ["current_stage"]
         if stage == Stage.EXECUTION:
             agreement.signed_on = signed_on
             fields.append("signed_on")
-        _save(agreement, user, update_fields=fields)
+        attributed(agreement, user).save(update_fields=fields)
     return row
 
 
@@ -184,7 +181,7 @@ def add_commitment(agreement, user, *, party, description, due_on):
         agreement=agreement, party=party, description=description, due_on=due_on
     )
     commitment.full_clean()
-    _save(commitment, user)
+    attributed(commitment, user).save()
     return commitment
 
 
@@ -208,7 +205,7 @@ def record_fulfilment(commitment, user, *, fulfilled_on, report, document=None, 
         commitment.report = report
         if document is not None:
             commitment.report_document = document
-        _save(commitment, user)
+        attributed(commitment, user).save()
     return commitment
 
 

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core import institutions
 from tutoria_cms.core.choices import AttentionType, Modality, TutoringReason
-from tutoria_cms.core.evidence import EvidenceSource, Unit, latest_history
+from tutoria_cms.core.evidence import EvidenceSource, Unit
+from tutoria_cms.core.history import rows_as_of
 
 from .models import (
     ClassSession,
@@ -140,15 +141,8 @@ class RequestsSource(EvidenceSource):
                 .iterator(chunk_size=context.chunk_size)
             )
             return
-        history = TutoringRequest.history.model
-        fields = ("id", *self.FIELDS[1:])
-        records = (
-            requests_in_scope(context, history)
-            .filter(history_date__lte=context.as_of_moment)
-            .order_by("id", "-history_date", "-history_id")
-            .values_list("id", "history_type", *fields)
-        )
-        yield from latest_history(records.iterator(chunk_size=context.chunk_size))
+        history = requests_in_scope(context, TutoringRequest.history.model)
+        yield from _as_of(history, context, ("id", *self.FIELDS[1:]))
 
     def rows(self, context):
         kinds, states = dict(RequestKind.choices), dict(RequestState.choices)
@@ -335,7 +329,7 @@ RECORD_FIELDS = RequestRecord._fields[1:]
 
 def request_records(context):
     """The requests in scope as :class:`RequestRecord`: "as of" a date, as they stood at the
-    end of that day (the newest history row of each, ``latest_history``), else now."""
+    end of that day (the newest history row of each, ``rows_as_of``), else now."""
     if context.as_of is None:
         rows = (
             requests_in_scope(context)
@@ -646,13 +640,9 @@ def class_shares(rows):
 
 
 def _as_of(records, context, fields):
-    """The newest history row at ``context.as_of`` of each record (``fields`` of it), by id."""
-    rows = (
-        records.filter(history_date__lte=context.as_of_moment)
-        .order_by("id", "-history_date", "-history_id")
-        .values_list("id", "history_type", *fields)
-    )
-    return latest_history(rows.iterator(chunk_size=context.chunk_size))
+    """``fields`` of the newest history row at ``context.as_of`` of each record
+    (``core.history.rows_as_of``)."""
+    return rows_as_of(records, context.as_of_moment, fields, chunk_size=context.chunk_size)
 
 
 GROUP_SESSION_FIELDS = ("date", "modality", "duration_minutes", "group__code")

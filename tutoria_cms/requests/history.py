@@ -4,7 +4,7 @@ many-to-many snapshots, ``core.history``), for the group's history view."""
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from tutoria_cms.core.history import HistoryEntry, m2m_changes
+from tutoria_cms.core.history import HistoryEntry, field_changes, m2m_changes
 
 from .models import GroupSession, StudentGroup
 
@@ -39,26 +39,20 @@ def class_history(individual_class):
 
     entries = []
     records = list(
-        IndividualClass.history.filter(id=individual_class.pk)
-        .select_related("history_user", "tutor")
-        .order_by("history_id")
+        IndividualClass.history.filter(id=individual_class.pk).select_related("history_user")
     )
     by_id = {record.history_id: record for record in records}
     for history_id, change in m2m_changes(IndividualClass, "requests", records).items():
         record = by_id[history_id]
         entries.append(HistoryEntry(record.history_date, record.history_user, _("Class"), change))
-    previous = None
-    for record in records:
-        if previous is None:
-            entries.append(
-                HistoryEntry(record.history_date, record.history_user, _("Class"), _("Opened"))
-            )
-        if record.tutor_id != (previous.tutor_id if previous else None) and record.tutor_id:
-            change = _("Tutor designated: %(tutor)s") % {"tutor": tutor_label(record.tutor)}
-            entries.append(
-                HistoryEntry(record.history_date, record.history_user, _("Class"), change)
-            )
-        previous = record
+    for row in field_changes(records, ("tutor",), {"tutor": tutor_label}):
+        texts = [_("Opened")] if row.created else []
+        texts += [
+            _("Tutor designated: %(tutor)s") % {"tutor": change.new}
+            for change in row.changes
+            if change.new is not None
+        ]
+        entries += [row.entry(_("Class"), change=text, changes=[], created=False) for text in texts]
     kinds = {"+": _("Recorded"), "~": _("Corrected"), "-": _("Deleted")}
     for record in ClassSession.history.filter(
         individual_class_id=individual_class.pk

@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import UsageView as SnippetUsageView
 
 from ..core import institutions
 from ..core.display import LocalDateColumn, ReadableColumn, ReadableInspectMixin
+from ..core.history import field_changes
 from ..core.viewsets import ReadOnlyViewSetMixin, ScopedPermissionPolicy, scoped_views
 from . import dashboard, deadlines, permissions, services
 from .forms import NewRequestForm
@@ -261,15 +262,10 @@ def history_rows(tutoring_request):
     Each row also gets ``action_label`` (the action, translated) and ``reason_text`` (the
     reason given with it, if any): the change reason holds either an action code or a
     reason, and a row whose state changed names its transition either way."""
-    records = list(tutoring_request.history.select_related("history_user").order_by("history_id"))
-    rows, previous = [], None
-    for record in records:
-        changed = []
-        if previous is not None:
-            changed = [
-                str(TutoringRequest._meta.get_field(change.field).verbose_name)
-                for change in record.diff_against(previous).changes
-            ]
+    rows = []
+    for diff in field_changes(tutoring_request.history.select_related("history_user")):
+        record, previous = diff.record, diff.previous
+        changed = [] if previous is None else [str(change.label) for change in diff.changes]
         reason = record.history_change_reason or ""
         label = history_action(reason)
         record.reason_text = "" if label else reason
@@ -280,7 +276,6 @@ def history_rows(tutoring_request):
             label = _("Request created")
         record.action_label = label or ""
         rows.append((record, changed))
-        previous = record
     return rows
 
 

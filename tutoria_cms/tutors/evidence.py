@@ -22,8 +22,8 @@ from tutoria_cms.core.evidence import (
     HeatMapRow,
     Indicator,
     Unit,
-    latest_history,
 )
+from tutoria_cms.core.history import rows_as_of
 
 from .models import CompetencyAssessment, TutorProfilePageMixin
 from .services import framework_for_site, framework_structure, heat_map
@@ -267,16 +267,12 @@ class CompetencyMatrixSource(EvidenceSource):
         if context.as_of is None:
             rows = assessments(context).values_list(*self.FIELDS)
         else:
-            history = (
-                context.pages_in_scope(
-                    CompetencyAssessment.history.filter(history_date__lte=context.as_of_moment),
-                    "profile__path",
-                    programme=False,
-                )
-                .order_by("id", "-history_date", "-history_id")
-                .values_list("id", "history_type", *self.FIELDS)
+            history = context.pages_in_scope(
+                CompetencyAssessment.history.all(), "profile__path", programme=False
             )
-            rows = latest_history(history)
+            rows = rows_as_of(
+                history, context.as_of_moment, self.FIELDS, chunk_size=context.chunk_size
+            )
         for profile_id, competency_id, own, validated, validated_at in rows:
             records[profile_id][competency_id] = (own, validated, validated_at)
         return records

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -27,18 +28,6 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "fixtures" / "competency_framew
 TEXT_FIELDS = [
     f"{kind}_{suffix}" for kind in ("name", "description") for suffix in LANGUAGE_SUFFIXES
 ]
-MODELS = {
-    "tutoria_tutors.competencyframework": {"required": ["code"], "optional": TEXT_FIELDS},
-    "tutoria_tutors.frameworklevel": {"required": ["framework", "value"], "optional": TEXT_FIELDS},
-    "tutoria_tutors.dimension": {
-        "required": ["framework", "code"],
-        "optional": TEXT_FIELDS + ["sort_order"],
-    },
-    "tutoria_tutors.competency": {
-        "required": ["dimension", "code"],
-        "optional": TEXT_FIELDS + ["sort_order"],
-    },
-}
 
 
 class FrameworkFileError(Exception):
@@ -110,176 +99,338 @@ def clean_field_text(name, value):
     )
 
 
-def check_entries(data):  # noqa: C901 -- to be replaced by Django forms (issue "adoptable suite", item 5)
-    """Return the problems of ``data`` (a list of fixture entries); empty when loadable."""
-    if not isinstance(data, list):
-        return [_('The file must hold a JSON list of entries ({"model": ..., "fields": ...}).')]
-    problems = []
-    frameworks, dimensions, competencies, levels = set(), set(), {}, set()
-    existing_frameworks = set(CompetencyFramework.objects.values_list("code", flat=True))
-    existing_dimensions = set(Dimension.objects.values_list("framework__code", "code"))
-    for number, entry in enumerate(data, start=1):
-        where = _("entry %(number)d") % {"number": number}
-        if not isinstance(entry, dict) or not isinstance(entry.get("fields"), dict):
-            problems.append(
-                _('%(where)s: must be an object with "model" and "fields".') % {"where": where}
+# Each entry's "fields" go through a Django form of its model (values as JSON gives them: a
+# number must be a JSON number, a text a JSON string). Every message names the entry.
+
+
+class FileValueField(forms.Field):
+    """A value of the file, refused with ``invalid(value)`` (the message) unless
+    ``accepts(value)``; a list becomes a tuple."""
+
+    def __init__(self, accepts, invalid, **kwargs):
+        self.accepts, self.invalid = accepts, invalid
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not self.accepts(value):
+            raise ValidationError(self.invalid(value), code="invalid")
+        return tuple(value) if isinstance(value, list) else value
+
+
+class FileTextField(forms.Field):
+    """A name or description: JSON text, cleaned as stored (``clean_field_text``)."""
+
+    def __init__(self, name, where, **kwargs):
+        self.name, self.where = name, where
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        if not _is_text(value):
+            raise ValidationError(
+                _('%(where)s: "%(field)s" must be text.')
+                % {"where": self.where, "field": self.name}
             )
-            continue
-        model = str(entry.get("model", "")).lower()
-        where = _("entry %(number)d (%(model)s)") % {
+        try:
+            return clean_field_text(self.name, value)
+        except ValidationError as error:
+            raise ValidationError(
+                _('%(where)s: "%(field)s": %(problem)s')
+                % {"where": self.where, "field": self.name, "problem": " ".join(error.messages)}
+            ) from None
+
+
+def _whole(low, high):
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+
+def _code(value):
+    bare = value.replace("-", "").replace("_", "") if isinstance(value, str) else ""
+    return isinstance(value, str) and len(value) <= 64 and bare.isascii() and bare.isalnum()
+
+
+def _codes(size):
+    return lambda v: isinstance(v, list) and len(v) == size and all(isinstance(x, str) for x in v)
+
+
+@dataclass
+class Seen:
+    """What the entries before the one being checked hold, and what the database holds."""
+
+    frameworks: set = field(default_factory=set)
+    levels: set = field(default_factory=set)
+    dimensions: set = field(default_factory=set)
+    competencies: dict = field(default_factory=dict)
+    existing_frameworks: set = field(default_factory=set)
+    existing_dimensions: set = field(default_factory=set)
+
+
+class EntryForm(forms.Form):
+    """The "fields" of one entry of ``model``. Subclasses: ``required`` and ``optional`` (the
+    fields it may hold), ``file_fields(where)`` (their form fields, the texts are added here)
+    and ``check_against(seen)`` (the checks against the other entries and the database)."""
+
+    model = ""
+    required = ()
+    optional = TEXT_FIELDS
+    named = True  # a name in at least one language
+
+    def __init__(self, data, *, number, seen):
+        super().__init__(data)
+        self.number, self.seen = number, seen
+        self.where = where = _("entry %(number)d (%(model)s)") % {
             "number": number,
-            "model": model or _("no model"),
+            "model": self.model,
         }
-        spec = MODELS.get(model)
-        if spec is None:
-            problems.append(
-                _("%(where)s: unknown model; expected one of %(models)s.")
-                % {"where": where, "models": ", ".join(MODELS)}
-            )
-            continue
-        fields = entry["fields"]
-        for name in spec["required"]:
-            if fields.get(name) in (None, "", []):
-                problems.append(
-                    _('%(where)s: "%(field)s" is required.') % {"where": where, "field": name}
-                )
-        unknown = sorted(set(fields) - set(spec["required"]) - set(spec["optional"]))
-        if unknown:
-            problems.append(
-                _("%(where)s: unknown field(s) %(fields)s.")
-                % {"where": where, "fields": ", ".join(unknown)}
-            )
+        required = _('%(where)s: "%(field)s" is required.')
+        for name, form_field in self.file_fields(where).items():
+            form_field.required = name in self.required
+            form_field.error_messages["required"] = required % {"where": where, "field": name}
+            self.fields[name] = form_field
         for name in TEXT_FIELDS:
-            if name in fields and not _is_text(fields[name]):
-                problems.append(
-                    _('%(where)s: "%(field)s" must be text.') % {"where": where, "field": name}
-                )
-            elif name in fields:
-                try:
-                    clean_field_text(name, fields[name])
-                except ValidationError as error:
-                    problems.append(
-                        _('%(where)s: "%(field)s": %(problem)s')
-                        % {"where": where, "field": name, "problem": " ".join(error.messages)}
-                    )
-        if model != "tutoria_tutors.frameworklevel" and not any(
-            _is_text(fields.get(f"name_{s}")) and fields.get(f"name_{s}").strip()
+            if name in data:  # absent texts are left as they are
+                self.fields[name] = FileTextField(name, where)
+
+    def file_fields(self, where):
+        return {}
+
+    def code_field(self, where):
+        invalid = _("%(where)s: code %(code)r may only hold letters, digits, - and _ (at most 64).")
+        return FileValueField(_code, lambda value: invalid % {"where": where, "code": value})
+
+    def sort_order_field(self, where):
+        invalid = _('%(where)s: "sort_order" must be a whole number from 0 to %(maximum)d.')
+        return FileValueField(
+            _whole(0, MAX_SORT_ORDER),
+            lambda value: invalid % {"where": where, "maximum": MAX_SORT_ORDER},
+        )
+
+    def framework_field(self, where):
+        invalid = _('%(where)s: "framework" must be [framework code].') % {"where": where}
+        return FileValueField(_codes(1), lambda value: invalid)
+
+    def clean(self):
+        unknown = sorted(set(self.data) - set(self.required) - set(self.optional))
+        if unknown:
+            self.add_error(
+                None,
+                _("%(where)s: unknown field(s) %(fields)s.")
+                % {"where": self.where, "fields": ", ".join(unknown)},
+            )
+        if self.named and not any(
+            _is_text(self.data.get(f"name_{s}")) and self.data[f"name_{s}"].strip()
             for s in LANGUAGE_SUFFIXES
         ):
-            problems.append(
+            self.add_error(
+                None,
                 _("%(where)s: give a name in at least one language (name_es, ...).")
-                % {"where": where}
+                % {"where": self.where},
             )
-        sort_order = fields.get("sort_order")
-        if (
-            "sort_order" in fields
-            and sort_order is not None
-            and not (
-                isinstance(sort_order, int)
-                and not isinstance(sort_order, bool)
-                and 0 <= sort_order <= MAX_SORT_ORDER
-            )
-        ):
-            problems.append(
-                _('%(where)s: "sort_order" must be a whole number from 0 to %(maximum)d.')
-                % {"where": where, "maximum": MAX_SORT_ORDER}
-            )
-        code = fields.get("code")
-        if (
-            "code" in spec["required"]
-            and code
-            and not (
-                isinstance(code, str)
-                and len(code) <= 64
-                and code.replace("-", "").replace("_", "").isascii()
-                and code.replace("-", "").replace("_", "").isalnum()
-            )
-        ):
-            problems.append(
-                _("%(where)s: code %(code)r may only hold letters, digits, - and _ (at most 64).")
-                % {"where": where, "code": code}
+        self.check_against(self.seen)
+        return self.cleaned_data
+
+    def check_against(self, seen):
+        pass
+
+    def framework_known(self, seen, code):
+        if code not in seen.frameworks and code not in seen.existing_frameworks:
+            self.add_error(
+                None,
+                _(
+                    "%(where)s: framework %(code)r is neither earlier in the "
+                    "file nor in the database."
+                )
+                % {"where": self.where, "code": code},
             )
 
-        if model == "tutoria_tutors.competencyframework":
-            if code in frameworks:
-                problems.append(
-                    _("%(where)s: framework %(code)r appears twice.")
-                    % {"where": where, "code": code}
-                )
-            frameworks.add(code)
-            continue
-        if model in ("tutoria_tutors.frameworklevel", "tutoria_tutors.dimension"):
-            ref = fields.get("framework")
-            if not (isinstance(ref, list) and len(ref) == 1 and isinstance(ref[0], str)):
-                problems.append(
-                    _('%(where)s: "framework" must be [framework code].') % {"where": where}
-                )
-                continue
-            if ref[0] not in frameworks and ref[0] not in existing_frameworks:
-                problems.append(
-                    _(
-                        "%(where)s: framework %(code)r is neither earlier in the "
-                        "file nor in the database."
-                    )
-                    % {"where": where, "code": ref[0]}
-                )
-            if model == "tutoria_tutors.frameworklevel":
-                value = fields.get("value")
-                if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
-                    problems.append(
-                        _('%(where)s: "value" must be a whole number from 1 to 10.')
-                        % {"where": where}
-                    )
-                elif (ref[0], value) in levels:
-                    problems.append(
-                        _("%(where)s: level %(value)s of %(code)r appears twice.")
-                        % {"where": where, "value": value, "code": ref[0]}
-                    )
-                levels.add((ref[0], value))
-            else:
-                if (ref[0], code) in dimensions:
-                    problems.append(
-                        _("%(where)s: dimension %(code)r of %(framework)r appears twice.")
-                        % {"where": where, "code": code, "framework": ref[0]}
-                    )
-                dimensions.add((ref[0], code))
-            continue
-        # a competency
-        ref = fields.get("dimension")
-        if not (isinstance(ref, list) and len(ref) == 2 and all(isinstance(x, str) for x in ref)):
-            problems.append(
-                _('%(where)s: "dimension" must be [framework code, dimension code].')
-                % {"where": where}
+    def problems(self):
+        """The form's errors, as the loader reports them."""
+        return [message for errors in self.errors.values() for message in errors]
+
+
+class FrameworkEntryForm(EntryForm):
+    model = "tutoria_tutors.competencyframework"
+    required = ("code",)
+
+    def file_fields(self, where):
+        return {"code": self.code_field(where)}
+
+    def check_against(self, seen):
+        code = self.data.get("code")
+        if code in seen.frameworks:
+            self.add_error(
+                None,
+                _("%(where)s: framework %(code)r appears twice.")
+                % {"where": self.where, "code": code},
             )
-            continue
-        if tuple(ref) not in dimensions and tuple(ref) not in existing_dimensions:
-            problems.append(
+        seen.frameworks.add(code)
+
+
+class LevelEntryForm(EntryForm):
+    model = "tutoria_tutors.frameworklevel"
+    required = ("framework", "value")
+    named = False
+
+    def file_fields(self, where):
+        return {
+            "framework": self.framework_field(where),
+            "value": FileValueField(
+                _whole(1, 10),
+                lambda value: (
+                    _('%(where)s: "value" must be a whole number from 1 to 10.') % {"where": where}
+                ),
+            ),
+        }
+
+    def check_against(self, seen):
+        ref = self.cleaned_data.get("framework")
+        if ref is None:
+            return
+        self.framework_known(seen, ref[0])
+        value = self.cleaned_data.get("value")
+        if value is not None and (ref[0], value) in seen.levels:
+            self.add_error(
+                None,
+                _("%(where)s: level %(value)s of %(code)r appears twice.")
+                % {"where": self.where, "value": value, "code": ref[0]},
+            )
+        seen.levels.add((ref[0], self.data.get("value")))
+
+
+class DimensionEntryForm(EntryForm):
+    model = "tutoria_tutors.dimension"
+    required = ("framework", "code")
+    optional = (*TEXT_FIELDS, "sort_order")
+
+    def file_fields(self, where):
+        return {
+            "framework": self.framework_field(where),
+            "code": self.code_field(where),
+            "sort_order": self.sort_order_field(where),
+        }
+
+    def check_against(self, seen):
+        ref = self.cleaned_data.get("framework")
+        if ref is None:
+            return
+        self.framework_known(seen, ref[0])
+        key = (ref[0], self.data.get("code"))
+        if key in seen.dimensions:
+            self.add_error(
+                None,
+                _("%(where)s: dimension %(code)r of %(framework)r appears twice.")
+                % {"where": self.where, "code": key[1], "framework": ref[0]},
+            )
+        seen.dimensions.add(key)
+
+
+class CompetencyEntryForm(EntryForm):
+    model = "tutoria_tutors.competency"
+    required = ("dimension", "code")
+    optional = (*TEXT_FIELDS, "sort_order")
+
+    def file_fields(self, where):
+        return {
+            "dimension": FileValueField(
+                _codes(2),
+                lambda value: (
+                    _('%(where)s: "dimension" must be [framework code, dimension code].')
+                    % {"where": where}
+                ),
+            ),
+            "code": self.code_field(where),
+            "sort_order": self.sort_order_field(where),
+        }
+
+    def check_against(self, seen):
+        ref = self.cleaned_data.get("dimension")
+        if ref is None:
+            return
+        if ref not in seen.dimensions and ref not in seen.existing_dimensions:
+            self.add_error(
+                None,
                 _(
                     "%(where)s: dimension %(dimension)r is neither earlier in the "
                     "file nor in the database."
                 )
-                % {"where": where, "dimension": ref}
+                % {"where": self.where, "dimension": list(ref)},
             )
-        key = (ref[0], code)
-        if key in competencies:
-            problems.append(
+        key = (ref[0], self.data.get("code"))
+        if key in seen.competencies:
+            self.add_error(
+                None,
                 _(
                     "%(where)s: competency %(code)r appears twice in framework %(framework)r "
                     "(entry %(entry)d); codes are unique within a framework."
                 )
-                % {"where": where, "code": code, "framework": ref[0], "entry": competencies[key]}
+                % {
+                    "where": self.where,
+                    "code": key[1],
+                    "framework": ref[0],
+                    "entry": seen.competencies[key],
+                },
             )
-        competencies[key] = number
-    for code in frameworks:
+        seen.competencies[key] = self.number
+
+
+ENTRY_FORMS = {
+    form.model: form
+    for form in (FrameworkEntryForm, LevelEntryForm, DimensionEntryForm, CompetencyEntryForm)
+}
+
+
+def _entry_form(number, entry, seen):
+    """(the entry's form, or None, and the problems of its envelope)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("fields"), dict):
+        where = _("entry %(number)d") % {"number": number}
+        return None, [
+            _('%(where)s: must be an object with "model" and "fields".') % {"where": where}
+        ]
+    model = str(entry.get("model", "")).lower()
+    form_class = ENTRY_FORMS.get(model)
+    if form_class is None:
+        where = _("entry %(number)d (%(model)s)") % {
+            "number": number,
+            "model": model or _("no model"),
+        }
+        return None, [
+            _("%(where)s: unknown model; expected one of %(models)s.")
+            % {"where": where, "models": ", ".join(ENTRY_FORMS)}
+        ]
+    return form_class(entry["fields"], number=number, seen=seen), []
+
+
+def check_forms(data):
+    """(the entries' forms, the problems of ``data``: empty when loadable)."""
+    if not isinstance(data, list):
+        return [], [_('The file must hold a JSON list of entries ({"model": ..., "fields": ...}).')]
+    seen = Seen(
+        existing_frameworks=set(CompetencyFramework.objects.values_list("code", flat=True)),
+        existing_dimensions=set(Dimension.objects.values_list("framework__code", "code")),
+    )
+    forms_, problems = [], []
+    for number, entry in enumerate(data, start=1):
+        form, envelope = _entry_form(number, entry, seen)
+        problems += envelope
+        if form is not None:
+            problems += form.problems()
+            forms_.append(form)
+    for code in seen.frameworks:
         if (
-            not any(fw == code for fw, _value in levels)
+            not any(fw == code for fw, _value in seen.levels)
             and not FrameworkLevel.objects.filter(framework__code=code).exists()
         ):
             problems.append(
                 _("framework %(code)r: has no level scale (frameworklevel entries).")
                 % {"code": code}
             )
-    return problems
+    return forms_, problems
+
+
+def check_entries(data):
+    """Return the problems of ``data`` (a list of fixture entries); empty when loadable."""
+    return check_forms(data)[1]
 
 
 def _upsert(model, lookup, values, result, kind):
@@ -301,33 +452,33 @@ def _upsert(model, lookup, values, result, kind):
 
 @transaction.atomic
 def load_entries(data):
-    problems = check_entries(data)
+    entry_forms, problems = check_forms(data)
     if problems:
         raise FrameworkFileError(problems)
     result = LoadResult()
-    for number, entry in enumerate(data, start=1):
+    for form in entry_forms:
         try:
-            _load_entry(entry, result)
+            _load_entry(form, result)
         except ValidationError as error:  # what the models still refuse: nothing is kept
             raise FrameworkFileError(
                 [
                     _("entry %(number)d: %(problem)s")
-                    % {"number": number, "problem": " ".join(error.messages)}
+                    % {"number": form.number, "problem": " ".join(error.messages)}
                 ]
             ) from None
     return result
 
 
-def _load_entry(entry, result):
-    model = entry["model"].lower()
-    fields = dict(entry["fields"])
-    texts = {name: clean_field_text(name, fields[name]) for name in TEXT_FIELDS if name in fields}
-    if model == "tutoria_tutors.competencyframework":
+def _load_entry(form, result):
+    """Write one entry from its form's cleaned data."""
+    fields = form.cleaned_data
+    texts = {name: fields[name] for name in TEXT_FIELDS if name in fields}
+    if isinstance(form, FrameworkEntryForm):
         framework = _upsert(
             CompetencyFramework, {"code": fields["code"]}, texts, result, "framework"
         )
         result.frameworks.append(framework)
-    elif model == "tutoria_tutors.frameworklevel":
+    elif isinstance(form, LevelEntryForm):
         framework = CompetencyFramework.objects.get(code=fields["framework"][0])
         _upsert(
             FrameworkLevel,
@@ -336,7 +487,7 @@ def _load_entry(entry, result):
             result,
             "level",
         )
-    elif model == "tutoria_tutors.dimension":
+    elif isinstance(form, DimensionEntryForm):
         framework = CompetencyFramework.objects.get(code=fields["framework"][0])
         texts["sort_order"] = fields.get("sort_order")
         _upsert(

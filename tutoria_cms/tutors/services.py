@@ -1,7 +1,7 @@
 """Every write of the tutor directory, and the matrix and heat-map computations.
 
 Assessments are history-tracked (django-simple-history): they are saved one by one, never with
-``QuerySet.update()`` or bulk writes, and always with ``_history_user`` set.
+``QuerySet.update()`` or bulk writes, and always attributed (``core.history.attributed``).
 """
 
 import datetime
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutoria_cms.core import institution_groups, roles
+from tutoria_cms.core.history import attributed, field_changes, rows_as_of
 
 from . import permissions
 from .models import (
@@ -113,11 +114,6 @@ def check_level(framework, level, field="level"):
 # --------------------------------------------------------------------------------------------
 
 
-def _save(assessment, user):
-    assessment._history_user = user
-    assessment.save()
-
-
 def reindex_profile(profile):
     """Index ``profile`` again: its search words include the competencies of its public
     matrix, which change without the page being saved (validation, publication)."""
@@ -167,7 +163,7 @@ def self_assess(
     for name, value in new.items():
         setattr(assessment, name, value)
     assessment.self_assessed_at = timezone.now()
-    _save(assessment, user)
+    attributed(assessment, user).save()
     return assessment
 
 
@@ -188,7 +184,7 @@ def validate(profile, competency, *, user, level):
     assessment.validated_level = level
     assessment.validated_by = user if level is not None else None
     assessment.validated_at = timezone.now() if level is not None else None
-    _save(assessment, user)
+    attributed(assessment, user).save()
     reindex_profile(profile)
     return assessment
 
@@ -201,7 +197,7 @@ def publish_matrix(profile, user=None):
     for assessment in CompetencyAssessment.objects.filter(profile_id=profile.pk):
         if assessment.published_level != assessment.self_level:
             assessment.published_level = assessment.self_level
-            _save(assessment, user)
+            attributed(assessment, user).save()
             changed += 1
     if changed:
         reindex_profile(profile)
@@ -339,27 +335,16 @@ def public_matrix(profile, preview=False, framework=None):
     return build_matrix(framework, records, mode="public")
 
 
-def _latest_by_id(historical_rows):
-    latest = {}
-    for row in historical_rows:  # ordered by id, then newest first
-        latest.setdefault(row.id, row)
-    return latest
-
-
 def matrix_as_of(profile, when, framework=None):
     """The matrix as it stood at ``when`` (a datetime, or a date: the end of that day),
-    rebuilt from the history table."""
+    rebuilt from the history table (``core.history.rows_as_of``)."""
     if isinstance(when, datetime.date) and not isinstance(when, datetime.datetime):
         when = timezone.make_aware(datetime.datetime.combine(when, datetime.time.max))
     framework = framework or framework_for_page(profile)
-    history = (
-        CompetencyAssessment.history.filter(profile_id=profile.pk, history_date__lte=when)
-        .select_related("validated_by")
-        .order_by("id", "-history_date", "-history_id")
+    history = CompetencyAssessment.history.filter(profile_id=profile.pk).select_related(
+        "validated_by"
     )
-    records = {
-        row.competency_id: row for row in _latest_by_id(history).values() if row.history_type != "-"
-    }
+    records = {row.competency_id: row for row in rows_as_of(history, when)}
     return build_matrix(framework, records, mode="current", as_of=when)
 
 
@@ -374,43 +359,21 @@ TRACKED_FIELDS = (
 )
 
 
-@dataclass
-class HistoryEntry:
-    when: datetime.datetime
-    user: object
-    competency: Competency
-    kind: str
-    changes: list
+def _person(user):
+    return user.get_full_name() or user.get_username()
 
 
 def assessment_history(profile):
-    """Every change of the profile's assessments, newest first: who, when, what."""
-    rows = list(
-        CompetencyAssessment.history.filter(profile_id=profile.pk)
-        .select_related("history_user", "competency")
-        .order_by("id", "history_date", "history_id")
+    """Every change of the profile's assessments, newest first: who, when, what
+    (``core.history.HistoryEntry``, the competency as subject)."""
+    rows = CompetencyAssessment.history.filter(profile_id=profile.pk).select_related(
+        "history_user", "competency"
     )
-    verbose = {
-        name: CompetencyAssessment._meta.get_field(name).verbose_name for name in TRACKED_FIELDS
-    }
-    entries = []
-    previous = {}
-    for row in rows:
-        before = previous.get(row.id)
-        changes = []
-        for name in TRACKED_FIELDS:
-            attname = CompetencyAssessment._meta.get_field(name).attname
-            new = getattr(row, attname)
-            old = getattr(before, attname) if before is not None else None
-            if new != old and (before is not None or new not in (None, "")):
-                changes.append((verbose[name], old, new))
-        previous[row.id] = row
-        if changes or row.history_type == "-":
-            entries.append(
-                HistoryEntry(
-                    row.history_date, row.history_user, row.competency, row.history_type, changes
-                )
-            )
+    entries = [
+        row.entry(row.record.competency.name, created=False)
+        for row in field_changes(rows, TRACKED_FIELDS, {"validated_by": _person})
+        if row.changes or row.deleted
+    ]
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
 

@@ -48,6 +48,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.institutions import institution_name
 from tutoria_cms.core.student_numbers import normalise_student_number
 
@@ -163,8 +164,7 @@ def issue_workshop_certificate(registration, user):
             if all(getattr(existing, name) == facts[name] for name in FROZEN_FACTS):
                 return existing, False
             existing.revoked_at = timezone.now()
-            existing._history_user = user
-            existing.save(update_fields=["revoked_at"])
+            attributed(existing, user).save(update_fields=["revoked_at"])
         certificate = Certificate(
             kind=Certificate.Kind.WORKSHOP_ATTENDANCE,
             registration=registration,
@@ -173,8 +173,7 @@ def issue_workshop_certificate(registration, user):
             issued_by=user,
             **facts,
         )
-        certificate._history_user = user
-        certificate.save()
+        attributed(certificate, user).save()
         enqueue_notice(certificate)
     return certificate, True
 
@@ -292,8 +291,7 @@ def issue_term_certificate(kind, holder, term, user, *, notify=True):
             if all(getattr(existing, name) == facts[name] for name in TERM_FROZEN_FACTS):
                 return existing, False
             existing.revoked_at = timezone.now()
-            existing._history_user = user
-            existing.save(update_fields=["revoked_at"])
+            attributed(existing, user).save(update_fields=["revoked_at"])
         certificate = Certificate(
             kind=TERM_KIND[kind],
             term=term,
@@ -303,8 +301,7 @@ def issue_term_certificate(kind, holder, term, user, *, notify=True):
             **({"record": holder} if kind == RECEIVED else {"tutor": holder}),
             **facts,
         )
-        certificate._history_user = user
-        certificate.save()
+        attributed(certificate, user).save()
         if notify:
             enqueue_notice(certificate)
     return certificate, True

@@ -22,7 +22,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tutoria_cms.core.evidence import EvidenceSource, Indicator, Unit, latest_history
+from tutoria_cms.core.evidence import EvidenceSource, Indicator, Unit
+from tutoria_cms.core.history import rows_as_of
 from tutoria_cms.core.pseudonyms import PREFIX as STUDENT_PREFIX
 
 from .models import (
@@ -412,13 +413,10 @@ class AttendanceSource(EvidenceSource):
                 .values_list(*self.FIELDS)
                 .iterator(chunk_size=context.chunk_size)
             )
-        history = (
-            attendance_in_scope(context, Attendance.history.model)
-            .filter(history_date__lte=context.as_of_moment)
-            .order_by("id", "-history_date", "-history_id")
-            .values_list("id", "history_type", *self.FIELDS)
+        history = attendance_in_scope(context, Attendance.history.model)
+        return list(
+            rows_as_of(history, context.as_of_moment, self.FIELDS, chunk_size=context.chunk_size)
         )
-        return list(latest_history(history.iterator(chunk_size=context.chunk_size)))
 
     def _scope(self, context):
         if context.as_of is None:
@@ -488,13 +486,11 @@ class RegistrationsSource(EvidenceSource):
                 .values_list(*self.FIELDS)
                 .iterator(chunk_size=context.chunk_size)
             )
-        history = (
-            registrations_in_scope(context, WorkshopRegistration.history.model)
-            .filter(history_date__lte=context.as_of_moment)
-            .order_by("id", "-history_date", "-history_id")
-            .values_list("id", "history_type", *self.FIELDS[:5], "id", "identity_verified_at")
+        history = registrations_in_scope(context, WorkshopRegistration.history.model)
+        fields = (*self.FIELDS[:5], "id", "identity_verified_at")
+        rows = list(
+            rows_as_of(history, context.as_of_moment, fields, chunk_size=context.chunk_size)
         )
-        rows = list(latest_history(history.iterator(chunk_size=context.chunk_size)))
         rows.sort(key=lambda row: (row[0], row[4]))
         return rows
 

@@ -30,6 +30,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from tutoria_cms.core.conf import tutoria_settings
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.student_numbers import normalise_student_number
 
 from .models import Attendance, WorkshopRegistration, WorkshopSession, get_page_model
@@ -400,8 +401,7 @@ def cancel(registration, user=None):
             return None
         was_confirmed = registration.status == Status.CONFIRMED
         registration.status = Status.CANCELLED
-        registration._history_user = user
-        registration.save(update_fields=["status"])
+        attributed(registration, user).save(update_fields=["status"])
 
         if not was_confirmed:
             return None
@@ -420,8 +420,7 @@ def cancel(registration, user=None):
         promoted.status = Status.CONFIRMED
         # The e-mail for the new status has not been sent yet.
         promoted.confirmation_sent_at = None
-        promoted._history_user = user
-        promoted.save(update_fields=["status", "confirmation_sent_at"])
+        attributed(promoted, user).save(update_fields=["status", "confirmation_sent_at"])
         _enqueue_email(promoted)
         return promoted
 
@@ -469,8 +468,7 @@ def verify_identity(registration, user):
         if record is not None:
             registration.full_name = record.full_name
             update_fields.append("full_name")
-        registration._history_user = user
-        registration.save(update_fields=update_fields)
+        attributed(registration, user).save(update_fields=update_fields)
     return registration
 
 
@@ -513,7 +511,6 @@ def record_attendance(session, presence, user):
             attendance.present = present
             attendance.recorded_by = user
             attendance.recorded_at = now
-            attendance._history_user = user
-            attendance.save()
+            attributed(attendance, user).save()
             changed += 1
     return changed

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Site
 
-from tutoria_cms.accreditation.context import FilterError, build_context
+from tutoria_cms.accreditation.context import FILTER_KEYS
+from tutoria_cms.accreditation.forms import ExportFiltersForm
 from tutoria_cms.accreditation.services import export_to_path
 from tutoria_cms.core.management.base import TutoriaCommand
 
@@ -127,20 +128,13 @@ class Command(TutoriaCommand):
                 )
                 % {"known": known}
             )
-        filters = {
-            "site": options["site"],
-            "term": options["term"],
-            "date_from": options["date_from"],
-            "date_to": options["date_to"],
-            "programme": options["programme"],
-            "as_of": options["as_of"],
-            "identified": options["identified"],
-        }
         with translation.override(language):
-            try:
-                context = build_context(filters, user=user)
-            except FilterError as error:
-                raise CommandError(str(error)) from None
+            # The admin's path: the export's form checks the options, its cleaned data make
+            # the context.
+            form = ExportFiltersForm({name: options[name] for name in FILTER_KEYS}, user=user)
+            if not form.is_valid():
+                raise CommandError(form.first_error())
+            context = form.context()
             stream = self.stdout._out if hasattr(self.stdout, "_out") else sys.stdout
             bar = None
             if not options["no_progress"] and stream.isatty():
