@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.text import clean_text
 
 from .. import permissions
@@ -51,7 +52,7 @@ def join_individual_class(tutoring_request, user=None):
                     component_id=component.pk,
                 )
                 if user is not None:
-                    existing._history_user = user
+                    attributed(existing, user)
                 existing.save()
         except IntegrityError:
             existing = IndividualClass.objects.select_for_update().get(
@@ -69,7 +70,7 @@ def join_individual_class(tutoring_request, user=None):
             code="class_full",
         )
     if user is not None:
-        existing._history_user = user
+        attributed(existing, user)
     existing.requests.add(tutoring_request)
     return existing
 
@@ -102,8 +103,7 @@ def designate_tutor(individual_class, tutor, user):
                 )
         previous = individual_class.tutor
         individual_class.tutor = tutor
-        individual_class._history_user = user
-        individual_class.save()
+        attributed(individual_class, user).save()
         # Both tutors' work plans (PIT) for the term follow the designation.
         for each in {previous, tutor} - {None}:
             update_work_plan(each, individual_class.term, individual_class.site, user)
@@ -133,7 +133,7 @@ def record_class_session(individual_class, user, *, date, modality, duration_min
         recorded_by=user,
     )
     session.full_clean()
-    session._history_user = user
+    attributed(session, user)
     with transaction.atomic():
         session.save()
         update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
@@ -166,7 +166,7 @@ def update_class_session(session, user, *, date, modality, duration_minutes, top
     session.duration_minutes = duration_minutes
     session.topic = clean_text(topic, max_length=200, required=False)
     session.full_clean()
-    session._history_user = user
+    attributed(session, user)
     with transaction.atomic():
         session.save()
         update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
@@ -179,7 +179,7 @@ def delete_class_session(session, user):
     in-person share and its tutor's work plan (PIT) no longer count it."""
     individual_class = session.individual_class
     _require_class_record(individual_class, user)
-    session._history_user = user
+    attributed(session, user)
     with transaction.atomic():
         session.delete()
         update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
@@ -219,7 +219,7 @@ def update_work_plan(tutor, term, site, user=None):
         record.classes_credited = len(credited)
         record.hours_cap = cap
         if user is not None:
-            record._history_user = user
+            attributed(record, user)
         record.save()
     return record
 

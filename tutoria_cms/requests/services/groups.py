@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.text import clean_text
 
 from .. import permissions
@@ -17,8 +18,7 @@ def assign_group_tutor(group, tutor, user):
         raise TransitionRefused(_("You are not allowed to do this with this request."))
     require_member(tutor, group)
     group.tutor = tutor
-    group._history_user = user
-    group.save()
+    attributed(group, user).save()
     return group
 
 
@@ -38,7 +38,7 @@ def record_group_session(group, user, *, date, topic, modality, duration_minutes
         topic=clean_text(topic, max_length=200),
     )
     session.full_clean()
-    session._history_user = user
+    attributed(session, user)
     with transaction.atomic():
         session.save()
         session.attendees.set(attendee_ids)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.text import clean_text
 
 from .. import deadlines, permissions
@@ -46,7 +47,7 @@ def refer(tutoring_request, user, *, reason, service=None):
     )
     referral.full_clean()
     referral.due_on = deadlines.referral_due_on(referral, None, timezone.now())
-    referral._history_user = user
+    attributed(referral, user)
     with transaction.atomic():
         referral.save()
         log(
@@ -78,7 +79,7 @@ def update_referral(referral, user, *, status, outcome_notes=""):
         if user.pk == referral.referred_by_id:
             referral.tutor_notified_status = status  # their own change: nothing to tell
     referral.full_clean()
-    referral._history_user = user
+    attributed(referral, user)
     with transaction.atomic():
         referral.save()
         if changed:  # the student hears of it (never of what the service wrote)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.text import clean_text
 
 from .. import permissions
@@ -61,8 +62,7 @@ def prepare_report(term, user, *, tutoring_request=None, group=None):
     )
     if not created and not report.is_locked:
         report.summary = report_summary(term, tutoring_request=tutoring_request, group=group)
-        report._history_user = user
-        report.save()
+        attributed(report, user).save()
     return report
 
 
@@ -83,8 +83,7 @@ def update_report(report, user, *, progress, difficulties, recommendation, outco
         )
     report.outcome = outcome
     report.full_clean()
-    report._history_user = user
-    report.save()
+    attributed(report, user).save()
     return report
 
 
@@ -108,8 +107,7 @@ def submit_report(report, user):
             )
         locked.status = ReportStatus.SUBMITTED
         locked.submitted_at = timezone.now()
-        locked._history_user = user
-        locked.save()
+        attributed(locked, user).save()
     return locked
 
 
@@ -130,6 +128,5 @@ def review_report(report, user, *, accept, comment=""):
         locked.coordinator_comment = comment
         locked.reviewed_by = user
         locked.reviewed_at = timezone.now()
-        locked._history_user = user
-        locked.save()
+        attributed(locked, user).save()
     return locked

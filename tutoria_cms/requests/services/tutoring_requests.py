@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
+from tutoria_cms.core.history import attributed
 from tutoria_cms.core.text import clean_text
 
 from .. import deadlines, permissions
@@ -88,7 +89,7 @@ def create_request(
             created_by=user,
             **facts,
         )
-        tutoring_request._history_user = user
+        attributed(tutoring_request, user)
         tutoring_request._change_reason = "create"
         tutoring_request.full_clean()
         if kind == RequestKind.INDIVIDUAL_CLASS and rule_set_for(tutoring_request) is None:
@@ -98,8 +99,7 @@ def create_request(
             request=tutoring_request, reasons=list(reasons), description=description
         )
         disclosure.full_clean(exclude=["request"])
-        disclosure._history_user = user
-        disclosure.save()
+        attributed(disclosure, user).save()
         log(instance=tutoring_request, action="wagtail.create", user=user)
     return tutoring_request
 
@@ -146,7 +146,7 @@ def transition(tutoring_request, action, user, *, reason="", regular_class=""):
         locked.state = spec.target
         # The next step's due date, from the institution's service levels (deadlines.py).
         locked.due_on = deadlines.request_due_on(locked, previous, now)
-        locked._history_user = user
+        attributed(locked, user)
         locked._change_reason = reason or action
         locked.save()
         log(
@@ -370,7 +370,7 @@ def assign_tutor(tutoring_request, tutor, user):
                 )
         previous = locked.assigned_tutor_id
         locked.assigned_tutor = tutor
-        locked._history_user = user
+        attributed(locked, user)
         locked._change_reason = "assign_tutor"
         locked.save()
         log(
@@ -397,8 +397,7 @@ def update_disclosure(tutoring_request, user, *, reasons, description):
         description, max_length=MAX_REASON_LENGTH, allow_newlines=True, required=False
     )
     disclosure.full_clean(exclude=["request"])
-    disclosure._history_user = user
-    disclosure.save()
+    attributed(disclosure, user).save()
     return disclosure
 
 
@@ -425,7 +424,7 @@ def record_session(
         ),
     )
     session.full_clean()
-    session._history_user = user
+    attributed(session, user)
     with transaction.atomic():
         session.save()
         notify_news(tutoring_request, f"{Notification.SESSION}:{session.pk}")
