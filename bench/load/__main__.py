@@ -359,7 +359,8 @@ def report_run(title, endpoints, total, events, window, server_logs, restarted=N
     outcomes = stats.count_outcomes(events)
     signups = outcomes["sign-ups"]
     print(
-        f"\nsign-ups: {signups['confirmed']} confirmed, {signups['waitlisted']} waitlisted, "
+        f"\nsign-ups: {signups['requested']} requested (pending the e-mailed link), "
+        f"{signups['confirmed']} confirmed, {signups['waitlisted']} waitlisted, "
         f"{signups['refused']} refused (full, duplicate)"
     )
     transitions = outcomes["transitions"]

@@ -284,7 +284,7 @@ class CPUMeter:
                 **{name: cpu_delta(self.trees[name], trees[name]) for name in trees},
                 # Locust runs and ends within the run: the CPU of the children this process
                 # waited for (with a restart, also the stopped node's and worker's).
-                "locust": _reaped_children() - self.children,
+                "locust (+ stopped processes)": _reaped_children() - self.children,
             },
         }
 
