@@ -4,12 +4,14 @@
 
 Every value comes from the environment: GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS,
 GUNICORN_TIMEOUT, GUNICORN_GRACEFUL_TIMEOUT, GUNICORN_KEEPALIVE, GUNICORN_MAX_REQUESTS,
-FORWARDED_ALLOW_IPS. The access log carries the request's id (X-Request-ID, also in the
-application's log records) and the client's address as the load balancer saw it.
+FORWARDED_ALLOW_IPS, PROMETHEUS_MULTIPROC_DIR. The access log carries the request's id
+(X-Request-ID, also in the application's log records) and the client's address as the load
+balancer saw it.
 """
 
 import multiprocessing
 import os
+from pathlib import Path
 
 
 def _int(name, default):
@@ -45,3 +47,26 @@ access_log_format = (
 )
 # The application is loaded by each worker after the fork (no shared connections).
 preload_app = False
+
+# Prometheus metrics (METRICS=1) in prometheus_client's multiprocess mode: with
+# PROMETHEUS_MULTIPROC_DIR set, every worker writes its counters to files in that directory
+# and /metrics (django-prometheus) adds up those of all the server's workers; without it each
+# worker answers with its own counts only. The directory is emptied when the server starts
+# (the files of a previous run would be added to this one's) and a worker's live gauges are
+# dropped when it exits (docs/deployment.md, "Optional: metrics and error reports").
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def on_starting(server):
+    if PROMETHEUS_MULTIPROC_DIR:
+        directory = Path(PROMETHEUS_MULTIPROC_DIR)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker):
+    if PROMETHEUS_MULTIPROC_DIR:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -9,7 +9,8 @@
   some with an individual-class request already under review (the board's queue: more per
   component than an individual class takes), the others free for coordinators to file;
 - coordinators and board members, each with a logged-in session (the load does not spend
-  its time hashing passwords at login).
+  its time hashing passwords at login), and with ``quality=1`` (several nodes) one person of
+  the quality office, a member of every site, who requests evidence exports.
 
 It returns the manifest the locust users read: public pages (with their site's host), the
 hot workshops, the term, components, students, programme and the sessions.
@@ -118,6 +119,40 @@ def hot_workshop(programme, batch, number, *, capacity, left, waiting_list):
     }
 
 
+def signup_records(batch, sites, count):
+    """The students who sign up during the rush, on the records of the hot workshops'
+    institutions: a sign-up with a number the institution does not know is answered the same
+    ("requested") but stores nothing and sends nothing (no enumeration). ``count`` numbers
+    ``S<BATCH>00000``… (one per sign-up, in order) and the 15 numbers typed on several
+    devices at once, ``E<BATCH>000``…; the e-mail goes to the record's address."""
+    numbers = [f"S{batch.upper()}{number:05d}" for number in range(count)]
+    numbers += [f"E{batch.upper()}{number:03d}" for number in range(15)]
+    for site in sites:
+        StudentRecord.objects.bulk_create(
+            StudentRecord(
+                site=site,
+                student_number=number,
+                full_name=f"Estudiante {number}",
+                email=f"{number.lower()}@demo.example.edu",
+                programme_of_study="Licenciatura",
+                curriculum_hours=3000,
+            )
+            for number in numbers
+        )
+
+
+def member_of(accounts, sites=None):
+    """Memberships of ``sites`` (default: every site), no roles chosen: all the person's
+    roles apply there."""
+    from tutoria_cms.core.models import InstitutionMembership
+
+    User = get_user_model()
+    for account in accounts:
+        user = User.objects.get(pk=account["id"])
+        for site in sites if sites is not None else Site.objects.all():
+            InstitutionMembership.objects.get_or_create(user=user, site=site)
+
+
 def staff(batch, group, prefix, count):
     """``count`` accounts of ``group``, each with a logged-in session; [{username, session}]."""
     User = get_user_model()
@@ -143,7 +178,10 @@ def staff(batch, group, prefix, count):
 def rush_term(batch, *, components, queued_per_component, free_students, programme, coordinator):
     """The term, its components, students with requests under review and free students."""
     today = timezone.localdate()
+    # The institution of the programme: every record of the rush belongs to it.
+    site = programme.get_site()
     term = Term.objects.create(
+        site=site,
         code=f"LOAD-{batch.upper()}",
         name=f"Load {batch.upper()} (regular)",
         starts_on=today - datetime.timedelta(days=7),
@@ -151,6 +189,7 @@ def rush_term(batch, *, components, queued_per_component, free_students, program
     )
     component_rows = [
         CurricularComponent.objects.create(
+            site=site,
             code=f"LD{batch.upper()}{number:02d}",
             name=f"Componente de carga {number}",
             hours=60,
@@ -164,6 +203,7 @@ def rush_term(batch, *, components, queued_per_component, free_students, program
 
     def student(number):
         return StudentRecord.objects.create(
+            site=site,
             student_number=f"LD{batch.upper()}{number:05d}",
             full_name=f"Estudiante {batch.upper()} {number}",
             email=f"ld{batch}{number}@demo.example.edu",
@@ -211,6 +251,8 @@ def build_rush(
     free_students=8,
     coordinators=4,
     board=4,
+    quality=0,
+    signups=3000,
 ):
     """Everything one run contends for; returns its manifest (JSON-serialisable)."""
     programmes = list(
@@ -230,6 +272,11 @@ def build_rush(
         )
         for number in range(hot_workshops)
     ]
+    signup_records(
+        batch,
+        Site.objects.filter(pk__in={Page.objects.get(pk=w["id"]).get_site().pk for w in workshops}),
+        signups,
+    )
     # Individual classes are filed where the demo takes them (the Brazilian site's programme of
     # individual classes, judged by its regulation), else on the first action plan.
     classes_programme = (
@@ -241,6 +288,11 @@ def build_rush(
     )
     coordinator_accounts = staff(batch, roles.COORDINATION, "coordinator", coordinators)
     board_accounts = staff(batch, roles.BOARD, "board", board)
+    quality_accounts = staff(batch, roles.QUALITY, "quality", quality)
+    # Coordination and the board work in the institution of the individual classes; the
+    # quality office exports the evidence of every institution.
+    member_of(coordinator_accounts + board_accounts, [classes_programme.get_site()])
+    member_of(quality_accounts)
     User = get_user_model()
     rush = rush_term(
         batch,
@@ -258,5 +310,10 @@ def build_rush(
         "language": classes_programme.locale.language_code,
         "coordinators": coordinator_accounts,
         "board": board_accounts,
+        "signups": signups,
+        "quality": quality_accounts,
+        "export_sites": list(Site.objects.order_by("pk").values_list("hostname", flat=True)),
+        "export_from": (timezone.localdate() - datetime.timedelta(days=30)).isoformat(),
+        "export_to": timezone.localdate().isoformat(),
         **rush,
     }

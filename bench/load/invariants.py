@@ -311,3 +311,117 @@ def check_all(events=None):
     results = {name: check() for name, check in CHECKS.items()}
     results["every accepted action stored"] = accepted_actions_stored(events or {})
     return results
+
+
+# -- several nodes: the task worker's exports and e-mails ----------------------------------------
+
+
+def exports_completed_once(events):
+    """Every export the admin answered as started (a job page) was built exactly once: its
+    job is done with its workbook in the storage, each job answered to one request only,
+    and its task ran once (``run_job`` claims the job: a second run would find it taken)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tutoria_cms.accreditation.models import ExportJob
+
+    violations = []
+    answered = collections.Counter(event["job"] for event in events.get("export", []))
+    for pk, count in sorted(answered.items()):
+        if count > 1:
+            violations.append(f"export job {pk} answered to {count} requests")
+    jobs = {job.pk: job for job in ExportJob.objects.filter(pk__in=answered)}
+    runs = collections.Counter()
+    for row in DBTaskResult.objects.filter(
+        task_path__endswith=".run_export_job", status="SUCCESSFUL"
+    ).values_list("args_kwargs", flat=True):
+        args = (row or {}).get("args") or [None]
+        runs[args[0]] += 1
+    files = collections.Counter()
+    for pk in sorted(answered):
+        job = jobs.get(pk)
+        if job is None:
+            violations.append(f"export job {pk} was answered but is not stored")
+            continue
+        if job.status != ExportJob.Status.DONE:
+            violations.append(f"export job {pk} is {job.status} {job.error[:120]}".rstrip())
+            continue
+        if not job.file or not job.file.storage.exists(job.file.name):
+            violations.append(f"export job {pk} is done without its workbook")
+        else:
+            files[job.file.name] += 1
+        if runs[pk] != 1:
+            violations.append(f"export job {pk}: its task ran {runs[pk]} times")
+    for name, count in files.items():
+        if count > 1:
+            violations.append(f"workbook {name} belongs to {count} jobs")
+    return violations
+
+
+def batch_address(address, batch):
+    """Whether ``address`` is one the run ``batch`` writes to (bench.load.fixtures and the
+    locust users): its students (``ld<batch>00001@``), those who sign up (``s<batch>00001@``,
+    ``e<batch>001@``) and the seats taken beforehand (``p<batch>0-0001@``)."""
+    import re
+
+    batch = re.escape(batch.lower())
+    return bool(
+        re.match(
+            rf"^(ld{batch}\d+|s{batch}\d{{5}}|e{batch}\d{{3}}|p{batch}\d+-\d+)@", address.lower()
+        )
+    )
+
+
+def compare_mail(expected, received):
+    """Per address, the e-mails the database and the answers say were sent (a number, or
+    (at least, at most) where sending again was asked for) against those the SMTP server
+    received: a sentence for each address where they differ."""
+    violations = []
+    for address in sorted(set(expected) | set(received)):
+        low, high = expected.get(address, (0, 0))
+        got = received.get(address, 0)
+        if got > high:
+            violations.append(f"{address}: at most {high} sent, {got} received (duplicated)")
+        elif got < low:
+            violations.append(f"{address}: {low} sent, {got} received (lost)")
+    return violations
+
+
+def emails_sent_once(batch, workshops, received, events=None):
+    """Every e-mail of the run ``batch`` was sent exactly once: the decision and news notices
+    of its students' requests (``Notification``) and the sign-up e-mails of its ``workshops``
+    (``WorkshopRegistration.confirmation_sent_at``), against ``received`` (a Counter of
+    recipients at the SMTP sink). None is left unsent or half-sent (claimed, not sent).
+
+    A sign-up asked for again while pending sends its link again (``request_signup``): a
+    registration asked for k times (the events' "requested" answers) gets 1 to k e-mails
+    (two asks before the worker sent the first one share it)."""
+    from tutoria_cms.requests.models import Notification
+
+    violations = []
+    low, high = collections.Counter(), collections.Counter()
+    for status, address, pk in Notification.objects.filter(
+        request__student__student_number__startswith=f"LD{batch.upper()}"
+    ).values_list("status", "request__student__email", "pk"):
+        if status == Notification.Status.SENT:
+            low[address.lower()] += 1
+            high[address.lower()] += 1
+        else:
+            violations.append(f"notification {pk} to {address} is {status}")
+    asked = collections.Counter(
+        (event["workshop"], normalise_student_number(event["number"]))
+        for event in (events or {}).get("signup", [])
+    )
+    for workshop, number, email, sent_at, pk in WorkshopRegistration.objects.filter(
+        workshop_id__in=workshops,
+        status__in=(Status.PENDING, *WorkshopRegistration.ACTIVE_STATUSES),
+    ).values_list("workshop_id", "student_number", "email", "confirmation_sent_at", "pk"):
+        if sent_at is None:
+            violations.append(f"the e-mail of registration {pk} ({email}) was never sent")
+            continue
+        low[email.lower()] += 1
+        high[email.lower()] += max(1, asked[(workshop, number)])
+    expected = {address: (low[address], high[address]) for address in low}
+    received = {
+        address: count for address, count in received.items() if batch_address(address, batch)
+    }
+    return violations + compare_mail(expected, received)

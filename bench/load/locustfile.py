@@ -4,7 +4,11 @@ Reads the manifest written by ``bench.load.fixtures`` (``LOAD_MANIFEST``) and ap
 line per request and per accepted or refused action to ``LOAD_EVENTS``: the bench uses them
 to split failures around the database restart and to check that every accepted sign-up and
 decision was stored. ``LOAD_PORT`` is the server's port (public pages are asked for with
-their site's ``Host``).
+their site's ``Host``); ``LOAD_PORTS`` (comma-separated), when given, the ports of several
+web nodes: each user picks one, round robin, and every request is logged with its node.
+
+With a quality-office account in the manifest (``bench.load --web-nodes``), one user of the
+quality office requests evidence exports during the rush, as the admin's form does.
 
 A refusal the product means (workshop full, duplicate sign-up, per-term limit, request
 already decided, individual class full) is a success for locust: only server errors,
@@ -20,12 +24,13 @@ import os
 import random
 import re
 import time
-import uuid
 
 from locust import HttpUser, between, events, task
 
 MANIFEST = json.loads(open(os.environ["LOAD_MANIFEST"]).read())  # noqa: SIM115
 PORT = os.environ["LOAD_PORT"]
+PORTS = [port for port in os.environ.get("LOAD_PORTS", PORT).split(",") if port]
+_next_node = itertools.count()
 BATCH = MANIFEST["batch"]
 _events = open(os.environ["LOAD_EVENTS"], "a", buffering=1 << 16)  # noqa: SIM115
 
@@ -48,10 +53,13 @@ def record(kind, **data):
 
 
 @events.request.add_listener
-def on_request(name, response_time, exception=None, start_time=None, response=None, **kwargs):
+def on_request(
+    name, response_time, exception=None, start_time=None, response=None, context=None, **kwargs
+):
     record(
         "request",
         name=name,
+        node=(context or {}).get("node"),
         start=start_time,
         ms=response_time,
         ok=exception is None,
@@ -74,8 +82,27 @@ def on_quitting(**kwargs):
 atexit.register(_events.flush)
 
 
-def site_headers(target):
-    return {"Host": f"{target['host']}:{PORT}"}
+def site_headers(target, port=PORT):
+    return {"Host": f"{target['host']}:{port}"}
+
+
+def next_node():
+    """The port of the node the next user talks to (round robin over ``PORTS``)."""
+    return PORTS[next(_next_node) % len(PORTS)]
+
+
+class NodeUser(HttpUser):
+    """A user of one web node: its requests go there and are logged with its port."""
+
+    abstract = True
+
+    def __init__(self, environment):
+        self.node = next_node()
+        self.host = f"http://127.0.0.1:{self.node}"
+        super().__init__(environment)
+
+    def context(self):
+        return {"node": self.node}
 
 
 def csrf_token(text):
@@ -100,7 +127,7 @@ def expect(response, *codes):
     return False
 
 
-class Visitor(HttpUser):
+class Visitor(NodeUser):
     """Anonymous visitors: home pages, programmes, workshops, the tutor directory, search."""
 
     weight = 6
@@ -110,21 +137,26 @@ class Visitor(HttpUser):
     def browse(self):
         target = random.choice(MANIFEST["public_pages"])
         self.client.get(
-            target["path"], headers=site_headers(target), name=f"public: {target['kind']}"
+            target["path"],
+            headers=site_headers(target, self.node),
+            name=f"public: {target['kind']}",
         )
 
     @task
     def hot_workshop(self):
         target = random.choice(MANIFEST["hot_workshops"])
-        self.client.get(target["path"], headers=site_headers(target), name="public: hot workshop")
+        self.client.get(
+            target["path"], headers=site_headers(target, self.node), name="public: hot workshop"
+        )
 
 
 # Student numbers several students type at once (the same student on two devices): the
 # product must refuse all but one, never store two.
 EAGER = [f"E{BATCH.upper()}{number:03d}" for number in range(15)]
+_signups = itertools.count()
 
 
-class Student(HttpUser):
+class Student(NodeUser):
     """Students signing up on the nearly full workshops through the public form (CSRF)."""
 
     weight = 3
@@ -135,7 +167,7 @@ class Student(HttpUser):
         # Each sign-up is another student, with a browser of their own (no cookies yet).
         self.client.cookies.clear()
         workshop = random.choice(MANIFEST["hot_workshops"])
-        headers = site_headers(workshop)
+        headers = site_headers(workshop, self.node)
         with self.client.get(
             workshop["path"], headers=headers, name="signup: form", catch_response=True
         ) as response:
@@ -154,7 +186,8 @@ class Student(HttpUser):
         if random.random() < 0.15:
             number = random.choice(EAGER)
         else:
-            number = f"S{BATCH.upper()}{uuid.uuid4().hex[:12]}"
+            # A student of the institution's records (bench.load.fixtures.signup_records).
+            number = f"S{BATCH.upper()}{next(_signups) % MANIFEST['signups']:05d}"
         data = {
             "csrfmiddlewaretoken": token,
             "student_number": number,
@@ -190,7 +223,7 @@ class Student(HttpUser):
 _accounts = collections.defaultdict(itertools.count)
 
 
-class StaffUser(HttpUser):
+class StaffUser(NodeUser):
     abstract = True
     role = ""
 
@@ -301,3 +334,47 @@ class Board(StaffUser):
                 self.action(pk, "deny", DENIAL_REASON)
         else:
             self.action(pk, "deny", DENIAL_REASON)
+
+
+EXPORTS = "/admin/evidence/"
+JOB_LINK = re.compile(r"/admin/evidence/jobs/(\d+)/")
+
+if MANIFEST.get("quality"):
+
+    class QualityOffice(StaffUser):
+        """The quality office requesting evidence workbooks during the rush (each one a job
+        for the task worker), then looking at the job's page."""
+
+        fixed_count = 1
+        role = "quality"
+        wait_time = between(2, 4)
+
+        @task
+        def export(self):
+            with self.client.get(
+                EXPORTS, name="admin: export form", catch_response=True
+            ) as response:
+                if not expect(response, 200):
+                    return
+                token = csrf_token(response.text)
+            data = {
+                "csrfmiddlewaretoken": token,
+                "site": random.choice(MANIFEST["export_sites"]),
+                "date_from": MANIFEST["export_from"],
+                "date_to": MANIFEST["export_to"],
+            }
+            with self.client.post(
+                EXPORTS,
+                data=data,
+                name="admin: start export",
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                match = JOB_LINK.search(response.headers.get("Location", ""))
+                if response.status_code != 302 or not match:
+                    response.failure(f"HTTP {response.status_code}")
+                    return
+                response.success()
+                job = int(match.group(1))
+                record("export", job=job, user=self.username)
+            self.client.get(f"{EXPORTS}jobs/{job}/", name="admin: export job")

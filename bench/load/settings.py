@@ -5,8 +5,11 @@ Everything comes from ``sites.settings.production`` (DEBUG off, ``SECRET_KEY`` a
 health checks when ``CONN_MAX_AGE`` is set). Only what plain HTTP on 127.0.0.1 needs differs:
 no HTTPS redirect, no HSTS, and cookies without the ``Secure`` flag (a client does not send a
 ``Secure`` cookie over plain HTTP, so sessions and CSRF would fail). E-mail goes to the
-console (gunicorn's log) and server errors are logged there with their traceback.
+console (gunicorn's log), or over SMTP with ``BENCH_EMAIL_BACKEND`` (``--web-nodes``: to the
+bench's SMTP sink, which counts them); server errors are logged with their traceback.
 """
+
+import os
 
 from sites.settings.production import *  # noqa: F403
 
@@ -20,7 +23,9 @@ SECURE_HSTS_SECONDS = 0
 SECURE_HSTS_PRELOAD = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get(
+    "BENCH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 # Every simulated student comes from 127.0.0.1, and the bench measures the server, not the
 # sign-up rate limits (tested in tests/workshops): no limit here. The public form answers
 # "requested" (a pending sign-up, confirmed from the e-mailed link, which the bench does not

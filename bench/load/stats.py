@@ -188,3 +188,80 @@ def server_errors(log_text):
         elif last is not None and EXCEPTION_LINE.match(line):
             last = line
     return errors
+
+
+# -- several nodes ---------------------------------------------------------------------------
+
+
+def percentile(values, share):
+    """The ``share`` (0-1) percentile of ``values``, nearest rank; None without values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = max(1, -(-len(ordered) * share // 1))  # ceil, at least the first
+    return ordered[min(int(rank), len(ordered)) - 1]
+
+
+@dataclasses.dataclass(frozen=True)
+class NodeStats:
+    node: str
+    requests: int
+    failures: int
+    p50: float | None
+    p95: float | None
+
+
+def by_node(requests):
+    """{node: NodeStats} of the events log's requests (``node``: the port the user talked to;
+    None when the run had one node and logged none)."""
+    grouped = collections.defaultdict(list)
+    for request in requests:
+        grouped[str(request.get("node"))].append(request)
+    return {
+        node: NodeStats(
+            node=node,
+            requests=len(items),
+            failures=sum(not item["ok"] for item in items),
+            p50=percentile([item["ms"] for item in items], 0.50),
+            p95=percentile([item["ms"] for item in items], 0.95),
+        )
+        for node, items in sorted(grouped.items())
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """The same load on one node, then on several: requests per second and latencies."""
+
+    one: EndpointStats
+    several: EndpointStats
+    nodes: int
+
+    @property
+    def speedup(self):
+        return self.several.rps / self.one.rps if self.one.rps else None
+
+    @property
+    def p95_lower(self):
+        return None if None in (self.one.p95, self.several.p95) else self.several.p95 < self.one.p95
+
+    def lines(self, goal=1.7):
+        def row(label, stats):
+            return (
+                f"  {label:<10} {stats.rps:>8.1f} req/s  p50 {_ms(stats.p50):>5} ms  "
+                f"p95 {_ms(stats.p95):>5} ms  {stats.failures} failures"
+            )
+
+        speedup = self.speedup
+        return [
+            row("1 node", self.one),
+            row(f"{self.nodes} nodes", self.several),
+            f"  ratio      {speedup or 0:.2f}x requests/s (goal {goal:g}x: "
+            f"{'met' if speedup and speedup >= goal else 'NOT met'}); p95 "
+            f"{'lower' if self.p95_lower else 'NOT lower'} with {self.nodes} nodes",
+        ]
+
+
+def ms_text(value):
+    """Milliseconds as the tables show them ("-": no sample)."""
+    return _ms(value)

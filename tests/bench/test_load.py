@@ -254,3 +254,180 @@ def test_an_accepted_sign_up_or_transition_not_stored_is_reported(
         f"request {class_request.pk}: review answered as done 1 time(s), stored 0",
     ]
     assert invariants.check_all(events)["every accepted action stored"] == violations
+
+
+# Several nodes: the arguments, the statistics by node, the comparison, the worker's checks ---
+
+
+def test_one_node_is_the_default_and_several_nodes_take_one_worker_each():
+    from bench.load.__main__ import parse_args
+
+    one = parse_args([])
+    assert (one.web_nodes, one.several, one.workers, one.compare_nodes) == (1, False, 4, False)
+    two = parse_args(["--web-nodes", "2"])
+    assert (two.several, two.workers, two.threads) == (True, 1, 4)
+    # Comparing needs several nodes: two unless more were asked for.
+    assert parse_args(["--compare-nodes"]).web_nodes == 2
+    assert parse_args(["--compare-nodes", "--web-nodes", "3", "--workers", "2"]).workers == 2
+    with pytest.raises(SystemExit):
+        parse_args(["--web-nodes", "0"])
+
+
+def test_requests_are_split_by_node_with_their_percentiles():
+    requests = [{**request(1.0, ms), "node": 8001} for ms in (10, 20, 30, 40, 1000)] + [
+        {**request(1.0, 50, ok=False), "node": 8002},
+        {**request(1.0, 70), "node": 8002},
+    ]
+    nodes = stats.by_node(requests)
+    assert list(nodes) == ["8001", "8002"]
+    first, second = nodes["8001"], nodes["8002"]
+    assert (first.requests, first.failures, first.p50, first.p95) == (5, 0, 30, 1000)
+    assert (second.requests, second.failures, second.p50) == (2, 1, 50)
+    assert stats.percentile([], 0.5) is None
+    assert stats.percentile([5], 0.95) == 5
+    assert stats.percentile(list(range(1, 101)), 0.95) == 95
+    # A run with one node logs none: one group.
+    assert list(stats.by_node([request(1.0, 10)])) == ["None"]
+
+
+def aggregated(rps, p50, p95, failures=0):
+    return stats.EndpointStats("Aggregated", 100, failures, rps, p50, p95, p95)
+
+
+def test_one_node_is_compared_with_several_under_the_same_load():
+    met = stats.Comparison(aggregated(40.0, 90, 400), aggregated(70.0, 60, 250), 2)
+    assert met.speedup == pytest.approx(1.75) and met.p95_lower
+    lines = met.lines()
+    assert "1.75x requests/s (goal 1.7x: met)" in lines[2] and "p95 lower" in lines[2]
+    missed = stats.Comparison(aggregated(40.0, 90, 400), aggregated(52.0, 80, 420, 1), 2)
+    assert "1.30x requests/s (goal 1.7x: NOT met)" in missed.lines()[2]
+    assert "NOT lower" in missed.lines()[2] and "1 failures" in missed.lines()[1]
+    assert stats.Comparison(aggregated(0.0, None, None), aggregated(5, 1, 1), 2).speedup is None
+
+
+def test_the_runs_addresses_are_told_apart_from_the_others():
+    assert invariants.batch_address("ldb00012@demo.example.edu", "b")
+    assert invariants.batch_address("SB01234@demo.example.edu", "b")
+    assert invariants.batch_address("eb003@demo.example.edu", "b")
+    assert invariants.batch_address("pb1-0007@demo.example.edu", "b")
+    assert not invariants.batch_address("lda00012@demo.example.edu", "b")
+    assert not invariants.batch_address("sandra@demo.example.edu", "b")
+    assert not invariants.batch_address("sb0123@demo.example.edu", "b")
+    assert not invariants.batch_address("sb01234x@demo.example.edu", "b")
+
+
+def test_e_mails_lost_or_duplicated_at_the_smtp_server_are_reported():
+    # (at least, at most): a sign-up asked for twice may send its link once or twice.
+    expected = {"a@x": (1, 1), "b@x": (2, 2), "c@x": (1, 1), "e@x": (1, 2)}
+    received = {"a@x": 1, "b@x": 3, "d@x": 1, "e@x": 2}
+    assert invariants.compare_mail(expected, received) == [
+        "b@x: at most 2 sent, 3 received (duplicated)",
+        "c@x: 1 sent, 0 received (lost)",
+        "d@x: at most 0 sent, 1 received (duplicated)",
+    ]
+    assert invariants.compare_mail(expected, {"a@x": 1, "b@x": 2, "c@x": 1, "e@x": 1}) == []
+
+
+def test_the_export_start_figures_and_goals():
+    from bench.load.exports import export_figures
+
+    lines, goals = export_figures([120.0, 80.0, 400.0], 10.0, [10.5, 10.9, 12.0])
+    assert "median 120 ms" in lines[0] and "worker/inline 1.09x" in lines[1]
+    assert goals == {"POST median under 300 ms": True, "worker within 1.1x of inline": True}
+    _lines, goals = export_figures([350.0], 10.0, [11.5])
+    assert goals == {"POST median under 300 ms": False, "worker within 1.1x of inline": False}
+
+
+@pytest.mark.django_db
+def test_a_sign_up_e_mail_unsent_lost_or_duplicated_is_reported(programme):
+    from django.utils import timezone
+
+    from tutoria_cms.workshops.models import WorkshopRegistration
+
+    workshop = factories.build_workshop(programme, capacity=10)
+    sent, duplicated, unsent, asked_twice = factories.add_registrations(workshop, 4)
+    addresses = {"s": "sz00001@demo.example.edu", "d": "ez001@demo.example.edu"}
+    WorkshopRegistration.objects.filter(pk=sent.pk).update(
+        email=addresses["s"], confirmation_sent_at=timezone.now()
+    )
+    WorkshopRegistration.objects.filter(pk=duplicated.pk).update(
+        email=addresses["d"], confirmation_sent_at=timezone.now()
+    )
+    WorkshopRegistration.objects.filter(pk=unsent.pk).update(email="pz0-0001@demo.example.edu")
+    WorkshopRegistration.objects.filter(pk=asked_twice.pk).update(
+        email="sz00002@demo.example.edu", confirmation_sent_at=timezone.now()
+    )
+    # Sent twice: its link was asked for twice (the second ask sends it again).
+    events = {"signup": [{"workshop": workshop.pk, "number": asked_twice.student_number}] * 2}
+    received = {
+        addresses["s"]: 1,
+        addresses["d"]: 2,
+        "sz00002@demo.example.edu": 2,
+        "ldy00001@demo.example.edu": 1,  # another run's
+    }
+    assert invariants.emails_sent_once("z", [workshop.pk], received, events) == [
+        f"the e-mail of registration {unsent.pk} (pz0-0001@demo.example.edu) was never sent",
+        f"{addresses['d']}: at most 1 sent, 2 received (duplicated)",
+    ]
+
+
+@pytest.mark.django_db
+def test_an_export_not_built_or_run_twice_is_reported():
+    from django.core.files.base import ContentFile
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+    from wagtail.models import Site
+
+    from tutoria_cms.accreditation.models import ExportJob
+    from tutoria_cms.accreditation.tasks import run_export_job
+
+    factories.build_site("es", "localhost")
+    site = Site.objects.get(hostname="localhost")
+    done, twice, queued = (ExportJob.objects.create(site=site) for _job in range(3))
+    for job in (done, twice):
+        job.status = ExportJob.Status.DONE
+        job.file.save("evidence.xlsx", ContentFile(b"workbook"))
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        for job in (done, twice, twice, queued):
+            run_export_job.enqueue(job.pk)
+    DBTaskResult.objects.filter(args_kwargs__args__0__in=[done.pk, twice.pk]).update(
+        status="SUCCESSFUL"
+    )
+    events = {"export": [{"job": done.pk}, {"job": twice.pk}, {"job": queued.pk}]}
+    assert invariants.exports_completed_once(events) == [
+        f"export job {twice.pk}: its task ran 2 times",
+        f"export job {queued.pk} is queued",
+    ]
+    assert invariants.exports_completed_once({"export": [{"job": done.pk}] * 2}) == [
+        f"export job {done.pk} answered to 2 requests"
+    ]
+
+
+# The rush's fixtures on the demo (what ``python -m bench.load`` builds before each run) ----
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_rush_is_built_on_the_demo_with_a_quality_office_for_several_nodes(tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from bench.load.fixtures import QUIET, build_rush
+    from tutoria_cms.core.models import InstitutionMembership
+    from tutoria_cms.requests.models import RequestState, TutoringRequest
+
+    with QUIET:
+        call_command(
+            "load_tutoria_demo", logins_file=str(tmp_path / "logins.json"), stdout=io.StringIO()
+        )
+    manifest = build_rush("t", quality=1)
+    assert len(manifest["hot_workshops"]) == 3 and len(manifest["public_pages"]) > 10
+    queued = TutoringRequest.objects.filter(pk__in=manifest["queued_requests"])
+    assert {request.state for request in queued} == {RequestState.UNDER_REVIEW}
+    (quality,) = manifest["quality"]
+    sites = InstitutionMembership.objects.filter(user_id=quality["id"]).count()
+    assert sites == len(manifest["export_sites"]) == 2
+    assert manifest["export_from"] < manifest["export_to"]
+    # One node: no quality office, no exports among the users.
+    assert build_rush("u")["quality"] == []
