@@ -21,6 +21,7 @@ SLOW = (
     "tests/custom_base_page/test_in_subprocess.py",
     "tests/sites/test_project.py",
     "tests/ops/test_production_settings.py",
+    "tests/test_template_db.py::test_the_key_is_the_same_in_another_process",
 )
 
 
