@@ -263,8 +263,6 @@ def file_lock(path):
 class Template:
     """The template of one database alias; subclasses per engine."""
 
-    suffix = ""
-
     def __init__(self, connection, key):
         self.connection = connection
         self.key = key
@@ -319,12 +317,18 @@ class Template:
         return (connection, old_name, True)
 
     def remove_unused(self):
+        """Remove the files of other keys whose serialised contents (touched by every copy)
+        were not used for a week, or are missing."""
         now = time.time()
+        by_key = {}
         for path in self.directory.iterdir():
-            stem = path.name.split(".", 1)[0]
-            if stem != self.key and now - path.stat().st_mtime > UNUSED_FOR:
-                with contextlib.suppress(OSError):
-                    path.unlink()
+            by_key.setdefault(path.name.split(".", 1)[0], []).append(path)
+        for key, paths in by_key.items():
+            used = [p.stat().st_mtime for p in paths if p.name.endswith(".json")]
+            if key != self.key and now - max(used, default=0) > UNUSED_FOR:
+                for path in paths:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
 
 class SQLiteTemplate(Template):

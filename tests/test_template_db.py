@@ -120,3 +120,26 @@ def test_the_test_database_holds_what_the_migrations_made():
     assert Permission.objects.exists() and ContentType.objects.exists()
     if _template_db.enabled():  # migrating, pytest-django serialises only if a test asks
         assert connection._test_serialized_contents
+
+
+def test_templates_unused_for_a_week_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTORIA_TEST_TEMPLATE_DIR", str(tmp_path))
+    week_ago = 8 * 24 * 3600
+    for key in ("old", "recent", "current"):
+        for suffix in ("sqlite3", "json", "lock"):
+            (tmp_path / f"{key}.{suffix}").write_text("")
+    for path in tmp_path.glob("old.*"):
+        os.utime(path, (path.stat().st_mtime - week_ago,) * 2)
+    (tmp_path / "recent.sqlite3").touch()
+    os.utime(tmp_path / "recent.sqlite3", (0, 0))  # its contents were used lately: kept
+    (tmp_path / "current.json").unlink()
+
+    _template_db.Template(connection=None, key="current").remove_unused()
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "current.lock",
+        "current.sqlite3",
+        "recent.json",
+        "recent.lock",
+        "recent.sqlite3",
+    ]
