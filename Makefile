@@ -14,6 +14,8 @@ ADDR   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 # One pytest worker per core, each with its own test database; a module stays on one worker
 # (browser tests share one chromium per module). TEST_WORKERS=0 runs in this process.
+# The workers copy a migrated template database (var/test-templates/, docs/testing.md)
+# instead of migrating each: TUTORIA_TEST_TEMPLATE_DB=0 turns that off.
 TEST_WORKERS ?= auto
 BENCH_LOAD_ARGS ?=
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from tests import factories
+from tests import _template_db, factories
 from tutoria_cms.academics.models import CurricularComponent, Term
 from tutoria_cms.core import roles
 from tutoria_cms.core.institutions import default_site
@@ -21,6 +21,7 @@ SLOW = (
     "tests/custom_base_page/test_in_subprocess.py",
     "tests/sites/test_project.py",
     "tests/ops/test_production_settings.py",
+    "tests/test_template_db.py::test_the_key_is_the_same_in_another_process",
 )
 
 
@@ -46,6 +47,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if path.startswith(SWEEPS):
             item.add_marker(pytest.mark.sweep)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_blocker, django_db_modify_db_settings):
+    """pytest-django's test databases, copied from a migrated template instead of migrated
+    by every pytest-xdist worker (``tests/_template_db.py``, docs/testing.md);
+    ``TUTORIA_TEST_TEMPLATE_DB=0`` migrates as pytest-django does."""
+    yield from _template_db.setup(request, django_db_blocker)
 
 
 def is_transactional(item):
