@@ -144,3 +144,23 @@ def test_only_superusers_see_and_lift_lockouts(client, staff):
     assert AccessAttempt.objects.filter(username="tutora").exists()
     home = client.get(reverse("wagtailadmin_home"))
     assert reverse("tutoria_lockouts:index") not in home.content.decode()
+
+
+@pytest.mark.parametrize(
+    "language, count, other",
+    [
+        ("es", "1 bloqueo de inicio de sesión", "1 access attempt"),
+        ("pt-br", "1 bloqueio de entrada", "1 access attempt"),
+    ],
+)
+def test_the_lockouts_listing_counts_its_rows_in_the_admins_language(
+    client, staff, language, count, other
+):
+    """django-axes's model names have no Spanish or Portuguese: the listing names its rows."""
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "tutora", "wrong-password")
+    admin = factories.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    admin_client = client.__class__(HTTP_ACCEPT_LANGUAGE=language)
+    admin_client.force_login(admin)
+    text = re.sub(r"\s+", " ", admin_client.get(reverse("tutoria_lockouts:index")).content.decode())
+    assert count in text and other not in text

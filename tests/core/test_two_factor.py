@@ -174,6 +174,10 @@ def test_superuser_turns_off_a_lost_phones_verification_and_it_is_logged(client,
 
     index = admin.get(reverse("tutoria_two_factor_devices:index")).content.decode()
     assert "coordinadora" in index and "otra" in index
+    # The count names the rows (django-otp's "TOTP device" is not translated).
+    assert "2 authenticator apps" in " ".join(index.split())
+    spanish = admin.get(reverse("tutoria_two_factor_devices:index"), HTTP_ACCEPT_LANGUAGE="es")
+    assert "2 aplicaciones de autenticación" in " ".join(spanish.content.decode().split())
     device = TOTPDevice.objects.get(user=staff)
     url = reverse("tutoria_two_factor_devices:turn_off", args=[device.pk])
     assert url in index

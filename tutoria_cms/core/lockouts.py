@@ -84,6 +84,9 @@ class LockoutIndexView(SuperuserSettingsIndexView):
     page_title = _("Login lockouts")
     header_icon = "lock"
     default_ordering = "-attempt_time"
+    # django-axes's model names are not translated into Spanish or Portuguese.
+    verbose_name = _("sign-in lockout")
+    verbose_name_plural = _("sign-in lockouts")
     action_label = _("Unlock")
     action_icon = "lock-open"
 

@@ -31,12 +31,21 @@ class SuperusersOnlyPolicy(BasePermissionPolicy):
 
 
 class SuperuserSettingsIndexView(generic.IndexView):
-    """The listing: each row offers the viewset's action in its "More" menu."""
+    """The listing: each row offers the viewset's action in its "More" menu. Subclasses
+    name the rows (``verbose_name``, ``verbose_name_plural``: the count under the listing)
+    when the model's own names are not translated."""
 
     paginate_by = 50
     action_url_name = None
     action_label = ""
     action_icon = ""
+
+    def get_paginator(self, *args, **kwargs):
+        # Wagtail's paginator counts the rows with the model's own names ("1 access attempt").
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.verbose_name = self.verbose_name
+        paginator.verbose_name_plural = self.verbose_name_plural
+        return paginator
 
     def get_list_more_buttons(self, instance):
         return [

@@ -21,6 +21,9 @@ class TwoFactorIndexView(SuperuserSettingsIndexView):
     page_title = _("Two-step verification")
     header_icon = "key"
     default_ordering = "-created_at"
+    # django-otp's model names ("TOTP device") are not translated.
+    verbose_name = _("authenticator app")
+    verbose_name_plural = _("authenticator apps")
     action_label = _("Turn off")
     action_icon = "cross"
 
