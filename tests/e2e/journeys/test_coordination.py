@@ -7,6 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import capfirst
+from playwright.sync_api import expect
 from wagtail.documents import get_document_model
 
 from tests import factories
@@ -490,7 +491,7 @@ def test_coordinator_returns_an_end_of_term_report_and_accepts_it_once_corrected
     page = sign_in("coordinacion")
     page.get_by_role("link", name=to_review).click()
     page.get_by_role("link", name=str(report), exact=True).click()
-    assert "Mejoró su organización del estudio." in page.get_by_role("main").inner_text()
+    expect(page.get_by_role("main")).to_contain_text("Mejoró su organización del estudio.")
     open_actions(page)
     page.get_by_role("link", name=es("Review the report"), exact=True).click()
     page.get_by_role("textbox", name=exactly(es("Comment"))).fill(comment)
@@ -502,7 +503,7 @@ def test_coordinator_returns_an_end_of_term_report_and_accepts_it_once_corrected
     # The tutor finds the returned report on the dashboard, reads the comment and corrects it.
     page = sign_in("tutora.ana")
     page.get_by_role("main").get_by_role("link", name=str(report), exact=True).click()
-    assert comment in page.get_by_role("main").inner_text()
+    expect(page.get_by_role("main")).to_contain_text(comment)
     open_actions(page)
     page.get_by_role("link", name=es("Edit the report"), exact=True).click()
     page.get_by_label(exactly(es("Recommendation"))).fill(

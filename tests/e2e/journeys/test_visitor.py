@@ -80,7 +80,7 @@ def test_visitor_finds_a_workshop_by_search_and_signs_up(site, visitor, mailoutb
         "region", name=es("Results for “%(query)s”") % {"query": "escritura"}
     )
     results.get_by_role("link", name="Taller de escritura académica").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Taller de escritura académica"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Taller de escritura académica")
     sign_up(page, "es", "a20250042", "Lucía Hernández Soto", "lucia@alumnos.example.edu")
 
     assert page.get_by_role("status").inner_text() == requested("es")
@@ -163,7 +163,7 @@ def test_visitor_finds_a_video_workshop_in_the_calendar(site, visitor):
     page.get_by_role("navigation", name=es("Main menu")).get_by_role(
         "link", name="Calendario de talleres"
     ).click()
-    assert page.get_by_role("link", name="Técnicas de estudio").is_visible()
+    expect(page.get_by_role("link", name="Técnicas de estudio")).to_be_visible()
     form = page.get_by_role("form", name=es("Filter the calendar"))
     form.get_by_label(es("Modality")).select_option(label=es("At a distance: video call"))
     form.get_by_role("button", name=es("Show")).click()
@@ -175,4 +175,4 @@ def test_visitor_finds_a_video_workshop_in_the_calendar(site, visitor):
     form.get_by_label(es("Modality")).select_option(label=es("All modalities"))
     form.get_by_role("button", name=es("Show")).click()
     page.get_by_role("link", name="Taller del semestre pasado").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Taller del semestre pasado"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Taller del semestre pasado")
