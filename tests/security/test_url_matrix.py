@@ -38,6 +38,7 @@ from .conftest import (
     ROLES,
     SECRETS,
     SESSION_NOTES,
+    assert_for_each,
     others_data,
 )
 
@@ -460,20 +461,28 @@ def assert_no_secrets(response, role):
 # The matrix --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("key", sorted(ALLOWED))
-def test_permission_matrix(world, browser, key, role):
-    client = browser.as_role(role)
-    response = client.get(url_of(world, key))
-    if role in ALLOWED[key]:
-        expected = 405 if is_post_only(key) else 200
-        assert response.status_code == expected, (response.status_code, response.get("Location"))
-    else:
-        assert_refused(response, key, role, world)
-    assert_no_secrets(response, role)
-    # Nothing of the other institution either (issue #13; test_url_matrix_institutions.py).
-    text = text_of(response)
-    assert not [data for data in others_data(world, "a") if data in text]
+def test_permission_matrix(world, browser, key):
+    """The URL of ``key`` asked by every role: the decision of ``ALLOWED``, no confidential
+    text but its readers', nothing of the other institution."""
+    url = url_of(world, key)
+
+    def check(role):
+        response = browser.as_role(role).get(url)
+        if role in ALLOWED[key]:
+            expected = 405 if is_post_only(key) else 200
+            assert response.status_code == expected, (
+                response.status_code,
+                response.get("Location"),
+            )
+        else:
+            assert_refused(response, key, role, world)
+        assert_no_secrets(response, role)
+        # Nothing of the other institution either (issue #13; test_url_matrix_institutions.py).
+        text = text_of(response)
+        assert not [data for data in others_data(world, "a") if data in text]
+
+    assert_for_each(ROLES, check)
 
 
 def test_every_view_has_a_decision():

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import ROLES, others_data
+from .conftest import ROLES, assert_for_each, others_data
 from .test_url_matrix import (
     ADMIN_LOGIN,
     ALLOWED,
@@ -79,60 +79,56 @@ def assert_refused(response, key, role, own):
         assert status in (403, 404), status
 
 
-def cases():
-    return [
-        pytest.param(key, role, institution, id=f"{key}-{role}-{institution}")
-        for institution in ("a", "b")
-        for key in sorted(ALLOWED)
-        for role in ROLES
-    ]
-
-
-@pytest.mark.parametrize(("key", "role", "institution"), cases())
-def test_the_other_institutions_objects_are_refused(world, browser, key, role, institution):
-    """``role`` of ``institution`` asks for the URL of ``key`` filled with the other
-    institution's objects: refused (unless public), and nothing of the other shows."""
-    own, other = world.institutions[institution], world.institutions[OTHER[institution]]
-    own_url, other_url = url_of(own, key), url_of(other, key)
-    client = browser.as_role(role, institution)
-    response = get(client, other_url)
-    if other_url != own_url and key not in PUBLIC and not shared(key):
-        assert_refused(response, key, role, own)
-    if key not in PUBLIC:
-        # A public page of the other institution shows its own public content (tutors'
-        # profiles...): searched for confidential texts only.
-        assert_nothing_of_the_other(response, world, institution, other_url)
-    else:
-        text = text_of(response)
-        assert not [s for s in (*other.secrets, other.file_text) if s in text]
-
-
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("key", sorted(ALLOWED))
-def test_institution_bs_own_urls_show_nothing_of_a(world, browser, key, role):
-    """B's roles on B's URLs (allowed or not, listings and counts included) read nothing of
-    institution A (A's roles on A's URLs: ``test_url_matrix.test_permission_matrix``)."""
-    url = url_of(world.b, key)
+def test_each_institution_reads_nothing_of_the_other(world, browser, key):
+    """The URL of ``key`` filled with each institution's objects, asked by every role.
+
+    - B's roles on B's URL (allowed or not, listings and counts included) read nothing of
+      institution A, and the roles ``ALLOWED`` names get it: the control, so that the
+      refusals below are the institution's doing, not a broken URL. (A's roles on A's URL:
+      ``test_url_matrix.test_permission_matrix``.)
+    - Where the URL names an institution's objects (a listing, an "add" form or the search is
+      the same URL for both), every role of each institution asks for the other's: refused
+      (unless public or shared by design), and nothing of the other shows."""
+    urls = {institution: url_of(world.institutions[institution], key) for institution in OTHER}
+    cases = [("own URL", role, "b") for role in ROLES]
+    if urls["a"] != urls["b"]:
+        cases += [("other's URL", role, institution) for institution in OTHER for role in ROLES]
+
+    def check(case):
+        kind, role, institution = case
+        if kind == "own URL":
+            reads_its_own(browser, world, key, role, urls["b"])
+        else:
+            is_refused_the_others(browser, world, key, role, institution, urls[OTHER[institution]])
+
+    assert_for_each(cases, check)
+
+
+def reads_its_own(browser, world, key, role, url):
     response = get(browser.as_role(role, "b"), url)
+    if role in ALLOWED[key]:
+        expected = 405 if is_post_only(key) else 200
+        assert response.status_code == expected, (
+            url,
+            response.status_code,
+            response.get("Location"),
+        )
     assert_nothing_of_the_other(response, world, "b", url)
 
 
-def allowed_cases():
-    return [
-        pytest.param(key, role, id=f"{key}-{role}")
-        for key in sorted(ALLOWED)
-        for role in sorted(ALLOWED[key])
-    ]
-
-
-@pytest.mark.parametrize(("key", "role"), allowed_cases())
-def test_institution_b_reaches_its_own_objects(world, browser, key, role):
-    """The control: institution B's roles have the decisions of the matrix on B's objects
-    (so the refusals above are the institution's doing, not a broken URL)."""
-    url = url_of(world.b, key)
-    response = get(browser.as_role(role, "b"), url)
-    expected = 405 if is_post_only(key) else 200
-    assert response.status_code == expected, (url, response.status_code, response.get("Location"))
+def is_refused_the_others(browser, world, key, role, institution, other_url):
+    own, other = world.institutions[institution], world.institutions[OTHER[institution]]
+    response = get(browser.as_role(role, institution), other_url)
+    if key not in PUBLIC and not shared(key):
+        assert_refused(response, key, role, own)
+    if key not in PUBLIC:
+        assert_nothing_of_the_other(response, world, institution, other_url)
+    else:
+        # A public page of the other institution shows its own public content (tutors'
+        # profiles...): searched for confidential texts only.
+        text = text_of(response)
+        assert not [s for s in (*other.secrets, other.file_text) if s in text]
 
 
 SUPERUSER_KEYS = sorted(
