@@ -132,6 +132,12 @@ def record_class_session(individual_class, user, *, date, modality, duration_min
         topic=clean_text(topic, max_length=200, required=False),
         recorded_by=user,
     )
+    return _save_class_session(session, user)
+
+
+def _save_class_session(session, user):
+    """Validate and save a class session, and bring its tutor's work plan up to date."""
+    individual_class = session.individual_class
     session.full_clean()
     attributed(session, user)
     with transaction.atomic():
@@ -165,12 +171,7 @@ def update_class_session(session, user, *, date, modality, duration_minutes, top
     session.modality = modality
     session.duration_minutes = duration_minutes
     session.topic = clean_text(topic, max_length=200, required=False)
-    session.full_clean()
-    attributed(session, user)
-    with transaction.atomic():
-        session.save()
-        update_work_plan(individual_class.tutor, individual_class.term, individual_class.site)
-    return session
+    return _save_class_session(session, user)
 
 
 def delete_class_session(session, user):
