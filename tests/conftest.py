@@ -27,7 +27,7 @@ SLOW = (
 
 # The suite-wide security sweeps: every URL x role (x institution), and the crawls of every
 # page as every role. Their decisions are made in Python (permission policies, querysets
-# scoped by institution), the same on both databases, and they are half of the suite's time:
+# scoped by institution), the same on both databases, and they are a third of the suite's time:
 # `.ci/run` runs them on SQLite (`make test`) and leaves them out of its PostgreSQL pass
 # (`-m "not sweep"`, docs/testing.md); `make test-sweeps` runs them on any database.
 SWEEPS = (
