@@ -40,16 +40,16 @@ demo: $(STAMP)
 	DJANGO_SETTINGS_MODULE=sites.settings.dev $(PY) manage.py runserver $(ADDR)
 
 test: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The fast tests alone: no browser, no LibreOffice, no suite-wide sweeps (see docs/testing.md).
 test-fast: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not slow" $(PYTEST_ARGS)
 
 # The suite-wide security sweeps alone (marker `sweep`), e.g. on PostgreSQL with DATABASE_URL:
 # .ci/run runs them on SQLite only (docs/testing.md).
 test-sweeps: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m sweep $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m sweep $(PYTEST_ARGS)
 
 # Templates djhtml indents (the suite's and the example site's).
 TEMPLATE_DIRS := $(wildcard tutoria_cms/*/templates tutoria_cms/contrib/*/templates sites/*/templates sites/templates)

@@ -1,3 +1,4 @@
+import collections
 import datetime
 
 import pytest
@@ -40,6 +41,44 @@ SWEEPS = (
 )
 
 
+# The modules that take longest, in seconds (SQLite, 2 pytest-xdist workers on the 2-core
+# machine, from a whole run's junit report; refresh with ``--junitxml`` when they drift).
+# pytest-xdist hands out whole modules (``--dist loadfile``), in the order they are collected
+# (``--no-loadscope-reorder``: by default it hands out the modules with most tests first, which
+# puts the one-test migration and subprocess modules last, so one worker ran a long one while
+# the other had nothing left). Longest first instead: every other module weighs 0.1 s a test.
+# Only the order depends on these figures, never a result.
+MODULE_SECONDS = {
+    "tests/security/test_leaks_institutions.py": 200,
+    "tests/security/test_leaks.py": 180,
+    "tests/security/test_url_matrix_institutions.py": 144,
+    "tests/contrib/test_without_modeladmin.py": 101,
+    "tests/security/test_url_matrix.py": 101,
+    "tests/custom_base_page/test_in_subprocess.py": 93,
+    "tests/e2e/journeys/test_coordination.py": 92,
+    "tests/security/test_wagtail_views.py": 85,
+    "tests/security/test_institutions_mentoring_partnerships.py": 81,
+    "tests/sites/test_demo.py": 74,
+    "tests/security/test_csrf.py": 45,
+    "tests/requests/test_institution_migration.py": 45,
+    "tests/e2e/journeys/test_communications.py": 44,
+    "tests/security/test_readable.py": 40,
+    "tests/e2e/journeys/test_tutor.py": 36,
+    "tests/e2e/journeys/test_superuser.py": 34,
+    "tests/bench/test_load.py": 33,
+    "tests/sites/test_project.py": 29,
+    "tests/e2e/journeys/test_quality.py": 24,
+    "tests/sites/test_query_budget.py": 19,
+    "tests/e2e/journeys/test_visitor.py": 18,
+    "tests/requests/test_referral_service_migration.py": 16,
+}
+
+
+def module_seconds(module, tests):
+    return MODULE_SECONDS.get(module, 0.1 * tests)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.nodeid.replace("\\", "/")
@@ -47,6 +86,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if path.startswith(SWEEPS):
             item.add_marker(pytest.mark.sweep)
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: longest modules first
+        tests = collections.Counter(item.nodeid.split("::")[0] for item in items)
+        # A stable sort: within a module, pytest-django's order stays.
+        items.sort(
+            key=lambda item: -module_seconds(module := item.nodeid.split("::")[0], tests[module])
+        )
 
 
 @pytest.fixture(scope="session")

@@ -112,7 +112,7 @@ def test_role_groups_show_translated_names_in_the_users_admin(client, language, 
     from django.urls import reverse
     from wagtail.users.models import UserProfile
 
-    from tests.security.test_readable import visible_text_nodes
+    from tests.security.readability import visible_text_nodes
 
     admin = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
     profile = UserProfile.get_for_user(admin)

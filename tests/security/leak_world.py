@@ -15,7 +15,8 @@ what follows ``requests/permissions.py`` and ``mentoring/permissions.py``:
 - a student's special educational need: coordination and boards, through the eligibility
   verdict they judge by; nobody else.
 
-The world is built with :func:`build_leak_world` from a test's ``db`` fixture.
+The world is built with :func:`build_leak_world` under a programme of the Mexican site
+(``test_leaks.py`` builds it once for its module).
 """
 
 import dataclasses
@@ -72,6 +73,9 @@ class LeakWorld:
     pair: object
     # secret -> the roles (keys of ``users``) that may read it
     readers: dict
+    # The site's home page and the e-mails sent while building (set by the caller)
+    home: object = None
+    emails: list = dataclasses.field(default_factory=list)
 
     def secrets_hidden_from(self, role):
         return sorted(secret for secret, allowed in self.readers.items() if role not in allowed)

@@ -16,8 +16,10 @@ import json
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
+from django.db import transaction
+from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tests import factories
@@ -59,10 +61,29 @@ ADMIN_ROLES = [
 ]
 
 
-@pytest.fixture
-def world(programme_index, programme, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return build_leak_world(programme_index, programme)
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once for the module in a transaction rolled back at its end: each
+    test runs in a savepoint of it (as the security world of conftest.py does), so what a
+    test changes is gone for the next. The work its building queues on commit (e-mails, the
+    search index) runs as it is queued; the e-mails it sent are kept in ``world.emails``."""
+    with django_db_blocker.unblock(), translation.override("en"):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            home = factories.build_site(
+                "es", "localhost", title="Universidad de Ejemplo", default=True
+            )
+            index = factories.build_programme_index(home)
+            mail.outbox = []
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                built = build_leak_world(index, factories.build_programme(index))
+            built.home = home
+            built.emails = list(mail.outbox)  # each test starts with an empty outbox
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def client_for(user):
@@ -111,17 +132,29 @@ def linked_urls(text, query, prefix):
     return {url for url in crawler.urls_in(text) if url.startswith(prefix) and query not in url}
 
 
-def assert_search_finds_nothing(client, url, secret, prefix="/admin/"):
-    """Searching for ``secret`` links to exactly what searching for nonsense links to."""
-    nonsense = "QQ-NOTHING-" + "x" * (len(secret) - 11)
-    hit = client.get(url, {"q": secret})
-    miss = client.get(url, {"q": nonsense})
-    assert hit.status_code == miss.status_code, url
-    hit_text = hit.content.decode()
-    assert secret.lower() not in hit_text.replace(secret, "").lower()
-    hit_links = linked_urls(hit_text, secret, prefix)
-    miss_links = linked_urls(miss.content.decode(), nonsense, prefix)
-    assert hit_links == miss_links, (url, secret, hit_links ^ miss_links)
+# What a search that finds nothing is searched with.
+NONSENSE = "QQ-NOTHING-XXXXXXXXXXXXXX"
+
+
+def search_results(client, url, query, prefix):
+    """(status, the URLs under ``prefix`` it links to) of searching ``url`` for ``query``."""
+    response = client.get(url, {"q": query})
+    return response.status_code, linked_urls(response.content.decode(), query, prefix)
+
+
+def assert_search_finds_nothing(client, url, secrets, prefix="/admin/"):
+    """Searching ``url`` for each of ``secrets`` links to exactly what searching for
+    nonsense links to, and shows none of them (besides the query echoed back)."""
+    if not secrets:
+        return
+    miss = search_results(client, url, NONSENSE, prefix)
+    for secret in secrets:
+        hit = client.get(url, {"q": secret})
+        assert hit.status_code == miss[0], (url, secret)
+        hit_text = hit.content.decode()
+        assert secret.lower() not in hit_text.replace(secret, "").lower()
+        hit_links = linked_urls(hit_text, secret, prefix)
+        assert hit_links == miss[1], (url, secret, hit_links ^ miss[1])
 
 
 # The admin, role by role ---------------------------------------------------------------------
@@ -158,8 +191,7 @@ def test_admin_pages_show_secrets_only_to_their_readers(world, role):
     assert len(listings) >= 2, listings
     probes = [secret for secret in SEARCH_PROBES if secret in hidden]
     for url in listings:
-        for secret in probes:
-            assert_search_finds_nothing(client, url, secret)
+        assert_search_finds_nothing(client, url, probes)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "assigned_tutor", "superuser"])
@@ -174,8 +206,7 @@ def test_public_sites_show_no_secret(world, role):
     hidden = [*NEVER_SHOWN, *PAIR_TEXTS, *SEN_MARKERS]
     assert_not_found(crawler.find(pages, hidden), f"public site as {role}")
     for url in ["/search/", *search_urls(pages)]:
-        for secret in SEARCHABLE:
-            assert_search_finds_nothing(client, url, secret, prefix="/")
+        assert_search_finds_nothing(client, url, SEARCHABLE, prefix="/")
 
 
 # E-mails --------------------------------------------------------------------------------------
@@ -186,8 +217,9 @@ def test_no_email_carries_a_secret(world, django_capture_on_commit_callbacks):
         call_command("send_tutoria_notifications")
         call_command("mentoring_reminders")
         call_command("partnership_warnings")
-    assert mail.outbox, "the decision e-mail and the mentoring guidelines were sent"
-    for message in mail.outbox:
+    sent = [*world.emails, *mail.outbox]
+    assert sent, "the decision e-mail and the mentoring guidelines were sent"
+    for message in sent:
         parts = [message.subject, message.body, *message.to, *message.cc, *message.bcc]
         parts += [content for content, _mime in getattr(message, "alternatives", [])]
         text = "\n".join(str(part) for part in parts).lower()
@@ -375,11 +407,11 @@ def test_subject_access_command_needs_the_permission(world, tmp_path):
 
 
 @pytest.fixture
-def student_area(world, mx_home):
+def student_area(world):
     """The institution's student area and two students with accounts: A, whose support request
     was tutored (private session notes) and referred (reason, service, outcome notes), and B,
     the mentee of the pair (shared notes, goal and feedback; the mentor's private notes)."""
-    area = factories.build_student_area(mx_home)
+    area = factories.build_student_area(world.home)
     students = {
         "student_a": factories.make_student_user(world.support_request.student),
         "student_b": factories.make_student_user(world.pair.mentee.student),

@@ -7,6 +7,12 @@ The crawl starts from every argument-free admin URL, the dashboard, the reader's
 objects, the documents (their serve URLs ``/documents/<id>/<name>`` and storage URLs), the
 admin document API and chooser, and the evidence export downloads, its own and the other
 institution's (the URL may be known: it must still give nothing); it follows every link.
+
+The staff read the admin in their institution's language (Spanish at A, Brazilian
+Portuguese at B), and every page of ours they reach must read in it (readability.py: no
+Python reprs, action codes or English labels; the superuser's pages: test_readable.py): one
+crawl per role and institution for both sweeps.
+
 Then: an upload preview of academic records says nothing of the other institution's
 students, and the e-mails sent by one institution's actions go to its own people only.
 """
@@ -22,6 +28,7 @@ from django.urls import reverse
 from tests.security import crawler
 
 from .conftest import ROLES, others_data
+from .readability import assert_readable, our_pages, use_admin_language
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +56,8 @@ def documents_on_disk(tmp_path_factory):
 
 FILES = ("/documents/", "/media/")
 ADMIN_ROLES = [role for role in ROLES if role != "anonymous"]
+# The admin language of each institution's staff.
+LANGUAGE = {"a": "es", "b": "pt-br"}
 
 
 def client_for(world, role, institution):
@@ -80,9 +89,11 @@ def object_urls(own):
     return [
         reverse("wagtailadmin_home"),
         reverse("tutoria_requests:inspect", args=[own.request_a.pk]),
+        reverse("tutoria_requests:inspect", args=[own.draft_request.pk]),
         reverse("tutoria_requests:disclosure", args=[own.request_a.pk]),
         reverse("tutoria_mentoring_pairs:inspect", args=[own.pair_a.pk]),
         reverse("tutoria_reports:inspect", args=[own.report_a.pk]),
+        reverse("tutoria_agreements:inspect", args=[own.agreement.pk]),
         reverse("tutoria_agreements:inspect", args=[own.agreement_2.pk]),
         reverse("tutoria_accreditation:job", args=[own.job.pk]),
         reverse("tutoria_tutors:profile_matrix", args=[own.profile_a.pk]),
@@ -111,18 +122,26 @@ def assert_not_found(found, where):
 
 @pytest.mark.parametrize("institution", ["a", "b"])
 @pytest.mark.parametrize("role", ADMIN_ROLES)
-def test_staff_read_nothing_of_the_other_institution(world, role, institution):
+def test_staff_read_nothing_of_the_other_institution_in_their_language(world, role, institution):
+    own = world.institutions[institution]
+    user = own.users[role]
+    if role != "student":  # students have no admin
+        use_admin_language(user, LANGUAGE[institution])
     pages = sweep(world, role, institution)
     assert_not_found(
         crawler.find(pages, others_data(world, institution)), f"{role} of {institution} reads"
     )
-    own = world.institutions[institution]
     found = crawler.find(pages, [*own.secrets, own.file_text, *own.personal])
     # The control: the crawl reached this institution's own data where the role may read it.
     readable = [secret for secret, readers in own.secrets.items() if role in readers]
     assert set(readable) <= set(found), (role, set(readable) - set(found))
     if role == "coordination":
         assert own.student_a.full_name in found and own.file_text in found
+    if role != "student":
+        ours = our_pages(pages)
+        assert len(ours) >= 2, (role, sorted(ours))
+        names = {account.get_username() for account in own.users.values() if account}
+        assert_readable(ours, LANGUAGE[institution], names)
 
 
 def test_superusers_read_both_institutions(world):
