@@ -12,11 +12,14 @@ BENCH_STAMP := $(VENV)/.installed-bench-$(shell cksum pyproject.toml | cut -d' '
 APPS   := $(patsubst %/apps.py,%,$(wildcard tutoria_cms/*/apps.py tutoria_cms/contrib/*/apps.py))
 ADDR   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
-# One pytest worker per core, each with its own test database; a module stays on one worker
-# (browser tests share one chromium per module). TEST_WORKERS=0 runs in this process.
+# One pytest worker more than the machine has cores, each with its own test database: the
+# tests wait for a browser, another process or the live server often enough that, on the
+# 2-core machine, three workers ran the suite in 797 s and two in 1,016 s (docs/testing.md).
+# A module stays on one worker (browser tests share one chromium per module), the longest
+# modules first (tests/conftest.py). TEST_WORKERS=0 runs in this process.
 # The workers copy a migrated template database (var/test-templates/, docs/testing.md)
 # instead of migrating each: TUTORIA_TEST_TEMPLATE_DB=0 turns that off.
-TEST_WORKERS ?= auto
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print((len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()) + 1)')
 BENCH_LOAD_ARGS ?=
 
 .PHONY: demo test test-fast test-sweeps install lint format check messages compile-messages bench bench-load bench-throughput clean

@@ -41,7 +41,7 @@ SWEEPS = (
 )
 
 
-# The modules that take longest, in seconds (SQLite, 2 pytest-xdist workers on the 2-core
+# The modules that take longest, in seconds (SQLite, two pytest-xdist workers on the 2-core
 # machine, from a whole run's junit report; refresh with ``--junitxml`` when they drift).
 # pytest-xdist hands out whole modules (``--dist loadfile``), in the order they are collected
 # (``--no-loadscope-reorder``: by default it hands out the modules with most tests first, which
